@@ -1,0 +1,2 @@
+/** The MedualTime model. */
+package io.medualtime.model;

@@ -1,0 +1,2 @@
+/** Neural-network modules, GPT-2, tokenizers, optimisers. */
+package io.medualtime.nn;

@@ -1,0 +1,2 @@
+/** Tensors, reverse-mode autograd, and the CPU / CUDA backends. */
+package io.medualtime.tensor;
