@@ -1,0 +1,60 @@
+package io.medualtime.tensor.io;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Read access to named tensors, implemented by a single {@link SafetensorsFile} and by
+ * {@link ShardedSafetensors}. Conversions follow PyTorch's {@code tensor.float()} / {@code .int()}.
+ */
+public interface SafetensorsReader extends AutoCloseable {
+
+    /** The {@code __metadata__} string map (empty if absent). */
+    Map<String, String> metadata();
+
+    /** Tensor names in header (or weight_map) order. */
+    Set<String> names();
+
+    /** True if a tensor of this name exists. */
+    default boolean contains(String name) {
+        return names().contains(name);
+    }
+
+    /** Header entry of a tensor; throws if the name is unknown. */
+    TensorInfo info(String name) throws SafetensorsException;
+
+    /** Whole tensor as float32 (F32, F16, BF16, F64). */
+    default float[] readFloat(String name) throws SafetensorsException {
+        TensorInfo ti = info(name);
+        if (ti.numel() > Integer.MAX_VALUE - 8) {
+            throw new SafetensorsException(describe() + ": tensor '" + name + "' has " + ti.numel()
+                    + " elements, more than a Java array holds; use readFloat(name, elementOffset, dst, dstOffset, count)");
+        }
+        float[] out = new float[(int) ti.numel()];
+        readFloat(name, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Whole tensor as float32 into {@code dst[dstOffset ...]}. */
+    default void readFloat(String name, float[] dst, int dstOffset) throws SafetensorsException {
+        TensorInfo ti = info(name);
+        if (dstOffset < 0 || ti.numel() > (long) dst.length - dstOffset) {
+            throw new SafetensorsException(describe() + ": tensor '" + name + "' has " + ti.numel()
+                    + " elements, which do not fit dst (length " + dst.length + ") at offset " + dstOffset);
+        }
+        readFloat(name, 0, dst, dstOffset, (int) ti.numel());
+    }
+
+    /** Elements {@code [elementOffset, elementOffset + count)} of the flattened tensor as float32. */
+    void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException;
+
+    /** Whole tensor as int32 (I32; I64 with a range check; I16, I8, U8, BOOL widened). */
+    int[] readInt(String name) throws SafetensorsException;
+
+    /** A short description (the file or folder) used in error messages. */
+    String describe();
+
+    @Override
+    void close() throws IOException;
+}
