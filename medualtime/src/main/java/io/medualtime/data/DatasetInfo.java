@@ -1,0 +1,36 @@
+package io.medualtime.data;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Static description of a dataset: everything in {@code dataset.json} except the counts.
+ *
+ * @param name          short name, e.g. {@code synthetic-ecg} or {@code ptb-xl-100hz}
+ * @param provenance    where the data comes from (for synthetic data it starts with {@code SYNTHETIC})
+ * @param synthetic     true for generated data
+ * @param leadNames     lead names in storage order
+ * @param steps         samples per lead
+ * @param samplingRate  Hz
+ */
+public record DatasetInfo(String name, String provenance, boolean synthetic, List<String> leadNames, int steps,
+                          double samplingRate) {
+    /** The 12 standard leads in the order used by PTB-XL and by this project. */
+    public static final List<String> STANDARD_LEADS =
+            List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6");
+
+    public DatasetInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(provenance, "provenance");
+        leadNames = List.copyOf(leadNames);
+        if (name.isBlank()) throw new IllegalArgumentException("dataset name is blank");
+        if (leadNames.isEmpty()) throw new IllegalArgumentException("no leads");
+        if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
+        if (!(samplingRate > 0) || !Double.isFinite(samplingRate))
+            throw new IllegalArgumentException("sampling rate must be > 0, got " + samplingRate);
+        if (synthetic && !provenance.startsWith("SYNTHETIC"))
+            provenance = "SYNTHETIC: " + provenance;
+    }
+
+    public int leads() { return leadNames.size(); }
+}

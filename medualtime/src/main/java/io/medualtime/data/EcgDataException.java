@@ -1,0 +1,36 @@
+package io.medualtime.data;
+
+import java.nio.file.Path;
+
+/**
+ * Bad input data: a malformed or inconsistent file. The message always names the file and, where
+ * it applies, the line / record / field.
+ */
+public class EcgDataException extends RuntimeException {
+    private final Path file;
+    private final String where;
+
+    public EcgDataException(Path file, String where, String message) {
+        this(file, where, message, null);
+    }
+
+    public EcgDataException(Path file, String where, String message, Throwable cause) {
+        super(format(file, where, message), cause);
+        this.file = file;
+        this.where = where;
+    }
+
+    private static String format(Path file, String where, String message) {
+        StringBuilder sb = new StringBuilder();
+        if (file != null) sb.append(file);
+        if (where != null && !where.isEmpty()) sb.append(sb.length() > 0 ? ", " : "").append(where);
+        if (sb.length() > 0) sb.append(": ");
+        return sb.append(message).toString();
+    }
+
+    /** The offending file, or null. */
+    public Path file() { return file; }
+
+    /** Location inside the file ("line 12", "record 7, lead V1"), or null. */
+    public String where() { return where; }
+}
