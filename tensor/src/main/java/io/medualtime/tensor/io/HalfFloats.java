@@ -10,8 +10,8 @@ public final class HalfFloats {
 
     /**
      * IEEE 754 binary16 to float32: normals, subnormals (mantissa * 2^-24), signed zeros, infinities,
-     * and NaNs (the 10 payload bits land in the top of the float32 mantissa, sign kept, like
-     * c10's fp16_ieee_to_fp32_value).
+     * and NaNs (sign and the 10 payload bits kept in the top of the float32 mantissa, and the NaN made
+     * quiet, as PyTorch's CPU conversion does: 0x7C01 becomes 0x7FC02000).
      */
     public static float f16ToFloat(short h) {
         int bits = h & 0xFFFF;
@@ -24,7 +24,8 @@ public final class HalfFloats {
             return sign != 0 ? -v : v;
         }
         if (exp == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+            if (mant == 0) return Float.intBitsToFloat(sign | 0x7F800000);
+            return Float.intBitsToFloat(sign | 0x7FC00000 | (mant << 13));
         }
         return Float.intBitsToFloat(sign | ((exp + (127 - 15)) << 23) | (mant << 13));
     }
