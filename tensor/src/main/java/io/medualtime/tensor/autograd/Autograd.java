@@ -1,0 +1,102 @@
+package io.medualtime.tensor.autograd;
+
+import io.medualtime.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reverse-mode differentiation over the recorded graph (micrograd's algorithm on tensors):
+ * order the nodes topologically from the output, then hand each node the sum of the gradients
+ * of its output and let it produce its inputs' gradients. Leaves that require gradients
+ * accumulate into {@link Tensor#grad()} across calls; the graph's saved tensors are dropped
+ * afterwards unless {@code retainGraph}.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    /** Records {@code out} as produced by {@code name} from inputs, when any input requires a gradient. */
+    public static Tensor record(Tensor out, String name, Tensor[] inputs, Node.Backward backward) {
+        if (!GradMode.isEnabled()) return out;
+        boolean any = false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad()) { any = true; break; }
+        if (any) out.setGradFn(new Node(name, inputs, backward));
+        return out;
+    }
+
+    public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        if (!root.requiresGrad())
+            throw new IllegalStateException("backward() on a tensor that does not require grad "
+                    + "(it was created under no-grad, detached, or from inputs without requiresGrad)");
+        if (seed == null) {
+            if (root.numel() != 1)
+                throw new IllegalStateException("backward() of a non-scalar tensor of shape "
+                        + java.util.Arrays.toString(root.shape()) + " needs an explicit gradient seed");
+            seed = Tensor.full(1f, root.shape()).to(root.device());
+        } else if (!java.util.Arrays.equals(seed.shape(), root.shape())) {
+            throw new IllegalArgumentException("gradient seed shape " + java.util.Arrays.toString(seed.shape())
+                    + " does not match output shape " + java.util.Arrays.toString(root.shape()));
+        }
+        if (root.gradFn() == null) { root.accumulateGrad(seed); return; }
+
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, seed);
+        try (GradMode g = GradMode.noGrad()) {
+            for (Tensor t : order) {
+                Tensor gout = grads.remove(t);
+                Node node = t.gradFn();
+                if (gout == null) continue;
+                if (node.released())
+                    throw new IllegalStateException("backward() through a graph that was already freed (op "
+                            + node.name + "); pass retainGraph=true to the first backward");
+                Tensor[] gin = node.backward.apply(gout);
+                Tensor[] inputs = node.inputs;
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    if (in == null || !in.requiresGrad() || gin[i] == null) continue;
+                    if (!java.util.Arrays.equals(gin[i].shape(), in.shape()))
+                        throw new IllegalStateException("op " + node.name + " produced a gradient of shape "
+                                + java.util.Arrays.toString(gin[i].shape()) + " for an input of shape "
+                                + java.util.Arrays.toString(in.shape()));
+                    if (in.gradFn() == null) in.accumulateGrad(gin[i]);
+                    else grads.merge(in, gin[i], Tensor::add);
+                }
+                if (!retainGraph) node.release();
+            }
+        }
+    }
+
+    /** Nodes reachable from root, outputs before inputs (iterative DFS: deep graphs don't overflow). */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> post = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[]{root, 0});
+        visited.put(root, true);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int i = (int) frame[1];
+            Node n = t.gradFn();
+            Tensor[] ins = n == null || n.inputs == null ? new Tensor[0] : n.inputs;
+            if (i < ins.length) {
+                frame[1] = i + 1;
+                Tensor c = ins[i];
+                if (c != null && c.gradFn() != null && !visited.containsKey(c)) {
+                    visited.put(c, true);
+                    stack.push(new Object[]{c, 0});
+                }
+            } else {
+                stack.pop();
+                post.add(t);
+            }
+        }
+        Collections.reverse(post);
+        return post;
+    }
+}

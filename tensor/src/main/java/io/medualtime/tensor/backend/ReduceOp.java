@@ -1,0 +1,4 @@
+package io.medualtime.tensor.backend;
+
+/** Reductions over one axis. */
+public enum ReduceOp { SUM, MAX }

@@ -1,0 +1,175 @@
+package io.medualtime.tensor.cpu;
+
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.UnaryOp;
+import io.medualtime.tensor.backend.View;
+
+/**
+ * The CPU backend: memory and data movement, elementwise ops and reductions here; the fused
+ * neural-network kernels in {@link CpuNnKernels}; matrix products in {@link Sgemm}.
+ */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+    private static final int GRAIN = 1 << 14;
+
+    private CpuBackend() {}
+
+    static float[] arr(Storage s) {
+        if (!(s instanceof CpuStorage)) throw new IllegalArgumentException("CPU op given storage of device " + s.device());
+        return ((CpuStorage) s).data;
+    }
+
+    @Override public Device device() { return Device.CPU; }
+
+    // ---- memory ----------------------------------------------------------------------------
+    @Override public Storage allocate(int n) { return new CpuStorage(new float[n]); }
+    @Override public Storage fromHost(float[] data) { return new CpuStorage(data); }
+    @Override public float[] toHost(Storage s, int offset, int n) {
+        float[] out = new float[n];
+        System.arraycopy(arr(s), offset, out, 0, n);
+        return out;
+    }
+    @Override public void fill(Storage s, int offset, int n, float value) { java.util.Arrays.fill(arr(s), offset, offset + n, value); }
+
+    @Override public void copy(View src, View dst, boolean accumulate) {
+        float[] x = arr(src.storage()), y = arr(dst.storage());
+        if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
+            System.arraycopy(x, src.offset(), y, dst.offset(), src.numel());
+            return;
+        }
+        Strided.Run body = (i, ao, as, bo, bs, co, cs, n) -> {
+            if (accumulate) for (int j = 0; j < n; j++) y[bo + j * bs] += x[ao + j * as];
+            else for (int j = 0; j < n; j++) y[bo + j * bs] = x[ao + j * as];
+        };
+        // accumulating destinations may overlap (unfold's backward): one thread, fixed order
+        Strided.forEach(src.shape(), src, dst, null, !accumulate, body);
+    }
+
+    // ---- elementwise -----------------------------------------------------------------------
+    @Override public void unary(UnaryOp op, float p, Storage xs, int xOff, Storage outs, int outOff, int n) {
+        float[] x = arr(xs), y = arr(outs);
+        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unary(op, p, x, xOff + s, y, outOff + s, e - s));
+    }
+
+    @Override public void unaryBackward(UnaryOp op, float p, Storage xs, int xOff, Storage gs, int gOff, Storage gins, int ginOff, int n) {
+        float[] x = arr(xs), g = arr(gs), gin = arr(gins);
+        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
+    }
+
+    @Override public void binary(BinaryOp op, View a, View b, Storage outs, int outOff) {
+        float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+        if (Strided.dense(a) && Strided.dense(b)) {
+            int n = a.numel();
+            Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.binary(op, x, a.offset() + s, 1, y, b.offset() + s, 1, out, outOff + s, e - s));
+            return;
+        }
+        Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
+                CpuElementwise.binary(op, x, ao, as, y, bo, bs, out, outOff + i, n));
+    }
+
+    @Override public void where(View cond, View a, View b, Storage outs, int outOff) {
+        float[] c = arr(cond.storage()), x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+        Strided.forEach(a.shape(), cond, a, b, (i, co, cst, ao, as, bo, bs, n) -> {
+            for (int j = 0; j < n; j++) out[outOff + i + j] = c[co + j * cst] != 0 ? x[ao + j * as] : y[bo + j * bs];
+        });
+    }
+
+    // ---- reductions ------------------------------------------------------------------------
+    @Override public void reduce(ReduceOp op, Storage xs, int xOff, int outer, int dim, int inner, Storage outs, int outOff) {
+        float[] x = arr(xs), out = arr(outs);
+        boolean max = op == ReduceOp.MAX;
+        if (inner == 1) {
+            Parallel.range(outer, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
+                for (int o = s; o < e; o++) {
+                    int base = xOff + o * dim;
+                    if (max) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int d = 0; d < dim; d++) { float v = x[base + d]; if (v > m || Float.isNaN(v)) m = v; }
+                        out[outOff + o] = m;
+                    } else {
+                        double acc = 0;
+                        for (int d = 0; d < dim; d++) acc += x[base + d];
+                        out[outOff + o] = (float) acc;
+                    }
+                }
+            });
+            return;
+        }
+        Parallel.range(outer * inner, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
+            for (int flat = s; flat < e; flat++) {
+                int o = flat / inner, i = flat - o * inner;
+                int base = xOff + o * dim * inner + i;
+                if (max) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int d = 0; d < dim; d++) { float v = x[base + d * inner]; if (v > m || Float.isNaN(v)) m = v; }
+                    out[outOff + flat] = m;
+                } else {
+                    double acc = 0;
+                    for (int d = 0; d < dim; d++) acc += x[base + d * inner];
+                    out[outOff + flat] = (float) acc;
+                }
+            }
+        });
+    }
+
+    // ---- matrix products -------------------------------------------------------------------
+    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
+                               float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
+        Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
+                beta, arr(c), cOff, ldc, strideC, batch);
+    }
+
+    // ---- fused neural-network kernels (CpuNnKernels) ---------------------------------------
+    @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
+        CpuNnKernels.softmax(log, arr(x), xOff, arr(y), yOff, rows, cols);
+    }
+    @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
+        CpuNnKernels.softmaxBackward(log, arr(y), yOff, arr(gy), gyOff, arr(gx), gxOff, rows, cols);
+    }
+    @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
+        CpuNnKernels.layerNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, arr(y), arr(mean), arr(rstd), rows, cols);
+    }
+    @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
+                                            Storage gx, Storage gw, Storage gb, int rows, int cols) {
+        CpuNnKernels.layerNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(rstd), arr(gy),
+                arr(gx), gw == null ? null : arr(gw), gb == null ? null : arr(gb), rows, cols);
+    }
+    @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
+        float[] t = arr(table), o = arr(out);
+        Parallel.range(ids.length, Math.max(1, GRAIN / Math.max(cols, 1)), (s, e) -> {
+            for (int i = s; i < e; i++) System.arraycopy(t, tOff + ids[i] * cols, o, i * cols, cols);
+        });
+    }
+    @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
+        float[] g = arr(gout), t = arr(gtable);
+        // sequential over ids so repeated ids accumulate in a fixed order; parallel over columns
+        Parallel.range(cols, 256, (c0, c1) -> {
+            for (int i = 0; i < ids.length; i++) {
+                int src = i * cols, dst = tOff + ids[i] * cols;
+                for (int c = c0; c < c1; c++) t[dst + c] += g[src + c];
+            }
+        });
+    }
+    @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
+        CpuNnKernels.crossEntropy(arr(logits), lOff, targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
+    }
+    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, float scale, Storage glogits, int rows, int cols) {
+        CpuNnKernels.crossEntropyBackward(arr(logits), lOff, arr(lse), targets, ignoreIndex, scale, arr(glogits), rows, cols);
+    }
+    @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
+        float[] m = arr(mask);
+        float keep = 1f / (1f - p);
+        Parallel.range(n, GRAIN, (s, e) -> {
+            for (int i = s; i < e; i++) m[i] = io.medualtime.tensor.CounterRng.uniform(seed, i) >= p ? keep : 0f;
+        });
+    }
+    @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                                float eps, float weightDecay, float bias1, float bias2) {
+        CpuNnKernels.adamw(arr(param), arr(grad), arr(m), arr(v), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    }
+}

@@ -1,0 +1,164 @@
+package io.medualtime.tensor.cpu;
+
+/**
+ * Fused CPU kernels of the neural-network ops, one pass per row: softmax / log-softmax,
+ * layer norm, cross-entropy, AdamW. Each forward sits next to its backward. Row statistics
+ * are accumulated in double so results do not depend on the thread split.
+ */
+final class CpuNnKernels {
+    private CpuNnKernels() {}
+
+    private static int rowGrain(int cols) { return Math.max(1, 8192 / Math.max(cols, 1)); }
+
+    // ---- softmax -------------------------------------------------------------------------------
+    static void softmax(boolean log, float[] x, int xo, float[] y, int yo, int rows, int cols) {
+        Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xb = xo + r * cols, yb = yo + r * cols;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) max = Math.max(max, x[xb + c]);
+                if (max == Float.NEGATIVE_INFINITY) max = 0; // a fully masked row stays finite-free of NaN from inf - inf
+                double sum = 0;
+                if (log) {
+                    for (int c = 0; c < cols; c++) sum += Math.exp(x[xb + c] - max);
+                    float lse = (float) (max + Math.log(sum));
+                    for (int c = 0; c < cols; c++) y[yb + c] = x[xb + c] - lse;
+                } else {
+                    for (int c = 0; c < cols; c++) { float e = (float) Math.exp(x[xb + c] - max); y[yb + c] = e; sum += e; }
+                    float inv = (float) (1.0 / sum);
+                    for (int c = 0; c < cols; c++) y[yb + c] *= inv;
+                }
+            }
+        });
+    }
+
+    /** softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy). */
+    static void softmaxBackward(boolean log, float[] y, int yo, float[] gy, int go, float[] gx, int gxo, int rows, int cols) {
+        Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yb = yo + r * cols, gb = go + r * cols, xb = gxo + r * cols;
+                double dot = 0;
+                if (log) {
+                    for (int c = 0; c < cols; c++) dot += gy[gb + c];
+                    for (int c = 0; c < cols; c++) gx[xb + c] = (float) (gy[gb + c] - Math.exp(y[yb + c]) * dot);
+                } else {
+                    for (int c = 0; c < cols; c++) dot += gy[gb + c] * y[yb + c];
+                    float d = (float) dot;
+                    for (int c = 0; c < cols; c++) gx[xb + c] = y[yb + c] * (gy[gb + c] - d);
+                }
+            }
+        });
+    }
+
+    // ---- layer norm ------------------------------------------------------------------------------
+    static void layerNorm(float[] x, int xo, float[] w, float[] b, float eps, float[] y, float[] mean, float[] rstd, int rows, int cols) {
+        Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xb = xo + r * cols, yb = r * cols;
+                double s = 0;
+                for (int c = 0; c < cols; c++) s += x[xb + c];
+                double mu = s / cols, v = 0;
+                for (int c = 0; c < cols; c++) { double d = x[xb + c] - mu; v += d * d; }
+                float m = (float) mu, rs = (float) (1.0 / Math.sqrt(v / cols + eps));
+                mean[r] = m;
+                rstd[r] = rs;
+                for (int c = 0; c < cols; c++) {
+                    float n = (x[xb + c] - m) * rs;
+                    if (w != null) n *= w[c];
+                    if (b != null) n += b[c];
+                    y[yb + c] = n;
+                }
+            }
+        });
+    }
+
+    /**
+     * dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = gy * w;
+     * dw += sum over rows of gy * xhat, db += sum of gy. The parameter sums are reduced per
+     * thread chunk then added in chunk order (deterministic for a thread count).
+     */
+    static void layerNormBackward(float[] x, int xo, float[] w, float[] mean, float[] rstd, float[] gy,
+                                  float[] gx, float[] gw, float[] gb, int rows, int cols) {
+        int chunks = Math.max(1, Math.min(Parallel.threads(), rows));
+        double[][] pw = new double[chunks][], pb = new double[chunks][];
+        Parallel.range(chunks, 1, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                int r0 = (int) ((long) rows * k / chunks), r1 = (int) ((long) rows * (k + 1) / chunks);
+                double[] lw = gw == null ? null : new double[cols], lb = gb == null ? null : new double[cols];
+                for (int r = r0; r < r1; r++) {
+                    int xb = xo + r * cols, gbase = r * cols;
+                    float m = mean[r], rs = rstd[r];
+                    double sumD = 0, sumDX = 0;
+                    for (int c = 0; c < cols; c++) {
+                        float xhat = (x[xb + c] - m) * rs;
+                        float d = gy[gbase + c] * (w == null ? 1f : w[c]);
+                        sumD += d;
+                        sumDX += d * xhat;
+                        if (lw != null) lw[c] += gy[gbase + c] * xhat;
+                        if (lb != null) lb[c] += gy[gbase + c];
+                    }
+                    float meanD = (float) (sumD / cols), meanDX = (float) (sumDX / cols);
+                    for (int c = 0; c < cols; c++) {
+                        float xhat = (x[xb + c] - m) * rs;
+                        float d = gy[gbase + c] * (w == null ? 1f : w[c]);
+                        gx[gbase + c] = rs * (d - meanD - xhat * meanDX);
+                    }
+                }
+                pw[k] = lw;
+                pb[k] = lb;
+            }
+        });
+        for (int c = 0; c < cols; c++) {
+            double sw = 0, sb = 0;
+            for (int k = 0; k < chunks; k++) {
+                if (gw != null) sw += pw[k][c];
+                if (gb != null) sb += pb[k][c];
+            }
+            if (gw != null) gw[c] += (float) sw;
+            if (gb != null) gb[c] += (float) sb;
+        }
+    }
+
+    // ---- cross-entropy ---------------------------------------------------------------------------
+    static void crossEntropy(float[] logits, int lo, int[] targets, int ignore, float[] loss, float[] lse, int rows, int cols) {
+        Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int base = lo + r * cols;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
+                double sum = 0;
+                for (int c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
+                float l = (float) (max + Math.log(sum));
+                lse[r] = l;
+                loss[r] = targets[r] == ignore ? 0f : l - logits[base + targets[r]];
+            }
+        });
+    }
+
+    static void crossEntropyBackward(float[] logits, int lo, float[] lse, int[] targets, int ignore, float scale, float[] g, int rows, int cols) {
+        Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int base = lo + r * cols, gbase = r * cols;
+                if (targets[r] == ignore) { java.util.Arrays.fill(g, gbase, gbase + cols, 0f); continue; }
+                float l = lse[r];
+                for (int c = 0; c < cols; c++) g[gbase + c] = (float) Math.exp(logits[base + c] - l) * scale;
+                g[gbase + targets[r]] -= scale;
+            }
+        });
+    }
+
+    // ---- AdamW ---------------------------------------------------------------------------------
+    /** PyTorch's AdamW step: decay, moments, then p -= (lr / bias1) * m / (sqrt(v) / sqrt(bias2) + eps). */
+    static void adamw(float[] p, float[] g, float[] m, float[] v, int n, float lr, float b1, float b2,
+                      float eps, float wd, float bias1, float bias2) {
+        float stepSize = lr / bias1, sqrtBias2 = (float) Math.sqrt(bias2), decay = 1 - lr * wd;
+        Parallel.range(n, 1 << 14, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                float gi = g[i];
+                float mi = m[i] = b1 * m[i] + (1 - b1) * gi;
+                float vi = v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                p[i] = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBias2 + eps);
+            }
+        });
+    }
+}

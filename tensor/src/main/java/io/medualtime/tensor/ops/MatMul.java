@@ -1,0 +1,102 @@
+package io.medualtime.tensor.ops;
+
+import io.medualtime.tensor.Shapes;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.Autograd;
+
+import java.util.Arrays;
+
+/**
+ * Matrix products: 2-D, batched, with broadcast batch dims. Transposed operands (e.g.
+ * {@code b.transpose(-1, -2)}) are handed to the GEMM as a transpose flag, not copied; the
+ * backward builds its transposes the same way.
+ */
+public final class MatMul {
+    private MatMul() {}
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        if (a.dim() == 0 || b.dim() == 0) throw new IllegalArgumentException("matmul of a 0-d tensor");
+        if (a.dim() == 1) return Views.squeeze(matmul(Views.unsqueeze(a, 0), b), -2);
+        if (b.dim() == 1) return Views.squeeze(matmul(a, Views.unsqueeze(b, 1)), -1);
+        if (a.size(-1) != b.size(-2))
+            throw new IllegalArgumentException("matmul shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape())
+                    + " do not match (" + a.size(-1) + " != " + b.size(-2) + ")");
+        if (a.device() != b.device()) throw new IllegalArgumentException("matmul operands on " + a.device() + " and " + b.device());
+        Tensor out = raw(a, b);
+        return Autograd.record(out, "matmul", new Tensor[]{a, b}, g -> new Tensor[]{
+                a.requiresGrad() ? Reductions.sumToShape(raw(g, Views.transpose(b, -1, -2)), a.shape()) : null,
+                b.requiresGrad() ? gradB(a, g, b.shape()) : null});
+    }
+
+    /** dB = A^T g; a 2-D weight shared across a batch gets one GEMM over the flattened rows. */
+    private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
+        if (bShape.length == 2 && a.dim() > 2) {
+            Tensor a2 = Views.reshape(a, -1, a.size(-1)), g2 = Views.reshape(g, -1, g.size(-1));
+            return raw(Views.transpose(a2, 0, 1), g2);
+        }
+        return Reductions.sumToShape(raw(Views.transpose(a, -1, -2), g), bShape);
+    }
+
+    /** The product without autograd. */
+    static Tensor raw(Tensor a, Tensor b) {
+        int m = a.size(-2), k = a.size(-1), n = b.size(-1);
+        // a weight matrix applied to a batch of rows: one big GEMM
+        if (b.dim() == 2 && a.dim() > 2 && Shapes.viewStrides(a.shape(), a.strides(), new int[]{a.numel() / k, k}) != null) {
+            int[] outShape = a.shape();
+            outShape[outShape.length - 1] = n;
+            Tensor out = raw(Views.reshape(a, -1, k), b);
+            return Views.make(out, 0, outShape, Shapes.contiguousStrides(outShape));
+        }
+        int[] batch = Shapes.broadcast(Arrays.copyOf(a.shape(), a.dim() - 2), Arrays.copyOf(b.shape(), b.dim() - 2));
+        Tensor ae = expandBatch(a, batch), be = expandBatch(b, batch);
+        int nb = batch.length;
+        int[] outShape = Arrays.copyOf(batch, nb + 2);
+        outShape[nb] = m;
+        outShape[nb + 1] = n;
+        Tensor out = Tensor.empty(a.device(), outShape);
+        int count = 1;
+        for (int d : batch) count *= d;
+        if (out.numel() == 0) return out;
+        if (k == 0) return out; // zeros
+        Operand pa = Operand.of(ae, nb), pb = Operand.of(be, nb);
+        out.backend().gemm(pa.trans, pb.trans, m, n, k, 1f,
+                pa.t.storage(), pa.t.offset(), pa.ld, pa.batchStride,
+                pb.t.storage(), pb.t.offset(), pb.ld, pb.batchStride,
+                0f, out.storage(), 0, n, m * n, count);
+        return out;
+    }
+
+    private static Tensor expandBatch(Tensor x, int[] batch) {
+        int[] target = Arrays.copyOf(batch, batch.length + 2);
+        target[batch.length] = x.size(-2);
+        target[batch.length + 1] = x.size(-1);
+        return Views.make(x, x.offset(), target, Shapes.broadcastStrides(x.shape(), x.strides(), target));
+    }
+
+    /** How a (possibly transposed, possibly batched) operand is passed to the GEMM. */
+    private record Operand(Tensor t, boolean trans, int ld, int batchStride) {
+        static Operand of(Tensor x, int nb) {
+            Operand o = tryOf(x, nb);
+            return o != null ? o : tryOf(Views.contiguous(x), nb);
+        }
+
+        static Operand tryOf(Tensor x, int nb) {
+            int[] s = x.shape(), st = x.strides();
+            int r = s[nb], c = s[nb + 1], rs = st[nb], cs = st[nb + 1];
+            boolean trans;
+            int ld;
+            if ((cs == 1 || c == 1) && (r == 1 || rs >= Math.max(c, 1))) { trans = false; ld = r == 1 ? Math.max(c, 1) : rs; }
+            else if ((rs == 1 || r == 1) && (c == 1 || cs >= Math.max(r, 1))) { trans = true; ld = c == 1 ? Math.max(r, 1) : cs; }
+            else return null;
+            // batch dims must collapse to one stride: st[j] == stride * (product of the batch sizes after j)
+            int stride = 0;
+            for (int i = nb - 1; i >= 0; i--) if (s[i] != 1) { stride = st[i]; break; }
+            long span = 1;
+            for (int j = nb - 1; j >= 0; j--) {
+                if (s[j] != 1 && st[j] != stride * span) return null;
+                span *= s[j];
+            }
+            return new Operand(x, trans, ld, stride);
+        }
+    }
+}

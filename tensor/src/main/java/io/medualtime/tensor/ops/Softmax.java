@@ -1,0 +1,60 @@
+package io.medualtime.tensor.ops;
+
+import io.medualtime.tensor.Shapes;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.Autograd;
+
+/** Softmax, log-softmax and the fused cross-entropy loss (log-softmax + NLL in one kernel). */
+public final class Softmax {
+    private Softmax() {}
+
+    public static Tensor softmax(Tensor x, int dim) { return along(x, dim, false); }
+
+    public static Tensor logSoftmax(Tensor x, int dim) { return along(x, dim, true); }
+
+    /** Runs the last-dim kernel, moving dim to the end first when needed. */
+    private static Tensor along(Tensor x, int dim, boolean log) {
+        int d = Shapes.dim(dim, x.dim());
+        if (d != x.dim() - 1) return Views.transpose(along(Views.transpose(x, d, -1), -1, log), d, -1);
+        Tensor c = x.contiguous();
+        int cols = x.dim() == 0 ? 1 : x.size(-1), rows = cols == 0 ? 0 : x.numel() / cols;
+        Tensor y = Tensor.empty(x.device(), x.shape());
+        c.backend().softmax(log, c.storage(), c.offset(), y.storage(), 0, rows, cols);
+        return Autograd.record(y, log ? "log_softmax" : "softmax", new Tensor[]{x}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(x.device(), x.shape());
+            gc.backend().softmaxBackward(log, y.storage(), 0, gc.storage(), gc.offset(), gx.storage(), 0, rows, cols);
+            return new Tensor[]{gx};
+        });
+    }
+
+    /**
+     * Mean cross-entropy of logits [N, C] against class indices; rows whose target equals
+     * {@code ignoreIndex} count neither in the sum nor in the mean (PyTorch's rule).
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) {
+        if (logits.dim() != 2) throw new IllegalArgumentException("cross-entropy expects logits [N, C], got " + Shapes.str(logits.shape()));
+        int rows = logits.size(0), cols = logits.size(1);
+        if (targets.length != rows) throw new IllegalArgumentException(targets.length + " targets for " + rows + " rows of logits");
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            int t = targets[i];
+            if (t == ignoreIndex) continue;
+            if (t < 0 || t >= cols) throw new IndexOutOfBoundsException("target " + t + " at row " + i + " out of range for " + cols + " classes");
+            count++;
+        }
+        Tensor c = logits.contiguous();
+        Tensor loss = Tensor.empty(logits.device(), rows), lse = Tensor.empty(logits.device(), rows);
+        c.backend().crossEntropy(c.storage(), c.offset(), targets, ignoreIndex, loss.storage(), lse.storage(), rows, cols);
+        int n = count;
+        Tensor mean = Elementwise.mulScalar(Reductions.sumAll(loss), n == 0 ? Float.NaN : 1f / n).detach();
+        return Autograd.record(mean, "cross_entropy", new Tensor[]{logits}, g -> {
+            Tensor gl = Tensor.empty(logits.device(), rows, cols);
+            float scale = n == 0 ? 0f : g.item() / n;
+            c.backend().crossEntropyBackward(c.storage(), c.offset(), lse.storage(), targets, ignoreIndex, scale, gl.storage(), rows, cols);
+            return new Tensor[]{gl};
+        });
+    }
+
+    public static Tensor crossEntropy(Tensor logits, int[] targets) { return crossEntropy(logits, targets, -100); }
+}
