@@ -1,0 +1,156 @@
+package io.medualtime.tensor.cpu;
+
+/**
+ * Single-precision general matrix multiply on the CPU:
+ * {@code C = alpha * op(A) * op(B) + beta * C}, all matrices row-major in {@code float[]} arrays.
+ *
+ * <p>The work is done by a cache-blocked, packed, register-tiled kernel (see
+ * {@link SgemmBlocked} for the blocking scheme): the Vector API kernel {@link SgemmVector} when
+ * {@link VectorSupport#available()}, else the scalar {@link SgemmScalar}. Large products are
+ * split over the {@link Parallel} threads by rows (or columns, when C is wide and short) of C;
+ * each thread runs the whole blocked algorithm on its slice with its own packing buffers.
+ * Results are bitwise deterministic and do not depend on the thread count.
+ */
+public final class Sgemm {
+    private Sgemm() {}
+
+    /** Below this many flops per thread, running on more threads costs more than it gains. */
+    static final long MIN_FLOPS_PER_THREAD = 4L << 20;
+
+    private static final SgemmBlocked KERNEL = pickKernel();
+
+    private static SgemmBlocked pickKernel() {
+        if (VectorSupport.available()) {
+            try {   // by name, so FloatVector is never loaded when the Vector API is absent
+                return (SgemmBlocked) Class.forName("io.medualtime.tensor.cpu.SgemmVector")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                System.err.println("[medualtime] SgemmVector unavailable (" + e + "): using scalar SGEMM");
+            }
+        }
+        return new SgemmScalar();
+    }
+
+    /** The name of the kernel in use ("SgemmVector" or "SgemmScalar"). */
+    public static String kernelName() { return KERNEL.getClass().getSimpleName(); }
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C; row-major; op(A) is [m,k], op(B) is [k,n]. When transA,
+     * A is stored [k,m] (lda >= m); else [m,k] (lda >= k). Same for B. beta == 0 means C is not
+     * read (NaN in C is overwritten).
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        sgemmBatched(transA, transB, m, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0,
+                beta, c, cOff, ldc, 0, 1);
+    }
+
+    /**
+     * Batched: matrix i uses offsets aOff + i*strideA, bOff + i*strideB, cOff + i*strideC.
+     * Parallelised over the batch when the matrices are small, inside a matrix when they are large.
+     * A stride of 0 reuses the same A (or B) for every item.
+     */
+    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, int aOff, int lda, int strideA,
+                                    float[] b, int bOff, int ldb, int strideB,
+                                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, aOff, lda, strideA,
+                b, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+    }
+
+    /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
+    static void run(SgemmBlocked kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
+                    float alpha, float[] a, int aOff, int lda, int strideA,
+                    float[] b, int bOff, int ldb, int strideB,
+                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        check(m >= 0, "m", m, "must be >= 0");
+        check(n >= 0, "n", n, "must be >= 0");
+        check(k >= 0, "k", k, "must be >= 0");
+        check(batch >= 0, "batch", batch, "must be >= 0");
+        checkMatrix("A", a, aOff, lda, strideA, transA ? k : m, transA ? m : k, transA ? "m" : "k", batch);
+        checkMatrix("B", b, bOff, ldb, strideB, transB ? n : k, transB ? k : n, transB ? "k" : "n", batch);
+        checkMatrix("C", c, cOff, ldc, strideC, m, n, "n", batch);
+        if (m == 0 || n == 0 || batch == 0) return;
+
+        if (k == 0 || alpha == 0f) {            // nothing to multiply: C = beta * C
+            for (int i = 0; i < batch; i++) scale(beta, c, cOff + i * strideC, m, n, ldc);
+            return;
+        }
+        long flops = 2L * m * n * k;
+        boolean disjointC = batch == 1 || strideC >= (long) (m - 1) * ldc + n;
+        if (batch > 1 && disjointC && threads > 1 && flops < MIN_FLOPS_PER_THREAD * threads * 4) {
+            // many small products: one thread per group of whole matrices
+            int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
+            Parallel.range(batch, grain, (s, e) -> {
+                for (int i = s; i < e; i++)
+                    kernel.run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
+                            b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+            });
+            return;
+        }
+        for (int i = 0; i < batch; i++)
+            single(kernel, threads, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
+                    b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+    }
+
+    /** One product, split over threads by blocks of rows (or columns) of C. */
+    private static void single(SgemmBlocked kernel, int threads, boolean transA, boolean transB,
+                               int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        long flops = 2L * m * n * k;
+        int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
+        boolean byRows = mBlocks >= nBlocks;
+        int units = byRows ? mBlocks : nBlocks;
+        int nt = (int) Math.min(Math.min(threads, units), Math.max(1, flops / MIN_FLOPS_PER_THREAD));
+        if (nt <= 1) {
+            kernel.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Parallel.range(nt, 1, (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int u0 = (int) ((long) units * t / nt), u1 = (int) ((long) units * (t + 1) / nt);
+                if (byRows) {
+                    int r0 = u0 * kernel.mr, r1 = Math.min(m, u1 * kernel.mr);
+                    kernel.run(transA, transB, r1 - r0, n, k, alpha, a, aOff + (transA ? r0 : r0 * lda), lda,
+                            b, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
+                } else {
+                    int c0 = u0 * kernel.nr, c1 = Math.min(n, u1 * kernel.nr);
+                    kernel.run(transA, transB, m, c1 - c0, k, alpha, a, aOff, lda,
+                            b, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
+                }
+            }
+        });
+    }
+
+    private static void scale(float beta, float[] c, int off, int m, int n, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int o = off + i * ldc;
+            if (beta == 0f) java.util.Arrays.fill(c, o, o + n, 0f);
+            else if (beta != 1f) for (int j = 0; j < n; j++) c[o + j] *= beta;
+        }
+    }
+
+    private static void check(boolean ok, String name, long value, String rule) {
+        if (!ok) throw new IllegalArgumentException(name + " " + rule + ", got " + value);
+    }
+
+    /** A matrix stored as rows x cols with leading dimension ld, batch copies stride apart. */
+    private static void checkMatrix(String name, float[] arr, int off, int ld, int stride,
+                                    int rows, int cols, String colsName, int batch) {
+        String lower = name.toLowerCase();
+        if (arr == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
+        check(off >= 0, lower + "Off", off, "must be >= 0");
+        if (ld < Math.max(1, cols))
+            throw new IllegalArgumentException("ld" + lower + " must be >= max(1, " + colsName + ") = "
+                    + Math.max(1, cols) + " for the stored layout of " + name + ", got " + ld);
+        check(stride >= 0, "stride" + name, stride, "must be >= 0");
+        if (rows == 0 || cols == 0 || batch == 0) return;
+        long end = off + (long) (batch - 1) * stride + (long) (rows - 1) * ld + cols;
+        if (end > arr.length)
+            throw new IllegalArgumentException("array " + lower + " too short: matrix " + name + " (" + rows + "x"
+                    + cols + ", ld" + lower + "=" + ld + ", " + lower + "Off=" + off
+                    + (batch > 1 ? ", stride" + name + "=" + stride + ", batch=" + batch : "")
+                    + ") needs " + end + " elements, length is " + arr.length);
+    }
+}

@@ -1,0 +1,143 @@
+package io.medualtime.tensor.cpu;
+
+/**
+ * The cache-blocked GEMM driver shared by the Vector API kernel ({@link SgemmVector}) and the
+ * scalar kernel ({@link SgemmScalar}); this class never touches {@code FloatVector}.
+ *
+ * <h2>Blocking scheme (GotoBLAS / BLIS)</h2>
+ * <pre>
+ *   for jc in 0..n step NC            // column block of B and C
+ *     for pc in 0..k step KC          // slice of the k dimension
+ *       pack B[pc:pc+KC, jc:jc+NC] -> pb   (KC x NC, NR-wide column panels; lives in L2/L3)
+ *       for ic in 0..m step MC        // row block of A and C
+ *         pack alpha*A[ic:ic+MC, pc:pc+KC] -> pa   (MC x KC, MR-tall row panels; lives in L2)
+ *         macroKernel: for each MR x NR tile of C[ic.., jc..]:
+ *             micro-kernel: acc(MR x NR, in registers) = sum over p of pa[:,p] (x) pb[p,:]
+ *             C_tile = acc + (pc == 0 ? beta : 1) * C_tile
+ * </pre>
+ * Packing copies each panel into the exact order the micro-kernel reads it (unit stride, no
+ * bounds surprises), which is where transposed operands and alpha are absorbed, and pads the
+ * ragged edge panels with zeros so the micro-kernel always computes a full MR x NR tile.
+ *
+ * <p>Every element of C is accumulated in the same order (k-slices in order, p in order inside
+ * a slice) whatever the thread split, so results are bitwise reproducible.
+ */
+abstract class SgemmBlocked {
+    /** Micro-tile height (rows of C per micro-kernel call) and width (columns). */
+    final int mr, nr;
+    /** Cache block sizes: depth of a k-slice, rows of a packed A block, columns of a packed B block. */
+    final int kcMax, mcMax, ncMax;
+
+    /** Per-thread packing buffers, grown on demand and then reused (no garbage per call). */
+    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][]);
+
+    SgemmBlocked(int mr, int nr, int kc, int mc, int nc) {
+        this.mr = mr; this.nr = nr;
+        this.kcMax = kc;
+        this.mcMax = Math.max(mr, mc / mr * mr);
+        this.ncMax = Math.max(nr, nc / nr * nr);
+    }
+
+    /**
+     * Computes the tiles of one packed block: C[0:mc, 0:nc] (at cOff) = pa * pb + beta * C, where
+     * {@code overwrite} means C is not read (beta == 0 on the first k-slice).
+     */
+    abstract void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb,
+                              float beta, boolean overwrite, float[] c, int cOff, int ldc, float[] tile);
+
+    /** Single-threaded blocked GEMM on a (sub)problem; arguments already validated, k > 0. */
+    final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float beta, float[] c, int cOff, int ldc) {
+        // Balanced block sizes: k = 300 becomes two slices of 150 rather than 256 + 44, so no
+        // block is much thinner (less efficient) than the others.
+        int kcB = ceilDiv(k, ceilDiv(k, kcMax));
+        int mcB = roundUp(ceilDiv(m, ceilDiv(m, mcMax)), mr);
+        int ncB = roundUp(ceilDiv(n, ceilDiv(n, ncMax)), nr);
+        float[][] buf = buffers.get();
+        float[] pa = buf[0], pb = buf[1], tile = buf[2];
+        if (pa == null || pa.length < mcB * kcB) buf[0] = pa = new float[mcB * kcB];
+        if (pb == null || pb.length < ncB * kcB) buf[1] = pb = new float[ncB * kcB];
+        if (tile == null) buf[2] = tile = new float[mr * nr];
+
+        for (int jc = 0; jc < n; jc += ncB) {
+            int nc = Math.min(ncB, n - jc);
+            for (int pc = 0; pc < k; pc += kcB) {
+                int kc = Math.min(kcB, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, nr);
+                boolean first = pc == 0;
+                for (int ic = 0; ic < m; ic += mcB) {
+                    int mc = Math.min(mcB, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, mr);
+                    macroKernel(mc, nc, kc, pa, pb, first ? beta : 1f, first && beta == 0f,
+                            c, cOff + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
+
+    static int roundUp(int x, int m) { return (x + m - 1) / m * m; }
+
+    /**
+     * Packs alpha * op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: panel q holds rows
+     * q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                      float alpha, float[] dst, int mr) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir), d = ir * kc;
+            if (transA) {               // A stored [k, m]: the MR values of one k are contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir, dp = d + p * mr;
+                    for (int r = 0; r < rows; r++) dst[dp + r] = alpha * a[src + r];
+                    for (int r = rows; r < mr; r++) dst[dp + r] = 0f;
+                }
+            } else {                    // A stored [m, k]: read each row along k, write with stride MR
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * mr + r] = alpha * a[src + p];
+                }
+                for (int r = rows; r < mr; r++)
+                    for (int p = 0; p < kc; p++) dst[d + p * mr + r] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel q holds columns
+     * q*NR..q*NR+NR-1 as dst[q*NR*kc + p*NR + j] (the NR values of one k contiguous).
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                      float[] dst, int nr) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr), d = jr * kc;
+            if (!transB) {              // B stored [k, n]: each k is a contiguous run of columns
+                for (int p = 0; p < kc; p++) {
+                    int dp = d + p * nr;
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, dp, cols);
+                    for (int j = cols; j < nr; j++) dst[dp + j] = 0f;
+                }
+            } else {                    // B stored [n, k]: read each column along k, write with stride NR
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * nr + j] = b[src + p];
+                }
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[d + p * nr + j] = 0f;
+            }
+        }
+    }
+
+    /** Merges a computed tile (tile[r*NR + j], r < rows, j < cols) into C with beta semantics. */
+    final void mergeTile(float[] tile, int rows, int cols, float beta, boolean overwrite,
+                         float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int co = cOff + r * ldc, t = r * nr;
+            if (overwrite) for (int j = 0; j < cols; j++) c[co + j] = tile[t + j];
+            else if (beta == 1f) for (int j = 0; j < cols; j++) c[co + j] += tile[t + j];
+            else for (int j = 0; j < cols; j++) c[co + j] = tile[t + j] + beta * c[co + j];
+        }
+    }
+}
