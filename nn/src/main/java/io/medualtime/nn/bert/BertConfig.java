@@ -1,0 +1,212 @@
+package io.medualtime.nn.bert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.medualtime.nn.config.ConfigException;
+import io.medualtime.nn.config.ConfigFields;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * BERT or DistilBERT hyper-parameters from a Hugging Face {@code config.json}, in BERT's vocabulary.
+ *
+ * <p>BERT (model_type "bert"): required vocab_size, hidden_size, num_hidden_layers,
+ * num_attention_heads, intermediate_size, max_position_embeddings; optional type_vocab_size (2),
+ * layer_norm_eps (1e-12), hidden_act ("gelu"), hidden_dropout_prob (0.1),
+ * attention_probs_dropout_prob (0.1), pad_token_id (0); position_embedding_type must be "absolute".
+ *
+ * <p>DistilBERT (model_type "distilbert", or no model_type but "dim" and "n_layers" present): required
+ * vocab_size, dim, n_layers, n_heads, hidden_dim, max_position_embeddings; optional activation
+ * ("gelu"), dropout (0.1), attention_dropout (0.1), pad_token_id (0), sinusoidal_pos_embds (false).
+ * DistilBERT has no token-type embeddings (typeVocabSize 0) and its LayerNorms use eps 1e-12.
+ *
+ * <p>hidden_act / activation must be one of gelu (erf), gelu_new, gelu_pytorch_tanh, relu.
+ */
+public record BertConfig(
+        String modelType,
+        int vocabSize,
+        int hiddenSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int intermediateSize,
+        int maxPositionEmbeddings,
+        int typeVocabSize,
+        double layerNormEps,
+        String hiddenAct,
+        double hiddenDropoutProb,
+        double attentionProbsDropoutProb,
+        int padTokenId,
+        boolean sinusoidalPosEmbds) {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu");
+
+    public BertConfig {
+        if (!"bert".equals(modelType) && !"distilbert".equals(modelType)) {
+            throw new IllegalArgumentException("field \"model_type\" must be \"bert\" or \"distilbert\", got \"" + modelType + "\"");
+        }
+        boolean distil = "distilbert".equals(modelType);
+        positive(distil ? "vocab_size" : "vocab_size", vocabSize);
+        positive(distil ? "dim" : "hidden_size", hiddenSize);
+        positive(distil ? "n_layers" : "num_hidden_layers", numHiddenLayers);
+        positive(distil ? "n_heads" : "num_attention_heads", numAttentionHeads);
+        positive(distil ? "hidden_dim" : "intermediate_size", intermediateSize);
+        positive("max_position_embeddings", maxPositionEmbeddings);
+        if (hiddenSize % numAttentionHeads != 0) {
+            throw new IllegalArgumentException("field \"" + (distil ? "dim" : "hidden_size") + "\" (" + hiddenSize
+                    + ") is not divisible by \"" + (distil ? "n_heads" : "num_attention_heads") + "\" (" + numAttentionHeads + ")");
+        }
+        if (distil ? typeVocabSize != 0 : typeVocabSize < 0) {
+            throw new IllegalArgumentException("field \"type_vocab_size\" invalid: " + typeVocabSize);
+        }
+        if (!(layerNormEps > 0) || Double.isInfinite(layerNormEps)) {
+            throw new IllegalArgumentException("field \"layer_norm_eps\" must be a positive number, got " + layerNormEps);
+        }
+        if (!ACTIVATIONS.contains(hiddenAct)) {
+            throw new IllegalArgumentException("field \"" + (distil ? "activation" : "hidden_act") + "\" is \"" + hiddenAct
+                    + "\"; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
+        }
+        if (!(hiddenDropoutProb >= 0 && hiddenDropoutProb < 1)) {
+            throw new IllegalArgumentException("field \"" + (distil ? "dropout" : "hidden_dropout_prob") + "\" must be in [0, 1), got " + hiddenDropoutProb);
+        }
+        if (!(attentionProbsDropoutProb >= 0 && attentionProbsDropoutProb < 1)) {
+            throw new IllegalArgumentException("field \"" + (distil ? "attention_dropout" : "attention_probs_dropout_prob")
+                    + "\" must be in [0, 1), got " + attentionProbsDropoutProb);
+        }
+        if (padTokenId < 0 || padTokenId >= vocabSize) {
+            throw new IllegalArgumentException("field \"pad_token_id\" = " + padTokenId + " is outside the vocabulary [0, " + vocabSize + ")");
+        }
+    }
+
+    private static void positive(String field, int v) {
+        if (v <= 0) throw new IllegalArgumentException("field \"" + field + "\" must be positive, got " + v);
+    }
+
+    public boolean isDistilBert() {
+        return "distilbert".equals(modelType);
+    }
+
+    public int headDim() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    /** bert-base-uncased: 30522 vocab, 12 x 768, 12 heads, 3072 FFN. */
+    public static BertConfig bertBaseUncased() {
+        return new BertConfig("bert", 30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu", 0.1, 0.1, 0, false);
+    }
+
+    /** bert-base-multilingual-cased: 119547 vocab, otherwise bert-base. */
+    public static BertConfig bertBaseMultilingualCased() {
+        return new BertConfig("bert", 119547, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu", 0.1, 0.1, 0, false);
+    }
+
+    /** distilbert-base-uncased: 30522 vocab, 6 x 768, 12 heads, 3072 FFN. */
+    public static BertConfig distilbertBaseUncased() {
+        return new BertConfig("distilbert", 30522, 768, 6, 12, 3072, 512, 0, 1e-12, "gelu", 0.1, 0.1, 0, false);
+    }
+
+    /** distilbert-base-multilingual-cased: 119547 vocab, 6 x 768. */
+    public static BertConfig distilbertBaseMultilingualCased() {
+        return new BertConfig("distilbert", 119547, 768, 6, 12, 3072, 512, 0, 1e-12, "gelu", 0.1, 0.1, 0, false);
+    }
+
+    /** Reads {@code config.json} from a model folder (or the given .json file). */
+    public static BertConfig load(Path folderOrFile) throws ConfigException {
+        Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve(CONFIG_FILE) : folderOrFile;
+        ConfigFields f = ConfigFields.read(file);
+        String declared = f.optionalString("model_type", null);
+        String type;
+        if (declared == null) {
+            type = f.has("dim") && f.has("n_layers") ? "distilbert" : "bert";
+        } else if (declared.equals("bert") || declared.equals("distilbert")) {
+            type = declared;
+        } else {
+            throw f.error("model_type", "is \"" + declared + "\"; supported: bert, distilbert");
+        }
+        try {
+            if (type.equals("distilbert")) {
+                return new BertConfig(type,
+                        f.requiredInt("vocab_size"),
+                        f.requiredInt("dim"),
+                        f.requiredInt("n_layers"),
+                        f.requiredInt("n_heads"),
+                        f.requiredInt("hidden_dim"),
+                        f.requiredInt("max_position_embeddings"),
+                        0, 1e-12,
+                        f.optionalString("activation", "gelu"),
+                        f.optionalDouble("dropout", 0.1),
+                        f.optionalDouble("attention_dropout", 0.1),
+                        f.optionalInt("pad_token_id", 0),
+                        f.optionalBool("sinusoidal_pos_embds", false));
+            }
+            String pos = f.optionalString("position_embedding_type", "absolute");
+            if (!pos.equals("absolute")) {
+                throw f.error("position_embedding_type", "is \"" + pos + "\"; only \"absolute\" is supported");
+            }
+            return new BertConfig(type,
+                    f.requiredInt("vocab_size"),
+                    f.requiredInt("hidden_size"),
+                    f.requiredInt("num_hidden_layers"),
+                    f.requiredInt("num_attention_heads"),
+                    f.requiredInt("intermediate_size"),
+                    f.requiredInt("max_position_embeddings"),
+                    f.optionalInt("type_vocab_size", 2),
+                    f.optionalDouble("layer_norm_eps", 1e-12),
+                    f.optionalString("hidden_act", "gelu"),
+                    f.optionalDouble("hidden_dropout_prob", 0.1),
+                    f.optionalDouble("attention_probs_dropout_prob", 0.1),
+                    f.optionalInt("pad_token_id", 0),
+                    false);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A Hugging Face compatible config.json in the model's own field names. */
+    public String toJson() {
+        ObjectNode o = ConfigFields.JSON.createObjectNode();
+        if (isDistilBert()) {
+            o.putArray("architectures").add("DistilBertModel");
+            o.put("model_type", "distilbert");
+            o.put("vocab_size", vocabSize);
+            o.put("dim", hiddenSize);
+            o.put("n_layers", numHiddenLayers);
+            o.put("n_heads", numAttentionHeads);
+            o.put("hidden_dim", intermediateSize);
+            o.put("max_position_embeddings", maxPositionEmbeddings);
+            o.put("activation", hiddenAct);
+            o.put("dropout", hiddenDropoutProb);
+            o.put("attention_dropout", attentionProbsDropoutProb);
+            o.put("pad_token_id", padTokenId);
+            o.put("sinusoidal_pos_embds", sinusoidalPosEmbds);
+        } else {
+            o.putArray("architectures").add("BertModel");
+            o.put("model_type", "bert");
+            o.put("vocab_size", vocabSize);
+            o.put("hidden_size", hiddenSize);
+            o.put("num_hidden_layers", numHiddenLayers);
+            o.put("num_attention_heads", numAttentionHeads);
+            o.put("intermediate_size", intermediateSize);
+            o.put("max_position_embeddings", maxPositionEmbeddings);
+            o.put("type_vocab_size", typeVocabSize);
+            o.put("layer_norm_eps", layerNormEps);
+            o.put("hidden_act", hiddenAct);
+            o.put("hidden_dropout_prob", hiddenDropoutProb);
+            o.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
+            o.put("pad_token_id", padTokenId);
+            o.put("position_embedding_type", "absolute");
+        }
+        try {
+            return ConfigFields.JSON.writeValueAsString(o) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void save(Path folder) throws IOException {
+        Files.writeString(folder.resolve(CONFIG_FILE), toJson());
+    }
+}

@@ -1,0 +1,115 @@
+package io.medualtime.nn.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Typed access to the fields of a JSON config file, with errors naming the file and the field. */
+public final class ConfigFields {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+    private final JsonNode root;
+
+    private ConfigFields(Path file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    /** Parses a JSON object file. */
+    public static ConfigFields read(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e, e);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file + ": not a JSON object");
+        }
+        return new ConfigFields(file, root);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** True if the field is present and not null. */
+    public boolean has(String name) {
+        JsonNode n = root.get(name);
+        return n != null && !n.isNull();
+    }
+
+    public ConfigException error(String field, String message) {
+        return new ConfigException(file + ": field \"" + field + "\" " + message);
+    }
+
+    public int requiredInt(String name) throws ConfigException {
+        if (!has(name)) throw error(name, "is missing");
+        return asInt(name, root.get(name));
+    }
+
+    /** The first present field among {@code names} (e.g. n_positions, then legacy n_ctx). */
+    public int requiredIntOneOf(String... names) throws ConfigException {
+        for (String n : names) {
+            if (has(n)) return asInt(n, root.get(n));
+        }
+        throw new ConfigException(file + ": field \"" + names[0] + "\" is missing"
+                + (names.length > 1 ? " (also looked for " + String.join(", ", java.util.Arrays.asList(names).subList(1, names.length)) + ")" : ""));
+    }
+
+    public int optionalInt(String name, int dflt) throws ConfigException {
+        return has(name) ? asInt(name, root.get(name)) : dflt;
+    }
+
+    /** Null when absent or JSON null. */
+    public Integer nullableInt(String name) throws ConfigException {
+        return has(name) ? asInt(name, root.get(name)) : null;
+    }
+
+    public double optionalDouble(String name, double dflt) throws ConfigException {
+        if (!has(name)) return dflt;
+        JsonNode n = root.get(name);
+        if (!n.isNumber()) throw error(name, "must be a number, got " + n);
+        return n.doubleValue();
+    }
+
+    public String optionalString(String name, String dflt) throws ConfigException {
+        if (!has(name)) return dflt;
+        JsonNode n = root.get(name);
+        if (!n.isTextual()) throw error(name, "must be a string, got " + n);
+        return n.textValue();
+    }
+
+    public boolean optionalBool(String name, boolean dflt) throws ConfigException {
+        if (!has(name)) return dflt;
+        JsonNode n = root.get(name);
+        if (!n.isBoolean()) throw error(name, "must be true or false, got " + n);
+        return n.booleanValue();
+    }
+
+    private int asInt(String name, JsonNode n) throws ConfigException {
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw error(name, "must be an integer, got " + n);
+        }
+        return n.intValue();
+    }
+}
