@@ -98,6 +98,25 @@ public final class Views {
         });
     }
 
+    /** x[..., start:end:step, ...] along dim (a view; step >= 1). */
+    public static Tensor slice(Tensor x, int dim, int start, int end, int step) {
+        int d = Shapes.dim(dim, x.dim());
+        int[] shape = x.shape(), strides = x.strides();
+        if (step < 1 || start < 0 || end > shape[d] || start > end)
+            throw new IndexOutOfBoundsException("slice(dim=" + dim + ", " + start + ":" + end + ":" + step + ") out of range for shape " + Shapes.str(shape));
+        if (step == 1) return narrow(x, dim, start, end - start);
+        int[] s = shape.clone(), st = strides.clone();
+        s[d] = (end - start + step - 1) / step;
+        st[d] = strides[d] * step;
+        return Autograd.record(make(x, x.offset() + start * strides[d], s, st), "slice", new Tensor[]{x}, g -> {
+            Tensor full = g.fullLike(0f, shape);
+            int[] fs = full.strides();
+            fs[d] *= step;
+            g.backend().copy(g.view(), new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), false);
+            return new Tensor[]{full};
+        });
+    }
+
     static View narrowView(Tensor full, int d, int start, int length) {
         int[] s = full.shape();
         s[d] = length;
