@@ -1,0 +1,126 @@
+package io.medualtime.tensor;
+
+import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.cpu.Parallel;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Layout, autograd semantics, determinism and error messages. */
+class TensorBasicsTest {
+
+    @Test void viewsShareStorageAndContiguousCopiesOnlyWhenNeeded() {
+        Tensor x = Tensor.arange(12).reshape(3, 4);
+        assertSame(x, x.contiguous());
+        Tensor t = x.transpose(0, 1);
+        assertSame(x.storage(), t.storage());
+        assertFalse(t.isContiguous());
+        assertEquals(6f, t.get(2, 1));
+        Tensor c = t.contiguous();
+        assertNotSame(x.storage(), c.storage());
+        assertArrayEquals(new float[]{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, c.toArray());
+        // a narrow of the rows stays a view; reshape of a transposed tensor copies
+        assertSame(x.storage(), x.narrow(0, 1, 2).reshape(8).storage());
+        assertNotSame(x.storage(), t.reshape(12).storage());
+        assertArrayEquals(new float[]{4, 5, 6, 7}, x.narrow(0, 1, 1).toArray());
+        assertArrayEquals(new float[]{0, 1, 2, 3, 0, 1, 2, 3}, Tensor.arange(4).expand(2, 4).toArray());
+    }
+
+    @Test void unfoldMakesOverlappingWindows() {
+        Tensor w = Tensor.arange(6).unfold(0, 3, 1);
+        assertArrayEquals(new int[]{4, 3}, w.shape());
+        assertArrayEquals(new float[]{0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5}, w.toArray());
+    }
+
+    @Test void gradientsAccumulateAcrossBackwardCallsUntilZeroed() {
+        Tensor w = Tensor.of(new float[]{1, 2, 3}).requiresGrad(true);
+        w.mul(w).sum().backward();
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[]{4, 8, 12}, w.grad().toArray());
+        w.zeroGrad();
+        w.sum().backward();
+        assertArrayEquals(new float[]{1, 1, 1}, w.grad().toArray());
+    }
+
+    @Test void sharedSubexpressionGetsSummedGradient() {
+        Tensor x = Tensor.of(new float[]{2}).requiresGrad(true);
+        Tensor y = x.mul(x);             // used twice below
+        y.add(y.mul(3f)).sum().backward();  // d/dx 4x^2 = 8x
+        assertEquals(16f, x.grad().item(), 0f);
+    }
+
+    @Test void noGradRecordsNothingAndDetachCuts() {
+        Tensor w = Tensor.ones(2).requiresGrad(true);
+        try (GradMode g = GradMode.noGrad()) {
+            assertFalse(w.mul(2f).requiresGrad());
+        }
+        assertTrue(w.mul(2f).requiresGrad());
+        assertFalse(w.mul(2f).detach().requiresGrad());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.mul(2f).detach().sum().backward());
+        assertTrue(e.getMessage().contains("does not require grad"), e.getMessage());
+    }
+
+    @Test void frozenInputsGetNoGradient() {
+        Tensor frozen = Tensor.ones(3, 3);
+        Tensor x = Tensor.ones(2, 3).requiresGrad(true);
+        x.matmul(frozen).sum().backward();
+        assertNull(frozen.grad());
+        assertArrayEquals(new float[]{3, 3, 3, 3, 3, 3}, x.grad().toArray());
+    }
+
+    @Test void backwardErrorsAreClear() {
+        Tensor w = Tensor.ones(2, 2).requiresGrad(true);
+        Tensor y = w.mul(3f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("non-scalar") && e.getMessage().contains("[2, 2]"), e.getMessage());
+        y.backward(Tensor.ones(2, 2));
+        assertArrayEquals(new float[]{3, 3, 3, 3}, w.grad().toArray());
+        Tensor z = w.mul(w).sum();
+        z.backward();
+        IllegalStateException again = assertThrows(IllegalStateException.class, z::backward);
+        assertTrue(again.getMessage().contains("already freed"), again.getMessage());
+    }
+
+    @Test void shapeErrorsNameBothShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(2, 3).add(Tensor.ones(4)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(2, 3).matmul(Tensor.ones(4, 2)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 2]"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.ones(2, 3).sum(2, false));
+        assertThrows(IndexOutOfBoundsException.class, () -> F.embedding(Tensor.ones(3, 2), new int[]{3}));
+        assertThrows(IndexOutOfBoundsException.class, () -> F.crossEntropy(Tensor.ones(1, 3), new int[]{5}));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.ones(6).view(4, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.arange(6).reshape(2, 3).transpose(0, 1).view(6));
+    }
+
+    @Test void seededGeneratorsRepeatExactly() {
+        float[] a = Tensor.randn(new Rng(7), 5).toArray(), b = Tensor.randn(new Rng(7), 5).toArray();
+        assertArrayEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a, Tensor.randn(new Rng(8), 5).toArray()));
+        // pinned values: SplittableRandom's algorithm is fixed by the JDK specification
+        assertEquals(new java.util.SplittableRandom(7).nextLong(), new Rng(7).nextLong());
+    }
+
+    @Test void dropoutKeepsTheRightFractionAndScales() {
+        Tensor x = Tensor.ones(100_000);
+        float[] y = F.dropout(x, 0.25f, 3).toArray();
+        int kept = 0;
+        for (float v : y) { if (v != 0) { kept++; assertEquals(1f / 0.75f, v, 1e-6f); } }
+        assertEquals(0.75, kept / 100_000.0, 0.01);
+        assertArrayEquals(y, F.dropout(x, 0.25f, 3).toArray(), "same seed, same mask");
+        assertFalse(java.util.Arrays.equals(y, F.dropout(x, 0.25f, 4).toArray()));
+    }
+
+    @Test void resultsAreIdenticalForAGivenThreadCount() {
+        Tensor a = Tensor.randn(new Rng(1), 64, 300), b = Tensor.randn(new Rng(2), 300, 50);
+        float[] first = a.matmul(b).softmax(-1).sum(0, false).toArray();
+        float[] second = a.matmul(b).softmax(-1).sum(0, false).toArray();
+        assertArrayEquals(first, second);
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] single = a.matmul(b).softmax(-1).sum(0, false).toArray();
+            Fixtures.assertClose("1 thread vs default", first, single, 1e-5);
+        } finally { Parallel.setThreads(threads); }
+    }
+}
