@@ -1,0 +1,661 @@
+package io.medualtime.data;
+
+import io.medualtime.data.SyntheticFindings.Sub;
+import io.medualtime.data.SyntheticFindings.Territory;
+import io.medualtime.data.SyntheticFindings.Variant;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * SYNTHETIC 12-lead ECG + report generator, modelled on the five PTB-XL diagnostic superclasses
+ * (NORM, MI, STTC, CD, HYP). Every record is labelled synthetic in its dataset's provenance.
+ *
+ * <h2>Signal model</h2>
+ * In the style of ECGSYN (McSharry et al., IEEE TBME 2003):
+ * <ul>
+ *   <li><b>Rhythm.</b> An RR tachogram with a Mayer-wave component (~0.1 Hz) and respiratory sinus
+ *       arrhythmia at the respiration frequency (0.15-0.35 Hz); beat times are integrated from it.
+ *       Rare ventricular premature complexes (with compensatory pause) and, for second-degree AV
+ *       block, Wenckebach cycles (progressive PR, dropped QRS).</li>
+ *   <li><b>Beat.</b> A sum of Gaussian waves (P, septal Q, two R components, S, T; T asymmetric)
+ *       placed relative to each beat's fiducial point; as in ECGSYN the T position scales with
+ *       sqrt(RR) (Bazett), so the QT interval follows the heart rate. Each wave carries a 3-D
+ *       dipole vector (x = left, y = inferior, z = anterior) instead of a scalar amplitude, giving a
+ *       vectorcardiographic QRS loop; ST-segment shifts are a smooth plateau from the J point to
+ *       the T wave.</li>
+ *   <li><b>Leads.</b> Each patient gets a random frontal axis rotation, horizontal rotation,
+ *       morphology jitter and amplitude scale (limb and precordial separately, plus per-electrode
+ *       placement gains). Leads I and II are projections of the dipole on the frontal lead
+ *       vectors; III, aVR, aVL, aVF follow exactly from Einthoven/Goldberger; V1-V6 are projections
+ *       on horizontal-plane lead vectors (V1 115 deg ... V6 5 deg) with proximity gains. Leads are
+ *       therefore correlated the way real leads are.</li>
+ *   <li><b>Sampling.</b> The continuous model is band-limited by an analytic Gaussian anti-alias
+ *       filter (sigma = half a sample; widths add in quadrature, areas are kept) and then sampled.</li>
+ *   <li><b>Noise</b> (all times {@code noiseLevel}) is generated per electrode (RA, LA, LL, V1-V6) and
+ *       combined into leads the way a real recorder does (so it is correlated across leads):
+ *       baseline wander (respiration + slow drift, occasionally a loose electrode), EMG (white,
+ *       larger on limb electrodes, sometimes in bursts), mains interference and electrode/amplifier
+ *       noise. At 100 Hz sampling, 50 Hz mains lies at the Nyquist frequency and would alias onto
+ *       an alternating pattern; a real recorder's anti-alias filter removes most of it, so only a
+ *       residual of 10 % is kept when the mains frequency is above 0.4 fs (it still aliases, to a
+ *       slowly beating +-alternation, because the mains frequency jitters around 50 Hz).</li>
+ * </ul>
+ *
+ * <h2>Class effects</h2> (severity s in [0, 1]; "mild" records, a fraction {@code ambiguityRate},
+ * have s in [0.1, 0.35] and overlap NORM; NORM records in that fraction get a borderline
+ * normal-variant finding instead)
+ * <ul>
+ *   <li><b>MI</b> (inferior 45 %, anterior 40 %, lateral 15 %): pathological (wide) Q waves and R-wave
+ *       loss in the territory; old MI (70 %): T-wave inversion there; acute (30 %): ST elevation
+ *       with hyperacute T (reciprocal depression appears by itself in the opposite leads).</li>
+ *   <li><b>STTC</b>: ischemic ST depression (lateral/inferolateral) with T flattening; T-wave
+ *       inversion in a territory; nonspecific ST-T flattening; long QT.</li>
+ *   <li><b>CD</b>: complete LBBB (wide notched QRS, no septal q, discordant ST-T); RBBB (terminal
+ *       rightward-anterior R', rSR' in V1; mild = incomplete); left anterior fascicular block (left
+ *       axis deviation); first-degree AV block (long PR); second-degree AV block Mobitz I.</li>
+ *   <li><b>HYP</b>: LVH (high R voltage left-posterior, deep S in V1-V2, sometimes strain = lateral ST
+ *       depression + T inversion, sometimes left atrial P abnormality); RVH (right axis, tall R in
+ *       V1).</li>
+ * </ul>
+ *
+ * <h2>Reports</h2> See {@link SyntheticReports}: clinical-style English statements with synonyms,
+ * hedging, incomplete and uninformative reports, and mentions of findings that are in the signal
+ * but not in the label.
+ *
+ * <h2>Determinism</h2> Each record is a pure function of (seed, split, index in split) through
+ * {@link Rng#of(long...)}; all transcendental functions are {@link StrictMath}, so a seed gives the
+ * same bytes on every machine. Class assignment per split is an exactly balanced (or PTB-XL-like)
+ * list shuffled with a seeded generator.
+ */
+public final class SyntheticEcg {
+    /** Bumped when the generator's output for a given config changes. */
+    public static final String VERSION = "1";
+
+    private static final long SALT_LABELS = 0x4C4142454CL, SALT_RECORD = 0x5245434FL, SALT_REPORT = 0x5245504FL;
+    private static final double TWO_PI = 2 * Math.PI;
+
+    private final SyntheticConfig cfg;
+    private final int steps;
+    private final double fs;
+    private final int[][] labels = new int[Split.values().length][];
+
+    public SyntheticEcg(SyntheticConfig cfg) {
+        this.cfg = cfg;
+        this.steps = cfg.steps();
+        this.fs = cfg.samplingRate();
+        for (Split s : Split.values()) labels[s.ordinal()] = assignLabels(cfg, s);
+    }
+
+    public SyntheticConfig config() { return cfg; }
+
+    /** All records in memory (train, then val, then test). */
+    public static InMemoryDataset generate(SyntheticConfig cfg) {
+        return new SyntheticEcg(cfg).generate();
+    }
+
+    /** Writes the dataset in the canonical format (streaming, atomic). */
+    public static Path writeTo(SyntheticConfig cfg, Path folder) throws IOException {
+        return new SyntheticEcg(cfg).writeTo(folder);
+    }
+
+    public InMemoryDataset generate() {
+        List<EcgRecord> out = new ArrayList<>(cfg.total());
+        for (Split s : Split.values())
+            for (int i = 0; i < cfg.size(s); i++) out.add(record(s, i));
+        return new InMemoryDataset(info(), out);
+    }
+
+    public Path writeTo(Path folder) throws IOException {
+        try (DatasetWriter w = DatasetWriter.create(folder, info())) {
+            w.putExtra("generator", "io.medualtime.data.SyntheticEcg v" + VERSION);
+            w.putExtra("generator_config", cfg.toMap());
+            for (Split s : Split.values())
+                for (int i = 0; i < cfg.size(s); i++) w.add(record(s, i));
+            return w.commit();
+        }
+    }
+
+    public DatasetInfo info() {
+        String prov = "SYNTHETIC: generated by io.medualtime.data.SyntheticEcg v" + VERSION + " (" + cfg
+                + "); not patient data";
+        return new DatasetInfo("synthetic-ecg", prov, true, DatasetInfo.STANDARD_LEADS, steps, fs);
+    }
+
+    /** Record id of the i-th record of a split, e.g. {@code train-00012}. */
+    public static String recordId(Split s, int i) {
+        return String.format(Locale.ROOT, "%s-%05d", s.diskName(), i);
+    }
+
+    /** Fine label of the i-th record of a split. */
+    public int label(Split s, int i) { return labels[s.ordinal()][i]; }
+
+    static int[] assignLabels(SyntheticConfig cfg, Split s) {
+        int n = cfg.size(s);
+        double[] w = cfg.balance().weights();
+        double sum = 0;
+        for (double x : w) sum += x;
+        int[] count = new int[w.length];
+        double[] rem = new double[w.length];
+        int assigned = 0;
+        for (int k = 0; k < w.length; k++) {
+            double exact = n * w[k] / sum;
+            count[k] = (int) Math.floor(exact);
+            rem[k] = exact - count[k];
+            assigned += count[k];
+        }
+        while (assigned < n) { // largest remainder, ties to the lower class id
+            int best = 0;
+            for (int k = 1; k < w.length; k++) if (rem[k] > rem[best]) best = k;
+            count[best]++;
+            rem[best] = -1;
+            assigned++;
+        }
+        int[] lab = new int[n];
+        int p = 0;
+        for (int k = 0; k < w.length; k++) for (int j = 0; j < count[k]; j++) lab[p++] = k;
+        Rng.of(cfg.seed(), SALT_LABELS, s.ordinal()).shuffle(lab);
+        return lab;
+    }
+
+    /** The i-th record of a split (deterministic, independent of other records). */
+    public EcgRecord record(Split s, int i) {
+        int fine = labels[s.ordinal()][i];
+        Rng rng = Rng.of(cfg.seed(), SALT_RECORD, s.ordinal(), i);
+        SyntheticFindings f = new SyntheticFindings();
+        float[][] sig = signal(fine, rng, f);
+        String report = SyntheticReports.report(f, Rng.of(cfg.seed(), SALT_REPORT, s.ordinal(), i),
+                cfg.uninformativeReportRate());
+        return new EcgRecord(recordId(s, i), s, fine, report, sig);
+    }
+
+    // ------------------------------------------------------------------ beat model
+
+    /** One Gaussian (or ST plateau) component of the beat, with a 3-D dipole vector in mV. */
+    private static final class Wave {
+        final int kind; // 0 gaussian, 1 plateau
+        double t, sl, sr; // centre (s, relative to R), left/right sigma (s); plateau: t..t2, edge sl
+        double t2;
+        final double[] v;
+        boolean p, qt; // moves with PR / scales with sqrt(RR)
+
+        Wave(int kind, double t, double sl, double sr, double[] v) {
+            this.kind = kind; this.t = t; this.sl = sl; this.sr = sr; this.v = v;
+        }
+
+        double area() { return kind == 0 ? (sl + sr) * 0.5 * Math.sqrt(TWO_PI) : (t2 - t); }
+    }
+
+    private static double[] vec(double x, double y, double z) { return new double[]{x, y, z}; }
+
+    private static double[] unit(double x, double y, double z) {
+        double n = Math.sqrt(x * x + y * y + z * z);
+        return new double[]{x / n, y / n, z / n};
+    }
+
+    private static double[] scale(double[] a, double s) { return vec(a[0] * s, a[1] * s, a[2] * s); }
+
+    private static double dot(double[] a, double[] b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+
+    private static double norm(double[] a) { return Math.sqrt(dot(a, a)); }
+
+    private static void addTo(double[] a, double[] b, double s) { a[0] += b[0] * s; a[1] += b[1] * s; a[2] += b[2] * s; }
+
+    /** Rotation in the frontal plane (about the antero-posterior z axis), degrees; +90 = towards inferior. */
+    private static void rotFrontal(double[] a, double deg) {
+        double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
+        double x = a[0] * c - a[1] * s, y = a[0] * s + a[1] * c;
+        a[0] = x; a[1] = y;
+    }
+
+    /** Rotation in the horizontal plane (about the y axis), degrees; + = from left towards anterior. */
+    private static void rotHorizontal(double[] a, double deg) {
+        double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
+        double x = a[0] * c - a[2] * s, z = a[0] * s + a[2] * c;
+        a[0] = x; a[2] = z;
+    }
+
+    /** Removes the positive component of a along unit d, times k (k = 1 removes it, k = 2 mirrors it). */
+    private static void suppressAlong(double[] a, double[] d, double k) {
+        double c = dot(a, d);
+        if (c > 0) addTo(a, d, -k * c);
+    }
+
+    private static double[] territoryDir(Territory t) {
+        switch (t) {
+            case INFERIOR: return unit(0.05, 1, 0.05);
+            case ANTERIOR: return unit(-0.3, 0, 0.95);
+            case LATERAL: return unit(1, -0.35, 0.1);
+            default: return unit(0.6, 0.55, 0.45); // inferolateral / lateral precordial
+        }
+    }
+
+    // Standard QRS wave indices in the template
+    private static final int P = 0, Q = 1, R1 = 2, R2 = 3, S = 4, T = 5;
+
+    /** Builds the signal of one record and fills in the findings. */
+    private float[][] signal(int fine, Rng rng, SyntheticFindings f) {
+        f.fine = fine;
+        // ---------------- patient
+        double hr = rng.normal(70, 11, 45, 118);
+        double pToR = rng.normal(0.155, 0.016, 0.12, 0.19);
+        double tOffC = rng.normal(0.265, 0.014, 0.23, 0.30); // T centre at RR = 1 s
+        double qrsW = rng.normal(1.0, 0.07, 0.85, 1.15);    // QRS width factor
+        double axisRot = rng.normal(0, 17);                 // frontal rotation of the whole heart
+        double horRot = rng.normal(0, 12);
+        double limbGain = rng.logNormal(0.18);
+        double precGain = rng.logNormal(0.18);
+
+        List<Wave> w = new ArrayList<>();
+        w.add(new Wave(0, -pToR, 0.022, 0.022, scale(unit(0.5, 0.8, 0.1), rng.normal(0.14, 0.025, 0.07, 0.22))));
+        w.get(P).p = true;
+        w.add(new Wave(0, -0.028 * qrsW, 0.008 * qrsW, 0.008 * qrsW, scale(unit(-0.6, 0.1, 0.8), rng.normal(0.14, 0.04, 0.03, 0.25))));
+        w.add(new Wave(0, -0.010 * qrsW, 0.009 * qrsW, 0.009 * qrsW, scale(unit(0.5, 0.55, 0.65), rng.normal(0.9, 0.15, 0.5, 1.4))));
+        w.add(new Wave(0, 0.004 * qrsW, 0.010 * qrsW, 0.010 * qrsW, scale(unit(0.6, 0.75, -0.3), rng.normal(1.3, 0.2, 0.8, 1.9))));
+        w.add(new Wave(0, 0.024 * qrsW, 0.010 * qrsW, 0.010 * qrsW, scale(unit(-0.3, -0.35, -0.88), rng.normal(0.55, 0.12, 0.25, 0.9))));
+        Wave tw = new Wave(0, tOffC, 0.062, 0.040, scale(unit(0.55, 0.6, 0.35), rng.normal(0.38, 0.07, 0.2, 0.6)));
+        tw.qt = true;
+        w.add(tw);
+        // morphology jitter of directions
+        for (Wave x : w) {
+            double m = norm(x.v);
+            double[] d = unit(x.v[0] / m + rng.normal(0, 0.12), x.v[1] / m + rng.normal(0, 0.12), x.v[2] / m + rng.normal(0, 0.12));
+            System.arraycopy(scale(d, m), 0, x.v, 0, 3);
+        }
+        List<Wave> extra = new ArrayList<>(); // class-specific extra waves (ST plateaus, R', notches)
+        boolean avb2 = false;
+
+        // ---------------- class effects
+        boolean mild = rng.chance(cfg.ambiguityRate());
+        f.mild = mild;
+        double s = mild ? rng.uniform(0.1, 0.35) : rng.uniform(0.6, 1.0);
+        f.severity = fine == EcgClasses.NORM ? 0 : s;
+        double jPoint = 0.045 * qrsW;
+        switch (fine) {
+            case EcgClasses.NORM: {
+                if (mild) {
+                    Variant[] vs = {Variant.T_FLAT, Variant.PR_BORDERLINE, Variant.HIGH_VOLTAGE, Variant.LEFT_AXIS,
+                            Variant.IRBBB, Variant.EARLY_REPOL};
+                    f.variant = vs[rng.nextInt(vs.length)];
+                    double b = rng.uniform(0.1, 0.3);
+                    switch (f.variant) {
+                        case T_FLAT: scaleWave(w.get(T), 1 - 0.9 * b); break;
+                        case PR_BORDERLINE: pToR += 0.02 + 0.15 * b; w.get(P).t = -pToR; break;
+                        case HIGH_VOLTAGE: scaleWave(w.get(R2), 1 + 0.9 * b); scaleWave(w.get(S), 1 + b); break;
+                        case LEFT_AXIS: for (int k = Q; k <= S; k++) rotFrontal(w.get(k).v, -(60 + 35 * b)); break;
+                        case IRBBB: extra.add(new Wave(0, 0.045 * qrsW, 0.012, 0.012, scale(unit(-0.55, 0.05, 0.85), 0.25 + 0.6 * b))); break;
+                        default: { // early repolarisation: slight precordial/inferior ST elevation
+                            Wave st = plateau(jPoint, tOffC, scale(unit(0.3, 0.5, 0.8), 0.05 + 0.15 * b));
+                            extra.add(st);
+                        }
+                    }
+                }
+                break;
+            }
+            case EcgClasses.MI: {
+                double r = rng.nextDouble();
+                f.territory = r < 0.45 ? Territory.INFERIOR : r < 0.85 ? Territory.ANTERIOR : Territory.LATERAL;
+                double[] d = territoryDir(f.territory);
+                boolean acute = rng.chance(0.3);
+                f.sub = acute ? Sub.MI_ACUTE : Sub.MI_OLD;
+                // pathological Q: initial forces directed away from the infarct
+                extra.add(new Wave(0, -0.026 * qrsW, 0.010 + 0.008 * s, 0.010 + 0.008 * s, scale(d, -(0.1 + 0.55 * s))));
+                suppressAlong(w.get(Q).v, d, 1.0);
+                suppressAlong(w.get(R1).v, d, 0.9 * s);
+                suppressAlong(w.get(R2).v, d, 0.8 * s);
+                if (acute) {
+                    extra.add(plateau(jPoint, tOffC, scale(d, 0.06 + 0.3 * s)));
+                    addTo(w.get(T).v, d, 0.1 + 0.25 * s);
+                } else {
+                    suppressAlong(w.get(T).v, d, 1 + 0.9 * s);
+                    addTo(w.get(T).v, d, -0.15 * s);
+                }
+                break;
+            }
+            case EcgClasses.STTC: {
+                double r = rng.nextDouble();
+                if (r < 0.4) {
+                    f.sub = Sub.STTC_ISCHEMIC;
+                    f.territory = rng.chance(0.5) ? Territory.INFEROLATERAL : Territory.LATERAL;
+                    double[] d = territoryDir(Territory.INFEROLATERAL);
+                    if (f.territory == Territory.LATERAL) d = unit(0.85, 0.15, 0.5);
+                    extra.add(plateau(jPoint, tOffC * 0.9, scale(d, -(0.04 + 0.2 * s))));
+                    scaleWave(w.get(T), 1 - 0.6 * s);
+                } else if (r < 0.7) {
+                    f.sub = Sub.STTC_TINV;
+                    double q = rng.nextDouble();
+                    f.territory = q < 0.4 ? Territory.ANTERIOR : q < 0.7 ? Territory.INFEROLATERAL : Territory.INFERIOR;
+                    double[] d = territoryDir(f.territory);
+                    suppressAlong(w.get(T).v, d, 0.5 + 1.3 * s);
+                    addTo(w.get(T).v, d, -0.1 * s);
+                } else if (r < 0.9) {
+                    f.sub = Sub.STTC_NONSPECIFIC;
+                    scaleWave(w.get(T), 1 - 0.85 * s);
+                    extra.add(plateau(jPoint, tOffC * 0.9, scale(territoryDir(Territory.INFEROLATERAL), -0.06 * s)));
+                } else {
+                    f.sub = Sub.STTC_LONG_QT;
+                    tOffC += 0.03 + 0.09 * s;
+                    w.get(T).t = tOffC;
+                    w.get(T).sl *= 1 + 0.3 * s;
+                    w.get(T).sr *= 1 + 0.2 * s;
+                    scaleWave(w.get(T), 1 - 0.3 * s);
+                }
+                break;
+            }
+            case EcgClasses.CD: {
+                double r = rng.nextDouble();
+                if (mild && r >= 0.9) r = rng.uniform(0.45, 0.9); // Wenckebach is never mild here
+                if (r < 0.2) {
+                    f.sub = Sub.CD_LBBB;
+                    double widen = 1 + 1.4 * s, spread = 1 + 1.2 * s;
+                    for (int k = Q; k <= S; k++) {
+                        Wave x = w.get(k);
+                        x.t *= spread; x.sl *= widen; x.sr *= widen;
+                    }
+                    scaleWave(w.get(Q), 1 - s);
+                    rotHorizontal(w.get(R1).v, -40 * s);
+                    rotHorizontal(w.get(R2).v, -20 * s);
+                    rotFrontal(w.get(R2).v, -20 * s);
+                    // notch: late leftward-posterior force
+                    extra.add(new Wave(0, 0.03 * spread, 0.014 * widen, 0.014 * widen, scale(unit(0.8, 0.2, -0.55), 0.9 * s)));
+                    scaleWave(w.get(S), 1 - 0.5 * s);
+                    double[] qrsDir = unit(0.8, 0.3, -0.5);
+                    suppressAlong(w.get(T).v, qrsDir, 1.0 * s);
+                    addTo(w.get(T).v, qrsDir, -0.45 * s);
+                    jPoint *= spread;
+                    extra.add(plateau(jPoint, tOffC, scale(qrsDir, -0.15 * s)));
+                } else if (r < 0.45) {
+                    f.sub = Sub.CD_RBBB;
+                    for (int k = Q; k <= S; k++) { w.get(k).sl *= 1 + 0.3 * s; w.get(k).sr *= 1 + 0.3 * s; }
+                    extra.add(new Wave(0, (0.045 + 0.025 * s) * qrsW, 0.012 + 0.014 * s, 0.012 + 0.014 * s,
+                            scale(unit(-0.55, 0.05, 0.85), 0.25 + 0.7 * s)));
+                    suppressAlong(w.get(T).v, territoryDir(Territory.ANTERIOR), 0.8 * s);
+                    jPoint += 0.03 * s;
+                } else if (r < 0.65) {
+                    f.sub = Sub.CD_LAFB;
+                    for (int k = Q; k <= S; k++) {
+                        rotFrontal(w.get(k).v, -(60 + 45 * s));
+                        w.get(k).sl *= 1 + 0.15 * s;
+                        w.get(k).sr *= 1 + 0.15 * s;
+                    }
+                } else if (r < 0.9) {
+                    f.sub = Sub.CD_AVB1;
+                    pToR += 0.02 + 0.15 * s;
+                    w.get(P).t = -pToR;
+                } else {
+                    f.sub = Sub.CD_AVB2;
+                    avb2 = true;
+                    pToR += 0.03;
+                    w.get(P).t = -pToR;
+                }
+                break;
+            }
+            default: { // HYP
+                if (rng.chance(0.85)) {
+                    f.sub = Sub.HYP_LVH;
+                    scaleWave(w.get(R2), 1 + 0.9 * s);
+                    rotHorizontal(w.get(R2).v, -10 * s);
+                    scaleWave(w.get(S), 1 + 1.1 * s);
+                    addTo(w.get(S).v, vec(0, 0, -1), 0.4 * s);
+                    for (int k = Q; k <= S; k++) { w.get(k).sl *= 1 + 0.12 * s; w.get(k).sr *= 1 + 0.12 * s; }
+                    f.strain = !mild && rng.chance(0.4);
+                    if (f.strain) {
+                        double[] d = territoryDir(Territory.INFEROLATERAL);
+                        extra.add(plateau(jPoint, tOffC * 0.9, scale(d, -(0.05 + 0.1 * s))));
+                        suppressAlong(w.get(T).v, d, 1.2 * s);
+                    }
+                    f.leftAtrial = rng.chance(0.3);
+                    if (f.leftAtrial) {
+                        Wave p2 = new Wave(0, -pToR + 0.035, 0.02, 0.02, vec(0.02, 0.03, -0.08 - 0.06 * s));
+                        p2.p = true;
+                        extra.add(p2);
+                        w.get(P).sl *= 1.2;
+                        w.get(P).sr *= 1.2;
+                    }
+                } else {
+                    f.sub = Sub.HYP_RVH;
+                    for (int k = Q; k <= S; k++) rotFrontal(w.get(k).v, 40 + 45 * s);
+                    extra.add(new Wave(0, 0.012 * qrsW, 0.012, 0.012, scale(unit(-0.45, 0.15, 0.88), 0.3 + 0.9 * s)));
+                    suppressAlong(w.get(T).v, territoryDir(Territory.ANTERIOR), 0.9 * s);
+                }
+            }
+        }
+        w.addAll(extra);
+
+        // whole-heart orientation and jitter
+        for (Wave x : w) {
+            rotFrontal(x.v, axisRot);
+            rotHorizontal(x.v, horRot);
+        }
+        // measured-like values for the report
+        f.heartRate = hr;
+        f.prMs = pToR * 1000;
+        double qrsOn = 0, qrsOff = 0, ax = 0, ay = 0;
+        for (int k = 0; k < w.size(); k++) {
+            Wave x = w.get(k);
+            if (x.kind != 0 || x.p || x.qt || norm(x.v) < 0.05) continue;
+            qrsOn = Math.min(qrsOn, x.t - 2 * x.sl);
+            qrsOff = Math.max(qrsOff, x.t + 2 * x.sr);
+            ax += x.v[0] * x.area();
+            ay += x.v[1] * x.area();
+        }
+        f.qrsMs = (qrsOff - qrsOn) * 1000;
+        f.axisDeg = Math.toDegrees(StrictMath.atan2(ay, ax));
+        f.qtcMs = (tOffC + 2 * w.get(T).sr - qrsOn) * 1000;
+
+        // ---------------- rhythm
+        double dur = steps / fs;
+        double rr0 = 60.0 / hr;
+        double fResp = rng.uniform(0.15, 0.35), phResp = rng.uniform(0, TWO_PI);
+        double fMayer = rng.normal(0.1, 0.015), phMayer = rng.uniform(0, TWO_PI);
+        f.sinusArrhythmia = rng.chance(0.08);
+        double aHF = f.sinusArrhythmia ? rng.uniform(0.09, 0.14) : rng.uniform(0.01, 0.05);
+        double aLF = rng.uniform(0.01, 0.04);
+        List<double[]> beats = new ArrayList<>(); // {tR, rr, type(0 sinus, 1 pvc, 2 dropped), pToR}
+        double t = -rng.uniform(1.0, 1.0 + rr0);
+        int wenck = avb2 ? 3 + rng.nextInt(3) : 0, cyc = 0;
+        while (t < dur + 0.6) {
+            double rr = rr0 * (1 + aHF * StrictMath.sin(TWO_PI * fResp * t + phResp)
+                    + aLF * StrictMath.sin(TWO_PI * fMayer * t + phMayer) + 0.008 * rng.gaussian());
+            if (avb2) {
+                // atrial time t; PR grows through the cycle, last P is not conducted
+                int j = cyc % wenck;
+                double pr = pToR + (j == 0 ? 0 : 0.12 * (1 - StrictMath.pow(0.5, j)));
+                beats.add(new double[]{t + pr - pToR, rr, j == wenck - 1 ? 2 : 0, pr});
+                cyc++;
+            } else {
+                beats.add(new double[]{t, rr, 0, pToR});
+            }
+            t += rr;
+        }
+        // ventricular premature complexes (signal finding, not a label)
+        double[] pvcDir = null;
+        if (rng.chance(0.06)) {
+            f.pvcs = 1 + (rng.chance(0.35) ? 1 : 0);
+            pvcDir = unit(rng.normal(0, 1), rng.normal(0, 1), rng.normal(0, 1));
+            for (int c = 0; c < f.pvcs; c++) {
+                int k = 2 + rng.nextInt(Math.max(1, beats.size() - 4));
+                double[] b = beats.get(k), prev = beats.get(k - 1);
+                if (b[2] != 0 || prev[2] != 0) continue;
+                b[0] = prev[0] + prev[1] * rng.uniform(0.55, 0.7);
+                b[2] = 1;
+            }
+        }
+        double rrSum = 0;
+        int rrN = 0;
+        for (int k = 1; k < beats.size(); k++)
+            if (beats.get(k)[0] >= 0 && beats.get(k)[0] < dur && beats.get(k)[2] == 0) { rrSum += beats.get(k)[1]; rrN++; }
+        if (rrN > 0) f.heartRate = 60.0 / (rrSum / rrN);
+
+        // ---------------- render dipole
+        double[][] dip = new double[3][steps];
+        double aa = 0.5 / fs; // anti-alias sigma
+        for (double[] b : beats) {
+            double tR = b[0], rr = b[1];
+            int type = (int) b[2];
+            double sq = Math.sqrt(rr);
+            double mod = 1 + 0.05 * StrictMath.sin(TWO_PI * fResp * tR + phResp + 1.0);
+            if (type == 1) {
+                double[] pv = pvcDir;
+                render(dip, tR, 0, 0.032, 0.032, scale(pv, 1.7), aa);
+                render(dip, tR, 0.055, 0.03, 0.03, scale(pv, -0.5), aa);
+                render(dip, tR, 0.30 * sq, 0.07, 0.05, scale(pv, -0.55), aa);
+                continue;
+            }
+            for (Wave x : w) {
+                if (type == 2 && !x.p) continue; // non-conducted P
+                double c = x.t;
+                if (x.p) c = x.t + (pToR - b[3]);
+                if (x.qt) c = x.t * sq;
+                if (x.kind == 0) {
+                    double[] v = (x.p || x.qt) ? x.v : scale(x.v, mod);
+                    render(dip, tR, c, x.sl, x.sr, v, aa);
+                } else {
+                    renderPlateau(dip, tR, x.t, x.t2 * sq, x.sl, x.v, aa);
+                }
+            }
+        }
+
+        // ---------------- project onto leads
+        float[][] out = new float[12][steps];
+        double[] uI = vec(1, 0, 0), uII = vec(0.5, Math.sqrt(3) / 2, 0);
+        double[] betas = {115, 95, 75, 55, 30, 5};
+        double[] pg = {1.2, 2.0, 2.2, 2.1, 1.8, 1.45};
+        double[][] uV = new double[6][];
+        for (int k = 0; k < 6; k++) {
+            double bRad = Math.toRadians(betas[k] + rng.normal(0, 5));
+            double g = pg[k] * precGain * rng.logNormal(0.08);
+            uV[k] = vec(g * StrictMath.cos(bRad), g * 0.1, g * StrictMath.sin(bRad));
+        }
+        double gI = limbGain * rng.logNormal(0.05), gII = limbGain * rng.logNormal(0.05);
+        double[][] noise = electrodeNoise(rng, f, fResp);
+        for (int n = 0; n < steps; n++) {
+            double x = dip[0][n], y = dip[1][n], z = dip[2][n];
+            double lI = gI * (x * uI[0] + y * uI[1]);
+            double lII = gII * (x * uII[0] + y * uII[1]);
+            double ra = noise[0][n], la = noise[1][n], ll = noise[2][n];
+            double nI = la - ra, nII = ll - ra;
+            double vI = lI + nI, vII = lII + nII;
+            out[0][n] = (float) vI;
+            out[1][n] = (float) vII;
+            out[2][n] = (float) (vII - vI);              // III = II - I
+            out[3][n] = (float) (-(vI + vII) / 2);       // aVR
+            out[4][n] = (float) (vI - vII / 2);          // aVL
+            out[5][n] = (float) (vII - vI / 2);          // aVF
+            double wct = (ra + la + ll) / 3;
+            for (int k = 0; k < 6; k++) {
+                double[] u = uV[k];
+                out[6 + k][n] = (float) (x * u[0] + y * u[1] + z * u[2] + noise[3 + k][n] - wct);
+            }
+        }
+        // amplifier / quantisation noise per lead
+        double amp = 0.004 * cfg.noiseLevel();
+        if (amp > 0) for (float[] lead : out) for (int n = 0; n < steps; n++) lead[n] += (float) (amp * rng.gaussian());
+        return out;
+    }
+
+    private static void scaleWave(Wave x, double k) {
+        for (int i = 0; i < 3; i++) x.v[i] *= k;
+    }
+
+    private static Wave plateau(double t1, double t2, double[] v) {
+        Wave x = new Wave(1, t1, 0.02, 0.02, v);
+        x.t2 = t2;
+        x.qt = false; // end scales with sqrt(RR) in render
+        return x;
+    }
+
+    /** Adds an asymmetric Gaussian wave (centre tR + c) to the dipole, band-limited by sigma aa. */
+    private void render(double[][] dip, double tR, double c, double sl, double sr, double[] v, double aa) {
+        double el = Math.sqrt(sl * sl + aa * aa), er = Math.sqrt(sr * sr + aa * aa);
+        double ampK = (sl + sr) / (el + er);
+        double centre = tR + c;
+        int n0 = Math.max(0, (int) Math.ceil((centre - 5 * el) * fs));
+        int n1 = Math.min(steps - 1, (int) Math.floor((centre + 5 * er) * fs));
+        if (n0 > n1) return;
+        double vx = v[0] * ampK, vy = v[1] * ampK, vz = v[2] * ampK;
+        for (int n = n0; n <= n1; n++) {
+            double d = n / fs - centre;
+            double sg = d < 0 ? el : er;
+            double g = StrictMath.exp(-0.5 * d * d / (sg * sg));
+            dip[0][n] += vx * g;
+            dip[1][n] += vy * g;
+            dip[2][n] += vz * g;
+        }
+    }
+
+    /** Adds a smooth plateau from tR + t1 to tR + t2 (edges of width e) to the dipole. */
+    private void renderPlateau(double[][] dip, double tR, double t1, double t2, double e, double[] v, double aa) {
+        double ee = Math.sqrt(e * e + aa * aa);
+        double a = tR + t1, b = tR + t2;
+        int n0 = Math.max(0, (int) Math.ceil((a - 4 * ee) * fs));
+        int n1 = Math.min(steps - 1, (int) Math.floor((b + 4 * ee) * fs));
+        for (int n = n0; n <= n1; n++) {
+            double tt = n / fs;
+            double g = 0.5 * (StrictMath.tanh((tt - a) / ee) - StrictMath.tanh((tt - b) / ee));
+            dip[0][n] += v[0] * g;
+            dip[1][n] += v[1] * g;
+            dip[2][n] += v[2] * g;
+        }
+    }
+
+    /** Noise potentials of the 9 electrodes RA, LA, LL, V1..V6 (mV). */
+    private double[][] electrodeNoise(Rng rng, SyntheticFindings f, double fResp) {
+        double nl = cfg.noiseLevel();
+        double[][] e = new double[9][steps];
+        if (nl == 0) return e;
+        double recordNoise = rng.logNormal(0.35);
+        f.noisy = recordNoise > 1.5;
+        double k = nl * recordNoise;
+        double mainsF = 50 + rng.normal(0, 0.05);
+        double mainsK = mainsF >= 0.4 * fs ? 0.1 : 1.0; // residual after the recorder's anti-alias filter
+        double mainsPh = rng.uniform(0, TWO_PI);
+        // EMG bursts (shared by limb electrodes: patient movement / tremor)
+        double[] env = new double[steps];
+        java.util.Arrays.fill(env, 1.0);
+        if (rng.chance(0.3)) {
+            int bursts = 1 + rng.nextInt(3);
+            for (int b = 0; b < bursts; b++) {
+                int c = rng.nextInt(steps), half = (int) (rng.uniform(0.25, 1.0) * fs);
+                double amp = rng.uniform(2, 6);
+                for (int n = Math.max(0, c - half); n < Math.min(steps, c + half); n++) env[n] = Math.max(env[n], amp);
+            }
+        }
+        // sinusoid tables: respiration, 3 slow drift frequencies (shared by all electrodes, own phases), mains
+        double[] freqs = {fResp, rng.uniform(0.02, 0.06), rng.uniform(0.06, 0.1), rng.uniform(0.1, 0.14), mainsF};
+        double[][] sinT = new double[freqs.length][steps], cosT = new double[freqs.length][steps];
+        for (int j = 0; j < freqs.length; j++)
+            for (int n = 0; n < steps; n++) {
+                double a = TWO_PI * freqs[j] * n / fs;
+                sinT[j][n] = StrictMath.sin(a);
+                cosT[j][n] = StrictMath.cos(a);
+            }
+        double[] mainsWave = new double[steps];
+        for (int n = 0; n < steps; n++)
+            mainsWave[n] = sinT[4][n] * StrictMath.cos(mainsPh) + cosT[4][n] * StrictMath.sin(mainsPh);
+        for (int el = 0; el < 9; el++) {
+            boolean limb = el < 3;
+            double[] x = e[el];
+            double loose = rng.chance(0.05) ? rng.uniform(2, 4) : 1;
+            double[] cs = new double[4], cc = new double[4];
+            for (int j = 0; j < 4; j++) {
+                double amp = (j == 0 ? rng.uniform(0.0, 0.05) : rng.uniform(0, 0.04)) * k * loose;
+                double ph = rng.uniform(0, TWO_PI);
+                cs[j] = amp * StrictMath.cos(ph);
+                cc[j] = amp * StrictMath.sin(ph);
+            }
+            double emg = (limb ? 0.010 : 0.006) * k;
+            double mains = rng.uniform(0, 0.05) * mainsK * nl;
+            for (int n = 0; n < steps; n++) {
+                double v = mains * mainsWave[n];
+                for (int j = 0; j < 4; j++) v += cs[j] * sinT[j][n] + cc[j] * cosT[j][n];
+                v += emg * (limb ? env[n] : 1 + 0.3 * (env[n] - 1)) * rng.gaussian();
+                x[n] = v;
+            }
+        }
+        return e;
+    }
+}
