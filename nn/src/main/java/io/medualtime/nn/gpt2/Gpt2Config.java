@@ -90,6 +90,17 @@ public record Gpt2Config(
         return nEmbd / nHead;
     }
 
+    /**
+     * Trainable parameters of GPT2LMHeadModel with the LM head tied to wte (what HF's
+     * num_parameters() reports): embeddings, per layer ln_1, c_attn, c_proj, ln_2, c_fc, mlp c_proj, and ln_f.
+     */
+    public long parameterCount() {
+        long e = nEmbd, f = nInner;
+        long perLayer = 2 * e + (e * 3 * e + 3 * e) + (e * e + e) + 2 * e + (e * f + f) + (f * e + e);
+        long untied = tieWordEmbeddings ? 0 : (long) vocabSize * e;
+        return (long) vocabSize * e + (long) nPositions * e + nLayer * perLayer + 2 * e + untied;
+    }
+
     /** A config with HF defaults for everything but the architecture sizes (n_inner = 4 * n_embd). */
     public static Gpt2Config of(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
         return new Gpt2Config("gpt2", vocabSize, nPositions, nEmbd, nLayer, nHead, 4 * nEmbd, 1e-5, "gelu_new",
