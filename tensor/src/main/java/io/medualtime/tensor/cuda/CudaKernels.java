@@ -1,0 +1,360 @@
+package io.medualtime.tensor.cuda;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jcuda.Pointer;
+
+/**
+ * Typed launchers for the handwritten PTX kernels in {@code kernels/*.ptx}. All buffers are contiguous
+ * float32 (ids / targets: int32) in the caller's {@link DeviceBuffer}s; launch shapes are chosen here.
+ * Work is queued on the default stream (asynchronous; copies back to the host synchronise).
+ */
+public final class CudaKernels {
+
+    private CudaKernels() {}
+
+    // unary op codes (elementwise.ptx unary_f32)
+    public static final int NEG = 0, EXP = 1, LOG = 2, SQRT = 3, TANH = 4, SIGMOID = 5, RELU = 6,
+        ADD_SCALAR = 7, MUL_SCALAR = 8, POW_SCALAR = 9, FILL = 10, ABS = 11, RSQRT = 12, RECIP = 13,
+        SQUARE = 14, RSUB_SCALAR = 15;
+    // binary op codes (elementwise.ptx binary_f32 / binary_strided)
+    public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAX = 5, MIN = 6,
+        GT = 7, LT = 8, GE = 9, LE = 10, EQ = 11, RELU_BACKWARD = 12;
+    // reduce op codes (reduce.ptx)
+    public static final int R_SUM = 0, R_MAX = 1, R_MIN = 2, R_SUMSQ = 3;
+    public static final int IGNORE_INDEX = -100;
+
+    private static final int BLOCK = 256;
+    private static final int MAX_GRID_Y = 65535;
+
+    private static CudaRuntime rt() { return CudaRuntime.get(); }
+
+    private static void grid1d(String module, String kernel, long n, Object... args) {
+        if (n <= 0) return;
+        CudaRuntime r = rt();
+        r.launch(module, kernel, r.gridFor(n), 1, 1, BLOCK, 1, 1, 0, args);
+    }
+
+    private static void rowBlocks(String module, String kernel, int rows, Object... args) {
+        if (rows <= 0) return;
+        rt().launch(module, kernel, Math.min(rows, MAX_GRID_Y), 1, 1, BLOCK, 1, 1, 0, args);
+    }
+
+    // ------------------------------------------------------------------ elementwise.ptx
+
+    /** out[i] = f_op(in[i], s) for i < n (see the op-code constants). */
+    public static void unary(int op, DeviceBuffer out, DeviceBuffer in, int n, float s) {
+        grid1d("elementwise", "unary_f32", n, op, out, op == FILL ? null : in, n, s);
+    }
+
+    public static void neg(DeviceBuffer out, DeviceBuffer in, int n) { unary(NEG, out, in, n, 0f); }
+    public static void exp(DeviceBuffer out, DeviceBuffer in, int n) { unary(EXP, out, in, n, 0f); }
+    public static void log(DeviceBuffer out, DeviceBuffer in, int n) { unary(LOG, out, in, n, 0f); }
+    public static void sqrt(DeviceBuffer out, DeviceBuffer in, int n) { unary(SQRT, out, in, n, 0f); }
+    public static void tanh(DeviceBuffer out, DeviceBuffer in, int n) { unary(TANH, out, in, n, 0f); }
+    public static void sigmoid(DeviceBuffer out, DeviceBuffer in, int n) { unary(SIGMOID, out, in, n, 0f); }
+    public static void relu(DeviceBuffer out, DeviceBuffer in, int n) { unary(RELU, out, in, n, 0f); }
+    public static void addScalar(DeviceBuffer out, DeviceBuffer in, int n, float s) { unary(ADD_SCALAR, out, in, n, s); }
+    public static void mulScalar(DeviceBuffer out, DeviceBuffer in, int n, float s) { unary(MUL_SCALAR, out, in, n, s); }
+    public static void powScalar(DeviceBuffer out, DeviceBuffer in, int n, float s) { unary(POW_SCALAR, out, in, n, s); }
+    public static void fill(DeviceBuffer out, int n, float s) { unary(FILL, out, null, n, s); }
+
+    /** out[i] = g_op(a[i], b[i]) for same-shape contiguous operands. */
+    public static void binary(int op, DeviceBuffer out, DeviceBuffer a, DeviceBuffer b, int n) {
+        grid1d("elementwise", "binary_f32", n, op, out, a, b, n);
+    }
+
+    /** out = g * (x > 0). */
+    public static void reluBackward(DeviceBuffer out, DeviceBuffer x, DeviceBuffer g, int n) {
+        binary(RELU_BACKWARD, out, x, g, n);
+    }
+
+    private static int prod(int[] shape) {
+        long n = 1;
+        for (int s : shape) n *= s;
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements");
+        return (int) n;
+    }
+
+    private static void checkDims(int[] shape, int[]... strides) {
+        if (shape.length < 1 || shape.length > 8) throw new IllegalArgumentException("ndim must be 1..8, got " + shape.length);
+        for (int[] s : strides)
+            if (s.length != shape.length) throw new IllegalArgumentException("stride rank " + s.length + " != " + shape.length);
+    }
+
+    /**
+     * Broadcasting binary op: out (contiguous, shape) = g_op(a[strided], b[strided]); strides in
+     * elements, 0 for broadcast dims; {@code aOff}/{@code bOff} are element offsets of the views.
+     */
+    public static void binaryStrided(int op, DeviceBuffer out, DeviceBuffer a, long aOff, int[] aStrides,
+                                     DeviceBuffer b, long bOff, int[] bStrides, int[] shape) {
+        checkDims(shape, aStrides, bStrides);
+        int n = prod(shape);
+        if (n == 0) return;
+        int nd = shape.length;
+        int[] meta = new int[3 * nd];
+        System.arraycopy(shape, 0, meta, 0, nd);
+        System.arraycopy(aStrides, 0, meta, nd, nd);
+        System.arraycopy(bStrides, 0, meta, 2 * nd, nd);
+        DeviceBuffer m = DeviceAllocator.get().upload(meta);
+        try {
+            grid1d("elementwise", "binary_strided", n, op, out, a.at(aOff), b.at(bOff), n, nd,
+                m.at(0), m.at(nd), m.at(2L * nd));
+        } finally {
+            m.free(); // safe: later reuse of the block is ordered after this kernel on the stream
+        }
+    }
+
+    /** out (contiguous, shape) = in[inOffset + sum idx_k * inStrides_k]. */
+    public static void copyStrided(DeviceBuffer out, DeviceBuffer in, long inOffset, int[] inStrides, int[] shape) {
+        stridedCopy("copy_strided", out, in, inOffset, inStrides, shape);
+    }
+
+    /** out[outOffset + sum idx_k * outStrides_k] = in (contiguous, shape). */
+    public static void copyToStrided(DeviceBuffer out, long outOffset, int[] outStrides, DeviceBuffer in, int[] shape) {
+        stridedCopy("copy_to_strided", out, in, outOffset, outStrides, shape);
+    }
+
+    private static void stridedCopy(String kernel, DeviceBuffer out, DeviceBuffer in, long off, int[] strides, int[] shape) {
+        checkDims(shape, strides);
+        int n = prod(shape);
+        if (n == 0) return;
+        int nd = shape.length;
+        int[] meta = new int[2 * nd];
+        System.arraycopy(shape, 0, meta, 0, nd);
+        System.arraycopy(strides, 0, meta, nd, nd);
+        DeviceBuffer m = DeviceAllocator.get().upload(meta);
+        try {
+            grid1d("elementwise", kernel, n, out, in, n, nd, m.at(0), m.at(nd), off);
+        } finally {
+            m.free();
+        }
+    }
+
+    // ------------------------------------------------------------------ reduce.ptx
+
+    /** out[outer, inner] = op over the middle axis of in[outer, dim, inner] (deterministic). */
+    public static void reduce(int op, DeviceBuffer out, DeviceBuffer in, int outer, int dim, int inner) {
+        if (outer <= 0 || inner <= 0) return;
+        if (inner == 1) {
+            rowBlocks("reduce", "reduce_rows", outer, op, out, in, outer, dim);
+        } else {
+            grid1d("reduce", "reduce_cols", (long) outer * inner, op, out, in, outer, dim, inner);
+        }
+    }
+
+    /** out[0] = sum of in[0..n). */
+    public static void sum(DeviceBuffer out, DeviceBuffer in, int n) { reduce(R_SUM, out, in, 1, n, 1); }
+
+    // ------------------------------------------------------------------ softmax.ptx
+
+    public static void softmax(DeviceBuffer out, DeviceBuffer in, int rows, int cols, boolean log) {
+        rowBlocks("softmax", "softmax_fwd", rows, out, in, rows, cols, log);
+    }
+
+    /** y is the forward output. */
+    public static void softmaxBackward(DeviceBuffer dx, DeviceBuffer y, DeviceBuffer dy, int rows, int cols, boolean log) {
+        rowBlocks("softmax", "softmax_bwd", rows, dx, y, dy, rows, cols, log);
+    }
+
+    // ------------------------------------------------------------------ layernorm.ptx
+
+    /** w, b, mean, rstd may be null. */
+    public static void layerNorm(DeviceBuffer out, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer x,
+                                 DeviceBuffer w, DeviceBuffer b, int rows, int c, float eps) {
+        rowBlocks("layernorm", "layernorm_fwd", rows, out, mean, rstd, x, w, b, rows, c, eps);
+    }
+
+    /**
+     * dx (may be null), dw and db (null to skip) from dy and the saved mean/rstd; dw/db are OVERWRITTEN,
+     * computed deterministically (per-chunk partial sums, then a fixed-order sum over chunks).
+     */
+    public static void layerNormBackward(DeviceBuffer dx, DeviceBuffer dw, DeviceBuffer db, DeviceBuffer dy,
+                                         DeviceBuffer x, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer w,
+                                         int rows, int c) {
+        if (rows <= 0 || c <= 0) return;
+        if (dx != null) rowBlocks("layernorm", "layernorm_bwd_dx", rows, dx, dy, x, mean, rstd, w, rows, c);
+        if (dw == null && db == null) return;
+        int chunk = 32;
+        int nChunks = (rows + chunk - 1) / chunk;
+        while (nChunks > MAX_GRID_Y) { chunk *= 2; nChunks = (rows + chunk - 1) / chunk; }
+        DeviceAllocator alloc = DeviceAllocator.get();
+        DeviceBuffer pdw = alloc.allocate((long) nChunks * c);
+        DeviceBuffer pdb = db != null ? alloc.allocate((long) nChunks * c) : null;
+        try {
+            rt().launch("layernorm", "layernorm_bwd_dwdb", (c + BLOCK - 1) / BLOCK, nChunks, 1, BLOCK, 1, 1, 0,
+                pdw, pdb, dy, x, mean, rstd, rows, c, chunk);
+            if (dw != null) reduce(R_SUM, dw, pdw, 1, nChunks, c);
+            if (db != null) reduce(R_SUM, db, pdb, 1, nChunks, c);
+        } finally {
+            pdw.free();
+            if (pdb != null) pdb.free();
+        }
+    }
+
+    // ------------------------------------------------------------------ gelu.ptx
+
+    public static void gelu(DeviceBuffer out, DeviceBuffer in, int n) { grid1d("gelu", "gelu_fwd", n, out, in, n); }
+
+    public static void geluBackward(DeviceBuffer dx, DeviceBuffer x, DeviceBuffer dy, int n) {
+        grid1d("gelu", "gelu_bwd", n, dx, x, dy, n);
+    }
+
+    // ------------------------------------------------------------------ embedding.ptx
+
+    /** out[r, :] = W[ids[r], :] (ids int32; id &lt; 0 gives zeros). */
+    public static void embedding(DeviceBuffer out, DeviceBuffer w, DeviceBuffer ids, int nIds, int d) {
+        grid1d("embedding", "embedding_fwd", (long) nIds * d, out, w, ids, nIds, d);
+    }
+
+    /** dW[ids[r], :] += dout[r, :] (atomic adds: not bit-deterministic when ids repeat). */
+    public static void embeddingBackward(DeviceBuffer dW, DeviceBuffer dout, DeviceBuffer ids, int nIds, int d) {
+        grid1d("embedding", "embedding_bwd", (long) nIds * d, dW, dout, ids, nIds, d);
+    }
+
+    // ------------------------------------------------------------------ crossentropy.ptx
+
+    /** Per-row losses (0 for ignored rows) and the row log-sum-exp (lse may be null). */
+    public static void crossEntropy(DeviceBuffer loss, DeviceBuffer lse, DeviceBuffer logits, DeviceBuffer targets,
+                                    int n, int c, int ignoreIndex) {
+        rowBlocks("crossentropy", "ce_fwd", n, loss, lse, logits, targets, n, c, ignoreIndex);
+    }
+
+    /** count[0] = number of targets != ignoreIndex, as float. */
+    public static void crossEntropyCount(DeviceBuffer count, DeviceBuffer targets, int n, int ignoreIndex) {
+        rt().launch("crossentropy", "ce_count", 1, 1, 1, 1024, 1, 1, 0, count, targets, n, ignoreIndex);
+    }
+
+    /**
+     * dlogits = (softmax - onehot) * gout[r * goutStride] * scale / count[0]; gout / count may be null
+     * (1). For mean reduction: goutStride 0, count = crossEntropyCount output.
+     */
+    public static void crossEntropyBackward(DeviceBuffer dlogits, DeviceBuffer logits, DeviceBuffer lse,
+                                            DeviceBuffer targets, DeviceBuffer gout, int goutStride,
+                                            DeviceBuffer count, float scale, int n, int c, int ignoreIndex) {
+        grid1d("crossentropy", "ce_bwd", (long) n * c, dlogits, logits, lse, targets, gout, goutStride, count,
+            scale, n, c, ignoreIndex);
+    }
+
+    // ------------------------------------------------------------------ dropout.ptx
+
+    /**
+     * Dropout with the counter RNG {@link io.medualtime.tensor.CounterRng}: element i is kept when
+     * uniform(seed, offset + i) &gt;= p; mask (may be null) gets 1/(1-p) or 0.
+     */
+    public static void dropout(DeviceBuffer out, DeviceBuffer mask, DeviceBuffer in, int n, float p, long seed, long offset) {
+        float scale = io.medualtime.tensor.CounterRng.dropoutScale(p);
+        grid1d("dropout", "dropout_fwd", n, out, mask, in, n, p, scale, seed, offset);
+    }
+
+    /** out[i] = CounterRng.uniform(seed, offset + i). */
+    public static void rngUniform(DeviceBuffer out, int n, long seed, long offset) {
+        grid1d("dropout", "rng_uniform", n, out, n, seed, offset);
+    }
+
+    // ------------------------------------------------------------------ batchnorm.ptx
+
+    /** Batch statistics over x[B, C, L]; runMean/runVar may be null. */
+    public static void batchNormStats(DeviceBuffer mean, DeviceBuffer invstd, DeviceBuffer x, int b, int c, int l,
+                                      float eps, DeviceBuffer runMean, DeviceBuffer runVar, float momentum) {
+        rowBlocks("batchnorm", "bn_stats", c, mean, invstd, x, b, c, l, eps, runMean, runVar, momentum);
+    }
+
+    public static void batchNormApply(DeviceBuffer out, DeviceBuffer x, DeviceBuffer mean, DeviceBuffer invstd,
+                                      DeviceBuffer w, DeviceBuffer bias, int b, int c, int l) {
+        grid1d("batchnorm", "bn_apply", (long) b * c * l, out, x, mean, invstd, w, bias, b, c, l);
+    }
+
+    /** Training-mode backward: dw, db (required, overwritten) and dx (may be null). */
+    public static void batchNormBackward(DeviceBuffer dx, DeviceBuffer dw, DeviceBuffer db, DeviceBuffer dy,
+                                         DeviceBuffer x, DeviceBuffer mean, DeviceBuffer invstd, DeviceBuffer w,
+                                         int b, int c, int l) {
+        rowBlocks("batchnorm", "bn_bwd_reduce", c, dw, db, dy, x, mean, invstd, b, c, l);
+        if (dx != null)
+            grid1d("batchnorm", "bn_bwd_dx", (long) b * c * l, dx, dy, x, mean, invstd, w, dw, db, b, c, l);
+    }
+
+    // ------------------------------------------------------------------ adamw.ptx
+
+    /** One AdamW step (step &gt;= 1) in place on param, m, v. */
+    public static void adamw(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, int n,
+                             float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
+        float bc1 = (float) (1.0 - Math.pow(beta1, step));
+        float bc2 = (float) (1.0 - Math.pow(beta2, step));
+        grid1d("adamw", "adamw", n, param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    // ------------------------------------------------------------------ conv.ptx
+
+    /** cols[B, Cin*K, Lout] from in[B, Cin, L], Lout = L + 2*pad - K + 1. */
+    public static void im2col1d(DeviceBuffer cols, DeviceBuffer in, int b, int cin, int l, int k, int pad) {
+        int lout = l + 2 * pad - k + 1;
+        grid1d("conv", "im2col1d", (long) b * cin * k * lout, cols, in, b, cin, l, k, pad, lout);
+    }
+
+    /** dIn[B, Cin, L] (overwritten) from dCols[B, Cin*K, Lout]. */
+    public static void col2im1d(DeviceBuffer dIn, DeviceBuffer dCols, int b, int cin, int l, int k, int pad) {
+        int lout = l + 2 * pad - k + 1;
+        grid1d("conv", "col2im1d", (long) b * cin * l, dIn, dCols, b, cin, l, k, pad, lout);
+    }
+
+    // ------------------------------------------------------------------ GEMM
+
+    private static final AtomicBoolean GEMM_REPORTED = new AtomicBoolean();
+
+    /** True when sgemm goes to cuBLAS (available and not forced off by -Dmedualtime.cuda.gemm=ptx). */
+    public static boolean usesCublas() {
+        return !"ptx".equalsIgnoreCase(System.getProperty("medualtime.cuda.gemm", "")) && Cublas.isAvailable();
+    }
+
+    /**
+     * Row-major batched GEMM: for z &lt; batch,
+     * C_z[M,N] = alpha * op(A_z) op(B_z) + beta * C_z, A_z = a + aOff + z*strideA (elements), etc.
+     * op(A) = A [M,K] (row stride lda) or, if transA, A^T with A stored [K,M]; likewise B.
+     * cuBLAS when available (reported once), else the PTX kernel.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             DeviceBuffer a, long aOff, int lda, long strideA,
+                             DeviceBuffer b, long bOff, int ldb, long strideB,
+                             float beta, DeviceBuffer c, long cOff, int ldc, long strideC, int batch) {
+        boolean cublas = usesCublas();
+        if (GEMM_REPORTED.compareAndSet(false, true)) {
+            if (cublas) System.err.println("[medualtime] CUDA: using cuBLAS SGEMM");
+            else if (Cublas.isAvailable()) System.err.println("[medualtime] CUDA: PTX SGEMM forced by -Dmedualtime.cuda.gemm=ptx");
+            else System.err.println("[medualtime] CUDA: cuBLAS unavailable (" + Cublas.unavailableReason() + "); using PTX SGEMM");
+        }
+        if (cublas) {
+            Cublas.sgemm(transA, transB, m, n, k, alpha, a.at(aOff), lda, strideA, b.at(bOff), ldb, strideB,
+                beta, c.at(cOff), ldc, strideC, batch);
+        } else {
+            sgemmPtx(transA, transB, m, n, k, alpha, a.at(aOff), lda, strideA, b.at(bOff), ldb, strideB,
+                beta, c.at(cOff), ldc, strideC, batch);
+        }
+    }
+
+    /** Unbatched convenience: C = alpha op(A) op(B) + beta C with tight leading dimensions. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
+        sgemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, 0, b, 0, transB ? k : n, 0, beta, c, 0, n, 0, 1);
+    }
+
+    /** The handwritten PTX SGEMM (sgemm.ptx) on raw device pointers; same contract as {@link #sgemm}. */
+    public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                Pointer a, int lda, long strideA, Pointer b, int ldb, long strideB,
+                                float beta, Pointer c, int ldc, long strideC, int batch) {
+        if (m <= 0 || n <= 0 || batch <= 0) return;
+        if (batch > MAX_GRID_Y) {
+            for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
+                int nb = Math.min(MAX_GRID_Y, batch - z0);
+                sgemmPtx(transA, transB, m, n, k, alpha, a.withByteOffset(4 * z0 * strideA), lda, strideA,
+                    b.withByteOffset(4 * z0 * strideB), ldb, strideB, beta, c.withByteOffset(4 * z0 * strideC), ldc,
+                    strideC, nb);
+            }
+            return;
+        }
+        int gx = (n + 127) / 128, gy = (m + 127) / 128;
+        if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + m);
+        rt().launch("sgemm", "sgemm", gx, gy, batch, 256, 1, 1, 0, transA, transB, m, n, k, alpha,
+            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC);
+    }
+}

@@ -1,0 +1,159 @@
+package io.medualtime.tensor.cuda;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jcuda.CudaException;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Caching device allocator (in the spirit of PyTorch's): requests are rounded up to a size bucket,
+ * freed blocks go to a per-bucket free list and are reused by later requests of the same bucket;
+ * {@link #emptyCache()} returns cached blocks to the driver. When cuMemAlloc fails the cache is
+ * emptied and the allocation retried once.
+ *
+ * <p>Buckets: up to 1 MiB, multiples of 512 bytes; above, four steps per power of two
+ * (2^k, 1.25*2^k, 1.5*2^k, 1.75*2^k), i.e. at most 25% slack. Thread-safe.
+ */
+public final class DeviceAllocator {
+
+    private static volatile DeviceAllocator instance;
+    private static final AtomicBoolean LEAK_LOGGED = new AtomicBoolean();
+
+    private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
+    private long allocatedBytes;   // in use by live DeviceBuffers (bucket sizes)
+    private long requestedBytes;   // in use, as requested
+    private long cachedBytes;      // in free lists
+    private long peakAllocatedBytes;
+    private long driverAllocations, cacheHits, leaks;
+
+    private DeviceAllocator() {}
+
+    /** The allocator of the (single) CUDA device; throws IllegalStateException when CUDA is unavailable. */
+    public static DeviceAllocator get() {
+        CudaRuntime.get();
+        DeviceAllocator a = instance;
+        if (a == null) {
+            synchronized (DeviceAllocator.class) {
+                if (instance == null) instance = new DeviceAllocator();
+                a = instance;
+            }
+        }
+        return a;
+    }
+
+    /** Bucket size in bytes for a request. */
+    public static long roundSize(long bytes) {
+        if (bytes <= 0) return 512;
+        if (bytes <= (1 << 20)) return (bytes + 511) & ~511L;
+        long hi = Long.highestOneBit(bytes);
+        if (hi == bytes) return bytes;
+        long step = hi >> 2;
+        return (bytes + step - 1) / step * step;
+    }
+
+    /** A buffer of {@code count} 4-byte elements (contents undefined). */
+    public DeviceBuffer allocate(long count) {
+        if (count < 0) throw new IllegalArgumentException("count " + count);
+        long bytes = roundSize(count * 4);
+        CUdeviceptr p = null;
+        synchronized (this) {
+            ArrayDeque<CUdeviceptr> q = free.get(bytes);
+            if (q != null && !q.isEmpty()) {
+                p = q.pop();
+                cachedBytes -= bytes;
+                cacheHits++;
+            }
+        }
+        if (p == null) p = driverAlloc(bytes);
+        synchronized (this) {
+            allocatedBytes += bytes;
+            requestedBytes += count * 4;
+            peakAllocatedBytes = Math.max(peakAllocatedBytes, allocatedBytes);
+        }
+        return new DeviceBuffer(this, p, bytes, count);
+    }
+
+    /** A zero-filled buffer. */
+    public DeviceBuffer allocateZeroed(long count) {
+        DeviceBuffer b = allocate(count);
+        b.zero();
+        return b;
+    }
+
+    /** A buffer holding a copy of {@code data}. */
+    public DeviceBuffer upload(float[] data) {
+        DeviceBuffer b = allocate(data.length);
+        b.copyFrom(data);
+        return b;
+    }
+
+    public DeviceBuffer upload(int[] data) {
+        DeviceBuffer b = allocate(data.length);
+        b.copyFrom(data);
+        return b;
+    }
+
+    private CUdeviceptr driverAlloc(long bytes) {
+        CudaRuntime.get();
+        CUdeviceptr p = new CUdeviceptr();
+        try {
+            JCudaDriver.cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            emptyCache();
+            p = new CUdeviceptr();
+            JCudaDriver.cuMemAlloc(p, bytes); // throws again when really out of memory
+        }
+        synchronized (this) {
+            driverAllocations++;
+        }
+        return p;
+    }
+
+    synchronized void release(CUdeviceptr p, long bytes, long requested) {
+        allocatedBytes -= bytes;
+        requestedBytes -= requested;
+        cachedBytes += bytes;
+        free.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(p);
+    }
+
+    void leaked(DeviceBuffer.State s) {
+        synchronized (this) {
+            leaks++;
+        }
+        if (LEAK_LOGGED.compareAndSet(false, true)) {
+            System.err.println("[medualtime] CUDA: a DeviceBuffer of " + s.byteSize
+                + " bytes was garbage-collected without free(); returned to the cache (logged once)");
+        }
+        release(s.ptr, s.byteSize, s.requestedBytes);
+    }
+
+    /** Returns all cached (free) blocks to the driver. */
+    public void emptyCache() {
+        CudaRuntime.get();
+        synchronized (this) {
+            for (Map.Entry<Long, ArrayDeque<CUdeviceptr>> e : free.entrySet()) {
+                for (CUdeviceptr p : e.getValue()) JCudaDriver.cuMemFree(p);
+                cachedBytes -= e.getKey() * e.getValue().size();
+                e.getValue().clear();
+            }
+            free.clear();
+        }
+    }
+
+    public synchronized long allocatedBytes() { return allocatedBytes; }
+    public synchronized long requestedBytes() { return requestedBytes; }
+    public synchronized long cachedBytes() { return cachedBytes; }
+    public synchronized long peakAllocatedBytes() { return peakAllocatedBytes; }
+    public synchronized long driverAllocations() { return driverAllocations; }
+    public synchronized long cacheHits() { return cacheHits; }
+    public synchronized long leaks() { return leaks; }
+
+    public synchronized String stats() {
+        return String.format("allocated %d B (requested %d B, peak %d B), cached %d B, %d driver allocations, %d cache hits, %d leaks",
+            allocatedBytes, requestedBytes, peakAllocatedBytes, cachedBytes, driverAllocations, cacheHits, leaks);
+    }
+}
