@@ -32,10 +32,10 @@ import java.util.Arrays;
  * {@link #contiguous()} copies only when the layout is not already dense row-major.
  */
 public final class Tensor {
-    private final Storage storage;
-    private final int offset;
-    private final int[] shape;
-    private final int[] strides;
+    private Storage storage;
+    private int offset;
+    private int[] shape;
+    private int[] strides;
     private boolean requiresGrad;
     private Node gradFn;
     private Tensor grad;
@@ -66,6 +66,12 @@ public final class Tensor {
         if (Shapes.numel(s) != data.length)
             throw new IllegalArgumentException(data.length + " values cannot fill shape " + Shapes.str(s));
         return new Tensor(Backends.get(Device.CPU).fromHost(data.clone()), 0, s, Shapes.contiguousStrides(s));
+    }
+    /** Wraps data WITHOUT copying (the caller hands over the array). */
+    public static Tensor wrap(float[] data, int... shape) {
+        if (Shapes.numel(shape) != data.length)
+            throw new IllegalArgumentException(data.length + " values cannot fill shape " + Shapes.str(shape));
+        return new Tensor(Backends.get(Device.CPU).fromHost(data), 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
     public static Tensor arange(int n) {
         float[] d = new float[n];
@@ -154,11 +160,26 @@ public final class Tensor {
     public void accumulateGrad(Tensor g) {
         try (GradMode m = GradMode.noGrad()) {
             if (grad == null) {
-                grad = g.storage == storage || !g.isContiguous() || g.gradFn != null ? Views.copy(g) : g;
+                // always an owned copy: backward may hand the same tensor to several inputs
+                grad = Views.copy(g).detach();
             } else {
                 backend().binary(io.medualtime.tensor.backend.BinaryOp.ADD, grad.view(), g.contiguous().view(), grad.storage, grad.offset);
             }
         }
+    }
+
+    /**
+     * Points this leaf at another tensor's data (same shape): how modules move parameters between
+     * devices or load weights without breaking the references that layers hold.
+     */
+    public void setData(Tensor src) {
+        if (gradFn != null) throw new IllegalStateException("setData on a non-leaf tensor (op " + gradFn.name() + ")");
+        if (!Arrays.equals(src.shape, shape))
+            throw new IllegalArgumentException("setData with shape " + Shapes.str(src.shape) + " for a tensor of shape " + Shapes.str(shape));
+        storage = src.storage;
+        offset = src.offset;
+        strides = src.strides;
+        grad = null;
     }
 
     // ---- ops (each documented where it is implemented) --------------------------------------

@@ -1,0 +1,15 @@
+package io.medualtime.nn;
+
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+
+/** A lookup table [num, dim]; ids index its rows. */
+public final class Embedding extends Module {
+    public final Tensor weight;
+
+    public Embedding(int num, int dim, float std, Rng rng) { weight = param("weight", Tensor.randn(rng, num, dim).mul(std)); }
+
+    /** Rows for ids laid out with the given shape (e.g. [B, T]) -> shape + [dim]. */
+    public Tensor forward(int[] ids, int... shape) { return F.embedding(weight, ids, shape); }
+}

@@ -1,0 +1,156 @@
+package io.medualtime.nn.gpt2;
+
+import io.medualtime.nn.Dropout;
+import io.medualtime.nn.Embedding;
+import io.medualtime.nn.LayerNorm;
+import io.medualtime.nn.Linear;
+import io.medualtime.nn.Module;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GPT-2 (Radford et al. 2019) with Hugging Face's parameter names and layouts, readable top to
+ * bottom: token + position embeddings, n pre-LayerNorm blocks of causal self-attention and a GELU
+ * MLP, a final LayerNorm, and the LM head tied to the token embedding.
+ *
+ * <pre>{@code
+ * Gpt2 lm = Gpt2Loader.load(Path.of("gpt2"));           // a Hugging Face model folder
+ * Tensor logits = lm.logits(lm.hidden(ids, null, 1, ids.length, null));  // [1, T, 50257]
+ * }</pre>
+ */
+public final class Gpt2 extends Module {
+    public final Gpt2Config config;
+    public final Embedding wte, wpe;
+    public final List<Block> h = new ArrayList<>();
+    public final LayerNorm lnF;
+    private final Dropout drop;
+
+    public Gpt2(Gpt2Config config, Rng rng) {
+        this.config = config;
+        int c = config.nEmbd();
+        wte = child("wte", new Embedding(config.vocabSize(), c, 0.02f, rng));
+        wpe = child("wpe", new Embedding(config.nPositions(), c, 0.01f, rng));
+        drop = child("drop", new Dropout((float) config.embdPdrop(), rng));
+        for (int i = 0; i < config.nLayer(); i++) h.add(child("h." + i, new Block(config, i, rng)));
+        lnF = child("ln_f", new LayerNorm(c, (float) config.layerNormEpsilon()));
+    }
+
+    /** Token + position embeddings of ids [B, T] starting at position {@code start}, with dropout. */
+    public Tensor embed(int[] ids, int batch, int time, int start) {
+        if (start + time > config.nPositions())
+            throw new IllegalArgumentException("sequence of " + (start + time) + " positions exceeds the model's " + config.nPositions());
+        int[] pos = new int[time];
+        for (int t = 0; t < time; t++) pos[t] = start + t;
+        return drop.forward(wte.forward(ids, batch, time).add(wpe.forward(pos, time)));
+    }
+
+    /**
+     * Runs the blocks over embeddings x [B, T, C]. {@code padMask} [B*T] marks real tokens (1) and
+     * padding (0) or is null; {@code adapter} and {@code cache} may be null. Returns the hidden
+     * state BEFORE the final LayerNorm.
+     */
+    public Tensor blocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache) {
+        int b = x.size(0), t = x.size(1), past = cache == null ? 0 : cache.length();
+        Tensor mask = attentionMask(b, t, past, padMask);
+        for (Block block : h) x = block.forward(x, mask, adapter, cache);
+        if (cache != null) cache.advance(t);
+        return x;
+    }
+
+    /** Final hidden states after ln_f: [B, T, C]. */
+    public Tensor hidden(int[] ids, int[] padMask, int batch, int time, KvCache cache) {
+        int past = cache == null ? 0 : cache.length();
+        return lnF.forward(blocks(embed(ids, batch, time, past), padMask, null, cache));
+    }
+
+    /** The LM head: hidden [.., C] times wte^T -> logits [.., vocab]. */
+    public Tensor logits(Tensor hidden) { return hidden.matmul(wte.weight.transpose(0, 1)); }
+
+    /**
+     * Additive attention mask [B or 1, 1, T, past + T]: a large negative number where key j is in
+     * the future of query i (causal), and -1e4 added where key j is padding (Hugging Face's rule).
+     */
+    private Tensor attentionMask(int b, int t, int past, int[] padMask) {
+        int keys = past + t, rows = padMask == null ? 1 : b;
+        if (padMask != null && padMask.length != b * keys)
+            throw new IllegalArgumentException("padding mask has " + padMask.length + " entries, expected " + b + " x " + keys);
+        float[] m = new float[rows * t * keys];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < t; i++)
+                for (int j = 0; j < keys; j++) {
+                    float v = j > past + i ? -1e30f : 0f;
+                    if (padMask != null && padMask[r * keys + j] == 0) v += -1e4f;
+                    m[(r * t + i) * keys + j] = v;
+                }
+        return Tensor.of(m, rows, 1, t, keys);
+    }
+
+    /** One transformer block: x + attn(ln_1(x)), then + mlp(ln_2(x)). */
+    public static final class Block extends Module {
+        public final int index;
+        public final LayerNorm ln1, ln2;
+        public final Attention attn;
+        public final Linear cFc, mlpProj;
+        private final Dropout residDrop;
+
+        Block(Gpt2Config cfg, int index, Rng rng) {
+            this.index = index;
+            int c = cfg.nEmbd(), inner = cfg.nInner();
+            float projStd = (float) (0.02 / Math.sqrt(2.0 * cfg.nLayer()));
+            ln1 = child("ln_1", new LayerNorm(c, (float) cfg.layerNormEpsilon()));
+            attn = child("attn", new Attention(cfg, index, rng));
+            ln2 = child("ln_2", new LayerNorm(c, (float) cfg.layerNormEpsilon()));
+            cFc = child("mlp.c_fc", Linear.conv1D(c, inner, 0.02f, rng));
+            mlpProj = child("mlp.c_proj", Linear.conv1D(inner, c, projStd, rng));
+            residDrop = child("mlp.dropout", new Dropout((float) cfg.residPdrop(), rng));
+        }
+
+        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache) {
+            x = x.add(attn.forward(ln1.forward(x), mask, adapter, cache));
+            Tensor m = mlpProj.forward(cFc.forward(ln2.forward(x)).gelu());
+            return x.add(residDrop.forward(m));
+        }
+    }
+
+    /** Causal multi-head self-attention with a fused q/k/v projection (c_attn) and c_proj. */
+    public static final class Attention extends Module {
+        public final int layer, heads, headDim;
+        public final Linear cAttn, cProj;
+        private final Dropout attnDrop, residDrop;
+
+        Attention(Gpt2Config cfg, int layer, Rng rng) {
+            this.layer = layer;
+            int c = cfg.nEmbd();
+            heads = cfg.nHead();
+            headDim = c / heads;
+            cAttn = child("c_attn", Linear.conv1D(c, 3 * c, 0.02f, rng));
+            cProj = child("c_proj", Linear.conv1D(c, c, (float) (0.02 / Math.sqrt(2.0 * cfg.nLayer())), rng));
+            attnDrop = child("attn_dropout", new Dropout((float) cfg.attnPdrop(), rng));
+            residDrop = child("resid_dropout", new Dropout((float) cfg.residPdrop(), rng));
+        }
+
+        /** Splits [B, T, 3C] (or the [.., 2C] key/value part) into per-head [B, heads, T, hd]. */
+        public Tensor heads(Tensor qkv, int which) {
+            int b = qkv.size(0), t = qkv.size(1), c = heads * headDim;
+            return qkv.narrow(2, which * c, c).reshape(b, t, heads, headDim).transpose(1, 2);
+        }
+
+        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache) {
+            int b = x.size(0), t = x.size(1);
+            Tensor qkv = cAttn.forward(x);
+            Tensor q = heads(qkv, 0), k = heads(qkv, 1), v = heads(qkv, 2);
+            if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
+            Tensor scores = q.matmul(k.transpose(-1, -2)).mul((float) (1 / Math.sqrt(headDim))).add(mask);
+            Tensor out = attnDrop.forward(scores.softmax(-1)).matmul(v);        // [B, heads, T, hd]
+            if (adapter != null) {
+                Tensor extra = adapter.attend(layer, q, this);
+                if (extra != null) out = out.add(extra);
+            }
+            Tensor merged = out.transpose(1, 2).reshape(b, t, heads * headDim);
+            return residDrop.forward(cProj.forward(merged));
+        }
+    }
+}
