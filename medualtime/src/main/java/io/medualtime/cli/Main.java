@@ -1,8 +1,29 @@
 package io.medualtime.cli;
 
-/** Entry point of the {@code ./medualtime} launcher (placeholder until the CLI lands). */
-public final class Main {
+import io.medualtime.tensor.cpu.Parallel;
+import io.medualtime.tensor.cpu.VectorSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the {@code ./medualtime} launcher: one subcommand per job. */
+@Command(name = "medualtime", mixinStandardHelpOptions = true, version = "medualtime 0.1.0",
+        description = "MedualTime: a dual-adapter GPT-2 for ECG + report learning, on a pure-Java deep-learning stack.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--threads", description = "CPU threads (default: all cores)", scope = CommandLine.ScopeType.INHERIT)
+    void threads(int n) { Parallel.setThreads(n); }
+
+    @Override public void run() { new CommandLine(this).usage(System.out); }
+
     public static void main(String[] args) {
-        System.out.println("medualtime: CLI not built yet");
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(code);
+    }
+
+    /** One line saying which CPU kernels run, printed by long jobs. */
+    static String backendLine() {
+        return "[medualtime] CPU backend: " + (VectorSupport.available() ? "Vector API" : "scalar") + " kernels, "
+                + Parallel.threads() + " threads";
     }
 }
