@@ -49,9 +49,7 @@ public final class Cublas {
                 handle = h;
                 unavailable = "";
             } catch (Throwable t) { // UnsatisfiedLinkError (libcublas.so.12 missing), CudaException, ...
-                String msg = t.getMessage();
-                if (msg != null && msg.length() > 300) msg = msg.substring(0, 300) + "...";
-                unavailable = t.getClass().getSimpleName() + ": " + msg;
+                unavailable = t.getClass().getSimpleName() + ": " + CudaRuntime.firstLine(t.getMessage());
             }
         }
     }

@@ -115,13 +115,20 @@ public final class CudaRuntime {
                 instance = new CudaRuntime();
                 unavailable = "";
             } catch (UnsatisfiedLinkError e) {
-                unavailable = "JCuda driver natives or libcuda.so.1 could not be loaded: " + e.getMessage();
+                unavailable = "JCuda driver natives or libcuda.so.1 could not be loaded: " + firstLine(e.getMessage());
             } catch (NoClassDefFoundError e) {
-                unavailable = "JCuda classes could not be initialised: " + e;
+                unavailable = "JCuda classes could not be initialised: " + firstLine(e.toString());
             } catch (Throwable e) { // CudaException (no driver / no device), IllegalStateException, ...
-                unavailable = "CUDA initialisation failed: " + e;
+                unavailable = "CUDA initialisation failed: " + firstLine(e.toString());
             }
         }
+    }
+
+    static String firstLine(String s) {
+        if (s == null) return "(no message)";
+        int nl = s.indexOf('\n');
+        s = (nl >= 0 ? s.substring(0, nl) : s).trim();
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
     /** Binds the primary context to the calling thread (once per thread). */
