@@ -9,6 +9,7 @@ import java.nio.file.Path;
 public class EcgDataException extends RuntimeException {
     private final Path file;
     private final String where;
+    private final String detail;
 
     public EcgDataException(Path file, String where, String message) {
         this(file, where, message, null);
@@ -18,6 +19,14 @@ public class EcgDataException extends RuntimeException {
         super(format(file, where, message), cause);
         this.file = file;
         this.where = where;
+        this.detail = message;
+    }
+
+    /** The same error with more context appended (e.g. which database row referenced the file). */
+    public EcgDataException withContext(String context) {
+        EcgDataException e = new EcgDataException(file, where, detail + " [" + context + "]", getCause());
+        e.setStackTrace(getStackTrace());
+        return e;
     }
 
     private static String format(Path file, String where, String message) {

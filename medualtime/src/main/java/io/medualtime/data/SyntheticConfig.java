@@ -15,7 +15,7 @@ import java.util.Map;
  * <tr><td>seed</td><td>20240611</td><td>everything is a pure function of (config, split, index)</td></tr>
  * <tr><td>noiseLevel</td><td>1.0</td><td>multiplier of all noise sources (baseline wander, EMG,
  *     mains residual, electrode noise); 0 = clean signal</td></tr>
- * <tr><td>ambiguityRate</td><td>0.35</td><td>fraction of records whose signal findings are mild
+ * <tr><td>ambiguityRate</td><td>0.45</td><td>fraction of records whose signal findings are mild
  *     (abnormal classes) or borderline (NORM with a mild normal-variant finding): these overlap NORM
  *     and each other, so the signal alone cannot classify them</td></tr>
  * <tr><td>uninformativeReportRate</td><td>0.35</td><td>fraction of reports with no diagnostic
@@ -48,7 +48,7 @@ public record SyntheticConfig(int trainSize, int valSize, int testSize, long see
     }
 
     public static final SyntheticConfig DEFAULT =
-            new SyntheticConfig(1400, 300, 300, 20240611L, 1.0, 0.35, 0.35, Balance.BALANCED, 100.0, 10.0);
+            new SyntheticConfig(1400, 300, 300, 20240611L, 1.0, 0.45, 0.35, Balance.BALANCED, 100.0, 10.0);
 
     public SyntheticConfig {
         if (trainSize < 0 || valSize < 0 || testSize < 0) throw new IllegalArgumentException("split sizes must be >= 0");

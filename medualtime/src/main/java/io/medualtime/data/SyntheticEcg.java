@@ -46,7 +46,7 @@ import java.util.Locale;
  * </ul>
  *
  * <h2>Class effects</h2> (severity s in [0, 1]; "mild" records, a fraction {@code ambiguityRate},
- * have s in [0.1, 0.35] and overlap NORM; NORM records in that fraction get a borderline
+ * have s in [0.03, 0.25] and overlap NORM; NORM records in that fraction get a borderline
  * normal-variant finding instead)
  * <ul>
  *   <li><b>MI</b> (inferior 45 %, anterior 40 %, lateral 15 %): pathological (wide) Q waves and R-wave
@@ -271,7 +271,7 @@ public final class SyntheticEcg {
         // ---------------- class effects
         boolean mild = rng.chance(cfg.ambiguityRate());
         f.mild = mild;
-        double s = mild ? rng.uniform(0.1, 0.35) : rng.uniform(0.6, 1.0);
+        double s = mild ? rng.uniform(0.03, 0.25) : rng.uniform(0.6, 1.0);
         f.severity = fine == EcgClasses.NORM ? 0 : s;
         double jPoint = 0.045 * qrsW;
         switch (fine) {
