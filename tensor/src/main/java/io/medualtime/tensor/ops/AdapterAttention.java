@@ -1,0 +1,147 @@
+package io.medualtime.tensor.ops;
+
+import io.medualtime.tensor.Shapes;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.UnaryOp;
+
+/**
+ * MedualTime's gated attention to adaptation tokens, as one autograd node:
+ *
+ * <pre>
+ *   out = tanh(gate)[h] * dropout(softmax(Q Ka^T / sqrt(hd))) Va
+ * </pre>
+ *
+ * with q [B, H, T, hd], ka and va [B, H, K, hd] (per-sample tokens) or [1, H, K, hd] (shared by
+ * the batch), gate with H elements (any shape, e.g. [1, H, 1, 1]). No mask: every position sees
+ * all K tokens. Forward and backward are written against {@link Backend} primitives only (batched
+ * GEMM, softmax and its backward, dropout mask, elementwise, reduce), so any backend runs it, and
+ * the backward saves only what it needs: the softmax output, the dropout mask and the ungated
+ * output (for the gate's gradient).
+ *
+ * <p>Backward, with S = Q Ka^T * s, P = softmax(S), Pd = P * mask, O = Pd Va, out = tanh(g) O:
+ * dg = (1 - tanh^2 g) sum(dout * O); dO = tanh(g) dout; dVa = Pd^T dO; dPd = dO Va^T;
+ * dS = softmax'(P, dPd * mask); dQ = s dS Ka; dKa = s dS^T Q. A zero gate therefore gives exactly
+ * zero gradients to q, ka and va (dO is exactly 0).
+ */
+public final class AdapterAttention {
+    private AdapterAttention() {}
+
+    /**
+     * @param dropoutP attention dropout on the adapter softmax (0 disables it)
+     * @param seed     the dropout mask's seed (counter-based: the same mask on every backend)
+     */
+    public static Tensor apply(Tensor q, Tensor ka, Tensor va, Tensor gate, float dropoutP, long seed) {
+        Layout l = Layout.of(q, ka, va, gate);
+        if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
+        Backend be = q.backend();
+        float scale = (float) (1 / Math.sqrt(l.hd));
+        // detached: the node below is the only graph edge to the inputs
+        Tensor qc = q.detach().contiguous(), kc = ka.detach().contiguous(), vc = va.detach().contiguous();
+        Tensor gateFlat = gate.detach().contiguous().reshape(l.h);
+
+        Tensor scores = Tensor.empty(q.device(), l.b, l.h, l.t, l.k);
+        l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
+        Tensor probs = Tensor.empty(q.device(), scores.shape());
+        be.softmax(false, scores.storage(), 0, probs.storage(), 0, l.b * l.h * l.t, l.k);
+        Tensor mask = null, dropped = probs;
+        if (dropoutP > 0) {
+            mask = Tensor.empty(q.device(), scores.shape());
+            be.dropoutMask(seed, dropoutP, mask.storage(), mask.numel());
+            dropped = Elementwise.binaryRaw(BinaryOp.MUL, probs, mask);
+        }
+        Tensor mixed = Tensor.empty(q.device(), l.b, l.h, l.t, l.hd);             // O, before the gate
+        l.gemm(be, false, false, l.t, l.hd, l.k, 1f, dropped, l.sStride(), vc, l.kvStride(), 0f, mixed, l.qStride(), true);
+        Tensor tanhGate = Elementwise.unaryRaw(UnaryOp.TANH, 0, gateFlat).reshape(1, l.h, 1, 1);
+        Tensor out = Elementwise.binaryRaw(BinaryOp.MUL, mixed, tanhGate);
+
+        Tensor maskF = mask, droppedF = dropped;
+        return Autograd.record(out, "adapter_attention", new Tensor[]{q, ka, va, gate}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gGate = null, gq = null, gk = null, gv = null;
+            if (gate.requiresGrad()) {
+                Tensor perRow = Tensor.empty(q.device(), l.b * l.h), perHead = Tensor.empty(q.device(), l.h);
+                Tensor prod = Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed);
+                be.reduce(ReduceOp.SUM, prod.storage(), 0, l.b * l.h, l.t * l.hd, 1, perRow.storage(), 0);
+                be.reduce(ReduceOp.SUM, perRow.storage(), 0, 1, l.b, l.h, perHead.storage(), 0);
+                gGate = Elementwise.unaryGrad(UnaryOp.TANH, 0, gateFlat, perHead).reshape(gate.shape());
+            }
+            if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) {
+                Tensor gMixed = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGate);
+                if (va.requiresGrad()) {
+                    gv = Tensor.empty(q.device(), va.shape());
+                    l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), gMixed, l.qStride(), 0f, gv, l.kvStride(), false);
+                }
+                if (q.requiresGrad() || ka.requiresGrad()) {
+                    Tensor gDropped = Tensor.empty(q.device(), scores.shape());
+                    l.gemm(be, false, true, l.t, l.k, l.hd, 1f, gMixed, l.qStride(), vc, l.kvStride(), 0f, gDropped, l.sStride(), true);
+                    Tensor gProbs = maskF == null ? gDropped : Elementwise.binaryRaw(BinaryOp.MUL, gDropped, maskF);
+                    Tensor gScores = Tensor.empty(q.device(), scores.shape());
+                    be.softmaxBackward(false, probs.storage(), 0, gProbs.storage(), gProbs.offset(), gScores.storage(), 0, l.b * l.h * l.t, l.k);
+                    if (q.requiresGrad()) {
+                        gq = Tensor.empty(q.device(), q.shape());
+                        l.gemm(be, false, false, l.t, l.hd, l.k, scale, gScores, l.sStride(), kc, l.kvStride(), 0f, gq, l.qStride(), true);
+                    }
+                    if (ka.requiresGrad()) {
+                        gk = Tensor.empty(q.device(), ka.shape());
+                        l.gemm(be, true, false, l.k, l.hd, l.t, scale, gScores, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
+                    }
+                }
+            }
+            return new Tensor[]{gq, gk, gv, gGate};
+        });
+    }
+
+    /**
+     * Sizes, and how the batched GEMMs walk them. Per-sample tokens: one GEMM over all B*H
+     * (batch, head) pairs. Shared tokens: one GEMM per sample over its H heads; a gradient that
+     * lands on the shared tokens is accumulated over the samples (beta = 1 after the first).
+     */
+    private record Layout(int b, int h, int t, int k, int hd, boolean sharedKv) {
+        static Layout of(Tensor q, Tensor ka, Tensor va, Tensor gate) {
+            if (q.dim() != 4 || ka.dim() != 4 || !java.util.Arrays.equals(ka.shape(), va.shape()))
+                throw new IllegalArgumentException("adapter attention expects q [B, H, T, hd] and ka, va [B or 1, H, K, hd] of equal shape, got q "
+                        + Shapes.str(q.shape()) + ", ka " + Shapes.str(ka.shape()) + ", va " + Shapes.str(va.shape()));
+            int b = q.size(0), h = q.size(1), t = q.size(2), hd = q.size(3), kb = ka.size(0);
+            if ((kb != b && kb != 1) || ka.size(1) != h || ka.size(3) != hd)
+                throw new IllegalArgumentException("adaptation keys " + Shapes.str(ka.shape()) + " do not match queries " + Shapes.str(q.shape()));
+            if (gate.numel() != h)
+                throw new IllegalArgumentException("gate has " + gate.numel() + " elements (shape " + Shapes.str(gate.shape()) + "), expected one per head (" + h + ")");
+            if (ka.device() != q.device() || va.device() != q.device() || gate.device() != q.device())
+                throw new IllegalArgumentException("adapter attention operands on different devices");
+            return new Layout(b, h, t, ka.size(2), hd, kb == 1 && b > 1);
+        }
+
+        int qStride() { return t * hd; }
+        int kvStride() { return k * hd; }
+        int sStride() { return t * k; }
+
+        /**
+         * C = alpha op(A) op(B) (+ C) over every (batch, head) pair; A is per query position
+         * (walks all B*H items), B is per token set. When {@code cPerQuery} is false C is a
+         * token-set tensor (a gradient of ka or va) and accumulates across samples if shared.
+         */
+        void gemm(Backend be, boolean ta, boolean tb, int m, int n, int kk, float alpha,
+                  Tensor a, int aStride, Tensor bm, int bStride, float beta, Tensor c, int cStride, boolean cPerQuery) {
+            int lda = ta ? m : kk, ldb = tb ? kk : n;
+            if (!sharedKv) {
+                be.gemm(ta, tb, m, n, kk, alpha, a.storage(), a.offset(), lda, aStride, bm.storage(), bm.offset(), ldb, bStride,
+                        beta, c.storage(), c.offset(), n, cStride, b * h);
+                return;
+            }
+            for (int s = 0; s < b; s++) {
+                int aOff = a.offset() + s * h * aStride;
+                // the per-query operand is either A or B: the per-query one advances with the sample
+                boolean bPerQuery = !cPerQuery;
+                int bOff = bm.offset() + (bPerQuery ? s * h * bStride : 0);
+                int cOff = c.offset() + (cPerQuery ? s * h * cStride : 0);
+                float bt = cPerQuery || s == 0 ? beta : 1f;
+                be.gemm(ta, tb, m, n, kk, alpha, a.storage(), aOff, lda, aStride, bm.storage(), bOff, ldb, bStride,
+                        bt, c.storage(), cOff, n, cStride, h);
+            }
+        }
+    }
+}
