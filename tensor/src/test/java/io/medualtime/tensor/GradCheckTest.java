@@ -45,6 +45,7 @@ class GradCheckTest {
         c.add(new Case("sigmoid", t -> t[0].sigmoid(), new Tensor[]{rnd(18, 7)}));
         c.add(new Case("relu", t -> t[0].relu(), new Tensor[]{rnd(19, 9)}));
         c.add(new Case("gelu", t -> t[0].gelu(), new Tensor[]{rnd(20, 4, 5)}));
+        c.add(new Case("gelu_erf", t -> io.medualtime.tensor.ops.Elementwise.geluErf(t[0].mul(2f)), new Tensor[]{rnd(200, 4, 5)}));
         c.add(new Case("clamp_min", t -> t[0].clampMin(0.3f), new Tensor[]{rnd(21, 9)}));
         c.add(new Case("matmul_2d", t -> t[0].matmul(t[1]), new Tensor[]{rnd(22, 3, 4), rnd(23, 4, 5)}));
         c.add(new Case("matmul_batched_transposed", t -> t[0].matmul(t[1].transpose(-1, -2)), new Tensor[]{rnd(24, 2, 3, 4), rnd(25, 2, 5, 4)}));

@@ -123,4 +123,29 @@ class TensorBasicsTest {
             Fixtures.assertClose("1 thread vs default", first, single, 1e-5);
         } finally { Parallel.setThreads(threads); }
     }
+
+    /** Long rows take the vector paths of the fused kernels; check them against double-precision loops. */
+    @Test void fusedRowKernelsMatchDoublePrecisionOnLongRows() {
+        int rows = 3, cols = 1000 + 13;
+        Tensor x = Tensor.randn(new Rng(5), rows, cols).mul(3f);
+        float[] xv = x.toArray(), sm = x.softmax(-1).toArray(), lsm = x.logSoftmax(-1).toArray();
+        int[] target = {7, 1000, 1012};
+        float ce = F.crossEntropy(x, target).item();
+        double ceRef = 0;
+        float[] smRef = new float[xv.length], lsmRef = new float[xv.length];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int c = 0; c < cols; c++) max = Math.max(max, xv[r * cols + c]);
+            for (int c = 0; c < cols; c++) sum += Math.exp(xv[r * cols + c] - max);
+            double lse = max + Math.log(sum);
+            for (int c = 0; c < cols; c++) {
+                lsmRef[r * cols + c] = (float) (xv[r * cols + c] - lse);
+                smRef[r * cols + c] = (float) Math.exp(xv[r * cols + c] - lse);
+            }
+            ceRef += (lse - xv[r * cols + target[r]]) / rows;
+        }
+        Fixtures.assertClose("softmax", smRef, sm, 1e-6);
+        Fixtures.assertClose("log_softmax", lsmRef, lsm, 1e-6);
+        assertEquals(ceRef, ce, 1e-5 * Math.abs(ceRef));
+    }
 }

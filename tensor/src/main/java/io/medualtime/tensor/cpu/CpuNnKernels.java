@@ -12,21 +12,25 @@ final class CpuNnKernels {
 
     // ---- softmax -------------------------------------------------------------------------------
     static void softmax(boolean log, float[] x, int xo, float[] y, int yo, int rows, int cols) {
+        boolean vec = VectorSupport.available();
         Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int xb = xo + r * cols, yb = yo + r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) max = Math.max(max, x[xb + c]);
-                if (max == Float.NEGATIVE_INFINITY) max = 0; // a fully masked row stays finite-free of NaN from inf - inf
-                double sum = 0;
+                float max = vec ? VectorKernels.rowMax(x, xb, cols) : Float.NEGATIVE_INFINITY;
+                if (!vec) for (int c = 0; c < cols; c++) max = Math.max(max, x[xb + c]);
+                if (max == Float.NEGATIVE_INFINITY) max = 0; // a fully masked row: avoid inf - inf
                 if (log) {
-                    for (int c = 0; c < cols; c++) sum += Math.exp(x[xb + c] - max);
+                    double sum = vec ? VectorKernels.expShiftSum(x, xb, max, null, 0, cols) : 0;
+                    if (!vec) for (int c = 0; c < cols; c++) sum += Math.exp(x[xb + c] - max);
                     float lse = (float) (max + Math.log(sum));
-                    for (int c = 0; c < cols; c++) y[yb + c] = x[xb + c] - lse;
+                    if (vec) VectorKernels.affine(x, xb, -lse, 1f, y, yb, cols);
+                    else for (int c = 0; c < cols; c++) y[yb + c] = x[xb + c] - lse;
                 } else {
-                    for (int c = 0; c < cols; c++) { float e = (float) Math.exp(x[xb + c] - max); y[yb + c] = e; sum += e; }
+                    double sum = vec ? VectorKernels.expShiftSum(x, xb, max, y, yb, cols) : 0;
+                    if (!vec) for (int c = 0; c < cols; c++) { float e = (float) Math.exp(x[xb + c] - max); y[yb + c] = e; sum += e; }
                     float inv = (float) (1.0 / sum);
-                    for (int c = 0; c < cols; c++) y[yb + c] *= inv;
+                    if (vec) VectorKernels.affine(y, yb, 0f, inv, y, yb, cols);
+                    else for (int c = 0; c < cols; c++) y[yb + c] *= inv;
                 }
             }
         });
@@ -121,13 +125,20 @@ final class CpuNnKernels {
 
     // ---- cross-entropy ---------------------------------------------------------------------------
     static void crossEntropy(float[] logits, int lo, int[] targets, int ignore, float[] loss, float[] lse, int rows, int cols) {
+        boolean vec = VectorSupport.available();
         Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = lo + r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
+                float max;
                 double sum = 0;
-                for (int c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
+                if (vec) {
+                    max = VectorKernels.rowMax(logits, base, cols);
+                    sum = VectorKernels.expShiftSum(logits, base, max, null, 0, cols);
+                } else {
+                    max = Float.NEGATIVE_INFINITY;
+                    for (int c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
+                    for (int c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
+                }
                 float l = (float) (max + Math.log(sum));
                 lse[r] = l;
                 loss[r] = targets[r] == ignore ? 0f : l - logits[base + targets[r]];
@@ -136,12 +147,14 @@ final class CpuNnKernels {
     }
 
     static void crossEntropyBackward(float[] logits, int lo, float[] lse, int[] targets, int ignore, float scale, float[] g, int rows, int cols) {
+        boolean vec = VectorSupport.available();
         Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = lo + r * cols, gbase = r * cols;
                 if (targets[r] == ignore) { java.util.Arrays.fill(g, gbase, gbase + cols, 0f); continue; }
                 float l = lse[r];
-                for (int c = 0; c < cols; c++) g[gbase + c] = (float) Math.exp(logits[base + c] - l) * scale;
+                if (vec) VectorKernels.expScaled(logits, base, l, scale, g, gbase, cols);
+                else for (int c = 0; c < cols; c++) g[gbase + c] = (float) Math.exp(logits[base + c] - l) * scale;
                 g[gbase + targets[r]] -= scale;
             }
         });
@@ -153,6 +166,7 @@ final class CpuNnKernels {
                       float eps, float wd, float bias1, float bias2) {
         float stepSize = lr / bias1, sqrtBias2 = (float) Math.sqrt(bias2), decay = 1 - lr * wd;
         Parallel.range(n, 1 << 14, (s, e) -> {
+            if (VectorSupport.available()) { VectorKernels.adamw(p, g, m, v, s, e, b1, b2, eps, stepSize, sqrtBias2, decay); return; }
             for (int i = s; i < e; i++) {
                 float gi = g[i];
                 float mi = m[i] = b1 * m[i] + (1 - b1) * gi;

@@ -77,4 +77,66 @@ final class VectorKernels {
         }
         return true;
     }
+
+    // ---- row kernels used by CpuNnKernels ---------------------------------------------------
+    static float rowMax(float[] x, int o, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (; i < bound; i += S.length()) m = m.max(FloatVector.fromArray(S, x, o + i));
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) r = Math.max(r, x[o + i]);
+        return r;
+    }
+
+    /** y[i] = exp(x[i] - shift) (y may be null), returns the sum in double. */
+    static double expShiftSum(float[] x, int o, float shift, float[] y, int yo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        double sum = 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, x, o + i).sub(shift).lanewise(VectorOperators.EXP);
+            if (y != null) e.intoArray(y, yo + i);
+            acc = acc.add(e);
+            if ((i & 1023) == 0) { sum += acc.reduceLanes(VectorOperators.ADD); acc = FloatVector.zero(S); }
+        }
+        sum += acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) { float e = (float) Math.exp(x[o + i] - shift); if (y != null) y[yo + i] = e; sum += e; }
+        return sum;
+    }
+
+    /** y[i] = (x[i] + add) * scale, in place allowed. */
+    static void affine(float[] x, int o, float add, float scale, float[] y, int yo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).mul(scale).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] = (x[o + i] + add) * scale;
+    }
+
+    /** g[i] = exp(x[i] - shift) * scale. */
+    static void expScaled(float[] x, int o, float shift, float scale, float[] g, int go, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length())
+            FloatVector.fromArray(S, x, o + i).sub(shift).lanewise(VectorOperators.EXP).mul(scale).intoArray(g, go + i);
+        for (; i < n; i++) g[go + i] = (float) Math.exp(x[o + i] - shift) * scale;
+    }
+
+    /** PyTorch's AdamW element update over [s, e). */
+    static void adamw(float[] p, float[] g, float[] m, float[] v, int s, int e, float b1, float b2, float eps,
+                      float stepSize, float sqrtBias2, float decay) {
+        int i = s, bound = s + S.loopBound(e - s);
+        for (; i < bound; i += S.length()) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(1 - b1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(1 - b2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().div(sqrtBias2).add(eps);
+            FloatVector.fromArray(S, p, i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        for (; i < e; i++) {
+            float gi = g[i];
+            float mi = m[i] = b1 * m[i] + (1 - b1) * gi;
+            float vi = v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+            p[i] = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBias2 + eps);
+        }
+    }
 }
