@@ -609,7 +609,7 @@ class CudaRuntimeTest {
             }
             int ci = cOff + z * sC + i * ldc + j;
             ref[ci] = alpha * s + (beta == 0 ? 0 : beta * c0[ci]);
-            scale[ci] = Math.abs(alpha) * sa + Math.abs(beta * c0[ci]);
+            scale[ci] = Math.abs(alpha) * sa + (beta == 0 ? 0 : Math.abs(beta * c0[ci]));
         }
     }
 
