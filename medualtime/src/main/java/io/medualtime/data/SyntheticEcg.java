@@ -532,13 +532,15 @@ public final class SyntheticEcg {
         }
         double gI = limbGain * rng.logNormal(0.05), gII = limbGain * rng.logNormal(0.05);
         double[][] noise = electrodeNoise(rng, f, fResp);
+        double amp = 0.004 * cfg.noiseLevel(); // amplifier noise, mV
         for (int n = 0; n < steps; n++) {
             double x = dip[0][n], y = dip[1][n], z = dip[2][n];
             double lI = gI * (x * uI[0] + y * uI[1]);
             double lII = gII * (x * uII[0] + y * uII[1]);
             double ra = noise[0][n], la = noise[1][n], ll = noise[2][n];
             double nI = la - ra, nII = ll - ra;
-            double vI = lI + nI, vII = lII + nII;
+            // amplifier noise enters the measured leads (I, II, V1-V6); III and aVR/aVL/aVF are derived
+            double vI = lI + nI + amp * rng.gaussian(), vII = lII + nII + amp * rng.gaussian();
             out[0][n] = (float) vI;
             out[1][n] = (float) vII;
             out[2][n] = (float) (vII - vI);              // III = II - I
@@ -548,12 +550,9 @@ public final class SyntheticEcg {
             double wct = (ra + la + ll) / 3;
             for (int k = 0; k < 6; k++) {
                 double[] u = uV[k];
-                out[6 + k][n] = (float) (x * u[0] + y * u[1] + z * u[2] + noise[3 + k][n] - wct);
+                out[6 + k][n] = (float) (x * u[0] + y * u[1] + z * u[2] + noise[3 + k][n] - wct + amp * rng.gaussian());
             }
         }
-        // amplifier / quantisation noise per lead
-        double amp = 0.004 * cfg.noiseLevel();
-        if (amp > 0) for (float[] lead : out) for (int n = 0; n < steps; n++) lead[n] += (float) (amp * rng.gaussian());
         return out;
     }
 
