@@ -42,6 +42,23 @@ Forward (HF modeling_distilbert, written out; float32):
              s = q k^T; s[..., key j] = finfo(float32).min where mask[j] == 0; softmax; @ v; out_lin
              x = sa_layer_norm(x + attn);  x = output_layer_norm(x + lin2(gelu(lin1(x))))  (eps 1e-12)
   last_hidden = x (no final LayerNorm); cls = x[:, 0]
+Also writes nn/src/test/resources/fixtures/bert-tiny/ (classic BERT, HF BertForMaskedLM-style keys):
+  config.json            HF BertConfig: model_type bert, hidden_size 32, num_hidden_layers 2,
+                         num_attention_heads 4, intermediate_size 64, max_position_embeddings 64,
+                         type_vocab_size 2, layer_norm_eps 1e-12, hidden_act "gelu", dropouts 0.0
+  vocab.txt, tokenizer_config.json   as above
+  model.safetensors      keys with the "bert." prefix: bert.embeddings.{word,position,token_type}_embeddings,
+                         bert.embeddings.LayerNorm, bert.encoder.layer.{i}.attention.self.{query,key,value},
+                         .attention.output.{dense,LayerNorm}, .intermediate.dense, .output.{dense,LayerNorm};
+                         plus bert.pooler.dense.* and a head cls.predictions.bias (both to be ignored)
+  expected.safetensors   ids, token_type_ids, mask [2, 10] (I64; row 1 padded after 7 tokens; row 0 has
+                         segment 1 from position 5), last_hidden [2, 10, 32], cls [2, 32];
+                         last_hidden_notypes (all token types 0); text_ids / text_mask / text_cls as above
+  Forward (HF modeling_bert): x = LN(word[ids] + pos + type[types]); per layer
+     s = q k^T / sqrt(8) + (1 - mask) * finfo.min; x = LN(x + dense(softmax(s) v));
+     x = LN(x + out.dense(gelu(intermediate.dense(x))))   (post-LN, eps 1e-12, exact GELU)
+  Weights (seed 11) drawn as for DistilBERT.
+
 Tokenizer (HF BertTokenizer, do_lower_case=False): NFC normalize; drop NUL, U+FFFD and control
 characters, map whitespace to ' '; put spaces around CJK characters; split on whitespace; split
 every punctuation character (ASCII 33-47, 58-64, 91-96, 123-126 or Unicode category P*) into its own
@@ -62,6 +79,7 @@ import st  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OUT_DIR = os.path.join(ROOT, "nn", "src", "test", "resources", "fixtures", "distilbert-tiny")
+BERT_OUT_DIR = os.path.join(ROOT, "nn", "src", "test", "resources", "fixtures", "bert-tiny")
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 WORDS = """
@@ -245,6 +263,146 @@ def distilbert_forward(p, ids, mask, n_layers=2, n_heads=4, eps=1e-12):
     return x
 
 
+# ------------------------------------------------------------------ classic BERT
+def init_bert_params(V, d=32, L=2, hidden=64, P=64, types=2, seed=11):
+    g = torch.Generator().manual_seed(seed)
+
+    def n(*shape, s=0.1):
+        return torch.randn(*shape, generator=g) * s
+
+    def ln(name):
+        p[name + ".weight"] = 1 + n(d, s=0.1)
+        p[name + ".bias"] = n(d, s=0.1)
+
+    def lin(name, o, i):
+        p[name + ".weight"] = n(o, i)
+        p[name + ".bias"] = n(o, s=0.02)
+
+    p = {}
+    w = n(V, d)
+    w[0] = 0.0
+    p["embeddings.word_embeddings.weight"] = w
+    p["embeddings.position_embeddings.weight"] = n(P, d)
+    p["embeddings.token_type_embeddings.weight"] = n(types, d)
+    ln("embeddings.LayerNorm")
+    for i in range(L):
+        pre = "encoder.layer.%d." % i
+        for nm in ("query", "key", "value"):
+            lin(pre + "attention.self." + nm, d, d)
+        lin(pre + "attention.output.dense", d, d)
+        ln(pre + "attention.output.LayerNorm")
+        lin(pre + "intermediate.dense", hidden, d)
+        lin(pre + "output.dense", d, hidden)
+        ln(pre + "output.LayerNorm")
+    lin("pooler.dense", d, d)
+    return p
+
+
+def bert_forward(p, ids, types, mask, n_layers=2, n_heads=4, eps=1e-12):
+    B, T = ids.shape
+    x = (p["embeddings.word_embeddings.weight"][ids] + p["embeddings.position_embeddings.weight"][torch.arange(T)]
+         + p["embeddings.token_type_embeddings.weight"][types])
+    d = x.shape[-1]
+    x = F.layer_norm(x, (d,), p["embeddings.LayerNorm.weight"], p["embeddings.LayerNorm.bias"], eps)
+    hd = d // n_heads
+
+    def lin(t, name):
+        return F.linear(t, p[name + ".weight"], p[name + ".bias"])
+
+    def shape(t):
+        return t.view(B, -1, n_heads, hd).permute(0, 2, 1, 3)
+
+    ext = (1.0 - mask.to(x.dtype)).view(B, 1, 1, T) * torch.finfo(x.dtype).min
+    for i in range(n_layers):
+        pre = "encoder.layer.%d." % i
+        q = shape(lin(x, pre + "attention.self.query"))
+        k = shape(lin(x, pre + "attention.self.key"))
+        v = shape(lin(x, pre + "attention.self.value"))
+        s = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hd) + ext
+        ctx = torch.matmul(torch.softmax(s, dim=-1), v).permute(0, 2, 1, 3).contiguous().view(B, T, d)
+        a = lin(ctx, pre + "attention.output.dense")
+        x = F.layer_norm(a + x, (d,), p[pre + "attention.output.LayerNorm.weight"], p[pre + "attention.output.LayerNorm.bias"], eps)
+        f = lin(F.gelu(lin(x, pre + "intermediate.dense")), pre + "output.dense")
+        x = F.layer_norm(f + x, (d,), p[pre + "output.LayerNorm.weight"], p[pre + "output.LayerNorm.bias"], eps)
+    return x
+
+
+def write_bert(vocab, tok_cfg, tids):
+    os.makedirs(BERT_OUT_DIR, exist_ok=True)
+    V = len(vocab)
+    with open(os.path.join(BERT_OUT_DIR, "vocab.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(vocab) + "\n")
+    cfg = {
+        "architectures": ["BertForMaskedLM"],
+        "attention_probs_dropout_prob": 0.0,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.0,
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 64,
+        "layer_norm_eps": 1e-12,
+        "max_position_embeddings": 64,
+        "model_type": "bert",
+        "num_attention_heads": 4,
+        "num_hidden_layers": 2,
+        "pad_token_id": 0,
+        "position_embedding_type": "absolute",
+        "torch_dtype": "float32",
+        "transformers_version": "4.30.2",
+        "type_vocab_size": 2,
+        "vocab_size": V,
+    }
+    with open(os.path.join(BERT_OUT_DIR, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(BERT_OUT_DIR, "tokenizer_config.json"), "w") as f:
+        json.dump(dict(tok_cfg, tokenizer_class="BertTokenizer"), f, indent=2)
+        f.write("\n")
+    p = init_bert_params(V)
+    saved = {"bert." + k: v for k, v in p.items()}
+    saved["cls.predictions.bias"] = torch.zeros(V)  # an MLM head tensor: the loader must ignore it
+    st.save(os.path.join(BERT_OUT_DIR, "model.safetensors"), saved, {"format": "pt"}, sort_keys=True)
+
+    torch.manual_seed(2025)
+    ids = torch.zeros(2, 10, dtype=torch.int64)
+    mask = torch.zeros(2, 10, dtype=torch.int64)
+    types = torch.zeros(2, 10, dtype=torch.int64)
+    for r, n_real in enumerate((10, 7)):
+        ids[r, 0] = 2
+        ids[r, 1:n_real - 1] = torch.randint(5, V, (n_real - 2,))
+        ids[r, n_real - 1] = 3
+        mask[r, :n_real] = 1
+    ids[0, 4] = 3  # [CLS] a a a [SEP] b b b b [SEP]
+    types[0, 5:] = 1
+    E = {"ids": ids, "token_type_ids": types, "mask": mask}
+    with torch.no_grad():
+        h = bert_forward(p, ids, types, mask)
+        E["last_hidden"] = h
+        E["cls"] = h[:, 0].contiguous()
+        E["last_hidden_notypes"] = bert_forward(p, ids, torch.zeros_like(types), mask)
+        L = max(len(i) for i in tids)
+        t_ids = torch.zeros(2, L, dtype=torch.int64)
+        t_mask = torch.zeros(2, L, dtype=torch.int64)
+        for r, i in enumerate(tids):
+            t_ids[r, :len(i)] = torch.tensor(i)
+            t_mask[r, :len(i)] = 1
+        th = bert_forward(p, t_ids, torch.zeros_like(t_ids), t_mask)
+        E["text_ids"] = t_ids
+        E["text_mask"] = t_mask
+        E["text_cls"] = th[:, 0].contiguous()
+        p64 = {k: v.double() for k, v in p.items()}
+        diff = (bert_forward(p64, ids, types, mask).float() - h).abs().max().item()
+        print("bert float64 check: max |diff| %.2e" % diff)
+        assert diff < 1e-4
+        ids2 = ids.clone()
+        ids2[1, 7:] = 17
+        assert torch.allclose(bert_forward(p, ids2, types, mask)[1, :7], h[1, :7], atol=1e-6)
+    st.save(os.path.join(BERT_OUT_DIR, "expected.safetensors"), E,
+            {"generator": "tools/reference/bert_tiny.py", "torch": torch.__version__})
+    for fn in sorted(os.listdir(BERT_OUT_DIR)):
+        print("bert-tiny/%-24s %8d bytes" % (fn, os.path.getsize(os.path.join(BERT_OUT_DIR, fn))))
+
+
 SENTENCES = [
     "Sinus rhythm with left axis deviation; possible anterior infarction (age undetermined), QRS 120ms.",
     "Sinusrhythmus, Linkstyp. ST-Senkung in V5-V6. Überleitung unauffällig; Herzfrequenz 72 bpm.",
@@ -352,6 +510,7 @@ def main():
     for fn in sorted(os.listdir(OUT_DIR)):
         print("%-24s %8d bytes" % (fn, os.path.getsize(os.path.join(OUT_DIR, fn))))
     print("vocab size", V)
+    write_bert(vocab, tok_cfg, tids)
 
 
 if __name__ == "__main__":

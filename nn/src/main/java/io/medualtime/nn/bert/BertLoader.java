@@ -1,0 +1,73 @@
+package io.medualtime.nn.bert;
+
+import io.medualtime.nn.config.ConfigException;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.io.SafetensorsReader;
+import io.medualtime.tensor.io.ShardedSafetensors;
+import io.medualtime.tensor.io.TensorInfo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a Hugging Face BERT or DistilBERT folder (config.json + model.safetensors or a sharded
+ * index) into {@link Bert} or {@link DistilBert}, chosen by config.json's model_type.
+ *
+ * <p>Keys may be bare ({@code BertModel} / {@code DistilBertModel}) or carry the task-model prefix
+ * ({@code bert.} / {@code distilbert.}, as in BertForMaskedLM or DistilBertForMaskedLM). In a prefixed
+ * file the unprefixed tensors are task heads (cls.*, vocab_transform, vocab_projector, classifier...)
+ * and are ignored. The BERT pooler ({@code pooler.dense.*}) and the {@code embeddings.position_ids}
+ * buffer are always ignored. Every other tensor must match: a missing tensor, a shape that disagrees
+ * with config.json, or an unexpected tensor is a {@link ConfigException} naming the file and tensor.
+ * The model comes back in training mode with trainable parameters, like any Module; call
+ * {@code eval()} / {@code freeze()} for a frozen encoder (as {@link BertTextEncoder} does).
+ */
+public final class BertLoader {
+    private BertLoader() {}
+
+    private static final Set<String> ALWAYS_IGNORED = Set.of("pooler.dense.weight", "pooler.dense.bias", "embeddings.position_ids");
+
+    public static BertEncoder load(Path folder) throws IOException {
+        BertConfig cfg = BertConfig.load(folder);
+        BertEncoder model = cfg.isDistilBert() ? new DistilBert(cfg, new Rng(0)) : new Bert(cfg, new Rng(0));
+        String prefix = cfg.isDistilBert() ? "distilbert." : "bert.";
+        try (SafetensorsReader st = ShardedSafetensors.open(folder)) {
+            boolean prefixed = false;
+            for (String key : st.names()) prefixed |= key.startsWith(prefix);
+            Map<String, String> byShortName = new LinkedHashMap<>();
+            List<String> ignored = new ArrayList<>();
+            for (String key : st.names()) {
+                String k = key;
+                if (prefixed) {
+                    if (!key.startsWith(prefix)) { ignored.add(key); continue; } // a task head
+                    k = key.substring(prefix.length());
+                }
+                if (ALWAYS_IGNORED.contains(k)) { ignored.add(key); continue; }
+                byShortName.put(k, key);
+            }
+            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+                String key = byShortName.remove(e.getKey());
+                if (key == null) throw new ConfigException(st.describe() + ": tensor '" + (prefixed ? prefix : "") + e.getKey()
+                        + "' is missing (config.json describes a " + cfg.modelType() + " of " + cfg.numHiddenLayers()
+                        + " layers of width " + cfg.hiddenSize() + ")");
+                TensorInfo info = st.info(key);
+                int[] shape = info.intShape();
+                if (!Arrays.equals(shape, e.getValue().shape()))
+                    throw new ConfigException(st.describe() + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
+                            + " but config.json implies " + Arrays.toString(e.getValue().shape()));
+                e.getValue().setData(Tensor.wrap(st.readFloat(key), shape)); // no second copy of the weights
+            }
+            if (!byShortName.isEmpty())
+                throw new ConfigException(st.describe() + ": unexpected tensors " + byShortName.values()
+                        + " (not part of " + cfg.modelType() + " with this config)");
+        }
+        return model;
+    }
+}
