@@ -1,0 +1,20 @@
+package io.medualtime.model;
+
+import io.medualtime.nn.Module;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+
+/** PyTorch's nn.Conv1d without bias, stride 1, 'same' zero padding (odd kernel); weight [out, in, k]. */
+public final class Conv1d extends Module {
+    public final Tensor weight;
+
+    /** PyTorch's default init: uniform(+-1/sqrt(in * k)) (kaiming_uniform with a = sqrt(5)). */
+    public Conv1d(int in, int out, int kernel, Rng rng) {
+        float bound = (float) (1 / Math.sqrt((double) in * kernel));
+        weight = param("weight", Tensor.rand(rng, -bound, bound, out, in, kernel));
+    }
+
+    /** x [B, in, L] -> [B, out, L]. */
+    public Tensor forward(Tensor x) { return F.conv1d(x, weight, null); }
+}

@@ -1,0 +1,206 @@
+package io.medualtime.model;
+
+import io.medualtime.nn.Dropout;
+import io.medualtime.nn.Embedding;
+import io.medualtime.nn.LayerNorm;
+import io.medualtime.nn.Linear;
+import io.medualtime.nn.Module;
+import io.medualtime.nn.gpt2.AttentionAdapter;
+import io.medualtime.nn.gpt2.Gpt2;
+import io.medualtime.nn.gpt2.Gpt2Loader;
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.ops.AdapterAttention;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * MedualTime (MEDUALTIME.md): a frozen GPT-2 run twice per sample, once per adapter.
+ *
+ * <ul>
+ *   <li>Temporal-primary pass ({@link #temporalPrimary}): RevIN'd ECG patches are the input
+ *       tokens; the adaptation tokens of layer l are {@code adapter_query_ts[l] + c_text}; output
+ *       {@code adapter_ln_f2} of the last position.</li>
+ *   <li>Textual-primary pass ({@link #textualPrimary}): the report tokens are the input; the
+ *       adaptation tokens are {@code adapter_query_text[l] + c_ts}, c_ts = {@code adapter_ts_proj_norm(TemEnc(raw ECG))};
+ *       output {@code adapter_ln_f1} of the last real token.</li>
+ *   <li>z = (z_ts + z_text) / 2 -> {@code head}.</li>
+ * </ul>
+ *
+ * <p>This module's parameters and buffers are exactly the trainable set of the official rule (name
+ * contains "adapter" or "gate", plus the head) with the official names, and the TemEnc BatchNorm
+ * statistics: {@link #stateDict()} is the checkpoint ({@link MedualTimeCheckpoint}). The LM is held
+ * but not registered, and frozen: no weight gradient is ever computed for it, while gradients flow
+ * through it to the adapters. {@link #train}, {@link #eval} and {@link #to} also apply to the LM.
+ *
+ * <pre>{@code
+ * MedualTime model = MedualTime.fromGpt2Folder(Path.of("gpt2"), MedualTimeConfig.defaults(5), new Rng(0));
+ * TextEncoder text = new CachedTextEncoder(new FrozenGpt2TextEncoder(model.lm, Gpt2Tokenizer.forModelFolder(dir), 32));
+ * ReportBatch reports = model.tokenize(Gpt2Tokenizer.forModelFolder(dir), reportTexts);
+ * MedualTime.Output out = model.forward(signals, reports, text.encode(reportTexts));
+ * Tensor loss = F.crossEntropy(out.logits(), labels);
+ * }</pre>
+ */
+public final class MedualTime extends Module {
+    /** The four results of a forward pass: z_ts, z_text, z [B, d] and the logits [B, C]. */
+    public record Output(Tensor zTs, Tensor zText, Tensor z, Tensor logits) {}
+
+    public final MedualTimeConfig config;
+    public final Gpt2 lm;
+    public final Embedding adapterQueryTs, adapterQueryText;
+    /** Per GPT-2 layer: the gate [1, heads, 1, 1] of that layer's adapter, null below the adapter layers. */
+    private final Tensor[] gates;
+    public final LayerNorm adapterLnF1, adapterLnF2, adapterTsProjNorm;
+    public final Linear tsAdapterLayer;
+    public final TemporalEncoder adapterTemEnc;
+    public final Linear head;
+    private final Dropout patchDropout;
+    private final Rng attentionDropoutSeeds;
+
+    /** A new model around a GPT-2 (which it freezes); adapters initialised as in the official code, gates 0. */
+    public MedualTime(Gpt2 lm, MedualTimeConfig config, Rng rng) {
+        config.checkFits(lm.config);
+        this.config = config;
+        this.lm = lm;
+        lm.freeze();
+        int d = lm.config.nEmbd(), rows = config.adapterLayers() * config.adapterTokens();
+        adapterQueryTs = child("adapter_query_ts", new Embedding(rows, d, 1f, rng));
+        adapterQueryText = child("adapter_query_text", new Embedding(rows, d, 1f, rng));
+        gates = new Tensor[lm.config.nLayer()];
+        for (int l = firstAdapterLayer(); l < gates.length; l++)
+            gates[l] = param("h." + l + ".attn.gate", Tensor.zeros(1, lm.config.nHead(), 1, 1));
+        adapterLnF1 = child("adapter_ln_f1", new LayerNorm(d, MedualTimeConfig.EPS));
+        adapterLnF2 = child("adapter_ln_f2", new LayerNorm(d, MedualTimeConfig.EPS));
+        adapterTsProjNorm = child("adapter_ts_proj_norm", new LayerNorm(d, MedualTimeConfig.EPS));
+        tsAdapterLayer = child("ts_adapter_layer", new Linear(config.leads() * config.patchLen(), d, true, rng));
+        adapterTemEnc = child("adapter_temenc", new TemporalEncoder(config.leads(), d, rng));
+        head = child("head", new Linear(d, config.classes(), true, rng));
+        patchDropout = child("patch_dropout", new Dropout(config.dropout(), rng));
+        attentionDropoutSeeds = rng.split();
+    }
+
+    /** Loads a Hugging Face GPT-2 folder and builds a fresh model around it. */
+    public static MedualTime fromGpt2Folder(Path folder, MedualTimeConfig config, Rng rng) throws IOException {
+        return new MedualTime(Gpt2Loader.load(folder), config, rng);
+    }
+
+    /** The lowest GPT-2 layer with adaptation tokens: n - M. */
+    public int firstAdapterLayer() { return lm.config.nLayer() - config.adapterLayers(); }
+
+    /** The gate of a GPT-2 layer ([1, heads, 1, 1]); null for layers without an adapter. */
+    public Tensor gate(int layer) { return gates[layer]; }
+
+    /** Parameters that train (903,300 + head with GPT-2 small and the defaults). */
+    public long trainableParameterCount() { return parameterCount(true); }
+
+    /** Reports as token ids for the textual-primary pass: padded with eos, cut to the LM's positions. */
+    public ReportBatch tokenize(io.medualtime.nn.tokenizer.Tokenizer tokenizer, java.util.List<String> reports) {
+        return ReportBatch.tokenize(tokenizer, reports, lm.config.eosTokenId(), lm.config.nPositions());
+    }
+
+    // ---- forward ----------------------------------------------------------------------------
+    /**
+     * Both passes, fusion and head. signals [B, leads, T] raw (the temporal pass applies RevIN,
+     * TemEnc sees it raw), reports the tokenized reports, textVectors c_text [B, d] from a frozen
+     * {@link TextEncoder}.
+     */
+    public Output forward(Tensor signals, ReportBatch reports, Tensor textVectors) {
+        Tensor zTs = temporalPrimary(signals, textVectors);
+        Tensor zText = textualPrimary(reports, signals);
+        Tensor z = zTs.add(zText).mul(0.5f);
+        return new Output(zTs, zText, z, head.forward(z));
+    }
+
+    /** z_ts [B, d]: patches through GPT-2 with adaptation tokens adapter_query_ts[l] + c_text. */
+    public Tensor temporalPrimary(Tensor signals, Tensor textVectors) {
+        return temporalPass(signals, adapter(adapterQueryTs, textVectors));
+    }
+
+    /** z_text [B, d]: the report through GPT-2 with adaptation tokens adapter_query_text[l] + c_ts. */
+    public Tensor textualPrimary(ReportBatch reports, Tensor signals) {
+        return textualPass(reports, adapter(adapterQueryText, ecgVector(signals)));
+    }
+
+    /**
+     * The same two passes with the adaptation tokens switched off: the frozen LM alone, which
+     * is what zero gates must reproduce (z_ts, z_text; no fusion).
+     */
+    public Tensor[] withoutAdapters(Tensor signals, ReportBatch reports) {
+        return new Tensor[]{temporalPass(signals, null), textualPass(reports, null)};
+    }
+
+    /** The patch embeddings [B, P, d]: ts_adapter_layer(patches(RevIN(x))) + wpe[0..P-1], dropout. */
+    public Tensor patchEmbedding(Tensor signals) {
+        checkSignals(signals);
+        Tensor patches = SignalPatching.patchesFromEnd(SignalPatching.revin(signals, MedualTimeConfig.EPS), config.patchLen(), config.stride());
+        int p = patches.size(1);
+        if (p > lm.config.nPositions()) throw new IllegalArgumentException(p + " patches exceed the LM's " + lm.config.nPositions() + " positions");
+        return patchDropout.forward(tsAdapterLayer.forward(patches).add(lm.wpe.weight.narrow(0, 0, p)));
+    }
+
+    /** c_ts [B, d] = adapter_ts_proj_norm(TemEnc(raw signals)) (no RevIN on this branch). */
+    public Tensor ecgVector(Tensor signals) {
+        checkSignals(signals);
+        return adapterTsProjNorm.forward(adapterTemEnc.forward(signals));
+    }
+
+    private Tensor temporalPass(Tensor signals, AttentionAdapter adapter) {
+        Tensor h = lm.blocks(patchEmbedding(signals), null, adapter, null);   // GPT-2's ln_f is not used
+        int b = h.size(0), p = h.size(1);
+        return adapterLnF2.forward(h.narrow(1, p - 1, 1).reshape(b, h.size(2)));
+    }
+
+    private Tensor textualPass(ReportBatch reports, AttentionAdapter adapter) {
+        Tensor x = lm.embed(reports.ids(), reports.batch(), reports.length(), 0);
+        Tensor h = lm.blocks(x, reports.mask(), adapter, null);
+        Tensor last = F.indexSelect(h.reshape(reports.batch() * reports.length(), h.size(2)), 0, reports.lastTokenRows());
+        return adapterLnF1.forward(last);
+    }
+
+    /**
+     * The attention hook of one pass: in each adapter layer l, A_l = queries[(l - first) * K ..
+     * + K] + condition (per sample: [B, K, d]); its keys and values come from the layer's own frozen
+     * c_attn (A_l is not layer-normed; the query third of c_attn is skipped, it is unused), and the
+     * gated adapter attention is added to the layer's attention output. The adapter softmax gets
+     * the LM's attention dropout, like the main softmax (the same module in the official code).
+     */
+    private AttentionAdapter adapter(Embedding queries, Tensor condition) {
+        int first = firstAdapterLayer(), k = config.adapterTokens(), d = lm.config.nEmbd();
+        if (condition.dim() != 2 || condition.size(1) != d)
+            throw new IllegalArgumentException("condition vectors must be [B, " + d + "], got " + java.util.Arrays.toString(condition.shape()));
+        Tensor cond = condition.unsqueeze(1);                                          // [B, 1, d]
+        return (layer, q, attn) -> {
+            if (layer < first) return null;
+            if (cond.size(0) != q.size(0))
+                throw new IllegalArgumentException(cond.size(0) + " condition vectors for a batch of " + q.size(0));
+            Tensor tokens = queries.weight.narrow(0, (layer - first) * k, k).add(cond);    // [B, K, d]
+            Tensor kv = tokens.matmul(attn.cAttn.weight.narrow(1, d, 2 * d)).add(attn.cAttn.bias.narrow(0, d, 2 * d));
+            float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
+            long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
+            return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed);
+        };
+    }
+
+    private void checkSignals(Tensor signals) {
+        if (signals.dim() != 3 || signals.size(1) != config.leads())
+            throw new IllegalArgumentException("signals must be [B, " + config.leads() + ", T], got " + java.util.Arrays.toString(signals.shape()));
+    }
+
+    // ---- modes and devices also apply to the held LM ------------------------------------------
+    @Override public MedualTime train(boolean on) {
+        super.train(on);
+        lm.train(on);
+        return this;
+    }
+
+    @Override public MedualTime eval() { return train(false); }
+
+    @Override public MedualTime to(Device device) {
+        super.to(device);
+        lm.to(device);
+        return this;
+    }
+}

@@ -1,0 +1,70 @@
+package io.medualtime.model;
+
+import io.medualtime.nn.gpt2.Gpt2Config;
+
+/**
+ * MedualTime's hyper-parameters (MEDUALTIME.md). The GPT-2 sizes come from the LM itself, so the
+ * same config works with any GPT-2 size; only the adapter layers must fit it.
+ *
+ * @param adapterLayers M: the top M GPT-2 layers (n-M .. n-1) carry adaptation tokens (default 11 of 12)
+ * @param adapterTokens K: adaptation tokens per adapter layer and pass (default 5)
+ * @param patchLen      patch length in time steps (default 25)
+ * @param stride        patch stride (default 25)
+ * @param leads         ECG leads (12)
+ * @param steps         time steps per signal (1000 = 10 s at 100 Hz)
+ * @param classes       classifier outputs C
+ * @param dropout       dropout on the patch embeddings of the temporal-primary pass; GPT-2's own
+ *                      dropouts (embeddings, both attention softmaxes, residuals) come from its config
+ * @param textEncoder   which frozen encoder gives the report vector of the temporal-primary pass
+ */
+public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLen, int stride, int leads, int steps,
+                               int classes, float dropout, TextEncoderKind textEncoder) {
+
+    /** The report vector's source: the frozen GPT-2 itself (default) or a frozen DistilBERT's [CLS]. */
+    public enum TextEncoderKind { GPT2, DISTILBERT }
+
+    /** RevIN, LayerNorm and BatchNorm epsilon (PyTorch defaults, as in the official code). */
+    public static final float EPS = 1e-5f;
+    public static final float BATCH_NORM_MOMENTUM = 0.1f;
+
+    public MedualTimeConfig {
+        positive("adapterLayers", adapterLayers);
+        positive("adapterTokens", adapterTokens);
+        positive("patchLen", patchLen);
+        positive("stride", stride);
+        positive("leads", leads);
+        positive("steps", steps);
+        positive("classes", classes);
+        if (steps < patchLen) throw new IllegalArgumentException("steps (" + steps + ") shorter than one patch (" + patchLen + ")");
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (textEncoder == null) throw new IllegalArgumentException("textEncoder is null");
+    }
+
+    private static void positive(String name, int v) {
+        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
+    }
+
+    /** The official defaults for PTB-XL (12 leads x 1000 steps, M = 11, K = 5, patch = stride = 25, dropout 0.1). */
+    public static MedualTimeConfig defaults(int classes) {
+        return new MedualTimeConfig(11, 5, 25, 25, 12, 1000, classes, 0.1f, TextEncoderKind.GPT2);
+    }
+
+    public MedualTimeConfig withAdapterLayers(int m) { return new MedualTimeConfig(m, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder); }
+    public MedualTimeConfig withAdapterTokens(int k) { return new MedualTimeConfig(adapterLayers, k, patchLen, stride, leads, steps, classes, dropout, textEncoder); }
+    public MedualTimeConfig withSignal(int leadCount, int stepCount) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leadCount, stepCount, classes, dropout, textEncoder); }
+    public MedualTimeConfig withDropout(float p) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder); }
+    public MedualTimeConfig withTextEncoder(TextEncoderKind kind) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind); }
+
+    /** P = (max(T, patch) - patch) / stride + 1 windows of a signal of {@code t} steps. */
+    public int patchCount(int t) { return (Math.max(t, patchLen) - patchLen) / stride + 1; }
+
+    public int patchCount() { return patchCount(steps); }
+
+    /** Checks that this config fits a GPT-2 (adapter layers, positions for the patches). */
+    public void checkFits(Gpt2Config lm) {
+        if (adapterLayers > lm.nLayer())
+            throw new IllegalArgumentException(adapterLayers + " adapter layers requested but the LM has " + lm.nLayer());
+        if (patchCount() > lm.nPositions())
+            throw new IllegalArgumentException(patchCount() + " patches exceed the LM's " + lm.nPositions() + " positions");
+    }
+}
