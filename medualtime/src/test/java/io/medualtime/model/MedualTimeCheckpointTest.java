@@ -1,0 +1,90 @@
+package io.medualtime.model;
+
+import io.medualtime.nn.optim.AdamW;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.io.DType;
+import io.medualtime.tensor.io.SafetensorsFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Save -> load gives identical outputs; the file has exactly the official names and dtypes. */
+class MedualTimeCheckpointTest {
+    static TinyFixture fx;
+
+    @BeforeAll static void open() throws Exception { fx = new TinyFixture(); }
+    @AfterAll static void close() throws Exception { fx.close(); }
+
+    @Test void saveLoadRoundTripGivesIdenticalOutputs(@TempDir Path tmp) throws Exception {
+        MedualTime trained = fx.model();
+        Tensor cText = fx.textVectors(trained);
+        AdamW opt = new AdamW(trained.trainableParameters(), 1e-3f);
+        F.crossEntropy(trained.forward(fx.signals, fx.reports, cText).logits(), fx.labels).backward();
+        opt.step();                                    // parameters and BN statistics now differ from the fixture
+        Path file = tmp.resolve("medualtime.safetensors");
+        MedualTimeCheckpoint.save(trained, file);
+
+        MedualTime loaded = fx.model();
+        MedualTimeCheckpoint.load(loaded, file);
+        for (Map.Entry<String, Tensor> e : trained.stateDict().entrySet())
+            assertArrayEquals(e.getValue().toArray(), loaded.stateDict().get(e.getKey()).toArray(), e.getKey());
+        trained.eval();
+        loaded.eval();
+        try (GradMode g = GradMode.noGrad()) {
+            assertArrayEquals(trained.forward(fx.signals, fx.reports, cText).logits().toArray(),
+                    loaded.forward(fx.signals, fx.reports, cText).logits().toArray());
+        }
+        try (var ls = Files.list(tmp)) {
+            assertEquals(1, ls.count(), "the atomic writer must leave no temporary file");
+        }
+    }
+
+    @Test void fileHoldsTheOfficialNamesAndDtypes(@TempDir Path tmp) throws Exception {
+        MedualTime m = fx.model();
+        Path file = tmp.resolve("ckpt.safetensors");
+        MedualTimeCheckpoint.save(m, file);
+        try (SafetensorsFile ours = SafetensorsFile.open(file);
+             SafetensorsFile ref = SafetensorsFile.open(fx.dir.resolve("trainable.safetensors"))) {
+            assertEquals(new TreeSet<>(ref.names()), new TreeSet<>(ours.names()));
+            for (String name : ref.names()) {
+                assertEquals(ref.info(name).dtype(), ours.info(name).dtype(), name);
+                assertArrayEquals(ref.info(name).intShape(), ours.info(name).intShape(), name);
+            }
+            assertEquals(DType.I64, ours.info("adapter_temenc.resblock3.shortcut.num_batches_tracked").dtype());
+        }
+    }
+
+    @Test void missingOrMisshapenTensorsAreErrorsNamingThem(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("partial.safetensors");
+        new io.medualtime.tensor.io.SafetensorsWriter().addFloat("head.weight", new float[5 * 64], 5, 64).write(file);
+        Exception e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
+        assertTrue(e.getMessage().contains("missing key"), e.getMessage());
+        new io.medualtime.tensor.io.SafetensorsWriter().addFloat("x", new float[1], 1).write(file);
+        MedualTime m = fx.model();
+        Map<String, Tensor> sd = m.stateDict();
+        io.medualtime.tensor.io.SafetensorsWriter w = new io.medualtime.tensor.io.SafetensorsWriter();
+        for (Map.Entry<String, Tensor> en : sd.entrySet()) {
+            boolean head = en.getKey().equals("head.weight");
+            w.addFloat(en.getKey(), head ? new float[4 * 64] : en.getValue().toArray(), head ? new long[]{4, 64} : longs(en.getValue().shape()));
+        }
+        w.write(file);
+        e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
+        assertTrue(e.getMessage().contains("head.weight"), e.getMessage());
+    }
+
+    static long[] longs(int[] s) {
+        long[] out = new long[s.length];
+        for (int i = 0; i < s.length; i++) out[i] = s[i];
+        return out;
+    }
+}
