@@ -101,6 +101,23 @@ public final class MedualTime extends Module {
         return ReportBatch.tokenize(tokenizer, reports, lm.config.eosTokenId(), lm.config.nPositions());
     }
 
+    /**
+     * The cached frozen report encoder that {@link MedualTimeConfig#textEncoder()} names: the LM
+     * itself (GPT2, with its tokenizer) or the DistilBERT of {@code bertFolder} (DISTILBERT).
+     */
+    public CachedTextEncoder textEncoder(io.medualtime.nn.tokenizer.Tokenizer gpt2Tokenizer, Path bertFolder) throws IOException {
+        TextEncoder enc = switch (config.textEncoder()) {
+            case GPT2 -> new FrozenGpt2TextEncoder(lm, gpt2Tokenizer, 32);
+            case DISTILBERT -> {
+                if (bertFolder == null) throw new IllegalArgumentException("the DISTILBERT text encoder needs a BERT model folder");
+                yield BertReportEncoder.load(bertFolder);
+            }
+        };
+        if (enc.dim() != lm.config.nEmbd())
+            throw new IllegalArgumentException("text vectors of width " + enc.dim() + " cannot condition a GPT-2 of width " + lm.config.nEmbd());
+        return new CachedTextEncoder(enc);
+    }
+
     // ---- forward ----------------------------------------------------------------------------
     /**
      * Both passes, fusion and head. signals [B, leads, T] raw (the temporal pass applies RevIN,
