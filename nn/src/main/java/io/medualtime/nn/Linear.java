@@ -25,9 +25,9 @@ public final class Linear extends Module {
 
     private static float bound(int in) { return (float) (1 / Math.sqrt(in)); }
 
-    /** GPT-2's Conv1D: weight [in, out] ~ N(0, std), bias zero. */
+    /** GPT-2's Conv1D: weight [in, out] ~ N(0, std), bias zero; a null {@code rng} leaves the weight zero. */
     public static Linear conv1D(int in, int out, float std, Rng rng) {
-        return new Linear(Tensor.randn(rng, in, out).mul(std), Tensor.zeros(out), true);
+        return new Linear(rng == null ? Tensor.zeros(in, out) : Tensor.randn(rng, in, out).mul(std), Tensor.zeros(out), true);
     }
 
     /** A PyTorch-layout layer with given initial weights (e.g. N(0, std)). */

@@ -28,13 +28,21 @@ public final class Gpt2 extends Module {
     public final LayerNorm lnF;
     private final Dropout drop;
 
-    public Gpt2(Gpt2Config config, Rng rng) {
+    public Gpt2(Gpt2Config config, Rng rng) { this(config, rng, true); }
+
+    /**
+     * With {@code initWeights} false the weights are left zero (LayerNorms one) instead of drawn
+     * from {@code rng}, which then only seeds dropout: for loaders, which overwrite every weight
+     * (drawing 124M normals would take most of the load time).
+     */
+    public Gpt2(Gpt2Config config, Rng rng, boolean initWeights) {
         this.config = config;
         int c = config.nEmbd();
-        wte = child("wte", new Embedding(config.vocabSize(), c, 0.02f, rng));
-        wpe = child("wpe", new Embedding(config.nPositions(), c, 0.01f, rng));
+        Rng init = initWeights ? rng : null;
+        wte = child("wte", new Embedding(config.vocabSize(), c, 0.02f, init));
+        wpe = child("wpe", new Embedding(config.nPositions(), c, 0.01f, init));
         drop = child("drop", new Dropout((float) config.embdPdrop(), rng));
-        for (int i = 0; i < config.nLayer(); i++) h.add(child("h." + i, new Block(config, i, rng)));
+        for (int i = 0; i < config.nLayer(); i++) h.add(child("h." + i, new Block(config, i, rng, init)));
         lnF = child("ln_f", new LayerNorm(c, (float) config.layerNormEpsilon()));
     }
 
@@ -96,15 +104,15 @@ public final class Gpt2 extends Module {
         public final Linear cFc, mlpProj;
         private final Dropout residDrop;
 
-        Block(Gpt2Config cfg, int index, Rng rng) {
+        Block(Gpt2Config cfg, int index, Rng rng, Rng init) {
             this.index = index;
             int c = cfg.nEmbd(), inner = cfg.nInner();
             float projStd = (float) (0.02 / Math.sqrt(2.0 * cfg.nLayer()));
             ln1 = child("ln_1", new LayerNorm(c, (float) cfg.layerNormEpsilon()));
-            attn = child("attn", new Attention(cfg, index, rng));
+            attn = child("attn", new Attention(cfg, index, rng, init));
             ln2 = child("ln_2", new LayerNorm(c, (float) cfg.layerNormEpsilon()));
-            cFc = child("mlp.c_fc", Linear.conv1D(c, inner, 0.02f, rng));
-            mlpProj = child("mlp.c_proj", Linear.conv1D(inner, c, projStd, rng));
+            cFc = child("mlp.c_fc", Linear.conv1D(c, inner, 0.02f, init));
+            mlpProj = child("mlp.c_proj", Linear.conv1D(inner, c, projStd, init));
             residDrop = child("mlp.dropout", new Dropout((float) cfg.residPdrop(), rng));
         }
 
@@ -121,13 +129,13 @@ public final class Gpt2 extends Module {
         public final Linear cAttn, cProj;
         private final Dropout attnDrop, residDrop;
 
-        Attention(Gpt2Config cfg, int layer, Rng rng) {
+        Attention(Gpt2Config cfg, int layer, Rng rng, Rng init) {
             this.layer = layer;
             int c = cfg.nEmbd();
             heads = cfg.nHead();
             headDim = c / heads;
-            cAttn = child("c_attn", Linear.conv1D(c, 3 * c, 0.02f, rng));
-            cProj = child("c_proj", Linear.conv1D(c, c, (float) (0.02 / Math.sqrt(2.0 * cfg.nLayer())), rng));
+            cAttn = child("c_attn", Linear.conv1D(c, 3 * c, 0.02f, init));
+            cProj = child("c_proj", Linear.conv1D(c, c, (float) (0.02 / Math.sqrt(2.0 * cfg.nLayer())), init));
             attnDrop = child("attn_dropout", new Dropout((float) cfg.attnPdrop(), rng));
             residDrop = child("resid_dropout", new Dropout((float) cfg.residPdrop(), rng));
         }

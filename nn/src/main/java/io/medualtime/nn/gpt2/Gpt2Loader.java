@@ -24,7 +24,7 @@ public final class Gpt2Loader {
 
     public static Gpt2 load(Path folder) throws IOException {
         Gpt2Config cfg = Gpt2Config.load(folder);
-        Gpt2 model = new Gpt2(cfg, new Rng(0));
+        Gpt2 model = new Gpt2(cfg, new Rng(0), false);   // every weight is read below: skip the random init
         try (SafetensorsReader st = ShardedSafetensors.open(folder)) {
             Map<String, String> byShortName = new LinkedHashMap<>();
             for (String key : st.names()) {
