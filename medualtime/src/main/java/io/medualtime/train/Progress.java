@@ -20,18 +20,18 @@ import java.util.function.LongSupplier;
  * }
  * }</pre>
  *
- * <p>Three {@linkplain Mode modes}:
+ * <p>Three {@linkplain Display displays}:
  * <ul>
- *   <li>{@link Mode#TTY}: one line redrawn in place with {@code \r} (ASCII bar, no ANSI codes), at most every
+ *   <li>{@link Display#TTY}: one line redrawn in place with {@code \r} (ASCII bar, no ANSI codes), at most every
  *       {@code ttyRefreshMillis}, and a newline on {@link #close()}; kept shorter than the terminal (a wrapped
  *       line could not be redrawn): the bar is dropped first, then the end is cut;</li>
- *   <li>{@link Mode#PLAIN} (logs, CI, anything piped): a complete line, newline-terminated, each time the
+ *   <li>{@link Display#PLAIN} (logs, CI, anything piped): a complete line, newline-terminated, each time the
  *       percentage crosses a multiple of {@code percentStep} or {@code plainIntervalSeconds} have passed since the
  *       last line, and a summary line ({@code done in ...}) on close, which stands for 100%. No carriage
  *       returns, no control characters;</li>
- *   <li>{@link Mode#OFF}: nothing.</li>
+ *   <li>{@link Display#OFF}: nothing.</li>
  * </ul>
- * {@link Mode#detect()} picks one: the system property {@code medualtime.progress} or the environment variable
+ * {@link Display#detect()} picks one: the system property {@code medualtime.progress} or the environment variable
  * {@code MEDUALTIME_PROGRESS} ({@code tty}, {@code plain} or {@code off}) if set; otherwise PLAIN when
  * {@code TERM=dumb} or {@link System#console()} is null, TTY otherwise.
  *
@@ -42,17 +42,17 @@ import java.util.function.LongSupplier;
  */
 public final class Progress implements Closeable {
 
-    /** How the progress is shown. */
-    public enum Mode {
+    /** How the progress is shown (named so as not to clash with {@code io.medualtime.train.Mode}). */
+    public enum Display {
         TTY, PLAIN, OFF;
 
-        /** The mode for stderr of this process (see the class comment). */
-        public static Mode detect() {
+        /** The display for stderr of this process (see the class comment). */
+        public static Display detect() {
             String forced = System.getProperty("medualtime.progress");
             if (forced == null || forced.isBlank()) forced = System.getenv("MEDUALTIME_PROGRESS");
             if (forced != null && !forced.isBlank()) {
                 try {
-                    return Mode.valueOf(forced.trim().toUpperCase(Locale.ROOT));
+                    return Display.valueOf(forced.trim().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException ignored) {
                     // fall through to detection
                 }
@@ -76,7 +76,7 @@ public final class Progress implements Closeable {
     private final String task;
     private final long total;
     private final PrintStream out;
-    private final Mode mode;
+    private final Display mode;
     private final LongSupplier clock;
     private final int percentStep;
     private final long plainIntervalNanos;
@@ -98,7 +98,7 @@ public final class Progress implements Closeable {
         this.task = b.task;
         this.total = b.total;
         this.out = b.out;
-        this.mode = b.mode == null ? Mode.detect() : b.mode;
+        this.mode = b.mode == null ? Display.detect() : b.mode;
         this.clock = b.clock;
         this.percentStep = b.percentStep;
         this.plainIntervalNanos = (long) (b.plainIntervalSeconds * 1e9);
@@ -110,7 +110,7 @@ public final class Progress implements Closeable {
         this.nextPercentMark = percentStep;
     }
 
-    /** A progress line on stderr in the {@linkplain Mode#detect() detected} mode. */
+    /** A progress line on stderr in the {@linkplain Display#detect() detected} display. */
     public static Progress start(String task, long total) { return builder(task, total).build(); }
 
     public static Builder builder(String task, long total) { return new Builder(task, total); }
@@ -120,7 +120,7 @@ public final class Progress implements Closeable {
         private final String task;
         private final long total;
         private PrintStream out = System.err;
-        private Mode mode;
+        private Display mode;
         private LongSupplier clock = System::nanoTime;
         private int percentStep = 10;
         private double plainIntervalSeconds = 10;
@@ -135,8 +135,8 @@ public final class Progress implements Closeable {
 
         /** Where to write (default stderr). */
         public Builder out(PrintStream out) { this.out = Objects.requireNonNull(out); return this; }
-        /** Force a mode (default {@link Mode#detect()}). */
-        public Builder mode(Mode mode) { this.mode = mode; return this; }
+        /** Force a display (default {@link Display#detect()}). */
+        public Builder display(Display display) { this.mode = display; return this; }
         /** A nanosecond clock (default {@link System#nanoTime()}); tests pass a fake one. */
         public Builder clock(LongSupplier nanos) { this.clock = Objects.requireNonNull(nanos); return this; }
         /** PLAIN: a line each time the percentage crosses a multiple of this (default 10; 1..100). */
@@ -181,7 +181,7 @@ public final class Progress implements Closeable {
 
     public synchronized long done() { return done; }
 
-    public Mode mode() { return mode; }
+    public Display display() { return mode; }
 
     /** The current status text without bar or control characters (what a PLAIN line shows). */
     public synchronized String line() { return plainLine(clock.getAsLong(), false); }
@@ -207,9 +207,9 @@ public final class Progress implements Closeable {
     }
 
     private void update() {
-        if (closed || mode == Mode.OFF) return;
+        if (closed || mode == Display.OFF) return;
         long now = clock.getAsLong();
-        if (mode == Mode.TTY) {
+        if (mode == Display.TTY) {
             boolean finished = total > 0 && done >= total;
             if (finished || now - lastPrintNanos >= ttyRefreshNanos || lastPrintedDone < 0) {
                 drawTty(now);

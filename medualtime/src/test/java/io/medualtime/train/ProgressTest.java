@@ -33,7 +33,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("epoch 1/40", 200).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.PLAIN).clock(clock::now).build()) {
+                .display(Progress.Display.PLAIN).clock(clock::now).build()) {
             for (int i = 0; i < 200; i++) {
                 clock.advanceSeconds(0.01);
                 p.metric("loss", 1.0 / (i + 1));
@@ -56,7 +56,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         Progress p = Progress.builder("eval", 100).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.PLAIN).clock(clock::now).percentStep(50).plainIntervalSeconds(10).build();
+                .display(Progress.Display.PLAIN).clock(clock::now).percentStep(50).plainIntervalSeconds(10).build();
         for (int i = 0; i < 10; i++) { // 10 steps of 3 s: 30 s, under 10%
             clock.advanceSeconds(3);
             p.step();
@@ -76,7 +76,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("read", 0).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.PLAIN).clock(clock::now).build()) {
+                .display(Progress.Display.PLAIN).clock(clock::now).build()) {
             for (int i = 0; i < 25; i++) {
                 clock.advanceSeconds(1);
                 p.step();
@@ -91,7 +91,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("train", 10).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.TTY).clock(clock::now).barWidth(10).ttyColumns(200).build()) {
+                .display(Progress.Display.TTY).clock(clock::now).barWidth(10).ttyColumns(200).build()) {
             for (int i = 0; i < 10; i++) {
                 clock.advanceSeconds(1);
                 p.metric("loss", 0.4321);
@@ -112,7 +112,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         Progress p = Progress.builder("train", 10).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.TTY).clock(clock::now).ttyColumns(60).build();
+                .display(Progress.Display.TTY).clock(clock::now).ttyColumns(60).build();
         clock.advanceSeconds(1);
         p.metric("loss", 0.4321);
         p.step();
@@ -131,7 +131,7 @@ class ProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("train", 1000).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .mode(Progress.Mode.TTY).clock(clock::now).build()) {
+                .display(Progress.Display.TTY).clock(clock::now).build()) {
             for (int i = 0; i < 1000; i++) {
                 clock.advanceSeconds(0.001); // 1 ms per step, 100 ms refresh: ~10 redraws
                 p.step();
@@ -144,7 +144,7 @@ class ProgressTest {
     @Test
     void offPrintsNothingAndLineIsAvailable() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (Progress p = Progress.builder("x", 4).out(new PrintStream(bytes)).mode(Progress.Mode.OFF).build()) {
+        try (Progress p = Progress.builder("x", 4).out(new PrintStream(bytes)).display(Progress.Display.OFF).build()) {
             p.step(3);
             p.message("val");
             assertTrue(p.line().startsWith("x:  75% 3/4"), p.line());
@@ -186,7 +186,7 @@ class ProgressTest {
     public static final class Child {
         public static void main(String[] args) {
             try (Progress p = Progress.start("child", 50)) {
-                System.out.println(p.mode());
+                System.out.println(p.display());
                 for (int i = 0; i < 50; i++) {
                     p.metric("loss", 0.5);
                     p.step();
