@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One supervised MedualTime training step (forward + backward + AdamW) and the inference of the same
+# batch, ours (MedualTimeStepBench) against PyTorch (tools/reference/medualtime_bench.py, the code of
+# the fixture reference), GPT-2 small shapes with random weights, B=8, 12 x 1000 signals, 48-token
+# reports, M=11, K=5, cached text vectors; both on the same cores in the same run, one after the
+# other. PyTorch's reference has no dropout, so ours runs with dropout 0 as well (--dropout 0).
+# The cores may be shared with other work: compare the ratio from one run, and rerun when unsure.
+#
+#   bench/medualtime-vs-pytorch.sh            env: STEPS (5), WARMUP (2), THREADS (2), JAVA, PYTHON,
+#                                                  BUILD=1 to rebuild bench/target-model/benchmarks.jar
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${STEPS:-5}; WARMUP=${WARMUP:-2}; THREADS=${THREADS:-2}
+JAVA=${JAVA:-java}; PYTHON=${PYTHON:-/usr/bin/python3}
+JAR=bench/target-model/benchmarks.jar
+if [ "${BUILD:-0}" = 1 ] || [ ! -f "$JAR" ]; then
+  echo "building $JAR ..." >&2
+  mvn -q -o -Dbuild.dir.name=target-model -pl bench -am package -DskipTests >&2
+fi
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+echo "== ours (Java) =="
+"$JAVA" --add-modules jdk.incubator.vector -Xmx8g -Dmedualtime.threads="$THREADS" -cp "$JAR" \
+  io.medualtime.bench.MedualTimeStepBench --warmup "$WARMUP" --steps "$STEPS" --dropout 0 2>&1 \
+  | grep -v "incubator modules" | tee "$TMP/java.txt"
+echo "== PyTorch =="
+"$PYTHON" tools/reference/medualtime_bench.py --warmup "$WARMUP" --steps "$STEPS" --threads "$THREADS" | tee "$TMP/torch.txt"
+
+read -r JS JI < <(awk '/^RESULT java/ {print $4, $6}' "$TMP/java.txt")
+read -r PS PI < <(awk '/^RESULT torch/ {print $4, $6}' "$TMP/torch.txt")
+echo
+echo "== summary (median ms; ratio = PyTorch / ours, > 1 means we are faster) =="
+printf "%-22s %10s %10s %8s %s\n" "" "ours" "PyTorch" "ratio" "target (ours)"
+printf "%-22s %10s %10s %8.2f %s\n" "training step" "$JS" "$PS" "$(echo "$PS / $JS" | bc -l)" "<= 2400"
+printf "%-22s %10s %10s %8.2f %s\n" "inference" "$JI" "$PI" "$(echo "$PI / $JI" | bc -l)" "<= 650"
+uptime | sed 's/^/load during the run: /'

@@ -1,0 +1,129 @@
+package io.medualtime.bench;
+
+import io.medualtime.model.MedualTime;
+import io.medualtime.model.MedualTimeConfig;
+import io.medualtime.model.ReportBatch;
+import io.medualtime.nn.gpt2.Gpt2;
+import io.medualtime.nn.gpt2.Gpt2Config;
+import io.medualtime.nn.optim.AdamW;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.cpu.Parallel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One supervised MedualTime training step and the inference of the same batch, with GPT-2 small's
+ * shapes (random weights, NOT pretrained) and the official defaults: B=8, 12 x 1000 signals, reports
+ * of 48 tokens, M=11, K=5, 5 classes, dropout 0.1 in train mode (--dropout p to change), text vectors precomputed (cached, as
+ * in training). Step = forward (both passes) + cross-entropy + backward + AdamW (lr 1e-3, wd 0.01) on
+ * the ~0.9 M trainable parameters.
+ *
+ * <p>Run: {@code bench/medualtime-vs-pytorch.sh} (also runs tools/reference/medualtime_bench.py), or
+ * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target-model/benchmarks.jar
+ * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8]}. Prints each run, the
+ * medians (RESULT line) and a breakdown of the step (temporal pass, TemEnc, textual pass, backward,
+ * optimizer).
+ */
+public final class MedualTimeStepBench {
+    public static void main(String[] args) {
+        int warmup = 2, steps = 5, b = 8, reportTokens = 48;
+        float dropout = 0.1f;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--dropout")) { dropout = Float.parseFloat(args[i + 1]); continue; }
+            int v = Integer.parseInt(args[i + 1]);
+            switch (args[i]) {
+                case "--warmup" -> warmup = v;
+                case "--steps" -> steps = v;
+                case "--B" -> b = v;
+                case "--tokens" -> reportTokens = v;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Gpt2Config small = Gpt2Config.gpt2();
+        // GPT-2 small with every dropout (embeddings, attention, residual) set to the requested p
+        Gpt2Config lmCfg = new Gpt2Config("gpt2", small.vocabSize(), small.nPositions(), small.nEmbd(), small.nLayer(), small.nHead(),
+                small.nInner(), small.layerNormEpsilon(), small.activationFunction(), dropout, dropout, dropout,
+                small.bosTokenId(), small.eosTokenId(), true, false, false, true);
+        MedualTimeConfig cfg = MedualTimeConfig.defaults(5).withDropout(dropout);
+        MedualTime model = new MedualTime(new Gpt2(lmCfg, new Rng(42)), cfg, new Rng(7));
+        model.train(true);
+        System.out.printf("MedualTime on a GPT-2-small-shaped LM (random, NOT pretrained), %d trainable params, %d threads%n",
+                model.trainableParameterCount(), Parallel.threads());
+        System.out.printf("B=%d, signals %d x %d, reports %d tokens, M=%d, K=%d, dropout %.2f, text vectors cached%n",
+                b, cfg.leads(), cfg.steps(), reportTokens, cfg.adapterLayers(), cfg.adapterTokens(), dropout);
+
+        Rng rng = new Rng(1);
+        Tensor signals = Tensor.randn(rng, b, cfg.leads(), cfg.steps());
+        List<int[]> tokens = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            int[] t = new int[reportTokens];
+            for (int j = 0; j < reportTokens; j++) t[j] = rng.nextInt(lmCfg.vocabSize() - 1);
+            tokens.add(t);
+        }
+        ReportBatch reports = ReportBatch.pad(tokens, lmCfg.eosTokenId(), lmCfg.nPositions());
+        Tensor textVectors = Tensor.randn(rng, b, lmCfg.nEmbd());
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) labels[i] = i % cfg.classes();
+        AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
+
+        double[] step = new double[steps], infer = new double[steps];
+        double[][] parts = new double[5][steps];   // temporal fwd, TemEnc fwd, textual fwd (incl. TemEnc), backward, optimizer
+        for (int s = 0; s < warmup + steps; s++) {
+            model.train(true);
+            long t0 = System.nanoTime();
+            opt.zeroGrad();
+            Tensor zTs = model.temporalPrimary(signals, textVectors);
+            long t1 = System.nanoTime();
+            Tensor cTs = model.ecgVector(signals);
+            long t2 = System.nanoTime();
+            Tensor zText = model.textualPrimary(reports, signals);   // runs TemEnc again: timed apart below
+            long t3 = System.nanoTime();
+            Tensor loss = F.crossEntropy(model.head.forward(zTs.add(zText).mul(0.5f)), labels);
+            float l = loss.item();
+            long t4 = System.nanoTime();
+            loss.backward();
+            long t5 = System.nanoTime();
+            opt.step();
+            long t6 = System.nanoTime();
+            // the step proper excludes the extra TemEnc forward used only for the breakdown
+            double stepMs = ((t6 - t0) - (t2 - t1)) / 1e6;
+            double inferMs = time(() -> {
+                model.eval();
+                try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
+            });
+            cTs.detach();
+            System.out.printf("run %d%s: loss %.4f  step %.0f ms (temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f incl. TemEnc, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
+                    s, s < warmup ? " (warm-up)" : "", l, stepMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
+                    (t5 - t4) / 1e6, (t6 - t5) / 1e6, inferMs);
+            if (s >= warmup) {
+                int k = s - warmup;
+                step[k] = stepMs;
+                infer[k] = inferMs;
+                parts[0][k] = (t1 - t0) / 1e6; parts[1][k] = (t2 - t1) / 1e6; parts[2][k] = (t3 - t2) / 1e6;
+                parts[3][k] = (t5 - t4) / 1e6; parts[4][k] = (t6 - t5) / 1e6;
+            }
+        }
+        System.out.printf("breakdown (median ms): temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f (incl. TemEnc), backward %.0f, AdamW %.1f%n",
+                median(parts[0]), median(parts[1]), median(parts[2]), median(parts[3]), median(parts[4]));
+        System.out.printf("RESULT java train_step_ms %.0f inference_ms %.0f (median of %d after %d warm-up)%n",
+                median(step), median(infer), steps, warmup);
+    }
+
+    static double time(Supplier<Tensor> f) {
+        long t0 = System.nanoTime();
+        f.get().toArray();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
