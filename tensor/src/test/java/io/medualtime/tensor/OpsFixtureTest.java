@@ -3,8 +3,6 @@ package io.medualtime.tensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medualtime.tensor.io.SafetensorsFile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -17,27 +15,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Forward and backward of every op against PyTorch 1.13 (fixtures from tools/reference/ops.py).
  * Tolerance: 1e-5 relative to each tensor's magnitude, for outputs and gradients alike.
+ * {@link #cases(Device)} runs the same cases on another device (inputs moved there; see
+ * {@code cuda.CudaBackendTest}).
  */
-class OpsFixtureTest {
+public class OpsFixtureTest {
     static final double RTOL = 1e-5;
-    static SafetensorsFile file;
-    static JsonNode manifest;
+    private static SafetensorsFile file; // opened once per JVM, read-only
+    private static JsonNode manifest;
 
-    @BeforeAll static void load() throws Exception {
+    private static synchronized void load() throws Exception {
+        if (file != null) return;
         file = SafetensorsFile.open(Fixtures.resource(OpsFixtureTest.class, "ops.safetensors"));
         manifest = new ObjectMapper().readTree(Fixtures.resource(OpsFixtureTest.class, "ops.json").toFile());
     }
 
-    @AfterAll static void close() throws Exception { file.close(); }
+    @TestFactory Stream<DynamicTest> everyCase() throws Exception { return cases(Device.CPU); }
 
-    @TestFactory Stream<DynamicTest> everyCase() {
+    /** One dynamic test per fixture case, with the inputs (and leaves) on {@code device}. */
+    public static Stream<DynamicTest> cases(Device device) throws Exception {
+        load();
         List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : manifest) tests.add(DynamicTest.dynamicTest(c.get("case").asText(), () -> check(c)));
+        for (JsonNode c : manifest) tests.add(DynamicTest.dynamicTest(c.get("case").asText(), () -> check(c, device)));
         assertTrue(tests.size() > 150, "manifest lost its cases");
         return tests.stream();
     }
 
-    private static void check(JsonNode c) throws Exception {
+    private static void check(JsonNode c, Device device) throws Exception {
         String name = c.get("case").asText(), op = c.get("op").asText();
         JsonNode args = c.get("args");
         int nIn = c.get("inputs").size();
@@ -46,7 +49,7 @@ class OpsFixtureTest {
         for (int i = 0; i < nIn; i++) {
             String key = name + "/in" + i;
             if (c.get("dtypes").get(i).asText().equals("I64")) { ints[i] = Fixtures.ints(file, key); continue; }
-            Tensor t = Fixtures.tensor(file, key);
+            Tensor t = Fixtures.tensor(file, key).to(device);
             JsonNode tr = args.get("transpose_in" + i);
             if (tr != null) t = t.transpose(tr.get(0).asInt(), tr.get(1).asInt());
             // requires_grad is set on the stored leaf; the transposed view is what the op sees
@@ -57,7 +60,7 @@ class OpsFixtureTest {
             if (in[i] == null) continue;
             if (c.get("grad").get(i).asBoolean()) {
                 JsonNode tr = args.get("transpose_in" + i);
-                Tensor base = Fixtures.tensor(file, name + "/in" + i).requiresGrad(true);
+                Tensor base = Fixtures.tensor(file, name + "/in" + i).to(device).requiresGrad(true);
                 leaves[i] = base;
                 in[i] = tr == null ? base : base.transpose(tr.get(0).asInt(), tr.get(1).asInt());
             }
@@ -69,7 +72,7 @@ class OpsFixtureTest {
             String suffix = nOut == 1 ? "" : String.valueOf(o);
             Tensor expected = Fixtures.tensor(file, name + "/out" + suffix);
             Fixtures.assertClose(name + " out" + suffix, expected, outs[o], RTOL);
-            Tensor gout = Fixtures.tensor(file, name + "/gout" + suffix);
+            Tensor gout = Fixtures.tensor(file, name + "/gout" + suffix).to(device);
             Tensor term = outs[o].mul(gout).sum();
             loss = loss == null ? term : loss.add(term);
         }

@@ -6,17 +6,22 @@ import jcuda.Pointer;
 
 /**
  * Typed launchers for the handwritten PTX kernels in {@code kernels/*.ptx}. All buffers are contiguous
- * float32 (ids / targets: int32) in the caller's {@link DeviceBuffer}s; launch shapes are chosen here.
- * Work is queued on the default stream (asynchronous; copies back to the host synchronise).
+ * float32 (ids / targets: int32); launch shapes are chosen here. Work is queued on the default stream
+ * (asynchronous; copies back to the host synchronise).
+ *
+ * <p>Each launcher exists twice: on {@link DeviceBuffer}s (element 0) and on raw device
+ * {@link Pointer}s, e.g. {@code buf.at(elementOffset)}, for operands that start inside a buffer (what
+ * {@link CudaBackend} passes). The buffer form delegates to the pointer form; a null buffer or
+ * pointer is passed to the kernel as 0 where the kernel allows it.
  */
 public final class CudaKernels {
 
     private CudaKernels() {}
 
-    // unary op codes (elementwise.ptx unary_f32)
+    // unary op codes (elementwise.ptx unary_f32; TANH, SIGMOID, RELU, ABS, CLAMP_MIN also unary_bwd_f32)
     public static final int NEG = 0, EXP = 1, LOG = 2, SQRT = 3, TANH = 4, SIGMOID = 5, RELU = 6,
         ADD_SCALAR = 7, MUL_SCALAR = 8, POW_SCALAR = 9, FILL = 10, ABS = 11, RSQRT = 12, RECIP = 13,
-        SQUARE = 14, RSUB_SCALAR = 15;
+        SQUARE = 14, RSUB_SCALAR = 15, CLAMP_MIN = 16;
     // binary op codes (elementwise.ptx binary_f32 / binary_strided)
     public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAX = 5, MIN = 6,
         GT = 7, LT = 8, GE = 9, LE = 10, EQ = 11, RELU_BACKWARD = 12;
@@ -28,6 +33,8 @@ public final class CudaKernels {
     private static final int MAX_GRID_Y = 65535;
 
     private static CudaRuntime rt() { return CudaRuntime.get(); }
+
+    private static Pointer p(DeviceBuffer b) { return b == null ? null : b.ptr(); }
 
     private static void grid1d(String module, String kernel, long n, Object... args) {
         if (n <= 0) return;
@@ -44,7 +51,16 @@ public final class CudaKernels {
 
     /** out[i] = f_op(in[i], s) for i < n (see the op-code constants). */
     public static void unary(int op, DeviceBuffer out, DeviceBuffer in, int n, float s) {
+        unary(op, p(out), op == FILL ? null : p(in), n, s);
+    }
+
+    public static void unary(int op, Pointer out, Pointer in, int n, float s) {
         grid1d("elementwise", "unary_f32", n, op, out, op == FILL ? null : in, n, s);
+    }
+
+    /** gin[i] = g[i] * f_op'(x[i]; s) for op TANH, SIGMOID, RELU, ABS or CLAMP_MIN. */
+    public static void unaryBackward(int op, Pointer gin, Pointer x, Pointer g, int n, float s) {
+        grid1d("elementwise", "unary_bwd_f32", n, op, gin, x, g, n, s);
     }
 
     public static void neg(DeviceBuffer out, DeviceBuffer in, int n) { unary(NEG, out, in, n, 0f); }
@@ -61,12 +77,21 @@ public final class CudaKernels {
 
     /** out[i] = g_op(a[i], b[i]) for same-shape contiguous operands. */
     public static void binary(int op, DeviceBuffer out, DeviceBuffer a, DeviceBuffer b, int n) {
+        binary(op, p(out), p(a), p(b), n);
+    }
+
+    public static void binary(int op, Pointer out, Pointer a, Pointer b, int n) {
         grid1d("elementwise", "binary_f32", n, op, out, a, b, n);
     }
 
     /** out = g * (x > 0). */
     public static void reluBackward(DeviceBuffer out, DeviceBuffer x, DeviceBuffer g, int n) {
         binary(RELU_BACKWARD, out, x, g, n);
+    }
+
+    /** out[i] = cond[i] != 0 ? a[i] : b[i] (contiguous; a NaN condition counts as true). */
+    public static void where(Pointer out, Pointer cond, Pointer a, Pointer b, int n) {
+        grid1d("elementwise", "where_f32", n, out, cond, a, b, n);
     }
 
     private static int prod(int[] shape) {
@@ -88,6 +113,11 @@ public final class CudaKernels {
      */
     public static void binaryStrided(int op, DeviceBuffer out, DeviceBuffer a, long aOff, int[] aStrides,
                                      DeviceBuffer b, long bOff, int[] bStrides, int[] shape) {
+        binaryStrided(op, p(out), a.at(aOff), aStrides, b.at(bOff), bStrides, shape);
+    }
+
+    /** As above with a and b pointing at the views' first elements. */
+    public static void binaryStrided(int op, Pointer out, Pointer a, int[] aStrides, Pointer b, int[] bStrides, int[] shape) {
         checkDims(shape, aStrides, bStrides);
         int n = prod(shape);
         if (n == 0) return;
@@ -98,8 +128,7 @@ public final class CudaKernels {
         System.arraycopy(bStrides, 0, meta, 2 * nd, nd);
         DeviceBuffer m = DeviceAllocator.get().upload(meta);
         try {
-            grid1d("elementwise", "binary_strided", n, op, out, a.at(aOff), b.at(bOff), n, nd,
-                m.at(0), m.at(nd), m.at(2L * nd));
+            grid1d("elementwise", "binary_strided", n, op, out, a, b, n, nd, m.at(0), m.at(nd), m.at(2L * nd));
         } finally {
             m.free(); // safe: later reuse of the block is ordered after this kernel on the stream
         }
@@ -107,15 +136,29 @@ public final class CudaKernels {
 
     /** out (contiguous, shape) = in[inOffset + sum idx_k * inStrides_k]. */
     public static void copyStrided(DeviceBuffer out, DeviceBuffer in, long inOffset, int[] inStrides, int[] shape) {
-        stridedCopy("copy_strided", out, in, inOffset, inStrides, shape);
+        copyStrided(p(out), in, inOffset, inStrides, shape);
+    }
+
+    public static void copyStrided(Pointer out, DeviceBuffer in, long inOffset, int[] inStrides, int[] shape) {
+        stridedCopy("copy_strided", out, in.ptr(), inOffset, inStrides, shape);
     }
 
     /** out[outOffset + sum idx_k * outStrides_k] = in (contiguous, shape). */
     public static void copyToStrided(DeviceBuffer out, long outOffset, int[] outStrides, DeviceBuffer in, int[] shape) {
-        stridedCopy("copy_to_strided", out, in, outOffset, outStrides, shape);
+        copyToStrided(out, outOffset, outStrides, p(in), shape, false);
     }
 
-    private static void stridedCopy(String kernel, DeviceBuffer out, DeviceBuffer in, long off, int[] strides, int[] shape) {
+    /**
+     * out[outOffset + sum idx_k * outStrides_k] = (or, with {@code accumulate}, +=) in (contiguous,
+     * shape). Accumulation uses atomic adds, so destinations may overlap (the order of the additions
+     * is then unspecified).
+     */
+    public static void copyToStrided(DeviceBuffer out, long outOffset, int[] outStrides, Pointer in, int[] shape,
+                                     boolean accumulate) {
+        stridedCopy(accumulate ? "copy_to_strided_add" : "copy_to_strided", out.ptr(), in, outOffset, outStrides, shape);
+    }
+
+    private static void stridedCopy(String kernel, Pointer out, Pointer in, long off, int[] strides, int[] shape) {
         checkDims(shape, strides);
         int n = prod(shape);
         if (n == 0) return;
@@ -135,6 +178,10 @@ public final class CudaKernels {
 
     /** out[outer, inner] = op over the middle axis of in[outer, dim, inner] (deterministic). */
     public static void reduce(int op, DeviceBuffer out, DeviceBuffer in, int outer, int dim, int inner) {
+        reduce(op, p(out), p(in), outer, dim, inner);
+    }
+
+    public static void reduce(int op, Pointer out, Pointer in, int outer, int dim, int inner) {
         if (outer <= 0 || inner <= 0) return;
         if (inner == 1) {
             rowBlocks("reduce", "reduce_rows", outer, op, out, in, outer, dim);
@@ -149,11 +196,19 @@ public final class CudaKernels {
     // ------------------------------------------------------------------ softmax.ptx
 
     public static void softmax(DeviceBuffer out, DeviceBuffer in, int rows, int cols, boolean log) {
+        softmax(p(out), p(in), rows, cols, log);
+    }
+
+    public static void softmax(Pointer out, Pointer in, int rows, int cols, boolean log) {
         rowBlocks("softmax", "softmax_fwd", rows, out, in, rows, cols, log);
     }
 
     /** y is the forward output. */
     public static void softmaxBackward(DeviceBuffer dx, DeviceBuffer y, DeviceBuffer dy, int rows, int cols, boolean log) {
+        softmaxBackward(p(dx), p(y), p(dy), rows, cols, log);
+    }
+
+    public static void softmaxBackward(Pointer dx, Pointer y, Pointer dy, int rows, int cols, boolean log) {
         rowBlocks("softmax", "softmax_bwd", rows, dx, y, dy, rows, cols, log);
     }
 
@@ -162,6 +217,11 @@ public final class CudaKernels {
     /** w, b, mean, rstd may be null. */
     public static void layerNorm(DeviceBuffer out, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer x,
                                  DeviceBuffer w, DeviceBuffer b, int rows, int c, float eps) {
+        layerNorm(p(out), p(mean), p(rstd), p(x), p(w), p(b), rows, c, eps);
+    }
+
+    public static void layerNorm(Pointer out, Pointer mean, Pointer rstd, Pointer x, Pointer w, Pointer b,
+                                 int rows, int c, float eps) {
         rowBlocks("layernorm", "layernorm_fwd", rows, out, mean, rstd, x, w, b, rows, c, eps);
     }
 
@@ -172,6 +232,11 @@ public final class CudaKernels {
     public static void layerNormBackward(DeviceBuffer dx, DeviceBuffer dw, DeviceBuffer db, DeviceBuffer dy,
                                          DeviceBuffer x, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer w,
                                          int rows, int c) {
+        layerNormBackward(p(dx), p(dw), p(db), p(dy), p(x), p(mean), p(rstd), p(w), rows, c);
+    }
+
+    public static void layerNormBackward(Pointer dx, Pointer dw, Pointer db, Pointer dy, Pointer x, Pointer mean,
+                                         Pointer rstd, Pointer w, int rows, int c) {
         if (rows <= 0 || c <= 0) return;
         if (dx != null) rowBlocks("layernorm", "layernorm_bwd_dx", rows, dx, dy, x, mean, rstd, w, rows, c);
         if (dw == null && db == null) return;
@@ -184,8 +249,8 @@ public final class CudaKernels {
         try {
             rt().launch("layernorm", "layernorm_bwd_dwdb", (c + BLOCK - 1) / BLOCK, nChunks, 1, BLOCK, 1, 1, 0,
                 pdw, pdb, dy, x, mean, rstd, rows, c, chunk);
-            if (dw != null) reduce(R_SUM, dw, pdw, 1, nChunks, c);
-            if (db != null) reduce(R_SUM, db, pdb, 1, nChunks, c);
+            if (dw != null) reduce(R_SUM, dw, p(pdw), 1, nChunks, c);
+            if (db != null) reduce(R_SUM, db, p(pdb), 1, nChunks, c);
         } finally {
             pdw.free();
             if (pdb != null) pdb.free();
@@ -194,21 +259,38 @@ public final class CudaKernels {
 
     // ------------------------------------------------------------------ gelu.ptx
 
-    public static void gelu(DeviceBuffer out, DeviceBuffer in, int n) { grid1d("gelu", "gelu_fwd", n, out, in, n); }
+    public static void gelu(DeviceBuffer out, DeviceBuffer in, int n) { gelu(p(out), p(in), n, false); }
 
     public static void geluBackward(DeviceBuffer dx, DeviceBuffer x, DeviceBuffer dy, int n) {
-        grid1d("gelu", "gelu_bwd", n, dx, x, dy, n);
+        geluBackward(p(dx), p(x), p(dy), n, false);
+    }
+
+    /** GELU, tanh form, or with {@code erf} the exact form x Phi(x). */
+    public static void gelu(Pointer out, Pointer in, int n, boolean erf) {
+        grid1d("gelu", erf ? "gelu_erf_fwd" : "gelu_fwd", n, out, in, n);
+    }
+
+    public static void geluBackward(Pointer dx, Pointer x, Pointer dy, int n, boolean erf) {
+        grid1d("gelu", erf ? "gelu_erf_bwd" : "gelu_bwd", n, dx, x, dy, n);
     }
 
     // ------------------------------------------------------------------ embedding.ptx
 
     /** out[r, :] = W[ids[r], :] (ids int32; id &lt; 0 gives zeros). */
     public static void embedding(DeviceBuffer out, DeviceBuffer w, DeviceBuffer ids, int nIds, int d) {
+        embedding(p(out), p(w), p(ids), nIds, d);
+    }
+
+    public static void embedding(Pointer out, Pointer w, Pointer ids, int nIds, int d) {
         grid1d("embedding", "embedding_fwd", (long) nIds * d, out, w, ids, nIds, d);
     }
 
     /** dW[ids[r], :] += dout[r, :] (atomic adds: not bit-deterministic when ids repeat). */
     public static void embeddingBackward(DeviceBuffer dW, DeviceBuffer dout, DeviceBuffer ids, int nIds, int d) {
+        embeddingBackward(p(dW), p(dout), p(ids), nIds, d);
+    }
+
+    public static void embeddingBackward(Pointer dW, Pointer dout, Pointer ids, int nIds, int d) {
         grid1d("embedding", "embedding_bwd", (long) nIds * d, dW, dout, ids, nIds, d);
     }
 
@@ -217,6 +299,10 @@ public final class CudaKernels {
     /** Per-row losses (0 for ignored rows) and the row log-sum-exp (lse may be null). */
     public static void crossEntropy(DeviceBuffer loss, DeviceBuffer lse, DeviceBuffer logits, DeviceBuffer targets,
                                     int n, int c, int ignoreIndex) {
+        crossEntropy(p(loss), p(lse), p(logits), p(targets), n, c, ignoreIndex);
+    }
+
+    public static void crossEntropy(Pointer loss, Pointer lse, Pointer logits, Pointer targets, int n, int c, int ignoreIndex) {
         rowBlocks("crossentropy", "ce_fwd", n, loss, lse, logits, targets, n, c, ignoreIndex);
     }
 
@@ -232,6 +318,13 @@ public final class CudaKernels {
     public static void crossEntropyBackward(DeviceBuffer dlogits, DeviceBuffer logits, DeviceBuffer lse,
                                             DeviceBuffer targets, DeviceBuffer gout, int goutStride,
                                             DeviceBuffer count, float scale, int n, int c, int ignoreIndex) {
+        crossEntropyBackward(p(dlogits), p(logits), p(lse), p(targets), p(gout), goutStride, p(count), scale, n, c,
+            ignoreIndex);
+    }
+
+    public static void crossEntropyBackward(Pointer dlogits, Pointer logits, Pointer lse, Pointer targets,
+                                            Pointer gout, int goutStride, Pointer count, float scale,
+                                            int n, int c, int ignoreIndex) {
         grid1d("crossentropy", "ce_bwd", (long) n * c, dlogits, logits, lse, targets, gout, goutStride, count,
             scale, n, c, ignoreIndex);
     }
@@ -243,7 +336,11 @@ public final class CudaKernels {
      * uniform(seed, offset + i) &gt;= p; mask (may be null) gets 1/(1-p) or 0.
      */
     public static void dropout(DeviceBuffer out, DeviceBuffer mask, DeviceBuffer in, int n, float p, long seed, long offset) {
-        float scale = io.medualtime.tensor.CounterRng.dropoutScale(p);
+        dropout(p(out), p(mask), p(in), n, p, io.medualtime.tensor.CounterRng.dropoutScale(p), seed, offset);
+    }
+
+    /** As above with an explicit keep scale (out = keep ? in * scale : 0, mask = keep ? scale : 0). */
+    public static void dropout(Pointer out, Pointer mask, Pointer in, int n, float p, float scale, long seed, long offset) {
         grid1d("dropout", "dropout_fwd", n, out, mask, in, n, p, scale, seed, offset);
     }
 
@@ -281,8 +378,15 @@ public final class CudaKernels {
                              float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
         float bc1 = (float) (1.0 - Math.pow(beta1, step));
         float bc2 = (float) (1.0 - Math.pow(beta2, step));
+        adamw(p(param), p(grad), p(m), p(v), n, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    /** As above with the bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t given. */
+    public static void adamw(Pointer param, Pointer grad, Pointer m, Pointer v, int n, float lr, float beta1,
+                             float beta2, float eps, float weightDecay, float bc1, float bc2) {
         grid1d("adamw", "adamw", n, param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
+
 
     // ------------------------------------------------------------------ conv.ptx
 

@@ -1,0 +1,313 @@
+package io.medualtime.tensor.cuda;
+
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.Shapes;
+import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.UnaryOp;
+import io.medualtime.tensor.backend.View;
+import jcuda.Pointer;
+
+/**
+ * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher of
+ * {@link CudaKernels} (handwritten PTX; GEMM through cuBLAS when it loads, else the PTX SGEMM).
+ * Storages are {@link CudaStorage}s; element offsets become device pointers
+ * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets are uploaded per call. Semantics
+ * follow {@link io.medualtime.tensor.cpu.CpuBackend}; float32 accumulation on the device (CPU:
+ * double) and atomic adds (scatter-add, accumulating strided copies) differ from the CPU within
+ * rounding only.
+ *
+ * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
+ * with the reason when CUDA is unavailable.
+ */
+public final class CudaBackend implements Backend {
+    private static volatile CudaBackend instance;
+
+    private CudaBackend() {}
+
+    /** The backend; IllegalStateException with CudaRuntime's reason when CUDA is unavailable. */
+    public static CudaBackend create() {
+        if (!CudaRuntime.isAvailable()) throw new IllegalStateException(CudaRuntime.unavailableReason());
+        return instance();
+    }
+
+    static CudaBackend instance() {
+        CudaBackend b = instance;
+        if (b == null) {
+            synchronized (CudaBackend.class) {
+                if (instance == null) instance = new CudaBackend();
+                b = instance;
+            }
+        }
+        return b;
+    }
+
+    private static DeviceAllocator alloc() { return DeviceAllocator.get(); }
+
+    private static DeviceBuffer buf(Storage s) {
+        if (!(s instanceof CudaStorage)) throw new IllegalArgumentException("CUDA op given storage of device " + s.device());
+        return ((CudaStorage) s).buffer();
+    }
+
+    /** Pointer to element {@code off} of s; null for a null storage (optional kernel operands). */
+    private static Pointer ptr(Storage s, int off) { return s == null ? null : buf(s).at(off); }
+
+    @Override public Device device() { return Device.CUDA; }
+
+    // ---- memory ----------------------------------------------------------------------------
+    @Override public Storage allocate(int n) { return new CudaStorage(alloc().allocateZeroed(n), n); }
+    @Override public Storage fromHost(float[] data) { return new CudaStorage(alloc().upload(data), data.length); }
+    @Override public float[] toHost(Storage s, int offset, int n) {
+        float[] out = new float[n];
+        buf(s).copyTo(out, 0, offset, n);
+        return out;
+    }
+    @Override public void fill(Storage s, int offset, int n, float value) { buf(s).fill(value, offset, n); }
+
+    /**
+     * Dense to dense: a device memcpy. Otherwise the source is read densely (itself or a gathered
+     * temporary) and written with copy_to_strided, or added with atomics (copy_to_strided_add) since
+     * accumulating destinations may overlap; a dense accumulating destination uses a plain add.
+     */
+    @Override public void copy(View src, View dst, boolean accumulate) {
+        int n = src.numel();
+        if (n == 0) return;
+        boolean dstDense = Shapes.isContiguous(dst.shape(), dst.strides());
+        if (!accumulate && dstDense) {
+            if (Shapes.isContiguous(src.shape(), src.strides())) buf(dst.storage()).copyFrom(buf(src.storage()), src.offset(), dst.offset(), n);
+            else gather(src, ptr(dst.storage(), dst.offset()));
+            return;
+        }
+        try (Dense s = Dense.of(src)) {
+            if (dstDense) {
+                Pointer d = ptr(dst.storage(), dst.offset());
+                CudaKernels.binary(CudaKernels.ADD, d, d, s.ptr, n);
+            } else {
+                Layout l = Layout.of(dst.shape(), dst.strides());
+                CudaKernels.copyToStrided(buf(dst.storage()), dst.offset(), l.strides[0], s.ptr, l.shape, accumulate);
+            }
+        }
+    }
+
+    /** out (dense, v's shape) = the elements of view v. */
+    private static void gather(View v, Pointer out) {
+        Layout l = Layout.of(v.shape(), v.strides());
+        CudaKernels.copyStrided(out, buf(v.storage()), v.offset(), l.strides[0], l.shape);
+    }
+
+    // ---- elementwise -----------------------------------------------------------------------
+    private static int code(UnaryOp op) {
+        switch (op) {
+            case NEG: return CudaKernels.NEG;
+            case EXP: return CudaKernels.EXP;
+            case LOG: return CudaKernels.LOG;
+            case SQRT: return CudaKernels.SQRT;
+            case TANH: return CudaKernels.TANH;
+            case SIGMOID: return CudaKernels.SIGMOID;
+            case RELU: return CudaKernels.RELU;
+            case ADD_SCALAR: return CudaKernels.ADD_SCALAR;
+            case MUL_SCALAR: return CudaKernels.MUL_SCALAR;
+            case POW_SCALAR: return CudaKernels.POW_SCALAR;
+            case CLAMP_MIN: return CudaKernels.CLAMP_MIN;
+            case ABS: return CudaKernels.ABS;
+            case RSUB_SCALAR: return CudaKernels.RSUB_SCALAR;
+            default: throw new UnsupportedOperationException("no unary_f32 code for " + op); // GELU*: gelu.ptx
+        }
+    }
+
+    private static int code(BinaryOp op) {
+        switch (op) {
+            case ADD: return CudaKernels.ADD;
+            case SUB: return CudaKernels.SUB;
+            case MUL: return CudaKernels.MUL;
+            case DIV: return CudaKernels.DIV;
+            case POW: return CudaKernels.POW;
+            case MAX: return CudaKernels.MAX;
+            case EQ: return CudaKernels.EQ;
+            case GT: return CudaKernels.GT;
+            default: throw new UnsupportedOperationException(op.name());
+        }
+    }
+
+    @Override public void unary(UnaryOp op, float p, Storage x, int xOff, Storage out, int outOff, int n) {
+        if (n <= 0) return;
+        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) CudaKernels.gelu(ptr(out, outOff), ptr(x, xOff), n, op == UnaryOp.GELU_ERF);
+        else CudaKernels.unary(code(op), ptr(out, outOff), ptr(x, xOff), n, p);
+    }
+
+    @Override public void unaryBackward(UnaryOp op, float p, Storage x, int xOff, Storage g, int gOff, Storage gin, int ginOff, int n) {
+        if (n <= 0) return;
+        switch (op) {
+            case GELU: case GELU_ERF:
+                CudaKernels.geluBackward(ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, op == UnaryOp.GELU_ERF);
+                break;
+            case TANH: case SIGMOID: case RELU: case CLAMP_MIN: case ABS:
+                CudaKernels.unaryBackward(code(op), ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, p);
+                break;
+            default: throw new UnsupportedOperationException("no fused backward for " + op);
+        }
+    }
+
+    @Override public void binary(BinaryOp op, View a, View b, Storage out, int outOff) {
+        int n = a.numel();
+        if (n == 0) return;
+        if (Shapes.isContiguous(a.shape(), a.strides()) && Shapes.isContiguous(b.shape(), b.strides())) {
+            CudaKernels.binary(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), ptr(b.storage(), b.offset()), n);
+            return;
+        }
+        Layout l = Layout.of(a.shape(), a.strides(), b.strides());
+        CudaKernels.binaryStrided(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), l.strides[0],
+                ptr(b.storage(), b.offset()), l.strides[1], l.shape);
+    }
+
+    @Override public void where(View cond, View a, View b, Storage out, int outOff) {
+        int n = a.numel();
+        if (n == 0) return;
+        try (Dense c = Dense.of(cond); Dense x = Dense.of(a); Dense y = Dense.of(b)) {
+            CudaKernels.where(ptr(out, outOff), c.ptr, x.ptr, y.ptr, n);
+        }
+    }
+
+    // ---- reductions ------------------------------------------------------------------------
+    @Override public void reduce(ReduceOp op, Storage x, int xOff, int outer, int dim, int inner, Storage out, int outOff) {
+        CudaKernels.reduce(op == ReduceOp.MAX ? CudaKernels.R_MAX : CudaKernels.R_SUM, ptr(out, outOff), ptr(x, xOff), outer, dim, inner);
+    }
+
+    // ---- matrix products -------------------------------------------------------------------
+    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
+                               float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
+        CudaKernels.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
+                beta, buf(c), cOff, ldc, strideC, batch);
+    }
+
+    // ---- fused neural-network kernels ------------------------------------------------------
+    @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
+        CudaKernels.softmax(ptr(y, yOff), ptr(x, xOff), rows, cols, log);
+    }
+
+    @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
+        CudaKernels.softmaxBackward(ptr(gx, gxOff), ptr(y, yOff), ptr(gy, gyOff), rows, cols, log);
+    }
+
+    @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
+        CudaKernels.layerNorm(ptr(y, 0), ptr(mean, 0), ptr(rstd, 0), ptr(x, xOff), ptr(w, 0), ptr(b, 0), rows, cols, eps);
+    }
+
+    /** The kernels overwrite dw / db, the interface accumulates: they go to temporaries, then are added. */
+    @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
+                                            Storage gx, Storage gw, Storage gb, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) return;
+        DeviceBuffer tw = gw == null ? null : alloc().allocate(cols), tb = gb == null ? null : alloc().allocate(cols);
+        try {
+            CudaKernels.layerNormBackward(ptr(gx, 0), tw == null ? null : tw.ptr(), tb == null ? null : tb.ptr(), ptr(gy, 0),
+                    ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0), ptr(w, 0), rows, cols);
+            if (tw != null) CudaKernels.binary(CudaKernels.ADD, ptr(gw, 0), ptr(gw, 0), tw.ptr(), cols);
+            if (tb != null) CudaKernels.binary(CudaKernels.ADD, ptr(gb, 0), ptr(gb, 0), tb.ptr(), cols);
+        } finally {
+            if (tw != null) tw.free();
+            if (tb != null) tb.free();
+        }
+    }
+
+    @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
+        if (ids.length == 0) return;
+        try (DeviceBuffer d = alloc().upload(ids)) {
+            CudaKernels.embedding(ptr(out, 0), ptr(table, tOff), d.ptr(), ids.length, cols);
+        }
+    }
+
+    @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
+        if (ids.length == 0) return;
+        try (DeviceBuffer d = alloc().upload(ids)) {
+            CudaKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), d.ptr(), ids.length, cols);
+        }
+    }
+
+    @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
+        if (rows <= 0) return;
+        try (DeviceBuffer t = alloc().upload(targets)) {
+            CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff), t.ptr(), rows, cols, ignoreIndex);
+        }
+    }
+
+    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, float scale,
+                                               Storage glogits, int rows, int cols) {
+        if (rows <= 0) return;
+        try (DeviceBuffer t = alloc().upload(targets)) {
+            CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), t.ptr(), null, 0, null,
+                    scale, rows, cols, ignoreIndex);
+        }
+    }
+
+    /** mask = 1, then dropout_fwd(out = mask, in = mask) with the CPU's keep scale 1f / (1f - p): exactly the CPU's mask. */
+    @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
+        if (n <= 0) return;
+        buf(mask).fill(1f, 0, n);
+        Pointer m = ptr(mask, 0);
+        CudaKernels.dropout(m, null, m, n, p, 1f / (1f - p), seed, 0L);
+    }
+
+    @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                                float eps, float weightDecay, float bias1, float bias2) {
+        CudaKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    /** A view read densely: the view itself when contiguous, else a gathered temporary that close() frees. */
+    private static final class Dense implements AutoCloseable {
+        final Pointer ptr;
+        private final DeviceBuffer tmp;
+
+        private Dense(Pointer ptr, DeviceBuffer tmp) { this.ptr = ptr; this.tmp = tmp; }
+
+        static Dense of(View v) {
+            if (Shapes.isContiguous(v.shape(), v.strides())) return new Dense(ptr(v.storage(), v.offset()), null);
+            DeviceBuffer t = alloc().allocate(v.numel());
+            gather(v, t.ptr());
+            return new Dense(t.ptr(), t);
+        }
+
+        @Override public void close() { if (tmp != null) tmp.free(); } // later reuse is stream-ordered
+    }
+
+    /**
+     * A shape and the strides of one or more views over it, simplified for the strided kernels
+     * (at most 8 dims): size-1 dims dropped, and a dim merged into the next inner one where every
+     * view steps through both as one (stride_outer == stride_inner * size_inner). Rank 0 becomes [1].
+     */
+    static final class Layout {
+        final int[] shape;
+        final int[][] strides;
+
+        private Layout(int[] shape, int[][] strides) { this.shape = shape; this.strides = strides; }
+
+        static Layout of(int[] shape, int[]... strides) {
+            int k = strides.length, r = 0;
+            int[] sh = new int[Math.max(1, shape.length)];
+            int[][] st = new int[k][Math.max(1, shape.length)];
+            for (int d = shape.length - 1; d >= 0; d--) { // inner to outer, kept dims in reverse order
+                if (shape[d] == 1) continue;
+                boolean merge = r > 0;
+                for (int j = 0; j < k && merge; j++) merge = strides[j][d] == st[j][r - 1] * sh[r - 1];
+                if (merge) { sh[r - 1] *= shape[d]; continue; }
+                sh[r] = shape[d];
+                for (int j = 0; j < k; j++) st[j][r] = strides[j][d];
+                r++;
+            }
+            if (r == 0) { sh[0] = 1; r = 1; } // every dim had size 1: one element, strides 0
+            if (r > 8) throw new UnsupportedOperationException("strided CUDA kernels take at most 8 dims after merging, got " + r
+                    + " for shape " + Shapes.str(shape));
+            int[] outShape = new int[r];
+            int[][] outStrides = new int[k][r];
+            for (int i = 0; i < r; i++) {
+                outShape[i] = sh[r - 1 - i];
+                for (int j = 0; j < k; j++) outStrides[j][i] = st[j][r - 1 - i];
+            }
+            return new Layout(outShape, outStrides);
+        }
+    }
+}
