@@ -62,7 +62,7 @@ public final class Gpt2 extends Module {
      */
     public Tensor blocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache) {
         int b = x.size(0), t = x.size(1), past = cache == null ? 0 : cache.length();
-        Tensor mask = attentionMask(b, t, past, padMask);
+        Tensor mask = attentionMask(b, t, past, padMask).to(x.device());
         for (Block block : h) x = block.forward(x, mask, adapter, cache);
         if (cache != null) cache.advance(t);
         return x;
