@@ -87,21 +87,9 @@ abstract class SgemmBlocked {
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       float alpha, float[] dst, int mr) {
         for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir), d = ir * kc;
-            if (transA) {               // A stored [k, m]: the MR values of one k are contiguous
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + ir, dp = d + p * mr;
-                    for (int r = 0; r < rows; r++) dst[dp + r] = alpha * a[src + r];
-                    for (int r = rows; r < mr; r++) dst[dp + r] = 0f;
-                }
-            } else {                    // A stored [m, k]: read each row along k, write with stride MR
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) dst[d + p * mr + r] = alpha * a[src + p];
-                }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) dst[d + p * mr + r] = 0f;
-            }
+            int rows = Math.min(mr, mc - ir);
+            if (transA) packAlong(a, aOff + p0 * lda + i0 + ir, lda, kc, rows, alpha, dst, ir * kc, mr);
+            else packAcross(a, aOff + (i0 + ir) * lda + p0, lda, kc, rows, alpha, dst, ir * kc, mr);
         }
     }
 
@@ -112,22 +100,52 @@ abstract class SgemmBlocked {
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
                       float[] dst, int nr) {
         for (int jr = 0; jr < nc; jr += nr) {
-            int cols = Math.min(nr, nc - jr), d = jr * kc;
-            if (!transB) {              // B stored [k, n]: each k is a contiguous run of columns
-                for (int p = 0; p < kc; p++) {
-                    int dp = d + p * nr;
-                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, dp, cols);
-                    for (int j = cols; j < nr; j++) dst[dp + j] = 0f;
-                }
-            } else {                    // B stored [n, k]: read each column along k, write with stride NR
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (j0 + jr + j) * ldb + p0;
-                    for (int p = 0; p < kc; p++) dst[d + p * nr + j] = b[src + p];
-                }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kc; p++) dst[d + p * nr + j] = 0f;
+            int cols = Math.min(nr, nc - jr);
+            if (transB) packAcross(b, bOff + (j0 + jr) * ldb + p0, ldb, kc, cols, 1f, dst, jr * kc, nr);
+            else packAlong(b, bOff + p0 * ldb + j0 + jr, ldb, kc, cols, 1f, dst, jr * kc, nr);
+        }
+    }
+
+    /**
+     * One panel whose w values for each k are contiguous in the source (A transposed, B not):
+     * dst[d + p*width + l] = alpha * src[s + p*ld + l] for l < w, zero for w <= l < width.
+     */
+    private static void packAlong(float[] src, int s, int ld, int kc, int w, float alpha,
+                                  float[] dst, int d, int width) {
+        if (alpha == 1f) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(src, s + p * ld, dst, d + p * width, w);
+                for (int l = w; l < width; l++) dst[d + p * width + l] = 0f;
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int sp = s + p * ld, dp = d + p * width;
+                for (int l = 0; l < w; l++) dst[dp + l] = alpha * src[sp + l];
+                for (int l = w; l < width; l++) dst[dp + l] = 0f;
             }
         }
+    }
+
+    /**
+     * One panel whose w lines run along k in the source (A not transposed, B transposed), i.e. a
+     * transpose: dst[d + p*width + l] = alpha * src[s + l*ld + p]; 4 lines per pass, so each pass
+     * reads 4 sequential streams and writes 4 adjacent floats.
+     */
+    private static void packAcross(float[] src, int s, int ld, int kc, int w, float alpha,
+                                   float[] dst, int d, int width) {
+        int l = 0;
+        for (; l + 4 <= w; l += 4) {
+            int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+            for (int p = 0; p < kc; p++) {
+                int dp = d + p * width + l;
+                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
+            }
+        }
+        for (; l < w; l++)
+            for (int p = 0, s0 = s + l * ld; p < kc; p++) dst[d + p * width + l] = alpha * src[s0 + p];
+        for (l = w; l < width; l++)
+            for (int p = 0; p < kc; p++) dst[d + p * width + l] = 0f;
     }
 
     /** Merges a computed tile (tile[r*NR + j], r < rows, j < cols) into C with beta semantics. */
