@@ -1,48 +1,113 @@
 #!/usr/bin/env bash
-# GPU check for the CUDA layer (tensor module): kernel parity tests, then SGEMM GFLOPS at 4096^3
-# for the PTX kernel, cuBLAS (if libcublas.so.12 loads) and PyTorch fp32 (if torch imports, TF32 off).
-# Ends with a short table. Budget: < 3 minutes on an H100.
+# GPU check of the CUDA layer, run on the GPU machine from the repository root. Steps, each under its
+# own timeout (a step that fails or hangs does not stop the others; the summary table always prints):
+#   1. kernel tests     CounterRngTest, CudaRuntimeTest (every PTX kernel vs a CPU reference),
+#                       PtxAssembleTest (skips without ptxas)
+#   2. backend parity   CudaBackendTest: every PyTorch op-fixture case on Device.CUDA (1e-5), CPU-vs-CUDA
+#                       checks (gelu_erf, clamp, abs, dropout masks bit-equal, strided/broadcast views,
+#                       overlapping accumulation, every Backend primitive with offsets)
+#   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
+#                       padding mask, 10 AdamW steps
+#   4. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
+#                       imports; TF32 off). SKIP_BENCH=1 skips this step.
+# Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
+# its timeout) about 9 minutes: use timeout_s=540 or more.
 #
-# Classpath: $CP if set; else the tensor module's classes + test-classes ($BUILD_DIR, default target)
-# plus every jar in $LIB_DIR (if set) or the needed jars from ~/.m2.
-#   e.g. mvn -o -pl tensor test-compile && bench/gpu-check.sh
-#        JAVA=/opt/jre/bin/java LIB_DIR=/opt/lib BUILD_DIR=target-cuda bench/gpu-check.sh
-# Output files go to $OUT_DIR (default /tmp/gpu-check).
+# The GPU machine may have no Java, Maven or network, so everything comes from .device-out/ (git-
+# ignored), built HERE by bench/prepare-gpu-carry.sh (jlink'd JRE + jars; see its header):
+#     bench/prepare-gpu-carry.sh                                        # here, 1-3 minutes
+#     run(command="bash bench/gpu-check.sh", carry=[".device-out"], timeout_s=540)   # on the device
+# Test fixtures are read from */src/test/resources (tracked files, they travel with the working tree).
+#
+# Overrides: JAVA (default .device-out/jre/bin/java, else java), LIB_DIR (default .device-out/lib),
+# CP (complete classpath; then the console launcher is looked up in LIB_DIR or ~/.m2),
+# BUILD_DIR (when LIB_DIR has no medualtime jars: use tensor|nn/$BUILD_DIR/{classes,test-classes} and
+# jars from ~/.m2), OUT_DIR (logs, default /tmp/gpu-check; copied to $OUT when that is set), SIZE.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAVA=${JAVA:-java}
+cd "$ROOT"
+DOT=$ROOT/.device-out
+if [ -z "${JAVA:-}" ]; then
+  if [ -x "$DOT/jre/bin/java" ]; then JAVA=$DOT/jre/bin/java; else JAVA=java; fi
+fi
+LIB_DIR=${LIB_DIR:-$DOT/lib}
 OUT_DIR=${OUT_DIR:-/tmp/gpu-check}
 BUILD_DIR=${BUILD_DIR:-target}
 SIZE=${SIZE:-4096}
+M2=${M2_REPO:-$HOME/.m2/repository}
 mkdir -p "$OUT_DIR"
+JOPTS="-Xmx8g --add-modules jdk.incubator.vector"
 
+CONSOLE=$(ls "$LIB_DIR"/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)
+[ -n "$CONSOLE" ] || CONSOLE=$(find "$M2/org/junit/platform/junit-platform-console-standalone" -name '*.jar' 2>/dev/null | head -1)
 if [ -z "${CP:-}" ]; then
-  CP="$ROOT/tensor/$BUILD_DIR/classes:$ROOT/tensor/$BUILD_DIR/test-classes"
-  if [ -n "${LIB_DIR:-}" ]; then
-    for j in "$LIB_DIR"/*.jar; do CP="$CP:$j"; done
+  CP="$ROOT/tensor/src/test/resources:$ROOT/nn/src/test/resources"
+  if ls "$LIB_DIR"/medualtime-tensor.jar >/dev/null 2>&1; then
+    for j in "$LIB_DIR"/*.jar; do
+      case "$j" in *junit-platform-console-standalone*) ;; *) CP="$CP:$j" ;; esac
+    done
   else
-    M2=${M2_REPO:-$HOME/.m2/repository}
-    for j in $(find "$M2/org/jcuda" "$M2/org/junit" "$M2/org/opentest4j" "$M2/org/apiguardian" -name '*.jar' 2>/dev/null \
-               | grep -E 'jcuda-12|jcublas-12|jcuda-natives-12.*linux-x86_64|jcublas-natives-12.*linux-x86_64|junit-jupiter-api-5|opentest4j|apiguardian|junit-platform-commons-1' | sort); do
+    for m in tensor nn; do CP="$CP:$ROOT/$m/$BUILD_DIR/classes:$ROOT/$m/$BUILD_DIR/test-classes"; done
+    for j in $(find "$M2/org/jcuda" "$M2/com/fasterxml/jackson/core" "$M2/com/knuddels" -name '*.jar' 2>/dev/null \
+               | grep -E 'jcuda-12|jcublas-12|jcuda-natives-12.*linux-x86_64|jcublas-natives-12.*linux-x86_64|jackson-(core|databind|annotations)-2|jtokkit' | sort); do
       CP="$CP:$j"
     done
   fi
 fi
 
 echo "== nvidia-smi"; (nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 || true) | tee "$OUT_DIR/gpu.txt"
-echo "== java"; "$JAVA" -version 2>&1 | head -1
+echo "== java: $JAVA"; "$JAVA" -version 2>&1 | head -1
+echo "== console launcher: ${CONSOLE:-MISSING (run bench/prepare-gpu-carry.sh)}"
 
-echo "== CUDA kernel parity tests"
-timeout 150 "$JAVA" -Xmx4g -cp "$CP" io.medualtime.tensor.cuda.CudaTestMain 2>&1 | tee "$OUT_DIR/tests.txt"
-TEST_RC=${PIPESTATUS[0]}
+STEPS=()      # "name|result" rows for the summary
+FAILED=0
+# run_tests NAME TIMEOUT CLASS...: one JUnit console run; records passed/failed/skipped(aborted).
+run_tests() {
+  local name=$1 limit=$2; shift 2
+  local log="$OUT_DIR/$(echo "$name" | tr ' /' '__').txt" sel=() c t0 rc
+  for c in "$@"; do sel+=(--select-class "$c"); done
+  echo; echo "== $name (timeout ${limit}s)"
+  t0=$(date +%s)
+  if [ -z "$CONSOLE" ]; then
+    echo "no junit-platform-console-standalone jar" > "$log"; rc=127
+  else
+    timeout "$limit" "$JAVA" $JOPTS -jar "$CONSOLE" execute --class-path "$CP" "${sel[@]}" \
+      --details=tree --disable-banner --disable-ansi-colors > "$log" 2>&1
+    rc=$?
+  fi
+  grep -E '✘|■|tests (successful|failed|aborted)|CUDA:' "$log" | grep -vE ' 0 tests (failed|aborted)' | head -60
+  local ok fail skip res
+  ok=$(grep -Eo '[0-9]+ tests successful' "$log" | grep -Eo '^[0-9]+')
+  fail=$(grep -Eo '[0-9]+ tests failed' "$log" | grep -Eo '^[0-9]+')
+  skip=$(grep -Eo '[0-9]+ tests aborted' "$log" | grep -Eo '^[0-9]+')
+  if [ -z "$ok" ]; then
+    res="DID NOT FINISH (rc $rc$([ $rc = 124 ] && echo ', timeout')) after $(( $(date +%s) - t0 ))s; see $log"
+    tail -20 "$log"
+    FAILED=1
+  else
+    res="$ok passed, ${fail:-0} failed, ${skip:-0} skipped ($(( $(date +%s) - t0 ))s)"
+    [ "${fail:-0}" = 0 ] && [ $rc = 0 ] || FAILED=1
+    [ "${fail:-0}" = 0 ] && [ $rc != 0 ] && res="$res, rc $rc"
+  fi
+  STEPS+=("$name|$res")
+}
 
-echo "== SGEMM benchmark (${SIZE}^3)"
-timeout 120 "$JAVA" -Xmx4g -cp "$CP" io.medualtime.tensor.cuda.CudaBench "$SIZE" 10 2>&1 | tee "$OUT_DIR/bench.txt"
+run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualtime.tensor.cuda.CudaRuntimeTest \
+  io.medualtime.tensor.cuda.PtxAssembleTest
+run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
+run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest
 
-TORCH="n/a (torch not importable)"
-if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-  echo "== PyTorch fp32 matmul (${SIZE}^3, TF32 off)"
-  TORCH=$(timeout 60 python3 - "$SIZE" <<'PY' 2>&1 | tail -1
+TORCH="skipped"
+: > "$OUT_DIR/bench.txt"
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  echo; echo "== SGEMM benchmark (${SIZE}^3, timeout 120s)"
+  timeout 120 "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench "$SIZE" 10 > "$OUT_DIR/bench.txt" 2>&1
+  echo "rc $?" >> "$OUT_DIR/bench.txt"
+  cat "$OUT_DIR/bench.txt"
+  TORCH="n/a (torch not importable)"
+  if timeout 30 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+    echo "== PyTorch fp32 matmul (${SIZE}^3, TF32 off)"
+    TORCH=$(timeout 60 python3 - "$SIZE" <<'PY' 2>&1 | tail -1
 import sys, torch
 n = int(sys.argv[1])
 torch.backends.cuda.matmul.allow_tf32 = False
@@ -58,16 +123,21 @@ ms = s.elapsed_time(e) / 10
 print(f"{ms:.3f} ms/iter, {2*n**3/(ms*1e-3)/1e9:.0f} GFLOPS")
 PY
 )
-  echo "$TORCH"
+    echo "$TORCH"
+  fi
 fi
 
 echo
 echo "================ summary ================"
 printf '%-28s %s\n' "GPU" "$(head -1 "$OUT_DIR/gpu.txt")"
-printf '%-28s %s\n' "parity tests" "$(grep '^CUDA tests:' "$OUT_DIR/tests.txt" || echo "did not finish (rc $TEST_RC)")"
-grep '^SGEMM' "$OUT_DIR/bench.txt" | while read -r _ eng var sz rest; do
-  printf '%-28s %s\n' "SGEMM $eng $var $sz" "$rest"
-done
-grep -q '^SGEMM cuBLAS' "$OUT_DIR/bench.txt" || printf '%-28s %s\n' "SGEMM cuBLAS" "$(grep '^cuBLAS' "$OUT_DIR/bench.txt" | head -1)"
+for s in "${STEPS[@]}"; do printf '%-28s %s\n' "${s%%|*}" "${s#*|}"; done
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  grep '^SGEMM' "$OUT_DIR/bench.txt" | while read -r _ eng var sz rest; do
+    printf '%-28s %s\n' "SGEMM $eng $var $sz" "$rest"
+  done
+  grep -q '^SGEMM cuBLAS' "$OUT_DIR/bench.txt" || printf '%-28s %s\n' "SGEMM cuBLAS" "$(grep '^cuBLAS' "$OUT_DIR/bench.txt" | head -1)"
+  grep -q '^SGEMM' "$OUT_DIR/bench.txt" || printf '%-28s %s\n' "SGEMM" "no result ($(tail -1 "$OUT_DIR/bench.txt"))"
+fi
 printf '%-28s %s\n' "PyTorch fp32 ${SIZE}^3" "$TORCH"
-exit $TEST_RC
+[ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null
+exit $FAILED

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds .device-out/ (git-ignored): everything bench/gpu-check.sh needs on a GPU machine that has no
+# Java, no Maven and no network. Run it HERE (Maven + a populated ~/.m2), then on the device:
+#     run(command="bash bench/gpu-check.sh", carry=[".device-out"], timeout_s=540)
+#
+#   .device-out/jre/  jlink'd Java 17: java.base, java.logging, java.management, java.xml, java.sql,
+#                     jdk.unsupported, jdk.incubator.vector (compressed, no debug info)
+#   .device-out/lib/  medualtime-tensor / -nn jars and their test classes (WITHOUT test fixtures: those
+#                     are tracked files and travel with the working tree; gpu-check.sh puts
+#                     */src/test/resources on the classpath), the runtime dependencies (jcuda, jcublas,
+#                     jackson, jtokkit), junit-platform-console-standalone; the JCuda natives jar is
+#                     stripped to libJCudaDriver + libJCudaRuntime (the NVRTC / nvPTXCompiler libraries
+#                     are 24 MB and unused), so the folder stays far below the 64 MiB carry limit.
+# Env: BUILD_DIR_NAME (Maven output folder, default target-gpucarry). Takes 1-3 minutes.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD_DIR_NAME:-target-gpucarry}
+OUT=$ROOT/.device-out
+M2=${M2_REPO:-$HOME/.m2/repository}
+CONSOLE_VER=1.11.4
+CONSOLE=$M2/org/junit/platform/junit-platform-console-standalone/$CONSOLE_VER/junit-platform-console-standalone-$CONSOLE_VER.jar
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP" "$OUT.new"' EXIT
+
+echo "== build tensor + nn (-Dbuild.dir.name=$BUILD)"
+mvn -q -o -Dbuild.dir.name="$BUILD" -pl tensor,nn install -DskipTests
+[ -f "$CONSOLE" ] || mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$CONSOLE_VER
+mvn -q -o -Dbuild.dir.name="$BUILD" -pl nn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp.txt"
+
+echo "== jars"
+LIB=$OUT.new/lib
+rm -rf "$OUT.new"
+mkdir -p "$LIB"
+jar cf "$LIB/medualtime-tensor.jar" -C "tensor/$BUILD/classes" .          # includes kernels/*.ptx
+jar cf "$LIB/medualtime-tensor-tests.jar" -C "tensor/$BUILD/test-classes" io
+jar cf "$LIB/medualtime-nn.jar" -C "nn/$BUILD/classes" .
+jar cf "$LIB/medualtime-nn-tests.jar" -C "nn/$BUILD/test-classes" io
+for j in $(tr ':' '\n' < "$TMP/cp.txt"); do
+  case "$j" in
+    */io/medualtime/*|*/org/junit/*|*/org/opentest4j/*|*/org/apiguardian/*) ;;  # ours / inside the console jar
+    *) cp "$j" "$LIB/" ;;
+  esac
+done
+cp "$CONSOLE" "$LIB/"
+for j in "$LIB"/jcuda-natives-*.jar; do
+  zip -q -d "$j" 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' || true
+done
+
+echo "== jlink"
+jlink --add-modules java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.incubator.vector \
+      --strip-debug --no-header-files --no-man-pages --compress=2 --output "$OUT.new/jre"
+"$OUT.new/jre/bin/java" -version 2>&1 | head -1
+
+rm -rf "$OUT"
+mv "$OUT.new" "$OUT"
+ls -la "$OUT/lib"
+du -sh "$OUT" "$OUT/jre" "$OUT/lib"
