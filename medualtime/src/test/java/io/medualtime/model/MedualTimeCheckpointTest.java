@@ -2,6 +2,7 @@ package io.medualtime.model;
 
 import io.medualtime.nn.optim.AdamW;
 import io.medualtime.tensor.F;
+import io.medualtime.tensor.Fixtures;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.io.DType;
@@ -41,8 +42,11 @@ class MedualTimeCheckpointTest {
         trained.eval();
         loaded.eval();
         try (GradMode g = GradMode.noGrad()) {
-            assertArrayEquals(trained.forward(fx.signals, fx.reports, cText).logits().toArray(),
-                    loaded.forward(fx.signals, fx.reports, cText).logits().toArray());
+            // the state is bit-identical (above); the outputs are compared to 1e-6 because the CPU
+            // kernels are not bitwise reproducible across JIT tiers (the same call on the same model
+            // can differ in the last bit once the Vector API code is compiled differently)
+            Fixtures.assertClose("logits after load", trained.forward(fx.signals, fx.reports, cText).logits(),
+                    loaded.forward(fx.signals, fx.reports, cText).logits(), 1e-6);
         }
         try (var ls = Files.list(tmp)) {
             assertEquals(1, ls.count(), "the atomic writer must leave no temporary file");
