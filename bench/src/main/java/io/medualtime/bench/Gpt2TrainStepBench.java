@@ -18,13 +18,16 @@ import java.util.Arrays;
  *
  * <p>Run: {@code bench/gpt2-vs-pytorch.sh} (also runs tools/reference/gpt2_bench.py), or
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target/benchmarks.jar
- * io.medualtime.bench.Gpt2TrainStepBench [--warmup 2] [--steps 5] [--B 4] [--T 64] [--layers 12]}.
+ * io.medualtime.bench.Gpt2TrainStepBench [--warmup 2] [--steps 5] [--B 4] [--T 64] [--layers 12] [--dropout 0]}.
+ * Dropout defaults to 0, as in llm.c and the PyTorch side, so both do the same arithmetic.
  * Prints per-step times, the median step and the forward / backward / optimizer split.
  */
 public final class Gpt2TrainStepBench {
     public static void main(String[] args) {
         int warmup = 2, steps = 5, b = 4, t = 64, layers = 12;
+        double dropout = 0;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--dropout")) { dropout = Double.parseDouble(args[i + 1]); continue; }
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
                 case "--warmup" -> warmup = v;
@@ -36,13 +39,14 @@ public final class Gpt2TrainStepBench {
             }
         }
         Gpt2Config full = Gpt2Config.gpt2();
-        Gpt2Config cfg = Gpt2Config.of(full.vocabSize(), full.nPositions(), full.nEmbd(), layers, full.nHead());
+        Gpt2Config cfg = new Gpt2Config("gpt2", full.vocabSize(), full.nPositions(), full.nEmbd(), layers, full.nHead(), full.nInner(),
+                1e-5, "gelu_new", dropout, dropout, dropout, full.bosTokenId(), full.eosTokenId(), true, false, false, true);
         Gpt2 lm = new Gpt2(cfg, new Rng(42));
         lm.train(true);
         System.out.printf("GPT-2-architecture LM, random initialisation, NOT pretrained: %d layers x %d wide, %.1fM params%n",
                 cfg.nLayer(), cfg.nEmbd(), lm.parameterCount(true) / 1e6);
-        System.out.printf("B=%d T=%d, AdamW on all weights, %d threads, dropout as configured (0.1, train mode)%n",
-                b, t, Parallel.threads());
+        System.out.printf("B=%d T=%d, AdamW on all weights, %d threads, dropout %s (train mode)%n",
+                b, t, Parallel.threads(), dropout == 0 ? "0 (like llm.c and tools/reference/gpt2_bench.py)" : String.valueOf(dropout));
         Rng rng = new Rng(1337);
         int[] ids = new int[b * t], targets = new int[b * t];
         int[] seq = new int[b * (t + 1)];
@@ -74,8 +78,8 @@ public final class Gpt2TrainStepBench {
         }
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        System.out.printf("RESULT java step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f (median of %d after %d warm-up)%n",
-                median(step), median(fwd), median(bwd), median(optT), steps, warmup);
+        System.out.printf("RESULT java step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f min %.0f (median of %d after %d warm-up)%n",
+                median(step), median(fwd), median(bwd), median(optT), Arrays.stream(step).min().orElse(0), steps, warmup);
         System.out.printf("heap used after the run (after GC, params + grads + AdamW moments live): %.0f MB; max heap %.0f MB%n",
                 heap / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
     }

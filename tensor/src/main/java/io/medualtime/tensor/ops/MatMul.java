@@ -25,11 +25,22 @@ public final class MatMul {
         Tensor out = raw(a, b);
         return Autograd.record(out, "matmul", new Tensor[]{a, b}, g -> new Tensor[]{
                 a.requiresGrad() ? Reductions.sumToShape(raw(g, Views.transpose(b, -1, -2)), a.shape()) : null,
-                b.requiresGrad() ? gradB(a, g, b.shape()) : null});
+                b.requiresGrad() ? gradB(a, g, b) : null});
     }
 
-    /** dB = A^T g; a 2-D weight shared across a batch gets one GEMM over the flattened rows. */
-    private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
+    /**
+     * dB = A^T g; a 2-D weight shared across a batch gets one GEMM over the flattened rows. When b
+     * is the transpose of a dense matrix W (a tied LM head's {@code wte.transpose(0, 1)}, a
+     * PyTorch-layout Linear), dB is computed as (g^T A)^T so that W's gradient comes out dense
+     * instead of as a transposed view that a strided copy would then have to gather.
+     */
+    private static Tensor gradB(Tensor a, Tensor g, Tensor b) {
+        int[] bShape = b.shape();
+        int[] bs = b.strides();
+        if (bShape.length == 2 && bShape[0] > 1 && bShape[1] > 1 && bs[0] == 1 && bs[1] == bShape[0]) {
+            Tensor a2 = Views.reshape(a, -1, a.size(-1)), g2 = Views.reshape(g, -1, g.size(-1));
+            return Views.transpose(raw(Views.transpose(g2, 0, 1), a2), 0, 1);
+        }
         if (bShape.length == 2 && a.dim() > 2) {
             Tensor a2 = Views.reshape(a, -1, a.size(-1)), g2 = Views.reshape(g, -1, g.size(-1));
             return raw(Views.transpose(a2, 0, 1), g2);
