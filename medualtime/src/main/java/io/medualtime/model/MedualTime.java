@@ -76,7 +76,7 @@ public final class MedualTime extends Module {
         adapterLnF2 = child("adapter_ln_f2", new LayerNorm(d, MedualTimeConfig.EPS));
         adapterTsProjNorm = child("adapter_ts_proj_norm", new LayerNorm(d, MedualTimeConfig.EPS));
         tsAdapterLayer = child("ts_adapter_layer", new Linear(config.leads() * config.patchLen(), d, true, rng));
-        adapterTemEnc = child("adapter_temenc", new TemporalEncoder(config.leads(), d, rng));
+        adapterTemEnc = child("adapter_temenc", new TemporalEncoder(config.leads(), d, config.temEncWidth(), rng));
         head = child("head", new Linear(d, config.classes(), true, rng));
         patchDropout = child("patch_dropout", new Dropout(config.dropout(), rng));
         attentionDropoutSeeds = rng.split();
@@ -139,6 +139,14 @@ public final class MedualTime extends Module {
     /** z_text [B, d]: the report through GPT-2 with adaptation tokens adapter_query_text[l] + c_ts. */
     public Tensor textualPrimary(ReportBatch reports, Tensor signals) {
         return textualPass(reports, adapter(adapterQueryText, ecgVector(signals)));
+    }
+
+    /**
+     * z_text with a given ECG vector c_ts [B, d] in place of TemEnc's (e.g. zeros: the report-only
+     * ablation of the trainer, which then does not run TemEnc).
+     */
+    public Tensor textualPrimaryFromVector(ReportBatch reports, Tensor ecgVector) {
+        return textualPass(reports, adapter(adapterQueryText, ecgVector));
     }
 
     /**

@@ -16,9 +16,20 @@ import io.medualtime.nn.gpt2.Gpt2Config;
  * @param dropout       dropout on the patch embeddings of the temporal-primary pass; GPT-2's own
  *                      dropouts (embeddings, both attention softmaxes, residuals) come from its config
  * @param textEncoder   which frozen encoder gives the report vector of the temporal-primary pass
+ * @param temEncWidth   TemEnc's first block width c: blocks of c, 2c, 2c channels (official: 64 -> 64/128/128;
+ *                      smaller only to make CPU demos fast)
  */
 public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLen, int stride, int leads, int steps,
-                               int classes, float dropout, TextEncoderKind textEncoder) {
+                               int classes, float dropout, TextEncoderKind textEncoder, int temEncWidth) {
+
+    /** The official TemEnc width (64 / 128 / 128 channels). */
+    public static final int TEMENC_WIDTH = 64;
+
+    /** With the official TemEnc width. */
+    public MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLen, int stride, int leads, int steps,
+                            int classes, float dropout, TextEncoderKind textEncoder) {
+        this(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, TEMENC_WIDTH);
+    }
 
     /** The report vector's source: the frozen GPT-2 itself (default) or a frozen DistilBERT's [CLS]. */
     public enum TextEncoderKind { GPT2, DISTILBERT }
@@ -38,6 +49,7 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
         if (steps < patchLen) throw new IllegalArgumentException("steps (" + steps + ") shorter than one patch (" + patchLen + ")");
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (textEncoder == null) throw new IllegalArgumentException("textEncoder is null");
+        positive("temEncWidth", temEncWidth);
     }
 
     private static void positive(String name, int v) {
@@ -49,11 +61,13 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
         return new MedualTimeConfig(11, 5, 25, 25, 12, 1000, classes, 0.1f, TextEncoderKind.GPT2);
     }
 
-    public MedualTimeConfig withAdapterLayers(int m) { return new MedualTimeConfig(m, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder); }
-    public MedualTimeConfig withAdapterTokens(int k) { return new MedualTimeConfig(adapterLayers, k, patchLen, stride, leads, steps, classes, dropout, textEncoder); }
-    public MedualTimeConfig withSignal(int leadCount, int stepCount) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leadCount, stepCount, classes, dropout, textEncoder); }
-    public MedualTimeConfig withDropout(float p) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder); }
-    public MedualTimeConfig withTextEncoder(TextEncoderKind kind) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind); }
+    public MedualTimeConfig withAdapterLayers(int m) { return new MedualTimeConfig(m, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth); }
+    public MedualTimeConfig withAdapterTokens(int k) { return new MedualTimeConfig(adapterLayers, k, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth); }
+    public MedualTimeConfig withSignal(int leadCount, int stepCount) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leadCount, stepCount, classes, dropout, textEncoder, temEncWidth); }
+    public MedualTimeConfig withDropout(float p) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder, temEncWidth); }
+    public MedualTimeConfig withTextEncoder(TextEncoderKind kind) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind, temEncWidth); }
+
+    public MedualTimeConfig withTemEncWidth(int c) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, c); }
 
     /** P = (max(T, patch) - patch) / stride + 1 windows of a signal of {@code t} steps. */
     public int patchCount(int t) { return (Math.max(t, patchLen) - patchLen) / stride + 1; }

@@ -24,11 +24,15 @@ public final class TemporalEncoder extends Module {
     public final List<ResBlock> blocks = new ArrayList<>();
     public final Linear fc;
 
-    public TemporalEncoder(int leads, int outDim, Rng rng) {
+    public TemporalEncoder(int leads, int outDim, Rng rng) { this(leads, outDim, CHANNELS[0], rng); }
+
+    /** With blocks of {@code width}, 2 width, 2 width channels (the official 64 / 128 / 128 at width 64). */
+    public TemporalEncoder(int leads, int outDim, int width, Rng rng) {
         int in = leads;
         for (int i = 0; i < CHANNELS.length; i++) {
-            blocks.add(child("resblock" + (i + 1), new ResBlock(in, CHANNELS[i], rng)));
-            in = CHANNELS[i];
+            int out = CHANNELS[i] * width / CHANNELS[0];
+            blocks.add(child("resblock" + (i + 1), new ResBlock(in, out, rng)));
+            in = out;
         }
         fc = child("fc", new Linear(in, outDim, true, rng));
     }

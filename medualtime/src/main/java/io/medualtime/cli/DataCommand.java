@@ -1,0 +1,76 @@
+package io.medualtime.cli;
+
+import io.medualtime.data.Dataset;
+import io.medualtime.data.DiskDataset;
+import io.medualtime.data.PtbXl;
+import io.medualtime.data.SyntheticConfig;
+import io.medualtime.data.SyntheticEcg;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Dataset preparation: the SYNTHETIC generator, the PTB-XL converter, and a summary of a dataset folder. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Create or inspect datasets in the canonical format (medualtime/src/main/java/io/medualtime/data/FORMAT.md).",
+        subcommands = {DataCommand.Synthetic.class, DataCommand.Ptbxl.class, DataCommand.Info.class})
+final class DataCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+
+    @Command(name = "synthetic", mixinStandardHelpOptions = true, description = "Generate the SYNTHETIC 12-lead ECG + report dataset (5 PTB-XL-like classes).")
+    static final class Synthetic extends JobCommand {
+        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Option(names = "--train", defaultValue = "1400", description = "Training records (default ${DEFAULT-VALUE}).") int train;
+        @Option(names = "--val", defaultValue = "300", description = "Validation records (default ${DEFAULT-VALUE}).") int val;
+        @Option(names = "--test", defaultValue = "300", description = "Test records (default ${DEFAULT-VALUE}).") int test;
+        @Option(names = "--seed", description = "Generator seed (default " + 20240611L + ").") Long seed;
+        @Option(names = "--hz", defaultValue = "100", description = "Sampling rate, 10 s records (default ${DEFAULT-VALUE}).") double hz;
+        @Option(names = "--balance", defaultValue = "balanced", description = "balanced or ptbxl class frequencies (default ${DEFAULT-VALUE}).") String balance;
+
+        @Override int run() throws Exception {
+            SyntheticConfig c = SyntheticConfig.DEFAULT.withSizes(train, val, test).withSampling(hz, 10.0)
+                    .withBalance(SyntheticConfig.Balance.valueOf(balance.toUpperCase(Locale.ROOT)));
+            if (seed != null) c = c.withSeed(seed);
+            try (Dataset d = ModelOptions.generate(c, out, out())) {
+                out().print(d.summary());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ptbxl", mixinStandardHelpOptions = true, description = {"Convert PhysioNet's PTB-XL 1.0.x (100 Hz records) to the canonical format:",
+            "single-superclass records, folds 1-8 train, 9 val, 10 test."})
+    static final class Ptbxl extends JobCommand {
+        @Option(names = "--root", required = true, paramLabel = "DIR", description = "PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records100/).") Path root;
+        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+
+        @Override int run() throws Exception {
+            long t0 = System.nanoTime();
+            PtbXl.Summary s = PtbXl.convert(root, out);
+            out().println(s);
+            try (Dataset d = DiskDataset.open(out)) {
+                out().print(d.summary());
+            }
+            out().printf(Locale.ROOT, "converted in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Validate a dataset folder and print its summary.")
+    static final class Info extends JobCommand {
+        @Parameters(paramLabel = "DIR") Path dir;
+        @Option(names = "--verify", description = "Also read every signal (checks for non-finite values).") boolean verify;
+
+        @Override int run() throws Exception {
+            try (DiskDataset d = DiskDataset.open(dir)) {
+                if (verify) d.verifySignals();
+                out().print(d.summary());
+            }
+            return 0;
+        }
+    }
+}

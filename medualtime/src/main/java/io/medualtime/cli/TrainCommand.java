@@ -1,0 +1,88 @@
+package io.medualtime.cli;
+
+import io.medualtime.data.Dataset;
+import io.medualtime.tensor.Device;
+import io.medualtime.train.LabelKind;
+import io.medualtime.train.MetricsFile;
+import io.medualtime.train.Mode;
+import io.medualtime.train.ModelSpec;
+import io.medualtime.train.RunFolder;
+import io.medualtime.train.Session;
+import io.medualtime.train.SummaryTable;
+import io.medualtime.train.SupervisedTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+
+/** Supervised training (the official protocol), selection by the lowest validation loss, test metrics at that epoch. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
+        "Supervised training: AdamW, ExponentialLR per epoch, selection by the lowest validation loss, test metrics",
+        "(with bootstrap 95% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
+final class TrainCommand extends JobCommand {
+    @Mixin ModelOptions m;
+    @Mixin TrainingOptions t;
+
+    @Override int run() throws Exception {
+        PrintStream log = out();
+        Device device = m.device();
+        RunFolder run = m.runFolder("train");
+        try (Dataset data = m.openData(run.dir(), log)) {
+            SupervisedTrainer.Result r = trainOne("train", m, t, t.labelKind(), t.modeValue(), data, run, device, log);
+            TrainCommand.printSelected(log, r);
+            log.println();
+            log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
+                    .add(t.modeValue().cliName(), r.metrics()).render());
+            log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
+            log.println("model:   " + run.resolve(ModelSpec.CHECKPOINT) + " (+ " + ModelSpec.FILE + ")");
+        }
+        return 0;
+    }
+
+    /** Builds a fresh model for {@code data} and trains it into {@code run}. */
+    static SupervisedTrainer.Result trainOne(String command, ModelOptions m, TrainingOptions t, LabelKind label, Mode mode, Dataset data,
+                                             RunFolder run, Device device, PrintStream log) throws Exception {
+        ModelSpec spec = m.spec("supervised", data, label, mode);
+        ModelOptions.header(log, data, spec, device);
+        log.println("[run]  " + command + ": mode " + mode.cliName() + " (" + mode.describe() + "), label " + label.cliName()
+                + " " + spec.classNames() + ", seed " + m.seed + " -> " + run.dir());
+        Session s = new Session(spec, spec.build(), data, device);
+        log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
+        s.precomputeTextVectors();
+        MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).config("data_folder", m.dataFolder(run.dir()).toString());
+        return SupervisedTrainer.train(s, t.options(label), m.seed, run, metrics, log);
+    }
+
+    static void printSelected(PrintStream log, SupervisedTrainer.Result r) {
+        log.println();
+        log.println("Test report at the selected epoch " + r.metrics().selectedEpoch() + ":");
+        log.print(r.metrics().test().report().toText());
+    }
+
+    /** The protocol's knobs (official defaults). */
+    static final class TrainingOptions {
+        @Option(names = "--label", defaultValue = "fine", description = "fine (5 classes) or coarse (4 classes) (default ${DEFAULT-VALUE}).")
+        String label;
+        @Option(names = "--mode", defaultValue = "dual", description = "dual, ts-only (ECG only), text-only (report only), ts-primary or text-primary (default ${DEFAULT-VALUE}).")
+        String mode;
+        @Option(names = "--epochs", defaultValue = "40", description = "Epochs (default ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
+        double weightDecay;
+        @Option(names = "--gamma", description = "ExponentialLR gamma per epoch (default 0.5 for fine, 0.85 for coarse).")
+        Double gamma;
+
+        LabelKind labelKind() { return LabelKind.parse(label); }
+
+        Mode modeValue() { return Mode.parse(mode); }
+
+        SupervisedTrainer.Options options(LabelKind l) {
+            return new SupervisedTrainer.Options(epochs, batchSize, lr, weightDecay, gamma != null ? gamma : l.defaultGamma(), 64);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.medualtime.cli;
+
+import io.medualtime.data.Dataset;
+import io.medualtime.data.DiskDataset;
+import io.medualtime.model.MedualTimeCheckpoint;
+import io.medualtime.tensor.Device;
+import io.medualtime.train.LabelKind;
+import io.medualtime.train.LinearProbe;
+import io.medualtime.train.MetricsFile;
+import io.medualtime.train.ModelSpec;
+import io.medualtime.train.RunFolder;
+import io.medualtime.train.SavedRun;
+import io.medualtime.train.Session;
+import io.medualtime.train.SummaryTable;
+import io.medualtime.train.SupervisedTrainer;
+import io.medualtime.train.TransferTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Few-shot coarse -> fine label transfer. */
+@Command(name = "transfer", mixinStandardHelpOptions = true, description = {
+        "Few-shot label transfer, coarse (4 classes) -> fine (5 classes): train on the coarse label (or --checkpoint a coarse run),",
+        "LOAD the best checkpoint, freeze, embed every split, then fit a new linear head on the fine label with K records per class."})
+final class TransferCommand extends JobCommand {
+    @Mixin ModelOptions m;
+    @Mixin TrainCommand.TrainingOptions t;
+    @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training.")
+    Path checkpoint;
+    @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
+    List<Integer> ks;
+    @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear head epochs (default ${DEFAULT-VALUE}).") int probeEpochs;
+    @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear head Adam lr (default ${DEFAULT-VALUE}).") double probeLr;
+    @Option(names = "--probe-batch-size", defaultValue = "128", description = "Linear head batch size (default ${DEFAULT-VALUE}).") int probeBatch;
+    @Option(names = "--probe-step", defaultValue = "50", description = "StepLR step size in epochs (default ${DEFAULT-VALUE}).") int probeStep;
+    @Option(names = "--probe-gamma", defaultValue = "0.9", description = "StepLR gamma (default ${DEFAULT-VALUE}).") double probeGamma;
+
+    @Override int run() throws Exception {
+        PrintStream log = out();
+        Device device = m.device();
+        RunFolder run = m.runFolder("transfer");
+        Path base;
+        Dataset data;
+        if (checkpoint != null) {
+            ModelSpec spec = SavedRun.spec(checkpoint);
+            if (!spec.label().equals("coarse")) log.println("[transfer] note: " + checkpoint + " was trained on the " + spec.label() + " label, not coarse");
+            Path folder = m.data != null ? m.data : SavedRun.dataFolder(checkpoint);
+            if (folder == null) throw new UserError("the checkpoint run does not say which data it used; pass --data DIR");
+            data = DiskDataset.open(folder);
+            base = checkpoint;
+        } else {
+            data = m.openData(run.dir(), log);
+            RunFolder coarse = RunFolder.at(run.dir().resolve("coarse"));
+            log.println("[transfer] step 1: supervised training on the COARSE label -> " + coarse.dir());
+            // the coarse run's data is the transfer run's data
+            ModelOptions mm = m;
+            if (mm.data == null) mm.data = m.dataFolder(run.dir());
+            SupervisedTrainer.Result r = TrainCommand.trainOne("transfer (coarse stage)", mm, t, LabelKind.COARSE, t.modeValue(), data, coarse, device, log);
+            log.println("[transfer] coarse model: selected epoch " + r.metrics().selectedEpoch() + ", test accuracy "
+                    + String.format(java.util.Locale.ROOT, "%.4f", r.metrics().test().report().accuracy()));
+            base = coarse.dir();
+        }
+        try (data) {
+            Session s = SavedRun.open(base, data, device);   // builds the model and LOADS the best checkpoint (model.safetensors)
+            log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
+                    + " (the official code embeds with the last epoch's weights; fixed), frozen");
+            s.model.freeze();
+            s.precomputeTextVectors();
+            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).config("base_run", base.toAbsolutePath().normalize().toString());
+            MetricsFile baseMetrics = null;
+            try {
+                baseMetrics = RunFolder.readMetrics(base);
+            } catch (RuntimeException ignored) {
+                // a checkpoint run without metrics.json
+            }
+            if (baseMetrics != null && baseMetrics.test() != null) metrics.extra("coarseTest", baseMetrics.test());
+            LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);
+            List<TransferTrainer.Shot> shots = TransferTrainer.run(s, ks, o, m.seed, metrics, log);
+            run.writeMetrics(metrics);
+            SummaryTable table = new SummaryTable("Few-shot transfer coarse -> fine (5 classes), test split");
+            if (data.isSynthetic()) table.label(SummaryTable.SYNTHETIC_LABEL);
+            if (!s.spec.pretrainedLm()) table.label(SummaryTable.RANDOM_LM_LABEL);
+            for (TransferTrainer.Shot sh : shots) table.add("K=" + sh.k() + " (" + sh.trainRecords() + ")", sh.test().report(), sh.test().ci());
+            log.println();
+            log.print(table.render());
+            log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
+        }
+        return 0;
+    }
+}

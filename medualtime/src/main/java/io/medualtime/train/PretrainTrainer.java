@@ -1,0 +1,211 @@
+package io.medualtime.train;
+
+import io.medualtime.data.Split;
+import io.medualtime.model.MedualTimeCheckpoint;
+import io.medualtime.model.ProjectionHead;
+import io.medualtime.nn.Module;
+import io.medualtime.nn.optim.AdamW;
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.GradMode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Unsupervised contrastive pre-training (MEDUALTIME.md), then linear probes.
+ *
+ * <p>Per batch: z_ts = temporal-primary pass (with c_text), z_text = textual-primary pass (with c_ts = TemEnc of the
+ * signal); the augmented view replaces the signal by ts_aug = ts + 0.5 N(0, 1) (seeded) in BOTH passes: z_ts_aug
+ * is the temporal pass on ts_aug, and z_text_aug is the textual pass re-run with ts_aug, because the textual pass
+ * sees the ECG through its adaptation tokens (the report itself is not augmented). Each pass has its own
+ * {@link ProjectionHead}; outputs are L2-normalised;
+ * loss = NCE(z_ts, z_ts_aug) + NCE(z_text, z_text_aug) + lambda (NCE(z_text, z_ts) + NCE(z_ts, z_text)),
+ * NCE(a, b) = cross-entropy of a b^T / tau against the diagonal (in-batch negatives), tau = 0.1; lambda = 0 in the
+ * first ceil(10 %) of the epochs and 0.1 after. Adam lr 1e-3.
+ *
+ * <p>Validation: the same loss with lambda = 0.1 in every epoch (so epochs are comparable) and the same seeded
+ * noise in every epoch, averaged over ALL validation batches (the official code keeps only the last batch's
+ * loss, so its selection ends up on the last epoch; fixed). The epoch with the lowest validation loss is restored.
+ */
+public final class PretrainTrainer {
+    private PretrainTrainer() {}
+
+    public record Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd) {
+        public Options {
+            if (epochs < 1 || batchSize < 2) throw new IllegalArgumentException("pretrain needs epochs >= 1 and batch size >= 2");
+            if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0");
+        }
+
+        /** Adam lr 1e-3, batch 64, 4 epochs, tau 0.1, lambda 0.1 after the first 10 % of epochs, noise 0.5. */
+        public static Options defaults() { return new Options(4, 64, 1e-3, 0.1, 0.1, 0.1, 0.5); }
+
+        /** Epochs (0-based index) before this one train without the cross-modal terms. */
+        public int lambdaStartEpoch() { return (int) Math.ceil(warmupFraction * epochs - 1e-9); }
+    }
+
+    /** The two projection heads (saved as {@code projection_heads.safetensors}: ts.*, text.*). */
+    public static final class Heads extends Module {
+        public final ProjectionHead ts, text;
+
+        public Heads(int dim, Rng rng) {
+            ts = child("ts", new ProjectionHead(dim, rng));
+            text = child("text", new ProjectionHead(dim, rng));
+        }
+    }
+
+    public static final String HEADS_FILE = "projection_heads.safetensors";
+
+    public record Result(int selectedEpoch, double valLoss, Heads heads) {}
+
+    public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        if (s.mode != Mode.DUAL) throw new IllegalArgumentException("contrastive pre-training uses both passes (mode dual)");
+        s.spec.write(run.dir());
+        int d = s.model.lm.config.nEmbd();
+        Heads heads = new Heads(d, new Rng(seed ^ 0x4EADL));
+        if (s.device != Device.CPU) heads.to(s.device);
+        List<Tensor> params = new ArrayList<>(s.model.trainableParameters());
+        params.addAll(heads.trainableParameters());
+        AdamW opt = AdamW.adam(params, (float) o.lr());
+        Rng shuffle = new Rng(seed ^ 0x5EEDL), noise = new Rng(seed ^ 0xA06L);
+        metrics.config("pretrain", o).config("trainable_parameters", s.model.trainableParameterCount() + heads.parameterCount(true))
+                .config("selection", MetricsFile.LOWEST_VAL_LOSS + " (all validation batches, lambda fixed)");
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = -1;
+        Map<String, Tensor> bestModel = null, bestHeads = null;
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            double lambda = epoch - 1 >= o.lambdaStartEpoch() ? o.lambda() : 0.0;
+            s.model.train(true);
+            heads.train(true);
+            double sum = 0;
+            int seen = 0;
+            List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
+                for (int[] idx : batches) {
+                    if (idx.length < 2) continue; // no negatives in a batch of one
+                    Session.Batch b = s.load(idx);
+                    opt.zeroGrad();
+                    Tensor loss = loss(s, heads, b, lambda, o, noise);
+                    loss.backward();
+                    opt.step();
+                    double l = loss.item();
+                    if (!Double.isFinite(l)) throw new IllegalStateException("pre-training loss is " + l + " at epoch " + epoch + " (diverged)");
+                    sum += l * b.size();
+                    seen += b.size();
+                    p.metric("loss", sum / seen);
+                    p.step();
+                }
+            }
+            double val = validationLoss(s, heads, o, seed);
+            boolean improved = val < best;
+            if (improved) {
+                best = val;
+                bestEpoch = epoch;
+                bestModel = Session.snapshot(s.model);
+                bestHeads = Session.snapshot(heads);
+                save(s.model, run.resolve(ModelSpec.CHECKPOINT));
+                save(heads, run.resolve(HEADS_FILE));
+            }
+            double secs = (System.nanoTime() - e0) / 1e9;
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, o.lr(), secs, Map.of("lambda", lambda)));
+            log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
+                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved ? "  *best" : "");
+            run.writeMetrics(metrics);
+        }
+        if (bestModel == null) throw new IllegalStateException("no epoch had a finite validation loss (is the validation split empty or smaller than 2?)");
+        s.model.loadStateDict(bestModel, true);
+        heads.loadStateDict(bestHeads, true);
+        metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
+        log.printf(Locale.ROOT, "[pretrain] selected epoch %d (validation loss %.4f over all batches)%n", bestEpoch, best);
+        return new Result(bestEpoch, best, heads);
+    }
+
+    static Tensor loss(Session s, Heads heads, Session.Batch b, double lambda, Options o, Rng noise) {
+        Tensor sig = b.signals();
+        Tensor aug = sig.add(Tensor.randn(noise, sig.shape()).mul((float) o.noiseStd()).to(s.device));
+        Tensor cText = s.textVectors(b.reports());
+        var reports = s.tokenize(b.reports());
+        Tensor zTs = norm(heads.ts.forward(s.model.temporalPrimary(sig, cText)));
+        Tensor zTsAug = norm(heads.ts.forward(s.model.temporalPrimary(aug, cText)));
+        Tensor zText = norm(heads.text.forward(s.model.textualPrimary(reports, sig)));
+        Tensor zTextAug = norm(heads.text.forward(s.model.textualPrimary(reports, aug)));
+        float tau = (float) o.temperature();
+        Tensor l = nce(zTs, zTsAug, tau).add(nce(zText, zTextAug, tau));
+        if (lambda > 0) l = l.add(nce(zText, zTs, tau).add(nce(zTs, zText, tau)).mul((float) lambda));
+        return l;
+    }
+
+    static Tensor norm(Tensor z) { return F.l2Normalize(z, 1, 1e-12f); }
+
+    /** InfoNCE with in-batch negatives: cross-entropy of a b^T / tau against the diagonal. */
+    public static Tensor nce(Tensor a, Tensor b, float tau) {
+        int n = a.size(0);
+        int[] diag = new int[n];
+        for (int i = 0; i < n; i++) diag[i] = i;
+        return F.crossEntropy(a.matmul(b.transpose(0, 1)).mul(1f / tau), diag);
+    }
+
+    /** Mean loss over all validation records (lambda fixed, the same noise every epoch). */
+    static double validationLoss(Session s, Heads heads, Options o, long seed) {
+        boolean was = s.model.isTraining();
+        s.model.eval();
+        heads.eval();
+        Rng noise = new Rng(seed ^ 0x7A1L);
+        double sum = 0;
+        int seen = 0;
+        List<int[]> batches = s.batches(Split.VAL, o.batchSize(), null);
+        try (GradMode g = GradMode.noGrad(); Progress p = Progress.start("  validation", batches.size())) {
+            for (int[] idx : batches) {
+                if (idx.length >= 2) {
+                    Session.Batch b = s.load(idx);
+                    sum += loss(s, heads, b, o.lambda(), o, noise).item() * b.size();
+                    seen += b.size();
+                }
+                p.step();
+            }
+        } finally {
+            s.model.train(was);
+            heads.train(was);
+        }
+        return seen == 0 ? Double.NaN : sum / seen;
+    }
+
+    /** The probe features: (normalised ts projection + normalised text projection) / 2, frozen (eval mode). */
+    public static float[][] features(Session s, Heads heads, int[] indices, String task) {
+        s.model.eval();
+        heads.eval();
+        int d = s.model.lm.config.nEmbd();
+        float[][] out = new float[indices.length][];
+        int done = 0;
+        List<int[]> bs = Session.batches(indices, 64, null);
+        try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
+            for (int[] idx : bs) {
+                Session.Batch b = s.load(idx);
+                Tensor zTs = norm(heads.ts.forward(s.model.temporalPrimary(b.signals(), s.textVectors(b.reports()))));
+                Tensor zText = norm(heads.text.forward(s.model.textualPrimary(s.tokenize(b.reports()), b.signals())));
+                float[] z = zTs.add(zText).mul(0.5f).toArray();
+                for (int i = 0; i < idx.length; i++) out[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
+                done += idx.length;
+                p.step();
+            }
+        }
+        return out;
+    }
+
+    static void save(Module m, Path file) {
+        try {
+            MedualTimeCheckpoint.save(m, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.medualtime.train;
+
+import io.medualtime.data.Dataset;
+import io.medualtime.data.Split;
+import io.medualtime.model.MedualTime;
+import io.medualtime.model.ReportBatch;
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.GradMode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model at work on a dataset: batches streamed from the {@link Dataset} (each signal read into a reused buffer,
+ * never the whole set in memory), the frozen report vectors (computed once, cached), and the forward pass of a
+ * {@link Mode}. Not thread-safe.
+ */
+public final class Session {
+    /** One batch: signals [B, leads, T] on the session's device, the reports, labels and dataset indices. */
+    public record Batch(Tensor signals, List<String> reports, int[] labels, int[] indices) {
+        public int size() { return indices.length; }
+    }
+
+    public final ModelSpec spec;
+    public final ModelSpec.Built built;
+    public final MedualTime model;
+    public final Dataset data;
+    public final LabelKind label;
+    public final Mode mode;
+    public final Device device;
+    private final Map<Integer, float[]> buffers = new HashMap<>();
+
+    public Session(ModelSpec spec, ModelSpec.Built built, Dataset data, Device device) {
+        this.spec = spec;
+        this.built = built;
+        this.model = built.model();
+        this.data = data;
+        this.label = spec.labelKind();
+        this.mode = spec.modeValue();
+        this.device = device;
+        var c = model.config;
+        if (data.leads() != c.leads() || data.steps() != c.steps())
+            throw new IllegalArgumentException("the dataset has " + data.leads() + " leads x " + data.steps() + " steps but the model expects "
+                    + c.leads() + " x " + c.steps());
+        if (device != Device.CPU) model.to(device);
+    }
+
+    /**
+     * Computes the frozen report vector of every distinct report of the dataset once (with a progress line), so
+     * that no epoch ever runs the frozen text encoder again. A no-op for modes that do not use them.
+     */
+    public void precomputeTextVectors() {
+        if (!mode.needsTextVectors()) return;
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(allReports()));
+        int chunk = 32;
+        try (Progress p = Progress.start("text vectors (frozen, once)", all.size())) {
+            for (int s = 0; s < all.size(); s += chunk) {
+                List<String> part = all.subList(s, Math.min(all.size(), s + chunk));
+                built.textVectors().precompute(part);
+                p.step(part.size());
+            }
+        }
+    }
+
+    private List<String> allReports() {
+        List<String> out = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) out.add(data.report(i));
+        return out;
+    }
+
+    /** The indices of a split cut into batches; shuffled (Fisher-Yates with {@code rng}) when rng is not null. */
+    public static List<int[]> batches(int[] indices, int batchSize, Rng rng) {
+        int[] idx = indices.clone();
+        if (rng != null)
+            for (int i = idx.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+        List<int[]> out = new ArrayList<>();
+        for (int s = 0; s < idx.length; s += batchSize) out.add(java.util.Arrays.copyOfRange(idx, s, Math.min(idx.length, s + batchSize)));
+        return out;
+    }
+
+    public List<int[]> batches(Split split, int batchSize, Rng rng) { return batches(data.indices(split), batchSize, rng); }
+
+    /** Reads a batch: signals into a buffer reused between batches of the same size. */
+    public Batch load(int[] indices) {
+        int l = data.leads(), t = data.steps(), per = l * t, b = indices.length;
+        float[] buf = buffers.computeIfAbsent(b, k -> new float[k * per]);
+        List<String> reports = new ArrayList<>(b);
+        int[] y = new int[b];
+        for (int i = 0; i < b; i++) {
+            data.readSignal(indices[i], buf, i * per);
+            reports.add(data.report(indices[i]));
+            y[i] = label.label(data, indices[i]);
+        }
+        Tensor sig = device == Device.CPU ? Tensor.wrap(buf, b, l, t) : Tensor.wrap(buf, b, l, t).to(device);
+        return new Batch(sig, reports, y, indices);
+    }
+
+    public ReportBatch tokenize(List<String> reports) { return model.tokenize(built.tokenizer(), reports); }
+
+    /** The frozen report vectors c_text [B, d] (from the cache), on the session's device. */
+    public Tensor textVectors(List<String> reports) {
+        Tensor v = built.textVectors().encode(reports);
+        return device == Device.CPU ? v : v.to(device);
+    }
+
+    private Tensor zeros(int b) { return Tensor.zeros(device, b, model.lm.config.nEmbd()); }
+
+    /** The embedding the head classifies, per mode: z [B, d]. */
+    public Tensor embed(Batch b) { return embed(b.signals(), b.reports()); }
+
+    public Tensor embed(Tensor signals, List<String> reports) {
+        int n = signals.size(0);
+        return switch (mode) {
+            case DUAL -> model.temporalPrimary(signals, textVectors(reports)).add(model.textualPrimary(tokenize(reports), signals)).mul(0.5f);
+            case TS_ONLY -> model.temporalPrimary(signals, zeros(n));
+            case TEXT_ONLY -> model.textualPrimaryFromVector(tokenize(reports), zeros(n));
+            case TS_PRIMARY -> model.temporalPrimary(signals, textVectors(reports));
+            case TEXT_PRIMARY -> model.textualPrimary(tokenize(reports), signals);
+        };
+    }
+
+    public Tensor logits(Batch b) { return model.head.forward(embed(b)); }
+
+    /** Loss, predictions and class probabilities of a set of records (eval mode, no gradients). */
+    public record Scores(double loss, int[] truth, int[] predicted, double[][] probabilities, int[] indices) {}
+
+    public Scores score(Split split, int batchSize, String task) { return score(data.indices(split), batchSize, task); }
+
+    public Scores score(int[] indices, int batchSize, String task) {
+        boolean was = model.isTraining();
+        model.eval();
+        int n = indices.length, c = model.config.classes();
+        int[] truth = new int[n], pred = new int[n];
+        double[][] prob = new double[n][];
+        double lossSum = 0;
+        int done = 0;
+        List<int[]> bs = batches(indices, batchSize, null);
+        try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
+            for (int[] idx : bs) {
+                Batch b = load(idx);
+                Tensor logits = logits(b);
+                lossSum += io.medualtime.tensor.F.crossEntropy(logits, b.labels()).item() * b.size();
+                float[] lp = logits.logSoftmax(1).toArray();
+                for (int i = 0; i < b.size(); i++) {
+                    double[] pr = new double[c];
+                    int best = 0;
+                    for (int k = 0; k < c; k++) {
+                        pr[k] = Math.exp(lp[i * c + k]);
+                        if (pr[k] > pr[best]) best = k;
+                    }
+                    truth[done + i] = b.labels()[i];
+                    pred[done + i] = best;
+                    prob[done + i] = pr;
+                }
+                done += b.size();
+                p.step();
+            }
+        } finally {
+            model.train(was);
+        }
+        return new Scores(n == 0 ? Double.NaN : lossSum / n, truth, pred, prob, indices.clone());
+    }
+
+    /** The embeddings z [n][d] of a set of records (eval mode, no gradients). */
+    public float[][] embeddings(int[] indices, int batchSize, String task) {
+        boolean was = model.isTraining();
+        model.eval();
+        float[][] out = new float[indices.length][];
+        int d = model.lm.config.nEmbd(), done = 0;
+        List<int[]> bs = batches(indices, batchSize, null);
+        try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
+            for (int[] idx : bs) {
+                float[] z = embed(load(idx)).toArray();
+                for (int i = 0; i < idx.length; i++) out[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
+                done += idx.length;
+                p.step();
+            }
+        } finally {
+            model.train(was);
+        }
+        return out;
+    }
+
+    /** A copy of the model's trainable state (parameters + BN statistics), to keep the best epoch in memory. */
+    public static Map<String, Tensor> snapshot(io.medualtime.nn.Module m) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (var e : m.stateDict().entrySet()) {
+            int[] shape = e.getValue().shape();
+            out.put(e.getKey(), Tensor.of(e.getValue().toArray(), shape.length == 0 ? new int[]{1} : shape).reshape(shape));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,135 @@
+package io.medualtime.train;
+
+import io.medualtime.data.Split;
+import io.medualtime.model.MedualTimeCheckpoint;
+import io.medualtime.nn.optim.AdamW;
+import io.medualtime.nn.optim.LrScheduler;
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The supervised protocol (MEDUALTIME.md): AdamW, ExponentialLR stepped per epoch, dropout and BatchNorm in train
+ * mode; validation loss (mean over ALL validation samples) after every epoch; the epoch with the lowest
+ * validation loss is selected: its trainable state is kept in memory and written atomically to
+ * {@code model.safetensors}, and the test metrics are those of that state.
+ */
+public final class SupervisedTrainer {
+
+    /** The protocol's knobs (official defaults in {@link #defaults(LabelKind)}). */
+    public record Options(int epochs, int batchSize, double lr, double weightDecay, double gamma, int evalBatchSize) {
+        public Options {
+            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
+            if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+        }
+
+        /** AdamW lr 1e-3, weight decay 0.01, batch 32, 40 epochs, gamma 0.5 (5 classes) / 0.85 (4 classes). */
+        public static Options defaults(LabelKind label) { return new Options(40, 32, 1e-3, 0.01, label.defaultGamma(), 64); }
+    }
+
+    /** The outcome: metrics (also written to metrics.json) and the selected epoch's test scores. */
+    public record Result(MetricsFile metrics, Session.Scores test, Path checkpoint) {}
+
+    private SupervisedTrainer() {}
+
+    /**
+     * Trains {@code s.model} with {@code o}, writes {@code run.json}, {@code model.safetensors} (the selected
+     * epoch) and {@code metrics.json} (rewritten after each epoch) into {@code run}, and evaluates the selected
+     * state on the test split. {@code metrics} carries the caller's provenance and configuration.
+     */
+    public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        long t0 = System.nanoTime();
+        s.spec.write(run.dir());
+        Path ckpt = run.resolve(ModelSpec.CHECKPOINT);
+        s.model.train(true);
+        List<Tensor> params = s.model.trainableParameters();
+        AdamW opt = new AdamW(params, (float) o.lr(), 0.9f, 0.999f, 1e-8f, (float) o.weightDecay());
+        LrScheduler sched = LrScheduler.exponential(opt, o.gamma());
+        Rng shuffle = new Rng(seed ^ 0x5EEDL);
+        metrics.config("optimizer", Map.of("name", "AdamW", "lr", o.lr(), "weight_decay", o.weightDecay()))
+                .config("schedule", "ExponentialLR(gamma=" + o.gamma() + ") per epoch")
+                .config("epochs", o.epochs()).config("batch_size", o.batchSize())
+                .config("trainable_parameters", s.model.trainableParameterCount())
+                .config("selection", MetricsFile.LOWEST_VAL_LOSS);
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = -1;
+        Map<String, Tensor> bestState = null;
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            float lr = opt.lr();
+            List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
+            double sum = 0;
+            int seen = 0;
+            s.model.train(true);
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
+                for (int[] idx : batches) {
+                    Session.Batch b = s.load(idx);
+                    opt.zeroGrad();
+                    Tensor loss = F.crossEntropy(s.logits(b), b.labels());
+                    loss.backward();
+                    opt.step();
+                    double l = loss.item();
+                    if (!Double.isFinite(l)) throw new IllegalStateException("training loss is " + l + " at epoch " + epoch + " (diverged); try a lower --lr");
+                    sum += l * b.size();
+                    seen += b.size();
+                    p.metric("loss", sum / seen);
+                    p.step();
+                }
+            }
+            sched.step();
+            Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation");
+            double trainLoss = sum / Math.max(1, seen);
+            double valAcc = accuracy(val);
+            boolean improved = val.loss() < best;
+            if (improved) {
+                best = val.loss();
+                bestEpoch = epoch;
+                bestState = Session.snapshot(s.model);
+                save(s, ckpt);
+            }
+            double secs = (System.nanoTime() - e0) / 1e9;
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, trainLoss, val.loss(), (double) lr, secs, Map.of("valAccuracy", valAcc)));
+            log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
+                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved ? "  *best" : "");
+            run.writeMetrics(metrics);
+        }
+        if (bestState == null) throw new IllegalStateException("no epoch had a finite validation loss (is the validation split empty?)");
+        s.model.loadStateDict(bestState, true);
+        metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
+        Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation (selected)");
+        Session.Scores test = s.score(Split.TEST, o.evalBatchSize(), "  test (selected epoch " + bestEpoch + ")");
+        List<String> names = s.spec.classNames();
+        metrics.validation(MetricsFile.Evaluation.of(val.truth(), val.predicted(), names, seed))
+                .test(MetricsFile.Evaluation.of(test.truth(), test.predicted(), names, seed))
+                .extra("testLoss", test.loss())
+                .totalSeconds((System.nanoTime() - t0) / 1e9);
+        run.writeMetrics(metrics);
+        log.printf(Locale.ROOT, "[%s] selected epoch %d (lowest validation loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
+                s.mode.cliName(), bestEpoch, best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
+        return new Result(metrics, test, ckpt);
+    }
+
+    static double accuracy(Session.Scores sc) {
+        int c = 0;
+        for (int i = 0; i < sc.truth().length; i++) if (sc.truth()[i] == sc.predicted()[i]) c++;
+        return sc.truth().length == 0 ? Double.NaN : c / (double) sc.truth().length;
+    }
+
+    static void save(Session s, Path file) {
+        try {
+            MedualTimeCheckpoint.save(s.model, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file, e);
+        }
+    }
+}
