@@ -28,7 +28,7 @@ final class VectorKernels {
             switch (op) {
                 case GELU: {
                     FloatVector u = v.mul(v).mul(A * C).add(C).mul(v);
-                    r = v.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+                    r = v.mul(0.5f).mul(VectorMath.tanh(u).add(1f));
                     break;
                 }
                 case ADD_SCALAR: r = v.add(p); break;
@@ -47,7 +47,7 @@ final class VectorKernels {
         for (; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             FloatVector x2 = v.mul(v);
-            FloatVector t = x2.mul(A * C).add(C).mul(v).lanewise(VectorOperators.TANH);
+            FloatVector t = VectorMath.tanh(x2.mul(A * C).add(C).mul(v));
             // 0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 A x^2)
             FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(x2.mul(3 * A * C).add(C)));
             d.mul(FloatVector.fromArray(S, g, go + i)).intoArray(gin, gio + i);
@@ -93,15 +93,24 @@ final class VectorKernels {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         double sum = 0;
+        float[] lanes = new float[S.length()];
         for (; i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, o + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, o + i).sub(shift));
             if (y != null) e.intoArray(y, yo + i);
             acc = acc.add(e);
-            if ((i & 1023) == 0) { sum += acc.reduceLanes(VectorOperators.ADD); acc = FloatVector.zero(S); }
+            if ((i & 1023) == 0) { sum += laneSum(acc, lanes); acc = FloatVector.zero(S); }
         }
-        sum += acc.reduceLanes(VectorOperators.ADD);
+        sum += laneSum(acc, lanes);
         for (; i < n; i++) { float e = (float) Math.exp(x[o + i] - shift); if (y != null) y[yo + i] = e; sum += e; }
         return sum;
+    }
+
+    /** Lane sum in a fixed order (reduceLanes(ADD) leaves the order unspecified). */
+    private static double laneSum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (float f : lanes) s += f;
+        return s;
     }
 
     /** y[i] = (x[i] + add) * scale, in place allowed. */
@@ -115,7 +124,7 @@ final class VectorKernels {
     static void expScaled(float[] x, int o, float shift, float scale, float[] g, int go, int n) {
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += S.length())
-            FloatVector.fromArray(S, x, o + i).sub(shift).lanewise(VectorOperators.EXP).mul(scale).intoArray(g, go + i);
+            VectorMath.exp(FloatVector.fromArray(S, x, o + i).sub(shift)).mul(scale).intoArray(g, go + i);
         for (; i < n; i++) g[go + i] = (float) Math.exp(x[o + i] - shift) * scale;
     }
 

@@ -1,0 +1,29 @@
+package io.medualtime.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The polynomial exp/tanh used by the vector kernels, against double-precision Math (tolerance stated per function). */
+class VectorMathTest {
+    @Test void expAndTanhAreAccurateOverTheWholeRange() {
+        Assumptions.assumeTrue(VectorSupport.available(), "Vector API not available");
+        var s = FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[s.length()], y = new float[s.length()], t = new float[s.length()];
+        double worstExp = 0, worstTanh = 0;
+        for (float v = -87f; v < 88f; v += 0.0137f) {
+            for (int i = 0; i < x.length; i++) x[i] = v + i * 1e-3f;
+            VectorMath.exp(FloatVector.fromArray(s, x, 0)).intoArray(y, 0);
+            VectorMath.tanh(FloatVector.fromArray(s, x, 0).mul(0.1f)).intoArray(t, 0);
+            for (int i = 0; i < x.length; i++) {
+                double e = Math.exp(x[i]);
+                worstExp = Math.max(worstExp, Math.abs(y[i] - e) / e);
+                worstTanh = Math.max(worstTanh, Math.abs(t[i] - Math.tanh(x[i] * 0.1f)));
+            }
+        }
+        assertTrue(worstExp < 3e-7, "exp relative error " + worstExp);
+        assertTrue(worstTanh < 2e-7, "tanh absolute error " + worstTanh);
+    }
+}
