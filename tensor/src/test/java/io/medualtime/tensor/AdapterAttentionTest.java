@@ -1,11 +1,13 @@
 package io.medualtime.tensor;
 
+import io.medualtime.tensor.cuda.CudaRuntime;
 import io.medualtime.tensor.ops.AdapterAttention;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The fused adapter-attention node against (a) finite differences (GradCheckTest's method and
@@ -89,6 +91,26 @@ class AdapterAttentionTest {
         float norm = 0;
         for (float v : in[3].grad().toArray()) norm += Math.abs(v);
         assertTrue(norm > 0, "the gate must get a gradient while it is zero");
+    }
+
+    /** The same node on Device.CUDA against the CPU (dropout masks are bit-equal by design); skipped without a GPU. */
+    @Test void cudaMatchesCpu() {
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        for (int kvBatch : new int[]{B, 1}) {
+            for (float p : new float[]{0f, 0.25f}) {
+                Tensor[] in = inputs(kvBatch, 120 + kvBatch);
+                Tensor[] cpu = leaves(in), gpu = new Tensor[in.length];
+                for (int i = 0; i < in.length; i++) gpu[i] = in[i].to(Device.CUDA).detach().requiresGrad(true);
+                Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], p, 5L);
+                Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], p, 5L);
+                assertEquals(Device.CUDA, yg.device());
+                Fixtures.assertClose("cuda forward", yc, yg, 1e-5);
+                Tensor w = rnd(7, yc.shape());
+                yc.mul(w).sum().backward();
+                yg.mul(w.to(Device.CUDA)).sum().backward();
+                for (int i = 0; i < 4; i++) Fixtures.assertClose("cuda grad " + i + " kv " + kvBatch + " p " + p, cpu[i].grad(), gpu[i].grad(), 1e-5);
+            }
+        }
     }
 
     @Test void onlyRequestedGradientsAreComputed() {
