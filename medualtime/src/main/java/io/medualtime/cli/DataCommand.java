@@ -29,11 +29,14 @@ final class DataCommand implements Runnable {
         @Option(names = "--test", defaultValue = "300", description = "Test records (default ${DEFAULT-VALUE}).") int test;
         @Option(names = "--seed", description = "Generator seed (default " + 20240611L + ").") Long seed;
         @Option(names = "--hz", defaultValue = "100", description = "Sampling rate, 10 s records (default ${DEFAULT-VALUE}).") double hz;
+        @Option(names = "--noise", defaultValue = "1.0", description = "Noise level multiplier (default ${DEFAULT-VALUE}).") double noise;
+        @Option(names = "--ambiguity", defaultValue = "0.45", description = "Fraction of records with mild / borderline signal findings (default ${DEFAULT-VALUE}).") double ambiguity;
+        @Option(names = "--uninformative", defaultValue = "0.35", description = "Fraction of reports without a diagnostic statement (default ${DEFAULT-VALUE}).") double uninformative;
         @Option(names = "--balance", defaultValue = "balanced", description = "balanced or ptbxl class frequencies (default ${DEFAULT-VALUE}).") String balance;
 
         @Override int run() throws Exception {
-            SyntheticConfig c = SyntheticConfig.DEFAULT.withSizes(train, val, test).withSampling(hz, 10.0)
-                    .withBalance(SyntheticConfig.Balance.valueOf(balance.toUpperCase(Locale.ROOT)));
+            SyntheticConfig c = SyntheticConfig.DEFAULT.withSizes(train, val, test).withSampling(hz, 10.0).withNoiseLevel(noise)
+                    .withAmbiguityRate(ambiguity).withUninformativeReportRate(uninformative).withBalance(SyntheticConfig.Balance.valueOf(balance.toUpperCase(Locale.ROOT)));
             if (seed != null) c = c.withSeed(seed);
             try (Dataset d = ModelOptions.generate(c, out, out())) {
                 out().print(d.summary());

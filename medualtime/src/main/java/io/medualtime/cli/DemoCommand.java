@@ -44,7 +44,9 @@ final class DemoCommand extends JobCommand {
     static {
         DEMO_DEFAULTS.put("--synthetic-sizes", "800,200,300");
         DEMO_DEFAULTS.put("--temenc-width", "8");
-        DEMO_DEFAULTS.put("--epochs", "10");
+        DEMO_DEFAULTS.put("--epochs", "12");
+        DEMO_DEFAULTS.put("--lr", "1e-2");
+        DEMO_DEFAULTS.put("--gamma", "0.9");
     }
 
     private void applyDemoDefaults() {
