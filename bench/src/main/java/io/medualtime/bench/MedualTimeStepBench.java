@@ -72,11 +72,11 @@ public final class MedualTimeStepBench {
         for (int i = 0; i < b; i++) labels[i] = i % cfg.classes();
         AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
 
-        double[] step = new double[steps], infer = new double[steps];
+        double[] step = new double[steps], infer = new double[steps], stepCpu = new double[steps], inferCpu = new double[steps];
         double[][] parts = new double[5][steps];   // temporal fwd, TemEnc fwd, textual fwd (incl. TemEnc), backward, optimizer
         for (int s = 0; s < warmup + steps; s++) {
             model.train(true);
-            long t0 = System.nanoTime();
+            long c0 = cpuNanos(), t0 = System.nanoTime();
             opt.zeroGrad();
             Tensor zTs = model.temporalPrimary(signals, textVectors);
             long t1 = System.nanoTime();
@@ -90,13 +90,15 @@ public final class MedualTimeStepBench {
             loss.backward();
             long t5 = System.nanoTime();
             opt.step();
-            long t6 = System.nanoTime();
+            long t6 = System.nanoTime(), c6 = cpuNanos();
             // the step proper excludes the extra TemEnc forward used only for the breakdown
             double stepMs = ((t6 - t0) - (t2 - t1)) / 1e6;
+            long c7 = cpuNanos();
             double inferMs = time(() -> {
                 model.eval();
                 try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
             });
+            double inferCpuMs = (cpuNanos() - c7) / 1e6;
             cTs.detach();
             System.out.printf("run %d%s: loss %.4f  step %.0f ms (temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f incl. TemEnc, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
                     s, s < warmup ? " (warm-up)" : "", l, stepMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
@@ -105,12 +107,18 @@ public final class MedualTimeStepBench {
                 int k = s - warmup;
                 step[k] = stepMs;
                 infer[k] = inferMs;
+                stepCpu[k] = (c6 - c0) / 1e6;   // includes the breakdown's extra TemEnc forward
+                inferCpu[k] = inferCpuMs;
                 parts[0][k] = (t1 - t0) / 1e6; parts[1][k] = (t2 - t1) / 1e6; parts[2][k] = (t3 - t2) / 1e6;
                 parts[3][k] = (t5 - t4) / 1e6; parts[4][k] = (t6 - t5) / 1e6;
             }
         }
         System.out.printf("breakdown (median ms): temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f (incl. TemEnc), backward %.0f, AdamW %.1f%n",
                 median(parts[0]), median(parts[1]), median(parts[2]), median(parts[3]), median(parts[4]));
+        // CPU time of this process: robust to other work on shared cores; / threads = the wall time
+        // the step would take with the cores to itself and perfect parallelism (a lower bound)
+        System.out.printf("process CPU time (median ms): step %.0f, inference %.0f; / %d threads = %.0f, %.0f%n",
+                median(stepCpu), median(inferCpu), Parallel.threads(), median(stepCpu) / Parallel.threads(), median(inferCpu) / Parallel.threads());
         System.out.printf("RESULT java train_step_ms %.0f inference_ms %.0f (median of %d after %d warm-up)%n",
                 median(step), median(infer), steps, warmup);
     }
@@ -119,6 +127,10 @@ public final class MedualTimeStepBench {
         long t0 = System.nanoTime();
         f.get().toArray();
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(double[] v) {
