@@ -5,7 +5,9 @@
 #
 #   bench/compare-openblas.sh [shape ...]      shape = MxNxK or MxNxKxBATCH
 # env: ROUNDS (3), SECONDS (1.0, timed per shape and round), JAVA (java; e.g. a JDK 25 bin/java),
-#      PYTHON (python3), BUILD=1 to force a rebuild of bench/target-gemm/benchmarks.jar
+#      PYTHON (python3), BUILD=1 to force a rebuild of bench/target-gemm/benchmarks.jar,
+#      CPUTIME=1 to compare ONE thread each, timed by the thread's CPU time (per-core speed; far
+#      less disturbed when other processes share the cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; SECONDS_PER=${SECONDS:-1.0}; JAVA=${JAVA:-java}; PYTHON=${PYTHON:-python3}
@@ -46,6 +48,7 @@ def blas_info():
                     pass
     return info + ", BLAS: " + str(np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name"))
 seconds = float(sys.argv[1])
+clock = time.thread_time if os.environ.get("CPUTIME") == "1" else time.perf_counter
 if sys.argv[2] == "--info":
     print("INFO", blas_info()); sys.exit()
 rng = np.random.default_rng(1)
@@ -57,10 +60,10 @@ for s in sys.argv[2:]:
     B = rng.random(shp + (k, n), dtype=np.float32) - 0.5
     C = np.empty(shp + (m, n), np.float32)
     def timed(sec):
-        t0 = time.perf_counter(); it = 0
+        t0 = clock(); it = 0
         while True:
             np.matmul(A, B, out=C); it += 1
-            t = time.perf_counter() - t0
+            t = clock() - t0
             if t >= sec: return t / it
     timed(0.5)
     best = max(2.0 * m * n * k * b / timed(seconds / 5) for _ in range(5))
@@ -68,14 +71,17 @@ for s in sys.argv[2:]:
 PY
 
 # numpy/OpenBLAS runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (its own CPU detection)
-run_np() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$TMP/np_gemm.py" "$@"; }
+NPENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); JOPT=()
+if [ "${CPUTIME:-0}" = 1 ]; then NPENV+=(OPENBLAS_NUM_THREADS=1 CPUTIME=1); JOPT=(--cputime); fi
+run_np() { "${NPENV[@]}" "$PYTHON" "$TMP/np_gemm.py" "$@"; }
 run_java() { "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" io.medualtime.bench.SgemmGflops \
-               --seconds "$SECONDS_PER" "$@" 2>/dev/null; }
+               --seconds "$SECONDS_PER" "${JOPT[@]}" "$@" 2>/dev/null; }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo "java:    $("$JAVA" -version 2>&1 | head -1)  ($(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# //p'))"
 echo "blas:    $(run_np 0 --info | sed 's/^INFO //')"
 echo "rounds:  $ROUNDS (alternating ours / OpenBLAS; best of rounds kept)"
+[ "${CPUTIME:-0}" = 1 ] && echo "mode:    CPUTIME=1: one thread each, GFLOPS per second of thread CPU time"
 for r in $(seq "$ROUNDS"); do
   run_java "${SHAPES[@]}" | awk '/^RESULT/ {print "ours", $2, $3}' >> "$TMP/all"
   run_np "$SECONDS_PER" "${SHAPES[@]}" | awk '/^RESULT/ {print "blas", $2, $3}' >> "$TMP/all"

@@ -12,9 +12,11 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target-gemm/benchmarks.jar io.medualtime.bench.SgemmGflops \
- *      [--seconds 1.0] [--warmup 2.0] [--threads N] [--trans NN|NT|TN|TT] 1024x768x768 256x64x256x48 ...
+ *      [--seconds 1.0] [--warmup 2.0] [--threads N] [--trans NN|NT|TN|TT] [--cputime] 1024x768x768 256x64x256x48 ...
  * </pre>
  * A shape is MxNxK, or MxNxKxB for a batch of B independent products (sgemmBatched).
+ * {@code --cputime} runs on one thread and divides by the thread's CPU time instead of wall time:
+ * the per-core speed, much less disturbed by other processes on a shared machine.
  */
 public final class SgemmGflops {
     private SgemmGflops() {}
@@ -22,12 +24,14 @@ public final class SgemmGflops {
     public static void main(String[] args) {
         double seconds = 1.0, warmup = 2.0;
         boolean ta = false, tb = false;
+        cpuTime = false;
         List<int[]> shapes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds": seconds = Double.parseDouble(args[++i]); break;
                 case "--warmup": warmup = Double.parseDouble(args[++i]); break;
                 case "--threads": Parallel.setThreads(Integer.parseInt(args[++i])); break;
+                case "--cputime": cpuTime = true; Parallel.setThreads(1); break;
                 case "--trans": ta = args[i + 1].charAt(0) == 'T'; tb = args[++i].charAt(1) == 'T'; break;
                 default:
                     String[] p = args[i].split("x");
@@ -41,7 +45,7 @@ public final class SgemmGflops {
                 shapes.add(new int[]{Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), 1});
             }
         System.out.println("# kernel=" + Sgemm.kernelName() + " threads=" + Parallel.threads()
-                + " java=" + System.getProperty("java.version") + " trans=" + (ta ? "T" : "N") + (tb ? "T" : "N"));
+                + " java=" + System.getProperty("java.version") + " trans=" + (ta ? "T" : "N") + (tb ? "T" : "N") + (cpuTime ? " clock=thread-cpu-time" : " clock=wall"));
         Random r = new Random(1);
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2], batch = s[3];
@@ -59,11 +63,16 @@ public final class SgemmGflops {
         }
     }
 
+    private static boolean cpuTime;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long now() { return cpuTime ? THREADS.getCurrentThreadCpuTime() : System.nanoTime(); }
+
     /** Runs call repeatedly for at least the given seconds (and at least once); returns seconds per call. */
     private static double time(Runnable call, double seconds) {
-        long t0 = System.nanoTime(), t;
+        long t0 = now(), t;
         int it = 0;
-        do { call.run(); it++; t = System.nanoTime() - t0; } while (t < seconds * 1e9);
+        do { call.run(); it++; t = now() - t0; } while (t < seconds * 1e9);
         return t / 1e9 / it;
     }
 }
