@@ -8,8 +8,10 @@
 #                       overlapping accumulation, every Backend primitive with offsets)
 #   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
 #                       padding mask, 10 AdamW steps
-#   4. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
-#                       imports; TF32 off). SKIP_BENCH=1 skips this step.
+#   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch)
+#   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
+#                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
+#                       CUDA and in PyTorch on the same GPU. SKIP_BENCH=1 skips the benchmarks.
 # Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
 # its timeout) about 9 minutes: use timeout_s=540 or more.
 #
@@ -28,7 +30,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DOT=$ROOT/.device-out
 if [ -z "${JAVA:-}" ]; then
-  if [ -x "$DOT/jre/bin/java" ]; then JAVA=$DOT/jre/bin/java; else JAVA=java; fi
+  if [ -f "$DOT/jre.tar.xz" ]; then mkdir -p /tmp/gpu-jre && tar -C /tmp/gpu-jre -xJf "$DOT/jre.tar.xz"; JAVA=/tmp/gpu-jre/jre/bin/java
+  elif [ -x "$DOT/jre/bin/java" ]; then JAVA=$DOT/jre/bin/java; else JAVA=java; fi
 fi
 LIB_DIR=${LIB_DIR:-$DOT/lib}
 OUT_DIR=${OUT_DIR:-/tmp/gpu-check}
@@ -41,7 +44,7 @@ JOPTS="-Xmx8g --add-modules jdk.incubator.vector"
 CONSOLE=$(ls "$LIB_DIR"/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)
 [ -n "$CONSOLE" ] || CONSOLE=$(find "$M2/org/junit/platform/junit-platform-console-standalone" -name '*.jar' 2>/dev/null | head -1)
 if [ -z "${CP:-}" ]; then
-  CP="$ROOT/tensor/src/test/resources:$ROOT/nn/src/test/resources"
+  CP="$ROOT/tensor/src/test/resources:$ROOT/nn/src/test/resources:$ROOT/medualtime/src/test/resources"
   if ls "$LIB_DIR"/medualtime-tensor.jar >/dev/null 2>&1; then
     for j in "$LIB_DIR"/*.jar; do
       case "$j" in *junit-platform-console-standalone*) ;; *) CP="$CP:$j" ;; esac
@@ -96,6 +99,7 @@ run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualt
   io.medualtime.tensor.cuda.PtxAssembleTest
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest
+run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest
 
 TORCH="skipped"
 : > "$OUT_DIR/bench.txt"
@@ -127,6 +131,20 @@ PY
   fi
 fi
 
+MT_JAVA="skipped"; MT_TORCH="skipped"
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
+  timeout 150 "$JAVA" $JOPTS -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+    > "$OUT_DIR/medualtime-java.txt" 2>&1
+  tail -4 "$OUT_DIR/medualtime-java.txt"
+  MT_JAVA=$(grep '^RESULT' "$OUT_DIR/medualtime-java.txt" | sed 's/^RESULT java //' || true)
+  [ -n "$MT_JAVA" ] || MT_JAVA="no result; see medualtime-java.txt"
+  timeout 150 python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
+  tail -3 "$OUT_DIR/medualtime-torch.txt"
+  MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)
+  [ -n "$MT_TORCH" ] || MT_TORCH="no result; see medualtime-torch.txt"
+fi
+
 echo
 echo "================ summary ================"
 printf '%-28s %s\n' "GPU" "$(head -1 "$OUT_DIR/gpu.txt")"
@@ -139,5 +157,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   grep -q '^SGEMM' "$OUT_DIR/bench.txt" || printf '%-28s %s\n' "SGEMM" "no result ($(tail -1 "$OUT_DIR/bench.txt"))"
 fi
 printf '%-28s %s\n' "PyTorch fp32 ${SIZE}^3" "$TORCH"
+printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
+printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
 [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null
 exit $FAILED

@@ -23,10 +23,10 @@ CONSOLE=$M2/org/junit/platform/junit-platform-console-standalone/$CONSOLE_VER/ju
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP" "$OUT.new"' EXIT
 
-echo "== build tensor + nn (-Dbuild.dir.name=$BUILD)"
-mvn -q -o -Dbuild.dir.name="$BUILD" -pl tensor,nn install -DskipTests
+echo "== build tensor, nn, medualtime, bench (-Dbuild.dir.name=$BUILD)"
+mvn -q -o -Dbuild.dir.name="$BUILD" -pl tensor,nn,medualtime,bench install -DskipTests
 [ -f "$CONSOLE" ] || mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$CONSOLE_VER
-mvn -q -o -Dbuild.dir.name="$BUILD" -pl nn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp.txt"
+mvn -q -o -Dbuild.dir.name="$BUILD" -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt"
 
 echo "== jars"
 LIB=$OUT.new/lib
@@ -36,6 +36,9 @@ jar cf "$LIB/medualtime-tensor.jar" -C "tensor/$BUILD/classes" .          # incl
 jar cf "$LIB/medualtime-tensor-tests.jar" -C "tensor/$BUILD/test-classes" io
 jar cf "$LIB/medualtime-nn.jar" -C "nn/$BUILD/classes" .
 jar cf "$LIB/medualtime-nn-tests.jar" -C "nn/$BUILD/test-classes" io
+jar cf "$LIB/medualtime-model.jar" -C "medualtime/$BUILD/classes" .
+jar cf "$LIB/medualtime-model-tests.jar" -C "medualtime/$BUILD/test-classes" io
+jar cf "$LIB/medualtime-bench.jar" -C "bench/$BUILD/classes" .
 for j in $(tr ':' '\n' < "$TMP/cp.txt"); do
   case "$j" in
     */io/medualtime/*|*/org/junit/*|*/org/opentest4j/*|*/org/apiguardian/*) ;;  # ours / inside the console jar
@@ -47,12 +50,13 @@ for j in "$LIB"/jcuda-natives-*.jar; do
   zip -q -d "$j" 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' || true
 done
 
-echo "== jlink"
-jlink --add-modules java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.incubator.vector \
-      --strip-debug --no-header-files --no-man-pages --compress=2 --output "$OUT.new/jre"
-"$OUT.new/jre/bin/java" -version 2>&1 | head -1
+echo "== jlink (uncompressed image, then xz: 13 MB instead of 40 MB, so tree + carry stay under 64 MiB)"
+jlink --add-modules java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.incubator.vector,jdk.management \
+      --strip-debug --no-header-files --no-man-pages --compress=0 --output "$TMP/jre"
+"$TMP/jre/bin/java" -version 2>&1 | head -1
+tar -C "$TMP" -cJf "$OUT.new/jre.tar.xz" jre
 
 rm -rf "$OUT"
 mv "$OUT.new" "$OUT"
 ls -la "$OUT/lib"
-du -sh "$OUT" "$OUT/jre" "$OUT/lib"
+du -sh "$OUT" "$OUT/jre.tar.xz" "$OUT/lib"

@@ -44,7 +44,12 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--B", type=int, default=8)
     ap.add_argument("--tokens", type=int, default=48)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (TF32 off, timings synchronised)")
     a = ap.parse_args()
+    dev = torch.device(a.device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     torch.set_num_threads(a.threads)
     use_gpt2_small_defaults()
     torch.manual_seed(0)
@@ -62,19 +67,34 @@ def main():
            "report_mask": torch.ones(B, a.tokens, dtype=torch.int64),
            "labels": torch.arange(B) % 5}
     c_text = torch.randn(B, 768, generator=g)
+    if dev.type == "cuda":
+        # everything is built on the CPU (seeded generators), then moved; the reference code's own
+        # factory calls (masks, aranges) follow the default device
+        lm = {k: v.to(dev) for k, v in lm.items()}
+        tp = {k: v.detach().to(dev).requires_grad_(True) for k, v in tp.items()}
+        buf = {k: v.to(dev) for k, v in buf.items()}
+        inp = {k: v.to(dev) for k, v in inp.items()}
+        c_text = c_text.to(dev)
+        torch.set_default_device(dev)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     opt = torch.optim.AdamW(list(tp.values()), lr=1e-3, weight_decay=0.01)
     steps, infers = [], []
     for s in range(a.warmup + a.steps):
+        sync()
         t0 = time.perf_counter()
         opt.zero_grad()
         out = ref.forward(lm, tp, buf, inp, c_text, training=True)
         loss = out["loss"]
+        sync()
         t1 = time.perf_counter()
         loss.backward()
+        sync()
         t2 = time.perf_counter()
         opt.step()
+        sync()
         t3 = time.perf_counter()
         with torch.no_grad():
+            sync()
             i0 = time.perf_counter()
             ref.forward(lm, tp, buf, inp, c_text, training=False)["logits"].sum().item()
             i1 = time.perf_counter()

@@ -6,6 +6,7 @@ import io.medualtime.model.ReportBatch;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Config;
 import io.medualtime.nn.optim.AdamW;
+import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  *
  * <p>Run: {@code bench/medualtime-vs-pytorch.sh} (also runs tools/reference/medualtime_bench.py), or
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target-model/benchmarks.jar
- * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8]}. Prints each run, the
+ * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda]}. Prints each run, the
  * medians (RESULT line) and a breakdown of the step (temporal pass, TemEnc, textual pass, backward,
  * optimizer).
  */
@@ -34,8 +35,10 @@ public final class MedualTimeStepBench {
     public static void main(String[] args) {
         int warmup = 2, steps = 5, b = 8, reportTokens = 48;
         float dropout = 0.1f;
+        Device device = Device.CPU;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--dropout")) { dropout = Float.parseFloat(args[i + 1]); continue; }
+            if (args[i].equals("--device")) { device = Device.parse(args[i + 1]); continue; }
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
                 case "--warmup" -> warmup = v;
@@ -53,13 +56,15 @@ public final class MedualTimeStepBench {
         MedualTimeConfig cfg = MedualTimeConfig.defaults(5).withDropout(dropout);
         MedualTime model = new MedualTime(new Gpt2(lmCfg, new Rng(42)), cfg, new Rng(7));
         model.train(true);
+        model.to(device);
+        System.out.printf("device %s%n", device == Device.CPU ? "CPU" : io.medualtime.tensor.cuda.CudaRuntime.get().describe());
         System.out.printf("MedualTime on a GPT-2-small-shaped LM (random, NOT pretrained), %d trainable params, %d threads%n",
                 model.trainableParameterCount(), Parallel.threads());
         System.out.printf("B=%d, signals %d x %d, reports %d tokens, M=%d, K=%d, dropout %.2f, text vectors cached%n",
                 b, cfg.leads(), cfg.steps(), reportTokens, cfg.adapterLayers(), cfg.adapterTokens(), dropout);
 
         Rng rng = new Rng(1);
-        Tensor signals = Tensor.randn(rng, b, cfg.leads(), cfg.steps());
+        Tensor signals = Tensor.randn(rng, b, cfg.leads(), cfg.steps()).to(device);
         List<int[]> tokens = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             int[] t = new int[reportTokens];
@@ -67,7 +72,8 @@ public final class MedualTimeStepBench {
             tokens.add(t);
         }
         ReportBatch reports = ReportBatch.pad(tokens, lmCfg.eosTokenId(), lmCfg.nPositions());
-        Tensor textVectors = Tensor.randn(rng, b, lmCfg.nEmbd());
+        Tensor textVectors = Tensor.randn(rng, b, lmCfg.nEmbd()).to(device);
+        Runnable sync = device == Device.CPU ? () -> {} : () -> io.medualtime.tensor.cuda.CudaRuntime.get().synchronize();
         int[] labels = new int[b];
         for (int i = 0; i < b; i++) labels[i] = i % cfg.classes();
         AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
@@ -79,17 +85,22 @@ public final class MedualTimeStepBench {
             long c0 = cpuNanos(), t0 = System.nanoTime();
             opt.zeroGrad();
             Tensor zTs = model.temporalPrimary(signals, textVectors);
+            sync.run();
             long t1 = System.nanoTime();
             Tensor cTs = model.ecgVector(signals);
+            sync.run();
             long t2 = System.nanoTime();
             Tensor zText = model.textualPrimary(reports, signals);   // runs TemEnc again: timed apart below
+            sync.run();
             long t3 = System.nanoTime();
             Tensor loss = F.crossEntropy(model.head.forward(zTs.add(zText).mul(0.5f)), labels);
             float l = loss.item();
             long t4 = System.nanoTime();
             loss.backward();
+            sync.run();
             long t5 = System.nanoTime();
             opt.step();
+            sync.run();
             long t6 = System.nanoTime(), c6 = cpuNanos();
             // the step proper excludes the extra TemEnc forward used only for the breakdown
             double stepMs = ((t6 - t0) - (t2 - t1)) / 1e6;
