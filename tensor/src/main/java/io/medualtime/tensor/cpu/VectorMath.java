@@ -2,26 +2,29 @@ package io.medualtime.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * exp and tanh on vectors from exactly specified IEEE operations (mul, add, fma, conversions).
  * The Vector API's own EXP/TANH may use different code in the interpreter and in compiled code,
  * which made results depend on JIT timing; these give the same bits in every tier.
- * exp: Cephes' expf (range reduction by ln 2, degree-6 polynomial), about 1 ulp.
+ * exp: Cephes' expf (range reduction by ln 2, degree-6 polynomial), about 1 ulp. Only operations
+ * that JDK 17 compiles to vector instructions are used (no float->int conversion).
  */
 final class VectorMath {
     private VectorMath() {}
 
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
 
+    /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer, held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = 0x4B400000;
+
     static FloatVector exp(FloatVector x) {
-        x = x.max(-87.33654f).min(88.72283f);
-        FloatVector t = x.mul(LOG2E).add(0.5f);
-        FloatVector n = (FloatVector) t.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);
-        VectorMask<Float> tooBig = n.compare(VectorOperators.GT, t); // truncation rounded a negative t up: floor it
-        n = n.sub(1f, tooBig);
+        x = x.max(-87.33654f).min(88.37626f); // keeps 2^n normal: n in [-126, 127]
+        // n = round(x / ln 2) without float->int conversion (which JDK 17 does not compile to vector code)
+        FloatVector t = x.mul(LOG2E).add(ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
         FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
         FloatVector p = FloatVector.broadcast(x.species(), 1.9875691500e-4f);
         p = p.fma(r, FloatVector.broadcast(x.species(), 1.3981999507e-3f));
@@ -30,8 +33,9 @@ final class VectorMath {
         p = p.fma(r, FloatVector.broadcast(x.species(), 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(x.species(), 5.0000001201e-1f));
         FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return y.mul((FloatVector) bits.reinterpretAsFloats());
+        // 2^n: the integer n sits in t's mantissa; move it into the exponent field
+        IntVector bits = t.reinterpretAsInts().add(127 - ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
     }
 
     /** tanh(u) = 1 - 2 / (exp(2u) + 1), saturating cleanly at +-1. */
