@@ -41,5 +41,8 @@ j=$(sed -n 's/^RESULT java step_ms_median \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-ja
 p=$(sed -n 's/^RESULT pytorch step_ms_median \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-py.$$)
 jm=$(sed -n 's/^RESULT java .* min \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-java.$$)
 pm=$(sed -n 's/^RESULT pytorch .* min \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-py.$$)
+jc=$(sed -n 's/^RESULT java process_cpu_ms_median \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-java.$$)
+pc=$(sed -n 's/^RESULT pytorch process_cpu_ms_median \([0-9.]*\).*/\1/p' /tmp/gpt2-bench-py.$$)
 rm -f /tmp/gpt2-bench-java.$$ /tmp/gpt2-bench-py.$$
 awk -v j="$j" -v p="$p" -v jm="$jm" -v pm="$pm" 'BEGIN { printf "== SUMMARY step median: java %.0f ms, pytorch %.0f ms, java/pytorch %.2f (fastest step: java %.0f, pytorch %.0f, ratio %.2f)\n", j, p, j / p, jm, pm, jm / pm }'
+awk -v j="$jc" -v p="$pc" 'BEGIN { printf "== SUMMARY process CPU per step (contention-robust): java %.0f ms, pytorch %.0f ms, java/pytorch %.2f\n", j, p, j / p }'

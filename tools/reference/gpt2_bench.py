@@ -47,8 +47,9 @@ def main():
     seq = torch.randint(0, 50257, (a.B, a.T + 1), generator=g)
     ids, targets = seq[:, :-1].contiguous(), seq[:, 1:].contiguous()
     opt = torch.optim.AdamW(list(p.values()), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
-    step_ms, fwd_ms, bwd_ms, opt_ms = [], [], [], []
+    step_ms, fwd_ms, bwd_ms, opt_ms, cpu_ms = [], [], [], [], []
     for s in range(a.warmup + a.steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         logits = gpt2_logits(p, cfg, ids)
@@ -59,16 +60,20 @@ def main():
         t2 = time.perf_counter()
         opt.step()
         t3 = time.perf_counter()
+        cpu = (time.process_time() - c0) * 1e3
         ms = (t3 - t0) * 1e3
-        print("step %d%s: loss %.4f  %.0f ms (forward %.0f, backward %.0f, optimizer %.0f)"
-              % (s, " (warm-up)" if s < a.warmup else "", l, ms, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3))
+        print("step %d%s: loss %.4f  %.0f ms (forward %.0f, backward %.0f, optimizer %.0f), process CPU %.0f ms"
+              % (s, " (warm-up)" if s < a.warmup else "", l, ms, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, cpu))
         if s >= a.warmup:
             step_ms.append(ms)
             fwd_ms.append((t1 - t0) * 1e3)
             bwd_ms.append((t2 - t1) * 1e3)
             opt_ms.append((t3 - t2) * 1e3)
+            cpu_ms.append(cpu)
     print("RESULT pytorch step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f min %.0f (median of %d after %d warm-up)"
           % (median(step_ms), median(fwd_ms), median(bwd_ms), median(opt_ms), min(step_ms), a.steps, a.warmup))
+    print("RESULT pytorch process_cpu_ms_median %.0f (all threads; / %d threads = %.0f ms)"
+          % (median(cpu_ms), torch.get_num_threads(), median(cpu_ms) / torch.get_num_threads()))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,10 @@ public final class Gpt2TrainStepBench {
 
         int total = warmup + steps;
         double[] step = new double[steps], fwd = new double[steps], bwd = new double[steps], optT = new double[steps];
+        double[] cpu = new double[steps];
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int s = 0; s < total; s++) {
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             opt.zeroGrad();
             Tensor logits = lm.logits(lm.hidden(ids, null, b, t, null));
@@ -68,11 +71,13 @@ public final class Gpt2TrainStepBench {
             long t2 = System.nanoTime();
             opt.step();
             long t3 = System.nanoTime();
+            double cpuMs = (os.getProcessCpuTime() - c0) / 1e6;
             double ms = (t3 - t0) / 1e6;
-            System.out.printf("step %d%s: loss %.4f  %.0f ms (forward %.0f, backward %.0f, optimizer %.0f)%n", s,
-                    s < warmup ? " (warm-up)" : "", l, ms, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+            System.out.printf("step %d%s: loss %.4f  %.0f ms (forward %.0f, backward %.0f, optimizer %.0f), process CPU %.0f ms%n", s,
+                    s < warmup ? " (warm-up)" : "", l, ms, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, cpuMs);
             if (s >= warmup) {
                 int k = s - warmup;
+                cpu[k] = cpuMs;
                 step[k] = ms; fwd[k] = (t1 - t0) / 1e6; bwd[k] = (t2 - t1) / 1e6; optT[k] = (t3 - t2) / 1e6;
             }
         }
@@ -80,6 +85,9 @@ public final class Gpt2TrainStepBench {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.printf("RESULT java step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f min %.0f (median of %d after %d warm-up)%n",
                 median(step), median(fwd), median(bwd), median(optT), Arrays.stream(step).min().orElse(0), steps, warmup);
+        System.out.printf("RESULT java process_cpu_ms_median %.0f (all threads incl. GC/JIT; / %d threads = %.0f ms, an estimate of the "
+                + "wall time on %d idle cores when other jobs share the machine)%n", median(cpu), Parallel.threads(),
+                median(cpu) / Parallel.threads(), Parallel.threads());
         System.out.printf("heap used after the run (after GC, params + grads + AdamW moments live): %.0f MB; max heap %.0f MB%n",
                 heap / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
     }
