@@ -156,16 +156,22 @@ public final class Tensor {
     public void backward(Tensor seed) { Autograd.backward(this, seed, false); }
     public void backward(Tensor seed, boolean retainGraph) { Autograd.backward(this, seed, retainGraph); }
 
-    /** Adds g into this leaf's gradient (owned storage, accumulated in place). */
+    /**
+     * Adds g into this leaf's gradient. The first gradient is adopted without a copy and later ones
+     * are added out of place: backward may hand one tensor to several inputs, so a gradient tensor
+     * is never modified once stored (replace it with {@link #setGrad} instead).
+     */
     public void accumulateGrad(Tensor g) {
         try (GradMode m = GradMode.noGrad()) {
-            if (grad == null) {
-                // always an owned copy: backward may hand the same tensor to several inputs
-                grad = Views.copy(g).detach();
-            } else {
-                backend().binary(io.medualtime.tensor.backend.BinaryOp.ADD, grad.view(), g.contiguous().view(), grad.storage, grad.offset);
-            }
+            grad = grad == null ? g.detach() : io.medualtime.tensor.ops.Elementwise.add(grad, g).detach();
         }
+    }
+
+    /** Replaces the gradient (e.g. after clipping); null clears it. */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape, shape))
+            throw new IllegalArgumentException("gradient of shape " + Shapes.str(g.shape) + " for a tensor of shape " + Shapes.str(shape));
+        grad = g;
     }
 
     /**

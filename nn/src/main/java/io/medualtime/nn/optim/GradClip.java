@@ -2,7 +2,6 @@ package io.medualtime.nn.optim;
 
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.GradMode;
-import io.medualtime.tensor.ops.Norms;
 
 import java.util.List;
 
@@ -17,10 +16,7 @@ public final class GradClip {
             for (Tensor p : params) if (p.grad() != null) sq += p.grad().mul(p.grad()).sum().item();
             double norm = Math.sqrt(sq);
             double scale = maxNorm / (norm + 1e-6);
-            if (scale < 1) for (Tensor p : params) if (p.grad() != null) {
-                Tensor g = p.grad();
-                Norms.updateInPlace(g, g.mul((float) scale));
-            }
+            if (scale < 1) for (Tensor p : params) if (p.grad() != null) p.setGrad(p.grad().mul((float) scale));
             return norm;
         }
     }
