@@ -49,7 +49,7 @@ abstract class SgemmBlocked {
     final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                    float beta, float[] c, int cOff, int ldc) {
-        // Balanced block sizes: k = 300 becomes two slices of 150 rather than 256 + 44, so no
+        // Balanced block sizes: k = 400 becomes two slices of 200 rather than 384 + 16, so no
         // block is much thinner (less efficient) than the others.
         int kcB = ceilDiv(k, ceilDiv(k, kcMax));
         int mcB = roundUp(ceilDiv(m, ceilDiv(m, mcMax)), mr);
