@@ -32,7 +32,7 @@ import java.util.Map;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
         "Run the embedded default job (no downloads needed): SYNTHETIC data, a small RANDOM-init GPT-2-architecture LM,",
-        "the dual model vs the ECG-only and report-only ablations, test accuracy / macro-F1 with 95% CIs side by side."})
+        "the dual model vs the ECG-only and report-only ablations, test accuracy / macro-F1 with 95%% CIs side by side."})
 final class DemoCommand extends JobCommand {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;

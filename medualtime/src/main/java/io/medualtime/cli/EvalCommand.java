@@ -23,7 +23,7 @@ import java.util.Map;
 
 /** Metrics of a saved run on a split. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Reloads a run (run.json + model.safetensors) and reports its metrics on a split, with bootstrap 95% CIs.",
+        "Reloads a run (run.json + model.safetensors) and reports its metrics on a split, with bootstrap 95%% CIs.",
         "Writes eval-<split>.json into the run folder."})
 final class EvalCommand extends JobCommand {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder written by train / demo.")

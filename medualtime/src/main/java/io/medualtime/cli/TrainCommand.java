@@ -19,7 +19,7 @@ import java.io.PrintStream;
 /** Supervised training (the official protocol), selection by the lowest validation loss, test metrics at that epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Supervised training: AdamW, ExponentialLR per epoch, selection by the lowest validation loss, test metrics",
-        "(with bootstrap 95% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
+        "(with bootstrap 95%% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
 final class TrainCommand extends JobCommand {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
