@@ -36,6 +36,12 @@ public final class Gpt2 extends Module {
      * (drawing 124M normals would take most of the load time).
      */
     public Gpt2(Gpt2Config config, Rng rng, boolean initWeights) {
+        // variants this implementation does not compute: refuse rather than give silently wrong logits
+        if (!config.scaleAttnWeights() || config.scaleAttnByInverseLayerIdx() || config.reorderAndUpcastAttn() || !config.tieWordEmbeddings())
+            throw new IllegalArgumentException("unsupported GPT-2 variant: scale_attn_weights=" + config.scaleAttnWeights()
+                    + ", scale_attn_by_inverse_layer_idx=" + config.scaleAttnByInverseLayerIdx() + ", reorder_and_upcast_attn="
+                    + config.reorderAndUpcastAttn() + ", tie_word_embeddings=" + config.tieWordEmbeddings()
+                    + " (supported: true, false, false, true)");
         this.config = config;
         int c = config.nEmbd();
         Rng init = initWeights ? rng : null;
