@@ -37,11 +37,11 @@ public final class Gpt2 extends Module {
      */
     public Gpt2(Gpt2Config config, Rng rng, boolean initWeights) {
         // variants this implementation does not compute: refuse rather than give silently wrong logits
-        if (!config.scaleAttnWeights() || config.scaleAttnByInverseLayerIdx() || config.reorderAndUpcastAttn() || !config.tieWordEmbeddings())
+        // (reorder_and_upcast_attn only matters in half precision; we compute in float32)
+        if (!config.scaleAttnWeights() || config.scaleAttnByInverseLayerIdx() || !config.tieWordEmbeddings())
             throw new IllegalArgumentException("unsupported GPT-2 variant: scale_attn_weights=" + config.scaleAttnWeights()
-                    + ", scale_attn_by_inverse_layer_idx=" + config.scaleAttnByInverseLayerIdx() + ", reorder_and_upcast_attn="
-                    + config.reorderAndUpcastAttn() + ", tie_word_embeddings=" + config.tieWordEmbeddings()
-                    + " (supported: true, false, false, true)");
+                    + ", scale_attn_by_inverse_layer_idx=" + config.scaleAttnByInverseLayerIdx()
+                    + ", tie_word_embeddings=" + config.tieWordEmbeddings() + " (supported: true, false, true)");
         this.config = config;
         int c = config.nEmbd();
         Rng init = initWeights ? rng : null;
