@@ -7,23 +7,32 @@
 # The cores may be shared with other work: compare the ratio from one run, and rerun when unsure.
 #
 #   bench/medualtime-vs-pytorch.sh            env: STEPS (5), WARMUP (2), THREADS (2), JAVA, PYTHON,
-#                                                  BUILD=1 to rebuild bench/target-model/benchmarks.jar
+#                                                  BUILD_DIR (Maven output folder, default target),
+#                                                  BUILD=1 to rebuild bench/$BUILD_DIR/benchmarks.jar
+# PyTorch's BLAS: as in bench/gpt2-vs-pytorch.sh, Debian's torch uses the system libblas.so.3; OPENBLAS_DIR
+# (default /tmp/openblas/root/usr/lib/x86_64-linux-gnu/openblas-pthread, see that script's header) puts
+# OpenBLAS first, and OMP_WAIT_POLICY=PASSIVE keeps OpenMP from spinning on shared cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${STEPS:-5}; WARMUP=${WARMUP:-2}; THREADS=${THREADS:-2}
 JAVA=${JAVA:-java}; PYTHON=${PYTHON:-/usr/bin/python3}
-JAR=bench/target-model/benchmarks.jar
+BUILD_DIR=${BUILD_DIR:-target}
+JAR=bench/$BUILD_DIR/benchmarks.jar
 if [ "${BUILD:-0}" = 1 ] || [ ! -f "$JAR" ]; then
   echo "building $JAR ..." >&2
-  mvn -q -o -Dbuild.dir.name=target-model -pl bench -am package -DskipTests >&2
+  mvn -q -o -Dbuild.dir.name="$BUILD_DIR" -pl bench -am package -DskipTests >&2
 fi
+openblas="${OPENBLAS_DIR:-/tmp/openblas/root/usr/lib/x86_64-linux-gnu/openblas-pthread}"
+if [ -f "$openblas/libblas.so.3" ]; then export LD_LIBRARY_PATH="$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; PYBLAS="OpenBLAS ($openblas)"
+else PYBLAS="the system libblas.so.3 (no OpenBLAS found: see the header)"; fi
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 echo "== ours (Java) =="
 "$JAVA" --add-modules jdk.incubator.vector -Xmx8g -Dmedualtime.threads="$THREADS" -cp "$JAR" \
   io.medualtime.bench.MedualTimeStepBench --warmup "$WARMUP" --steps "$STEPS" --dropout 0 2>&1 \
   | grep -v "incubator modules" | tee "$TMP/java.txt"
-echo "== PyTorch =="
+echo "== PyTorch (BLAS: $PYBLAS) =="
 "$PYTHON" tools/reference/medualtime_bench.py --warmup "$WARMUP" --steps "$STEPS" --threads "$THREADS" | tee "$TMP/torch.txt"
 
 read -r JS JI < <(awk '/^RESULT java/ {print $4, $6}' "$TMP/java.txt")

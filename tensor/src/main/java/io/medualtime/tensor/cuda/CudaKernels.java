@@ -126,12 +126,8 @@ public final class CudaKernels {
         System.arraycopy(shape, 0, meta, 0, nd);
         System.arraycopy(aStrides, 0, meta, nd, nd);
         System.arraycopy(bStrides, 0, meta, 2 * nd, nd);
-        DeviceBuffer m = DeviceAllocator.get().upload(meta);
-        try {
-            grid1d("elementwise", "binary_strided", n, op, out, a, b, n, nd, m.at(0), m.at(nd), m.at(2L * nd));
-        } finally {
-            m.free(); // safe: later reuse of the block is ordered after this kernel on the stream
-        }
+        DeviceBuffer m = layout(meta);
+        grid1d("elementwise", "binary_strided", n, op, out, a, b, n, nd, m.at(0), m.at(nd), m.at(2L * nd));
     }
 
     /** out (contiguous, shape) = in[inOffset + sum idx_k * inStrides_k]. */
@@ -166,12 +162,36 @@ public final class CudaKernels {
         int[] meta = new int[2 * nd];
         System.arraycopy(shape, 0, meta, 0, nd);
         System.arraycopy(strides, 0, meta, nd, nd);
-        DeviceBuffer m = DeviceAllocator.get().upload(meta);
-        try {
-            grid1d("elementwise", kernel, n, out, in, n, nd, m.at(0), m.at(nd), off);
-        } finally {
-            m.free();
+        DeviceBuffer m = layout(meta);
+        grid1d("elementwise", kernel, n, out, in, n, nd, m.at(0), m.at(nd), off);
+    }
+
+    /**
+     * Shape/stride tables of strided kernels, uploaded once per distinct layout and kept on the
+     * device: an upload from pageable host memory waits for the GPU to drain, so uploading a table
+     * per call serialised every strided op with the host. A model meets few distinct layouts; the
+     * cache is emptied if it ever grows past LAYOUT_CACHE_MAX (freed blocks are reused only after
+     * the kernels queued before them, which run in stream order).
+     */
+    private static DeviceBuffer layout(int[] meta) {
+        LayoutKey key = new LayoutKey(meta);
+        DeviceBuffer m = LAYOUTS.get(key);
+        if (m != null) return m;
+        synchronized (LAYOUTS) {
+            if (LAYOUTS.size() >= LAYOUT_CACHE_MAX) {
+                for (DeviceBuffer b : LAYOUTS.values()) b.free();
+                LAYOUTS.clear();
+            }
+            return LAYOUTS.computeIfAbsent(key, k -> DeviceAllocator.get().upload(k.values));
         }
+    }
+
+    private static final int LAYOUT_CACHE_MAX = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<LayoutKey, DeviceBuffer> LAYOUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record LayoutKey(int[] values) {
+        @Override public boolean equals(Object o) { return o instanceof LayoutKey k && java.util.Arrays.equals(values, k.values); }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(values); }
     }
 
     // ------------------------------------------------------------------ reduce.ptx
