@@ -1,16 +1,14 @@
 package io.medualtime.nn.bert;
 
+import io.medualtime.nn.StateDictLoader;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.tensor.Rng;
-import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.io.SafetensorsReader;
 import io.medualtime.tensor.io.ShardedSafetensors;
-import io.medualtime.tensor.io.TensorInfo;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,21 +50,8 @@ public final class BertLoader {
                 if (ALWAYS_IGNORED.contains(k)) { ignored.add(key); continue; }
                 byShortName.put(k, key);
             }
-            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
-                String key = byShortName.remove(e.getKey());
-                if (key == null) throw new ConfigException(st.describe() + ": tensor '" + (prefixed ? prefix : "") + e.getKey()
-                        + "' is missing (config.json describes a " + cfg.modelType() + " of " + cfg.numHiddenLayers()
-                        + " layers of width " + cfg.hiddenSize() + ")");
-                TensorInfo info = st.info(key);
-                int[] shape = info.intShape();
-                if (!Arrays.equals(shape, e.getValue().shape()))
-                    throw new ConfigException(st.describe() + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
-                            + " but config.json implies " + Arrays.toString(e.getValue().shape()));
-                e.getValue().setData(Tensor.wrap(st.readFloat(key), shape)); // no second copy of the weights
-            }
-            if (!byShortName.isEmpty())
-                throw new ConfigException(st.describe() + ": unexpected tensors " + byShortName.values()
-                        + " (not part of " + cfg.modelType() + " with this config)");
+            StateDictLoader.load(model, st, byShortName, prefixed ? prefix : "",
+                    "a " + cfg.modelType() + " of " + cfg.numHiddenLayers() + " layers of width " + cfg.hiddenSize(), cfg.modelType());
         }
         return model;
     }

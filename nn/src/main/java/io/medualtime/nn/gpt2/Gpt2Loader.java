@@ -1,15 +1,12 @@
 package io.medualtime.nn.gpt2;
 
-import io.medualtime.nn.config.ConfigException;
+import io.medualtime.nn.StateDictLoader;
 import io.medualtime.tensor.Rng;
-import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.io.SafetensorsReader;
 import io.medualtime.tensor.io.ShardedSafetensors;
-import io.medualtime.tensor.io.TensorInfo;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,19 +29,7 @@ public final class Gpt2Loader {
                 if (k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias") || k.equals("lm_head.weight")) continue;
                 byShortName.put(k, key);
             }
-            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
-                String key = byShortName.remove(e.getKey());
-                if (key == null) throw new ConfigException(st.describe() + ": tensor '" + e.getKey() + "' is missing (config.json describes "
-                        + cfg.nLayer() + " layers of width " + cfg.nEmbd() + ")");
-                TensorInfo info = st.info(key);
-                int[] shape = info.intShape();
-                if (!Arrays.equals(shape, e.getValue().shape()))
-                    throw new ConfigException(st.describe() + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
-                            + " but config.json implies " + Arrays.toString(e.getValue().shape()));
-                e.getValue().setData(Tensor.wrap(st.readFloat(key), shape)); // no second copy of the weights
-            }
-            if (!byShortName.isEmpty())
-                throw new ConfigException(st.describe() + ": unexpected tensors " + byShortName.values() + " (not part of GPT-2 with this config)");
+            StateDictLoader.load(model, st, byShortName, "", cfg.nLayer() + " layers of width " + cfg.nEmbd(), "GPT-2");
         }
         return model;
     }
