@@ -43,8 +43,9 @@ public final class FrozenGpt2TextEncoder implements TextEncoder {
         boolean wasTraining = lm.isTraining();
         lm.eval();
         try (GradMode g = GradMode.noGrad()) {
-            Tensor h = lm.hidden(reports.ids(), reports.mask(), reports.batch(), reports.length(), null);
-            return F.indexSelect(h.reshape(reports.batch() * reports.length(), dim()), 0, reports.lastTokenRows()).contiguous();
+            Tensor x = lm.embed(reports.ids(), reports.batch(), reports.length(), 0);
+            Tensor h = lm.blocksAt(x, reports.mask(), null, MedualTime.lastRealTokens(reports));   // [B, 1, d]
+            return lm.lnF.forward(h).reshape(reports.batch(), dim()).contiguous();
         } finally {
             lm.train(wasTraining);
         }

@@ -9,7 +9,6 @@ import io.medualtime.nn.gpt2.AttentionAdapter;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Loader;
 import io.medualtime.tensor.Device;
-import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.ops.AdapterAttention;
@@ -173,16 +172,25 @@ public final class MedualTime extends Module {
     }
 
     private Tensor temporalPass(Tensor signals, AttentionAdapter adapter) {
-        Tensor h = lm.blocks(patchEmbedding(signals), null, adapter, null);   // GPT-2's ln_f is not used
-        int b = h.size(0), p = h.size(1);
-        return adapterLnF2.forward(h.narrow(1, p - 1, 1).reshape(b, h.size(2)));
+        Tensor x = patchEmbedding(signals);
+        int b = x.size(0), p = x.size(1);
+        int[] lastPatch = new int[b];
+        java.util.Arrays.fill(lastPatch, p - 1);
+        Tensor h = lm.blocksAt(x, null, adapter, lastPatch);                  // GPT-2's ln_f is not used
+        return adapterLnF2.forward(h.reshape(b, h.size(2)));
     }
 
     private Tensor textualPass(ReportBatch reports, AttentionAdapter adapter) {
         Tensor x = lm.embed(reports.ids(), reports.batch(), reports.length(), 0);
-        Tensor h = lm.blocks(x, reports.mask(), adapter, null);
-        Tensor last = F.indexSelect(h.reshape(reports.batch() * reports.length(), h.size(2)), 0, reports.lastTokenRows());
-        return adapterLnF1.forward(last);
+        Tensor h = lm.blocksAt(x, reports.mask(), adapter, lastRealTokens(reports));
+        return adapterLnF1.forward(h.reshape(reports.batch(), h.size(2)));
+    }
+
+    /** The position of each report's last real token (its length - 1). */
+    static int[] lastRealTokens(ReportBatch reports) {
+        int[] rows = new int[reports.batch()];
+        for (int b = 0; b < rows.length; b++) rows[b] = reports.lengths()[b] - 1;
+        return rows;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.medualtime.nn.Embedding;
 import io.medualtime.nn.LayerNorm;
 import io.medualtime.nn.Linear;
 import io.medualtime.nn.Module;
+import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 
@@ -67,11 +68,41 @@ public final class Gpt2 extends Module {
      * state BEFORE the final LayerNorm.
      */
     public Tensor blocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache) {
-        int b = x.size(0), t = x.size(1), past = cache == null ? 0 : cache.length();
-        Tensor mask = attentionMask(b, t, past, padMask).to(x.device());
-        for (Block block : h) x = block.forward(x, mask, adapter, cache);
+        return runBlocks(x, padMask, adapter, cache, null);
+    }
+
+    /**
+     * The blocks for a caller that reads one position per sample (a classifier on the last token):
+     * equal to row {@code rowPerSample[b]} of each sample b of {@link #blocks} (without a cache),
+     * [B, 1, C] before ln_f, but the last block computes only those query rows (its keys and values
+     * still come from every position), which skips most of that block's work. In that block an
+     * adapter sees q [B, heads, 1, hd]; with dropout active its masks are drawn over fewer elements.
+     */
+    public Tensor blocksAt(Tensor x, int[] padMask, AttentionAdapter adapter, int[] rowPerSample) {
+        int b = x.size(0), t = x.size(1);
+        if (rowPerSample.length != b) throw new IllegalArgumentException(rowPerSample.length + " rows for a batch of " + b);
+        for (int r : rowPerSample)
+            if (r < 0 || r >= t) throw new IllegalArgumentException("row " + r + " outside a sequence of " + t);
+        return runBlocks(x, padMask, adapter, null, rowPerSample);
+    }
+
+    private Tensor runBlocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
+        int b = x.size(0), t = x.size(1), past = cache == null ? 0 : cache.length(), last = h.size() - 1;
+        Tensor mask = attentionMask(b, t, past, padMask, null).to(x.device());
+        for (int i = 0; i < last; i++) x = h.get(i).forward(x, mask, adapter, cache, null);
+        // nothing after the last block mixes positions: there, only the query rows the caller reads matter
+        Tensor lastMask = queryRows == null ? mask : attentionMask(b, t, past, padMask, queryRows).to(x.device());
+        x = h.get(last).forward(x, lastMask, adapter, cache, queryRows);
         if (cache != null) cache.advance(t);
         return x;
+    }
+
+    /** Row {@code rows[b]} of each sample b of x [B, T, D]: [B, 1, D] (a gather, so gradients flow back). */
+    static Tensor rowsAt(Tensor x, int[] rows) {
+        int b = x.size(0), t = x.size(1), d = x.size(2);
+        int[] flat = new int[b];
+        for (int i = 0; i < b; i++) flat[i] = i * t + rows[i];
+        return F.indexSelect(x.reshape(b * t, d), 0, flat).reshape(b, 1, d);
     }
 
     /** Final hidden states after ln_f: [B, T, C]. */
@@ -86,20 +117,23 @@ public final class Gpt2 extends Module {
     /**
      * Additive attention mask [B or 1, 1, T, past + T]: a large negative number where key j is in
      * the future of query i (causal), and -1e4 added where key j is padding (Hugging Face's rule).
+     * With {@code queryRows} only query {@code queryRows[b]} of each sample: [B, 1, 1, past + T].
      */
-    private Tensor attentionMask(int b, int t, int past, int[] padMask) {
-        int keys = past + t, rows = padMask == null ? 1 : b;
+    private Tensor attentionMask(int b, int t, int past, int[] padMask, int[] queryRows) {
+        int keys = past + t, rows = padMask == null && queryRows == null ? 1 : b, queries = queryRows == null ? t : 1;
         if (padMask != null && padMask.length != b * keys)
             throw new IllegalArgumentException("padding mask has " + padMask.length + " entries, expected " + b + " x " + keys);
-        float[] m = new float[rows * t * keys];
+        float[] m = new float[rows * queries * keys];
         for (int r = 0; r < rows; r++)
-            for (int i = 0; i < t; i++)
+            for (int qi = 0; qi < queries; qi++) {
+                int i = queryRows == null ? qi : queryRows[r];
                 for (int j = 0; j < keys; j++) {
                     float v = j > past + i ? -1e30f : 0f;
                     if (padMask != null && padMask[r * keys + j] == 0) v += -1e4f;
-                    m[(r * t + i) * keys + j] = v;
+                    m[(r * queries + qi) * keys + j] = v;
                 }
-        return Tensor.of(m, rows, 1, t, keys);
+            }
+        return Tensor.of(m, rows, 1, queries, keys);
     }
 
     /** One transformer block: x + attn(ln_1(x)), then + mlp(ln_2(x)). */
@@ -122,8 +156,10 @@ public final class Gpt2 extends Module {
             residDrop = child("mlp.dropout", new Dropout((float) cfg.residPdrop(), rng));
         }
 
-        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache) {
-            x = x.add(attn.forward(ln1.forward(x), mask, adapter, cache));
+        /** With {@code queryRows} (else null) only row queryRows[b] of each sample comes out: [B, 1, C]. */
+        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
+            Tensor a = attn.forward(ln1.forward(x), mask, adapter, cache, queryRows);
+            x = (queryRows == null ? x : rowsAt(x, queryRows)).add(a);
             Tensor m = mlpProj.forward(cFc.forward(ln2.forward(x)).gelu());
             return x.add(residDrop.forward(m));
         }
@@ -152,10 +188,12 @@ public final class Gpt2 extends Module {
             return qkv.narrow(2, which * c, c).reshape(b, t, heads, headDim).transpose(1, 2);
         }
 
-        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache) {
-            int b = x.size(0), t = x.size(1);
+        /** With {@code queryRows} (else null) only those query rows, one per sample; keys and values from all. */
+        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
             Tensor qkv = cAttn.forward(x);
-            Tensor q = heads(qkv, 0), k = heads(qkv, 1), v = heads(qkv, 2);
+            Tensor k = heads(qkv, 1), v = heads(qkv, 2);
+            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);    // [B, heads, T or 1, hd]
+            int b = q.size(0), t = q.size(2);
             if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
             Tensor scores = q.matmul(k.transpose(-1, -2)).mul((float) (1 / Math.sqrt(headDim))).add(mask);
             Tensor out = attnDrop.forward(scores.softmax(-1)).matmul(v);        // [B, heads, T, hd]

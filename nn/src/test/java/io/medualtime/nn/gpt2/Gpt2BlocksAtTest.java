@@ -1,0 +1,87 @@
+package io.medualtime.nn.gpt2;
+
+import io.medualtime.tensor.F;
+import io.medualtime.tensor.Fixtures;
+import io.medualtime.tensor.Rng;
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.io.SafetensorsFile;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link Gpt2#blocksAt} (the last block computes only one query row per sample) equals the same
+ * rows of {@link Gpt2#blocks}: values within 1e-6, input and weight gradients within 1e-5, on the
+ * tiny GPT-2 fixture with and without a padding mask, with an attention adapter hook.
+ */
+class Gpt2BlocksAtTest {
+    static final int B = 2, T = 16;
+
+    /** A hook on every layer that depends on q, so the narrowed queries reach the adapter too. */
+    static final AttentionAdapter ADAPTER = (layer, q, attn) -> q.tanh().mul(0.5f);
+
+    @Test void lastRealTokenRowsWithPaddingAndAdapter() throws Exception {
+        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
+            int[] ids = f.readInt("pad_ids"), mask = f.readInt("pad_mask");
+            int[] last = new int[B];
+            for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) if (mask[b * T + t] == 1) last[b] = t;
+            assertNotEquals(last[0], last[1], "the fixture should pad the samples differently");
+            check(ids, mask, ADAPTER, last);
+            check(ids, mask, null, last);
+            check(ids, mask, ADAPTER, new int[]{0, 7});          // any rows, padding ones included
+        }
+    }
+
+    @Test void lastPositionWithoutPadding() throws Exception {
+        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
+            int[] ids = f.readInt("ids");
+            check(ids, null, ADAPTER, new int[]{T - 1, T - 1});
+            check(ids, null, ADAPTER, new int[]{3, T - 1});
+        }
+    }
+
+    @Test void refusesRowsOutsideTheSequence() throws Exception {
+        Gpt2 lm = Gpt2Loader.load(dir());
+        Tensor x = Tensor.randn(new Rng(1), B, T, lm.config.nEmbd());
+        assertThrows(IllegalArgumentException.class, () -> lm.blocksAt(x, null, null, new int[]{0, T}));
+        assertThrows(IllegalArgumentException.class, () -> lm.blocksAt(x, null, null, new int[]{0}));
+    }
+
+    private static Path dir() { return Fixtures.resource(Gpt2BlocksAtTest.class, "gpt2-tiny"); }
+
+    private static void check(int[] ids, int[] padMask, AttentionAdapter adapter, int[] rows) throws Exception {
+        String what = (padMask == null ? "no mask" : "padded") + (adapter == null ? "" : " + adapter") + " rows " + java.util.Arrays.toString(rows);
+        Gpt2 lm = Gpt2Loader.load(dir());
+        int c = lm.config.nEmbd();
+        Tensor w = Tensor.randn(new Rng(7), B, c);                // a loss that weighs every output element
+        int[] flat = new int[B];
+        for (int b = 0; b < B; b++) flat[b] = b * T + rows[b];
+
+        Tensor xFull = lm.embed(ids, B, T, 0).detach().requiresGrad(true);
+        Tensor full = F.indexSelect(lm.blocks(xFull, padMask, adapter, null).reshape(B * T, c), 0, flat);
+        full.mul(w).sum().backward();
+        Map<String, Tensor> fullGrads = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> p : lm.namedParameters().entrySet())
+            fullGrads.put(p.getKey(), p.getValue().grad() == null ? null : p.getValue().grad().contiguous());
+        lm.zeroGrad();
+
+        Tensor xAt = lm.embed(ids, B, T, 0).detach().requiresGrad(true);
+        Tensor at = lm.blocksAt(xAt, padMask, adapter, rows);
+        assertArrayEquals(new int[]{B, 1, c}, at.shape(), what);
+        Fixtures.assertClose(what + ": hidden", full, at.reshape(B, c), 1e-6);
+        at.reshape(B, c).mul(w).sum().backward();
+        Fixtures.assertClose(what + ": input gradient", xFull.grad(), xAt.grad(), 1e-5);
+        int compared = 0;
+        for (Map.Entry<String, Tensor> p : lm.namedParameters().entrySet()) {
+            Tensor want = fullGrads.get(p.getKey()), got = p.getValue().grad();
+            if (want == null) { assertNull(got, what + ": grad " + p.getKey()); continue; }
+            assertNotNull(got, what + ": grad " + p.getKey());
+            Fixtures.assertClose(what + ": grad " + p.getKey(), want, got, 1e-5);
+            compared++;
+        }
+        assertEquals(24, compared, what + ": every block weight has a gradient");   // 2 blocks x 12 (ln_f, wte, wpe unused)
+    }
+}
