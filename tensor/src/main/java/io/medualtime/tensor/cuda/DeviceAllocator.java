@@ -103,6 +103,11 @@ public final class DeviceAllocator {
         try {
             JCudaDriver.cuMemAlloc(p, bytes);
         } catch (CudaException e) {
+            // tensors free their device memory when the garbage collector finds them unreachable,
+            // which device-memory pressure alone does not trigger: collect, let the Cleaner return
+            // the blocks, drop the cache, and try once more
+            System.gc();
+            try { Thread.sleep(50); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
             emptyCache();
             p = new CUdeviceptr();
             JCudaDriver.cuMemAlloc(p, bytes); // throws again when really out of memory
