@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load time and heap of a SYNTHETIC GPT-2 124M-shaped checkpoint (random F32, HF keys, ~498 MB).
-#   bench/gpt2-load.sh [DIR] [--runs 5]   (DIR keeps the checkpoint between runs; default: a temp folder)
+#   bench/gpt2-load.sh [DIR] [--runs 5] [--map]   (DIR keeps the checkpoint between runs; default: a temp folder;
+#   --map leaves the large weights read-only in the memory-mapped file, as the gpt2 CLI and frozen LMs load)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-target}"

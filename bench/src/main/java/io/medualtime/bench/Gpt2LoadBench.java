@@ -20,15 +20,20 @@ import java.util.Map;
  * ({@code transformer.wte.weight}, ...) and shapes (~498 MB), written once with
  * {@link SafetensorsWriter} into a temp folder (or the folder given as the first argument, kept).
  *
- * <p>Run: {@code bench/gpt2-load.sh} or {@code java --add-modules jdk.incubator.vector -Xmx4g -cp
+ * <p>With {@code --map}, {@link Gpt2Loader#load(Path, boolean)} leaves the large F32 weights in the
+ * memory-mapped file (read-only, frozen model), so the heap holds only the small tensors.
+ *
+ * <p>Run: {@code bench/gpt2-load.sh [--map]} or {@code java --add-modules jdk.incubator.vector -Xmx4g -cp
  * bench/target/benchmarks.jar io.medualtime.bench.Gpt2LoadBench [DIR] [--runs 5]}.
  */
 public final class Gpt2LoadBench {
     public static void main(String[] args) throws Exception {
         Path dir = null;
         int runs = 5;
+        boolean map = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--runs")) runs = Integer.parseInt(args[++i]);
+            else if (args[i].equals("--map")) map = true;
             else dir = Path.of(args[i]);
         }
         boolean temp = dir == null;
@@ -58,7 +63,7 @@ public final class Gpt2LoadBench {
             lm = null;
             System.gc();
             long t0 = System.nanoTime();
-            lm = Gpt2Loader.load(dir);
+            lm = Gpt2Loader.load(dir, map);
             ms[r] = (System.nanoTime() - t0) / 1e6;
             System.out.printf("load %d: %.0f ms%n", r, ms[r]);
         }
@@ -66,10 +71,10 @@ public final class Gpt2LoadBench {
         long heapAfter = heapUsed();
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        System.out.printf("RESULT load_ms_median %.0f (min %.0f, max %.0f, %d runs; the first includes JIT warm-up and a cold page cache "
-                        + "only if the file was not just written)%n", sorted[runs / 2], sorted[0], sorted[runs - 1], runs);
-        System.out.printf("file %.1f MB, %d params; heap used with the model live %.1f MB (before load %.1f MB): "
-                        + "%.2f x the file size%n", fileBytes / 1e6, lm.parameterCount(false),
+        System.out.printf("RESULT %sload_ms_median %.0f (min %.0f, max %.0f, %d runs; the first includes JIT warm-up and a cold page cache "
+                        + "only if the file was not just written)%n", map ? "mapped " : "", sorted[runs / 2], sorted[0], sorted[runs - 1], runs);
+        System.out.printf("%sfile %.1f MB, %d params; heap used with the model live %.1f MB (before load %.1f MB): "
+                        + "%.2f x the file size%n", map ? "weights memory-mapped (read-only, frozen): " : "", fileBytes / 1e6, lm.parameterCount(false),
                 heapAfter / 1e6, heapBefore / 1e6, (heapAfter - heapBefore) / (double) fileBytes);
         if (temp) {
             try (var paths = Files.walk(dir)) {

@@ -92,7 +92,7 @@ final class Gpt2Command implements Runnable {
         Gpt2 loadModel() throws IOException {
             checkFolder();
             long t0 = System.nanoTime();
-            Gpt2 lm = Gpt2Loader.load(model);
+            Gpt2 lm = Gpt2Loader.load(model, true);   // inference only: large weights stay in the mapped file
             lm.eval();
             Gpt2Config c = lm.config;
             err().printf(Locale.ROOT, "[medualtime] loaded %s in %.0f ms: GPT-2-architecture LM, %d layers x %d wide, %d heads, "

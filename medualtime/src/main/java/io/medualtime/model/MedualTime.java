@@ -81,9 +81,12 @@ public final class MedualTime extends Module {
         attentionDropoutSeeds = rng.split();
     }
 
-    /** Loads a Hugging Face GPT-2 folder and builds a fresh model around it. */
+    /**
+     * Loads a Hugging Face GPT-2 folder and builds a fresh model around it; the frozen LM's large
+     * weights stay in the memory-mapped file (read-only, off the heap; see {@link Gpt2Loader#load(Path, boolean)}).
+     */
     public static MedualTime fromGpt2Folder(Path folder, MedualTimeConfig config, Rng rng) throws IOException {
-        return new MedualTime(Gpt2Loader.load(folder), config, rng);
+        return new MedualTime(Gpt2Loader.load(folder, true), config, rng);
     }
 
     /** The lowest GPT-2 layer with adaptation tokens: n - M. */
@@ -162,7 +165,8 @@ public final class MedualTime extends Module {
         Tensor patches = SignalPatching.patchesFromEnd(SignalPatching.revin(signals, MedualTimeConfig.EPS), config.patchLen(), config.stride());
         int p = patches.size(1);
         if (p > lm.config.nPositions()) throw new IllegalArgumentException(p + " patches exceed the LM's " + lm.config.nPositions() + " positions");
-        return patchDropout.forward(tsAdapterLayer.forward(patches).add(lm.wpe.weight.narrow(0, 0, p)));
+        // an embedding lookup rather than narrow + add: it also reads read-only mapped weights (Gpt2Loader)
+        return patchDropout.forward(tsAdapterLayer.forward(patches).add(lm.wpe.forward(java.util.stream.IntStream.range(0, p).toArray(), p)));
     }
 
     /** c_ts [B, d] = adapter_ts_proj_norm(TemEnc(raw signals)) (no RevIN on this branch). */

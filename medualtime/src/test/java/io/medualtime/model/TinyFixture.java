@@ -32,8 +32,11 @@ final class TinyFixture implements AutoCloseable {
     }
 
     /** A fresh model (LM + trainables + BN stats of the fixture), in train mode. */
-    MedualTime model() throws Exception {
-        Gpt2 lm = Gpt2Loader.load(dir.resolve("lm"));
+    MedualTime model() throws Exception { return model(false); }
+
+    /** The same with every matrix of the LM left read-only in its memory-mapped file. */
+    MedualTime model(boolean mappedLm) throws Exception {
+        Gpt2 lm = mappedLm ? Gpt2Loader.load(dir.resolve("lm"), 0L) : Gpt2Loader.load(dir.resolve("lm"));
         MedualTime m = new MedualTime(lm, CONFIG, new Rng(1));
         MedualTimeCheckpoint.load(m, dir.resolve("trainable.safetensors"));
         return m;

@@ -3,6 +3,7 @@ package io.medualtime.nn;
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.cpu.MappedStorage;
 import io.medualtime.tensor.ops.Norms;
 
 import java.util.ArrayList;
@@ -127,7 +128,9 @@ public abstract class Module {
                 if (!java.util.Arrays.equals(v.shape(), target.shape()))
                     throw new IllegalArgumentException("state dict entry " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())
                             + ", the module expects " + java.util.Arrays.toString(target.shape()));
-                Norms.updateInPlace(target, v.to(target.device()));
+                if (target.storage() instanceof MappedStorage)   // read-only mapped weight: replaced by a heap copy
+                    target.setData(Tensor.of(v.toArray(), v.shape()));
+                else Norms.updateInPlace(target, v.to(target.device()));
             }
         }
     }

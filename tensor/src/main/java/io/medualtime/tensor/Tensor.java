@@ -73,6 +73,15 @@ public final class Tensor {
             throw new IllegalArgumentException(data.length + " values cannot fill shape " + Shapes.str(shape));
         return new Tensor(Backends.get(Device.CPU).fromHost(data), 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
+    /**
+     * A dense tensor over read-only memory-mapped storage (no copy): for frozen weights only, see
+     * {@link io.medualtime.tensor.cpu.MappedStorage}.
+     */
+    public static Tensor mapped(io.medualtime.tensor.cpu.MappedStorage data, int... shape) {
+        if (Shapes.numel(shape) != data.size())
+            throw new IllegalArgumentException(data.size() + " mapped values cannot fill shape " + Shapes.str(shape));
+        return new Tensor(data, 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
     public static Tensor arange(int n) {
         float[] d = new float[n];
         for (int i = 0; i < n; i++) d[i] = i;

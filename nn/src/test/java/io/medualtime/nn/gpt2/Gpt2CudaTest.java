@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -47,6 +48,16 @@ class Gpt2CudaTest {
         lm.to(Device.CUDA);
         for (Tensor p : lm.stateDict().values()) assertEquals(Device.CUDA, p.device());
         return lm;
+    }
+
+    /** Read-only memory-mapped weights move to CUDA like heap ones (Module.to copies them via toHost). */
+    @Test void mappedWeightsMoveToCuda() throws Exception {
+        Gpt2 lm = Gpt2Loader.load(dir, 0L);
+        assertTrue(lm.wte.weight.storage() instanceof io.medualtime.tensor.cpu.MappedStorage);
+        lm.to(Device.CUDA);
+        for (Tensor p : lm.stateDict().values()) assertEquals(Device.CUDA, p.device());
+        Tensor logits = lm.logits(lm.hidden(expected.readInt("ids"), null, 2, 16, null));
+        Fixtures.assertClose("logits_last", exp("logits_last"), logits.narrow(1, 15, 1).reshape(2, -1), 1e-4);
     }
 
     @Test void logitsLossAndEveryGradientMatchPyTorchOnCuda() throws Exception {

@@ -19,9 +19,13 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {}
 
     static float[] arr(Storage s) {
-        if (!(s instanceof CpuStorage)) throw new IllegalArgumentException("CPU op given storage of device " + s.device());
-        return ((CpuStorage) s).data;
+        if (s instanceof CpuStorage c) return c.data;
+        if (s instanceof MappedStorage) throw MappedStorage.readOnly();
+        throw new IllegalArgumentException("CPU op given storage of device " + s.device());
     }
+
+    /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
+    private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
 
     @Override public Device device() { return Device.CPU; }
 
@@ -30,12 +34,16 @@ public final class CpuBackend implements Backend {
     @Override public Storage fromHost(float[] data) { return new CpuStorage(data); }
     @Override public float[] toHost(Storage s, int offset, int n) {
         float[] out = new float[n];
-        System.arraycopy(arr(s), offset, out, 0, n);
+        java.nio.FloatBuffer fb = mapped(s);
+        if (fb != null) fb.get(offset, out, 0, n);
+        else System.arraycopy(arr(s), offset, out, 0, n);
         return out;
     }
     @Override public void fill(Storage s, int offset, int n, float value) { java.util.Arrays.fill(arr(s), offset, offset + n, value); }
 
     @Override public void copy(View src, View dst, boolean accumulate) {
+        java.nio.FloatBuffer fb = mapped(src.storage());
+        if (fb != null) { copyFromMapped(fb, src, dst, accumulate); return; }
         float[] x = arr(src.storage()), y = arr(dst.storage());
         if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
             System.arraycopy(x, src.offset(), y, dst.offset(), src.numel());
@@ -47,6 +55,19 @@ public final class CpuBackend implements Backend {
         };
         // accumulating destinations may overlap (unfold's backward): one thread, fixed order
         Strided.forEach(src.shape(), src, dst, null, !accumulate, body);
+    }
+
+    /** copy() with a mapped source: the same walk, reading through the buffer. */
+    private static void copyFromMapped(java.nio.FloatBuffer x, View src, View dst, boolean accumulate) {
+        float[] y = arr(dst.storage());
+        if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
+            x.get(src.offset(), y, dst.offset(), src.numel());
+            return;
+        }
+        Strided.forEach(src.shape(), src, dst, null, !accumulate, (i, ao, as, bo, bs, co, cs, n) -> {
+            if (accumulate) for (int j = 0; j < n; j++) y[bo + j * bs] += x.get(ao + j * as);
+            else for (int j = 0; j < n; j++) y[bo + j * bs] = x.get(ao + j * as);
+        });
     }
 
     // ---- elementwise -----------------------------------------------------------------------
@@ -120,8 +141,14 @@ public final class CpuBackend implements Backend {
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
-                beta, arr(c), cOff, ldc, strideC, batch);
+        java.nio.FloatBuffer ma = mapped(a), mb = mapped(b);
+        if (ma == null && mb == null) {
+            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
+                    beta, arr(c), cOff, ldc, strideC, batch);
+        } else {    // a frozen mapped weight as either operand
+            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, ma == null ? arr(a) : null, ma, aOff, lda, strideA,
+                    mb == null ? arr(b) : null, mb, bOff, ldb, strideB, beta, arr(c), cOff, ldc, strideC, batch);
+        }
     }
 
     // ---- fused neural-network kernels (CpuNnKernels) ---------------------------------------
@@ -140,9 +167,13 @@ public final class CpuBackend implements Backend {
                 arr(gx), gw == null ? null : arr(gw), gb == null ? null : arr(gb), rows, cols);
     }
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
-        float[] t = arr(table), o = arr(out);
+        java.nio.FloatBuffer mt = mapped(table);
+        float[] t = mt == null ? arr(table) : null, o = arr(out);
         Parallel.range(ids.length, Math.max(1, GRAIN / Math.max(cols, 1)), (s, e) -> {
-            for (int i = s; i < e; i++) System.arraycopy(t, tOff + ids[i] * cols, o, i * cols, cols);
+            for (int i = s; i < e; i++) {
+                if (mt != null) mt.get(tOff + ids[i] * cols, o, i * cols, cols);
+                else System.arraycopy(t, tOff + ids[i] * cols, o, i * cols, cols);
+            }
         });
     }
     @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {

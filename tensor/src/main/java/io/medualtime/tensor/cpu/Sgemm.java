@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cpu;
 
+import java.nio.FloatBuffer;
+
 /**
  * Single-precision general matrix multiply on the CPU:
  * {@code C = alpha * op(A) * op(B) + beta * C}, all matrices row-major in {@code float[]} arrays.
@@ -55,8 +57,22 @@ public final class Sgemm {
                                     float[] a, int aOff, int lda, int strideA,
                                     float[] b, int bOff, int ldb, int strideB,
                                     float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
-        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, aOff, lda, strideA,
-                b, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, null, aOff, lda, strideA,
+                b, null, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+    }
+
+    /**
+     * As {@link #sgemmBatched}, with A and/or B read from a {@link FloatBuffer} (a read-only
+     * memory-mapped weight; offsets index the buffer) instead of an array: for each operand pass
+     * the array or the buffer, the other null. Blocks of a buffer operand are staged into a heap
+     * array before packing, so the result is bitwise that of the array path.
+     */
+    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, FloatBuffer aBuf, int aOff, int lda, int strideA,
+                                    float[] b, FloatBuffer bBuf, int bOff, int ldb, int strideB,
+                                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, aBuf, aOff, lda, strideA,
+                b, bBuf, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
     }
 
     /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
@@ -64,13 +80,22 @@ public final class Sgemm {
                     float alpha, float[] a, int aOff, int lda, int strideA,
                     float[] b, int bOff, int ldb, int strideB,
                     float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        run(kernel, threads, transA, transB, m, n, k, alpha, a, null, aOff, lda, strideA,
+                b, null, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+    }
+
+    /** The full path; A and B each come as an array or (the other null) a buffer. */
+    static void run(SgemmBlocked kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
+                    float alpha, float[] a, FloatBuffer aBuf, int aOff, int lda, int strideA,
+                    float[] b, FloatBuffer bBuf, int bOff, int ldb, int strideB,
+                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
         check(m >= 0, "m", m, "must be >= 0");
         check(n >= 0, "n", n, "must be >= 0");
         check(k >= 0, "k", k, "must be >= 0");
         check(batch >= 0, "batch", batch, "must be >= 0");
-        checkMatrix("A", a, aOff, lda, strideA, transA ? k : m, transA ? m : k, transA ? "m" : "k", batch);
-        checkMatrix("B", b, bOff, ldb, strideB, transB ? n : k, transB ? k : n, transB ? "k" : "n", batch);
-        checkMatrix("C", c, cOff, ldc, strideC, m, n, "n", batch);
+        checkMatrix("A", a, aBuf, aOff, lda, strideA, transA ? k : m, transA ? m : k, transA ? "m" : "k", batch);
+        checkMatrix("B", b, bBuf, bOff, ldb, strideB, transB ? n : k, transB ? k : n, transB ? "k" : "n", batch);
+        checkMatrix("C", c, null, cOff, ldc, strideC, m, n, "n", batch);
         if (m == 0 || n == 0 || batch == 0) return;
 
         if (k == 0 || alpha == 0f) {            // nothing to multiply: C = beta * C
@@ -84,27 +109,27 @@ public final class Sgemm {
             int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
             Parallel.range(batch, grain, (s, e) -> {
                 for (int i = s; i < e; i++)
-                    kernel.run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
-                            b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+                    kernel.run(transA, transB, m, n, k, alpha, a, aBuf, aOff + i * strideA, lda,
+                            b, bBuf, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
             });
             return;
         }
         for (int i = 0; i < batch; i++)
-            single(kernel, threads, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
-                    b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+            single(kernel, threads, transA, transB, m, n, k, alpha, a, aBuf, aOff + i * strideA, lda,
+                    b, bBuf, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
     }
 
     /** One product, split over threads by blocks of rows (or columns) of C. */
     private static void single(SgemmBlocked kernel, int threads, boolean transA, boolean transB,
-                               int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                               int m, int n, int k, float alpha, float[] a, FloatBuffer aBuf, int aOff, int lda,
+                               float[] b, FloatBuffer bBuf, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
         boolean byRows = mBlocks >= nBlocks;
         int units = byRows ? mBlocks : nBlocks;
         int nt = (int) Math.min(Math.min(threads, units), Math.max(1, flops / MIN_FLOPS_PER_THREAD));
         if (nt <= 1) {
-            kernel.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            kernel.run(transA, transB, m, n, k, alpha, a, aBuf, aOff, lda, b, bBuf, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         Parallel.range(nt, 1, (s, e) -> {
@@ -112,12 +137,12 @@ public final class Sgemm {
                 int u0 = (int) ((long) units * t / nt), u1 = (int) ((long) units * (t + 1) / nt);
                 if (byRows) {
                     int r0 = u0 * kernel.mr, r1 = Math.min(m, u1 * kernel.mr);
-                    kernel.run(transA, transB, r1 - r0, n, k, alpha, a, aOff + (transA ? r0 : r0 * lda), lda,
-                            b, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
+                    kernel.run(transA, transB, r1 - r0, n, k, alpha, a, aBuf, aOff + (transA ? r0 : r0 * lda), lda,
+                            b, bBuf, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
                 } else {
                     int c0 = u0 * kernel.nr, c1 = Math.min(n, u1 * kernel.nr);
-                    kernel.run(transA, transB, m, c1 - c0, k, alpha, a, aOff, lda,
-                            b, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
+                    kernel.run(transA, transB, m, c1 - c0, k, alpha, a, aBuf, aOff, lda,
+                            b, bBuf, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
                 }
             }
         });
@@ -136,10 +161,12 @@ public final class Sgemm {
     }
 
     /** A matrix stored as rows x cols with leading dimension ld, batch copies stride apart. */
-    private static void checkMatrix(String name, float[] arr, int off, int ld, int stride,
+    private static void checkMatrix(String name, float[] arr, FloatBuffer buf, int off, int ld, int stride,
                                     int rows, int cols, String colsName, int batch) {
         String lower = name.toLowerCase();
-        if (arr == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
+        if (arr == null && buf == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
+        if (arr != null && buf != null) throw new IllegalArgumentException(lower + " (matrix " + name + ") given as both an array and a buffer");
+        int length = arr != null ? arr.length : buf.limit();
         check(off >= 0, lower + "Off", off, "must be >= 0");
         if (ld < Math.max(1, cols))
             throw new IllegalArgumentException("ld" + lower + " must be >= max(1, " + colsName + ") = "
@@ -147,10 +174,10 @@ public final class Sgemm {
         check(stride >= 0, "stride" + name, stride, "must be >= 0");
         if (rows == 0 || cols == 0 || batch == 0) return;
         long end = off + (long) (batch - 1) * stride + (long) (rows - 1) * ld + cols;
-        if (end > arr.length)
+        if (end > length)
             throw new IllegalArgumentException("array " + lower + " too short: matrix " + name + " (" + rows + "x"
                     + cols + ", ld" + lower + "=" + ld + ", " + lower + "Off=" + off
                     + (batch > 1 ? ", stride" + name + "=" + stride + ", batch=" + batch : "")
-                    + ") needs " + end + " elements, length is " + arr.length);
+                    + ") needs " + end + " elements, length is " + length);
     }
 }

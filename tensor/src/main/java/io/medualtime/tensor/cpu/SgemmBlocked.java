@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cpu;
 
+import java.nio.FloatBuffer;
+
 /**
  * The cache-blocked GEMM driver shared by the Vector API kernel ({@link SgemmVector}) and the
  * scalar kernel ({@link SgemmScalar}); this class never touches {@code FloatVector}.
@@ -28,8 +30,11 @@ abstract class SgemmBlocked {
     /** Cache block sizes: depth of a k-slice, rows of a packed A block, columns of a packed B block. */
     final int kcMax, mcMax, ncMax;
 
-    /** Per-thread packing buffers, grown on demand and then reused (no garbage per call). */
-    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][]);
+    /**
+     * Per-thread packing buffers (packed A, packed B, tile, then staging for buffer operands of A
+     * and B), grown on demand and then reused (no garbage per call).
+     */
+    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[5][]);
 
     SgemmBlocked(int mr, int nr, int kc, int mc, int nc) {
         this.mr = mr; this.nr = nr;
@@ -49,6 +54,17 @@ abstract class SgemmBlocked {
     final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                    float beta, float[] c, int cOff, int ldc) {
+        run(transA, transB, m, n, k, alpha, a, null, aOff, lda, b, null, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The same with A and/or B read from a FloatBuffer (a memory-mapped weight) when the array is
+     * null: each block is first staged into a heap array in its stored layout, then packed by the
+     * array code, so the packed data (and the result) are bitwise those of the array path.
+     */
+    final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                   float[] a, FloatBuffer aBuf, int aOff, int lda, float[] b, FloatBuffer bBuf, int bOff, int ldb,
+                   float beta, float[] c, int cOff, int ldc) {
         // Balanced block sizes: k = 400 becomes two slices of 200 rather than 384 + 16, so no
         // block is much thinner (less efficient) than the others.
         int kcB = ceilDiv(k, ceilDiv(k, kcMax));
@@ -59,21 +75,47 @@ abstract class SgemmBlocked {
         if (pa == null || pa.length < mcB * kcB) buf[0] = pa = new float[mcB * kcB];
         if (pb == null || pb.length < ncB * kcB) buf[1] = pb = new float[ncB * kcB];
         if (tile == null) buf[2] = tile = new float[mr * nr];
+        float[] sa = aBuf == null ? null : staging(buf, 3, mcB * kcB), sb = bBuf == null ? null : staging(buf, 4, ncB * kcB);
 
         for (int jc = 0; jc < n; jc += ncB) {
             int nc = Math.min(ncB, n - jc);
             for (int pc = 0; pc < k; pc += kcB) {
                 int kc = Math.min(kcB, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, nr);
+                if (sb == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, nr);
+                else {      // stored block: kc rows of nc (or, transposed, nc rows of kc)
+                    int cols = stage(bBuf, bOff, ldb, transB, pc, kc, jc, nc, sb);
+                    packB(transB, sb, 0, cols, 0, kc, 0, nc, pb, nr);
+                }
                 boolean first = pc == 0;
                 for (int ic = 0; ic < m; ic += mcB) {
                     int mc = Math.min(mcB, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, mr);
+                    if (sa == null) packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, mr);
+                    else {
+                        int cols = stage(aBuf, aOff, lda, transA, ic, mc, pc, kc, sa);
+                        packA(transA, sa, 0, cols, 0, mc, 0, kc, alpha, pa, mr);
+                    }
                     macroKernel(mc, nc, kc, pa, pb, first ? beta : 1f, first && beta == 0f,
                             c, cOff + ic * ldc + jc, ldc, tile);
                 }
             }
         }
+    }
+
+    private static float[] staging(float[][] buf, int i, int size) {
+        if (buf[i] == null || buf[i].length < size) buf[i] = new float[size];
+        return buf[i];
+    }
+
+    /**
+     * Copies the stored block of a matrix with logical rows [r0, r0+rn) and columns [c0, c0+cn)
+     * (stored transposed when {@code colMajor}) from a buffer into dst with no padding; returns
+     * dst's leading dimension.
+     */
+    private static int stage(FloatBuffer src, int off, int ld, boolean colMajor, int r0, int rn, int c0, int cn, float[] dst) {
+        int lines = colMajor ? cn : rn, width = colMajor ? rn : cn;
+        int start = colMajor ? off + c0 * ld + r0 : off + r0 * ld + c0;
+        for (int l = 0; l < lines; l++) src.get(start + l * ld, dst, l * width, width);
+        return width;
     }
 
     static int ceilDiv(int x, int y) { return (x + y - 1) / y; }

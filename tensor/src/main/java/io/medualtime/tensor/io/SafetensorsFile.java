@@ -371,6 +371,14 @@ public final class SafetensorsFile implements SafetensorsReader {
     }
 
     @Override
+    public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
+        TensorInfo t = info(name);
+        if (t.dtype() != DType.F32 || t.byteSize() > window) return null;
+        // READ_ONLY mappings give read-only buffers; the mapping outlives the channel (FileChannel.map)
+        return map(name, dataStart + t.begin(), (int) t.byteSize()).asFloatBuffer();
+    }
+
+    @Override
     public int[] readInt(String name) throws SafetensorsException {
         TensorInfo t = info(name);
         if (!t.dtype().isInteger()) {

@@ -1,6 +1,7 @@
 package io.medualtime.tensor.io;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,6 +49,13 @@ public interface SafetensorsReader extends AutoCloseable {
 
     /** Elements {@code [elementOffset, elementOffset + count)} of the flattened tensor as float32. */
     void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException;
+
+    /**
+     * A read-only little-endian view of an F32 tensor's bytes in the mapped file, with no copy;
+     * null when the tensor is not F32 or does not fit one mapping (callers then copy with
+     * {@link #readFloat}). The view stays valid after this reader is closed, until it is collected.
+     */
+    default FloatBuffer mapF32(String name) throws SafetensorsException { return null; }
 
     /** Whole tensor as int32 (I32; I64 with a range check; I16, I8, U8, BOOL widened). */
     int[] readInt(String name) throws SafetensorsException;

@@ -184,6 +184,11 @@ public final class ShardedSafetensors implements SafetensorsReader {
     }
 
     @Override
+    public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
+        return shardOf(name).mapF32(name);
+    }
+
+    @Override
     public int[] readInt(String name) throws SafetensorsException {
         return shardOf(name).readInt(name);
     }
