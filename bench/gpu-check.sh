@@ -134,7 +134,8 @@ fi
 MT_JAVA="skipped"; MT_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
-  timeout 150 "$JAVA" $JOPTS -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+  # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
+  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
     > "$OUT_DIR/medualtime-java.txt" 2>&1
   tail -4 "$OUT_DIR/medualtime-java.txt"
   MT_JAVA=$(grep '^RESULT' "$OUT_DIR/medualtime-java.txt" | sed 's/^RESULT java //' || true)

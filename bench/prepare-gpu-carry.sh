@@ -51,7 +51,7 @@ for j in "$LIB"/jcuda-natives-*.jar; do
 done
 
 echo "== jlink (uncompressed image, then xz: 13 MB instead of 40 MB, so tree + carry stay under 64 MiB)"
-jlink --add-modules java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.incubator.vector,jdk.management \
+jlink --add-modules java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.incubator.vector,jdk.management,jdk.jfr \
       --strip-debug --no-header-files --no-man-pages --compress=0 --output "$TMP/jre"
 "$TMP/jre/bin/java" -version 2>&1 | head -1
 tar -C "$TMP" -cJf "$OUT.new/jre.tar.xz" jre

@@ -97,8 +97,24 @@ public final class DeviceAllocator {
         return b;
     }
 
+    /**
+     * Device memory of dead tensors comes back only when the garbage collector finds them, which a
+     * small Java heap rarely forces; after this many bytes of fresh driver allocations, ask for a
+     * collection so the Cleaner refills the cache (the launcher also runs CUDA jobs with a small young
+     * generation, which makes this rare).
+     */
+    private static final long GC_HINT_BYTES = Long.getLong("medualtime.cuda.gcHintBytes", 4L << 30);
+    private long driverBytesSinceGc;
+
     private CUdeviceptr driverAlloc(long bytes) {
         CudaRuntime.get();
+        boolean collect;
+        synchronized (this) {
+            driverBytesSinceGc += bytes;
+            collect = driverBytesSinceGc > GC_HINT_BYTES;
+            if (collect) driverBytesSinceGc = 0;
+        }
+        if (collect) System.gc();
         CUdeviceptr p = new CUdeviceptr();
         try {
             JCudaDriver.cuMemAlloc(p, bytes);
