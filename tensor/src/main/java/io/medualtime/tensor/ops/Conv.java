@@ -4,8 +4,11 @@ import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 
 /**
- * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, composed as
- * pad -> unfold (a view) -> one matrix product, so its backward comes from those ops.
+ * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, composed from existing ops
+ * so its backward comes from theirs. Computed as a sum over the k taps,
+ * y = sum_j W[:, :, j] @ xpad[:, :, j : j + L]: each tap is one batched GEMM that reads the padded
+ * input in place through a strided view, so neither the forward (im2col's [B*L, Cin*k] copy) nor
+ * the backward (im2col's overlapping scatter-add) moves k copies of the input.
  */
 public final class Conv {
     private Conv() {}
@@ -17,12 +20,20 @@ public final class Conv {
                     + " do not match (expected [B, Cin, L] and [Cout, Cin, k])");
         int b = x.size(0), cin = x.size(1), len = x.size(2), cout = weight.size(0), k = weight.size(2);
         if (k % 2 == 0) throw new IllegalArgumentException("'same' padding needs an odd kernel size, got " + k);
-        int pad = k / 2;
-        Tensor padded = pad == 0 ? x : Views.cat(2, x.fullLike(0f, b, cin, pad), x, x.fullLike(0f, b, cin, pad));
-        // windows [B, Cin, L, k] -> rows [B, L, Cin*k]
-        Tensor cols = padded.unfold(2, k, 1).permute(0, 2, 1, 3).reshape(b * len, cin * k);
-        Tensor out = cols.matmul(weight.reshape(cout, cin * k).transpose(0, 1)); // [B*L, Cout]
-        if (bias != null) out = out.add(bias);
-        return out.reshape(b, len, cout).permute(0, 2, 1).contiguous();
+        Tensor y;
+        if (k == 1) {
+            y = weight.reshape(cout, cin).matmul(x);
+        } else {
+            int pad = k / 2;
+            Tensor zeros = x.fullLike(0f, b, cin, pad);
+            Tensor padded = Views.cat(2, zeros, x, zeros);
+            Tensor taps = weight.permute(2, 0, 1).contiguous();               // [k, Cout, Cin]: one matrix per tap
+            y = null;
+            for (int j = 0; j < k; j++) {
+                Tensor term = taps.narrow(0, j, 1).reshape(cout, cin).matmul(padded.narrow(2, j, len));
+                y = y == null ? term : y.add(term);
+            }
+        }
+        return bias == null ? y : y.add(bias.reshape(cout, 1));
     }
 }

@@ -21,13 +21,6 @@ public final class Views {
         return new Tensor(base.storage(), offset, shape, strides);
     }
 
-    /** A dense copy (always copies). */
-    public static Tensor copy(Tensor x) {
-        Tensor out = Tensor.empty(x.device(), x.shape());
-        x.backend().copy(x.view(), out.view(), false);
-        return Autograd.record(out, "copy", new Tensor[]{x}, g -> new Tensor[]{g});
-    }
-
     public static Tensor contiguous(Tensor x) {
         Tensor out = Tensor.empty(x.device(), x.shape());
         x.backend().copy(x.view(), out.view(), false);
