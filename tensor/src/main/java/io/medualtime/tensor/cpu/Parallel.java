@@ -1,9 +1,8 @@
 package io.medualtime.tensor.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU backend's thread pool. Work is split into a fixed number of contiguous chunks that
@@ -11,11 +10,21 @@ import java.util.List;
  * given thread count (every output element is always computed by the same code path, in the
  * same order).
  *
+ * <p>The calling thread runs chunks too, next to {@code threads() - 1} workers. A model step
+ * opens thousands of short parallel regions, so the hand-off must be cheap: a worker spins
+ * briefly for the next region before it parks (a ForkJoinPool round trip, which wakes a parked
+ * thread each time, cost ~45 us per region here, as much as many regions' work). A region
+ * started while another is running (a nested call, or a second caller thread) runs on its
+ * caller alone.
+ *
  * <p>The thread count defaults to all cores; set it with {@link #setThreads(int)} or the system
  * property {@code medualtime.threads}.
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool;
+    /** How long an idle thread spins for more work before it parks (or yields, for the caller). */
+    private static final long SPIN_NANOS = 200_000;
+
+    private static volatile Pool pool;
     private static volatile int threads = Integer.getInteger("medualtime.threads",
             Runtime.getRuntime().availableProcessors());
 
@@ -27,22 +36,22 @@ public final class Parallel {
 
     public static int threads() { return threads; }
 
-    /** Sets the number of worker threads (1 = run everything on the calling thread). */
+    /** Sets the number of threads, the caller included (1 = run everything on the calling thread). */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n != threads) {
-            ForkJoinPool old = pool;
+            Pool old = pool;
             pool = null;
             threads = n;
             if (old != null) old.shutdown();
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    private static Pool pool() {
+        Pool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
-                if (pool == null) pool = new ForkJoinPool(threads);
+                if (pool == null) pool = new Pool(threads - 1);
                 p = pool;
             }
         }
@@ -56,14 +65,98 @@ public final class Parallel {
     public static void range(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) { body.run(0, n); return; }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
-        ForkJoinPool p = pool();
-        for (int c = 1; c < chunks; c++) {
-            int s = (int) ((long) n * c / chunks), e = (int) ((long) n * (c + 1) / chunks);
-            tasks.add(p.submit(() -> body.run(s, e)));
+        if (chunks <= 1 || !pool().run(new Region(body, n, chunks))) body.run(0, n);
+    }
+
+    /** One parallel loop: chunks are claimed by whichever thread comes first. */
+    private static final class Region {
+        final RangeBody body;
+        final int n, chunks;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Region(RangeBody body, int n, int chunks) { this.body = body; this.n = n; this.chunks = chunks; }
+
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
         }
-        body.run(0, (int) ((long) n / chunks));
-        for (ForkJoinTask<?> t : tasks) t.join();
+    }
+
+    private static final class Pool {
+        private final Worker[] workers;
+        private final AtomicBoolean busy = new AtomicBoolean();
+        private volatile Region current;
+        private volatile boolean stopped;
+
+        Pool(int n) {
+            workers = new Worker[n];
+            for (int i = 0; i < n; i++) {
+                workers[i] = new Worker(this);
+                workers[i].setName("medualtime-cpu-" + (i + 1));
+                workers[i].setDaemon(true);
+                workers[i].start();
+            }
+        }
+
+        /** Runs the region with the workers; false when a region is already running (the caller then runs it alone). */
+        boolean run(Region r) {
+            if (Thread.currentThread() instanceof Worker || !busy.compareAndSet(false, true)) return false;
+            try {
+                current = r;
+                for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
+                r.work();
+                long start = System.nanoTime();
+                while (r.done.get() < r.chunks) {
+                    if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                    else Thread.yield();
+                }
+            } finally {
+                current = null;                // do not keep the region's arrays reachable
+                busy.set(false);
+            }
+            Throwable t = r.failure;
+            if (t instanceof RuntimeException e) throw e;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new RuntimeException(t);
+            return true;
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        volatile boolean parked;
+
+        Worker(Pool pool) { this.pool = pool; }
+
+        @Override public void run() {
+            Region seen = null;
+            while (!pool.stopped) {
+                Region r = pool.current;
+                if (r != seen) {
+                    seen = r;
+                    if (r != null) r.work();
+                    continue;
+                }
+                long start = System.nanoTime();
+                while (pool.current == seen && !pool.stopped && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                if (pool.current != seen || pool.stopped) continue;
+                parked = true;                 // the caller unparks a parked worker after publishing a region
+                if (pool.current == seen && !pool.stopped) LockSupport.park(this);
+                parked = false;
+            }
+        }
     }
 }
