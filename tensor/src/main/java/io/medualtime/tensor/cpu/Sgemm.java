@@ -104,6 +104,26 @@ public final class Sgemm {
         }
         long flops = 2L * m * n * k;
         boolean disjointC = batch == 1 || strideC >= (long) (m - 1) * ldc + n;
+        if (!transA && transB && n * 4 <= kernel.nr) {   // too narrow for the tile: dot products
+            if (aBuf != null || bBuf != null) {           // a mapped operand: read its span onto the heap
+                float[] ha = a != null ? a : span(aBuf, aOff, strideA, m, lda, k, batch);
+                float[] hb = b != null ? b : span(bBuf, bOff, strideB, n, ldb, k, batch);
+                run(kernel, threads, false, true, m, n, k, alpha, ha, null, a != null ? aOff : 0, lda, strideA,
+                        hb, null, b != null ? bOff : 0, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+                return;
+            }
+            if (batch == 1) {
+                Parallel.range(m, (int) Math.max(1, MIN_FLOPS_PER_THREAD / (2L * n * k)), (s, e) ->
+                        kernel.dotProducts(e - s, n, k, alpha, a, aOff + s * lda, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
+            } else {
+                Parallel.range(batch, disjointC ? (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops) : Integer.MAX_VALUE, (s, e) -> {
+                    for (int i = s; i < e; i++)
+                        kernel.dotProducts(m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                                beta, c, cOff + i * strideC, ldc);
+                });
+            }
+            return;
+        }
         if (batch > 1 && disjointC && threads > 1 && flops < MIN_FLOPS_PER_THREAD * threads * 4) {
             // many small products: one thread per group of whole matrices
             int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
@@ -119,13 +139,18 @@ public final class Sgemm {
                     b, bBuf, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
     }
 
-    /** One product, split over threads by blocks of rows (or columns) of C. */
+    /**
+     * One product, split over threads by blocks of rows or of columns of C. A row split makes each
+     * thread pack all of B, a column split all of A: the split follows the smaller operand.
+     */
     private static void single(SgemmBlocked kernel, int threads, boolean transA, boolean transB,
                                int m, int n, int k, float alpha, float[] a, FloatBuffer aBuf, int aOff, int lda,
                                float[] b, FloatBuffer bBuf, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
-        boolean byRows = mBlocks >= nBlocks;
+        // every thread packs all of the operand it does not split: split the larger one's partner,
+        // i.e. by columns when B (k x n) is larger than A (m x k), if there are columns enough to share
+        boolean byRows = m >= n ? mBlocks >= threads : nBlocks < 2 * threads;
         int units = byRows ? mBlocks : nBlocks;
         int nt = (int) Math.min(Math.min(threads, units), Math.max(1, flops / MIN_FLOPS_PER_THREAD));
         if (nt <= 1) {
@@ -146,6 +171,13 @@ public final class Sgemm {
                 }
             }
         });
+    }
+
+    /** The floats of a buffer operand's matrices (batch of rows x cols, leading dimension ld), from its offset on. */
+    private static float[] span(FloatBuffer buf, int off, int stride, int rows, int ld, int cols, int batch) {
+        float[] out = new float[(int) ((long) (batch - 1) * stride + (long) (rows - 1) * ld + cols)];
+        buf.get(off, out, 0, out.length);
+        return out;
     }
 
     private static void scale(float beta, float[] c, int off, int m, int n, int ldc) {

@@ -101,6 +101,30 @@ abstract class SgemmBlocked {
         }
     }
 
+    /**
+     * C = alpha * A * B^T + beta * C for products too narrow for the micro-tile (n at most a
+     * quarter of NR), A stored [m, k] and B stored [n, k]: every element is the dot product of two
+     * contiguous rows, with no packing (attention to a handful of adaptation tokens has n = 5,
+     * which the 64-wide tile would compute 13 times over).
+     */
+    final void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        float[] lanes = new float[nr];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float s = alpha * dot(a, aOff + i * lda, b, bOff + j * ldb, k, lanes);
+                int o = cOff + i * ldc + j;
+                c[o] = beta == 0f ? s : s + beta * c[o];
+            }
+    }
+
+    /** The sum over p < k of x[xo + p] * y[yo + p], in a fixed order; {@code lanes} is scratch. */
+    float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {
+        float s = 0f;
+        for (int p = 0; p < k; p++) s += x[xo + p] * y[yo + p];
+        return s;
+    }
+
     private static float[] staging(float[][] buf, int i, int size) {
         if (buf[i] == null || buf[i].length < size) buf[i] = new float[size];
         return buf[i];

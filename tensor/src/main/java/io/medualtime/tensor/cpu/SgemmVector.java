@@ -68,6 +68,19 @@ final class SgemmVector extends SgemmBlocked {
         }
     }
 
+    /** Vector dot product: one FMA accumulator, lanes summed in order (deterministic in every JIT tier). */
+    @Override
+    float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {
+        FloatVector acc = FloatVector.zero(S);
+        int p = 0, bound = S.loopBound(k);
+        for (; p < bound; p += V) acc = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), acc);
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < V; l++) s += lanes[l];
+        for (; p < k; p++) s += x[xo + p] * y[yo + p];
+        return s;
+    }
+
     /**
      * The register-tiled micro-kernel: tile[r*NR + j] = sum over p of pa[pao + p*MR + r] * pb[pbo + p*NR + j].
      * Written out by hand: accumulators must be local variables for C2 to keep them in registers

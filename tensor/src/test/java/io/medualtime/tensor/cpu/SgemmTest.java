@@ -123,6 +123,13 @@ class SgemmTest {
                 assertArrayEquals(c1, cs.run(kernel, 1), "depends on the thread count: " + what);
             }
         }
+        // too narrow for the tile (n = 7, B transposed): dot products, split by rows
+        Case narrow = new Case(r, false, true, 3001, 7, 64, 0.5f, 2f, true);
+        for (SgemmBlocked kernel : kernels()) {
+            float[] c1 = narrow.run(kernel, Parallel.threads());
+            narrow.check(c1, "narrow " + kernel.getClass().getSimpleName());
+            assertArrayEquals(c1, narrow.run(kernel, 1), "narrow: depends on the thread count");
+        }
         // wide-and-short C takes the split-by-columns path
         Case wide = new Case(r, false, true, 9, 2000, 200, 1f, 0f, true);
         for (SgemmBlocked kernel : kernels()) {
@@ -158,7 +165,8 @@ class SgemmTest {
     @Test
     void batchedSmallAndLarge() {
         Random r = new Random(11);
-        for (int[] sh : new int[][]{{17, 23, 29, 9}, {130, 70, 90, 3}}) {   // {m, n, k, batch}
+        // {m, n, k, batch}; the last: attention to 5 adaptation tokens (NT: the dot-product path)
+        for (int[] sh : new int[][]{{17, 23, 29, 9}, {130, 70, 90, 3}, {40, 5, 64, 12}}) {
             int m = sh[0], n = sh[1], k = sh[2], batch = sh[3];
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
