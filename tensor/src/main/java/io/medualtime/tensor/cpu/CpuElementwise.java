@@ -83,7 +83,7 @@ final class CpuElementwise {
     }
 
     static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
-        if (as == 1 && bs == 1 && VectorSupport.available() && VectorKernels.binary(op, a, ao, b, bo, out, oo, n)) return;
+        if (VectorSupport.available() && VectorKernels.binary(op, a, ao, as, b, bo, bs, out, oo, n)) return;
         switch (op) {
             case ADD: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i * as] + b[bo + i * bs]; break;
             case SUB: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i * as] - b[bo + i * bs]; break;
