@@ -2,13 +2,22 @@ package io.medualtime.tensor.ops;
 
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.Backend;
 
 /**
- * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, composed from existing ops
- * so its backward comes from theirs. Computed as a sum over the k taps,
- * y = sum_j W[:, :, j] @ xpad[:, :, j : j + L]: each tap is one batched GEMM that reads the padded
- * input in place through a strided view, so neither the forward (im2col's [B*L, Cin*k] copy) nor
- * the backward (im2col's overlapping scatter-add) moves k copies of the input.
+ * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, as one autograd node on
+ * backend primitives (strided copy and batched GEMM), so both backends run it.
+ *
+ * <pre>
+ *   forward   col = im2col(x)  [B, Cin*k, L],  col[b, ci*k + j, t] = xpad[b, ci, t + j]
+ *             y[b] = W [Cout, Cin*k] @ col[b]                        (one batched GEMM)
+ *   backward  dW  = sum_b dy[b] @ col[b]^T                           (col recomputed, not kept)
+ *             dx  = conv1d(dy, W~),  W~[ci, co, j] = W[co, ci, k-1-j] (the same forward)
+ * </pre>
+ * One GEMM with depth Cin*k instead of k GEMMs of depth Cin: the product is deep enough to run
+ * the GEMM near its peak, and no per-tap partial sums are added up. The backward keeps no copy of
+ * the k-times-larger col: it is rebuilt from x (a copy, cheap next to the GEMM).
  */
 public final class Conv {
     private Conv() {}
@@ -18,22 +27,57 @@ public final class Conv {
         if (x.dim() != 3 || weight.dim() != 3 || x.size(1) != weight.size(1))
             throw new IllegalArgumentException("conv1d input " + Shapes.str(x.shape()) + " and weight " + Shapes.str(weight.shape())
                     + " do not match (expected [B, Cin, L] and [Cout, Cin, k])");
-        int b = x.size(0), cin = x.size(1), len = x.size(2), cout = weight.size(0), k = weight.size(2);
+        int k = weight.size(2);
         if (k % 2 == 0) throw new IllegalArgumentException("'same' padding needs an odd kernel size, got " + k);
-        Tensor y;
-        if (k == 1) {
-            y = weight.reshape(cout, cin).matmul(x);
-        } else {
-            int pad = k / 2;
-            Tensor zeros = x.fullLike(0f, b, cin, pad);
-            Tensor padded = Views.cat(2, zeros, x, zeros);
-            Tensor taps = weight.permute(2, 0, 1).contiguous();               // [k, Cout, Cin]: one matrix per tap
-            y = null;
-            for (int j = 0; j < k; j++) {
-                Tensor term = taps.narrow(0, j, 1).reshape(cout, cin).matmul(padded.narrow(2, j, len));
-                y = y == null ? term : y.add(term);
-            }
-        }
-        return bias == null ? y : y.add(bias.reshape(cout, 1));
+        if (x.device() != weight.device()) throw new IllegalArgumentException("conv1d input and weight on different devices");
+        Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();
+        Tensor y = Autograd.record(forward(xc, wc), "conv1d", new Tensor[]{x, weight}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = x.requiresGrad() ? forward(gc, flipTransposed(wc)) : null;
+            Tensor gw = weight.requiresGrad() ? weightGrad(xc, gc, k) : null;
+            return new Tensor[]{gx, gw};
+        });
+        return bias == null ? y : y.add(bias.reshape(weight.size(0), 1));
+    }
+
+    /** y = W @ im2col(x) for dense x [B, Cin, L] and w [Cout, Cin, k]. */
+    private static Tensor forward(Tensor x, Tensor w) {
+        int b = x.size(0), cin = x.size(1), len = x.size(2), cout = w.size(0), k = w.size(2), depth = cin * k;
+        Tensor col = im2col(x, k);
+        Tensor y = Tensor.empty(x.device(), b, cout, len);
+        x.backend().gemm(false, false, cout, len, depth, 1f, w.storage(), w.offset(), depth, 0,
+                col.storage(), col.offset(), len, depth * len, 0f, y.storage(), 0, len, cout * len, b);
+        return y;
+    }
+
+    /** dW [Cout, Cin, k] = sum over samples of dy[b] [Cout, L] @ im2col(x)[b]^T [L, Cin*k]. */
+    private static Tensor weightGrad(Tensor x, Tensor gy, int k) {
+        int b = x.size(0), cin = x.size(1), len = x.size(2), cout = gy.size(1), depth = cin * k;
+        Tensor col = im2col(x, k);
+        Tensor gw = Tensor.empty(x.device(), cout, cin, k);
+        Backend be = x.backend();
+        for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
+            be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
+                    col.storage(), col.offset() + s * depth * len, len, 0, s == 0 ? 0f : 1f, gw.storage(), 0, depth, 0, 1);
+        return gw;
+    }
+
+    /** [B, Cin*k, L] with row ci*k + j = x[:, ci, :] shifted by j - k/2 (zeros outside): a copy of a strided view. */
+    private static Tensor im2col(Tensor x, int k) {
+        if (k == 1) return x;
+        int b = x.size(0), cin = x.size(1), len = x.size(2), pad = k / 2;
+        Tensor padded = Tensor.empty(x.device(), b, cin, len + 2 * pad);
+        x.backend().copy(x.view(), padded.narrow(2, pad, len).view(), false);
+        // windows [B, Cin, L, k] -> [B, Cin, k, L]: element (b, ci, j, t) = padded[b, ci, t + j]
+        return padded.unfold(2, k, 1).permute(0, 1, 3, 2).contiguous().reshape(b, cin * k, len);
+    }
+
+    /** W~ [Cin, Cout, k] with W~[ci, co, j] = W[co, ci, k-1-j]: the weight of the input gradient's conv. */
+    private static Tensor flipTransposed(Tensor w) {
+        int cout = w.size(0), cin = w.size(1), k = w.size(2);
+        Tensor out = Tensor.empty(w.device(), cin, cout, k);
+        for (int j = 0; j < k; j++)     // tap j of the result is tap k-1-j of w, transposed
+            w.backend().copy(w.narrow(2, k - 1 - j, 1).permute(1, 0, 2).view(), out.narrow(2, j, 1).view(), false);
+        return out;
     }
 }
