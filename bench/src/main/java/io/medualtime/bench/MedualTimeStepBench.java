@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  *
  * <p>Run: {@code bench/medualtime-vs-pytorch.sh} (also runs tools/reference/medualtime_bench.py), or
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target-model/benchmarks.jar
- * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda]}. Prints each run, the
+ * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda] [--inference-only]}. Prints each run, the
  * medians (RESULT line) and a breakdown of the step (temporal pass, TemEnc, textual pass, backward,
  * optimizer).
  */
@@ -35,10 +35,12 @@ public final class MedualTimeStepBench {
     public static void main(String[] args) {
         int warmup = 2, steps = 5, b = 8, reportTokens = 48;
         float dropout = 0.1f;
+        boolean inferenceOnly = false;
         Device device = Device.CPU;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--dropout")) { dropout = Float.parseFloat(args[i + 1]); continue; }
             if (args[i].equals("--device")) { device = Device.parse(args[i + 1]); continue; }
+            if (args[i].equals("--inference-only")) { inferenceOnly = true; i--; continue; }
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
                 case "--warmup" -> warmup = v;
@@ -80,6 +82,18 @@ public final class MedualTimeStepBench {
 
         double[] step = new double[steps], infer = new double[steps], stepCpu = new double[steps], inferCpu = new double[steps];
         double[][] parts = new double[5][steps];   // temporal fwd, TemEnc fwd, textual fwd (incl. TemEnc), backward, optimizer
+        if (inferenceOnly) {      // for profilers: inference alone, no training step
+            model.eval();
+            for (int s = 0; s < warmup + steps; s++) {
+                double ms = time(() -> {
+                    try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
+                });
+                System.out.printf("run %d%s: inference %.0f ms%n", s, s < warmup ? " (warm-up)" : "", ms);
+                if (s >= warmup) infer[s - warmup] = ms;
+            }
+            System.out.printf("RESULT java inference_ms %.0f (median of %d after %d warm-up)%n", median(infer), steps, warmup);
+            return;
+        }
         for (int s = 0; s < warmup + steps; s++) {
             model.train(true);
             long c0 = cpuNanos(), t0 = System.nanoTime();

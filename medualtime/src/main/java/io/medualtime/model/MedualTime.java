@@ -9,6 +9,7 @@ import io.medualtime.nn.gpt2.AttentionAdapter;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Loader;
 import io.medualtime.tensor.Device;
+import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.ops.AdapterAttention;
@@ -208,13 +209,16 @@ public final class MedualTime extends Module {
         int first = firstAdapterLayer(), k = config.adapterTokens(), d = lm.config.nEmbd();
         if (condition.dim() != 2 || condition.size(1) != d)
             throw new IllegalArgumentException("condition vectors must be [B, " + d + "], got " + java.util.Arrays.toString(condition.shape()));
-        Tensor cond = condition.unsqueeze(1);                                          // [B, 1, d]
         return (layer, q, attn) -> {
             if (layer < first) return null;
-            if (cond.size(0) != q.size(0))
-                throw new IllegalArgumentException(cond.size(0) + " condition vectors for a batch of " + q.size(0));
-            Tensor tokens = queries.weight.narrow(0, (layer - first) * k, k).add(cond);    // [B, K, d]
-            Tensor kv = tokens.matmul(attn.cAttn.weight.narrow(1, d, 2 * d)).add(attn.cAttn.bias.narrow(0, d, 2 * d));
+            if (condition.size(0) != q.size(0))
+                throw new IllegalArgumentException(condition.size(0) + " condition vectors for a batch of " + q.size(0));
+            // c_attn is affine: c_attn(q_l + c) = (q_l W + b) + c W, so one GEMM of K + B rows, not of K * B
+            Tensor rows = F.cat(0, queries.weight.narrow(0, (layer - first) * k, k), condition)
+                    .matmul(attn.cAttn.weight.narrow(1, d, 2 * d));                             // [K + B, 2d]
+            int b = condition.size(0);
+            Tensor kv = rows.narrow(0, 0, k).add(attn.cAttn.bias.narrow(0, d, 2 * d))         // [K, 2d]
+                    .add(rows.narrow(0, k, b).unsqueeze(1));                                   // + [B, 1, 2d] = [B, K, 2d]
             float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
             long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
             return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed);
