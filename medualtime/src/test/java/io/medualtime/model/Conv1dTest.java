@@ -6,7 +6,7 @@ import io.medualtime.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Conv1d layer (the tap-sum F.conv1d) against an independent im2col formulation written here
+ * The Conv1d layer (F.conv1d: im2col + one GEMM, its own backward) against an independent im2col formulation written here
  * (pad -> unfold -> one matrix product): output, input and weight gradients within 1e-5, for
  * kernels 7, 5, 3 and 1. F.conv1d itself is checked against PyTorch in OpsFixtureTest.
  */

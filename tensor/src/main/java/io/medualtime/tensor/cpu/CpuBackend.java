@@ -73,11 +73,22 @@ public final class CpuBackend implements Backend {
     // ---- elementwise -----------------------------------------------------------------------
     @Override public void unary(UnaryOp op, float p, Storage xs, int xOff, Storage outs, int outOff, int n) {
         float[] x = arr(xs), y = arr(outs);
+        if (op == UnaryOp.GELU && VectorSupport.available()) {      // a lambda of its own: see geluBackward below
+            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluRow(x, xOff + s, y, outOff + s, e - s));
+            return;
+        }
         Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unary(op, p, x, xOff + s, y, outOff + s, e - s));
     }
 
     @Override public void unaryBackward(UnaryOp op, float p, Storage xs, int xOff, Storage gs, int gOff, Storage gins, int ginOff, int n) {
         float[] x = arr(xs), g = arr(gs), gin = arr(gins);
+        if (op == UnaryOp.GELU && VectorSupport.available()) {
+            // C2 compiles this lambda with the GELU loop alone; inlined into the switch over every op
+            // (all of whose branches a model step makes hot) the compile grew so large that C2 gave up
+            // the vector store intrinsic, and the loop ran the Vector API's scalar fallback (~10x slower)
+            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
+            return;
+        }
         Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
     }
 

@@ -25,7 +25,7 @@ final class VectorKernels {
     static boolean unary(UnaryOp op, float p, float[] x, int xo, float[] y, int yo, int n) {
         int i;
         switch (op) {
-            case GELU: i = gelu(x, xo, y, yo, n); break;
+            case GELU: geluRow(x, xo, y, yo, n); return true;
             case ADD_SCALAR: i = affine(x, xo, p, 1f, y, yo, n); break;
             case MUL_SCALAR: i = scale(x, xo, p, y, yo, n); break;
             case NEG: i = scale(x, xo, -1f, y, yo, n); break;
@@ -36,14 +36,41 @@ final class VectorKernels {
         return true;
     }
 
-    private static int gelu(float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0, bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector u = v.mul(v).mul(A * C).add(C).mul(v);
-            v.mul(0.5f).mul(VectorMath.tanh(u).add(1f)).intoArray(y, yo + i);
+    /**
+     * GELU (tanh form) over n elements, tail included. Two simple loops per L1-sized block (tanh of
+     * the inner argument, then the product) rather than one: JDK 17's C2, compiling the single
+     * fused loop inside a model step, lost the vector intrinsics part way through the expression
+     * and ran the rest through the Vector API's scalar fallback (~3x slower; JDK 25 did not).
+     */
+    static void geluRow(float[] x, int xo, float[] y, int yo, int n) {
+        int vn = S.loopBound(n);
+        float[] t = SCRATCH.get();
+        for (int b = 0; b < vn; b += BLOCK) {
+            int len = Math.min(BLOCK, vn - b);
+            tanhGeluArg(x, xo + b, t, len);
+            geluFromTanh(x, xo + b, t, y, yo + b, len);
         }
-        return i;
+        for (int i = vn; i < n; i++) y[yo + i] = CpuElementwise.gelu(x[xo + i]);
+    }
+
+    /** Elements per block of the two-pass GELU kernels (a multiple of every vector length; 8 KB of scratch). */
+    private static final int BLOCK = 2048;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+
+    /** t[i] = tanh(C (x + A x^3)) for i < n, n a multiple of the vector length. */
+    private static void tanhGeluArg(float[] x, int xo, float[] t, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            VectorMath.tanh(v.mul(v).mul(A * C).add(C).mul(v)).intoArray(t, i);
+        }
+    }
+
+    /** y[i] = 0.5 x (1 + t[i]). */
+    private static void geluFromTanh(float[] x, int xo, float[] t, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(0.5f).mul(FloatVector.fromArray(S, t, i).add(1f)).intoArray(y, yo + i);
+        }
     }
 
     private static int scale(float[] x, int xo, float p, float[] y, int yo, int n) {
@@ -58,17 +85,26 @@ final class VectorKernels {
         return i;
     }
 
+    /** gin = g * GELU'(x), in the same two passes per block as {@link #geluRow}. */
     static void geluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
-        int i = 0, bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+        int vn = S.loopBound(n);
+        float[] t = SCRATCH.get();
+        for (int b = 0; b < vn; b += BLOCK) {
+            int len = Math.min(BLOCK, vn - b);
+            tanhGeluArg(x, xo + b, t, len);
+            geluGradFromTanh(x, xo + b, t, g, go + b, gin, gio + b, len);
+        }
+        for (int i = vn; i < n; i++) gin[gio + i] = g[go + i] * CpuElementwise.geluGrad(x[xo + i]);
+    }
+
+    /** gin[i] = g[i] (0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 A x^2)), t = tanh of the GELU argument. */
+    private static void geluGradFromTanh(float[] x, int xo, float[] tb, float[] g, int go, float[] gin, int gio, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i), t = FloatVector.fromArray(S, tb, i);
             FloatVector x2 = v.mul(v);
-            FloatVector t = VectorMath.tanh(x2.mul(A * C).add(C).mul(v));
-            // 0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 A x^2)
             FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(x2.mul(3 * A * C).add(C)));
             d.mul(FloatVector.fromArray(S, g, go + i)).intoArray(gin, gio + i);
         }
-        for (; i < n; i++) gin[gio + i] = g[go + i] * CpuElementwise.geluGrad(x[xo + i]);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.medualtime.tensor.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * exp and tanh on vectors from exactly specified IEEE operations (mul, add, fma, conversions).
@@ -13,6 +14,10 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class VectorMath {
     private VectorMath() {}
+
+    /** Constant species, not x.species(): C2 intrinsifies a vector op only when it can prove the species constant. */
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
 
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
 
@@ -26,21 +31,21 @@ final class VectorMath {
         FloatVector t = x.mul(LOG2E).add(ROUNDER);
         FloatVector n = t.sub(ROUNDER);
         FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = FloatVector.broadcast(x.species(), 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(x.species(), 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(x.species(), 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(x.species(), 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(x.species(), 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(x.species(), 5.0000001201e-1f));
+        FloatVector p = FloatVector.broadcast(FS, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(FS, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(FS, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(FS, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(FS, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(FS, 5.0000001201e-1f));
         FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
         // 2^n: the integer n sits in t's mantissa; move it into the exponent field
-        IntVector bits = t.reinterpretAsInts().add(127 - ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23);
-        return y.mul(bits.reinterpretAsFloats());
+        IntVector bits = ((IntVector) t.reinterpretShape(IS, 0)).add(127 - ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23);
+        return y.mul((FloatVector) bits.reinterpretShape(FS, 0));
     }
 
     /** tanh(u) = 1 - 2 / (exp(2u) + 1), saturating cleanly at +-1. */
     static FloatVector tanh(FloatVector u) {
         FloatVector e = exp(u.mul(2f));
-        return FloatVector.broadcast(u.species(), 2f).div(e.add(1f)).neg().add(1f);
+        return FloatVector.broadcast(FS, 2f).div(e.add(1f)).neg().add(1f);
     }
 }
