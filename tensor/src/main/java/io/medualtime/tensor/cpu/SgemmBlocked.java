@@ -194,12 +194,23 @@ abstract class SgemmBlocked {
 
     /**
      * One panel whose w lines run along k in the source (A not transposed, B transposed), i.e. a
-     * transpose: dst[d + p*width + l] = alpha * src[s + l*ld + p]; 4 lines per pass, so each pass
-     * reads 4 sequential streams and writes 4 adjacent floats.
+     * transpose: dst[d + p*width + l] = alpha * src[s + l*ld + p]; 8 lines per pass (then 4, then
+     * 1), so each pass reads 8 sequential streams and writes 8 adjacent floats (measured 13% faster
+     * than 4 per pass on a weight streamed from memory: half as many passes over the panel).
      */
     private static void packAcross(float[] src, int s, int ld, int kc, int w, float alpha,
                                    float[] dst, int d, int width) {
         int l = 0;
+        for (; l + 8 <= w; l += 8) {
+            int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld, s6 = s5 + ld, s7 = s6 + ld;
+            for (int p = 0; p < kc; p++) {
+                int dp = d + p * width + l;
+                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
+                dst[dp + 4] = alpha * src[s4 + p]; dst[dp + 5] = alpha * src[s5 + p];
+                dst[dp + 6] = alpha * src[s6 + p]; dst[dp + 7] = alpha * src[s7 + p];
+            }
+        }
         for (; l + 4 <= w; l += 4) {
             int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
             for (int p = 0; p < kc; p++) {
