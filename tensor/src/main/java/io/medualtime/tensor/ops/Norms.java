@@ -15,13 +15,14 @@ public final class Norms {
         checkVector(weight, cols, "layer norm weight");
         checkVector(bias, cols, "layer norm bias");
         Tensor c = x.contiguous();
-        Tensor w = weight == null ? null : weight.contiguous(), b = bias == null ? null : bias.contiguous();
+        // the backend reads weight, bias and the gradient from offset 0 of their storages
+        Tensor w = weight == null ? null : Views.denseFromStart(weight), b = bias == null ? null : Views.denseFromStart(bias);
         Tensor y = Tensor.empty(x.device(), x.shape());
         Tensor mean = Tensor.empty(x.device(), rows), rstd = Tensor.empty(x.device(), rows);
         c.backend().layerNorm(c.storage(), c.offset(), w == null ? null : w.storage(), b == null ? null : b.storage(), eps,
                 y.storage(), mean.storage(), rstd.storage(), rows, cols);
         return Autograd.record(y, "layer_norm", new Tensor[]{x, weight, bias}, g -> {
-            Tensor gc = g.contiguous();
+            Tensor gc = Views.denseFromStart(g);
             Tensor gx = Tensor.empty(x.device(), x.shape());
             Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.device(), cols) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.device(), cols) : null;

@@ -21,6 +21,14 @@ public final class Views {
         return new Tensor(base.storage(), offset, shape, strides);
     }
 
+    /**
+     * x dense from offset 0 of its storage (a copy unless it already is): for backend primitives
+     * that take a storage without an offset.
+     */
+    public static Tensor denseFromStart(Tensor x) {
+        return x.isContiguous() && x.offset() == 0 ? x : contiguous(x);
+    }
+
     public static Tensor contiguous(Tensor x) {
         Tensor out = Tensor.empty(x.device(), x.shape());
         x.backend().copy(x.view(), out.view(), false);
