@@ -6,7 +6,7 @@
 # other. PyTorch's reference has no dropout, so ours runs with dropout 0 as well (--dropout 0).
 # The cores may be shared with other work: compare the ratio from one run, and rerun when unsure.
 #
-#   bench/medualtime-vs-pytorch.sh            env: STEPS (5), WARMUP (2), THREADS (2), JAVA, PYTHON,
+#   bench/medualtime-vs-pytorch.sh            env: STEPS (5), WARMUP (2), THREADS (2), JAVA, JAVA_GC, PYTHON,
 #                                                  BUILD_DIR (Maven output folder, default target),
 #                                                  BUILD=1 to rebuild bench/$BUILD_DIR/benchmarks.jar
 # PyTorch's BLAS: as in bench/gpt2-vs-pytorch.sh, Debian's torch uses the system libblas.so.3; OPENBLAS_DIR
@@ -29,7 +29,11 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 echo "== ours (Java) =="
-"$JAVA" --add-modules jdk.incubator.vector -Xmx8g -Dmedualtime.threads="$THREADS" -cp "$JAR" \
+# G1 with a fixed marking threshold: every op allocates its output, and with the adaptive threshold
+# the churn of multi-MB activations kept G1 starting marking cycles (1-3 s of pauses per 5 steps;
+# ParallelGC 2 s, this 1 s). Set JAVA_GC to compare others.
+JAVA_GC=${JAVA_GC:-"-XX:+UseG1GC -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85"}
+"$JAVA" --add-modules jdk.incubator.vector -Xmx8g $JAVA_GC -Dmedualtime.threads="$THREADS" -cp "$JAR" \
   io.medualtime.bench.MedualTimeStepBench --warmup "$WARMUP" --steps "$STEPS" --dropout 0 2>&1 \
   | grep -v "incubator modules" | tee "$TMP/java.txt"
 echo "== PyTorch (BLAS: $PYBLAS) =="

@@ -28,8 +28,7 @@ import java.util.function.Supplier;
  * <p>Run: {@code bench/medualtime-vs-pytorch.sh} (also runs tools/reference/medualtime_bench.py), or
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target-model/benchmarks.jar
  * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda] [--inference-only]}. Prints each run, the
- * medians (RESULT line) and a breakdown of the step (temporal pass, TemEnc, textual pass, backward,
- * optimizer).
+ * medians (RESULT line) and a breakdown of the step (forward, backward, optimizer).
  */
 public final class MedualTimeStepBench {
     public static void main(String[] args) {
@@ -81,7 +80,7 @@ public final class MedualTimeStepBench {
         AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
 
         double[] step = new double[steps], infer = new double[steps], stepCpu = new double[steps], inferCpu = new double[steps];
-        double[][] parts = new double[5][steps];   // temporal fwd, TemEnc fwd, textual fwd (incl. TemEnc), backward, optimizer
+        double[][] parts = new double[3][steps];   // forward (both passes, TemEnc, head, loss), backward, optimizer
         if (inferenceOnly) {      // for profilers: inference alone, no training step
             model.eval();
             for (int s = 0; s < warmup + steps; s++) {
@@ -98,48 +97,35 @@ public final class MedualTimeStepBench {
             model.train(true);
             long c0 = cpuNanos(), t0 = System.nanoTime();
             opt.zeroGrad();
-            Tensor zTs = model.temporalPrimary(signals, textVectors);
-            sync.run();
-            long t1 = System.nanoTime();
-            Tensor cTs = model.ecgVector(signals);
-            sync.run();
-            long t2 = System.nanoTime();
-            Tensor zText = model.textualPrimary(reports, signals);   // runs TemEnc again: timed apart below
-            sync.run();
-            long t3 = System.nanoTime();
-            Tensor loss = F.crossEntropy(model.head.forward(zTs.add(zText).mul(0.5f)), labels);
+            Tensor loss = F.crossEntropy(model.forward(signals, reports, textVectors).logits(), labels);
             float l = loss.item();
-            long t4 = System.nanoTime();
+            long t1 = System.nanoTime();
             loss.backward();
             sync.run();
-            long t5 = System.nanoTime();
+            long t2 = System.nanoTime();
             opt.step();
             sync.run();
-            long t6 = System.nanoTime(), c6 = cpuNanos();
-            // the step proper excludes the extra TemEnc forward used only for the breakdown
-            double stepMs = ((t6 - t0) - (t2 - t1)) / 1e6;
-            long c7 = cpuNanos();
+            long t3 = System.nanoTime(), c3 = cpuNanos();
+            double stepMs = (t3 - t0) / 1e6;
+            long c4 = cpuNanos();
             double inferMs = time(() -> {
                 model.eval();
                 try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
             });
-            double inferCpuMs = (cpuNanos() - c7) / 1e6;
-            cTs.detach();
-            System.out.printf("run %d%s: loss %.4f  step %.0f ms (temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f incl. TemEnc, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
-                    s, s < warmup ? " (warm-up)" : "", l, stepMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
-                    (t5 - t4) / 1e6, (t6 - t5) / 1e6, inferMs);
+            double inferCpuMs = (cpuNanos() - c4) / 1e6;
+            System.out.printf("run %d%s: loss %.4f  step %.0f ms (forward %.0f, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
+                    s, s < warmup ? " (warm-up)" : "", l, stepMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, inferMs);
             if (s >= warmup) {
                 int k = s - warmup;
                 step[k] = stepMs;
                 infer[k] = inferMs;
-                stepCpu[k] = (c6 - c0) / 1e6;   // includes the breakdown's extra TemEnc forward
+                stepCpu[k] = (c3 - c0) / 1e6;
                 inferCpu[k] = inferCpuMs;
                 parts[0][k] = (t1 - t0) / 1e6; parts[1][k] = (t2 - t1) / 1e6; parts[2][k] = (t3 - t2) / 1e6;
-                parts[3][k] = (t5 - t4) / 1e6; parts[4][k] = (t6 - t5) / 1e6;
             }
         }
-        System.out.printf("breakdown (median ms): temporal fwd %.0f, TemEnc fwd %.0f, textual fwd %.0f (incl. TemEnc), backward %.0f, AdamW %.1f%n",
-                median(parts[0]), median(parts[1]), median(parts[2]), median(parts[3]), median(parts[4]));
+        System.out.printf("breakdown (median ms): forward %.0f (both passes, TemEnc, head, loss), backward %.0f, AdamW %.1f%n",
+                median(parts[0]), median(parts[1]), median(parts[2]));
         // CPU time of this process: robust to other work on shared cores; / threads = the wall time
         // the step would take with the cores to itself and perfect parallelism (a lower bound)
         System.out.printf("process CPU time (median ms): step %.0f, inference %.0f; / %d threads = %.0f, %.0f%n",

@@ -16,6 +16,7 @@ import io.medualtime.tensor.ops.AdapterAttention;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * MedualTime (MEDUALTIME.md): a frozen GPT-2 run twice per sample, once per adapter.
@@ -128,20 +129,22 @@ public final class MedualTime extends Module {
      * {@link TextEncoder}.
      */
     public Output forward(Tensor signals, ReportBatch reports, Tensor textVectors) {
-        Tensor zTs = temporalPrimary(signals, textVectors);
-        Tensor zText = textualPrimary(reports, signals);
+        // both passes go through the LM together: they share each frozen weight's matrix products
+        List<Tensor> zs = run(temporalPass(signals, adapter(adapterQueryTs, textVectors)),
+                textualPass(reports, adapter(adapterQueryText, ecgVector(signals))));
+        Tensor zTs = zs.get(0), zText = zs.get(1);
         Tensor z = zTs.add(zText).mul(0.5f);
         return new Output(zTs, zText, z, head.forward(z));
     }
 
     /** z_ts [B, d]: patches through GPT-2 with adaptation tokens adapter_query_ts[l] + c_text. */
     public Tensor temporalPrimary(Tensor signals, Tensor textVectors) {
-        return temporalPass(signals, adapter(adapterQueryTs, textVectors));
+        return run(temporalPass(signals, adapter(adapterQueryTs, textVectors))).get(0);
     }
 
     /** z_text [B, d]: the report through GPT-2 with adaptation tokens adapter_query_text[l] + c_ts. */
     public Tensor textualPrimary(ReportBatch reports, Tensor signals) {
-        return textualPass(reports, adapter(adapterQueryText, ecgVector(signals)));
+        return run(textualPass(reports, adapter(adapterQueryText, ecgVector(signals)))).get(0);
     }
 
     /**
@@ -149,7 +152,7 @@ public final class MedualTime extends Module {
      * ablation of the trainer, which then does not run TemEnc).
      */
     public Tensor textualPrimaryFromVector(ReportBatch reports, Tensor ecgVector) {
-        return textualPass(reports, adapter(adapterQueryText, ecgVector));
+        return run(textualPass(reports, adapter(adapterQueryText, ecgVector))).get(0);
     }
 
     /**
@@ -157,7 +160,7 @@ public final class MedualTime extends Module {
      * is what zero gates must reproduce (z_ts, z_text; no fusion).
      */
     public Tensor[] withoutAdapters(Tensor signals, ReportBatch reports) {
-        return new Tensor[]{temporalPass(signals, null), textualPass(reports, null)};
+        return run(temporalPass(signals, null), textualPass(reports, null)).toArray(new Tensor[0]);
     }
 
     /** The patch embeddings [B, P, d]: ts_adapter_layer(patches(RevIN(x))) + wpe[0..P-1], dropout. */
@@ -176,19 +179,29 @@ public final class MedualTime extends Module {
         return adapterTsProjNorm.forward(adapterTemEnc.forward(signals));
     }
 
-    private Tensor temporalPass(Tensor signals, AttentionAdapter adapter) {
+    /** A pass through the LM: its input (with the row it reads per sample) and the LayerNorm of its output. */
+    private record LmPass(Gpt2.Pass input, LayerNorm outputNorm) {}
+
+    /** The temporal-primary pass: patch embeddings, read at the last patch, then adapter_ln_f2 (GPT-2's ln_f is not used). */
+    private LmPass temporalPass(Tensor signals, AttentionAdapter adapter) {
         Tensor x = patchEmbedding(signals);
-        int b = x.size(0), p = x.size(1);
-        int[] lastPatch = new int[b];
-        java.util.Arrays.fill(lastPatch, p - 1);
-        Tensor h = lm.blocksAt(x, null, adapter, lastPatch);                  // GPT-2's ln_f is not used
-        return adapterLnF2.forward(h.reshape(b, h.size(2)));
+        int[] lastPatch = new int[x.size(0)];
+        java.util.Arrays.fill(lastPatch, x.size(1) - 1);
+        return new LmPass(new Gpt2.Pass(x, null, adapter, lastPatch), adapterLnF2);
     }
 
-    private Tensor textualPass(ReportBatch reports, AttentionAdapter adapter) {
+    /** The textual-primary pass: report token embeddings, read at the last real token, then adapter_ln_f1. */
+    private LmPass textualPass(ReportBatch reports, AttentionAdapter adapter) {
         Tensor x = lm.embed(reports.ids(), reports.batch(), reports.length(), 0);
-        Tensor h = lm.blocksAt(x, reports.mask(), adapter, lastRealTokens(reports));
-        return adapterLnF1.forward(h.reshape(reports.batch(), h.size(2)));
+        return new LmPass(new Gpt2.Pass(x, reports.mask(), adapter, lastRealTokens(reports)), adapterLnF1);
+    }
+
+    /** Runs passes through the LM together (Gpt2.blocksAt) and returns each one's output [B, d]. */
+    private List<Tensor> run(LmPass... passes) {
+        List<Tensor> h = lm.blocksAt(java.util.Arrays.stream(passes).map(LmPass::input).toList());
+        List<Tensor> z = new java.util.ArrayList<>();
+        for (int i = 0; i < passes.length; i++) z.add(passes[i].outputNorm().forward(h.get(i).reshape(h.get(i).size(0), h.get(i).size(2))));
+        return z;
     }
 
     /** The position of each report's last real token (its length - 1). */

@@ -121,7 +121,7 @@ public final class Session {
     public Tensor embed(Tensor signals, List<String> reports) {
         int n = signals.size(0);
         return switch (mode) {
-            case DUAL -> model.temporalPrimary(signals, textVectors(reports)).add(model.textualPrimary(tokenize(reports), signals)).mul(0.5f);
+            case DUAL -> model.forward(signals, tokenize(reports), textVectors(reports)).z();
             case TS_ONLY -> model.temporalPrimary(signals, zeros(n));
             case TEXT_ONLY -> model.textualPrimaryFromVector(tokenize(reports), zeros(n));
             case TS_PRIMARY -> model.temporalPrimary(signals, textVectors(reports));

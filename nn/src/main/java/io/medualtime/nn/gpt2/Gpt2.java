@@ -63,12 +63,19 @@ public final class Gpt2 extends Module {
     }
 
     /**
+     * One batch of sequences for the blocks: embeddings x [B, T, C], the padding mask [B*T] (1 =
+     * real token, 0 = padding) or null, an attention adapter or null, and the one row each sample
+     * reads ({@code rowPerSample}, see {@link #blocksAt}) or null for every row.
+     */
+    public record Pass(Tensor x, int[] padMask, AttentionAdapter adapter, int[] rowPerSample) {}
+
+    /**
      * Runs the blocks over embeddings x [B, T, C]. {@code padMask} [B*T] marks real tokens (1) and
      * padding (0) or is null; {@code adapter} and {@code cache} may be null. Returns the hidden
      * state BEFORE the final LayerNorm.
      */
     public Tensor blocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache) {
-        return runBlocks(x, padMask, adapter, cache, null);
+        return runBlocks(List.of(new Pass(x, padMask, adapter, null)), cache).get(0);
     }
 
     /**
@@ -79,22 +86,79 @@ public final class Gpt2 extends Module {
      * adapter sees q [B, heads, 1, hd]; with dropout active its masks are drawn over fewer elements.
      */
     public Tensor blocksAt(Tensor x, int[] padMask, AttentionAdapter adapter, int[] rowPerSample) {
-        int b = x.size(0), t = x.size(1);
-        if (rowPerSample.length != b) throw new IllegalArgumentException(rowPerSample.length + " rows for a batch of " + b);
-        for (int r : rowPerSample)
-            if (r < 0 || r >= t) throw new IllegalArgumentException("row " + r + " outside a sequence of " + t);
-        return runBlocks(x, padMask, adapter, null, rowPerSample);
+        return blocksAt(List.of(new Pass(x, padMask, adapter, rowPerSample))).get(0);
     }
 
-    private Tensor runBlocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-        int b = x.size(0), t = x.size(1), past = cache == null ? 0 : cache.length(), last = h.size() - 1;
-        Tensor mask = attentionMask(b, t, past, padMask, null).to(x.device());
-        for (int i = 0; i < last; i++) x = h.get(i).forward(x, mask, adapter, cache, null);
-        // nothing after the last block mixes positions: there, only the query rows the caller reads matter
-        Tensor lastMask = queryRows == null ? mask : attentionMask(b, t, past, padMask, queryRows).to(x.device());
-        x = h.get(last).forward(x, lastMask, adapter, cache, queryRows);
-        if (cache != null) cache.advance(t);
-        return x;
+    /**
+     * Several independent batches through the blocks together (MedualTime's two passes), each
+     * result as {@link #blocks} or {@link #blocksAt} gives it alone. The position-wise work
+     * (LayerNorms, c_attn, c_proj, the MLP) runs once over the rows of all of them, so each weight
+     * is read and packed for its matrix product once per layer instead of once per batch, in the
+     * forward and the backward; attention, its mask and its adapter stay per batch.
+     */
+    public List<Tensor> blocksAt(List<Pass> passes) {
+        for (Pass p : passes) {
+            int[] rows = p.rowPerSample();
+            if (rows == null) continue;
+            int b = p.x().size(0), t = p.x().size(1);
+            if (rows.length != b) throw new IllegalArgumentException(rows.length + " rows for a batch of " + b);
+            for (int r : rows)
+                if (r < 0 || r >= t) throw new IllegalArgumentException("row " + r + " outside a sequence of " + t);
+        }
+        return runBlocks(passes, null);
+    }
+
+    /**
+     * A pass inside the blocks: its batch and length, its attention masks (all query rows, and
+     * in the last block only the rows it reads) and adapter; its rows follow those of the passes
+     * before it in the joint [rows, C] matrix the blocks work on.
+     */
+    record Seq(int b, int t, Tensor mask, Tensor lastMask, AttentionAdapter adapter, int[] queryRows) {
+        /** Its rows coming out of a block: one per sample in the last block when it reads one, else all. */
+        int rowsOut(boolean lastBlock) { return lastBlock && queryRows != null ? b : b * t; }
+    }
+
+    private List<Tensor> runBlocks(List<Pass> passes, KvCache cache) {
+        if (cache != null && passes.size() != 1) throw new IllegalArgumentException("a KV cache serves one batch at a time");
+        int past = cache == null ? 0 : cache.length(), last = h.size() - 1, c = config.nEmbd();
+        List<Seq> seqs = new ArrayList<>();
+        List<Tensor> rows = new ArrayList<>();
+        for (Pass p : passes) {
+            Tensor x = p.x();
+            int b = x.size(0), t = x.size(1);
+            Tensor mask = attentionMask(b, t, past, p.padMask(), null).to(x.device());
+            // nothing after the last block mixes positions: there, only the query rows the caller reads matter
+            Tensor lastMask = p.rowPerSample() == null ? mask : attentionMask(b, t, past, p.padMask(), p.rowPerSample()).to(x.device());
+            seqs.add(new Seq(b, t, mask, lastMask, p.adapter(), p.rowPerSample()));
+            rows.add(x.reshape(b * t, c));
+        }
+        Tensor joint = null;                                                        // [all rows, C] once together
+        for (int i = 0; i <= last; i++) {
+            Block block = h.get(i);
+            if (joint == null && rows.stream().map(Tensor::requiresGrad).distinct().count() > 1) {
+                // a pass that needs no gradient yet (MedualTime's report before its first adapter)
+                // runs alone: joined, the backward would compute input gradients of its rows for nothing
+                for (int p = 0; p < rows.size(); p++) rows.set(p, block.forward(rows.get(p), List.of(seqs.get(p)), cache, i == last));
+                continue;
+            }
+            if (joint == null) joint = catRows(rows);
+            joint = block.forward(joint, seqs, cache, i == last);
+        }
+        if (cache != null) cache.advance(seqs.get(0).t());
+        List<Tensor> out = new ArrayList<>();
+        int row = 0;
+        for (int p = 0; p < seqs.size(); p++) {
+            Seq s = seqs.get(p);
+            int n = s.rowsOut(true);
+            out.add((joint == null ? rows.get(p) : joint.narrow(0, row, n)).reshape(s.b(), n / s.b(), c));
+            row += n;
+        }
+        return out;
+    }
+
+    /** The rows of several [n_i, C] matrices stacked (no copy for one). */
+    static Tensor catRows(List<Tensor> parts) {
+        return parts.size() == 1 ? parts.get(0) : F.cat(0, parts.toArray(new Tensor[0]));
     }
 
     /** Row {@code rows[b]} of each sample b of x [B, T, D]: [B, 1, D] (a gather, so gradients flow back). */
@@ -156,12 +220,28 @@ public final class Gpt2 extends Module {
             residDrop = child("mlp.dropout", new Dropout((float) cfg.residPdrop(), rng));
         }
 
-        /** With {@code queryRows} (else null) only row queryRows[b] of each sample comes out: [B, 1, C]. */
-        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-            Tensor a = attn.forward(ln1.forward(x), mask, adapter, cache, queryRows);
-            x = (queryRows == null ? x : rowsAt(x, queryRows)).add(a);
+        /**
+         * x holds the rows of every pass [rows, C]; in the last block each pass that reads one row
+         * per sample keeps only those rows.
+         */
+        Tensor forward(Tensor x, List<Seq> seqs, KvCache cache, boolean lastBlock) {
+            Tensor a = attn.forward(ln1.forward(x), seqs, cache, lastBlock);
+            x = (lastBlock ? queryRows(x, seqs) : x).add(a);
             Tensor m = mlpProj.forward(cFc.forward(ln2.forward(x)).gelu());
             return x.add(residDrop.forward(m));
+        }
+
+        /** The rows the last block keeps of x [rows, C]: per pass, one per sample where it reads one, else all. */
+        private static Tensor queryRows(Tensor x, List<Seq> seqs) {
+            if (seqs.stream().allMatch(s -> s.queryRows() == null)) return x;
+            List<Tensor> parts = new ArrayList<>();
+            int row = 0, c = x.size(1);
+            for (Seq s : seqs) {
+                Tensor own = x.narrow(0, row, s.b() * s.t());
+                row += s.b() * s.t();
+                parts.add(s.queryRows() == null ? own : rowsAt(own.reshape(s.b(), s.t(), c), s.queryRows()).reshape(s.b(), c));
+            }
+            return catRows(parts);
         }
     }
 
@@ -188,9 +268,26 @@ public final class Gpt2 extends Module {
             return qkv.narrow(2, which * c, c).reshape(b, t, heads, headDim).transpose(1, 2);
         }
 
-        /** With {@code queryRows} (else null) only those query rows, one per sample; keys and values from all. */
-        public Tensor forward(Tensor x, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-            Tensor qkv = cAttn.forward(x);
+        /**
+         * x [rows, C] (already ln_1'd) of every pass: one c_attn and one c_proj product for all of
+         * them, attention per pass. In the last block a pass that reads one row per sample gets
+         * only those query rows; keys and values always come from every position.
+         */
+        Tensor forward(Tensor x, List<Seq> seqs, KvCache cache, boolean lastBlock) {
+            Tensor qkv = cAttn.forward(x);                                      // [rows, 3C]
+            int c = heads * headDim, row = 0;
+            List<Tensor> outs = new ArrayList<>();
+            for (Seq s : seqs) {
+                Tensor own = qkv.narrow(0, row, s.b() * s.t()).reshape(s.b(), s.t(), 3 * c);
+                row += s.b() * s.t();
+                int[] queryRows = lastBlock ? s.queryRows() : null;
+                outs.add(attend(own, queryRows == null ? s.mask() : s.lastMask(), s.adapter(), cache, queryRows));
+            }
+            return residDrop.forward(cProj.forward(catRows(outs)));
+        }
+
+        /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
+        private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
             Tensor k = heads(qkv, 1), v = heads(qkv, 2);
             Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);    // [B, heads, T or 1, hd]
             int b = q.size(0), t = q.size(2);
@@ -201,8 +298,7 @@ public final class Gpt2 extends Module {
                 Tensor extra = adapter.attend(layer, q, this);
                 if (extra != null) out = out.add(extra);
             }
-            Tensor merged = out.transpose(1, 2).reshape(b, t, heads * headDim);
-            return residDrop.forward(cProj.forward(merged));
+            return out.transpose(1, 2).reshape(b * t, heads * headDim);
         }
     }
 }

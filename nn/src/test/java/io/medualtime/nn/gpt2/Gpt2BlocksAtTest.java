@@ -43,6 +43,75 @@ class Gpt2BlocksAtTest {
         }
     }
 
+    /**
+     * Two batches through the blocks together (shared products, attention apart) equal each run
+     * alone: a short one with an adapter reading two rows, and a padded one reading every row.
+     */
+    @Test void passesTogetherEqualPassesAlone() throws Exception {
+        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
+            int[] ids = f.readInt("ids"), padIds = f.readInt("pad_ids"), mask = f.readInt("pad_mask");
+            int shortT = 10;
+            int[] shortIds = new int[B * shortT];
+            for (int b = 0; b < B; b++) System.arraycopy(ids, b * T, shortIds, b * shortT, shortT);
+            Gpt2 lm = Gpt2Loader.load(dir());
+            int c = lm.config.nEmbd();
+            Tensor wA = Tensor.randn(new Rng(3), B, 1, c), wB = Tensor.randn(new Rng(4), B, T, c);
+
+            Tensor[] alone = new Tensor[2], aloneGrad = new Tensor[2];
+            Map<String, Tensor> aloneParams = new java.util.LinkedHashMap<>();
+            Tensor xa = lm.embed(shortIds, B, shortT, 0).detach().requiresGrad(true);
+            Tensor xb = lm.embed(padIds, B, T, 0).detach().requiresGrad(true);
+            alone[0] = lm.blocksAt(xa, null, ADAPTER, new int[]{3, shortT - 1});
+            alone[1] = lm.blocks(xb, mask, null, null);
+            alone[0].mul(wA).sum().add(alone[1].mul(wB).sum()).backward();
+            aloneGrad[0] = xa.grad(); aloneGrad[1] = xb.grad();
+            for (Map.Entry<String, Tensor> p : lm.namedParameters().entrySet())
+                if (p.getValue().grad() != null) aloneParams.put(p.getKey(), p.getValue().grad().contiguous());
+            lm.zeroGrad();
+
+            Tensor ya = lm.embed(shortIds, B, shortT, 0).detach().requiresGrad(true);
+            Tensor yb = lm.embed(padIds, B, T, 0).detach().requiresGrad(true);
+            java.util.List<Tensor> together = lm.blocksAt(java.util.List.of(
+                    new Gpt2.Pass(ya, null, ADAPTER, new int[]{3, shortT - 1}), new Gpt2.Pass(yb, mask, null, null)));
+            assertArrayEquals(new int[]{B, 1, c}, together.get(0).shape());
+            assertArrayEquals(new int[]{B, T, c}, together.get(1).shape());
+            Fixtures.assertClose("together: first pass", alone[0], together.get(0), 1e-6);
+            Fixtures.assertClose("together: second pass", alone[1], together.get(1), 1e-6);
+            together.get(0).mul(wA).sum().add(together.get(1).mul(wB).sum()).backward();
+            Fixtures.assertClose("together: first input gradient", aloneGrad[0], ya.grad(), 1e-5);
+            Fixtures.assertClose("together: second input gradient", aloneGrad[1], yb.grad(), 1e-5);
+            assertEquals(24, aloneParams.size());
+            for (Map.Entry<String, Tensor> p : aloneParams.entrySet())
+                Fixtures.assertClose("together: grad " + p.getKey(), p.getValue(), lm.namedParameters().get(p.getKey()).grad(), 1e-5);
+        }
+    }
+
+    /** A pass whose input needs no gradient runs alone until its rows do (here: after block 0); results unchanged. */
+    @Test void aPassWithoutGradientJoinsLater() throws Exception {
+        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
+            int[] ids = f.readInt("ids"), padIds = f.readInt("pad_ids"), mask = f.readInt("pad_mask");
+            Gpt2 lm = Gpt2Loader.load(dir());
+            int c = lm.config.nEmbd();
+            Tensor w = Tensor.randn(new Rng(5), B, 1, c);
+            Tensor xa = lm.embed(ids, B, T, 0).detach().requiresGrad(true);
+            Tensor aloneA = lm.blocksAt(xa, null, ADAPTER, new int[]{T - 1, 2});
+            Tensor aloneB;
+            try (var g = io.medualtime.tensor.autograd.GradMode.noGrad()) { aloneB = lm.blocks(lm.embed(padIds, B, T, 0), mask, null, null); }
+            aloneA.mul(w).sum().backward();
+            Tensor gradA = xa.grad();
+            lm.zeroGrad();
+            Tensor ya = lm.embed(ids, B, T, 0).detach().requiresGrad(true);
+            Tensor yb = lm.embed(padIds, B, T, 0).detach();               // needs no gradient at its input
+            assertFalse(yb.requiresGrad());
+            java.util.List<Tensor> together = lm.blocksAt(java.util.List.of(
+                    new Gpt2.Pass(ya, null, ADAPTER, new int[]{T - 1, 2}), new Gpt2.Pass(yb, mask, null, null)));
+            Fixtures.assertClose("mixed: first pass", aloneA, together.get(0), 1e-6);
+            Fixtures.assertClose("mixed: second pass", aloneB, together.get(1), 1e-6);
+            together.get(0).mul(w).sum().backward();
+            Fixtures.assertClose("mixed: first input gradient", gradA, ya.grad(), 1e-5);
+        }
+    }
+
     @Test void refusesRowsOutsideTheSequence() throws Exception {
         Gpt2 lm = Gpt2Loader.load(dir());
         Tensor x = Tensor.randn(new Rng(1), B, T, lm.config.nEmbd());
