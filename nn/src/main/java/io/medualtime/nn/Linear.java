@@ -1,5 +1,6 @@
 package io.medualtime.nn;
 
+import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 
@@ -37,7 +38,7 @@ public final class Linear extends Module {
     public int outFeatures() { return inOutLayout ? weight.size(1) : weight.size(0); }
 
     public Tensor forward(Tensor x) {
-        Tensor y = x.matmul(inOutLayout ? weight : weight.transpose(0, 1));
-        return bias == null ? y : y.add(bias);
+        Tensor w = inOutLayout ? weight : weight.transpose(0, 1);
+        return bias == null ? x.matmul(w) : F.linear(x, w, bias);
     }
 }

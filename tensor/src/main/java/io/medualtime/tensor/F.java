@@ -3,6 +3,7 @@ package io.medualtime.tensor;
 import io.medualtime.tensor.ops.Conv;
 import io.medualtime.tensor.ops.Dropout;
 import io.medualtime.tensor.ops.Indexing;
+import io.medualtime.tensor.ops.MatMul;
 import io.medualtime.tensor.ops.Norms;
 import io.medualtime.tensor.ops.Softmax;
 import io.medualtime.tensor.ops.Views;
@@ -20,6 +21,8 @@ public final class F {
     public static Tensor[] chunk(Tensor x, int chunks, int dim) { return Views.chunk(x, chunks, dim); }
     public static Tensor slice(Tensor x, int dim, int start, int end, int step) { return Views.slice(x, dim, start, end, step); }
     public static Tensor embedding(Tensor table, int[] ids, int... idsShape) { return Indexing.embedding(table, ids, idsShape); }
+    /** x W + b (W [in, out], b [out]) as one node: the GEMM accumulates onto the bias rows. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(x, w, bias); }
     public static Tensor indexSelect(Tensor x, int dim, int[] idx) { return Indexing.indexSelect(x, dim, idx); }
     public static Tensor gather(Tensor x, int dim, int[] index, int... indexShape) { return Indexing.gather(x, dim, index, indexShape); }
     public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Indexing.where(cond, a, b); }

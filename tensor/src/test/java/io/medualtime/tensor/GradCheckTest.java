@@ -71,6 +71,8 @@ class GradCheckTest {
         Tensor cond = Tensor.of(new float[]{1, 0, 0, 1, 1, 0}, 2, 3);
         c.add(new Case("where", t -> F.where(cond, t[0], t[1]), new Tensor[]{rnd(52, 2, 3), rnd(53, 1, 3)}));
         c.add(new Case("masked_fill", t -> F.maskedFill(t[0], cond, -4f), new Tensor[]{rnd(54, 2, 3)}));
+        c.add(new Case("linear", t -> F.linear(t[0], t[1], t[2]), new Tensor[]{rnd(90, 2, 3, 4), rnd(91, 4, 5), rnd(92, 5)}));
+        c.add(new Case("linear_transposed_weight", t -> F.linear(t[0], t[1].transpose(0, 1), t[2]), new Tensor[]{rnd(93, 3, 4), rnd(94, 5, 4), rnd(95, 5)}));
         c.add(new Case("conv1d_bias", t -> F.conv1d(t[0], t[1], t[2]), new Tensor[]{rnd(55, 2, 3, 6), rnd(56, 4, 3, 3), rnd(57, 4)}));
         c.add(new Case("conv1d_k5", t -> F.conv1d(t[0], t[1], null), new Tensor[]{rnd(58, 1, 2, 7), rnd(59, 2, 2, 5)}));
         c.add(new Case("batch_norm_train", t -> F.batchNorm1d(t[0], t[1], t[2], Tensor.zeros(3), Tensor.ones(3), true, 0.1f, 1e-5f),

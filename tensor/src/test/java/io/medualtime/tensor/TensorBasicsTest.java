@@ -9,6 +9,17 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Layout, autograd semantics, determinism and error messages. */
 class TensorBasicsTest {
 
+    /** F.linear (bias rows + GEMM accumulating onto them) equals matmul + add: batched, 1-D and transposed-weight inputs. */
+    @Test void linearEqualsMatmulPlusBias() {
+        Tensor w = Tensor.randn(new Rng(11), 6, 5), b = Tensor.randn(new Rng(12), 5);
+        for (Tensor x : new Tensor[]{Tensor.randn(new Rng(13), 2, 3, 6), Tensor.randn(new Rng(14), 6), Tensor.randn(new Rng(15), 6, 4).transpose(0, 1)}) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(x.matmul(w).add(b).toArray(), F.linear(x, w, b).toArray(), 1e-6f);
+            Tensor wt = w.transpose(0, 1).contiguous().transpose(0, 1);      // the same matrix as a transposed view
+            org.junit.jupiter.api.Assertions.assertArrayEquals(x.matmul(w).add(b).toArray(), F.linear(x, wt, b).toArray(), 1e-6f);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> F.linear(Tensor.zeros(2, 4), w, b));
+    }
+
     @Test void viewsShareStorageAndContiguousCopiesOnlyWhenNeeded() {
         Tensor x = Tensor.arange(12).reshape(3, 4);
         assertSame(x, x.contiguous());

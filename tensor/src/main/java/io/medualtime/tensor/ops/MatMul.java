@@ -48,14 +48,35 @@ public final class MatMul {
         return Reductions.sumToShape(raw(Views.transpose(a, -1, -2), g), bShape);
     }
 
+    /**
+     * A linear layer, x W + b (W [in, out], possibly a transposed view; b [out]), as one node: the
+     * result starts as the bias rows and the GEMM accumulates the product onto them (beta = 1),
+     * so no second [rows, out] tensor is made for the sum (PyTorch's addmm).
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (w.dim() != 2 || bias.dim() != 1 || bias.size(0) != w.size(1) || x.dim() < 1 || x.size(-1) != w.size(0))
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + ", weight " + Shapes.str(w.shape())
+                    + " and bias " + Shapes.str(bias.shape()) + " do not match (expected [.., in], [in, out], [out])");
+        if (x.device() != w.device() || bias.device() != w.device()) throw new IllegalArgumentException("linear operands on different devices");
+        if (x.dim() == 1) return Views.squeeze(linear(Views.unsqueeze(x, 0), w, bias), 0);
+        Tensor out = raw(x, w, bias);
+        return Autograd.record(out, "linear", new Tensor[]{x, w, bias}, g -> new Tensor[]{
+                x.requiresGrad() ? Reductions.sumToShape(raw(g, Views.transpose(w, -1, -2)), x.shape()) : null,
+                w.requiresGrad() ? gradB(x, g, w) : null,
+                bias.requiresGrad() ? Reductions.sumToShape(g, bias.shape()) : null});
+    }
+
     /** The product without autograd. */
-    static Tensor raw(Tensor a, Tensor b) {
+    static Tensor raw(Tensor a, Tensor b) { return raw(a, b, null); }
+
+    /** The product without autograd; with a bias [n] (b 2-D) added to every row, accumulated onto it by the GEMM. */
+    private static Tensor raw(Tensor a, Tensor b, Tensor bias) {
         int m = a.size(-2), k = a.size(-1), n = b.size(-1);
         // a weight matrix applied to a batch of rows: one big GEMM
         if (b.dim() == 2 && a.dim() > 2 && Shapes.viewStrides(a.shape(), a.strides(), new int[]{a.numel() / k, k}) != null) {
             int[] outShape = a.shape();
             outShape[outShape.length - 1] = n;
-            Tensor out = raw(Views.reshape(a, -1, k), b);
+            Tensor out = raw(Views.reshape(a, -1, k), b, bias);
             return Views.make(out, 0, outShape, Shapes.contiguousStrides(outShape));
         }
         int[] batch = Shapes.broadcast(Arrays.copyOf(a.shape(), a.dim() - 2), Arrays.copyOf(b.shape(), b.dim() - 2));
@@ -68,12 +89,15 @@ public final class MatMul {
         int count = 1;
         for (int d : batch) count *= d;
         if (out.numel() == 0) return out;
-        if (k == 0) return out; // zeros
+        if (bias != null)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
+            out.backend().copy(Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(),
+                    out.view(), false);
+        if (k == 0) return out; // zeros (or the bias)
         Operand pa = Operand.of(ae, nb), pb = Operand.of(be, nb);
         out.backend().gemm(pa.trans, pb.trans, m, n, k, 1f,
                 pa.t.storage(), pa.t.offset(), pa.ld, pa.batchStride,
                 pb.t.storage(), pb.t.offset(), pb.ld, pb.batchStride,
-                0f, out.storage(), 0, n, m * n, count);
+                bias == null ? 0f : 1f, out.storage(), 0, n, m * n, count);
         return out;
     }
 
