@@ -23,13 +23,13 @@ final class CpuNnKernels {
                     double sum = vec ? VectorKernels.expShiftSum(x, xb, max, null, 0, cols) : 0;
                     if (!vec) for (int c = 0; c < cols; c++) sum += Math.exp(x[xb + c] - max);
                     float lse = (float) (max + Math.log(sum));
-                    if (vec) VectorKernels.addRow(x, xb, -lse, y, yb, cols);
+                    if (vec) VectorKernels.affineRow(x, xb, -lse, 1f, y, yb, cols);
                     else for (int c = 0; c < cols; c++) y[yb + c] = x[xb + c] - lse;
                 } else {
                     double sum = vec ? VectorKernels.expShiftSum(x, xb, max, y, yb, cols) : 0;
                     if (!vec) for (int c = 0; c < cols; c++) { float e = (float) Math.exp(x[xb + c] - max); y[yb + c] = e; sum += e; }
                     float inv = (float) (1.0 / sum);
-                    if (vec) VectorKernels.scaleRow(y, yb, inv, y, yb, cols);
+                    if (vec) VectorKernels.affineRow(y, yb, 0f, inv, y, yb, cols);
                     else for (int c = 0; c < cols; c++) y[yb + c] *= inv;
                 }
             }

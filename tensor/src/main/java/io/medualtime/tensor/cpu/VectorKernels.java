@@ -26,7 +26,7 @@ final class VectorKernels {
         int i;
         switch (op) {
             case GELU: geluRow(x, xo, y, yo, n); return true;
-            case ADD_SCALAR: i = addScalar(x, xo, p, y, yo, n); break;
+            case ADD_SCALAR: i = affine(x, xo, p, 1f, y, yo, n); break;
             case MUL_SCALAR: i = scale(x, xo, p, y, yo, n); break;
             case NEG: i = scale(x, xo, -1f, y, yo, n); break;
             case RELU: i = relu(x, xo, y, yo, n); break;
@@ -85,15 +85,6 @@ final class VectorKernels {
         return i;
     }
 
-    /** gin = x > 0 ? g : 0 (NaN gives 0, as the scalar loop), without a branch per element. */
-    static void reluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
-        int i = 0, bound = S.loopBound(n);
-        FloatVector zero = FloatVector.zero(S);
-        for (; i < bound; i += S.length())
-            zero.blend(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(gin, gio + i);
-        for (; i < n; i++) gin[gio + i] = x[xo + i] > 0 ? g[go + i] : 0f;
-    }
-
     /** gin = g * GELU'(x), in the same two passes per block as {@link #geluRow}. */
     static void geluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
         int vn = S.loopBound(n);
@@ -126,14 +117,14 @@ final class VectorKernels {
         int i;
         switch (op) {
             case ADD:
-                i = dense ? add(a, ao, b, bo, out, oo, n) : scalarB ? addScalar(a, ao, b[bo], out, oo, n) : addScalar(b, bo, a[ao], out, oo, n);
+                i = dense ? add(a, ao, b, bo, out, oo, n) : scalarB ? affine(a, ao, b[bo], 1f, out, oo, n) : affine(b, bo, a[ao], 1f, out, oo, n);
                 break;
             case MUL:
                 i = dense ? mul(a, ao, b, bo, out, oo, n) : scalarB ? scale(a, ao, b[bo], out, oo, n) : scale(b, bo, a[ao], out, oo, n);
                 break;
             case SUB:   // a - s == a + (-s) exactly
                 if (scalarA) return false;
-                i = dense ? sub(a, ao, b, bo, out, oo, n) : addScalar(a, ao, -b[bo], out, oo, n);
+                i = dense ? sub(a, ao, b, bo, out, oo, n) : affine(a, ao, -b[bo], 1f, out, oo, n);
                 break;
             case DIV:
                 if (!dense) return false;
@@ -211,20 +202,17 @@ final class VectorKernels {
         return s;
     }
 
-    /** y[i] = x[i] + add, in place allowed (log-softmax). */
-    static void addRow(float[] x, int o, float add, float[] y, int yo, int n) {
-        for (int i = addScalar(x, o, add, y, yo, n); i < n; i++) y[yo + i] = x[o + i] + add;
+    /** y[i] = (x[i] + add) * scale, in place allowed. */
+    static void affineRow(float[] x, int o, float add, float scale, float[] y, int yo, int n) {
+        int i = affine(x, o, add, scale, y, yo, n);
+        for (; i < n; i++) y[yo + i] = (x[o + i] + add) * scale;
     }
 
-    /** y[i] = x[i] * s, in place allowed (softmax's normalisation). */
-    static void scaleRow(float[] x, int o, float s, float[] y, int yo, int n) {
-        for (int i = scale(x, o, s, y, yo, n); i < n; i++) y[yo + i] = x[o + i] * s;
-    }
-
-    /** The vector part of y[i] = x[i] + add; returns where the tail starts. */
-    private static int addScalar(float[] x, int o, float add, float[] y, int yo, int n) {
+    /** The vector part of {@link #affineRow} (scale 1 gives x + add bitwise); returns where the tail starts. */
+    private static int affine(float[] x, int o, float add, float scale, float[] y, int yo, int n) {
         int i = 0, bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).intoArray(y, yo + i);
+        if (scale == 1f) for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).intoArray(y, yo + i);
+        else for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).mul(scale).intoArray(y, yo + i);
         return i;
     }
 
