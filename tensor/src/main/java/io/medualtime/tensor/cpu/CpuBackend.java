@@ -89,6 +89,10 @@ public final class CpuBackend implements Backend {
             Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
             return;
         }
+        if (op == UnaryOp.RELU && VectorSupport.available()) {      // a branch per element mispredicts on activations
+            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.reluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
+            return;
+        }
         Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
     }
 

@@ -85,6 +85,15 @@ final class VectorKernels {
         return i;
     }
 
+    /** gin = x > 0 ? g : 0 (NaN gives 0, as the scalar loop), without a branch per element. */
+    static void reluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += S.length())
+            zero.blend(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(gin, gio + i);
+        for (; i < n; i++) gin[gio + i] = x[xo + i] > 0 ? g[go + i] : 0f;
+    }
+
     /** gin = g * GELU'(x), in the same two passes per block as {@link #geluRow}. */
     static void geluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
         int vn = S.loopBound(n);
