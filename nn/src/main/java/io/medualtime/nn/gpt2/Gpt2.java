@@ -113,9 +113,21 @@ public final class Gpt2 extends Module {
      * in the last block only the rows it reads) and adapter; its rows follow those of the passes
      * before it in the joint [rows, C] matrix the blocks work on.
      */
-    record Seq(int b, int t, Tensor mask, Tensor lastMask, AttentionAdapter adapter, int[] queryRows) {
-        /** Its rows coming out of a block: one per sample in the last block when it reads one, else all. */
-        int rowsOut(boolean lastBlock) { return lastBlock && queryRows != null ? b : b * t; }
+    record Seq(int b, int t, Tensor mask, Tensor lastMask, AttentionAdapter adapter, int[] queryRows) {}
+
+    /**
+     * Each pass's own rows of x [rows, C], in order: B*T each, or after the last block one per
+     * sample for a pass that reads one row per sample.
+     */
+    static List<Tensor> perPass(Tensor x, List<Seq> seqs, boolean afterLastBlock) {
+        List<Tensor> parts = new ArrayList<>();
+        int row = 0;
+        for (Seq s : seqs) {
+            int n = afterLastBlock && s.queryRows() != null ? s.b() : s.b() * s.t();
+            parts.add(x.narrow(0, row, n));
+            row += n;
+        }
+        return parts;
     }
 
     private List<Tensor> runBlocks(List<Pass> passes, KvCache cache) {
@@ -145,13 +157,10 @@ public final class Gpt2 extends Module {
             joint = block.forward(joint, seqs, cache, i == last);
         }
         if (cache != null) cache.advance(seqs.get(0).t());
-        List<Tensor> out = new ArrayList<>();
-        int row = 0;
+        List<Tensor> parts = joint == null ? rows : perPass(joint, seqs, true), out = new ArrayList<>();
         for (int p = 0; p < seqs.size(); p++) {
-            Seq s = seqs.get(p);
-            int n = s.rowsOut(true);
-            out.add((joint == null ? rows.get(p) : joint.narrow(0, row, n)).reshape(s.b(), n / s.b(), c));
-            row += n;
+            int b = seqs.get(p).b();
+            out.add(parts.get(p).reshape(b, parts.get(p).size(0) / b, c));
         }
         return out;
     }
@@ -234,12 +243,11 @@ public final class Gpt2 extends Module {
         /** The rows the last block keeps of x [rows, C]: per pass, one per sample where it reads one, else all. */
         private static Tensor queryRows(Tensor x, List<Seq> seqs) {
             if (seqs.stream().allMatch(s -> s.queryRows() == null)) return x;
-            List<Tensor> parts = new ArrayList<>();
-            int row = 0, c = x.size(1);
-            for (Seq s : seqs) {
-                Tensor own = x.narrow(0, row, s.b() * s.t());
-                row += s.b() * s.t();
-                parts.add(s.queryRows() == null ? own : rowsAt(own.reshape(s.b(), s.t(), c), s.queryRows()).reshape(s.b(), c));
+            List<Tensor> own = perPass(x, seqs, false), parts = new ArrayList<>();
+            int c = x.size(1);
+            for (int p = 0; p < seqs.size(); p++) {
+                Seq s = seqs.get(p);
+                parts.add(s.queryRows() == null ? own.get(p) : rowsAt(own.get(p).reshape(s.b(), s.t(), c), s.queryRows()).reshape(s.b(), c));
             }
             return catRows(parts);
         }
@@ -275,13 +283,12 @@ public final class Gpt2 extends Module {
          */
         Tensor forward(Tensor x, List<Seq> seqs, KvCache cache, boolean lastBlock) {
             Tensor qkv = cAttn.forward(x);                                      // [rows, 3C]
-            int c = heads * headDim, row = 0;
-            List<Tensor> outs = new ArrayList<>();
-            for (Seq s : seqs) {
-                Tensor own = qkv.narrow(0, row, s.b() * s.t()).reshape(s.b(), s.t(), 3 * c);
-                row += s.b() * s.t();
+            int c = heads * headDim;
+            List<Tensor> own = perPass(qkv, seqs, false), outs = new ArrayList<>();
+            for (int p = 0; p < seqs.size(); p++) {
+                Seq s = seqs.get(p);
                 int[] queryRows = lastBlock ? s.queryRows() : null;
-                outs.add(attend(own, queryRows == null ? s.mask() : s.lastMask(), s.adapter(), cache, queryRows));
+                outs.add(attend(own.get(p).reshape(s.b(), s.t(), 3 * c), queryRows == null ? s.mask() : s.lastMask(), s.adapter(), cache, queryRows));
             }
             return residDrop.forward(cProj.forward(catRows(outs)));
         }
