@@ -10,6 +10,7 @@ import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.cpu.Parallel;
 
@@ -27,19 +28,22 @@ import java.util.function.Supplier;
  *
  * <p>Run: {@code bench/medualtime-vs-pytorch.sh} (also runs tools/reference/medualtime_bench.py), or
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp bench/target-model/benchmarks.jar
- * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda] [--inference-only]}. Prints each run, the
- * medians (RESULT line) and a breakdown of the step (forward, backward, optimizer).
+ * io.medualtime.bench.MedualTimeStepBench [--warmup 2] [--steps 5] [--B 8] [--device cpu|cuda] [--inference-only] [--no-scope]}. Prints each run, the
+ * medians (RESULT line) and a breakdown of the step (forward, backward, optimizer). Each step and each
+ * inference runs in a {@link TensorScope}, as the trainers do ({@code --no-scope}: leave every tensor to the
+ * garbage collector, for comparison).
  */
 public final class MedualTimeStepBench {
     public static void main(String[] args) {
         int warmup = 2, steps = 5, b = 8, reportTokens = 48;
         float dropout = 0.1f;
-        boolean inferenceOnly = false;
+        boolean inferenceOnly = false, scoped = true;
         Device device = Device.CPU;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--dropout")) { dropout = Float.parseFloat(args[i + 1]); continue; }
             if (args[i].equals("--device")) { device = Device.parse(args[i + 1]); continue; }
             if (args[i].equals("--inference-only")) { inferenceOnly = true; i--; continue; }
+            if (args[i].equals("--no-scope")) { scoped = false; i--; continue; }
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
                 case "--warmup" -> warmup = v;
@@ -84,7 +88,7 @@ public final class MedualTimeStepBench {
         if (inferenceOnly) {      // for profilers: inference alone, no training step
             model.eval();
             for (int s = 0; s < warmup + steps; s++) {
-                double ms = time(() -> {
+                double ms = time(scoped, () -> {
                     try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
                 });
                 System.out.printf("run %d%s: inference %.0f ms%n", s, s < warmup ? " (warm-up)" : "", ms);
@@ -96,6 +100,7 @@ public final class MedualTimeStepBench {
         for (int s = 0; s < warmup + steps; s++) {
             model.train(true);
             long c0 = cpuNanos(), t0 = System.nanoTime();
+            TensorScope scope = scoped ? TensorScope.open() : null;
             opt.zeroGrad();
             Tensor loss = F.crossEntropy(model.forward(signals, reports, textVectors).logits(), labels);
             float l = loss.item();
@@ -104,11 +109,12 @@ public final class MedualTimeStepBench {
             sync.run();
             long t2 = System.nanoTime();
             opt.step();
+            if (scope != null) scope.close();
             sync.run();
             long t3 = System.nanoTime(), c3 = cpuNanos();
             double stepMs = (t3 - t0) / 1e6;
             long c4 = cpuNanos();
-            double inferMs = time(() -> {
+            double inferMs = time(scoped, () -> {
                 model.eval();
                 try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
             });
@@ -134,9 +140,9 @@ public final class MedualTimeStepBench {
                 median(step), median(infer), steps, warmup);
     }
 
-    static double time(Supplier<Tensor> f) {
+    static double time(boolean scoped, Supplier<Tensor> f) {
         long t0 = System.nanoTime();
-        f.get().toArray();
+        try (TensorScope scope = scoped ? TensorScope.open() : null) { f.get().toArray(); }
         return (System.nanoTime() - t0) / 1e6;
     }
 

@@ -9,6 +9,7 @@ import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 
 import java.io.IOException;
@@ -92,15 +93,18 @@ public final class PretrainTrainer {
             try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
                 for (int[] idx : batches) {
                     if (idx.length < 2) continue; // no negatives in a batch of one
-                    Session.Batch b = s.load(idx);
-                    opt.zeroGrad();
-                    Tensor loss = loss(s, heads, b, lambda, o, noise);
-                    loss.backward();
-                    opt.step();
-                    double l = loss.item();
+                    double l;
+                    try (TensorScope step = TensorScope.open()) {   // the step's activations go back to the pool
+                        Session.Batch b = s.load(idx);
+                        opt.zeroGrad();
+                        Tensor loss = loss(s, heads, b, lambda, o, noise);
+                        loss.backward();
+                        opt.step();
+                        l = loss.item();
+                    }
                     if (!Double.isFinite(l)) throw new IllegalStateException("pre-training loss is " + l + " at epoch " + epoch + " (diverged)");
-                    sum += l * b.size();
-                    seen += b.size();
+                    sum += l * idx.length;
+                    seen += idx.length;
                     p.metric("loss", sum / seen);
                     p.step();
                 }
@@ -166,9 +170,10 @@ public final class PretrainTrainer {
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start("  validation", batches.size())) {
             for (int[] idx : batches) {
                 if (idx.length >= 2) {
-                    Session.Batch b = s.load(idx);
-                    sum += loss(s, heads, b, o.lambda(), o, noise).item() * b.size();
-                    seen += b.size();
+                    try (TensorScope batch = TensorScope.open()) {
+                        sum += loss(s, heads, s.load(idx), o.lambda(), o, noise).item() * idx.length;
+                    }
+                    seen += idx.length;
                 }
                 p.step();
             }
@@ -189,10 +194,13 @@ public final class PretrainTrainer {
         List<int[]> bs = Session.batches(indices, 64, null);
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
             for (int[] idx : bs) {
-                Session.Batch b = s.load(idx);
-                Tensor zTs = norm(heads.ts.forward(s.model.temporalPrimary(b.signals(), s.textVectors(b.reports()))));
-                Tensor zText = norm(heads.text.forward(s.model.textualPrimary(s.tokenize(b.reports()), b.signals())));
-                float[] z = zTs.add(zText).mul(0.5f).toArray();
+                float[] z;
+                try (TensorScope batch = TensorScope.open()) {
+                    Session.Batch b = s.load(idx);
+                    Tensor zTs = norm(heads.ts.forward(s.model.temporalPrimary(b.signals(), s.textVectors(b.reports()))));
+                    Tensor zText = norm(heads.text.forward(s.model.textualPrimary(s.tokenize(b.reports()), b.signals())));
+                    z = zTs.add(zText).mul(0.5f).toArray();
+                }
                 for (int i = 0; i < idx.length; i++) out[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
                 done += idx.length;
                 p.step();

@@ -7,6 +7,7 @@ import io.medualtime.model.ReportBatch;
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 
 import java.util.ArrayList;
@@ -147,10 +148,14 @@ public final class Session {
         List<int[]> bs = batches(indices, batchSize, null);
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
             for (int[] idx : bs) {
-                Batch b = load(idx);
-                Tensor logits = logits(b);
-                lossSum += io.medualtime.tensor.F.crossEntropy(logits, b.labels()).item() * b.size();
-                float[] lp = logits.logSoftmax(1).toArray();
+                Batch b;
+                float[] lp;
+                try (TensorScope batch = TensorScope.open()) {
+                    b = load(idx);
+                    Tensor logits = logits(b);
+                    lossSum += io.medualtime.tensor.F.crossEntropy(logits, b.labels()).item() * b.size();
+                    lp = logits.logSoftmax(1).toArray();
+                }
                 for (int i = 0; i < b.size(); i++) {
                     double[] pr = new double[c];
                     int best = 0;
@@ -180,7 +185,8 @@ public final class Session {
         List<int[]> bs = batches(indices, batchSize, null);
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
             for (int[] idx : bs) {
-                float[] z = embed(load(idx)).toArray();
+                float[] z;
+                try (TensorScope batch = TensorScope.open()) { z = embed(load(idx)).toArray(); }
                 for (int i = 0; i < idx.length; i++) out[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
                 done += idx.length;
                 p.step();

@@ -7,6 +7,7 @@ import io.medualtime.nn.optim.LrScheduler;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,15 +74,18 @@ public final class SupervisedTrainer {
             s.model.train(true);
             try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
                 for (int[] idx : batches) {
-                    Session.Batch b = s.load(idx);
-                    opt.zeroGrad();
-                    Tensor loss = F.crossEntropy(s.logits(b), b.labels());
-                    loss.backward();
-                    opt.step();
-                    double l = loss.item();
+                    double l;
+                    try (TensorScope step = TensorScope.open()) {   // the step's activations go back to the pool
+                        Session.Batch b = s.load(idx);
+                        opt.zeroGrad();
+                        Tensor loss = F.crossEntropy(s.logits(b), b.labels());
+                        loss.backward();
+                        opt.step();
+                        l = loss.item();
+                    }
                     if (!Double.isFinite(l)) throw new IllegalStateException("training loss is " + l + " at epoch " + epoch + " (diverged); try a lower --lr");
-                    sum += l * b.size();
-                    seen += b.size();
+                    sum += l * idx.length;
+                    seen += idx.length;
                     p.metric("loss", sum / seen);
                     p.step();
                 }

@@ -61,6 +61,12 @@ class MedualTimeCudaTest {
         }
     }
 
+    /** Scoped training steps with poisoned device memory == the same steps left to the GC (MedualTimeScopeTest). */
+    @Test void scopedStepsMatchUnscopedOnCuda() throws Exception {
+        MedualTimeScopeTest.fx = fx;
+        MedualTimeScopeTest.scopedStepsMatch(Device.CUDA);
+    }
+
     @Test void evalMatchesPyTorchOnCuda() throws Exception {
         MedualTime m = onCuda();
         m.eval();

@@ -2,6 +2,7 @@ package io.medualtime.nn;
 
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.cpu.MappedStorage;
 import io.medualtime.tensor.ops.Norms;
@@ -34,14 +35,14 @@ public abstract class Module {
 
     /** Registers a trainable parameter (a leaf that requires a gradient). */
     protected Tensor param(String name, Tensor init) {
-        Tensor p = init.detach().requiresGrad(true);
+        Tensor p = TensorScope.persist(init.detach()).requiresGrad(true);
         params.put(name, p);
         return p;
     }
 
     /** Registers non-trainable state that is saved and moved with the module. */
     protected Tensor buffer(String name, Tensor init) {
-        buffers.put(name, init);
+        buffers.put(name, TensorScope.persist(init));
         return init;
     }
 

@@ -48,16 +48,25 @@ public final class Tensor {
     }
 
     // ---- creation --------------------------------------------------------------------------
+    /** A dense tensor whose values are undefined (PyTorch's empty): for outputs that are overwritten entirely. */
     public static Tensor empty(Device device, int... shape) {
-        return new Tensor(Backends.get(device).allocate(Shapes.numel(shape)), 0, shape.clone(), Shapes.contiguousStrides(shape));
+        return fresh(Backends.get(device).allocateUninitialized(Shapes.numel(shape)), shape);
     }
-    public static Tensor zeros(int... shape) { return empty(Device.CPU, shape); }
-    public static Tensor zeros(Device device, int... shape) { return empty(device, shape); }
+    public static Tensor zeros(int... shape) { return zeros(Device.CPU, shape); }
+    public static Tensor zeros(Device device, int... shape) {
+        return fresh(Backends.get(device).allocate(Shapes.numel(shape)), shape);
+    }
     public static Tensor ones(int... shape) { return full(1f, shape); }
     public static Tensor full(float value, int... shape) {
-        Tensor t = zeros(shape);
+        Tensor t = empty(Device.CPU, shape);
         t.backend().fill(t.storage, 0, t.numel(), value);
         return t;
+    }
+    /** A dense tensor over newly allocated storage: the innermost open {@link TensorScope} owns it. */
+    public static Tensor fresh(Storage storage, int... shape) {
+        if (storage.size() != Shapes.numel(shape))
+            throw new IllegalArgumentException(storage.size() + " values cannot fill shape " + Shapes.str(shape));
+        return new Tensor(TensorScope.track(storage), 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
     public static Tensor scalar(float value) { return of(new float[]{value}); }
     /** Wraps a copy of data with the given shape (a 1-D shape when none is given). */
@@ -65,13 +74,13 @@ public final class Tensor {
         int[] s = shape.length == 0 ? new int[]{data.length} : shape.clone();
         if (Shapes.numel(s) != data.length)
             throw new IllegalArgumentException(data.length + " values cannot fill shape " + Shapes.str(s));
-        return new Tensor(Backends.get(Device.CPU).fromHost(data.clone()), 0, s, Shapes.contiguousStrides(s));
+        return fresh(Backends.get(Device.CPU).fromHost(data.clone()), s);
     }
     /** Wraps data WITHOUT copying (the caller hands over the array). */
     public static Tensor wrap(float[] data, int... shape) {
         if (Shapes.numel(shape) != data.length)
             throw new IllegalArgumentException(data.length + " values cannot fill shape " + Shapes.str(shape));
-        return new Tensor(Backends.get(Device.CPU).fromHost(data), 0, shape.clone(), Shapes.contiguousStrides(shape));
+        return fresh(Backends.get(Device.CPU).fromHost(data), shape);
     }
     /**
      * A dense tensor over read-only memory-mapped storage (no copy): for frozen weights only, see
@@ -101,7 +110,7 @@ public final class Tensor {
     /** A tensor like this one (same device) filled with a value. */
     public Tensor fullLike(float value, int... shape) {
         Tensor t = empty(device(), shape);
-        if (value != 0f) t.backend().fill(t.storage, 0, t.numel(), value);
+        t.backend().fill(t.storage, 0, t.numel(), value);
         return t;
     }
 
@@ -172,7 +181,7 @@ public final class Tensor {
      */
     public void accumulateGrad(Tensor g) {
         try (GradMode m = GradMode.noGrad()) {
-            grad = grad == null ? g.detach() : io.medualtime.tensor.ops.Elementwise.add(grad, g).detach();
+            grad = TensorScope.persist(grad == null ? g.detach() : io.medualtime.tensor.ops.Elementwise.add(grad, g).detach());
         }
     }
 
@@ -180,7 +189,7 @@ public final class Tensor {
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape))
             throw new IllegalArgumentException("gradient of shape " + Shapes.str(g.shape) + " for a tensor of shape " + Shapes.str(shape));
-        grad = g;
+        grad = TensorScope.persist(g);
     }
 
     /**
@@ -191,7 +200,7 @@ public final class Tensor {
         if (gradFn != null) throw new IllegalStateException("setData on a non-leaf tensor (op " + gradFn.name() + ")");
         if (!Arrays.equals(src.shape, shape))
             throw new IllegalArgumentException("setData with shape " + Shapes.str(src.shape) + " for a tensor of shape " + Shapes.str(shape));
-        storage = src.storage;
+        storage = TensorScope.persist(src).storage;
         offset = src.offset;
         strides = src.strides;
         grad = null;

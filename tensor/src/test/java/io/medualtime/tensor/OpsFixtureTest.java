@@ -31,6 +31,30 @@ public class OpsFixtureTest {
 
     @TestFactory Stream<DynamicTest> everyCase() throws Exception { return cases(Device.CPU); }
 
+    @TestFactory Stream<DynamicTest> everyCaseOnRecycledMemory() throws Exception { return recycledCases(Device.CPU); }
+
+    /**
+     * Every case twice, each time inside a {@link TensorScope}, with released memory poisoned (NaN):
+     * the second run's outputs, temporaries and gradients come from the first run's recycled
+     * buffers, so an op that leaves part of an uninitialised output unwritten, or a storage that
+     * backward releases while it is still needed, turns the comparison into NaN.
+     */
+    public static Stream<DynamicTest> recycledCases(Device device) throws Exception {
+        load();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : manifest)
+            tests.add(DynamicTest.dynamicTest(c.get("case").asText() + " (recycled)", () -> {
+                Poison.on(device);
+                try {
+                    for (int run = 0; run < 2; run++)
+                        try (TensorScope scope = TensorScope.open()) { check(c, device); }
+                } finally {
+                    Poison.off(device);
+                }
+            }));
+        return tests.stream();
+    }
+
     /** One dynamic test per fixture case, with the inputs (and leaves) on {@code device}. */
     public static Stream<DynamicTest> cases(Device device) throws Exception {
         load();

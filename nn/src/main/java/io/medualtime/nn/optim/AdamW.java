@@ -1,6 +1,7 @@
 package io.medualtime.nn.optim;
 
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class AdamW extends Optimizer {
             Tensor g = p.grad();
             if (g == null) continue;
             if (!p.isContiguous()) throw new IllegalStateException("AdamW needs contiguous parameters, got " + p);
-            Tensor[] mv = state.computeIfAbsent(p, k -> new Tensor[]{Tensor.zeros(k.device(), k.shape()), Tensor.zeros(k.device(), k.shape())});
+            Tensor[] mv = state.computeIfAbsent(p, k -> new Tensor[]{       // moments outlive any TensorScope of the step
+                    TensorScope.persist(Tensor.zeros(k.device(), k.shape())), TensorScope.persist(Tensor.zeros(k.device(), k.shape()))});
             Tensor gc = g.contiguous();
             p.backend().adamw(p.storage(), gc.storage(), mv[0].storage(), mv[1].storage(), p.numel(), lr, beta1, beta2, eps,
                     weightDecay, bias1, bias2);

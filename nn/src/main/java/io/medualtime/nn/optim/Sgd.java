@@ -1,6 +1,7 @@
 package io.medualtime.nn.optim;
 
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.ops.Norms;
 
@@ -28,7 +29,7 @@ public final class Sgd extends Optimizer {
                 if (momentum != 0) {
                     Tensor buf = buffers.get(p);
                     buf = buf == null ? g.contiguous() : buf.mul(momentum).add(g);
-                    buffers.put(p, buf);
+                    buffers.put(p, TensorScope.persist(buf));
                     g = buf;
                 }
                 Norms.updateInPlace(p, p.sub(g.mul(lr)));

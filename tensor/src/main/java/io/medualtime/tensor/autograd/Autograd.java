@@ -1,6 +1,8 @@
 package io.medualtime.tensor.autograd;
 
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
+import io.medualtime.tensor.backend.Storage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +48,13 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
+        // Memory: every storage allocated during this backward belongs to `made`. A node's temporaries
+        // die when its backward returns; a gradient dies once the nodes it was pending for have used it
+        // (refs counts the pending gradients over each storage: views and pass-throughs share one).
+        // Dead ones go straight back to the allocator, so later nodes reuse them. Gradients adopted by
+        // leaves are persisted and never touched; whatever is left moves to the enclosing scope.
+        Map<Storage, int[]> refs = new IdentityHashMap<>();
+        TensorScope made = TensorScope.open();
         try (GradMode g = GradMode.noGrad()) {
             for (Tensor t : order) {
                 Tensor gout = grads.remove(t);
@@ -54,7 +63,11 @@ public final class Autograd {
                 if (node.released())
                     throw new IllegalStateException("backward() through a graph that was already freed (op "
                             + node.name + "); pass retainGraph=true to the first backward");
-                Tensor[] gin = node.backward.apply(gout);
+                Tensor[] gin;
+                try (TensorScope call = TensorScope.open()) {
+                    gin = node.backward.apply(gout);
+                    for (Tensor x : gin) if (x != null) call.keep(x);
+                }
                 Tensor[] inputs = node.inputs;
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
@@ -63,12 +76,28 @@ public final class Autograd {
                         throw new IllegalStateException("op " + node.name + " produced a gradient of shape "
                                 + java.util.Arrays.toString(gin[i].shape()) + " for an input of shape "
                                 + java.util.Arrays.toString(in.shape()));
-                    if (in.gradFn() == null) in.accumulateGrad(gin[i]);
-                    else grads.merge(in, gin[i], Tensor::add);
+                    if (in.gradFn() == null) { in.accumulateGrad(gin[i]); continue; }
+                    Tensor prev = grads.get(in), next = prev == null ? gin[i] : prev.add(gin[i]);
+                    grads.put(in, next);
+                    refs.computeIfAbsent(next.storage(), k -> new int[1])[0]++;
+                    if (prev != null) dropRef(prev, refs, made);
                 }
+                dropRef(gout, refs, made);
+                for (Tensor x : gin)        // not needed, or added into another gradient: dead unless pending
+                    if (x != null && !refs.containsKey(x.storage())) made.release(x.storage());
                 if (!retainGraph) node.release();
             }
+        } finally {
+            made.closeKeeping();
         }
+    }
+
+    /** One pending use of x's storage is over (or x was never pending): release it when none is left. */
+    private static void dropRef(Tensor x, Map<Storage, int[]> refs, TensorScope made) {
+        int[] c = refs.get(x.storage());
+        if (c != null && --c[0] > 0) return;
+        refs.remove(x.storage());
+        made.release(x.storage());
     }
 
     /** Nodes reachable from root, outputs before inputs (iterative DFS: deep graphs don't overflow). */

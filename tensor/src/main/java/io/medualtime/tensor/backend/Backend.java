@@ -17,6 +17,8 @@ public interface Backend {
     // ---- memory --------------------------------------------------------------------------
     /** A new zero-filled storage of n floats. */
     Storage allocate(int n);
+    /** A new storage of n floats with undefined contents, for outputs an op overwrites entirely. */
+    default Storage allocateUninitialized(int n) { return allocate(n); }
     Storage fromHost(float[] data);
     /** Copies n floats starting at offset back to the host. */
     float[] toHost(Storage s, int offset, int n);

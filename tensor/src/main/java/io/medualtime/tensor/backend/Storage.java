@@ -6,10 +6,11 @@ import io.medualtime.tensor.Device;
  * A flat buffer of float32 elements owned by one backend. Tensors are views (offset, shape,
  * strides) over a storage; several tensors may share one storage.
  *
- * <p>Lifetime: CPU storage is an ordinary heap array reclaimed by the garbage collector (or, for
- * frozen weights, a read-only memory-mapped file region, unmapped when collected). Device
- * storage returns its memory to the backend's caching allocator when {@link #release()} is called
- * or, as a safety net, when the storage becomes unreachable.
+ * <p>Lifetime: storage is reclaimed when it becomes unreachable (CPU: by the garbage collector;
+ * device: a Cleaner returns the block to the caching allocator), or earlier and deterministically
+ * when a {@link io.medualtime.tensor.TensorScope} calls {@link #release()}: CPU arrays then go to
+ * the array pool, device blocks to the allocator's cache. Read-only memory-mapped storage (frozen
+ * weights) is never released early.
  */
 public interface Storage {
     Backend backend();
@@ -19,6 +20,6 @@ public interface Storage {
 
     default Device device() { return backend().device(); }
 
-    /** Frees device memory early; a no-op for heap storage. Using the storage afterwards is an error. */
+    /** Gives the memory back early (to the backend's pool or cache). Using the storage afterwards is an error. */
     default void release() {}
 }

@@ -19,7 +19,7 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {}
 
     static float[] arr(Storage s) {
-        if (s instanceof CpuStorage c) return c.data;
+        if (s instanceof CpuStorage c) return c.data();
         if (s instanceof MappedStorage) throw MappedStorage.readOnly();
         throw new IllegalArgumentException("CPU op given storage of device " + s.device());
     }
@@ -30,8 +30,17 @@ public final class CpuBackend implements Backend {
     @Override public Device device() { return Device.CPU; }
 
     // ---- memory ----------------------------------------------------------------------------
-    @Override public Storage allocate(int n) { return new CpuStorage(new float[n]); }
-    @Override public Storage fromHost(float[] data) { return new CpuStorage(data); }
+    @Override public Storage allocate(int n) {
+        float[] a = ArrayPool.SHARED.take(n);
+        if (a == null) a = new float[n];
+        else java.util.Arrays.fill(a, 0f);
+        return new CpuStorage(a, true);
+    }
+    @Override public Storage allocateUninitialized(int n) {
+        float[] a = ArrayPool.SHARED.take(n);
+        return new CpuStorage(a != null ? a : new float[n], true);
+    }
+    @Override public Storage fromHost(float[] data) { return new CpuStorage(data, false); }
     @Override public float[] toHost(Storage s, int offset, int n) {
         float[] out = new float[n];
         java.nio.FloatBuffer fb = mapped(s);

@@ -58,6 +58,7 @@ public final class CudaBackend implements Backend {
 
     // ---- memory ----------------------------------------------------------------------------
     @Override public Storage allocate(int n) { return new CudaStorage(alloc().allocateZeroed(n), n); }
+    @Override public Storage allocateUninitialized(int n) { return new CudaStorage(alloc().allocate(n), n); }
     @Override public Storage fromHost(float[] data) { return new CudaStorage(alloc().upload(data), data.length); }
     @Override public float[] toHost(Storage s, int offset, int n) {
         float[] out = new float[n];

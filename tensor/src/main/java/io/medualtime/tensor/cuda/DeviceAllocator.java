@@ -134,6 +134,15 @@ public final class DeviceAllocator {
         return p;
     }
 
+    volatile boolean poison;
+
+    /**
+     * Test aid: {@link DeviceBuffer#free()} fills the block with NaN before it returns to the cache, so
+     * that an op which leaves part of an uninitialised output unwritten, or a tensor released while
+     * still in use, shows up as NaN.
+     */
+    public void setPoison(boolean on) { poison = on; }
+
     synchronized void release(CUdeviceptr p, long bytes, long requested) {
         allocatedBytes -= bytes;
         requestedBytes -= requested;

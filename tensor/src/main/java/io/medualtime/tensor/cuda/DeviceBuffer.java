@@ -72,6 +72,10 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** Returns the block to the allocator's cache (idempotent). */
     public void free() {
+        if (state.allocator.poison && !isFreed()) {     // the whole bucket: a later, longer request gets it too
+            CudaRuntime.get();
+            JCudaDriver.cuMemsetD32(state.ptr, Float.floatToRawIntBits(Float.NaN), state.byteSize / 4);
+        }
         synchronized (state) {
             if (state.freed) return;
             state.freed = true;

@@ -54,7 +54,7 @@ public final class Conv {
     private static Tensor weightGrad(Tensor x, Tensor gy, int k) {
         int b = x.size(0), cin = x.size(1), len = x.size(2), cout = gy.size(1), depth = cin * k;
         Tensor col = im2col(x, k);
-        Tensor gw = Tensor.empty(x.device(), cout, cin, k);
+        Tensor gw = Tensor.zeros(x.device(), cout, cin, k);
         Backend be = x.backend();
         for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
             be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
@@ -66,7 +66,7 @@ public final class Conv {
     private static Tensor im2col(Tensor x, int k) {
         if (k == 1) return x;
         int b = x.size(0), cin = x.size(1), len = x.size(2), pad = k / 2;
-        Tensor padded = Tensor.empty(x.device(), b, cin, len + 2 * pad);
+        Tensor padded = Tensor.zeros(x.device(), b, cin, len + 2 * pad);
         x.backend().copy(x.view(), padded.narrow(2, pad, len).view(), false);
         // windows [B, Cin, L, k] -> [B, Cin, k, L]: element (b, ci, j, t) = padded[b, ci, t + j]
         return padded.unfold(2, k, 1).permute(0, 1, 3, 2).contiguous().reshape(b, cin * k, len);
@@ -75,7 +75,7 @@ public final class Conv {
     /** W~ [Cin, Cout, k] with W~[ci, co, j] = W[co, ci, k-1-j]: the weight of the input gradient's conv. */
     private static Tensor flipTransposed(Tensor w) {
         int cout = w.size(0), cin = w.size(1), k = w.size(2);
-        Tensor out = Tensor.empty(w.device(), cin, cout, k);
+        Tensor out = Tensor.zeros(w.device(), cin, cout, k);
         for (int j = 0; j < k; j++)     // tap j of the result is tap k-1-j of w, transposed
             w.backend().copy(w.narrow(2, k - 1 - j, 1).permute(1, 0, 2).view(), out.narrow(2, j, 1).view(), false);
         return out;

@@ -28,7 +28,7 @@ public final class Indexing {
         t.backend().gatherRows(t.storage(), t.offset(), d, ids, out.storage());
         return Autograd.record(out, "embedding", new Tensor[]{table}, g -> {
             Tensor gc = Views.denseFromStart(g);      // scatterAddRows reads it from offset 0
-            Tensor gt = Tensor.empty(table.device(), rows, d);
+            Tensor gt = Tensor.zeros(table.device(), rows, d);
             gc.backend().scatterAddRows(gc.storage(), d, ids, gt.storage(), 0);
             return new Tensor[]{gt};
         });

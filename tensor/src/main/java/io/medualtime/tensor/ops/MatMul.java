@@ -85,7 +85,8 @@ public final class MatMul {
         int[] outShape = Arrays.copyOf(batch, nb + 2);
         outShape[nb] = m;
         outShape[nb + 1] = n;
-        Tensor out = Tensor.empty(a.device(), outShape);
+        // written whole by the bias copy or the GEMM (beta = 0 does not read it); zeros only when k = 0 without bias
+        Tensor out = k == 0 && bias == null ? Tensor.zeros(a.device(), outShape) : Tensor.empty(a.device(), outShape);
         int count = 1;
         for (int d : batch) count *= d;
         if (out.numel() == 0) return out;

@@ -38,7 +38,7 @@ public final class Views {
     public static Tensor toDevice(Tensor x, Device device) {
         Tensor c = x.contiguous();
         float[] host = c.backend().toHost(c.storage(), c.offset(), c.numel());
-        Tensor out = new Tensor(Backends.get(device).fromHost(host), 0, x.shape(), Shapes.contiguousStrides(x.shape()));
+        Tensor out = Tensor.fresh(Backends.get(device).fromHost(host), x.shape());
         Device from = x.device();
         return Autograd.record(out, "to(" + device + ")", new Tensor[]{x}, g -> new Tensor[]{g.to(from)});
     }
@@ -196,7 +196,7 @@ public final class Views {
             total += xs2[d];
         }
         s[d] = total;
-        Tensor out = Tensor.empty(xs[0].device(), s);
+        Tensor out = Tensor.empty(xs[0].device(), s);     // the pieces cover it
         int[] starts = new int[xs.length];
         int pos = 0;
         for (int i = 0; i < xs.length; i++) {

@@ -48,6 +48,11 @@ class CudaBackendTest {
         return OpsFixtureTest.cases(Device.CUDA);
     }
 
+    @TestFactory Stream<DynamicTest> pytorchOpFixturesOnRecycledCudaMemory() throws Exception {
+        assumeCuda();
+        return OpsFixtureTest.recycledCases(Device.CUDA);
+    }
+
     @Test void backendIsLoadedByName() {
         Backend b = Backends.get(Device.CUDA);
         assertSame(CudaBackend.class, b.getClass());
