@@ -11,7 +11,10 @@
 #   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch)
 #   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
-#                       CUDA and in PyTorch on the same GPU. SKIP_BENCH=1 skips the benchmarks.
+#                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
+#                       device memory back only through the GC) and in PyTorch on the same GPU.
+#                       SKIP_BENCH=1 skips the benchmarks; PROFILE=1 also records a JFR host profile of the
+#                       scoped Java step (medualtime-cuda.jfr in $OUT: read it here with `jfr print`).
 # Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
 # its timeout) about 9 minutes: use timeout_s=540 or more.
 #
@@ -131,15 +134,21 @@ PY
   fi
 fi
 
-MT_JAVA="skipped"; MT_TORCH="skipped"
+MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
   # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
-  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+  JFR=""
+  [ "${PROFILE:-0}" = 1 ] && JFR="-XX:StartFlightRecording=filename=$OUT_DIR/medualtime-cuda.jfr,settings=profile"
+  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m $JFR -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
     > "$OUT_DIR/medualtime-java.txt" 2>&1
   tail -4 "$OUT_DIR/medualtime-java.txt"
   MT_JAVA=$(grep '^RESULT' "$OUT_DIR/medualtime-java.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA" ] || MT_JAVA="no result; see medualtime-java.txt"
+  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+    --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
+  MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
+  [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
   timeout 150 python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
   tail -3 "$OUT_DIR/medualtime-torch.txt"
   MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)
@@ -159,6 +168,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
 fi
 printf '%-28s %s\n' "PyTorch fp32 ${SIZE}^3" "$TORCH"
 printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
+printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
-[ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null
+[ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null && cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null
 exit $FAILED

@@ -11,6 +11,8 @@ import java.nio.FloatBuffer;
  * {@link VectorSupport#available()}, else the scalar {@link SgemmScalar}. Large products are
  * split over the {@link Parallel} threads by rows (or columns, when C is wide and short) of C;
  * each thread runs the whole blocked algorithm on its slice with its own packing buffers.
+ * Products of at most {@link Gemv#MAX_ROWS} rows (decoding) skip packing and stream B once
+ * ({@link Gemv}); products too narrow for the tile are dot products.
  * Results are bitwise deterministic and do not depend on the thread count.
  */
 public final class Sgemm {
@@ -100,6 +102,11 @@ public final class Sgemm {
 
         if (k == 0 || alpha == 0f) {            // nothing to multiply: C = beta * C
             for (int i = 0; i < batch; i++) scale(beta, c, cOff + i * strideC, m, n, ldc);
+            return;
+        }
+        if (batch == 1 && m <= Gemv.MAX_ROWS && !transA) {   // a few rows: stream B once, unpacked
+            float[] ha = a != null ? a : span(aBuf, aOff, 0, m, lda, k, 1);    // (a mapped A is small here)
+            Gemv.run(kernel, threads, transB, m, n, k, alpha, ha, a != null ? aOff : 0, lda, b, bBuf, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         long flops = 2L * m * n * k;

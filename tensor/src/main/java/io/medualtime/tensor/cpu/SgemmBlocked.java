@@ -118,6 +118,14 @@ abstract class SgemmBlocked {
             }
     }
 
+    /**
+     * acc[ao + j] += x * src[so + j] for j < len, each element exactly as the micro-kernel
+     * accumulates it (so {@link Gemv} matches the blocked path bit for bit).
+     */
+    void axpy(float x, float[] src, int so, float[] acc, int ao, int len) {
+        for (int j = 0; j < len; j++) acc[ao + j] += x * src[so + j];
+    }
+
     /** The sum over p < k of x[xo + p] * y[yo + p], in a fixed order; {@code lanes} is scratch. */
     float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {
         float s = 0f;

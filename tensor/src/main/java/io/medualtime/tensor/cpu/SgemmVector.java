@@ -68,6 +68,16 @@ final class SgemmVector extends SgemmBlocked {
         }
     }
 
+    /** Fused multiply-adds, as the micro-kernel's {@code x.fma(b, c)} (the tail too: Math.fma rounds once). */
+    @Override
+    void axpy(float x, float[] src, int so, float[] acc, int ao, int len) {
+        FloatVector xv = FloatVector.broadcast(S, x);
+        int j = 0, bound = S.loopBound(len);
+        for (; j < bound; j += V)
+            xv.fma(FloatVector.fromArray(S, src, so + j), FloatVector.fromArray(S, acc, ao + j)).intoArray(acc, ao + j);
+        for (; j < len; j++) acc[ao + j] = Math.fma(x, src[so + j], acc[ao + j]);
+    }
+
     /** Vector dot product: one FMA accumulator, lanes summed in order (deterministic in every JIT tier). */
     @Override
     float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {

@@ -228,6 +228,43 @@ class SgemmTest {
         assertTrue(e.getMessage().startsWith(name), "message should name " + name + ": " + e.getMessage());
     }
 
+    /**
+     * A few rows of C (decoding, Gemv): against the reference; for B not transposed, bit for bit the
+     * blocked kernel (same k-slices, same fused multiply-adds); a mapped B (FloatBuffer) gives the
+     * array's result; the thread count does not matter.
+     */
+    @Test
+    void fewRowsMatchReferenceBlockedKernelAndMappedOperand() {
+        Random r = new Random(23);
+        float[][] ab = {{1f, 0f}, {0.75f, 1f}, {-1.5f, 0.5f}};
+        for (int m = 1; m <= Gemv.MAX_ROWS; m++)
+            for (int[] nk : new int[][]{{1, 1}, {7, 3}, {33, 300}, {1000, 96}, {257, 611}}) {
+                for (int t = 0; t < 2; t++) {
+                    boolean tb = t == 1;
+                    float[] alphaBeta = ab[(m + nk[0]) % ab.length];
+                    Case cs = new Case(r, false, tb, m, nk[0], nk[1], alphaBeta[0], alphaBeta[1], true);
+                    java.nio.FloatBuffer bBuf = java.nio.ByteBuffer.allocateDirect(cs.b.length * 4)
+                            .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(cs.b);
+                    for (SgemmBlocked kernel : kernels()) {
+                        String what = "few rows " + kernel.getClass().getSimpleName() + " kc=" + kernel.kcMax + " " + cs;
+                        float[] c1 = cs.run(kernel, Parallel.threads());
+                        cs.check(c1, what);
+                        assertArrayEquals(c1, cs.run(kernel, 1), "depends on the thread count: " + what);
+                        float[] mapped = cs.c0.clone();
+                        Sgemm.run(kernel, Parallel.threads(), false, tb, m, cs.n, cs.k, cs.alpha, cs.a, null, cs.aOff, cs.lda, 0,
+                                null, bBuf, cs.bOff, cs.ldb, 0, cs.beta, mapped, cs.cOff, cs.ldc, 0, 1);
+                        assertArrayEquals(c1, mapped, "mapped B differs: " + what);
+                        if (!tb) {
+                            float[] blocked = cs.c0.clone();
+                            kernel.run(false, false, m, cs.n, cs.k, cs.alpha, cs.a, cs.aOff, cs.lda, cs.b, cs.bOff, cs.ldb,
+                                    cs.beta, blocked, cs.cOff, cs.ldc);
+                            assertArrayEquals(blocked, c1, "differs from the blocked kernel: " + what);
+                        }
+                    }
+                }
+            }
+    }
+
     @Test
     void detectsAWrongKernel() {
         // the tolerance is tight enough that dropping one term of a sum fails the check
