@@ -148,6 +148,19 @@ public final class MedualTime extends Module {
     }
 
     /**
+     * The four views of contrastive pre-training, through the LM together (one product per frozen
+     * weight for all of them): z_ts and z_text of the signals, then of their augmented copy, with
+     * c_text conditioning both temporal passes and each signal's own c_ts its textual pass.
+     * Returns {z_ts, z_ts(aug), z_text, z_text(aug)}, each [B, d].
+     */
+    public Tensor[] contrastiveViews(Tensor signals, Tensor augmented, Tensor textVectors, ReportBatch reports) {
+        return run(temporalPass(signals, adapter(adapterQueryTs, textVectors)),
+                temporalPass(augmented, adapter(adapterQueryTs, textVectors)),
+                textualPass(reports, adapter(adapterQueryText, ecgVector(signals))),
+                textualPass(reports, adapter(adapterQueryText, ecgVector(augmented)))).toArray(new Tensor[0]);
+    }
+
+    /**
      * z_text with a given ECG vector c_ts [B, d] in place of TemEnc's (e.g. zeros: the report-only
      * ablation of the trainer, which then does not run TemEnc).
      */

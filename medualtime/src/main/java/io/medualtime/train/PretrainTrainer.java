@@ -138,10 +138,9 @@ public final class PretrainTrainer {
         Tensor aug = sig.add(Tensor.randn(noise, sig.shape()).mul((float) o.noiseStd()).to(s.device));
         Tensor cText = s.textVectors(b.reports());
         var reports = s.tokenize(b.reports());
-        Tensor zTs = norm(heads.ts.forward(s.model.temporalPrimary(sig, cText)));
-        Tensor zTsAug = norm(heads.ts.forward(s.model.temporalPrimary(aug, cText)));
-        Tensor zText = norm(heads.text.forward(s.model.textualPrimary(reports, sig)));
-        Tensor zTextAug = norm(heads.text.forward(s.model.textualPrimary(reports, aug)));
+        Tensor[] views = s.model.contrastiveViews(sig, aug, cText, reports);    // the four passes share the LM's products
+        Tensor zTs = norm(heads.ts.forward(views[0])), zTsAug = norm(heads.ts.forward(views[1]));
+        Tensor zText = norm(heads.text.forward(views[2])), zTextAug = norm(heads.text.forward(views[3]));
         float tau = (float) o.temperature();
         Tensor l = nce(zTs, zTsAug, tau).add(nce(zText, zTextAug, tau));
         if (lambda > 0) l = l.add(nce(zText, zTs, tau).add(nce(zTs, zText, tau)).mul((float) lambda));
