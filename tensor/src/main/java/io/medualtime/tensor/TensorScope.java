@@ -3,9 +3,10 @@ package io.medualtime.tensor;
 import io.medualtime.tensor.backend.Storage;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Deterministic release of the tensors a block of code creates: every storage allocated on this
@@ -29,12 +30,17 @@ import java.util.Set;
  * and storages {@link #keep kept} (which move to the enclosing scope, or outlive all scopes).
  * Using a released tensor throws an IllegalStateException that says so; it never reads recycled
  * memory. Scopes nest and are per thread.
+ *
+ * <p>A scope holds its storages weakly: a temporary that nothing references any more before the
+ * scope closes is reclaimed by the garbage collector as it would be without a scope, so a scope
+ * never makes peak memory higher; ops also release their own temporaries at once
+ * ({@link #releaseTemporary}).
  */
 public final class TensorScope implements AutoCloseable {
 
     private static final ThreadLocal<ArrayDeque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private final Set<Storage> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Storage> owned = Collections.newSetFromMap(new WeakHashMap<>());   // Storage: identity equality
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
@@ -107,6 +113,15 @@ public final class TensorScope implements AutoCloseable {
         owned.clear();
     }
 
+    /**
+     * For an op's internal temporaries (an im2col matrix, a packed copy): releases {@code t}'s
+     * storage now if an open scope of this thread owns it, so the next allocation can reuse it.
+     * The caller guarantees nothing else uses it; without a scope this does nothing.
+     */
+    public static void releaseTemporary(Tensor t) {
+        for (TensorScope s : OPEN.get()) if (s.owned.remove(t.storage())) { t.storage().release(); return; }
+    }
+
     /** Number of storages this scope will release. */
     public int size() { return owned.size(); }
 
@@ -114,7 +129,7 @@ public final class TensorScope implements AutoCloseable {
     @Override public void close() {
         if (closed) return;
         popSelf();
-        for (Storage s : owned) s.release();
+        for (Storage s : new ArrayList<>(owned)) s.release();
         owned.clear();
     }
 

@@ -77,6 +77,8 @@ class GradCheckTest {
         c.add(new Case("conv1d_k5", t -> F.conv1d(t[0], t[1], null), new Tensor[]{rnd(58, 1, 2, 7), rnd(59, 2, 2, 5)}));
         c.add(new Case("batch_norm_train", t -> F.batchNorm1d(t[0], t[1], t[2], Tensor.zeros(3), Tensor.ones(3), true, 0.1f, 1e-5f),
                 new Tensor[]{rnd(60, 4, 3, 5), rnd(61, 3), rnd(62, 3)}));
+        c.add(new Case("batch_norm_train_strided_no_affine", t -> F.batchNorm1d(t[0].permute(1, 0, 2), null, null, null, null, true, 0.1f, 1e-5f),
+                new Tensor[]{rnd(69, 3, 4, 5)}));
         c.add(new Case("batch_norm_eval", t -> F.batchNorm1d(t[0], t[1], t[2], Tensor.of(new float[]{0.1f, -0.2f, 0.3f}),
                 Tensor.of(new float[]{1.5f, 0.7f, 2f}), false, 0.1f, 1e-5f), new Tensor[]{rnd(63, 4, 3), rnd(64, 3), rnd(65, 3)}));
         c.add(new Case("l2_normalize", t -> F.l2Normalize(t[0], -1, 1e-12f), new Tensor[]{rnd(66, 3, 4)}));

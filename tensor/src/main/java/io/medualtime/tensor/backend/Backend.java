@@ -56,6 +56,18 @@ public interface Backend {
     /** gx (overwritten), gw and gb (accumulated, may be null). */
     void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
                            Storage gx, Storage gw, Storage gb, int rows, int cols);
+    /**
+     * Training-mode BatchNorm over dense x [batch, channels, length]: per channel, the mean and
+     * invstd = 1/sqrt(biased variance + eps) of its batch*length values (saved for backward),
+     * y = (x - mean) * invstd * w + b (w, b may be null), and, when runMean / runVar are given,
+     * run = (1 - momentum) * run + momentum * (mean, unbiased variance). Dense arguments start at 0
+     * except x.
+     */
+    void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean, Storage runVar,
+                   Storage y, Storage mean, Storage invstd, int batch, int channels, int length);
+    /** gx (overwritten), gw and gb (accumulated, may be null) of training-mode batchNorm; gy dense from 0. */
+    void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
+                           Storage gx, Storage gw, Storage gb, int batch, int channels, int length);
     /** out[i, :] = table[ids[i], :]; table is dense [rows, cols]. */
     void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out);
     /** gtable[ids[i], :] += gout[i, :]. */

@@ -182,6 +182,17 @@ public final class CpuBackend implements Backend {
     @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
         CpuNnKernels.softmaxBackward(log, arr(y), yOff, arr(gy), gyOff, arr(gx), gxOff, rows, cols);
     }
+    @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
+                                    Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
+        CpuNnKernels.batchNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, momentum,
+                runMean == null ? null : arr(runMean), runVar == null ? null : arr(runVar), arr(y), arr(mean), arr(invstd),
+                batch, channels, length);
+    }
+    @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
+                                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
+        CpuNnKernels.batchNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(invstd), arr(gy), arr(gx),
+                gw == null ? null : arr(gw), gb == null ? null : arr(gb), batch, channels, length);
+    }
     @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
         CpuNnKernels.layerNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, arr(y), arr(mean), arr(rstd), rows, cols);
     }

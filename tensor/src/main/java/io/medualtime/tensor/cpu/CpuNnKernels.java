@@ -54,6 +54,75 @@ final class CpuNnKernels {
         });
     }
 
+    // ---- batch norm (training statistics) ------------------------------------------------------
+    /**
+     * Per channel c of x [B, C, L]: mean and invstd = 1/sqrt(biased var + eps) over its N = B*L
+     * values (two passes, in double); running stats move by momentum toward mean and the unbiased
+     * variance; y = (x - mean) * invstd * w + b.
+     */
+    static void batchNorm(float[] x, int xo, float[] w, float[] b, float eps, float momentum, float[] runMean, float[] runVar,
+                          float[] y, float[] mean, float[] invstd, int batch, int channels, int len) {
+        long n = (long) batch * len;
+        Parallel.range(channels, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                double s = 0;
+                for (int i = 0; i < batch; i++) for (int l = 0, o = xo + (i * channels + c) * len; l < len; l++) s += x[o + l];
+                double mu = s / n, v = 0;
+                for (int i = 0; i < batch; i++)
+                    for (int l = 0, o = xo + (i * channels + c) * len; l < len; l++) { double d = x[o + l] - mu; v += d * d; }
+                mean[c] = (float) mu;
+                invstd[c] = (float) (1.0 / Math.sqrt(v / n + eps));
+                if (runMean != null) {
+                    runMean[c] = (1 - momentum) * runMean[c] + momentum * (float) mu;
+                    runVar[c] = (1 - momentum) * runVar[c] + momentum * (float) (v / Math.max(n - 1, 1));
+                }
+            }
+        });
+        Parallel.range(batch * channels, rowGrain(len), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int c = r % channels, o = xo + r * len, yo = r * len;
+                float m = mean[c], scale = invstd[c] * (w == null ? 1f : w[c]), shift = b == null ? 0f : b[c];
+                for (int l = 0; l < len; l++) y[yo + l] = (x[o + l] - m) * scale + shift;
+            }
+        });
+    }
+
+    /**
+     * dx = w * invstd * (dy - sum(dy)/N - xhat * sum(dy * xhat)/N), per channel over its N values;
+     * dw += sum(dy * xhat), db += sum(dy) (each may be null).
+     */
+    static void batchNormBackward(float[] x, int xo, float[] w, float[] mean, float[] invstd, float[] gy,
+                                  float[] gx, float[] gw, float[] gb, int batch, int channels, int len) {
+        long n = (long) batch * len;
+        float[] sumDy = new float[channels], sumDyXhat = new float[channels];
+        Parallel.range(channels, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                float m = mean[c], rs = invstd[c];
+                double sd = 0, sdx = 0;
+                for (int i = 0; i < batch; i++)
+                    for (int l = 0, o = (i * channels + c) * len; l < len; l++) {
+                        float g = gy[o + l];
+                        sd += g;
+                        sdx += g * ((x[xo + o + l] - m) * rs);
+                    }
+                sumDy[c] = (float) sd;
+                sumDyXhat[c] = (float) sdx;
+            }
+        });
+        Parallel.range(batch * channels, rowGrain(len), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int c = r % channels, o = r * len;
+                float m = mean[c], rs = invstd[c], k = (w == null ? 1f : w[c]) * rs;
+                float meanDy = sumDy[c] / n, meanDyXhat = sumDyXhat[c] / n;
+                for (int l = 0; l < len; l++) gx[o + l] = k * (gy[o + l] - meanDy - (x[xo + o + l] - m) * rs * meanDyXhat);
+            }
+        });
+        for (int c = 0; c < channels; c++) {
+            if (gw != null) gw[c] += sumDyXhat[c];
+            if (gb != null) gb[c] += sumDy[c];
+        }
+    }
+
     // ---- layer norm ------------------------------------------------------------------------------
     static void layerNorm(float[] x, int xo, float[] w, float[] b, float eps, float[] y, float[] mean, float[] rstd, int rows, int cols) {
         Parallel.range(rows, rowGrain(cols), (r0, r1) -> {

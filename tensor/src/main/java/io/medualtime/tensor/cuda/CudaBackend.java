@@ -213,6 +213,30 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
+    @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
+                                    Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
+        if (xOff != 0) throw new IllegalArgumentException("CUDA batchNorm reads x from offset 0, got " + xOff);
+        if (batch * channels * length == 0) return;
+        CudaKernels.batchNormStats(buf(mean), buf(invstd), buf(x), batch, channels, length, eps,
+                runMean == null ? null : buf(runMean), runVar == null ? null : buf(runVar), momentum);
+        CudaKernels.batchNormApply(buf(y), buf(x), buf(mean), buf(invstd), w == null ? null : buf(w), b == null ? null : buf(b),
+                batch, channels, length);
+    }
+
+    /** The kernels overwrite dw / db, the interface accumulates: they go to temporaries, then are added. */
+    @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
+                                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
+        if (xOff != 0) throw new IllegalArgumentException("CUDA batchNormBackward reads x from offset 0, got " + xOff);
+        if (batch * channels * length == 0) return;
+        try (DeviceBuffer tw = alloc().allocate(channels); DeviceBuffer tb = alloc().allocate(channels)) {
+            CudaKernels.batchNormBackward(buf(gx), tw, tb, buf(gy), buf(x), buf(mean), buf(invstd), w == null ? null : buf(w),
+                    batch, channels, length);
+            if (gw != null) CudaKernels.binary(CudaKernels.ADD, ptr(gw, 0), ptr(gw, 0), tw.ptr(), channels);
+            if (gb != null) CudaKernels.binary(CudaKernels.ADD, ptr(gb, 0), ptr(gb, 0), tb.ptr(), channels);
+        }
+    }
+
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
         if (ids.length == 0) return;
         try (DeviceBuffer d = alloc().upload(ids)) {

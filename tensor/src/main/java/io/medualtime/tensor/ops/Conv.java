@@ -2,6 +2,7 @@ package io.medualtime.tensor.ops;
 
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
 
@@ -47,6 +48,7 @@ public final class Conv {
         Tensor y = Tensor.empty(x.device(), b, cout, len);
         x.backend().gemm(false, false, cout, len, depth, 1f, w.storage(), w.offset(), depth, 0,
                 col.storage(), col.offset(), len, depth * len, 0f, y.storage(), 0, len, cout * len, b);
+        if (col != x) TensorScope.releaseTemporary(col);     // the largest tensor of the conv, dead already
         return y;
     }
 
@@ -59,6 +61,7 @@ public final class Conv {
         for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
             be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
                     col.storage(), col.offset() + s * depth * len, len, 0, s == 0 ? 0f : 1f, gw.storage(), 0, depth, 0, 1);
+        if (col != x) TensorScope.releaseTemporary(col);
         return gw;
     }
 
@@ -69,7 +72,9 @@ public final class Conv {
         Tensor padded = Tensor.zeros(x.device(), b, cin, len + 2 * pad);
         x.backend().copy(x.view(), padded.narrow(2, pad, len).view(), false);
         // windows [B, Cin, L, k] -> [B, Cin, k, L]: element (b, ci, j, t) = padded[b, ci, t + j]
-        return padded.unfold(2, k, 1).permute(0, 1, 3, 2).contiguous().reshape(b, cin * k, len);
+        Tensor col = padded.unfold(2, k, 1).permute(0, 1, 3, 2).contiguous().reshape(b, cin * k, len);
+        if (col.storage() != padded.storage()) TensorScope.releaseTemporary(padded);
+        return col;
     }
 
     /** W~ [Cin, Cout, k] with W~[ci, co, j] = W[co, ci, k-1-j]: the weight of the input gradient's conv. */

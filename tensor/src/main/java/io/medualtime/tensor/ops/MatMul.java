@@ -2,6 +2,7 @@ package io.medualtime.tensor.ops;
 
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 
 import java.util.Arrays;
@@ -99,6 +100,8 @@ public final class MatMul {
                 pa.t.storage(), pa.t.offset(), pa.ld, pa.batchStride,
                 pb.t.storage(), pb.t.offset(), pb.ld, pb.batchStride,
                 bias == null ? 0f : 1f, out.storage(), 0, n, m * n, count);
+        if (pa.t != ae) TensorScope.releaseTemporary(pa.t);     // dense copies made for the GEMM only
+        if (pb.t != be) TensorScope.releaseTemporary(pb.t);
         return out;
     }
 

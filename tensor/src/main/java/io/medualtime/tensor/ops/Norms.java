@@ -5,7 +5,7 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.autograd.GradMode;
 
-/** Layer norm (fused kernel), batch norm 1-d and L2 normalisation (composed). */
+/** Layer norm and training-mode batch norm (fused kernels), eval-mode batch norm and L2 normalisation (composed). */
 public final class Norms {
     private Norms() {}
 
@@ -40,37 +40,54 @@ public final class Norms {
     /**
      * BatchNorm over dim 1 of [B, C] or [B, C, L]. In training, normalises with the batch statistics
      * (biased variance) and updates the running statistics in place with the unbiased variance
-     * (PyTorch's rule); in eval, uses the running statistics.
+     * (PyTorch's rule), in one fused kernel with its own backward; in eval, uses the running
+     * statistics (composed).
      */
     public static Tensor batchNorm1d(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                      boolean training, float momentum, float eps) {
         if (x.dim() != 2 && x.dim() != 3) throw new IllegalArgumentException("batch norm 1d expects [B, C] or [B, C, L], got " + Shapes.str(x.shape()));
         int c = x.size(1);
+        checkVector(weight, c, "batch norm weight");
+        checkVector(bias, c, "batch norm bias");
+        checkVector(runningMean, c, "batch norm running mean");
+        checkVector(runningVar, c, "batch norm running variance");
+        if (training) return batchNormTraining(x, weight, bias, runningMean, runningVar, momentum, eps);
         int[] statShape = x.dim() == 2 ? new int[]{1, c} : new int[]{1, c, 1};
-        int[] dims = x.dim() == 2 ? new int[]{0} : new int[]{0, 2};
-        Tensor mean, var;
-        if (training) {
-            mean = Reductions.mean(x, dims, true);
-            var = Reductions.var(x, dims, false, true);
-            if (runningMean != null) {
-                long n = x.numel() / c;
-                try (GradMode g = GradMode.noGrad()) {
-                    Tensor unbiased = var.detach().mul(n / (float) Math.max(n - 1, 1)).reshape(c);
-                    updateInPlace(runningMean, runningMean.mul(1 - momentum).add(mean.detach().reshape(c).mul(momentum)));
-                    updateInPlace(runningVar, runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
-                }
-            }
-        } else {
-            mean = runningMean.reshape(statShape);
-            var = runningVar.reshape(statShape);
-        }
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        Tensor y = x.sub(runningMean.reshape(statShape)).div(runningVar.reshape(statShape).add(eps).sqrt());
         if (weight != null) y = y.mul(weight.reshape(statShape));
         if (bias != null) y = y.add(bias.reshape(statShape));
         return y;
     }
 
-    /** Overwrites a buffer's values (optimiser-style in-place update, outside autograd). */
+    private static Tensor batchNormTraining(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                            float momentum, float eps) {
+        int b = x.size(0), c = x.size(1), len = x.dim() == 3 ? x.size(2) : 1;
+        if ((long) b * len < 2)
+            throw new IllegalArgumentException("batch norm in training needs more than one value per channel, got input " + Shapes.str(x.shape()));
+        for (Tensor r : new Tensor[]{runningMean, runningVar})      // updated in place by the kernel
+            if (r != null && (r.offset() != 0 || !r.isContiguous()))
+                throw new IllegalArgumentException("batch norm running statistics must be dense tensors of their own (offset 0), got " + r);
+        Tensor xc, w, bb;
+        try (GradMode g = GradMode.noGrad()) {      // the backends read these from offset 0; the node below is the graph edge
+            xc = Views.denseFromStart(x);
+            w = weight == null ? null : Views.denseFromStart(weight);
+            bb = bias == null ? null : Views.denseFromStart(bias);
+        }
+        Tensor y = Tensor.empty(x.device(), x.shape()), mean = Tensor.empty(x.device(), c), invstd = Tensor.empty(x.device(), c);
+        xc.backend().batchNorm(xc.storage(), 0, w == null ? null : w.storage(), bb == null ? null : bb.storage(), eps, momentum,
+                runningMean == null ? null : runningMean.storage(), runningVar == null ? null : runningVar.storage(),
+                y.storage(), mean.storage(), invstd.storage(), b, c, len);
+        return Autograd.record(y, "batch_norm", new Tensor[]{x, weight, bias}, g -> {
+            Tensor gc = Views.denseFromStart(g);
+            Tensor gx = Tensor.empty(x.device(), x.shape());
+            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.zeros(x.device(), c) : null;
+            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(x.device(), c) : null;
+            xc.backend().batchNormBackward(xc.storage(), 0, w == null ? null : w.storage(), mean.storage(), invstd.storage(),
+                    gc.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(), b, c, len);
+            return new Tensor[]{gx, gw, gb};
+        });
+    }
+
     public static void updateInPlace(Tensor target, Tensor value) {
         Tensor v = value.contiguous();
         target.backend().copy(v.view(), target.view(), false);
