@@ -30,6 +30,12 @@ public final class Autograd {
         return out;
     }
 
+    /** Records a view of a region of {@code input} (see {@link Node.Scatter}). */
+    public static Tensor recordRegion(Tensor out, String name, Tensor input, Node.Scatter scatter) {
+        if (GradMode.isEnabled() && input.requiresGrad()) out.setGradFn(new Node(name, input, input.shape(), scatter));
+        return out;
+    }
+
     public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
         if (!root.requiresGrad())
             throw new IllegalStateException("backward() on a tensor that does not require grad "
@@ -63,6 +69,11 @@ public final class Autograd {
                 if (node.released())
                     throw new IllegalStateException("backward() through a graph that was already freed (op "
                             + node.name + "); pass retainGraph=true to the first backward");
+                if (node.scatter != null && scatterIntoPending(node, gout, grads, refs, made)) {
+                    dropRef(gout, refs, made);
+                    if (!retainGraph) node.release();
+                    continue;
+                }
                 Tensor[] gin;
                 try (TensorScope call = TensorScope.open()) {
                     gin = node.backward.apply(gout);
@@ -90,6 +101,21 @@ public final class Autograd {
         } finally {
             made.closeKeeping();
         }
+    }
+
+    /**
+     * A region view's gradient added straight into its input's pending gradient, when that gradient
+     * is a dense buffer this backward made and nothing else uses: a split into q, k and v then
+     * builds one gradient of the whole instead of three zero-padded ones summed.
+     */
+    private static boolean scatterIntoPending(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs, TensorScope made) {
+        Tensor in = node.inputs[0];
+        Tensor pending = in.gradFn() == null ? null : grads.get(in);
+        if (pending == null || pending.offset() != 0 || !pending.isContiguous() || !made.owns(pending.storage())) return false;
+        int[] c = refs.get(pending.storage());
+        if (c == null || c[0] != 1) return false;
+        node.scatter.into(gout, pending);
+        return true;
     }
 
     /** One pending use of x's storage is over (or x was never pending): release it when none is left. */

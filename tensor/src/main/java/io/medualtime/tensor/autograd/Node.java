@@ -11,9 +11,17 @@ public final class Node {
     @FunctionalInterface
     public interface Backward { Tensor[] apply(Tensor gradOutput); }
 
+    /**
+     * For views of a region of their one input (narrow, slice, unfold): adds the output gradient
+     * into that region of a dense, offset-0 gradient of the input's shape.
+     */
+    @FunctionalInterface
+    public interface Scatter { void into(Tensor gradOutput, Tensor inputGrad); }
+
     final String name;
     Tensor[] inputs;
     Backward backward;
+    Scatter scatter;
 
     public Node(String name, Tensor[] inputs, Backward backward) {
         this.name = name;
@@ -21,10 +29,20 @@ public final class Node {
         this.backward = backward;
     }
 
+    /** A region view's node: its backward is the scatter into zeros, and backward may scatter into a pending gradient instead. */
+    public Node(String name, Tensor input, int[] inputShape, Scatter scatter) {
+        this(name, new Tensor[]{input}, g -> {
+            Tensor full = Tensor.zeros(g.device(), inputShape);
+            scatter.into(g, full);
+            return new Tensor[]{full};
+        });
+        this.scatter = scatter;
+    }
+
     public String name() { return name; }
 
     /** Drops the saved tensors once backward has used them. */
-    void release() { inputs = null; backward = null; }
+    void release() { inputs = null; backward = null; scatter = null; }
 
     boolean released() { return backward == null; }
 }

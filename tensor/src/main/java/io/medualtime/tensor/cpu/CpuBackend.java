@@ -62,8 +62,8 @@ public final class CpuBackend implements Backend {
             if (accumulate) for (int j = 0; j < n; j++) y[bo + j * bs] += x[ao + j * as];
             else for (int j = 0; j < n; j++) y[bo + j * bs] = x[ao + j * as];
         };
-        // accumulating destinations may overlap (unfold's backward): one thread, fixed order
-        Strided.forEach(src.shape(), src, dst, null, !accumulate, body);
+        // accumulating destinations may overlap (unfold's backward): then one thread, fixed order
+        Strided.forEach(src.shape(), src, dst, null, !accumulate || Strided.distinct(dst), body);
     }
 
     /** copy() with a mapped source: the same walk, reading through the buffer. */

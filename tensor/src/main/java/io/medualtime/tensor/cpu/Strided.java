@@ -41,4 +41,22 @@ final class Strided {
     }
 
     static boolean dense(View v) { return io.medualtime.tensor.Shapes.isContiguous(v.shape(), v.strides()); }
+
+    /**
+     * True when no two elements of v share an address (a narrow or slice of a dense tensor; not an
+     * expand or an unfold): dims by increasing stride, each stride must clear the span of those inside it.
+     */
+    static boolean distinct(View v) {
+        int[] s = v.shape(), st = v.strides();
+        Integer[] order = new Integer[s.length];
+        for (int i = 0; i < s.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> Integer.compare(st[x], st[y]));
+        long span = 1;           // elements covered by the dims seen so far (as addresses 0..span-1)
+        for (int i : order) {
+            if (s[i] == 1) continue;
+            if (st[i] < span) return false;
+            span = (long) st[i] * (s[i] - 1) + span;
+        }
+        return true;
+    }
 }

@@ -92,11 +92,8 @@ public final class Views {
         int[] s = shape.clone();
         s[d] = length;
         int off = x.offset() + start * x.strides()[d];
-        return Autograd.record(make(x, off, s, x.strides()), "narrow", new Tensor[]{x}, g -> {
-            Tensor full = g.fullLike(0f, shape);
-            g.backend().copy(g.view(), narrowView(full, d, start, length), false);
-            return new Tensor[]{full};
-        });
+        return Autograd.recordRegion(make(x, off, s, x.strides()), "narrow", x,
+                (g, full) -> g.backend().copy(g.view(), narrowView(full, d, start, length), true));
     }
 
     /** x[..., start:end:step, ...] along dim (a view; step >= 1). */
@@ -109,12 +106,10 @@ public final class Views {
         int[] s = shape.clone(), st = strides.clone();
         s[d] = (end - start + step - 1) / step;
         st[d] = strides[d] * step;
-        return Autograd.record(make(x, x.offset() + start * strides[d], s, st), "slice", new Tensor[]{x}, g -> {
-            Tensor full = g.fullLike(0f, shape);
+        return Autograd.recordRegion(make(x, x.offset() + start * strides[d], s, st), "slice", x, (g, full) -> {
             int[] fs = full.strides();
             fs[d] *= step;
-            g.backend().copy(g.view(), new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), false);
-            return new Tensor[]{full};
+            g.backend().copy(g.view(), new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), true);
         });
     }
 
@@ -170,14 +165,12 @@ public final class Views {
         st[d] = strides[d] * step;
         s[n] = size;
         st[n] = strides[d];
-        return Autograd.record(make(x, x.offset(), s, st), "unfold", new Tensor[]{x}, g -> {
-            Tensor full = g.fullLike(0f, shape);
+        return Autograd.recordRegion(make(x, x.offset(), s, st), "unfold", x, (g, full) -> {
             int[] fs = Shapes.contiguousStrides(shape);
             int[] gs = Arrays.copyOf(fs, n + 1);
             gs[d] = fs[d] * step;
             gs[n] = fs[d];
             g.backend().copy(g.view(), new View(full.storage(), full.offset(), s, gs), true);
-            return new Tensor[]{full};
         });
     }
 
