@@ -295,8 +295,10 @@ public final class Gpt2 extends Module {
 
         /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
         private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-            Tensor k = heads(qkv, 1), v = heads(qkv, 2);
-            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);    // [B, heads, T or 1, hd]
+            // dense copies once: each is read by two or three products (and their gradients), which
+            // would otherwise each copy the strided per-head view again
+            Tensor k = heads(qkv, 1).contiguous(), v = heads(qkv, 2).contiguous();
+            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0).contiguous();    // [B, heads, T or 1, hd]
             int b = q.size(0), t = q.size(2);
             if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
             Tensor scores = q.matmul(k.transpose(-1, -2)).mul((float) (1 / Math.sqrt(headDim))).add(mask);
