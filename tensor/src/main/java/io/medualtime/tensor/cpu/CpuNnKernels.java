@@ -29,7 +29,7 @@ final class CpuNnKernels {
                     double sum = vec ? VectorKernels.expShiftSum(x, xb, max, y, yb, cols) : 0;
                     if (!vec) for (int c = 0; c < cols; c++) { float e = (float) Math.exp(x[xb + c] - max); y[yb + c] = e; sum += e; }
                     float inv = (float) (1.0 / sum);
-                    if (vec) VectorKernels.affineRow(y, yb, 0f, inv, y, yb, cols);
+                    if (vec) VectorKernels.scaleRow(y, yb, inv, cols);
                     else for (int c = 0; c < cols; c++) y[yb + c] *= inv;
                 }
             }
@@ -125,6 +125,20 @@ final class CpuNnKernels {
 
     // ---- layer norm ------------------------------------------------------------------------------
     static void layerNorm(float[] x, int xo, float[] w, float[] b, float eps, float[] y, float[] mean, float[] rstd, int rows, int cols) {
+        if (VectorSupport.available()) {        // a lambda of its own (see CpuBackend.unary's GELU)
+            Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int xb = xo + r * cols;
+                    float mu = (float) (VectorKernels.rowMoment(x, xb, cols, 0f, false) / cols);
+                    double v = VectorKernels.rowMoment(x, xb, cols, mu, true) / cols;
+                    float rs = (float) (1.0 / Math.sqrt(v + eps));
+                    mean[r] = mu;
+                    rstd[r] = rs;
+                    VectorKernels.normalizeRow(x, xb, mu, rs, w, b, y, r * cols, cols);
+                }
+            });
+            return;
+        }
         Parallel.range(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int xb = xo + r * cols, yb = r * cols;

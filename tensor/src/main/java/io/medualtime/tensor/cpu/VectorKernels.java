@@ -111,7 +111,8 @@ final class VectorKernels {
         for (int i = 0; i < n; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i), t = FloatVector.fromArray(S, tb, i);
             FloatVector x2 = v.mul(v);
-            FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(x2.mul(3 * A * C).add(C)));
+            FloatVector oneMinusT2 = FloatVector.broadcast(S, 1f).sub(t.mul(t));     // not neg().add(1): see VectorMath.tanh
+            FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(x2.mul(3 * A * C).add(C)));
             d.mul(FloatVector.fromArray(S, g, go + i)).intoArray(gin, gio + i);
         }
     }
@@ -201,6 +202,53 @@ final class VectorKernels {
         sum += laneSum(acc, lanes);
         for (; i < n; i++) { float e = (float) Math.exp(x[o + i] - shift); if (y != null) y[yo + i] = e; sum += e; }
         return sum;
+    }
+
+    /**
+     * Sum of x[o..o+n) (or, with {@code square}, of (x - center)^2) in float lanes flushed to double
+     * every 1024 elements, lanes and tail added in a fixed order: LayerNorm's row statistics.
+     */
+    static double rowMoment(float[] x, int o, int n, float center, boolean square) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        double sum = 0;
+        float[] lanes = new float[S.length()];
+        for (; i < bound; i += S.length()) {
+            FloatVector d = FloatVector.fromArray(S, x, o + i).sub(center);
+            acc = square ? d.fma(d, acc) : acc.add(d);
+            if ((i & 1023) == 1024 - S.length()) { sum += laneSum(acc, lanes); acc = FloatVector.zero(S); }
+        }
+        sum += laneSum(acc, lanes);
+        for (; i < n; i++) { double d = x[o + i] - center; sum += square ? d * d : d; }
+        return sum;
+    }
+
+    /** y[i] = (x[i] - mean) * rs * w[i] + b[i] over a row; w and b may be null. */
+    static void normalizeRow(float[] x, int o, float mean, float rs, float[] w, float[] b, float[] y, int yo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, o + i).sub(mean).mul(rs);
+            if (w != null) v = v.mul(FloatVector.fromArray(S, w, i));
+            if (b != null) v = v.add(FloatVector.fromArray(S, b, i));
+            v.intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            float v = (x[o + i] - mean) * rs;
+            if (w != null) v *= w[i];
+            if (b != null) v += b[i];
+            y[yo + i] = v;
+        }
+    }
+
+    /**
+     * y[i] *= s over a row: softmax's normalisation. Its own one-loop method: inlined into the softmax
+     * kernel, the two-loop {@link #affine} lost the vector intrinsics and boxed every vector (1 GB of
+     * garbage per few steps in a JFR allocation profile).
+     */
+    static void scaleRow(float[] y, int o, float s, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, y, o + i).mul(s).intoArray(y, o + i);
+        for (; i < n; i++) y[o + i] *= s;
     }
 
     /** Lane sum in a fixed order (reduceLanes(ADD) leaves the order unspecified). */
