@@ -202,7 +202,7 @@ abstract class SgemmBlocked {
 
     /**
      * One panel whose w lines run along k in the source (A not transposed, B transposed), i.e. a
-     * transpose: dst[d + p*width + l] = alpha * src[s + l*ld + p]; 8 lines per pass (then 4, then
+     * transpose: dst[d + p*width + l] = alpha * src[s + l*ld + p]; 8 lines per pass (then 6, 4,
      * 1), so each pass reads 8 sequential streams and writes 8 adjacent floats (measured 13% faster
      * than 4 per pass on a weight streamed from memory: half as many passes over the panel).
      */
@@ -217,6 +217,15 @@ abstract class SgemmBlocked {
                 dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
                 dst[dp + 4] = alpha * src[s4 + p]; dst[dp + 5] = alpha * src[s5 + p];
                 dst[dp + 6] = alpha * src[s6 + p]; dst[dp + 7] = alpha * src[s7 + p];
+            }
+        }
+        for (; l + 6 <= w; l += 6) {       // the vector kernel's A panels are 6 rows: one pass, not 4 + 1 + 1
+            int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld;
+            for (int p = 0; p < kc; p++) {
+                int dp = d + p * width + l;
+                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
+                dst[dp + 4] = alpha * src[s4 + p]; dst[dp + 5] = alpha * src[s5 + p];
             }
         }
         for (; l + 4 <= w; l += 4) {
