@@ -59,7 +59,11 @@ public final class CpuBackend implements Backend {
             return;
         }
         Strided.Run body = (i, ao, as, bo, bs, co, cs, n) -> {
-            if (accumulate) for (int j = 0; j < n; j++) y[bo + j * bs] += x[ao + j * as];
+            boolean unit = as == 1 && bs == 1;      // runs along a dense last dim: memcpy / a vectorisable loop
+            if (accumulate) {
+                if (unit) for (int j = 0; j < n; j++) y[bo + j] += x[ao + j];
+                else for (int j = 0; j < n; j++) y[bo + j * bs] += x[ao + j * as];
+            } else if (unit) System.arraycopy(x, ao, y, bo, n);
             else for (int j = 0; j < n; j++) y[bo + j * bs] = x[ao + j * as];
         };
         // accumulating destinations may overlap (unfold's backward): then one thread, fixed order
