@@ -111,7 +111,7 @@ final class VectorKernels {
         for (int i = 0; i < n; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i), t = FloatVector.fromArray(S, tb, i);
             FloatVector x2 = v.mul(v);
-            FloatVector oneMinusT2 = FloatVector.broadcast(S, 1f).sub(t.mul(t));     // not neg().add(1): see VectorMath.tanh
+            FloatVector oneMinusT2 = FloatVector.broadcast(S, 1f).sub(t.mul(t));
             FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(x2.mul(3 * A * C).add(C)));
             d.mul(FloatVector.fromArray(S, g, go + i)).intoArray(gin, gio + i);
         }

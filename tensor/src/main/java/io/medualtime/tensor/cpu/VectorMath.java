@@ -44,9 +44,10 @@ final class VectorMath {
     }
 
     /**
-     * tanh(u) = 1 - 2 / (exp(2u) + 1), saturating cleanly at +-1. Written as a subtraction: JDK 17's
-     * C2 left neg() of a float vector to the boxing fallback (a JFR allocation profile showed 1 GB of
-     * vector boxes per few model steps here); 1 - q and (-q) + 1 are the same IEEE result.
+     * tanh(u) = 1 - 2 / (exp(2u) + 1), saturating cleanly at +-1. Note: inside a model step JDK 17's
+     * C2 sometimes compiles this method's vector ops through the Vector API's boxing fallback (JFR
+     * allocation profiles: 0 to 1.5 GB of vector boxes per few steps, varying from run to run; not
+     * reproduced in isolation). Moving the computation into array loops made it worse, not better.
      */
     static FloatVector tanh(FloatVector u) {
         FloatVector e = exp(u.mul(2f));
