@@ -63,8 +63,7 @@ class MedualTimeCudaTest {
 
     /** Scoped training steps with poisoned device memory == the same steps left to the GC (MedualTimeScopeTest). */
     @Test void scopedStepsMatchUnscopedOnCuda() throws Exception {
-        MedualTimeScopeTest.fx = fx;
-        MedualTimeScopeTest.scopedStepsMatch(Device.CUDA);
+        MedualTimeScopeTest.scopedStepsMatch(fx, Device.CUDA);
     }
 
     @Test void evalMatchesPyTorchOnCuda() throws Exception {

@@ -30,7 +30,7 @@ class MedualTimeScopeTest {
     @AfterAll static void close() throws Exception { fx.close(); }
 
     /** Losses of `steps` AdamW steps, then every state tensor's values (parameters and buffers). */
-    static List<float[]> train(Device device, boolean scoped, int steps) throws Exception {
+    static List<float[]> train(TinyFixture fx, Device device, boolean scoped, int steps) throws Exception {
         MedualTime m = fx.model().to(device);
         AdamW opt = new AdamW(m.trainableParameters(), 1e-2f);
         Tensor signals = fx.signals.to(device), text = fx.textVectors(m);
@@ -50,13 +50,13 @@ class MedualTimeScopeTest {
         return out;
     }
 
-    static void scopedStepsMatch(Device device) throws Exception {
-        List<float[]> plain = train(device, false, 3);
+    static void scopedStepsMatch(TinyFixture fx, Device device) throws Exception {
+        List<float[]> plain = train(fx, device, false, 3);
         long reused = ArrayPool.shared().reused();
         Poison.on(device);
         List<float[]> scoped;
         try {
-            scoped = train(device, true, 3);
+            scoped = train(fx, device, true, 3);
         } finally {
             Poison.off(device);
         }
@@ -66,7 +66,7 @@ class MedualTimeScopeTest {
         if (device == Device.CPU) assertTrue(ArrayPool.shared().reused() > reused, "no step reused a released array");
     }
 
-    @Test void scopedStepsMatchUnscopedOnCpu() throws Exception { scopedStepsMatch(Device.CPU); }
+    @Test void scopedStepsMatchUnscopedOnCpu() throws Exception { scopedStepsMatch(fx, Device.CPU); }
 
     @Test void tensorsOfAClosedStepFailLoudly() throws Exception {
         MedualTime m = fx.model();
