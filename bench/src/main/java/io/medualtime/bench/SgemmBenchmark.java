@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class SgemmBenchmark {
-    /** M x N x K. */
-    @Param({"1024x768x768", "1024x3072x768", "1024x768x3072", "2048x2048x2048"})
+    /** M x N x K; the 1- and 4-row shapes are GPT-2 decoding (the few-rows path, cpu/Gemv: memory-bound, compare bytes/s). */
+    @Param({"1024x768x768", "1024x3072x768", "1024x768x3072", "2048x2048x2048", "1x2304x768", "4x3072x768"})
     public String shape;
 
     private int m, n, k;
