@@ -63,13 +63,21 @@ final class CpuNnKernels {
     static void batchNorm(float[] x, int xo, float[] w, float[] b, float eps, float momentum, float[] runMean, float[] runVar,
                           float[] y, float[] mean, float[] invstd, int batch, int channels, int len) {
         long n = (long) batch * len;
+        boolean vec = VectorSupport.available();
         Parallel.range(channels, 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 double s = 0;
-                for (int i = 0; i < batch; i++) for (int l = 0, o = xo + (i * channels + c) * len; l < len; l++) s += x[o + l];
+                for (int i = 0; i < batch; i++) {
+                    int o = xo + (i * channels + c) * len;
+                    if (vec) s += VectorKernels.rowMoment(x, o, len, 0f, false);
+                    else for (int l = 0; l < len; l++) s += x[o + l];
+                }
                 double mu = s / n, v = 0;
-                for (int i = 0; i < batch; i++)
-                    for (int l = 0, o = xo + (i * channels + c) * len; l < len; l++) { double d = x[o + l] - mu; v += d * d; }
+                for (int i = 0; i < batch; i++) {
+                    int o = xo + (i * channels + c) * len;
+                    if (vec) v += VectorKernels.rowMoment(x, o, len, (float) mu, true);
+                    else for (int l = 0; l < len; l++) { double d = x[o + l] - mu; v += d * d; }
+                }
                 mean[c] = (float) mu;
                 invstd[c] = (float) (1.0 / Math.sqrt(v / n + eps));
                 if (runMean != null) {
@@ -94,19 +102,25 @@ final class CpuNnKernels {
     static void batchNormBackward(float[] x, int xo, float[] w, float[] mean, float[] invstd, float[] gy,
                                   float[] gx, float[] gw, float[] gb, int batch, int channels, int len) {
         long n = (long) batch * len;
+        boolean vec = VectorSupport.available();
         float[] sumDy = new float[channels], sumDyXhat = new float[channels];
         Parallel.range(channels, 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 float m = mean[c], rs = invstd[c];
                 double sd = 0, sdx = 0;
-                for (int i = 0; i < batch; i++)
-                    for (int l = 0, o = (i * channels + c) * len; l < len; l++) {
+                for (int i = 0; i < batch; i++) {
+                    int o = (i * channels + c) * len;
+                    if (vec) {          // sum(dy * xhat) = invstd * sum(dy * (x - mean))
+                        sd += VectorKernels.rowMoment(gy, o, len, 0f, false);
+                        sdx += VectorKernels.rowCenteredDot(gy, o, x, xo + o, m, len);
+                    } else for (int l = 0; l < len; l++) {
                         float g = gy[o + l];
                         sd += g;
-                        sdx += g * ((x[xo + o + l] - m) * rs);
+                        sdx += g * (x[xo + o + l] - m);
                     }
+                }
                 sumDy[c] = (float) sd;
-                sumDyXhat[c] = (float) sdx;
+                sumDyXhat[c] = (float) (sdx * rs);
             }
         });
         Parallel.range(batch * channels, rowGrain(len), (r0, r1) -> {

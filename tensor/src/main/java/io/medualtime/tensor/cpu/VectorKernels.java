@@ -223,6 +223,21 @@ final class VectorKernels {
         return sum;
     }
 
+    /** The sum of g[i] * (x[i] - center) over a row, in float lanes flushed to double every 1024 elements. */
+    static double rowCenteredDot(float[] g, int go, float[] x, int xo, float center, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        double sum = 0;
+        float[] lanes = new float[S.length()];
+        for (; i < bound; i += S.length()) {
+            acc = FloatVector.fromArray(S, x, xo + i).sub(center).fma(FloatVector.fromArray(S, g, go + i), acc);
+            if ((i & 1023) == 1024 - S.length()) { sum += laneSum(acc, lanes); acc = FloatVector.zero(S); }
+        }
+        sum += laneSum(acc, lanes);
+        for (; i < n; i++) sum += (double) g[go + i] * (x[xo + i] - center);
+        return sum;
+    }
+
     /** y[i] = (x[i] - mean) * rs * w[i] + b[i] over a row; w and b may be null. */
     static void normalizeRow(float[] x, int o, float mean, float rs, float[] w, float[] b, float[] y, int yo, int n) {
         int i = 0, bound = S.loopBound(n);
