@@ -78,16 +78,9 @@ final class Gemv {
                 for (int i = 0; i < m; i++) kernel.axpy(alpha * a[aOff + i * lda + p], src, so, acc, i * w, w);
             }
             boolean first = pc == 0;
-            for (int i = 0; i < m; i++)       // one row at a time: the tile's row stride is not w
-                mergeRow(acc, i * w, w, first ? beta : 1f, first && beta == 0f, c, cOff + i * ldc);
+            for (int i = 0; i < m; i++)       // the blocked kernel's merge, a row at a time (acc's row stride is w)
+                SgemmBlocked.mergeRow(acc, i * w, w, first ? beta : 1f, first && beta == 0f, c, cOff + i * ldc);
         }
-    }
-
-    /** The blocked kernel's merge ({@link SgemmBlocked#mergeTile}) for one row. */
-    private static void mergeRow(float[] acc, int ao, int w, float beta, boolean overwrite, float[] c, int co) {
-        if (overwrite) System.arraycopy(acc, ao, c, co, w);
-        else if (beta == 1f) for (int j = 0; j < w; j++) c[co + j] += acc[ao + j];
-        else for (int j = 0; j < w; j++) c[co + j] = acc[ao + j] + beta * c[co + j];
     }
 
     private static float[] scratch(int i, int size) {

@@ -245,11 +245,13 @@ abstract class SgemmBlocked {
     /** Merges a computed tile (tile[r*NR + j], r < rows, j < cols) into C with beta semantics. */
     final void mergeTile(float[] tile, int rows, int cols, float beta, boolean overwrite,
                          float[] c, int cOff, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            int co = cOff + r * ldc, t = r * nr;
-            if (overwrite) for (int j = 0; j < cols; j++) c[co + j] = tile[t + j];
-            else if (beta == 1f) for (int j = 0; j < cols; j++) c[co + j] += tile[t + j];
-            else for (int j = 0; j < cols; j++) c[co + j] = tile[t + j] + beta * c[co + j];
-        }
+        for (int r = 0; r < rows; r++) mergeRow(tile, r * nr, cols, beta, overwrite, c, cOff + r * ldc);
+    }
+
+    /** C[co .. co+cols) = acc[t ..] (+ beta * C; not read when overwrite): one row of {@link #mergeTile}, also {@link Gemv}'s merge. */
+    static void mergeRow(float[] acc, int t, int cols, float beta, boolean overwrite, float[] c, int co) {
+        if (overwrite) for (int j = 0; j < cols; j++) c[co + j] = acc[t + j];
+        else if (beta == 1f) for (int j = 0; j < cols; j++) c[co + j] += acc[t + j];
+        else for (int j = 0; j < cols; j++) c[co + j] = acc[t + j] + beta * c[co + j];
     }
 }

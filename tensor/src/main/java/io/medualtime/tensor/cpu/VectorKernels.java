@@ -256,13 +256,12 @@ final class VectorKernels {
     }
 
     /**
-     * y[i] *= s over a row: softmax's normalisation. Its own one-loop method: inlined into the softmax
-     * kernel, the two-loop {@link #affine} lost the vector intrinsics and boxed every vector (1 GB of
-     * garbage per few steps in a JFR allocation profile).
+     * y[i] *= s over a row: softmax's normalisation, through the one-loop {@link #scale}; inlined into
+     * the softmax kernel, the two-loop {@link #affine} lost the vector intrinsics and boxed every
+     * vector (1 GB of garbage per few steps in a JFR allocation profile).
      */
     static void scaleRow(float[] y, int o, float s, int n) {
-        int i = 0, bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) FloatVector.fromArray(S, y, o + i).mul(s).intoArray(y, o + i);
+        int i = scale(y, o, s, y, o, n);
         for (; i < n; i++) y[o + i] *= s;
     }
 
