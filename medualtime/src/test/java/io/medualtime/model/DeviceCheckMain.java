@@ -20,7 +20,7 @@ import java.lang.reflect.Method;
  * <p>How it was run on the GPU machine (tree + carry must stay under 64 MiB): a git-ignored
  * {@code target-model-gpu/} with a jlink'd JRE (java.base, java.logging, jdk.incubator.vector,
  * jdk.unsupported; --strip-debug --compress=2; libjvm.so stripped) and lib/ = the tensor, tensor
- * tests, nn, model and model tests jars, jcuda(+natives), jcublas(+natives), jackson core /
+ * tests, nn, model and model tests jars, the JCuda and JCublas jars (+natives), jackson core /
  * databind / annotations, junit-jupiter-api, junit-platform-commons, opentest4j; classpath
  * {@code tensor/src/test/resources:medualtime/src/test/resources:target-model-gpu/lib/*.jar}.
  */

@@ -1,6 +1,7 @@
 package io.medualtime.tensor.cuda;
 
 import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasOperation;
@@ -8,7 +9,9 @@ import jcuda.jcublas.cublasOperation;
 /**
  * Lazily loaded cuBLAS (JCublas2, needs libcublas.so.12) sharing the runtime's primary context and the
  * legacy default stream. {@link #isAvailable()} is false, with {@link #unavailableReason()}, when CUDA is
- * unavailable or the cuBLAS natives cannot load (any Throwable from the native load is caught).
+ * unavailable, the CUDA device is the PTX emulator (cuBLAS needs a real GPU), or the cuBLAS natives
+ * cannot load (any Throwable from the native load is caught). Operands are device addresses, turned
+ * into JCuda pointers by {@link JCudaDriverApi#pointer(long)}.
  *
  * <p>Row-major GEMM through column-major cuBLAS: a row-major matrix X[r, c] with row stride ld is the
  * column-major X^T (c x r, ld). For row-major C = op(A) op(B): C^T = op(B)^T op(A)^T, so cuBLAS is
@@ -41,8 +44,12 @@ public final class Cublas {
                 unavailable = "CUDA unavailable: " + CudaRuntime.unavailableReason();
                 return;
             }
+            if (CudaRuntime.get().isEmulated()) {
+                unavailable = "cuBLAS needs a real GPU (the CUDA device is the PTX emulator)";
+                return;
+            }
             try {
-                CudaRuntime.get();
+                ((JCudaDriverApi) CudaRuntime.get().driver()).makeCurrent();   // the handle belongs to our context
                 JCublas2.setExceptionsEnabled(true);
                 cublasHandle h = new cublasHandle();
                 JCublas2.cublasCreate(h);
@@ -57,28 +64,34 @@ public final class Cublas {
     private static cublasHandle handle() {
         probe();
         if (handle == null) throw new IllegalStateException("cuBLAS unavailable: " + unavailable);
-        CudaRuntime.get(); // context current on this thread
         return handle;
+    }
+
+    /** The JCuda pointer of a device address (a real GPU: probe() refuses the emulator). */
+    private static CUdeviceptr pointer(long address) {
+        return ((JCudaDriverApi) CudaRuntime.get().driver()).pointer(address);
     }
 
     /**
      * Row-major, strided-batched: for z in [0, batch):
      * C_z[M,N] = alpha * op(A_z) op(B_z) + beta * C_z with A_z = a + z*strideA (elements), etc.
+     * a, b and c are device addresses.
      */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             Pointer a, int lda, long strideA, Pointer b, int ldb, long strideB,
-                             float beta, Pointer c, int ldc, long strideC, int batch) {
+                             long a, int lda, long strideA, long b, int ldb, long strideB,
+                             float beta, long c, int ldc, long strideC, int batch) {
         cublasHandle h = handle();
         if (m == 0 || n == 0 || batch == 0) return;
+        CUdeviceptr pa = pointer(a), pb = pointer(b), pc = pointer(c);
         int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        Pointer pa = Pointer.to(new float[] {alpha});
-        Pointer pb = Pointer.to(new float[] {beta});
+        Pointer pAlpha = Pointer.to(new float[] {alpha});
+        Pointer pBeta = Pointer.to(new float[] {beta});
         if (batch == 1) {
-            JCublas2.cublasSgemm(h, opB, opA, n, m, k, pa, b, ldb, a, lda, pb, c, ldc);
+            JCublas2.cublasSgemm(h, opB, opA, n, m, k, pAlpha, pb, ldb, pa, lda, pBeta, pc, ldc);
         } else {
-            JCublas2.cublasSgemmStridedBatched(h, opB, opA, n, m, k, pa, b, ldb, strideB, a, lda, strideA,
-                pb, c, ldc, strideC, batch);
+            JCublas2.cublasSgemmStridedBatched(h, opB, opA, n, m, k, pAlpha, pb, ldb, strideB, pa, lda, strideA,
+                pBeta, pc, ldc, strideC, batch);
         }
     }
 }

@@ -8,12 +8,11 @@ import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.Storage;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
-import jcuda.Pointer;
 
 /**
  * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher of
  * {@link CudaKernels} (handwritten PTX; GEMM through cuBLAS when it loads, else the PTX SGEMM).
- * Storages are {@link CudaStorage}s; element offsets become device pointers
+ * Storages are {@link CudaStorage}s; element offsets become 64-bit device addresses
  * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets are uploaded per call. Semantics
  * follow {@link io.medualtime.tensor.cpu.CpuBackend}; float32 accumulation on the device (CPU:
  * double) and atomic adds (scatter-add, accumulating strided copies) differ from the CPU within
@@ -51,8 +50,8 @@ public final class CudaBackend implements Backend {
         return ((CudaStorage) s).buffer();
     }
 
-    /** Pointer to element {@code off} of s; null for a null storage (optional kernel operands). */
-    private static Pointer ptr(Storage s, int off) { return s == null ? null : buf(s).at(off); }
+    /** Device address of element {@code off} of s; 0 (a null pointer) for a null storage (optional kernel operands). */
+    private static long ptr(Storage s, int off) { return s == null ? 0L : buf(s).at(off); }
 
     @Override public Device device() { return Device.CUDA; }
 
@@ -83,7 +82,7 @@ public final class CudaBackend implements Backend {
         }
         try (Dense s = Dense.of(src)) {
             if (dstDense) {
-                Pointer d = ptr(dst.storage(), dst.offset());
+                long d = ptr(dst.storage(), dst.offset());
                 CudaKernels.binary(CudaKernels.ADD, d, d, s.ptr, n);
             } else {
                 Layout l = Layout.of(dst.shape(), dst.strides());
@@ -93,7 +92,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** out (dense, v's shape) = the elements of view v. */
-    private static void gather(View v, Pointer out) {
+    private static void gather(View v, long out) {
         Layout l = Layout.of(v.shape(), v.strides());
         CudaKernels.copyStrided(out, buf(v.storage()), v.offset(), l.strides[0], l.shape);
     }
@@ -203,7 +202,7 @@ public final class CudaBackend implements Backend {
         if (rows <= 0 || cols <= 0) return;
         DeviceBuffer tw = gw == null ? null : alloc().allocate(cols), tb = gb == null ? null : alloc().allocate(cols);
         try {
-            CudaKernels.layerNormBackward(ptr(gx, 0), tw == null ? null : tw.ptr(), tb == null ? null : tb.ptr(), ptr(gy, 0),
+            CudaKernels.layerNormBackward(ptr(gx, 0), tw == null ? 0L : tw.ptr(), tb == null ? 0L : tb.ptr(), ptr(gy, 0),
                     ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0), ptr(w, 0), rows, cols);
             if (tw != null) CudaKernels.binary(CudaKernels.ADD, ptr(gw, 0), ptr(gw, 0), tw.ptr(), cols);
             if (tb != null) CudaKernels.binary(CudaKernels.ADD, ptr(gb, 0), ptr(gb, 0), tb.ptr(), cols);
@@ -262,7 +261,7 @@ public final class CudaBackend implements Backend {
                                                Storage glogits, int rows, int cols) {
         if (rows <= 0) return;
         try (DeviceBuffer t = alloc().upload(targets)) {
-            CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), t.ptr(), null, 0, null,
+            CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), t.ptr(), 0L, 0, 0L,
                     scale, rows, cols, ignoreIndex);
         }
     }
@@ -271,8 +270,8 @@ public final class CudaBackend implements Backend {
     @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
         if (n <= 0) return;
         buf(mask).fill(1f, 0, n);
-        Pointer m = ptr(mask, 0);
-        CudaKernels.dropout(m, null, m, n, p, 1f / (1f - p), seed, 0L);
+        long m = ptr(mask, 0);
+        CudaKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
     }
 
     @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
@@ -284,10 +283,10 @@ public final class CudaBackend implements Backend {
 
     /** A view read densely: the view itself when contiguous, else a gathered temporary that close() frees. */
     private static final class Dense implements AutoCloseable {
-        final Pointer ptr;
+        final long ptr;
         private final DeviceBuffer tmp;
 
-        private Dense(Pointer ptr, DeviceBuffer tmp) { this.ptr = ptr; this.tmp = tmp; }
+        private Dense(long ptr, DeviceBuffer tmp) { this.ptr = ptr; this.tmp = tmp; }
 
         static Dense of(View v) {
             if (Shapes.isContiguous(v.shape(), v.strides())) return new Dense(ptr(v.storage(), v.offset()), null);

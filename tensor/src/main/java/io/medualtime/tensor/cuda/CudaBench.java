@@ -1,12 +1,9 @@
 package io.medualtime.tensor.cuda;
 
-import jcuda.driver.CUevent;
-import jcuda.driver.JCudaDriver;
-
 /**
  * SGEMM throughput at M = N = K = size (default 4096): the PTX kernel (all four transpose variants) and
- * cuBLAS when it loads; cuEvent timing after warm-up, results spot-checked against a double-precision
- * host dot product. Usage: {@code java ... io.medualtime.tensor.cuda.CudaBench [size] [iters]}.
+ * cuBLAS when it loads; device timing ({@link CudaDriver#elapsedMillis}) after warm-up, results
+ * spot-checked against a double-precision host dot product. Usage: {@code java ... io.medualtime.tensor.cuda.CudaBench [size] [iters]}.
  * Prints lines "SGEMM <engine> <variant> <size>^3: <ms> ms/iter, <GFLOPS> GFLOPS, max rel err <e>".
  */
 public final class CudaBench {
@@ -47,19 +44,10 @@ public final class CudaBench {
                 Cublas.sgemm(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
         };
         for (int i = 0; i < 2; i++) gemm.run();
-        CudaRuntime.get().synchronize();
-        CUevent start = new CUevent(), stop = new CUevent();
-        JCudaDriver.cuEventCreate(start, 0);
-        JCudaDriver.cuEventCreate(stop, 0);
-        JCudaDriver.cuEventRecord(start, null);
-        for (int i = 0; i < iters; i++) gemm.run();
-        JCudaDriver.cuEventRecord(stop, null);
-        JCudaDriver.cuEventSynchronize(stop);
-        float[] ms = new float[1];
-        JCudaDriver.cuEventElapsedTime(ms, start, stop);
-        JCudaDriver.cuEventDestroy(start);
-        JCudaDriver.cuEventDestroy(stop);
-        double perIter = ms[0] / iters;
+        float ms = CudaRuntime.get().driver().elapsedMillis(() -> { // synchronizes first
+            for (int i = 0; i < iters; i++) gemm.run();
+        });
+        double perIter = ms / iters;
         double gflops = 2.0 * size * size * (double) size / (perIter * 1e-3) / 1e9;
         // spot check 64 entries
         float[] row = new float[size];

@@ -2,17 +2,15 @@ package io.medualtime.tensor.cuda;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jcuda.Pointer;
-
 /**
  * Typed launchers for the handwritten PTX kernels in {@code kernels/*.ptx}. All buffers are contiguous
  * float32 (ids / targets: int32); launch shapes are chosen here. Work is queued on the default stream
  * (asynchronous; copies back to the host synchronise).
  *
- * <p>Each launcher exists twice: on {@link DeviceBuffer}s (element 0) and on raw device
- * {@link Pointer}s, e.g. {@code buf.at(elementOffset)}, for operands that start inside a buffer (what
- * {@link CudaBackend} passes). The buffer form delegates to the pointer form; a null buffer or
- * pointer is passed to the kernel as 0 where the kernel allows it.
+ * <p>Each launcher exists twice: on {@link DeviceBuffer}s (element 0) and on raw 64-bit device
+ * addresses ({@code long}), e.g. {@code buf.at(elementOffset)}, for operands that start inside a buffer
+ * (what {@link CudaBackend} passes). The buffer form delegates to the address form; a null buffer or a
+ * 0 address is passed to the kernel as a null pointer where the kernel allows it.
  */
 public final class CudaKernels {
 
@@ -34,7 +32,8 @@ public final class CudaKernels {
 
     private static CudaRuntime rt() { return CudaRuntime.get(); }
 
-    private static Pointer p(DeviceBuffer b) { return b == null ? null : b.ptr(); }
+    /** The address of element 0; 0 (a null pointer) for a null buffer. */
+    private static long p(DeviceBuffer b) { return b == null ? 0L : b.ptr(); }
 
     private static void grid1d(String module, String kernel, long n, Object... args) {
         if (n <= 0) return;
@@ -51,15 +50,15 @@ public final class CudaKernels {
 
     /** out[i] = f_op(in[i], s) for i < n (see the op-code constants). */
     public static void unary(int op, DeviceBuffer out, DeviceBuffer in, int n, float s) {
-        unary(op, p(out), op == FILL ? null : p(in), n, s);
+        unary(op, p(out), op == FILL ? 0L : p(in), n, s);
     }
 
-    public static void unary(int op, Pointer out, Pointer in, int n, float s) {
-        grid1d("elementwise", "unary_f32", n, op, out, op == FILL ? null : in, n, s);
+    public static void unary(int op, long out, long in, int n, float s) {
+        grid1d("elementwise", "unary_f32", n, op, out, op == FILL ? 0L : in, n, s);
     }
 
     /** gin[i] = g[i] * f_op'(x[i]; s) for op TANH, SIGMOID, RELU, ABS or CLAMP_MIN. */
-    public static void unaryBackward(int op, Pointer gin, Pointer x, Pointer g, int n, float s) {
+    public static void unaryBackward(int op, long gin, long x, long g, int n, float s) {
         grid1d("elementwise", "unary_bwd_f32", n, op, gin, x, g, n, s);
     }
 
@@ -80,7 +79,7 @@ public final class CudaKernels {
         binary(op, p(out), p(a), p(b), n);
     }
 
-    public static void binary(int op, Pointer out, Pointer a, Pointer b, int n) {
+    public static void binary(int op, long out, long a, long b, int n) {
         grid1d("elementwise", "binary_f32", n, op, out, a, b, n);
     }
 
@@ -90,7 +89,7 @@ public final class CudaKernels {
     }
 
     /** out[i] = cond[i] != 0 ? a[i] : b[i] (contiguous; a NaN condition counts as true). */
-    public static void where(Pointer out, Pointer cond, Pointer a, Pointer b, int n) {
+    public static void where(long out, long cond, long a, long b, int n) {
         grid1d("elementwise", "where_f32", n, out, cond, a, b, n);
     }
 
@@ -116,8 +115,8 @@ public final class CudaKernels {
         binaryStrided(op, p(out), a.at(aOff), aStrides, b.at(bOff), bStrides, shape);
     }
 
-    /** As above with a and b pointing at the views' first elements. */
-    public static void binaryStrided(int op, Pointer out, Pointer a, int[] aStrides, Pointer b, int[] bStrides, int[] shape) {
+    /** As above with a and b the addresses of the views' first elements. */
+    public static void binaryStrided(int op, long out, long a, int[] aStrides, long b, int[] bStrides, int[] shape) {
         checkDims(shape, aStrides, bStrides);
         int n = prod(shape);
         if (n == 0) return;
@@ -135,7 +134,7 @@ public final class CudaKernels {
         copyStrided(p(out), in, inOffset, inStrides, shape);
     }
 
-    public static void copyStrided(Pointer out, DeviceBuffer in, long inOffset, int[] inStrides, int[] shape) {
+    public static void copyStrided(long out, DeviceBuffer in, long inOffset, int[] inStrides, int[] shape) {
         stridedCopy("copy_strided", out, in.ptr(), inOffset, inStrides, shape);
     }
 
@@ -149,12 +148,12 @@ public final class CudaKernels {
      * shape). Accumulation uses atomic adds, so destinations may overlap (the order of the additions
      * is then unspecified).
      */
-    public static void copyToStrided(DeviceBuffer out, long outOffset, int[] outStrides, Pointer in, int[] shape,
+    public static void copyToStrided(DeviceBuffer out, long outOffset, int[] outStrides, long in, int[] shape,
                                      boolean accumulate) {
         stridedCopy(accumulate ? "copy_to_strided_add" : "copy_to_strided", out.ptr(), in, outOffset, outStrides, shape);
     }
 
-    private static void stridedCopy(String kernel, Pointer out, Pointer in, long off, int[] strides, int[] shape) {
+    private static void stridedCopy(String kernel, long out, long in, long off, int[] strides, int[] shape) {
         checkDims(shape, strides);
         int n = prod(shape);
         if (n == 0) return;
@@ -201,7 +200,7 @@ public final class CudaKernels {
         reduce(op, p(out), p(in), outer, dim, inner);
     }
 
-    public static void reduce(int op, Pointer out, Pointer in, int outer, int dim, int inner) {
+    public static void reduce(int op, long out, long in, int outer, int dim, int inner) {
         if (outer <= 0 || inner <= 0) return;
         if (inner == 1) {
             rowBlocks("reduce", "reduce_rows", outer, op, out, in, outer, dim);
@@ -219,7 +218,7 @@ public final class CudaKernels {
         softmax(p(out), p(in), rows, cols, log);
     }
 
-    public static void softmax(Pointer out, Pointer in, int rows, int cols, boolean log) {
+    public static void softmax(long out, long in, int rows, int cols, boolean log) {
         rowBlocks("softmax", "softmax_fwd", rows, out, in, rows, cols, log);
     }
 
@@ -228,7 +227,7 @@ public final class CudaKernels {
         softmaxBackward(p(dx), p(y), p(dy), rows, cols, log);
     }
 
-    public static void softmaxBackward(Pointer dx, Pointer y, Pointer dy, int rows, int cols, boolean log) {
+    public static void softmaxBackward(long dx, long y, long dy, int rows, int cols, boolean log) {
         rowBlocks("softmax", "softmax_bwd", rows, dx, y, dy, rows, cols, log);
     }
 
@@ -240,7 +239,7 @@ public final class CudaKernels {
         layerNorm(p(out), p(mean), p(rstd), p(x), p(w), p(b), rows, c, eps);
     }
 
-    public static void layerNorm(Pointer out, Pointer mean, Pointer rstd, Pointer x, Pointer w, Pointer b,
+    public static void layerNorm(long out, long mean, long rstd, long x, long w, long b,
                                  int rows, int c, float eps) {
         rowBlocks("layernorm", "layernorm_fwd", rows, out, mean, rstd, x, w, b, rows, c, eps);
     }
@@ -255,22 +254,23 @@ public final class CudaKernels {
         layerNormBackward(p(dx), p(dw), p(db), p(dy), p(x), p(mean), p(rstd), p(w), rows, c);
     }
 
-    public static void layerNormBackward(Pointer dx, Pointer dw, Pointer db, Pointer dy, Pointer x, Pointer mean,
-                                         Pointer rstd, Pointer w, int rows, int c) {
+    /** As above on device addresses; 0 for an absent dx, dw or db. */
+    public static void layerNormBackward(long dx, long dw, long db, long dy, long x, long mean,
+                                         long rstd, long w, int rows, int c) {
         if (rows <= 0 || c <= 0) return;
-        if (dx != null) rowBlocks("layernorm", "layernorm_bwd_dx", rows, dx, dy, x, mean, rstd, w, rows, c);
-        if (dw == null && db == null) return;
+        if (dx != 0) rowBlocks("layernorm", "layernorm_bwd_dx", rows, dx, dy, x, mean, rstd, w, rows, c);
+        if (dw == 0 && db == 0) return;
         int chunk = 32;
         int nChunks = (rows + chunk - 1) / chunk;
         while (nChunks > MAX_GRID_Y) { chunk *= 2; nChunks = (rows + chunk - 1) / chunk; }
         DeviceAllocator alloc = DeviceAllocator.get();
         DeviceBuffer pdw = alloc.allocate((long) nChunks * c);
-        DeviceBuffer pdb = db != null ? alloc.allocate((long) nChunks * c) : null;
+        DeviceBuffer pdb = db != 0 ? alloc.allocate((long) nChunks * c) : null;
         try {
             rt().launch("layernorm", "layernorm_bwd_dwdb", (c + BLOCK - 1) / BLOCK, nChunks, 1, BLOCK, 1, 1, 0,
                 pdw, pdb, dy, x, mean, rstd, rows, c, chunk);
-            if (dw != null) reduce(R_SUM, dw, p(pdw), 1, nChunks, c);
-            if (db != null) reduce(R_SUM, db, p(pdb), 1, nChunks, c);
+            if (dw != 0) reduce(R_SUM, dw, p(pdw), 1, nChunks, c);
+            if (db != 0) reduce(R_SUM, db, p(pdb), 1, nChunks, c);
         } finally {
             pdw.free();
             if (pdb != null) pdb.free();
@@ -286,11 +286,11 @@ public final class CudaKernels {
     }
 
     /** GELU, tanh form, or with {@code erf} the exact form x Phi(x). */
-    public static void gelu(Pointer out, Pointer in, int n, boolean erf) {
+    public static void gelu(long out, long in, int n, boolean erf) {
         grid1d("gelu", erf ? "gelu_erf_fwd" : "gelu_fwd", n, out, in, n);
     }
 
-    public static void geluBackward(Pointer dx, Pointer x, Pointer dy, int n, boolean erf) {
+    public static void geluBackward(long dx, long x, long dy, int n, boolean erf) {
         grid1d("gelu", erf ? "gelu_erf_bwd" : "gelu_bwd", n, dx, x, dy, n);
     }
 
@@ -301,7 +301,7 @@ public final class CudaKernels {
         embedding(p(out), p(w), p(ids), nIds, d);
     }
 
-    public static void embedding(Pointer out, Pointer w, Pointer ids, int nIds, int d) {
+    public static void embedding(long out, long w, long ids, int nIds, int d) {
         grid1d("embedding", "embedding_fwd", (long) nIds * d, out, w, ids, nIds, d);
     }
 
@@ -310,7 +310,7 @@ public final class CudaKernels {
         embeddingBackward(p(dW), p(dout), p(ids), nIds, d);
     }
 
-    public static void embeddingBackward(Pointer dW, Pointer dout, Pointer ids, int nIds, int d) {
+    public static void embeddingBackward(long dW, long dout, long ids, int nIds, int d) {
         grid1d("embedding", "embedding_bwd", (long) nIds * d, dW, dout, ids, nIds, d);
     }
 
@@ -322,7 +322,7 @@ public final class CudaKernels {
         crossEntropy(p(loss), p(lse), p(logits), p(targets), n, c, ignoreIndex);
     }
 
-    public static void crossEntropy(Pointer loss, Pointer lse, Pointer logits, Pointer targets, int n, int c, int ignoreIndex) {
+    public static void crossEntropy(long loss, long lse, long logits, long targets, int n, int c, int ignoreIndex) {
         rowBlocks("crossentropy", "ce_fwd", n, loss, lse, logits, targets, n, c, ignoreIndex);
     }
 
@@ -342,8 +342,8 @@ public final class CudaKernels {
             ignoreIndex);
     }
 
-    public static void crossEntropyBackward(Pointer dlogits, Pointer logits, Pointer lse, Pointer targets,
-                                            Pointer gout, int goutStride, Pointer count, float scale,
+    public static void crossEntropyBackward(long dlogits, long logits, long lse, long targets,
+                                            long gout, int goutStride, long count, float scale,
                                             int n, int c, int ignoreIndex) {
         grid1d("crossentropy", "ce_bwd", (long) n * c, dlogits, logits, lse, targets, gout, goutStride, count,
             scale, n, c, ignoreIndex);
@@ -360,7 +360,7 @@ public final class CudaKernels {
     }
 
     /** As above with an explicit keep scale (out = keep ? in * scale : 0, mask = keep ? scale : 0). */
-    public static void dropout(Pointer out, Pointer mask, Pointer in, int n, float p, float scale, long seed, long offset) {
+    public static void dropout(long out, long mask, long in, int n, float p, float scale, long seed, long offset) {
         grid1d("dropout", "dropout_fwd", n, out, mask, in, n, p, scale, seed, offset);
     }
 
@@ -402,7 +402,7 @@ public final class CudaKernels {
     }
 
     /** As above with the bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t given. */
-    public static void adamw(Pointer param, Pointer grad, Pointer m, Pointer v, int n, float lr, float beta1,
+    public static void adamw(long param, long grad, long m, long v, int n, float lr, float beta1,
                              float beta2, float eps, float weightDecay, float bc1, float bc2) {
         grid1d("adamw", "adamw", n, param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
@@ -462,17 +462,16 @@ public final class CudaKernels {
         sgemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, 0, b, 0, transB ? k : n, 0, beta, c, 0, n, 0, 1);
     }
 
-    /** The handwritten PTX SGEMM (sgemm.ptx) on raw device pointers; same contract as {@link #sgemm}. */
+    /** The handwritten PTX SGEMM (sgemm.ptx) on raw device addresses; same contract as {@link #sgemm}. */
     public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                Pointer a, int lda, long strideA, Pointer b, int ldb, long strideB,
-                                float beta, Pointer c, int ldc, long strideC, int batch) {
+                                long a, int lda, long strideA, long b, int ldb, long strideB,
+                                float beta, long c, int ldc, long strideC, int batch) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
         if (batch > MAX_GRID_Y) {
             for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
                 int nb = Math.min(MAX_GRID_Y, batch - z0);
-                sgemmPtx(transA, transB, m, n, k, alpha, a.withByteOffset(4 * z0 * strideA), lda, strideA,
-                    b.withByteOffset(4 * z0 * strideB), ldb, strideB, beta, c.withByteOffset(4 * z0 * strideC), ldc,
-                    strideC, nb);
+                sgemmPtx(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA,
+                    b + 4L * z0 * strideB, ldb, strideB, beta, c + 4L * z0 * strideC, ldc, strideC, nb);
             }
             return;
         }

@@ -5,33 +5,19 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import jcuda.NativePointerObject;
-import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
-import jcuda.driver.CUstream;
-import jcuda.driver.JCudaDriver;
 
 /**
- * The process-wide CUDA driver-API runtime (JCuda): device 0, its PRIMARY context (so that cuBLAS,
- * which also uses the primary context, shares it), the legacy default stream, and a cache of PTX
- * modules / kernel functions loaded from the {@code /kernels/<name>.ptx} classpath resources.
+ * The process-wide CUDA runtime: a thin facade over one {@link CudaDriver} (a real GPU through
+ * {@link JCudaDriverApi}, or an emulator), with the device information, the PTX sources of
+ * {@code /kernels/<name>.ptx} and kernel launches whose arguments are normalised to the driver's types.
  *
  * <p>Availability is probed once and never throws: {@link #isAvailable()} is false (with
- * {@link #unavailableReason()}) when the JCuda natives cannot load, libcuda.so.1 is missing, cuInit
- * fails or there is no device. Everything else throws {@link IllegalStateException} when CUDA is not
- * available and {@link jcuda.CudaException} on driver errors.
+ * {@link #unavailableReason()}) when the driver cannot be opened (JCuda natives or libcuda.so.1
+ * missing, cuInit fails, no device). Everything else throws {@link IllegalStateException} when CUDA is
+ * not available, and whatever the driver throws on driver errors.
  *
- * <p>Threads: a CUDA context is current per OS thread; every entry point calls {@link #makeCurrent()},
- * which binds the primary context lazily (once) on the calling thread. All work goes to the legacy
- * default stream, so it is ordered and synchronous copies wait for preceding kernels.
+ * <p>Device memory is addressed by 64-bit {@code long} device addresses. All work is ordered on one
+ * stream, so synchronous copies wait for preceding kernels.
  */
 public final class CudaRuntime {
 
@@ -39,47 +25,15 @@ public final class CudaRuntime {
     private static volatile CudaRuntime instance;
     private static volatile String unavailable; // null until probed; "" when available
 
-    private final CUdevice device;
-    private final CUcontext context;
-    private final String deviceName;
-    private final int ccMajor, ccMinor, smCount, driverVersion;
-    private final long totalMemory;
-    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
-    private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
+    private final CudaDriver driver;
 
-    private CudaRuntime() {
-        JCudaDriver.setExceptionsEnabled(true);
-        JCudaDriver.cuInit(0);
-        int[] count = new int[1];
-        JCudaDriver.cuDeviceGetCount(count);
-        if (count[0] < 1) throw new IllegalStateException("no CUDA device (cuDeviceGetCount = 0)");
-        device = new CUdevice();
-        JCudaDriver.cuDeviceGet(device, 0);
-        context = new CUcontext();
-        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-        JCudaDriver.cuCtxSetCurrent(context);
-        current.set(Boolean.TRUE);
-        byte[] name = new byte[256];
-        JCudaDriver.cuDeviceGetName(name, name.length, device);
-        int len = 0;
-        while (len < name.length && name[len] != 0) len++;
-        deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
-        ccMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
-        ccMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        smCount = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-        long[] mem = new long[1];
-        JCudaDriver.cuDeviceTotalMem(mem, device);
-        totalMemory = mem[0];
-        int[] v = new int[1];
-        JCudaDriver.cuDriverGetVersion(v);
-        driverVersion = v[0];
+    private CudaRuntime(CudaDriver driver) {
+        this.driver = driver;
     }
 
-    private int attribute(int attr) {
-        int[] v = new int[1];
-        JCudaDriver.cuDeviceGetAttribute(v, attr, device);
-        return v[0];
+    /** The driver this process uses. */
+    private static CudaDriver openDriver() {
+        return new JCudaDriverApi();
     }
 
     /** Probes CUDA once; never throws and never crashes on a machine without a GPU. */
@@ -99,7 +53,6 @@ public final class CudaRuntime {
         probe();
         CudaRuntime r = instance;
         if (r == null) throw new IllegalStateException("CUDA unavailable: " + unavailable);
-        r.makeCurrent();
         return r;
     }
 
@@ -112,7 +65,7 @@ public final class CudaRuntime {
                 return;
             }
             try {
-                instance = new CudaRuntime();
+                instance = new CudaRuntime(openDriver());
                 unavailable = "";
             } catch (UnsatisfiedLinkError e) {
                 unavailable = "JCuda driver natives or libcuda.so.1 could not be loaded: " + firstLine(e.getMessage());
@@ -131,43 +84,26 @@ public final class CudaRuntime {
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
-    /** Binds the primary context to the calling thread (once per thread). */
-    public void makeCurrent() {
-        if (!current.get()) {
-            JCudaDriver.cuCtxSetCurrent(context);
-            current.set(Boolean.TRUE);
-        }
-    }
+    /** The driver under this runtime (device memory, copies and launches on long addresses). */
+    public CudaDriver driver() { return driver; }
 
-    public CUdevice device() { return device; }
-    public CUcontext context() { return context; }
-    /** The stream all work is issued to: the legacy default stream (null handle). */
-    public CUstream stream() { return null; }
-    public String deviceName() { return deviceName; }
-    public int computeCapabilityMajor() { return ccMajor; }
-    public int computeCapabilityMinor() { return ccMinor; }
-    public int multiprocessorCount() { return smCount; }
-    public long totalMemory() { return totalMemory; }
-    public int driverVersion() { return driverVersion; }
+    /** True when the device is not a real GPU through JCuda (the PTX emulator): cuBLAS is then unavailable. */
+    public boolean isEmulated() { return !(driver instanceof JCudaDriverApi); }
+
+    public String deviceName() { return driver.deviceName(); }
+    public int computeCapabilityMajor() { return driver.computeCapabilityMajor(); }
+    public int computeCapabilityMinor() { return driver.computeCapabilityMinor(); }
+    public int multiprocessorCount() { return driver.multiprocessorCount(); }
+    public long totalMemory() { return driver.totalMemory(); }
+    public int driverVersion() { return driver.driverVersion(); }
 
     /** Free and total device memory in bytes. */
-    public long[] memoryInfo() {
-        makeCurrent();
-        long[] free = new long[1], total = new long[1];
-        JCudaDriver.cuMemGetInfo(free, total);
-        return new long[] {free[0], total[0]};
-    }
+    public long[] memoryInfo() { return driver.memoryInfo(); }
 
-    public String describe() {
-        return String.format("%s (sm_%d%d, %d SMs, %.1f GiB, driver %d.%d)", deviceName, ccMajor, ccMinor,
-            smCount, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000, (driverVersion % 1000) / 10);
-    }
+    public String describe() { return driver.describe(); }
 
     /** Waits for all queued device work. */
-    public void synchronize() {
-        makeCurrent();
-        JCudaDriver.cuCtxSynchronize();
-    }
+    public void synchronize() { driver.synchronize(); }
 
     // ------------------------------------------------------------------------------------------
     // modules and kernels
@@ -195,63 +131,33 @@ public final class CudaRuntime {
         throw new IllegalStateException("PTX module not found: " + res);
     }
 
-    /** Loads (once) and returns the module kernels/&lt;name&gt;.ptx. */
-    public CUmodule module(String name) {
-        makeCurrent();
-        return modules.computeIfAbsent(name, n -> {
-            CUmodule m = new CUmodule();
-            try {
-                JCudaDriver.cuModuleLoadData(m, ptxSource(n));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("loading PTX module '" + n + "' failed (JIT): " + e.getMessage(), e);
-            }
-            return m;
-        });
-    }
-
-    /** The kernel function {@code kernel} of module {@code module} (cached). */
-    public CUfunction function(String module, String kernel) {
-        String key = module + ':' + kernel;
-        CUfunction f = functions.get(key);
-        if (f != null) return f;
-        CUmodule m = module(module);
-        f = new CUfunction();
-        JCudaDriver.cuModuleGetFunction(f, m, kernel);
-        functions.put(key, f);
-        return f;
-    }
-
     /**
-     * Launches {@code module:kernel}. Arguments map to kernel parameters in order:
-     * {@link DeviceBuffer} / {@link CUdeviceptr} / {@link Pointer} -> .u64 device pointer,
-     * {@code null} -> a null (0) .u64 pointer, Integer -> .u32/.s32, Long -> .u64/.s64,
-     * Float -> .f32, Double -> .f32 (narrowed), Boolean -> .u32 0/1.
+     * Launches {@code module:kernel}. Arguments map to kernel parameters in order and are normalised to
+     * the driver's types: {@link DeviceBuffer} -> Long (the address of element 0), {@code null} -> 0L
+     * (a null .u64 pointer), Long -> .u64/.s64 (a device address or a 64-bit integer), Integer ->
+     * .u32/.s32, Float -> .f32, Double -> Float (narrowed), Boolean -> Integer 0/1.
      */
     public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
                        int blockX, int blockY, int blockZ, int sharedBytes, Object... args) {
-        CUfunction f = function(module, kernel);
-        NativePointerObject[] ps = new NativePointerObject[args.length];
-        for (int i = 0; i < args.length; i++) ps[i] = param(args[i]);
-        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null,
-            Pointer.to(ps), null);
+        Object[] ps = new Object[args.length];
+        for (int i = 0; i < args.length; i++) ps[i] = normalised(kernel, i, args[i]);
+        driver.launch(module, kernel, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, ps);
     }
 
-    private static Pointer param(Object a) {
-        if (a == null) return Pointer.to(new long[] {0L});
-        if (a instanceof DeviceBuffer) return Pointer.to(((DeviceBuffer) a).ptr());
-        if (a instanceof Pointer) return Pointer.to((Pointer) a);
-        if (a instanceof Integer) return Pointer.to(new int[] {(Integer) a});
-        if (a instanceof Long) return Pointer.to(new long[] {(Long) a});
-        if (a instanceof Float) return Pointer.to(new float[] {(Float) a});
-        if (a instanceof Double) return Pointer.to(new float[] {((Double) a).floatValue()});
-        if (a instanceof Boolean) return Pointer.to(new int[] {((Boolean) a) ? 1 : 0});
-        throw new IllegalArgumentException("unsupported kernel argument type: " + a.getClass());
+    /** One launch argument as the driver takes it: Long, Integer or Float. */
+    private static Object normalised(String kernel, int index, Object a) {
+        if (a == null) return 0L;
+        if (a instanceof DeviceBuffer) return ((DeviceBuffer) a).ptr();
+        if (a instanceof Long || a instanceof Integer || a instanceof Float) return a;
+        if (a instanceof Double) return ((Double) a).floatValue();
+        if (a instanceof Boolean) return ((Boolean) a) ? 1 : 0;
+        throw new IllegalArgumentException(kernel + ": argument " + index + " has unsupported type " + a.getClass().getName());
     }
 
     /** A 1-D grid size for a grid-stride kernel over n elements with 256-thread blocks. */
     public int gridFor(long n) {
         long blocks = (n + 255) / 256;
-        long cap = (long) smCount * 32;
+        long cap = (long) driver.multiprocessorCount() * 32;
         return (int) Math.max(1, Math.min(blocks, cap));
     }
 }

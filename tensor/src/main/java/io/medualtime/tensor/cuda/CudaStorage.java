@@ -2,7 +2,6 @@ package io.medualtime.tensor.cuda;
 
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.Storage;
-import jcuda.Pointer;
 
 /**
  * Device storage: {@code size} floats in a {@link DeviceBuffer} from the caching allocator.
@@ -21,8 +20,8 @@ public final class CudaStorage implements Storage {
     /** The underlying device buffer (element 0 is element 0 of this storage). */
     public DeviceBuffer buffer() { return buffer; }
 
-    /** The device pointer of element {@code offset}. */
-    public Pointer at(int offset) { return buffer.at(offset); }
+    /** The device address of element {@code offset}. */
+    public long at(int offset) { return buffer.at(offset); }
 
     @Override public Backend backend() { return CudaBackend.instance(); }
     @Override public int size() { return size; }

@@ -5,15 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jcuda.CudaException;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
-
 /**
  * Caching device allocator (in the spirit of PyTorch's): requests are rounded up to a size bucket,
  * freed blocks go to a per-bucket free list and are reused by later requests of the same bucket;
- * {@link #emptyCache()} returns cached blocks to the driver. When cuMemAlloc fails the cache is
- * emptied and the allocation retried once.
+ * {@link #emptyCache()} returns cached blocks to the driver. When the driver runs out of device
+ * memory ({@link CudaDriver.OutOfDeviceMemory}) the cache is emptied and the allocation retried once.
+ * Blocks are 64-bit device addresses from {@link CudaDriver#allocate}.
  *
  * <p>Buckets: up to 1 MiB, multiples of 512 bytes; above, four steps per power of two
  * (2^k, 1.25*2^k, 1.5*2^k, 1.75*2^k), i.e. at most 25% slack. Thread-safe.
@@ -23,7 +20,7 @@ public final class DeviceAllocator {
     private static volatile DeviceAllocator instance;
     private static final AtomicBoolean LEAK_LOGGED = new AtomicBoolean();
 
-    private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
+    private final Map<Long, ArrayDeque<Long>> free = new HashMap<>(); // bucket bytes -> free addresses
     private long allocatedBytes;   // in use by live DeviceBuffers (bucket sizes)
     private long requestedBytes;   // in use, as requested
     private long cachedBytes;      // in free lists
@@ -59,9 +56,9 @@ public final class DeviceAllocator {
     public DeviceBuffer allocate(long count) {
         if (count < 0) throw new IllegalArgumentException("count " + count);
         long bytes = roundSize(count * 4);
-        CUdeviceptr p = null;
+        Long p = null;
         synchronized (this) {
-            ArrayDeque<CUdeviceptr> q = free.get(bytes);
+            ArrayDeque<Long> q = free.get(bytes);
             if (q != null && !q.isEmpty()) {
                 p = q.pop();
                 cachedBytes -= bytes;
@@ -106,8 +103,8 @@ public final class DeviceAllocator {
     private static final long GC_HINT_BYTES = Long.getLong("medualtime.cuda.gcHintBytes", 4L << 30);
     private long driverBytesSinceGc;
 
-    private CUdeviceptr driverAlloc(long bytes) {
-        CudaRuntime.get();
+    private long driverAlloc(long bytes) {
+        CudaDriver driver = CudaRuntime.get().driver();
         boolean collect;
         synchronized (this) {
             driverBytesSinceGc += bytes;
@@ -115,18 +112,17 @@ public final class DeviceAllocator {
             if (collect) driverBytesSinceGc = 0;
         }
         if (collect) System.gc();
-        CUdeviceptr p = new CUdeviceptr();
+        long p;
         try {
-            JCudaDriver.cuMemAlloc(p, bytes);
-        } catch (CudaException e) {
+            p = driver.allocate(bytes);
+        } catch (CudaDriver.OutOfDeviceMemory e) {
             // tensors free their device memory when the garbage collector finds them unreachable,
             // which device-memory pressure alone does not trigger: collect, let the Cleaner return
             // the blocks, drop the cache, and try once more
             System.gc();
             try { Thread.sleep(50); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
             emptyCache();
-            p = new CUdeviceptr();
-            JCudaDriver.cuMemAlloc(p, bytes); // throws again when really out of memory
+            p = driver.allocate(bytes); // throws again when really out of memory
         }
         synchronized (this) {
             driverAllocations++;
@@ -143,11 +139,11 @@ public final class DeviceAllocator {
      */
     public void setPoison(boolean on) { poison = on; }
 
-    synchronized void release(CUdeviceptr p, long bytes, long requested) {
+    synchronized void release(long address, long bytes, long requested) {
         allocatedBytes -= bytes;
         requestedBytes -= requested;
         cachedBytes += bytes;
-        free.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(p);
+        free.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(address);
     }
 
     void leaked(DeviceBuffer.State s) {
@@ -158,15 +154,15 @@ public final class DeviceAllocator {
             System.err.println("[medualtime] CUDA: a DeviceBuffer of " + s.byteSize
                 + " bytes was garbage-collected without free(); returned to the cache (logged once)");
         }
-        release(s.ptr, s.byteSize, s.requestedBytes);
+        release(s.address, s.byteSize, s.requestedBytes);
     }
 
     /** Returns all cached (free) blocks to the driver. */
     public void emptyCache() {
-        CudaRuntime.get();
+        CudaDriver driver = CudaRuntime.get().driver();
         synchronized (this) {
-            for (Map.Entry<Long, ArrayDeque<CUdeviceptr>> e : free.entrySet()) {
-                for (CUdeviceptr p : e.getValue()) JCudaDriver.cuMemFree(p);
+            for (Map.Entry<Long, ArrayDeque<Long>> e : free.entrySet()) {
+                for (long address : e.getValue()) driver.free(address);
                 cachedBytes -= e.getKey() * e.getValue().size();
                 e.getValue().clear();
             }

@@ -2,13 +2,10 @@ package io.medualtime.tensor.cuda;
 
 import java.lang.ref.Cleaner;
 
-import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
-
 /**
  * A block of device memory from {@link DeviceAllocator}: {@code count} 4-byte elements (float32 or
- * int32) inside an allocation of {@code byteSize} bytes (the rounded bucket size).
+ * int32) inside an allocation of {@code byteSize} bytes (the rounded bucket size), at a 64-bit device
+ * address. Copies and fills go through {@link CudaRuntime#driver()}.
  *
  * <p>Call {@link #free()} when done: the block returns to the allocator's cache. A buffer that becomes
  * unreachable without free() is returned by a Cleaner safety net, and the first such leak is logged.
@@ -20,14 +17,14 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Shared with the Cleaner action; must not reference the DeviceBuffer itself. */
     static final class State implements Runnable {
         final DeviceAllocator allocator;
-        final CUdeviceptr ptr;
+        final long address;
         final long byteSize;
         final long requestedBytes;
         boolean freed;
 
-        State(DeviceAllocator allocator, CUdeviceptr ptr, long byteSize, long requestedBytes) {
+        State(DeviceAllocator allocator, long address, long byteSize, long requestedBytes) {
             this.allocator = allocator;
-            this.ptr = ptr;
+            this.address = address;
             this.byteSize = byteSize;
             this.requestedBytes = requestedBytes;
         }
@@ -45,23 +42,23 @@ public final class DeviceBuffer implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private final long count;
 
-    DeviceBuffer(DeviceAllocator allocator, CUdeviceptr ptr, long byteSize, long count) {
-        this.state = new State(allocator, ptr, byteSize, count * 4);
+    DeviceBuffer(DeviceAllocator allocator, long address, long byteSize, long count) {
+        this.state = new State(allocator, address, byteSize, count * 4);
         this.count = count;
         this.cleanable = CLEANER.register(this, state);
     }
 
-    /** The device pointer of element 0. */
-    public CUdeviceptr ptr() {
+    /** The device address of element 0. */
+    public long ptr() {
         checkLive();
-        return state.ptr;
+        return state.address;
     }
 
-    /** The device pointer of element {@code elementOffset} (4-byte elements). */
-    public CUdeviceptr at(long elementOffset) {
+    /** The device address of element {@code elementOffset} (4-byte elements; {@code count} is one past the end). */
+    public long at(long elementOffset) {
         checkLive();
         if (elementOffset < 0 || elementOffset > count) throw new IndexOutOfBoundsException("offset " + elementOffset + " of " + count);
-        return state.ptr.withByteOffset(elementOffset * 4);
+        return state.address + elementOffset * 4;
     }
 
     /** Number of 4-byte elements. */
@@ -73,25 +70,26 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Returns the block to the allocator's cache (idempotent). */
     public void free() {
         if (state.allocator.poison && !isFreed()) {     // the whole bucket: a later, longer request gets it too
-            CudaRuntime.get();
-            JCudaDriver.cuMemsetD32(state.ptr, Float.floatToRawIntBits(Float.NaN), state.byteSize / 4);
+            driver().fill32(state.address, Float.floatToRawIntBits(Float.NaN), state.byteSize / 4);
         }
         synchronized (state) {
             if (state.freed) return;
             state.freed = true;
         }
         cleanable.clean(); // deregisters; State.run sees freed and does nothing
-        state.allocator.release(state.ptr, state.byteSize, state.requestedBytes);
+        state.allocator.release(state.address, state.byteSize, state.requestedBytes);
     }
 
     @Override public void close() { free(); }
+
+    private static CudaDriver driver() { return CudaRuntime.get().driver(); }
 
     private void checkLive() {
         if (isFreed()) throw new IllegalStateException("DeviceBuffer used after free()");
     }
 
     // ------------------------------------------------------------------------------------------
-    // host <-> device copies (synchronous, legacy default stream: ordered after queued kernels)
+    // host <-> device copies (synchronous, on the driver's one stream: ordered after queued kernels)
 
     public void copyFrom(float[] src) { copyFrom(src, 0, 0, src.length); }
 
@@ -99,8 +97,7 @@ public final class DeviceBuffer implements AutoCloseable {
         range(dstOff, len);
         if (srcOff < 0 || srcOff + len > src.length) throw new IndexOutOfBoundsException();
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemcpyHtoD(at(dstOff), Pointer.to(src).withByteOffset(srcOff * 4L), len * 4L);
+        driver().copyToDevice(at(dstOff), src, srcOff, len);
     }
 
     public void copyFrom(int[] src) { copyFrom(src, 0, 0, src.length); }
@@ -109,8 +106,7 @@ public final class DeviceBuffer implements AutoCloseable {
         range(dstOff, len);
         if (srcOff < 0 || srcOff + len > src.length) throw new IndexOutOfBoundsException();
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemcpyHtoD(at(dstOff), Pointer.to(src).withByteOffset(srcOff * 4L), len * 4L);
+        driver().copyToDevice(at(dstOff), src, srcOff, len);
     }
 
     public float[] toFloatArray() {
@@ -124,8 +120,7 @@ public final class DeviceBuffer implements AutoCloseable {
         range(srcOff, len);
         if (dstOff < 0 || dstOff + len > dst.length) throw new IndexOutOfBoundsException();
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOff * 4L), at(srcOff), len * 4L);
+        driver().copyToHost(dst, dstOff, at(srcOff), len);
     }
 
     public int[] toIntArray() {
@@ -139,8 +134,7 @@ public final class DeviceBuffer implements AutoCloseable {
         range(srcOff, len);
         if (dstOff < 0 || dstOff + len > dst.length) throw new IndexOutOfBoundsException();
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOff * 4L), at(srcOff), len * 4L);
+        driver().copyToHost(dst, dstOff, at(srcOff), len);
     }
 
     /** this[dstOff .. dstOff+len) = src[srcOff .. srcOff+len) (device to device). */
@@ -148,8 +142,7 @@ public final class DeviceBuffer implements AutoCloseable {
         range(dstOff, len);
         src.range(srcOff, len);
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemcpyDtoD(at(dstOff), src.at(srcOff), len * 4);
+        driver().copyDeviceToDevice(at(dstOff), src.at(srcOff), len * 4);
     }
 
     /** Sets every element to 0 (0.0f and int 0 have the same bits). */
@@ -161,8 +154,7 @@ public final class DeviceBuffer implements AutoCloseable {
     private void fillBits(int bits, long off, long len) {
         range(off, len);
         if (len == 0) return;
-        CudaRuntime.get();
-        JCudaDriver.cuMemsetD32(at(off), bits, len);
+        driver().fill32(at(off), bits, len);
     }
 
     private void range(long off, long len) {

@@ -1,0 +1,231 @@
+package io.medualtime.tensor.cuda;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import jcuda.CudaException;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * {@link CudaDriver} on a real GPU through the JCuda driver API: device 0, its PRIMARY context (which
+ * cuBLAS shares), the legacy default stream, and PTX modules loaded with cuModuleLoadData (the driver
+ * JIT-compiles them for the card).
+ *
+ * <p>Addresses: JCuda passes device pointers as {@link CUdeviceptr} objects. Each allocation's object
+ * is kept, keyed by its address, and an address inside it becomes {@code base.withByteOffset(...)} -
+ * so an address that is not inside a live allocation fails here with its value, not in the driver.
+ *
+ * <p>Threads: a context is current per OS thread; every call binds the primary context lazily (once
+ * per thread).
+ */
+final class JCudaDriverApi implements CudaDriver {
+
+    /** A CUdeviceptr whose address Java can read (JCuda keeps the value in protected fields). */
+    static final class DeviceAddress extends CUdeviceptr {
+        long value() { return getNativePointer() + getByteOffset(); }
+    }
+
+    private final CUdevice device;
+    private final CUcontext context;
+    private final String deviceName;
+    private final int ccMajor, ccMinor, smCount, driverVersion;
+    private final long totalMemory;
+    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
+    private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, DeviceAddress> allocations = new ConcurrentSkipListMap<>();
+
+    /** Initialises the driver; throws (UnsatisfiedLinkError, CudaException, ...) when there is no usable GPU. */
+    JCudaDriverApi() {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        int[] count = new int[1];
+        JCudaDriver.cuDeviceGetCount(count);
+        if (count[0] < 1) throw new IllegalStateException("no CUDA device (cuDeviceGetCount = 0)");
+        device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, 0);
+        context = new CUcontext();
+        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+        makeCurrent();
+        byte[] name = new byte[256];
+        JCudaDriver.cuDeviceGetName(name, name.length, device);
+        int len = 0;
+        while (len < name.length && name[len] != 0) len++;
+        deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
+        ccMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+        ccMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        smCount = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        long[] mem = new long[1];
+        JCudaDriver.cuDeviceTotalMem(mem, device);
+        totalMemory = mem[0];
+        int[] v = new int[1];
+        JCudaDriver.cuDriverGetVersion(v);
+        driverVersion = v[0];
+    }
+
+    private int attribute(int attr) {
+        int[] v = new int[1];
+        JCudaDriver.cuDeviceGetAttribute(v, attr, device);
+        return v[0];
+    }
+
+    /** Binds the primary context to the calling thread (once per thread; cuBLAS relies on it too). */
+    void makeCurrent() {
+        if (!current.get()) {
+            JCudaDriver.cuCtxSetCurrent(context);
+            current.set(Boolean.TRUE);
+        }
+    }
+
+    /**
+     * The CUdeviceptr JCuda needs for a device address (for cuBLAS too). Binds the context: cuBLAS
+     * calls that follow on this thread need it current.
+     */
+    CUdeviceptr pointer(long address) {
+        makeCurrent();
+        Map.Entry<Long, DeviceAddress> e = allocations.floorEntry(address);
+        if (e == null) throw new IllegalArgumentException(String.format("0x%x is not a device address of this process", address));
+        long off = address - e.getKey();
+        return off == 0 ? e.getValue() : e.getValue().withByteOffset(off);
+    }
+
+    @Override public String describe() {
+        return String.format("%s (sm_%d%d, %d SMs, %.1f GiB, driver %d.%d)", deviceName, ccMajor, ccMinor,
+            smCount, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000, (driverVersion % 1000) / 10);
+    }
+    @Override public String deviceName() { return deviceName; }
+    @Override public int computeCapabilityMajor() { return ccMajor; }
+    @Override public int computeCapabilityMinor() { return ccMinor; }
+    @Override public int multiprocessorCount() { return smCount; }
+    @Override public long totalMemory() { return totalMemory; }
+    @Override public int driverVersion() { return driverVersion; }
+
+    @Override public long[] memoryInfo() {
+        makeCurrent();
+        long[] free = new long[1], total = new long[1];
+        JCudaDriver.cuMemGetInfo(free, total);
+        return new long[] {free[0], total[0]};
+    }
+
+    @Override public long allocate(long bytes) {
+        makeCurrent();
+        DeviceAddress p = new DeviceAddress();
+        try {
+            JCudaDriver.cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            if (e.getMessage() != null && e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY)))
+                throw new OutOfDeviceMemory("cuMemAlloc of " + bytes + " bytes: out of device memory");
+            throw e;
+        }
+        allocations.put(p.value(), p);
+        return p.value();
+    }
+
+    @Override public void free(long address) {
+        makeCurrent();
+        DeviceAddress p = allocations.remove(address);
+        if (p == null) throw new IllegalArgumentException(String.format("free of 0x%x, which is not an allocation", address));
+        JCudaDriver.cuMemFree(p);
+    }
+
+    @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
+        makeCurrent();
+        JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
+    }
+
+    @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
+        makeCurrent();
+        JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
+    }
+
+    @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) {
+        makeCurrent();
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOffset * 4L), pointer(src), count * 4L);
+    }
+
+    @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) {
+        makeCurrent();
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOffset * 4L), pointer(src), count * 4L);
+    }
+
+    @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
+        makeCurrent();
+        JCudaDriver.cuMemcpyDtoD(pointer(dst), pointer(src), bytes);
+    }
+
+    @Override public void fill32(long dst, int bits, long count) {
+        makeCurrent();
+        JCudaDriver.cuMemsetD32(pointer(dst), bits, count);
+    }
+
+    private CUfunction function(String module, String kernel) {
+        String key = module + ':' + kernel;
+        CUfunction f = functions.get(key);
+        if (f != null) return f;
+        CUmodule m = modules.computeIfAbsent(module, n -> {
+            CUmodule loaded = new CUmodule();
+            try {
+                JCudaDriver.cuModuleLoadData(loaded, CudaRuntime.ptxSource(n));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("loading PTX module '" + n + "' failed (JIT): " + e.getMessage(), e);
+            }
+            return loaded;
+        });
+        f = new CUfunction();
+        JCudaDriver.cuModuleGetFunction(f, m, kernel);
+        functions.put(key, f);
+        return f;
+    }
+
+    @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
+                                 int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+        makeCurrent();
+        CUfunction f = function(module, kernel);
+        NativePointerObject[] ps = new NativePointerObject[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Long) ps[i] = Pointer.to(new long[] {(Long) a});
+            else if (a instanceof Integer) ps[i] = Pointer.to(new int[] {(Integer) a});
+            else if (a instanceof Float) ps[i] = Pointer.to(new float[] {(Float) a});
+            else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
+        }
+        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null,
+            Pointer.to(ps), null);
+    }
+
+    @Override public void synchronize() {
+        makeCurrent();
+        JCudaDriver.cuCtxSynchronize();
+    }
+
+    @Override public float elapsedMillis(Runnable work) {
+        synchronize();
+        CUevent start = new CUevent(), stop = new CUevent();
+        JCudaDriver.cuEventCreate(start, 0);
+        JCudaDriver.cuEventCreate(stop, 0);
+        try {
+            JCudaDriver.cuEventRecord(start, null);
+            work.run();
+            JCudaDriver.cuEventRecord(stop, null);
+            JCudaDriver.cuEventSynchronize(stop);
+            float[] ms = new float[1];
+            JCudaDriver.cuEventElapsedTime(ms, start, stop);
+            return ms[0];
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(stop);
+        }
+    }
+}
