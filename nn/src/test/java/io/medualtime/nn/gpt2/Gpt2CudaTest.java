@@ -95,7 +95,8 @@ class Gpt2CudaTest {
         int[] ids = expected.readInt("ids"), targets = expected.readInt("targets");
         float[] want = exp("adamw_losses").toArray();
         AdamW opt = new AdamW(lm.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
-        for (int step = 0; step < 10; step++) {
+        int steps = CudaRuntime.get().isEmulated() ? 3 : 10;   // the emulator interprets every GEMM: a few steps
+        for (int step = 0; step < steps; step++) {
             opt.zeroGrad();
             Tensor loss = F.crossEntropy(lm.logits(lm.hidden(ids, null, 2, 16, null)).reshape(32, -1), targets);
             assertEquals(want[step], loss.item(), 1e-3 * Math.abs(want[step]), "loss at step " + step);

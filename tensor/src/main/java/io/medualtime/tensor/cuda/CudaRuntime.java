@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.medualtime.tensor.cuda.emulator.PtxEmulator;
+
 /**
  * The process-wide CUDA runtime: a thin facade over one {@link CudaDriver} (a real GPU through
  * {@link JCudaDriverApi}, or an emulator), with the device information, the PTX sources of
@@ -31,9 +33,27 @@ public final class CudaRuntime {
         this.driver = driver;
     }
 
-    /** The driver this process uses. */
+    /**
+     * The driver this process uses: the GPU through JCuda, or - as {@code -Dmedualtime.cuda.emulate}
+     * says - the {@link PtxEmulator}: {@code never} (default), {@code fallback} (when no GPU can be
+     * opened; the test suite runs this way) or {@code always}.
+     */
     private static CudaDriver openDriver() {
-        return new JCudaDriverApi();
+        String emulate = System.getProperty("medualtime.cuda.emulate", "never");
+        switch (emulate) {
+            case "always": return new PtxEmulator();
+            case "never": return new JCudaDriverApi();
+            case "fallback":
+                try {
+                    return new JCudaDriverApi();
+                } catch (Throwable e) {
+                    System.err.println("[medualtime] CUDA: no GPU (" + firstLine(e.toString())
+                        + "); kernels run on the PTX emulator (-Dmedualtime.cuda.emulate=fallback)");
+                    return new PtxEmulator();
+                }
+            default:
+                throw new IllegalStateException("-Dmedualtime.cuda.emulate must be never, fallback or always, not '" + emulate + "'");
+        }
     }
 
     /** Probes CUDA once; never throws and never crashes on a machine without a GPU. */
