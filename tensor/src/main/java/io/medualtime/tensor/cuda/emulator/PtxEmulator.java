@@ -82,6 +82,7 @@ public final class PtxEmulator implements CudaDriver {
 
     @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
         if (count == 0) return;
+        if (profile != null) profile.add("(copy host -> device: the stream drains)", 0);
         int[] w = memory.words(dst, count);
         int at = DeviceMemory.index(dst);
         for (int i = 0; i < count; i++) w[at + i] = Float.floatToRawIntBits(src[srcOffset + i]);
@@ -89,11 +90,13 @@ public final class PtxEmulator implements CudaDriver {
 
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
         if (count == 0) return;
+        if (profile != null) profile.add("(copy host -> device: the stream drains)", 0);
         System.arraycopy(src, srcOffset, memory.words(dst, count), DeviceMemory.index(dst), count);
     }
 
     @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) {
         if (count == 0) return;
+        if (profile != null) profile.add("(copy device -> host: the stream drains)", 0);
         int[] w = memory.words(src, count);
         int at = DeviceMemory.index(src);
         for (int i = 0; i < count; i++) dst[dstOffset + i] = Float.intBitsToFloat(w[at + i]);
@@ -101,6 +104,7 @@ public final class PtxEmulator implements CudaDriver {
 
     @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) {
         if (count == 0) return;
+        if (profile != null) profile.add("(copy device -> host: the stream drains)", 0);
         System.arraycopy(memory.words(src, count), DeviceMemory.index(src), dst, dstOffset, count);
     }
 

@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where the emulator's time goes: launches and wall time per kernel, printed to stderr at exit
- * ({@code -Dmedualtime.cuda.emulator.profile=true}). Shows which kernels make a test slow.
+ * ({@code -Dmedualtime.cuda.emulator.profile=true}). Shows which kernels make a test slow, and counts
+ * what a GPU would pay for without a GPU to measure it: launches per kernel, and host/device copies
+ * (synchronous cuMemcpy calls: each waits for every queued kernel).
  */
 final class PtxProfile {
     private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
