@@ -57,8 +57,10 @@ public final class Tensor {
         return fresh(Backends.get(device).allocate(Shapes.numel(shape)), shape);
     }
     public static Tensor ones(int... shape) { return full(1f, shape); }
-    public static Tensor full(float value, int... shape) {
-        Tensor t = empty(Device.CPU, shape);
+    public static Tensor full(float value, int... shape) { return full(Device.CPU, value, shape); }
+    /** Filled where it lives (on CUDA a fill kernel, no upload). */
+    public static Tensor full(Device device, float value, int... shape) {
+        Tensor t = empty(device, shape);
         t.backend().fill(t.storage, 0, t.numel(), value);
         return t;
     }

@@ -5,12 +5,18 @@ import io.medualtime.nn.Embedding;
 import io.medualtime.nn.LayerNorm;
 import io.medualtime.nn.Linear;
 import io.medualtime.nn.Module;
+import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.TensorScope;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * GPT-2 (Radford et al. 2019) with Hugging Face's parameter names and layouts, readable top to
@@ -138,9 +144,9 @@ public final class Gpt2 extends Module {
         for (Pass p : passes) {
             Tensor x = p.x();
             int b = x.size(0), t = x.size(1);
-            Tensor mask = attentionMask(b, t, past, p.padMask(), null).to(x.device());
+            Tensor mask = attentionMask(b, t, past, p.padMask(), null, x.device());
             // nothing after the last block mixes positions: there, only the query rows the caller reads matter
-            Tensor lastMask = p.rowPerSample() == null ? mask : attentionMask(b, t, past, p.padMask(), p.rowPerSample()).to(x.device());
+            Tensor lastMask = p.rowPerSample() == null ? mask : attentionMask(b, t, past, p.padMask(), p.rowPerSample(), x.device());
             seqs.add(new Seq(b, t, mask, lastMask, p.adapter(), p.rowPerSample()));
             rows.add(x.reshape(b * t, c));
         }
@@ -186,6 +192,39 @@ public final class Gpt2 extends Module {
 
     /** The LM head: hidden [.., C] times wte^T -> logits [.., vocab]. */
     public Tensor logits(Tensor hidden) { return hidden.matmul(wte.weight.transpose(0, 1)); }
+
+    /**
+     * The mask on {@code device}. Off the CPU masks are kept by content (a few: one per shape and
+     * padding pattern met recently): building one on the host and uploading it would make the GPU
+     * drain twice per forward.
+     */
+    private Tensor attentionMask(int b, int t, int past, int[] padMask, int[] queryRows, Device device) {
+        if (device == Device.CPU) return attentionMask(b, t, past, padMask, queryRows);
+        MaskKey key = new MaskKey(b, t, past, padMask, queryRows, device);
+        synchronized (deviceMasks) {
+            Tensor m = deviceMasks.get(key);
+            if (m == null) {
+                if (deviceMasks.size() >= 64) deviceMasks.clear();
+                m = TensorScope.persist(attentionMask(b, t, past, padMask, queryRows).to(device));
+                deviceMasks.put(new MaskKey(b, t, past, clone(padMask), clone(queryRows), device), m);
+            }
+            return m;
+        }
+    }
+
+    private final Map<MaskKey, Tensor> deviceMasks = new HashMap<>();
+
+    private static int[] clone(int[] a) { return a == null ? null : a.clone(); }
+
+    private record MaskKey(int b, int t, int past, int[] padMask, int[] queryRows, Device device) {
+        @Override public boolean equals(Object o) {
+            return o instanceof MaskKey k && b == k.b && t == k.t && past == k.past && device == k.device
+                && Arrays.equals(padMask, k.padMask) && Arrays.equals(queryRows, k.queryRows);
+        }
+        @Override public int hashCode() {
+            return Objects.hash(b, t, past, device, Arrays.hashCode(padMask), Arrays.hashCode(queryRows));
+        }
+    }
 
     /**
      * Additive attention mask [B or 1, 1, T, past + T]: a large negative number where key j is in

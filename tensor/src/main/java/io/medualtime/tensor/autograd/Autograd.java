@@ -44,7 +44,7 @@ public final class Autograd {
             if (root.numel() != 1)
                 throw new IllegalStateException("backward() of a non-scalar tensor of shape "
                         + java.util.Arrays.toString(root.shape()) + " needs an explicit gradient seed");
-            seed = Tensor.full(1f, root.shape()).to(root.device());
+            seed = Tensor.full(root.device(), 1f, root.shape());
         } else if (!java.util.Arrays.equals(seed.shape(), root.shape())) {
             throw new IllegalArgumentException("gradient seed shape " + java.util.Arrays.toString(seed.shape())
                     + " does not match output shape " + java.util.Arrays.toString(root.shape()));

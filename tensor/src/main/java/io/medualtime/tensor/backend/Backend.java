@@ -74,8 +74,12 @@ public interface Backend {
     void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff);
     /** Per-row loss -log softmax(logits)[target] (0 where target == ignoreIndex) and the row's log-sum-exp. */
     void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols);
-    /** glogits = (softmax - onehot) * scale, zero rows for ignored targets. */
-    void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, float scale, Storage glogits, int rows, int cols);
+    /**
+     * glogits = (softmax - onehot) * gout[goutOff] * scale, zero rows for ignored targets. The
+     * upstream gradient stays where it is (on a GPU, reading it first would wait for the device).
+     */
+    void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
+                              float scale, Storage glogits, int rows, int cols);
     /** mask[i] = (uniform(seed, i) >= p) / (1 - p), with the counter-based generator shared by all backends. */
     void dropoutMask(long seed, float p, Storage mask, int n);
     /** AdamW update of n contiguous parameters (decoupled weight decay, bias-corrected moments). */

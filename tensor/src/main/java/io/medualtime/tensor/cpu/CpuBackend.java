@@ -228,8 +228,10 @@ public final class CpuBackend implements Backend {
     @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
         CpuNnKernels.crossEntropy(arr(logits), lOff, targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
     }
-    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, float scale, Storage glogits, int rows, int cols) {
-        CpuNnKernels.crossEntropyBackward(arr(logits), lOff, arr(lse), targets, ignoreIndex, scale, arr(glogits), rows, cols);
+    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
+                                               float scale, Storage glogits, int rows, int cols) {
+        float g = arr(gout)[goutOff] * scale;
+        CpuNnKernels.crossEntropyBackward(arr(logits), lOff, arr(lse), targets, ignoreIndex, g, arr(glogits), rows, cols);
     }
     @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
         float[] m = arr(mask);

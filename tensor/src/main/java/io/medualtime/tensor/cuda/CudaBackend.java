@@ -13,7 +13,8 @@ import io.medualtime.tensor.backend.View;
  * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher of
  * {@link CudaKernels} (handwritten PTX; GEMM through cuBLAS when it loads, else the PTX SGEMM).
  * Storages are {@link CudaStorage}s; element offsets become 64-bit device addresses
- * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets are uploaded per call. Semantics
+ * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets go through a device cache kept by
+ * content ({@code CudaKernels.deviceInts}): each upload would wait for the GPU. Semantics
  * follow {@link io.medualtime.tensor.cpu.CpuBackend}; float32 accumulation on the device (CPU:
  * double) and atomic adds (scatter-add, accumulating strided copies) differ from the CPU within
  * rounding only.
@@ -238,32 +239,24 @@ public final class CudaBackend implements Backend {
 
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
         if (ids.length == 0) return;
-        try (DeviceBuffer d = alloc().upload(ids)) {
-            CudaKernels.embedding(ptr(out, 0), ptr(table, tOff), d.ptr(), ids.length, cols);
-        }
+        CudaKernels.embedding(ptr(out, 0), ptr(table, tOff), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
     }
 
     @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
         if (ids.length == 0) return;
-        try (DeviceBuffer d = alloc().upload(ids)) {
-            CudaKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), d.ptr(), ids.length, cols);
-        }
+        CudaKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
     }
 
     @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
         if (rows <= 0) return;
-        try (DeviceBuffer t = alloc().upload(targets)) {
-            CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff), t.ptr(), rows, cols, ignoreIndex);
-        }
+        CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff), CudaKernels.deviceInts(targets).ptr(), rows, cols, ignoreIndex);
     }
 
-    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, float scale,
-                                               Storage glogits, int rows, int cols) {
+    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
+                                               float scale, Storage glogits, int rows, int cols) {
         if (rows <= 0) return;
-        try (DeviceBuffer t = alloc().upload(targets)) {
-            CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), t.ptr(), 0L, 0, 0L,
-                    scale, rows, cols, ignoreIndex);
-        }
+        CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), CudaKernels.deviceInts(targets).ptr(),
+                ptr(gout, goutOff), 0, 0L, scale, rows, cols, ignoreIndex);
     }
 
     /** mask = 1, then dropout_fwd(out = mask, in = mask) with the CPU's keep scale 1f / (1f - p): exactly the CPU's mask. */

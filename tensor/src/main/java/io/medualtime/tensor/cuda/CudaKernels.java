@@ -125,7 +125,7 @@ public final class CudaKernels {
         System.arraycopy(shape, 0, meta, 0, nd);
         System.arraycopy(aStrides, 0, meta, nd, nd);
         System.arraycopy(bStrides, 0, meta, 2 * nd, nd);
-        DeviceBuffer m = layout(meta);
+        DeviceBuffer m = deviceInts(meta);
         grid1d("elementwise", "binary_strided", n, op, out, a, b, n, nd, m.at(0), m.at(nd), m.at(2L * nd));
     }
 
@@ -161,35 +161,42 @@ public final class CudaKernels {
         int[] meta = new int[2 * nd];
         System.arraycopy(shape, 0, meta, 0, nd);
         System.arraycopy(strides, 0, meta, nd, nd);
-        DeviceBuffer m = layout(meta);
+        DeviceBuffer m = deviceInts(meta);
         grid1d("elementwise", kernel, n, out, in, n, nd, m.at(0), m.at(nd), off);
     }
 
     /**
-     * Shape/stride tables of strided kernels, uploaded once per distinct layout and kept on the
-     * device: an upload from pageable host memory waits for the GPU to drain, so uploading a table
-     * per call serialised every strided op with the host. A model meets few distinct layouts; the
-     * cache is emptied if it ever grows past LAYOUT_CACHE_MAX (freed blocks are reused only after
-     * the kernels queued before them, which run in stream order).
+     * A device copy of small int data that kernels only read: shape/stride tables of the strided
+     * kernels, and the ids / targets the backend receives as host arrays. An upload from pageable
+     * host memory waits for the GPU to drain, so one per call serialised every such op with the host;
+     * the same values come back all the time (a model meets few layouts, an embedding's ids return in
+     * its backward, positions and row indices every step). Kept by content; emptied if it ever holds
+     * more than CONSTANTS_MAX_INTS (freed blocks are reused only after the kernels queued before them,
+     * which run in stream order).
      */
-    private static DeviceBuffer layout(int[] meta) {
-        LayoutKey key = new LayoutKey(meta);
-        DeviceBuffer m = LAYOUTS.get(key);
+    static DeviceBuffer deviceInts(int[] values) {
+        IntsKey key = new IntsKey(values);
+        DeviceBuffer m = CONSTANTS.get(key);
         if (m != null) return m;
-        synchronized (LAYOUTS) {
-            if (LAYOUTS.size() >= LAYOUT_CACHE_MAX) {
-                for (DeviceBuffer b : LAYOUTS.values()) b.free();
-                LAYOUTS.clear();
+        synchronized (CONSTANTS) {
+            if (constantInts + values.length > CONSTANTS_MAX_INTS) {
+                for (DeviceBuffer b : CONSTANTS.values()) b.free();
+                CONSTANTS.clear();
+                constantInts = 0;
             }
-            return LAYOUTS.computeIfAbsent(key, k -> DeviceAllocator.get().upload(k.values));
+            return CONSTANTS.computeIfAbsent(new IntsKey(values.clone()), k -> {   // a copy: callers may reuse their array
+                constantInts += k.values.length;
+                return DeviceAllocator.get().upload(k.values);
+            });
         }
     }
 
-    private static final int LAYOUT_CACHE_MAX = 4096;
-    private static final java.util.concurrent.ConcurrentHashMap<LayoutKey, DeviceBuffer> LAYOUTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CONSTANTS_MAX_INTS = 1 << 22;
+    private static long constantInts;
+    private static final java.util.concurrent.ConcurrentHashMap<IntsKey, DeviceBuffer> CONSTANTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record LayoutKey(int[] values) {
-        @Override public boolean equals(Object o) { return o instanceof LayoutKey k && java.util.Arrays.equals(values, k.values); }
+    private record IntsKey(int[] values) {
+        @Override public boolean equals(Object o) { return o instanceof IntsKey k && java.util.Arrays.equals(values, k.values); }
         @Override public int hashCode() { return java.util.Arrays.hashCode(values); }
     }
 

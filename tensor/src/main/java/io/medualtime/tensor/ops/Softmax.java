@@ -50,8 +50,8 @@ public final class Softmax {
         Tensor mean = Elementwise.mulScalar(Reductions.sumAll(loss), n == 0 ? Float.NaN : 1f / n).detach();
         return Autograd.record(mean, "cross_entropy", new Tensor[]{logits}, g -> {
             Tensor gl = Tensor.empty(logits.device(), rows, cols);
-            float scale = n == 0 ? 0f : g.item() / n;
-            c.backend().crossEntropyBackward(c.storage(), c.offset(), lse.storage(), targets, ignoreIndex, scale, gl.storage(), rows, cols);
+            c.backend().crossEntropyBackward(c.storage(), c.offset(), lse.storage(), targets, ignoreIndex, g.storage(), g.offset(),
+                n == 0 ? 0f : 1f / n, gl.storage(), rows, cols);
             return new Tensor[]{gl};
         });
     }

@@ -223,9 +223,9 @@ class CudaBackendTest {
             b.scatterAddRows(s[2], 6, ids, s[3], 7);
         });
         int[] targets = {3, -1, 0, 8};
-        sameStorages("cross entropy", RTOL, new float[][] {rnd(49, 100), new float[4], new float[4], new float[36]}, (b, s) -> {
+        sameStorages("cross entropy", RTOL, new float[][] {rnd(49, 100), new float[4], new float[4], new float[36], {0f, 3f}}, (b, s) -> {
             b.crossEntropy(s[0], 11, targets, -1, s[1], s[2], 4, 9);
-            b.crossEntropyBackward(s[0], 11, s[2], targets, -1, 0.25f, s[3], 4, 9);
+            b.crossEntropyBackward(s[0], 11, s[2], targets, -1, s[4], 1, 0.25f, s[3], 4, 9);
         });
         float[] v = rnd(50, 64);
         for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
