@@ -209,7 +209,8 @@ public final class CpuBackend implements Backend {
         java.nio.FloatBuffer mt = mapped(table);
         float[] t = mt == null ? arr(table) : null, o = arr(out);
         Parallel.range(ids.length, Math.max(1, GRAIN / Math.max(cols, 1)), (s, e) -> {
-            for (int i = s; i < e; i++) {
+            if (cols == 1 && t != null) for (int i = s; i < e; i++) o[i] = t[tOff + ids[i]];   // a permutation gather
+            else for (int i = s; i < e; i++) {
                 if (mt != null) mt.get(tOff + ids[i] * cols, o, i * cols, cols);
                 else System.arraycopy(t, tOff + ids[i] * cols, o, i * cols, cols);
             }

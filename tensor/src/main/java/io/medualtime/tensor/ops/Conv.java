@@ -77,12 +77,24 @@ public final class Conv {
         return col;
     }
 
-    /** W~ [Cin, Cout, k] with W~[ci, co, j] = W[co, ci, k-1-j]: the weight of the input gradient's conv. */
+    /**
+     * W~ [Cin, Cout, k] with W~[ci, co, j] = W[co, ci, k-1-j]: the weight of the input gradient's conv,
+     * gathered element by element in one primitive (the flip is not a strided view; tap-by-tap
+     * copies cost 2k launches on a GPU). The index table depends only on the shape.
+     */
     private static Tensor flipTransposed(Tensor w) {
         int cout = w.size(0), cin = w.size(1), k = w.size(2);
-        Tensor out = Tensor.zeros(w.device(), cin, cout, k);
-        for (int j = 0; j < k; j++)     // tap j of the result is tap k-1-j of w, transposed
-            w.backend().copy(w.narrow(2, k - 1 - j, 1).permute(1, 0, 2).view(), out.narrow(2, j, 1).view(), false);
+        int[] from = FLIPS.computeIfAbsent(java.util.List.of(cout, cin, k), s -> {
+            int[] ids = new int[cout * cin * k];
+            for (int ci = 0; ci < cin; ci++)
+                for (int co = 0; co < cout; co++)
+                    for (int j = 0; j < k; j++) ids[(ci * cout + co) * k + j] = (co * cin + ci) * k + (k - 1 - j);
+            return ids;
+        });
+        Tensor out = Tensor.empty(w.device(), cin, cout, k);
+        w.backend().gatherRows(w.storage(), w.offset(), 1, from, out.storage());
         return out;
     }
+
+    private static final java.util.Map<java.util.List<Integer>, int[]> FLIPS = new java.util.concurrent.ConcurrentHashMap<>();
 }
