@@ -27,7 +27,9 @@
 # Overrides: JAVA (default .device-out/jre/bin/java, else java), LIB_DIR (default .device-out/lib),
 # CP (complete classpath; then the console launcher is looked up in LIB_DIR or ~/.m2),
 # BUILD_DIR (when LIB_DIR has no medualtime jars: use tensor|nn/$BUILD_DIR/{classes,test-classes} and
-# jars from ~/.m2), OUT_DIR (logs, default /tmp/gpu-check; copied to $OUT when that is set), SIZE.
+# jars from ~/.m2), OUT_DIR (logs, default /tmp/gpu-check; copied to $OUT when that is set), SIZE,
+# JOPTS_EXTRA (more JVM options; a dry run here without a GPU: JOPTS_EXTRA=-Dmedualtime.cuda.emulate=always
+# SKIP_BENCH=1 bash bench/gpu-check.sh runs steps 1-4 on the PTX emulator).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -42,7 +44,7 @@ BUILD_DIR=${BUILD_DIR:-target}
 SIZE=${SIZE:-4096}
 M2=${M2_REPO:-$HOME/.m2/repository}
 mkdir -p "$OUT_DIR"
-JOPTS="-Xmx8g --add-modules jdk.incubator.vector"
+JOPTS="-Xmx8g --add-modules jdk.incubator.vector ${JOPTS_EXTRA:-}"
 
 CONSOLE=$(ls "$LIB_DIR"/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)
 [ -n "$CONSOLE" ] || CONSOLE=$(find "$M2/org/junit/platform/junit-platform-console-standalone" -name '*.jar' 2>/dev/null | head -1)
