@@ -82,10 +82,11 @@ final class PtxParser {
         StringBuilder chunk = new StringBuilder();
         int line = 1, chunkLine = 1, depth = 0;
         boolean inVector = false;               // inside an operand like {a, b, c, d}
+        boolean blank = true;                   // the chunk so far is whitespace
         RawFunction current = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (depth > 0 && (c == '{' && !chunk.toString().isBlank() || c == '}' && inVector)) {
+            if (depth > 0 && (c == '{' && !blank || c == '}' && inVector)) {
                 inVector = c == '{';
                 chunk.append(c);
             } else if (c == ';' || c == '{' || c == '}') {
@@ -108,9 +109,11 @@ final class PtxParser {
                     if (depth == 0) current = null;
                 }
                 chunk.setLength(0);
+                blank = true;
                 chunkLine = line;
             } else {
-                if (chunk.toString().isBlank()) chunkLine = line;
+                if (blank) chunkLine = line;
+                blank &= Character.isWhitespace(c);
                 chunk.append(c);
             }
             if (c == '\n') line++;
