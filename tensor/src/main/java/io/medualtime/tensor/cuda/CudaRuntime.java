@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.medualtime.tensor.cuda.emulator.HostOnlyDriver;
 import io.medualtime.tensor.cuda.emulator.PtxEmulator;
 
 /**
@@ -36,12 +37,14 @@ public final class CudaRuntime {
     /**
      * The driver this process uses: the GPU through JCuda, or - as {@code -Dmedualtime.cuda.emulate}
      * says - the {@link PtxEmulator}: {@code never} (default), {@code fallback} (when no GPU can be
-     * opened; the test suite runs this way) or {@code always}.
+     * opened; the test suite runs this way) or {@code always}; {@code host-only} runs no kernels at all
+     * ({@link HostOnlyDriver}: the host's share of a step, for profiling).
      */
     private static CudaDriver openDriver() {
         String emulate = System.getProperty("medualtime.cuda.emulate", "never");
         switch (emulate) {
             case "always": return new PtxEmulator();
+            case "host-only": return new HostOnlyDriver();      // no kernels: host overhead measurements only
             case "never": return new JCudaDriverApi();
             case "fallback":
                 try {
@@ -52,7 +55,7 @@ public final class CudaRuntime {
                     return new PtxEmulator();
                 }
             default:
-                throw new IllegalStateException("-Dmedualtime.cuda.emulate must be never, fallback or always, not '" + emulate + "'");
+                throw new IllegalStateException("-Dmedualtime.cuda.emulate must be never, fallback, always or host-only, not '" + emulate + "'");
         }
     }
 

@@ -1,0 +1,53 @@
+package io.medualtime.tensor.cuda.emulator;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.medualtime.tensor.cuda.CudaDriver;
+
+/**
+ * A CUDA "device" that does no work at all: allocations are addresses without memory, copies and
+ * launches return at once, results are garbage (reads give zeros). What is left of a training step is
+ * the host's own work - autograd, tensors, the allocator, launch arguments - which on a GPU has to
+ * keep ahead of the kernels; this measures and profiles it without a GPU
+ * ({@code -Dmedualtime.cuda.emulate=host-only}, e.g. with {@code MedualTimeStepBench --device cuda}).
+ * Never for results.
+ */
+public final class HostOnlyDriver implements CudaDriver {
+    private final AtomicLong next = new AtomicLong(1L << 32);
+    private final AtomicLong launches = new AtomicLong(), copies = new AtomicLong();
+
+    @Override public String describe() { return "host-only CUDA driver: kernels are NOT run, results are garbage (host overhead measurements)"; }
+    @Override public String deviceName() { return "host-only (no kernels)"; }
+    @Override public int computeCapabilityMajor() { return 7; }
+    @Override public int computeCapabilityMinor() { return 0; }
+    @Override public int multiprocessorCount() { return 132; }            // an H100/H200's launch shapes
+    @Override public long totalMemory() { return 1L << 40; }
+    @Override public int driverVersion() { return 0; }
+    @Override public long[] memoryInfo() { return new long[] {1L << 40, 1L << 40}; }
+
+    @Override public long allocate(long bytes) { return next.getAndAdd((bytes + 511) & ~511L); }
+    @Override public void free(long address) {}
+    @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) { copies.incrementAndGet(); }
+    @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) { copies.incrementAndGet(); }
+    @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
+    @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
+    @Override public void copyDeviceToDevice(long dst, long src, long bytes) { launches.incrementAndGet(); }
+    @Override public void fill32(long dst, int bits, long count) { launches.incrementAndGet(); }
+
+    @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
+                                 int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+        launches.incrementAndGet();
+    }
+
+    @Override public void synchronize() {}
+    @Override public float elapsedMillis(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e6f;
+    }
+
+    /** Kernel launches, memsets and device copies so far (what a GPU would have queued). */
+    public long operations() { return launches.get(); }
+    /** Host <-> device copies so far. */
+    public long hostCopies() { return copies.get(); }
+}
