@@ -110,6 +110,7 @@ public final class PtxEmulator implements CudaDriver {
 
     @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
         if (bytes == 0) return;
+        if (profile != null) profile.add("(device -> device copy)", 0);
         if (bytes % 4 != 0) throw new IllegalArgumentException("emulated copies move whole 32-bit words, got " + bytes + " bytes");
         int n = (int) (bytes / 4);
         System.arraycopy(memory.words(src, n), DeviceMemory.index(src), memory.words(dst, n), DeviceMemory.index(dst), n);
@@ -117,6 +118,7 @@ public final class PtxEmulator implements CudaDriver {
 
     @Override public void fill32(long dst, int bits, long count) {
         if (count == 0) return;
+        if (profile != null) profile.add("(memset)", 0);
         int at = DeviceMemory.index(dst);
         java.util.Arrays.fill(memory.words(dst, count), at, at + (int) count, bits);
     }
