@@ -5,6 +5,7 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.FusedAdapterAttention;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.UnaryOp;
 
@@ -20,7 +21,9 @@ import io.medualtime.tensor.backend.UnaryOp;
  * all K tokens. Forward and backward are written against {@link Backend} primitives only (batched
  * GEMM, softmax and its backward, dropout mask, elementwise, reduce), so any backend runs it, and
  * the backward saves only what it needs: the softmax output, the dropout mask and the ungated
- * output (for the gate's gradient).
+ * output (for the gate's gradient). A backend that implements {@link FusedAdapterAttention} (CUDA,
+ * where each primitive is a kernel launch) runs the row-wise parts as one kernel each way instead;
+ * the products over all rows stay GEMMs.
  *
  * <p>Backward, with S = Q Ka^T * s, P = softmax(S), Pd = P * mask, O = Pd Va, out = tanh(g) O:
  * dg = (1 - tanh^2 g) sum(dout * O); dO = tanh(g) dout; dVa = Pd^T dO; dPd = dO Va^T;
@@ -38,48 +41,70 @@ public final class AdapterAttention {
         Layout l = Layout.of(q, ka, va, gate);
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
         Backend be = q.backend();
+        FusedAdapterAttention fused = be instanceof FusedAdapterAttention f ? f : null;
         float scale = (float) (1 / Math.sqrt(l.hd));
         // detached: the node below is the only graph edge to the inputs
         Tensor qc = q.detach().contiguous(), kc = ka.detach().contiguous(), vc = va.detach().contiguous();
         Tensor gateFlat = gate.detach().contiguous().reshape(l.h);
-
-        Tensor scores = Tensor.empty(q.device(), l.b, l.h, l.t, l.k);
-        l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
-        Tensor probs = Tensor.empty(q.device(), scores.shape());
-        be.softmax(false, scores.storage(), 0, probs.storage(), 0, l.b * l.h * l.t, l.k);
-        Tensor mask = null, dropped = probs;
+        Tensor mask = null;
         if (dropoutP > 0) {
-            mask = Tensor.empty(q.device(), scores.shape());
+            mask = Tensor.empty(q.device(), l.b, l.h, l.t, l.k);
             be.dropoutMask(seed, dropoutP, mask.storage(), mask.numel());
-            dropped = Elementwise.binaryRaw(BinaryOp.MUL, probs, mask);
         }
+        Tensor probs = Tensor.empty(q.device(), l.b, l.h, l.t, l.k), dropped, out;
         Tensor mixed = Tensor.empty(q.device(), l.b, l.h, l.t, l.hd);             // O, before the gate
-        l.gemm(be, false, false, l.t, l.hd, l.k, 1f, dropped, l.sStride(), vc, l.kvStride(), 0f, mixed, l.qStride(), true);
-        Tensor tanhGate = Elementwise.unaryRaw(UnaryOp.TANH, 0, gateFlat).reshape(1, l.h, 1, 1);
-        Tensor out = Elementwise.binaryRaw(BinaryOp.MUL, mixed, tanhGate);
+        Tensor tanhGate = null;
+        if (fused != null) {
+            dropped = mask == null ? probs : Tensor.empty(q.device(), probs.shape());   // without a mask the kernel writes probs twice
+            out = Tensor.empty(q.device(), mixed.shape());
+            fused.adapterForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
+                    gateFlat.offset(), mask == null ? null : mask.storage(), probs.storage(), dropped.storage(), mixed.storage(),
+                    out.storage(), l.b, l.h, l.t, l.k, l.hd, l.sharedKv, scale);
+        } else {
+            Tensor scores = Tensor.empty(q.device(), probs.shape());
+            l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
+            be.softmax(false, scores.storage(), 0, probs.storage(), 0, l.b * l.h * l.t, l.k);
+            dropped = mask == null ? probs : Elementwise.binaryRaw(BinaryOp.MUL, probs, mask);
+            l.gemm(be, false, false, l.t, l.hd, l.k, 1f, dropped, l.sStride(), vc, l.kvStride(), 0f, mixed, l.qStride(), true);
+            tanhGate = Elementwise.unaryRaw(UnaryOp.TANH, 0, gateFlat).reshape(1, l.h, 1, 1);
+            out = Elementwise.binaryRaw(BinaryOp.MUL, mixed, tanhGate);
+        }
 
-        Tensor maskF = mask, droppedF = dropped;
+        Tensor maskF = mask, droppedF = dropped, tanhGateF = tanhGate;
         return Autograd.record(out, "adapter_attention", new Tensor[]{q, ka, va, gate}, g -> {
             Tensor gc = g.contiguous();
-            Tensor gGate = null, gq = null, gk = null, gv = null;
-            if (gate.requiresGrad()) {
-                Tensor perRow = Tensor.empty(q.device(), l.b * l.h), perHead = Tensor.empty(q.device(), l.h);
-                Tensor prod = Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed);
-                be.reduce(ReduceOp.SUM, prod.storage(), 0, l.b * l.h, l.t * l.hd, 1, perRow.storage(), 0);
-                be.reduce(ReduceOp.SUM, perRow.storage(), 0, 1, l.b, l.h, perHead.storage(), 0);
-                gGate = Elementwise.unaryGrad(UnaryOp.TANH, 0, gateFlat, perHead).reshape(gate.shape());
+            Tensor gq = null, gk = null, gv = null, gGate = null;
+            if (fused != null) {
+                Tensor gpart = gate.requiresGrad() ? Tensor.empty(q.device(), l.b * l.h, l.t) : null;
+                Tensor ds = Tensor.empty(q.device(), probs.shape()), dmix = Tensor.empty(q.device(), mixed.shape());
+                gq = q.requiresGrad() ? Tensor.empty(q.device(), q.shape()) : null;
+                fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
+                        gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
+                        gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
+                        l.b, l.h, l.t, l.k, l.hd, l.sharedKv, scale);
+                if (va.requiresGrad()) {
+                    gv = Tensor.empty(q.device(), va.shape());
+                    l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), dmix, l.qStride(), 0f, gv, l.kvStride(), false);
+                }
+                if (ka.requiresGrad()) {
+                    gk = Tensor.empty(q.device(), ka.shape());
+                    l.gemm(be, true, false, l.k, l.hd, l.t, scale, ds, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
+                }
+                if (gpart != null) gGate = gateGrad(be, l, gpart, gateFlat, gate);
+                return new Tensor[]{gq, gk, gv, gGate};
             }
+            if (gate.requiresGrad()) gGate = gateGrad(be, l, Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed), gateFlat, gate);
             if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) {
-                Tensor gMixed = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGate);
+                Tensor gMixed = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGateF);
                 if (va.requiresGrad()) {
                     gv = Tensor.empty(q.device(), va.shape());
                     l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), gMixed, l.qStride(), 0f, gv, l.kvStride(), false);
                 }
                 if (q.requiresGrad() || ka.requiresGrad()) {
-                    Tensor gDropped = Tensor.empty(q.device(), scores.shape());
+                    Tensor gDropped = Tensor.empty(q.device(), probs.shape());
                     l.gemm(be, false, true, l.t, l.k, l.hd, 1f, gMixed, l.qStride(), vc, l.kvStride(), 0f, gDropped, l.sStride(), true);
                     Tensor gProbs = maskF == null ? gDropped : Elementwise.binaryRaw(BinaryOp.MUL, gDropped, maskF);
-                    Tensor gScores = Tensor.empty(q.device(), scores.shape());
+                    Tensor gScores = Tensor.empty(q.device(), probs.shape());
                     be.softmaxBackward(false, probs.storage(), 0, gProbs.storage(), gProbs.offset(), gScores.storage(), 0, l.b * l.h * l.t, l.k);
                     if (q.requiresGrad()) {
                         gq = Tensor.empty(q.device(), q.shape());
@@ -93,6 +118,14 @@ public final class AdapterAttention {
             }
             return new Tensor[]{gq, gk, gv, gGate};
         });
+    }
+
+    /** dg = (1 - tanh^2 g) * the per-head sum of {@code terms} (dense, B*H rows of any length: dout * O, or per-row partial sums). */
+    private static Tensor gateGrad(Backend be, Layout l, Tensor terms, Tensor gateFlat, Tensor gate) {
+        Tensor perRow = Tensor.empty(terms.device(), l.b * l.h), perHead = Tensor.empty(terms.device(), l.h);
+        be.reduce(ReduceOp.SUM, terms.storage(), terms.offset(), l.b * l.h, terms.numel() / (l.b * l.h), 1, perRow.storage(), 0);
+        be.reduce(ReduceOp.SUM, perRow.storage(), 0, 1, l.b, l.h, perHead.storage(), 0);
+        return Elementwise.unaryGrad(UnaryOp.TANH, 0, gateFlat, perHead).reshape(gate.shape());
     }
 
     /**
