@@ -2,14 +2,17 @@ package io.medualtime.nn.optim;
 
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
+import io.medualtime.tensor.backend.MultiTensorAdamW;
+import io.medualtime.tensor.backend.Storage;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter), PyTorch's update rule, one fused
- * kernel per parameter: p -= lr * wd * p; m, v moments; p -= lr / (1 - b1^t) * m / (sqrt(v) /
+ * kernel per parameter (one for all of them on a backend with {@link MultiTensorAdamW}, e.g. CUDA): p -= lr * wd * p; m, v moments; p -= lr / (1 - b1^t) * m / (sqrt(v) /
  * sqrt(1 - b2^t) + eps). With weightDecay = 0 it is Adam ({@link #adam}).
  */
 public final class AdamW extends Optimizer {
@@ -34,6 +37,7 @@ public final class AdamW extends Optimizer {
     @Override public void step() {
         t++;
         float bias1 = (float) (1 - Math.pow(beta1, t)), bias2 = (float) (1 - Math.pow(beta2, t));
+        Map<MultiTensorAdamW, List<Tensor[]>> together = new IdentityHashMap<>();   // backends that take every tensor at once
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g == null) continue;
@@ -41,9 +45,19 @@ public final class AdamW extends Optimizer {
             Tensor[] mv = state.computeIfAbsent(p, k -> new Tensor[]{       // moments outlive any TensorScope of the step
                     TensorScope.persist(Tensor.zeros(k.device(), k.shape())), TensorScope.persist(Tensor.zeros(k.device(), k.shape()))});
             Tensor gc = g.contiguous();
-            p.backend().adamw(p.storage(), gc.storage(), mv[0].storage(), mv[1].storage(), p.numel(), lr, beta1, beta2, eps,
-                    weightDecay, bias1, bias2);
+            if (p.backend() instanceof MultiTensorAdamW multi) {
+                together.computeIfAbsent(multi, k -> new ArrayList<>()).add(new Tensor[]{p, gc, mv[0], mv[1]});
+            } else {
+                p.backend().adamw(p.storage(), gc.storage(), mv[0].storage(), mv[1].storage(), p.numel(), lr, beta1, beta2, eps,
+                        weightDecay, bias1, bias2);
+            }
         }
+        together.forEach((multi, ts) -> multi.adamw(storages(ts, 0), storages(ts, 1), storages(ts, 2), storages(ts, 3),
+                ts.stream().mapToInt(x -> x[0].numel()).toArray(), lr, beta1, beta2, eps, weightDecay, bias1, bias2));
+    }
+
+    private static Storage[] storages(List<Tensor[]> ts, int which) {
+        return ts.stream().map(x -> x[which].storage()).toArray(Storage[]::new);
     }
 
     /** Number of steps taken. */

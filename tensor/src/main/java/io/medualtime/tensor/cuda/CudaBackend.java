@@ -5,6 +5,7 @@ import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
+import io.medualtime.tensor.backend.MultiTensorAdamW;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.Storage;
 import io.medualtime.tensor.backend.UnaryOp;
@@ -23,7 +24,7 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention {
+public final class CudaBackend implements Backend, FusedAdapterAttention, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
     private CudaBackend() {}
@@ -283,6 +284,27 @@ public final class CudaBackend implements Backend, FusedAdapterAttention {
         buf(mask).fill(1f, 0, n);
         long m = ptr(mask, 0);
         CudaKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
+    }
+
+    /**
+     * adamw_multi: one launch for every tensor of an optimizer step. Its table of addresses goes through
+     * the content-keyed device cache: when the gradients come back at the same addresses (the caching
+     * allocator usually gives them), later steps upload nothing.
+     */
+    @Override public void adamw(Storage[] params, Storage[] grads, Storage[] ms, Storage[] vs, int[] sizes, float lr, float beta1,
+                                float beta2, float eps, float weightDecay, float bias1, float bias2) {
+        int[] table = new int[10 * params.length];
+        int maxN = 0;
+        for (int i = 0; i < params.length; i++) {
+            long[] a = {ptr(params[i], 0), ptr(grads[i], 0), ptr(ms[i], 0), ptr(vs[i], 0)};
+            for (int j = 0; j < 4; j++) {
+                table[10 * i + 2 * j] = (int) a[j];
+                table[10 * i + 2 * j + 1] = (int) (a[j] >>> 32);
+            }
+            table[10 * i + 8] = sizes[i];
+            maxN = Math.max(maxN, sizes[i]);
+        }
+        CudaKernels.adamwMulti(CudaKernels.deviceInts(table).ptr(), params.length, maxN, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
     }
 
     @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,

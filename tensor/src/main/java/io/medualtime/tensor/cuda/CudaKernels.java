@@ -398,6 +398,19 @@ public final class CudaKernels {
             grid1d("batchnorm", "bn_bwd_dx", (long) b * c * l, dx, dy, x, mean, invstd, w, dw, db, b, c, l);
     }
 
+    /**
+     * The AdamW step of several tensors in one launch (adamw_multi): table holds, per tensor, the
+     * addresses of param, grad, m, v and the element count (40 bytes each, see adamw.ptx).
+     */
+    public static void adamwMulti(long table, int count, int maxN, float lr, float beta1, float beta2, float eps,
+                                  float weightDecay, float bc1, float bc2) {
+        if (count <= 0) return;
+        if (count > MAX_GRID_Y) throw new IllegalArgumentException("adamw_multi takes at most " + MAX_GRID_Y + " tensors, got " + count);
+        int perTensor = (int) Math.max(1, Math.min((maxN + BLOCK - 1L) / BLOCK, 64));
+        rt().launch("adamw", "adamw_multi", perTensor, count, 1, BLOCK, 1, 1, 0, table, count, lr, beta1, beta2, eps,
+            weightDecay, bc1, bc2);
+    }
+
     // ------------------------------------------------------------------ adapter.ptx
 
     /** MedualTime's adapter attention, forward, one thread per query row (see adapter.ptx); mask may be 0. */

@@ -231,6 +231,21 @@ class CudaBackendTest {
         for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
         sameStorages("adamw", RTOL, new float[][] {rnd(51, 64), rnd(52, 64), rnd(53, 64), v}, (b, s) ->
                 b.adamw(s[0], s[1], s[2], s[3], 64, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f));
+        int[] sizes = {1, 300, 5000};                // one launch for all three on CUDA, one call each on the CPU
+        float[][] state = new float[4 * sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            for (int j = 0; j < 4; j++) state[4 * i + j] = rnd(60 + 4 * i + j, sizes[i]);
+            for (int e = 0; e < sizes[i]; e++) state[4 * i + 3][e] = Math.abs(state[4 * i + 3][e]);
+        }
+        sameStorages("adamw over several tensors", RTOL, state, (b, s) -> {
+            Storage[][] parts = new Storage[4][sizes.length];
+            for (int i = 0; i < sizes.length; i++) for (int j = 0; j < 4; j++) parts[j][i] = s[4 * i + j];
+            if (b instanceof io.medualtime.tensor.backend.MultiTensorAdamW multi)
+                multi.adamw(parts[0], parts[1], parts[2], parts[3], sizes, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f);
+            else for (int i = 0; i < sizes.length; i++)
+                b.adamw(parts[0][i], parts[1][i], parts[2][i], parts[3][i], sizes[i], 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f,
+                        1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f);
+        });
         sameStorages("binary and where on raw views", 0, new float[][] {rnd(54, 100), rnd(55, 100), new float[100]}, (b, s) -> {
             var a = new io.medualtime.tensor.backend.View(s[0], 3, new int[] {4, 5}, new int[] {5, 1});
             var c = new io.medualtime.tensor.backend.View(s[1], 0, new int[] {4, 5}, new int[] {0, 1});
