@@ -53,7 +53,7 @@ public interface Backend {
     void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols);
     /** LayerNorm over the last dim; weight/bias may be null; mean and rstd [rows] are saved for backward. */
     void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols);
-    /** gx (overwritten), gw and gb (accumulated, may be null). */
+    /** gx, gw and gb (gw, gb may be null) are written, not accumulated. */
     void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
                            Storage gx, Storage gw, Storage gb, int rows, int cols);
     /**
@@ -65,7 +65,7 @@ public interface Backend {
      */
     void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean, Storage runVar,
                    Storage y, Storage mean, Storage invstd, int batch, int channels, int length);
-    /** gx (overwritten), gw and gb (accumulated, may be null) of training-mode batchNorm; gy dense from 0. */
+    /** gx, gw and gb (gw, gb may be null; written, not accumulated) of training-mode batchNorm; gy dense from 0. */
     void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length);
     /** out[i, :] = table[ids[i], :]; table is dense [rows, cols]. */

@@ -132,8 +132,8 @@ final class CpuNnKernels {
             }
         });
         for (int c = 0; c < channels; c++) {
-            if (gw != null) gw[c] += sumDyXhat[c];
-            if (gb != null) gb[c] += sumDy[c];
+            if (gw != null) gw[c] = sumDyXhat[c];
+            if (gb != null) gb[c] = sumDy[c];
         }
     }
 
@@ -215,8 +215,8 @@ final class CpuNnKernels {
                 if (gw != null) sw += pw[k][c];
                 if (gb != null) sb += pb[k][c];
             }
-            if (gw != null) gw[c] += (float) sw;
-            if (gb != null) gb[c] += (float) sb;
+            if (gw != null) gw[c] = (float) sw;
+            if (gb != null) gb[c] = (float) sb;
         }
     }
 

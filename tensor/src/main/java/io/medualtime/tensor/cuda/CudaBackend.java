@@ -199,20 +199,11 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, MultiT
         CudaKernels.layerNorm(ptr(y, 0), ptr(mean, 0), ptr(rstd, 0), ptr(x, xOff), ptr(w, 0), ptr(b, 0), rows, cols, eps);
     }
 
-    /** The kernels overwrite dw / db, the interface accumulates: they go to temporaries, then are added. */
     @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
                                             Storage gx, Storage gw, Storage gb, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
-        DeviceBuffer tw = gw == null ? null : alloc().allocate(cols), tb = gb == null ? null : alloc().allocate(cols);
-        try {
-            CudaKernels.layerNormBackward(ptr(gx, 0), tw == null ? 0L : tw.ptr(), tb == null ? 0L : tb.ptr(), ptr(gy, 0),
-                    ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0), ptr(w, 0), rows, cols);
-            if (tw != null) CudaKernels.binary(CudaKernels.ADD, ptr(gw, 0), ptr(gw, 0), tw.ptr(), cols);
-            if (tb != null) CudaKernels.binary(CudaKernels.ADD, ptr(gb, 0), ptr(gb, 0), tb.ptr(), cols);
-        } finally {
-            if (tw != null) tw.free();
-            if (tb != null) tb.free();
-        }
+        CudaKernels.layerNormBackward(ptr(gx, 0), ptr(gw, 0), ptr(gb, 0), ptr(gy, 0), ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0),
+                ptr(w, 0), rows, cols);
     }
 
     /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
@@ -226,16 +217,18 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, MultiT
                 batch, channels, length);
     }
 
-    /** The kernels overwrite dw / db, the interface accumulates: they go to temporaries, then are added. */
+    /** bn_bwd_reduce writes dw / db, which bn_bwd_dx reads: temporaries only for the ones the caller does not want. */
     @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
                                             Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNormBackward reads x from offset 0, got " + xOff);
         if (batch * channels * length == 0) return;
-        try (DeviceBuffer tw = alloc().allocate(channels); DeviceBuffer tb = alloc().allocate(channels)) {
-            CudaKernels.batchNormBackward(buf(gx), tw, tb, buf(gy), buf(x), buf(mean), buf(invstd), w == null ? null : buf(w),
-                    batch, channels, length);
-            if (gw != null) CudaKernels.binary(CudaKernels.ADD, ptr(gw, 0), ptr(gw, 0), tw.ptr(), channels);
-            if (gb != null) CudaKernels.binary(CudaKernels.ADD, ptr(gb, 0), ptr(gb, 0), tb.ptr(), channels);
+        DeviceBuffer tw = gw == null ? alloc().allocate(channels) : null, tb = gb == null ? alloc().allocate(channels) : null;
+        try {
+            CudaKernels.batchNormBackward(buf(gx), tw != null ? tw : buf(gw), tb != null ? tb : buf(gb), buf(gy), buf(x), buf(mean),
+                    buf(invstd), w == null ? null : buf(w), batch, channels, length);
+        } finally {
+            if (tw != null) tw.free();
+            if (tb != null) tb.free();
         }
     }
 

@@ -24,8 +24,8 @@ public final class Norms {
         return Autograd.record(y, "layer_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor gc = Views.denseFromStart(g);
             Tensor gx = Tensor.empty(x.device(), x.shape());
-            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.zeros(x.device(), cols) : null;
-            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(x.device(), cols) : null;
+            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.device(), cols) : null;   // written whole
+            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.device(), cols) : null;
             c.backend().layerNormBackward(c.storage(), c.offset(), w == null ? null : w.storage(), mean.storage(), rstd.storage(),
                     gc.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(), rows, cols);
             return new Tensor[]{gx, gw, gb};
@@ -80,8 +80,8 @@ public final class Norms {
         return Autograd.record(y, "batch_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor gc = Views.denseFromStart(g);
             Tensor gx = Tensor.empty(x.device(), x.shape());
-            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.zeros(x.device(), c) : null;
-            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(x.device(), c) : null;
+            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.device(), c) : null;   // written whole
+            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.device(), c) : null;
             xc.backend().batchNormBackward(xc.storage(), 0, w == null ? null : w.storage(), mean.storage(), invstd.storage(),
                     gc.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(), b, c, len);
             return new Tensor[]{gx, gw, gb};
