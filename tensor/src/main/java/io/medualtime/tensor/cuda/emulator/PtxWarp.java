@@ -140,9 +140,8 @@ final class PtxWarp {
             case RET: if (gdepth == 0) exit(); else ret(); break;
             case EXIT: exit(); break;
             default:                                      // BAR
-                gpc++;
                 atBarrier |= mask;
-                save(mask);
+                save(mask, gpc + 1);
                 mask = 0;
         }
     }
@@ -225,21 +224,19 @@ final class PtxWarp {
         mask = 0;
     }
 
-    /** Records the group's position for {@code lanes} (then parked or waiting at a barrier). */
-    private void save(int lanes) {
+    /** Records that {@code lanes} stand at {@code at} in the group's function and call depth. */
+    private void save(int lanes, int at) {
         for (int mm = lanes; mm != 0; mm &= mm - 1) {
             int l = Integer.numberOfTrailingZeros(mm);
             fn[l] = gfn;
-            pc[l] = gpc;
+            pc[l] = at;
             depth[l] = gdepth;
         }
     }
 
+    /** {@code lanes} leave the group and wait at {@code at} until the group reaches them (or they run first). */
     private void park(int lanes, int at) {
-        int keep = gpc;
-        gpc = at;
-        save(lanes);
-        gpc = keep;
+        save(lanes, at);
         parked |= lanes;
         findBest();
     }
@@ -269,10 +266,8 @@ final class PtxWarp {
             parked &= ~bestLanes;
             findBest();
         } else if (before(depth[b], fn[b], pc[b], gdepth, gfn, gpc)) {
-            save(mask);
-            parked |= mask;
+            park(mask, gpc);
             mask = 0;
-            findBest();
             select();
         }
     }
