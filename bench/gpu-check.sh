@@ -13,6 +13,7 @@
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
 #                       device memory back only through the GC) and in PyTorch on the same GPU.
+#                       A third Java run times every kernel (launches synchronised, -Dmedualtime.cuda.profile=true).
 #                       SKIP_BENCH=1 skips the benchmarks; PROFILE=1 also records a JFR host profile of the
 #                       scoped Java step (medualtime-cuda.jfr in $OUT: read it here with `jfr print`).
 # Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
@@ -151,6 +152,11 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
   MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
+  # where the GPU time goes: every launch synchronised and timed (slow; the distribution, not the step time)
+  timeout 120 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
+    --device cuda --dropout 0 --warmup 1 --steps 2 > "$OUT_DIR/medualtime-java-profile.txt" 2>&1
+  echo "== per-kernel GPU time, 3 training steps + 3 inferences, each launch synchronised (medualtime-java-profile.txt)"
+  grep -A22 'kernel profile' "$OUT_DIR/medualtime-java-profile.txt" || tail -5 "$OUT_DIR/medualtime-java-profile.txt"
   timeout 150 python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
   tail -3 "$OUT_DIR/medualtime-torch.txt"
   MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)

@@ -46,6 +46,7 @@ final class JCudaDriverApi implements CudaDriver {
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, DeviceAddress> allocations = new ConcurrentSkipListMap<>();
+    private final KernelProfile profile = KernelProfile.ifRequested();
 
     /** Initialises the driver; throws (UnsatisfiedLinkError, CudaException, ...) when there is no usable GPU. */
     JCudaDriverApi() {
@@ -142,31 +143,37 @@ final class JCudaDriverApi implements CudaDriver {
 
     @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
         makeCurrent();
+        if (profile != null) profile.add("(copy host -> device)", 0);
         JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
     }
 
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
         makeCurrent();
+        if (profile != null) profile.add("(copy host -> device)", 0);
         JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
     }
 
     @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) {
         makeCurrent();
+        if (profile != null) profile.add("(copy device -> host)", 0);
         JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOffset * 4L), pointer(src), count * 4L);
     }
 
     @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) {
         makeCurrent();
+        if (profile != null) profile.add("(copy device -> host)", 0);
         JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(dstOffset * 4L), pointer(src), count * 4L);
     }
 
     @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
         makeCurrent();
+        if (profile != null) profile.add("(device -> device copy)", 0);
         JCudaDriver.cuMemcpyDtoD(pointer(dst), pointer(src), bytes);
     }
 
     @Override public void fill32(long dst, int bits, long count) {
         makeCurrent();
+        if (profile != null) profile.add("(memset)", 0);
         JCudaDriver.cuMemsetD32(pointer(dst), bits, count);
     }
 
@@ -201,8 +208,15 @@ final class JCudaDriverApi implements CudaDriver {
             else if (a instanceof Float) ps[i] = Pointer.to(new float[] {(Float) a});
             else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
         }
-        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null,
-            Pointer.to(ps), null);
+        if (profile == null) {
+            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
+            return;
+        }
+        JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
+        long t0 = System.nanoTime();
+        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
+        JCudaDriver.cuCtxSynchronize();
+        profile.add(module + ":" + kernel, System.nanoTime() - t0);
     }
 
     @Override public void synchronize() {

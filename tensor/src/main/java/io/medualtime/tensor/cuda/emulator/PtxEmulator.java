@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.medualtime.tensor.cuda.CudaDriver;
 import io.medualtime.tensor.cuda.CudaRuntime;
+import io.medualtime.tensor.cuda.KernelProfile;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Function;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Type;
 
@@ -36,7 +37,7 @@ public final class PtxEmulator implements CudaDriver {
     });
 
     private final DeviceMemory memory;
-    private final PtxProfile profile = Boolean.getBoolean("medualtime.cuda.emulator.profile") ? new PtxProfile() : null;
+    private final KernelProfile profile = KernelProfile.ifRequested();
     private final Map<String, PtxModule> modules = new ConcurrentHashMap<>();
     private final int workers;
 

@@ -1,0 +1,40 @@
+package io.medualtime.tensor.cuda;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Launches and time per kernel, and the host/device copies, printed to stderr at exit
+ * ({@code -Dmedualtime.cuda.profile=true}). On a GPU each launch is bracketed by synchronisations, so
+ * the time is the kernel's own (and the whole run slows down: use it for the distribution, not for
+ * step times); on the PTX emulator it is the interpretation time. Copies are counted because each
+ * synchronous cuMemcpy waits for every queued kernel.
+ */
+public final class KernelProfile {
+    private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
+
+    /** The profile when {@code -Dmedualtime.cuda.profile=true}, else null. */
+    public static KernelProfile ifRequested() {
+        return Boolean.getBoolean("medualtime.cuda.profile") ? new KernelProfile() : null;
+    }
+
+    private KernelProfile() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::print, "cuda-kernel-profile"));
+    }
+
+    /** One more launch (or copy, memset: names in parentheses) taking {@code nanos}. */
+    public void add(String kernel, long nanos) {
+        LongAdder[] a = kernels.computeIfAbsent(kernel, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        a[0].increment();
+        a[1].add(nanos);
+    }
+
+    private void print() {
+        StringBuilder b = new StringBuilder("[medualtime] CUDA kernel profile (kernel, launches, seconds):\n");
+        kernels.entrySet().stream()
+            .sorted((x, y) -> Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum()))
+            .forEach(e -> b.append(String.format("  %-36s %8d %9.3f%n", e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
+        System.err.print(b);
+    }
+}
