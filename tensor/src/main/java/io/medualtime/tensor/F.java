@@ -27,6 +27,8 @@ public final class F {
     public static Tensor gather(Tensor x, int dim, int[] index, int... indexShape) { return Indexing.gather(x, dim, index, indexShape); }
     public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Indexing.where(cond, a, b); }
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) { return Indexing.maskedFill(x, mask, value); }
+    /** softmax(scale * scores + mask) over the last dim, attention's (one kernel each way on CUDA). */
+    public static Tensor scaledMaskedSoftmax(Tensor scores, float scale, Tensor mask) { return Softmax.scaledMasked(scores, scale, mask); }
     public static Tensor crossEntropy(Tensor logits, int[] targets) { return Softmax.crossEntropy(logits, targets); }
     public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) { return Softmax.crossEntropy(logits, targets, ignoreIndex); }
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) { return Norms.layerNorm(x, weight, bias, eps); }

@@ -340,8 +340,8 @@ public final class Gpt2 extends Module {
             Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0).contiguous();    // [B, heads, T or 1, hd]
             int b = q.size(0), t = q.size(2);
             if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
-            Tensor scores = q.matmul(k.transpose(-1, -2)).mul((float) (1 / Math.sqrt(headDim))).add(mask);
-            Tensor out = attnDrop.forward(scores.softmax(-1)).matmul(v);        // [B, heads, T, hd]
+            Tensor probs = F.scaledMaskedSoftmax(q.matmul(k.transpose(-1, -2)), (float) (1 / Math.sqrt(headDim)), mask);
+            Tensor out = attnDrop.forward(probs).matmul(v);                    // [B, heads, T, hd]
             if (adapter != null) {
                 Tensor extra = adapter.attend(layer, q, this);
                 if (extra != null) out = out.add(extra);

@@ -5,6 +5,7 @@ import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
+import io.medualtime.tensor.backend.FusedAttentionSoftmax;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.Storage;
@@ -24,7 +25,7 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, MultiTensorAdamW {
+public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
     private CudaBackend() {}
@@ -193,6 +194,19 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, MultiT
 
     @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
         CudaKernels.softmaxBackward(ptr(gx, gxOff), ptr(y, yOff), ptr(gy, gyOff), rows, cols, log);
+    }
+
+    /** softmax.ptx softmax_attn_fwd: scale, mask and softmax of attention scores in one launch. */
+    @Override public void attentionSoftmax(Storage scores, int sOff, float scale, Storage mask, int mOff, boolean maskPerSample,
+                                           boolean maskPerQuery, Storage probs, int rows, int cols, int rowsPerSample, int queries) {
+        if (rows <= 0 || cols <= 0) return;
+        CudaKernels.attentionSoftmax(ptr(probs, 0), ptr(scores, sOff), ptr(mask, mOff), rows, cols, scale, rowsPerSample, queries,
+                maskPerSample, maskPerQuery);
+    }
+
+    @Override public void attentionSoftmaxBackward(Storage probs, Storage g, int gOff, float scale, Storage gScores, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) return;
+        CudaKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g, gOff), rows, cols, false, scale);
     }
 
     @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {

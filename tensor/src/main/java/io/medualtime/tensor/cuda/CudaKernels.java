@@ -235,7 +235,19 @@ public final class CudaKernels {
     }
 
     public static void softmaxBackward(long dx, long y, long dy, int rows, int cols, boolean log) {
-        rowBlocks("softmax", "softmax_bwd", rows, dx, y, dy, rows, cols, log);
+        softmaxBackward(dx, y, dy, rows, cols, log, 1f);
+    }
+
+    /** As above, the result times {@code scale} (the backward of softmax(scale * x + ...)). */
+    public static void softmaxBackward(long dx, long y, long dy, int rows, int cols, boolean log, float scale) {
+        rowBlocks("softmax", "softmax_bwd", rows, dx, y, dy, rows, cols, log, scale);
+    }
+
+    /** Attention's softmax(scale * scores + mask), see softmax.ptx softmax_attn_fwd. */
+    public static void attentionSoftmax(long out, long in, long mask, int rows, int cols, float scale, int rowsPerSample,
+                                        int queries, boolean maskPerSample, boolean maskPerQuery) {
+        rowBlocks("softmax", "softmax_attn_fwd", rows, out, in, mask, rows, cols, scale, rowsPerSample, queries,
+            maskPerSample ? 1 : 0, maskPerQuery ? 1 : 0);
     }
 
     // ------------------------------------------------------------------ layernorm.ptx

@@ -3,6 +3,7 @@ package io.medualtime.tensor.ops;
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.FusedAttentionSoftmax;
 
 /** Softmax, log-softmax and the fused cross-entropy loss (log-softmax + NLL in one kernel). */
 public final class Softmax {
@@ -24,6 +25,30 @@ public final class Softmax {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.empty(x.device(), x.shape());
             gc.backend().softmaxBackward(log, y.storage(), 0, gc.storage(), gc.offset(), gx.storage(), 0, rows, cols);
+            return new Tensor[]{gx};
+        });
+    }
+
+    /**
+     * Attention's softmax(scale * scores + mask) over the last dim: scores [B, H, Q, K], mask [B or 1,
+     * 1, Q or 1, K] (additive, no gradient). On a backend with {@link FusedAttentionSoftmax} one node
+     * with one kernel each way; elsewhere exactly {@code scores.mul(scale).add(mask).softmax(-1)}.
+     */
+    public static Tensor scaledMasked(Tensor scores, float scale, Tensor mask) {
+        FusedAttentionSoftmax fused = scores.backend() instanceof FusedAttentionSoftmax f ? f : null;
+        int[] s = scores.shape(), m = mask.shape();
+        boolean fits = fused != null && s.length == 4 && m.length == 4 && !mask.requiresGrad() && mask.device() == scores.device()
+                && (m[0] == 1 || m[0] == s[0]) && m[1] == 1 && (m[2] == 1 || m[2] == s[2]) && m[3] == s[3];
+        if (!fits) return scores.mul(scale).add(mask).softmax(-1);
+        Tensor c = scores.contiguous(), mc = mask.contiguous();
+        int cols = s[3], rows = scores.numel() / Math.max(cols, 1);
+        Tensor y = Tensor.empty(scores.device(), s);
+        fused.attentionSoftmax(c.storage(), c.offset(), scale, mc.storage(), mc.offset(), m[0] != 1, m[2] != 1, y.storage(),
+                rows, cols, s[1] * s[2], s[2]);
+        return Autograd.record(y, "attention_softmax", new Tensor[]{scores}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(scores.device(), s);
+            fused.attentionSoftmaxBackward(y.storage(), gc.storage(), gc.offset(), scale, gx.storage(), rows, cols);
             return new Tensor[]{gx};
         });
     }
