@@ -3,7 +3,6 @@ package io.medualtime.model;
 import io.medualtime.nn.Module;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Tensor;
-import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.ops.Norms;
 
 /**
@@ -27,11 +26,7 @@ public final class BatchNorm1d extends Module {
         boolean training = isTraining();
         Tensor y = F.batchNorm1d(x, weight, bias, runningMean, runningVar, training,
                 MedualTimeConfig.BATCH_NORM_MOMENTUM, MedualTimeConfig.EPS);
-        if (training) {
-            try (GradMode g = GradMode.noGrad()) {
-                Norms.updateInPlace(numBatchesTracked, numBatchesTracked.add(1f));
-            }
-        }
+        if (training) Norms.incrementInPlace(numBatchesTracked);
         return y;
     }
 }

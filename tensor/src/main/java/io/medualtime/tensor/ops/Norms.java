@@ -88,6 +88,13 @@ public final class Norms {
         });
     }
 
+    /** counter += 1 where it lives (BatchNorm's num_batches_tracked): one kernel, no temporary. */
+    public static void incrementInPlace(Tensor counter) {
+        if (counter.numel() != 1) throw new IllegalArgumentException("a counter has one element, got " + counter);
+        counter.backend().unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, 1f, counter.storage(), counter.offset(),
+                counter.storage(), counter.offset(), 1);
+    }
+
     public static void updateInPlace(Tensor target, Tensor value) {
         Tensor v = value.contiguous();
         target.backend().copy(v.view(), target.view(), false);
