@@ -19,6 +19,8 @@ import io.medualtime.tensor.cuda.emulator.PtxModule.Operand;
  */
 final class PtxWarp {
     private static final int MAX_DEPTH = 32;
+    /** Instructions one warp may run in one call of run(): far above any real kernel, so a kernel stuck in a loop fails instead of hanging the tests. */
+    private static final long MAX_STEPS = 1L << 28;
 
     private final PtxBlock block;
     final int base, all;                        // first thread index; mask of this warp's lanes
@@ -85,8 +87,10 @@ final class PtxWarp {
         if (mask == 0 && !select()) return;
         Insn in = null;
         int lane = Integer.numberOfTrailingZeros(mask);
+        long steps = 0;
         try {
             while (true) {
+                if (++steps > MAX_STEPS) throw new IllegalStateException("no progress: " + MAX_STEPS + " instructions in one warp without reaching a barrier or the end (an endless loop?)");
                 in = gfn.code[gpc];
                 long[] r = frames[gfn.index];
                 int m = mask;

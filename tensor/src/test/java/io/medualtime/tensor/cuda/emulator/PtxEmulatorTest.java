@@ -250,6 +250,18 @@ class PtxEmulatorTest {
     }
 
     @Test
+    void aKernelThatNeverEndsFailsInsteadOfHanging() {
+        PtxEmulator e = emulator("loop", String.join("\n",
+            ".visible .entry spin()",
+            "{",
+            "SPIN:",
+            "    bra SPIN;",
+            "}"));
+        RuntimeException f = assertThrows(RuntimeException.class, () -> e.launch("loop", "spin", 1, 1, 1, 1, 1, 1, 0, new Object[0]));
+        assertTrue(f.getMessage().contains("no progress") && f.getMessage().contains("kernel spin"), f.getMessage());
+    }
+
+    @Test
     void launchArgumentsAreCheckedAgainstTheKernelParameters() {
         PtxEmulator e = emulator("m", STORE);
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
