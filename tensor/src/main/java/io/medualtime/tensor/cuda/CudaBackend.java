@@ -6,6 +6,7 @@ import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
+import io.medualtime.tensor.backend.GemmBias;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.Storage;
@@ -25,7 +26,7 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, MultiTensorAdamW {
+public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, GemmBias, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
     private CudaBackend() {}
@@ -188,6 +189,19 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     }
 
     // ---- fused neural-network kernels ------------------------------------------------------
+    /** The PTX SGEMM adds the bias in its epilogue; with cuBLAS the bias rows are copied first and the GEMM adds onto them. */
+    @Override public void gemmBias(boolean transA, boolean transB, int m, int n, int k, Storage a, int aOff, int lda,
+                                   Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (CudaKernels.usesCublas() || k == 0) {
+            copy(new View(bias, biasOff, new int[] {m, n}, new int[] {0, 1}), new View(c, cOff, new int[] {m, n}, new int[] {ldc, 1}), false);
+            if (k > 0) gemm(transA, transB, m, n, k, 1f, a, aOff, lda, 0, b, bOff, ldb, 0, 1f, c, cOff, ldc, 0, 1);
+            return;
+        }
+        CudaKernels.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
+                ptr(bias, biasOff));
+    }
+
     @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
         CudaKernels.softmax(ptr(y, yOff), ptr(x, xOff), rows, cols, log);
     }

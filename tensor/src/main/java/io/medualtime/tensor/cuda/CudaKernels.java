@@ -514,18 +514,25 @@ public final class CudaKernels {
     public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 long a, int lda, long strideA, long b, int ldb, long strideB,
                                 float beta, long c, int ldc, long strideC, int batch) {
+        sgemmPtx(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, 0L);
+    }
+
+    /** As above, plus bias[j] (n floats at address {@code bias}; 0: none) added to every row in the epilogue. */
+    public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                long a, int lda, long strideA, long b, int ldb, long strideB,
+                                float beta, long c, int ldc, long strideC, int batch, long bias) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
         if (batch > MAX_GRID_Y) {
             for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
                 int nb = Math.min(MAX_GRID_Y, batch - z0);
                 sgemmPtx(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA,
-                    b + 4L * z0 * strideB, ldb, strideB, beta, c + 4L * z0 * strideC, ldc, strideC, nb);
+                    b + 4L * z0 * strideB, ldb, strideB, beta, c + 4L * z0 * strideC, ldc, strideC, nb, bias);
             }
             return;
         }
         int gx = (n + 127) / 128, gy = (m + 127) / 128;
         if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + m);
         rt().launch("sgemm", "sgemm", gx, gy, batch, 256, 1, 1, 0, transA, transB, m, n, k, alpha,
-            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC);
+            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, bias);
     }
 }

@@ -4,6 +4,7 @@ import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.GemmBias;
 
 import java.util.Arrays;
 
@@ -91,12 +92,16 @@ public final class MatMul {
         int count = 1;
         for (int d : batch) count *= d;
         if (out.numel() == 0) return out;
-        if (bias != null)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
+        boolean fusedBias = bias != null && k > 0 && count == 1 && bias.strides()[0] == 1 && out.backend() instanceof GemmBias;
+        if (bias != null && !fusedBias)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
             out.backend().copy(Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(),
                     out.view(), false);
         if (k == 0) return out; // zeros (or the bias)
         Operand pa = Operand.of(ae, nb), pb = Operand.of(be, nb);
-        out.backend().gemm(pa.trans, pb.trans, m, n, k, 1f,
+        if (fusedBias)      // a backend where the bias copy would be a launch of its own adds it in the GEMM
+            ((GemmBias) out.backend()).gemmBias(pa.trans, pb.trans, m, n, k, pa.t.storage(), pa.t.offset(), pa.ld,
+                    pb.t.storage(), pb.t.offset(), pb.ld, bias.storage(), bias.offset(), out.storage(), 0, n);
+        else out.backend().gemm(pa.trans, pb.trans, m, n, k, 1f,
                 pa.t.storage(), pa.t.offset(), pa.ld, pa.batchStride,
                 pb.t.storage(), pb.t.offset(), pb.ld, pb.batchStride,
                 bias == null ? 0f : 1f, out.storage(), 0, n, m * n, count);

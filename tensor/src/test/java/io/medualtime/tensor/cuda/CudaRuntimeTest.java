@@ -670,6 +670,23 @@ class CudaRuntimeTest {
         }
     }
 
+    /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread. */
+    @Test
+    void sgemmPtxWithBias() {
+        int[][] sizes = {{1, 1, 1}, {17, 33, 9}, {130, 129, 31}, {5, 260, 64}, {64, 128, 8}};
+        for (int[] s : sizes) for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            int M = s[0], N = s[1], K = s[2];
+            float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
+            DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
+            sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
+            double[] ref = new double[M * N], sc = new double[M * N];
+            gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
+            for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) { ref[i * N + j] += bias[j]; sc[i * N + j] += Math.abs(bias[j]); }
+            close("sgemm + bias " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref, dc.toFloatArray(), sc);
+        }
+    }
+
     @Test
     void sgemmBroadcastBatchAndDispatch() {
         // strideA = 0 (shared weights), via the dispatching entry point
