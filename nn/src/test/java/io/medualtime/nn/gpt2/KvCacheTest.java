@@ -1,5 +1,8 @@
 package io.medualtime.nn.gpt2;
 
+import io.medualtime.tensor.Device;
+import io.medualtime.tensor.cuda.CudaRuntime;
+
 import io.medualtime.tensor.Fixtures;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
@@ -7,6 +10,7 @@ import io.medualtime.tensor.autograd.GradMode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The KV cache writes each position into a growing buffer (16, then doubling): decoding past
@@ -42,6 +46,30 @@ class KvCacheTest {
         Generator gen = new Generator(tiny());
         int[] prompt = {1, 2, 3, 4, 5};
         assertArrayEquals(gen.generate(prompt, 45, Sampling.greedy(), false), gen.generate(prompt, 45, Sampling.greedy(), true));
+    }
+
+    /** The same decoding on Device.CUDA (masks per past length, the growing buffer, the fused attention softmax). */
+    @Test void cudaDecodingMatchesTheCpu() {
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        Gpt2 cpu = tiny(), gpu = tiny();
+        gpu.to(Device.CUDA);
+        int[] ids = new int[40];
+        Rng r = new Rng(5);
+        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(61);
+        try (GradMode g = GradMode.noGrad()) {
+            KvCache cc = new KvCache(2), gc = new KvCache(2);
+            int pos = 0;
+            for (int step : new int[]{7, 1, 1, 10, 1, 20}) {                  // crosses 16 and 32
+                int[] chunk = java.util.Arrays.copyOfRange(ids, pos, pos + step);
+                Tensor hc = cpu.hidden(chunk, null, 1, step, cc), hg = gpu.hidden(chunk, null, 1, step, gc);
+                assertEquals(Device.CUDA, hg.device());
+                Fixtures.assertClose("CUDA positions " + pos + ".." + (pos + step), hc, hg, 1e-5);
+                pos += step;
+            }
+        }
+        int[] prompt = {1, 2, 3, 4, 5};
+        assertArrayEquals(new Generator(cpu).generate(prompt, 12, Sampling.greedy(), true),
+            new Generator(gpu).generate(prompt, 12, Sampling.greedy(), true));
     }
 
     @Test void refusesToRecordGradients() {
