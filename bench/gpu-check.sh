@@ -2,12 +2,13 @@
 # GPU check of the CUDA layer, run on the GPU machine from the repository root. Steps, each under its
 # own timeout (a step that fails or hangs does not stop the others; the summary table always prints):
 #   1. kernel tests     CounterRngTest, CudaRuntimeTest (every PTX kernel vs a CPU reference),
-#                       PtxAssembleTest (skips without ptxas)
+#                       PtxAssembleTest (skips without ptxas), the fused attention softmax and adapter
+#                       attention against the CPU (AttentionSoftmaxTest, AdapterAttentionTest)
 #   2. backend parity   CudaBackendTest: every PyTorch op-fixture case on Device.CUDA (1e-5), CPU-vs-CUDA
 #                       checks (gelu_erf, clamp, abs, dropout masks bit-equal, strided/broadcast views,
 #                       overlapping accumulation, every Backend primitive with offsets)
 #   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
-#                       padding mask, 10 AdamW steps
+#                       padding mask, 10 AdamW steps; KvCacheTest: decoding on CUDA == CPU
 #   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch)
 #   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
@@ -102,9 +103,9 @@ run_tests() {
 }
 
 run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualtime.tensor.cuda.CudaRuntimeTest \
-  io.medualtime.tensor.cuda.PtxAssembleTest
+  io.medualtime.tensor.cuda.PtxAssembleTest io.medualtime.tensor.AttentionSoftmaxTest io.medualtime.tensor.AdapterAttentionTest
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
-run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest
+run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
 run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest
 
 TORCH="skipped"
