@@ -113,6 +113,30 @@ class AdapterAttentionTest {
         }
     }
 
+    /** As MedualTime passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
+    @Test void cudaMatchesCpuOnTokenViews() {
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        for (int kvBatch : new int[]{B, 1}) {
+            Tensor q = rnd(130, B, H, T, HD), kv = rnd(131, kvBatch, K, 2 * H * HD), gate = rnd(132, 1, H, 1, 1);
+            Tensor[] cpu = {q, kv, gate}, gpu = {q.to(Device.CUDA), kv.to(Device.CUDA), gate.to(Device.CUDA)};
+            Tensor[] leavesCpu = new Tensor[3], leavesGpu = new Tensor[3];
+            Tensor[] ys = new Tensor[2];
+            for (int d = 0; d < 2; d++) {
+                Tensor[] in = d == 0 ? cpu : gpu, leaves = d == 0 ? leavesCpu : leavesGpu;
+                for (int i = 0; i < 3; i++) leaves[i] = in[i].detach().requiresGrad(true);
+                Tensor ka = leaves[1].narrow(2, 0, H * HD).reshape(kvBatch, K, H, HD).transpose(1, 2);
+                Tensor va = leaves[1].narrow(2, H * HD, H * HD).reshape(kvBatch, K, H, HD).transpose(1, 2);
+                ys[d] = AdapterAttention.apply(leaves[0], ka, va, leaves[2], 0f, 0L);
+            }
+            Fixtures.assertClose("token views forward kv " + kvBatch, ys[0], ys[1], 1e-5);
+            Tensor w = rnd(133, ys[0].shape());
+            ys[0].mul(w).sum().backward();
+            ys[1].mul(w.to(Device.CUDA)).sum().backward();
+            for (int i = 0; i < 3; i++)
+                Fixtures.assertClose("token views grad " + i + " kv " + kvBatch, leavesCpu[i].grad(), leavesGpu[i].grad(), 1e-5);
+        }
+    }
+
     @Test void onlyRequestedGradientsAreComputed() {
         Tensor[] in = inputs(B, 100);
         Tensor q = in[0].detach().requiresGrad(true);

@@ -4,7 +4,9 @@ package io.medualtime.tensor.backend;
  * The row-wise parts of MedualTime's adapter attention in one kernel each, for a backend where every
  * primitive call costs a launch (CUDA: kernels/adapter.ptx). Optional: ops/AdapterAttention composes
  * the same computation from the other primitives on a backend without it. Shapes and formulas are in
- * AdapterAttention and adapter.ptx; every operand is dense, inputs at the given element offsets,
+ * AdapterAttention and adapter.ptx. ka and va [B or 1, H, K, hd] are read in place with the given
+ * element strides (setStride per sample, 0 when the batch shares one token set; headStride;
+ * tokStride; features dense); every other operand is dense, inputs at the given element offsets,
  * outputs from element 0; mask, dq and gpart may be null.
  */
 public interface FusedAdapterAttention {
@@ -12,7 +14,7 @@ public interface FusedAdapterAttention {
     /** probs = softmax(scale q ka^T), dropped = probs * mask, mixed = dropped va, out = tanh(gate) mixed. */
     void adapterForward(Storage q, int qOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                         Storage mask, Storage probs, Storage dropped, Storage mixed, Storage out,
-                        int b, int heads, int t, int k, int hd, boolean sharedTokens, float scale);
+                        int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale);
 
     /**
      * dmix = tanh(gate) gout; ds = softmax'(probs, (dmix va^T) * mask); dq = scale ds ka;
@@ -20,5 +22,5 @@ public interface FusedAdapterAttention {
      */
     void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                          Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
-                         int b, int heads, int t, int k, int hd, boolean sharedTokens, float scale);
+                         int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale);
 }

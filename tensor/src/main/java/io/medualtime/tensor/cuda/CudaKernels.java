@@ -427,16 +427,18 @@ public final class CudaKernels {
 
     /** MedualTime's adapter attention, forward, one thread per query row (see adapter.ptx); mask may be 0. */
     public static void adapterForward(long q, long ka, long va, long gate, long mask, long probs, long dropped, long mixed,
-                                      long out, int b, int h, int t, int k, int d, boolean shared, float scale) {
+                                      long out, int b, int h, int t, int k, int d, int setStride, int headStride, int tokStride,
+                                      float scale) {
         grid1d("adapter", "adapter_fwd", (long) b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, b, h, t, k, d,
-            shared ? 1 : 0, scale);
+            setStride, headStride, tokStride, scale);
     }
 
     /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0. */
     public static void adapterBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
-                                       long ds, long dmix, long gpart, int b, int h, int t, int k, int d, boolean shared, float scale) {
+                                       long ds, long dmix, long gpart, int b, int h, int t, int k, int d, int setStride,
+                                       int headStride, int tokStride, float scale) {
         grid1d("adapter", "adapter_bwd", (long) b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
-            b, h, t, k, d, shared ? 1 : 0, scale);
+            b, h, t, k, d, setStride, headStride, tokStride, scale);
     }
 
     // ------------------------------------------------------------------ adamw.ptx

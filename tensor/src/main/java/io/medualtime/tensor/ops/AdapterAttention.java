@@ -44,7 +44,12 @@ public final class AdapterAttention {
         FusedAdapterAttention fused = be instanceof FusedAdapterAttention f ? f : null;
         float scale = (float) (1 / Math.sqrt(l.hd));
         // detached: the node below is the only graph edge to the inputs
-        Tensor qc = q.detach().contiguous(), kc = ka.detach().contiguous(), vc = va.detach().contiguous();
+        Tensor qc = q.detach().contiguous();
+        // the fused kernels read the token views in place (the head views of the adapter's key/value rows):
+        // feature-dense, and ka and va with the same strides; everything else gets dense copies
+        boolean inPlace = fused != null && ka.strides()[3] == 1 && java.util.Arrays.equals(ka.strides(), va.strides());
+        Tensor kc = inPlace ? ka.detach() : ka.detach().contiguous(), vc = inPlace ? va.detach() : va.detach().contiguous();
+        int setStride = kc.size(0) == 1 ? 0 : kc.strides()[0], headStride = kc.strides()[1], tokStride = kc.strides()[2];
         Tensor gateFlat = gate.detach().contiguous().reshape(l.h);
         Tensor mask = null;
         if (dropoutP > 0) {
@@ -59,7 +64,7 @@ public final class AdapterAttention {
             out = Tensor.empty(q.device(), mixed.shape());
             fused.adapterForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
                     gateFlat.offset(), mask == null ? null : mask.storage(), probs.storage(), dropped.storage(), mixed.storage(),
-                    out.storage(), l.b, l.h, l.t, l.k, l.hd, l.sharedKv, scale);
+                    out.storage(), l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
         } else {
             Tensor scores = Tensor.empty(q.device(), probs.shape());
             l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
@@ -81,7 +86,7 @@ public final class AdapterAttention {
                 fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
-                        l.b, l.h, l.t, l.k, l.hd, l.sharedKv, scale);
+                        l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
                 if (va.requiresGrad()) {
                     gv = Tensor.empty(q.device(), va.shape());
                     l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), dmix, l.qStride(), 0f, gv, l.kvStride(), false);
