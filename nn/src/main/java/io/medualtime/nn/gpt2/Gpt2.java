@@ -335,9 +335,20 @@ public final class Gpt2 extends Module {
         /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
         private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
             // dense copies once: each is read by two or three products (and their gradients), which
-            // would otherwise each copy the strided per-head view again
-            Tensor k = heads(qkv, 1).contiguous(), v = heads(qkv, 2).contiguous();
-            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0).contiguous();    // [B, heads, T or 1, hd]
+            // would otherwise each copy the strided per-head view again; q, k and v in one copy
+            // ([3, B, heads, T, hd]) unless only some query rows are wanted
+            Tensor q, k, v;
+            if (queryRows == null) {
+                int b = qkv.size(0), t = qkv.size(1);
+                Tensor all = qkv.reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4).contiguous();
+                q = all.narrow(0, 0, 1).squeeze(0);
+                k = all.narrow(0, 1, 1).squeeze(0);
+                v = all.narrow(0, 2, 1).squeeze(0);
+            } else {
+                k = heads(qkv, 1).contiguous();
+                v = heads(qkv, 2).contiguous();
+                q = heads(rowsAt(qkv, queryRows), 0).contiguous();                // [B, heads, 1, hd]
+            }
             int b = q.size(0), t = q.size(2);
             if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
             Tensor probs = F.scaledMaskedSoftmax(q.matmul(k.transpose(-1, -2)), (float) (1 / Math.sqrt(headDim)), mask);
