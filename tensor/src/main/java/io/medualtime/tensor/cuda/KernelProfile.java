@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * synchronous cuMemcpy waits for every queued kernel.
  */
 public final class KernelProfile {
+    private static volatile KernelProfile active;
     private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
 
     /** The profile when {@code -Dmedualtime.cuda.profile=true}, else null. */
@@ -19,8 +20,19 @@ public final class KernelProfile {
         return Boolean.getBoolean("medualtime.cuda.profile") ? new KernelProfile() : null;
     }
 
+    /** The profile of this process's CUDA driver, or null when none is recorded. */
+    public static KernelProfile active() { return active; }
+
     private KernelProfile() {
+        active = this;
         Runtime.getRuntime().addShutdownHook(new Thread(this::print, "cuda-kernel-profile"));
+    }
+
+    /** Launches (or copies, memsets) so far, per name. */
+    public Map<String, Long> counts() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        kernels.forEach((k, v) -> out.put(k, v[0].sum()));
+        return out;
     }
 
     /** One more launch (or copy, memset: names in parentheses) taking {@code nanos}. */
