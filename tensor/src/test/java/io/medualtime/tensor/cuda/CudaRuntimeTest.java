@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.medualtime.tensor.CounterRng;
@@ -27,65 +22,7 @@ import io.medualtime.tensor.CounterRng;
  * ex2/lg2 and different summation orders); reductions/GEMM scale ATOL by the sum of |terms|.
  * Exact (bitwise) comparisons for copies, RNG/dropout, embedding gather, and comparisons ops.
  */
-class CudaRuntimeTest {
-
-    static final float RTOL = 1e-5f, ATOL = 1e-5f;
-    static final Random RND = new Random(1234);
-    final List<DeviceBuffer> live = new ArrayList<>();
-
-    static boolean printed;
-
-    @BeforeEach
-    void requireDevice() {
-        assumeTrue(CudaRuntime.isAvailable(), "no CUDA device: " + CudaRuntime.unavailableReason());
-        if (printed) return;
-        printed = true;
-        System.out.println("[CudaRuntimeTest] " + CudaRuntime.get().describe() + "; cuBLAS: "
-            + (Cublas.isAvailable() ? "available" : Cublas.unavailableReason()));
-    }
-
-    @AfterEach
-    void freeAll() {
-        for (DeviceBuffer b : live) b.free();
-        live.clear();
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /**
-     * More rows than a GPU launch's 65535 row blocks, so the kernels' grid-stride loop runs; on the PTX
-     * emulator, which interprets all 256 threads of every row's block, 700 (the loop is left to GPU runs).
-     */
-    static int manyRows() { return CudaRuntime.get().isEmulated() ? 700 : 70000; }
-
-    DeviceBuffer dev(float[] a) { DeviceBuffer b = DeviceAllocator.get().upload(a); live.add(b); return b; }
-    DeviceBuffer dev(int[] a) { DeviceBuffer b = DeviceAllocator.get().upload(a); live.add(b); return b; }
-    DeviceBuffer dev(long n) { DeviceBuffer b = DeviceAllocator.get().allocate(Math.max(n, 1)); live.add(b); return b; }
-
-    static float[] rand(int n, float lo, float hi) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * RND.nextFloat();
-        return a;
-    }
-
-    static void close(String what, double[] ref, float[] got, double[] scale) {
-        assertEquals(ref.length, got.length, what + ": length");
-        for (int i = 0; i < ref.length; i++) {
-            double tol = RTOL * Math.abs(ref[i]) + ATOL * (scale == null ? 1 : Math.max(1, scale[i]));
-            if (Double.isNaN(ref[i]) && Float.isNaN(got[i])) continue;
-            if (Double.isInfinite(ref[i]) && ref[i] == got[i]) continue;
-            if (!(Math.abs(ref[i] - got[i]) <= tol))
-                fail(what + ": index " + i + " expected " + ref[i] + " got " + got[i] + " (tol " + tol + ")");
-        }
-    }
-
-    static void close(String what, double[] ref, float[] got) { close(what, ref, got, null); }
-
-    static double[] map(float[] a, DoubleUnaryOperator f) {
-        double[] r = new double[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = f.applyAsDouble(a[i]);
-        return r;
-    }
+class CudaRuntimeTest extends CudaKernelTestBase {
 
     static final int[] SIZES = {1, 31, 256, 1000, 4099};
 
@@ -596,116 +533,6 @@ class CudaRuntimeTest {
                 if (li >= 0 && li < L) rin[(b * Cin + ci) * L + li] += dcols[((b * Cin + ci) * K + j) * Lout + lo];
             }
             close("col2im K=" + K, rin, din.toFloatArray());
-        }
-    }
-
-    // ------------------------------------------------------------------ sgemm
-
-    /** Reference for the row-major batched GEMM contract. */
-    static void gemmRef(boolean ta, boolean tb, int M, int N, int K, float alpha, float[] a, int aOff, int lda, int sA,
-                        float[] b, int bOff, int ldb, int sB, float beta, float[] c0, int cOff, int ldc, int sC, int batch,
-                        double[] ref, double[] scale) {
-        for (int z = 0; z < batch; z++) for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) {
-            double s = 0, sa = 0;
-            for (int k = 0; k < K; k++) {
-                float av = ta ? a[aOff + z * sA + k * lda + i] : a[aOff + z * sA + i * lda + k];
-                float bv = tb ? b[bOff + z * sB + j * ldb + k] : b[bOff + z * sB + k * ldb + j];
-                s += (double) av * bv;
-                sa += Math.abs((double) av * bv);
-            }
-            int ci = cOff + z * sC + i * ldc + j;
-            ref[ci] = alpha * s + (beta == 0 ? 0 : beta * c0[ci]);
-            scale[ci] = Math.abs(alpha) * sa + (beta == 0 ? 0 : Math.abs(beta * c0[ci]));
-        }
-    }
-
-    void checkGemm(boolean ptx, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad, int off) {
-        int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
-        int aRows = ta ? K : M, bRows = tb ? N : K;
-        int sA = aRows * lda, sB = bRows * ldb, sC = M * ldc;
-        float[] a = rand(off + batch * sA + 1, -1, 1), b = rand(off + batch * sB + 1, -1, 1), c = rand(off + batch * sC + 1, -1, 1);
-        if (beta == 0) for (int i = 0; i < c.length; i++) if (i % 3 == 0) c[i] = Float.NaN; // beta = 0 must not read C
-        DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
-        double[] ref = new double[c.length], scale = new double[c.length];
-        for (int i = 0; i < c.length; i++) ref[i] = c[i];
-        gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
-        if (ptx) {
-            sgemmPtx(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
-        } else {
-            Cublas.sgemm(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
-        }
-        String what = (ptx ? "PTX" : "cuBLAS") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x" + N + "x" + K + " batch=" + batch
-            + " alpha=" + alpha + " beta=" + beta + " pad=" + pad + " off=" + off;
-        float[] got = dc.toFloatArray();
-        // padding columns between rows must be untouched
-        for (int z = 0; z < batch; z++) for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++) {
-            int ci = off + z * sC + i * ldc + j;
-            if (ci < c.length && Float.floatToRawIntBits(c[ci]) != Float.floatToRawIntBits(got[ci])) fail(what + ": wrote padding at " + ci);
-        }
-        double[] r2 = new double[c.length];
-        float[] g2 = new float[c.length];
-        double[] s2 = new double[c.length];
-        for (int i = 0; i < c.length; i++) {
-            boolean nan = Float.isNaN(c[i]) && scale[i] == 0 && ref[i] != ref[i];
-            r2[i] = nan ? 0 : ref[i];
-            g2[i] = nan ? 0 : got[i];
-            s2[i] = scale[i];
-        }
-        close(what, r2, g2, s2);
-        live.remove(da); live.remove(db); live.remove(dc);
-        da.free(); db.free(); dc.free();
-    }
-
-    @Test
-    void sgemmPtxAllTransposesAndEdgeSizes() {
-        int[][] sizes = {{1, 1, 1}, {2, 3, 4}, {17, 33, 9}, {128, 128, 8}, {130, 129, 131}, {257, 3, 300}, {3, 260, 64}, {64, 64, 0}};
-        for (int[] s : sizes) for (int t = 0; t < 4; t++) {
-            checkGemm(true, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1, 1f, 0f, 0, 0);
-        }
-        for (int t = 0; t < 4; t++) {
-            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-            checkGemm(true, ta, tb, 67, 45, 29, 3, 0.5f, -1.5f, 0, 0);   // batched, alpha/beta
-            checkGemm(true, ta, tb, 100, 132, 40, 2, 1f, 1f, 3, 1);     // padded lds, unaligned: scalar paths
-            checkGemm(true, ta, tb, 256, 256, 64, 1, 2f, 0.25f, 4, 0);  // aligned interior: vector paths
-        }
-    }
-
-    /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread. */
-    @Test
-    void sgemmPtxWithBias() {
-        int[][] sizes = {{1, 1, 1}, {17, 33, 9}, {130, 129, 31}, {5, 260, 64}, {64, 128, 8}};
-        for (int[] s : sizes) for (int t = 0; t < 4; t++) {
-            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-            int M = s[0], N = s[1], K = s[2];
-            float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
-            DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
-            sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
-            double[] ref = new double[M * N], sc = new double[M * N];
-            gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
-            for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) { ref[i * N + j] += bias[j]; sc[i * N + j] += Math.abs(bias[j]); }
-            close("sgemm + bias " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref, dc.toFloatArray(), sc);
-        }
-    }
-
-    @Test
-    void sgemmBroadcastBatchAndDispatch() {
-        // strideA = 0 (shared weights), via the dispatching entry point
-        int M = 9, N = 20, K = 7, batch = 4;
-        float[] a = rand(M * K, -1, 1), b = rand(batch * K * N, -1, 1);
-        DeviceBuffer da = dev(a), db = dev(b), dc = dev(batch * M * N);
-        sgemm(false, false, M, N, K, 1f, da, 0, K, 0, db, 0, N, (long) K * N, 0f, dc, 0, N, (long) M * N, batch);
-        double[] ref = new double[batch * M * N], sc = new double[batch * M * N];
-        gemmRef(false, false, M, N, K, 1f, a, 0, K, 0, b, 0, N, K * N, 0f, new float[batch * M * N], 0, N, M * N, batch, ref, sc);
-        close("sgemm strideA=0 (" + (usesCublas() ? "cuBLAS" : "PTX") + ")", ref, dc.toFloatArray(), sc);
-    }
-
-    @Test
-    void cublasSgemmWhenAvailable() {
-        assumeTrue(Cublas.isAvailable(), "cuBLAS unavailable: " + Cublas.unavailableReason());
-        for (int t = 0; t < 4; t++) {
-            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-            checkGemm(false, ta, tb, 17, 33, 9, 1, 1f, 0f, 0, 0);
-            checkGemm(false, ta, tb, 67, 45, 29, 3, 0.5f, -1.5f, 2, 1);
         }
     }
 }

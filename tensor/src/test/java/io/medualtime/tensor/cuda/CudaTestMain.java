@@ -18,7 +18,7 @@ import org.opentest4j.TestAbortedException;
 public final class CudaTestMain {
 
     public static void main(String[] args) throws Exception {
-        Class<?>[] classes = {CounterRngTest.class, CudaRuntimeTest.class};
+        Class<?>[] classes = {CounterRngTest.class, CudaRuntimeTest.class, CudaSgemmTest.class};
         int pass = 0, fail = 0, skip = 0;
         for (Class<?> cls : classes) {
             Method[] ms = cls.getDeclaredMethods();
