@@ -1,19 +1,13 @@
 package io.medualtime.bench;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.medualtime.model.MedualTime;
 import io.medualtime.model.MedualTimeConfig;
-import io.medualtime.model.ReportBatch;
-import io.medualtime.nn.gpt2.Gpt2;
-import io.medualtime.nn.gpt2.Gpt2Config;
 import io.medualtime.nn.optim.AdamW;
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
-import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.cuda.KernelProfile;
@@ -30,34 +24,18 @@ import io.medualtime.tensor.cuda.KernelProfile;
 public final class CudaLaunchCount {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        Gpt2Config small = Gpt2Config.gpt2();
-        Gpt2Config lm = new Gpt2Config("gpt2", 1000, small.nPositions(), 64, 12, 4, 256, small.layerNormEpsilon(),
-                small.activationFunction(), 0f, 0f, 0f, 999, 999, true, false, false, true);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(5).withDropout(0f).withSignal(12, 200).withTemEncWidth(16);
-        MedualTime model = new MedualTime(new Gpt2(lm, new Rng(42)), cfg, new Rng(7));
-        model.train(true);
-        model.to(Device.CUDA);
+        BenchStep bench = BenchStep.of(BenchStep.lm(1000, 64, 12, 4, 256, 0f), cfg, 2, 48, Device.CUDA);
+        MedualTime model = bench.model();
         KernelProfile profile = KernelProfile.active();
         if (profile == null) throw new IllegalStateException("run with -Dmedualtime.cuda.profile=true (and a GPU or -Dmedualtime.cuda.emulate=always)");
-        Rng rng = new Rng(1);
-        int b = 2;
-        Tensor signals = Tensor.randn(rng, b, cfg.leads(), cfg.steps()).to(Device.CUDA);
-        List<int[]> tokens = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            int[] t = new int[48];
-            for (int j = 0; j < t.length; j++) t[j] = rng.nextInt(998);
-            tokens.add(t);
-        }
-        ReportBatch reports = ReportBatch.pad(tokens, 999, lm.nPositions());
-        Tensor text = Tensor.randn(rng, b, lm.nEmbd()).to(Device.CUDA);
-        int[] labels = {0, 1};
         AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
         Map<String, Long> before = null;
         for (int s = 0; s <= steps; s++) {                  // step 0 warms the caches (uploads, shape tables)
             if (s == 1) before = profile.counts();
             try (TensorScope scope = TensorScope.open()) {
                 opt.zeroGrad();
-                Tensor loss = F.crossEntropy(model.forward(signals, reports, text).logits(), labels);
+                Tensor loss = F.crossEntropy(model.forward(bench.signals(), bench.reports(), bench.textVectors()).logits(), bench.labels());
                 loss.backward();
                 opt.step();
                 loss.item();

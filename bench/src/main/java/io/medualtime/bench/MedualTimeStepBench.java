@@ -3,20 +3,16 @@ package io.medualtime.bench;
 import io.medualtime.model.MedualTime;
 import io.medualtime.model.MedualTimeConfig;
 import io.medualtime.model.ReportBatch;
-import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Config;
 import io.medualtime.nn.optim.AdamW;
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
-import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.cpu.Parallel;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -54,33 +50,20 @@ public final class MedualTimeStepBench {
             }
         }
         Gpt2Config small = Gpt2Config.gpt2();
-        // GPT-2 small with every dropout (embeddings, attention, residual) set to the requested p
-        Gpt2Config lmCfg = new Gpt2Config("gpt2", small.vocabSize(), small.nPositions(), small.nEmbd(), small.nLayer(), small.nHead(),
-                small.nInner(), small.layerNormEpsilon(), small.activationFunction(), dropout, dropout, dropout,
-                small.bosTokenId(), small.eosTokenId(), true, false, false, true);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(5).withDropout(dropout);
-        MedualTime model = new MedualTime(new Gpt2(lmCfg, new Rng(42)), cfg, new Rng(7));
-        model.train(true);
-        model.to(device);
+        BenchStep bench = BenchStep.of(BenchStep.lm(small.vocabSize(), small.nEmbd(), small.nLayer(), small.nHead(), small.nInner(), dropout),
+                cfg, b, reportTokens, device);
+        MedualTime model = bench.model();
         System.out.printf("device %s%n", device == Device.CPU ? "CPU" : io.medualtime.tensor.cuda.CudaRuntime.get().describe());
         System.out.printf("MedualTime on a GPT-2-small-shaped LM (random, NOT pretrained), %d trainable params, %d threads%n",
                 model.trainableParameterCount(), Parallel.threads());
         System.out.printf("B=%d, signals %d x %d, reports %d tokens, M=%d, K=%d, dropout %.2f, text vectors cached%n",
                 b, cfg.leads(), cfg.steps(), reportTokens, cfg.adapterLayers(), cfg.adapterTokens(), dropout);
 
-        Rng rng = new Rng(1);
-        Tensor signals = Tensor.randn(rng, b, cfg.leads(), cfg.steps()).to(device);
-        List<int[]> tokens = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            int[] t = new int[reportTokens];
-            for (int j = 0; j < reportTokens; j++) t[j] = rng.nextInt(lmCfg.vocabSize() - 1);
-            tokens.add(t);
-        }
-        ReportBatch reports = ReportBatch.pad(tokens, lmCfg.eosTokenId(), lmCfg.nPositions());
-        Tensor textVectors = Tensor.randn(rng, b, lmCfg.nEmbd()).to(device);
+        Tensor signals = bench.signals(), textVectors = bench.textVectors();
+        ReportBatch reports = bench.reports();
+        int[] labels = bench.labels();
         Runnable sync = device == Device.CPU ? () -> {} : () -> io.medualtime.tensor.cuda.CudaRuntime.get().synchronize();
-        int[] labels = new int[b];
-        for (int i = 0; i < b; i++) labels[i] = i % cfg.classes();
         AdamW opt = new AdamW(model.trainableParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
 
         double[] step = new double[steps], infer = new double[steps], stepCpu = new double[steps], inferCpu = new double[steps];
