@@ -189,15 +189,13 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     }
 
     // ---- fused neural-network kernels ------------------------------------------------------
-    /** The PTX SGEMM adds the bias in its epilogue; with cuBLAS the bias rows are copied first and the GEMM adds onto them. */
+    /** The PTX SGEMM adds the bias in its epilogue; cuBLAS has no bias, so with it linear layers copy the rows first. */
+    @Override public boolean fusesBias() { return !CudaKernels.usesCublas(); }
+
     @Override public void gemmBias(boolean transA, boolean transB, int m, int n, int k, Storage a, int aOff, int lda,
                                    Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
-        if (CudaKernels.usesCublas() || k == 0) {
-            copy(new View(bias, biasOff, new int[] {m, n}, new int[] {0, 1}), new View(c, cOff, new int[] {m, n}, new int[] {ldc, 1}), false);
-            if (k > 0) gemm(transA, transB, m, n, k, 1f, a, aOff, lda, 0, b, bOff, ldb, 0, 1f, c, cOff, ldc, 0, 1);
-            return;
-        }
+        if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
         CudaKernels.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
                 ptr(bias, biasOff));
     }

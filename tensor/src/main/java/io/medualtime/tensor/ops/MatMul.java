@@ -92,7 +92,8 @@ public final class MatMul {
         int count = 1;
         for (int d : batch) count *= d;
         if (out.numel() == 0) return out;
-        boolean fusedBias = bias != null && k > 0 && count == 1 && bias.strides()[0] == 1 && out.backend() instanceof GemmBias;
+        boolean fusedBias = bias != null && k > 0 && count == 1 && bias.strides()[0] == 1
+                && out.backend() instanceof GemmBias g && g.fusesBias();
         if (bias != null && !fusedBias)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
             out.backend().copy(Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(),
                     out.view(), false);
