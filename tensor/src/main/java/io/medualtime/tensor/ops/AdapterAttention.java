@@ -78,48 +78,41 @@ public final class AdapterAttention {
         Tensor maskF = mask, droppedF = dropped, tanhGateF = tanhGate;
         return Autograd.record(out, "adapter_attention", new Tensor[]{q, ka, va, gate}, g -> {
             Tensor gc = g.contiguous();
-            Tensor gq = null, gk = null, gv = null, gGate = null;
+            // dmix = tanh(g) dout and ds = softmax'(probs, (dmix va^T) * mask): the token gradients are products of them
+            Tensor gq = null, gGate = null, dmix = null, ds = null;
             if (fused != null) {
                 Tensor gpart = gate.requiresGrad() ? Tensor.empty(q.device(), l.b * l.h, l.t) : null;
-                Tensor ds = Tensor.empty(q.device(), probs.shape()), dmix = Tensor.empty(q.device(), mixed.shape());
+                ds = Tensor.empty(q.device(), probs.shape());
+                dmix = Tensor.empty(q.device(), mixed.shape());
                 gq = q.requiresGrad() ? Tensor.empty(q.device(), q.shape()) : null;
                 fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
                         l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
-                if (va.requiresGrad()) {
-                    gv = Tensor.empty(q.device(), va.shape());
-                    l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), dmix, l.qStride(), 0f, gv, l.kvStride(), false);
-                }
-                if (ka.requiresGrad()) {
-                    gk = Tensor.empty(q.device(), ka.shape());
-                    l.gemm(be, true, false, l.k, l.hd, l.t, scale, ds, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
-                }
                 if (gpart != null) gGate = gateGrad(be, l, gpart, gateFlat, gate);
-                return new Tensor[]{gq, gk, gv, gGate};
-            }
-            if (gate.requiresGrad()) gGate = gateGrad(be, l, Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed), gateFlat, gate);
-            if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) {
-                Tensor gMixed = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGateF);
-                if (va.requiresGrad()) {
-                    gv = Tensor.empty(q.device(), va.shape());
-                    l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), gMixed, l.qStride(), 0f, gv, l.kvStride(), false);
-                }
+            } else {
+                if (gate.requiresGrad()) gGate = gateGrad(be, l, Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed), gateFlat, gate);
+                if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) dmix = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGateF);
                 if (q.requiresGrad() || ka.requiresGrad()) {
                     Tensor gDropped = Tensor.empty(q.device(), probs.shape());
-                    l.gemm(be, false, true, l.t, l.k, l.hd, 1f, gMixed, l.qStride(), vc, l.kvStride(), 0f, gDropped, l.sStride(), true);
+                    l.gemm(be, false, true, l.t, l.k, l.hd, 1f, dmix, l.qStride(), vc, l.kvStride(), 0f, gDropped, l.sStride(), true);
                     Tensor gProbs = maskF == null ? gDropped : Elementwise.binaryRaw(BinaryOp.MUL, gDropped, maskF);
-                    Tensor gScores = Tensor.empty(q.device(), probs.shape());
-                    be.softmaxBackward(false, probs.storage(), 0, gProbs.storage(), gProbs.offset(), gScores.storage(), 0, l.b * l.h * l.t, l.k);
+                    ds = Tensor.empty(q.device(), probs.shape());
+                    be.softmaxBackward(false, probs.storage(), 0, gProbs.storage(), gProbs.offset(), ds.storage(), 0, l.b * l.h * l.t, l.k);
                     if (q.requiresGrad()) {
                         gq = Tensor.empty(q.device(), q.shape());
-                        l.gemm(be, false, false, l.t, l.hd, l.k, scale, gScores, l.sStride(), kc, l.kvStride(), 0f, gq, l.qStride(), true);
-                    }
-                    if (ka.requiresGrad()) {
-                        gk = Tensor.empty(q.device(), ka.shape());
-                        l.gemm(be, true, false, l.k, l.hd, l.t, scale, gScores, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
+                        l.gemm(be, false, false, l.t, l.hd, l.k, scale, ds, l.sStride(), kc, l.kvStride(), 0f, gq, l.qStride(), true);
                     }
                 }
+            }
+            Tensor gk = null, gv = null;
+            if (va.requiresGrad()) {
+                gv = Tensor.empty(q.device(), va.shape());
+                l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), dmix, l.qStride(), 0f, gv, l.kvStride(), false);
+            }
+            if (ka.requiresGrad()) {
+                gk = Tensor.empty(q.device(), ka.shape());
+                l.gemm(be, true, false, l.k, l.hd, l.t, scale, ds, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
             }
             return new Tensor[]{gq, gk, gv, gGate};
         });
