@@ -12,7 +12,6 @@ import io.medualtime.tensor.cuda.emulator.PtxModule.Function;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Insn;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Op;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Operand;
-import io.medualtime.tensor.cuda.emulator.PtxModule.Space;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Type;
 
 /**
@@ -26,6 +25,7 @@ final class PtxParser {
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+([\\w$]+)\\s*\\(([^)]*)\\)");
     private static final Pattern FUNC = Pattern.compile("\\.func\\s*(?:\\(([^)]*)\\))?\\s*([\\w$]+)\\s*(?:\\(([^)]*)\\))?");
+    private static final Pattern REG_RANGE = Pattern.compile("([%\\w$]+)<(\\d+)>");   // r<8>: r0 .. r7
     private static final Pattern LABEL = Pattern.compile("^\\s*([A-Za-z_$][\\w$]*)\\s*:(?!:)");
     private static final Pattern SHARED = Pattern.compile(
         "\\.shared\\s+(?:\\.align\\s+(\\d+)\\s+)?\\.(\\w+)\\s+([\\w$]+)\\s*(?:\\[(\\d*)\\])?");
@@ -218,14 +218,12 @@ final class PtxParser {
     // pass 2: declarations, labels and instructions of one function
 
     private final class Scope {
-        final Function f;
         final Map<String, Integer> regs = new HashMap<>();
         final Map<String, Integer> shared;
         final Map<String, Integer> labels = new HashMap<>();
         final Map<String, Integer> params = new HashMap<>();
 
         Scope(Function f, Map<String, Integer> shared) {
-            this.f = f;
             this.shared = shared;
             if (f.entry) for (int i = 0; i < f.paramNames.length; i++) params.put(f.paramNames[i], i);
         }
@@ -278,7 +276,7 @@ final class PtxParser {
         if (w.length < 2 || !w[0].startsWith(".") || Type.of(w[0].substring(1)) == null)
             throw error(line, t, "unsupported register type");
         for (String name : splitTop(w[1])) {
-            Matcher m = Pattern.compile("([%\\w$]+)<(\\d+)>").matcher(name);
+            Matcher m = REG_RANGE.matcher(name);
             if (m.matches()) {
                 for (int i = 0; i < Integer.parseInt(m.group(2)); i++) sc.regs.putIfAbsent(m.group(1) + i, sc.regs.size());
             } else {
