@@ -15,6 +15,9 @@
 #                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
 #                       device memory back only through the GC) and in PyTorch on the same GPU.
 #                       A third Java run times every kernel (launches synchronised, -Dmedualtime.cuda.profile=true).
+#                       Before the step: SGEMM at the step's own shapes (STEP_SHAPES, count:TT:MxNxK, counted
+#                       in one training step + one inference), PTX tiles alone / split along K / cuBLAS, and
+#                       PyTorch on the same shapes.
 #                       SKIP_BENCH=1 skips the benchmarks; PROFILE=1 also records a JFR host profile of the
 #                       scoped Java step (medualtime-cuda.jfr in $OUT: read it here with `jfr print`).
 # Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
@@ -138,6 +141,41 @@ PY
   fi
 fi
 
+# the products of one MedualTime training step + one inference (GPT-2-small shapes, B=8), those that
+# take longest with 128 x 128 tiles alone; counted with the PTX SGEMM's shapes on the host-only driver
+STEP_SHAPES=${STEP_SHAPES:-"20:NN:704x768x3072 44:NN:13x1536x768 22:NT:13x768x1536 9:NT:704x768x3072 10:NT:704x768x2304 20:NN:704x3072x768 22:NN:704x2304x768 16:NT:128x640x1000 16:NT:128x384x1000 20:NN:704x768x768 9:NT:704x3072x768 9:NT:704x768x768 8:NT:128x896x1000 8:NT:64x320x1000"}
+SHAPES_JAVA="skipped"; SHAPES_TORCH="skipped"
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  echo; echo "== SGEMM at the MedualTime step's shapes (timeout 120s)"
+  timeout 120 "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench --shapes $STEP_SHAPES > "$OUT_DIR/step-shapes.txt" 2>&1
+  cat "$OUT_DIR/step-shapes.txt"
+  SHAPES_JAVA=$(grep '^TOTAL' "$OUT_DIR/step-shapes.txt" | sed 's/^TOTAL the shapes x counts: //' || true)
+  [ -n "$SHAPES_JAVA" ] || SHAPES_JAVA="no result; see step-shapes.txt"
+  SHAPES_TORCH=$(timeout 60 python3 - "$OUT_DIR/step-shapes-torch.txt" $STEP_SHAPES <<'PY' 2>&1 | tail -1
+import sys, torch
+torch.backends.cuda.matmul.allow_tf32 = False
+total, log = 0.0, open(sys.argv[1], 'w')
+for spec in sys.argv[2:]:
+    count, tt, dims = spec.split(':')
+    m, n, k = map(int, dims.split('x'))
+    a = torch.rand(k, m, device='cuda').t() if tt[0] == 'T' else torch.rand(m, k, device='cuda')
+    b = torch.rand(n, k, device='cuda').t() if tt[1] == 'T' else torch.rand(k, n, device='cuda')
+    for _ in range(3): a @ b
+    torch.cuda.synchronize()
+    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    s.record()
+    for _ in range(20): a @ b
+    e.record(); torch.cuda.synchronize()
+    us = s.elapsed_time(e) / 20 * 1e3
+    total += int(count) * us / 1e3
+    print(f"torch {spec}: {us:.1f} us", file=log)
+print(f"{total:.2f} ms")
+PY
+)
+  cat "$OUT_DIR/step-shapes-torch.txt" 2>/dev/null
+  echo "PyTorch, same shapes x counts: $SHAPES_TORCH"
+fi
+
 MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
@@ -176,6 +214,8 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   grep -q '^SGEMM' "$OUT_DIR/bench.txt" || printf '%-28s %s\n' "SGEMM" "no result ($(tail -1 "$OUT_DIR/bench.txt"))"
 fi
 printf '%-28s %s\n' "PyTorch fp32 ${SIZE}^3" "$TORCH"
+printf '%-28s %s\n' "SGEMM step shapes, Java" "$SHAPES_JAVA"
+printf '%-28s %s\n' "SGEMM step shapes, PyTorch" "$SHAPES_TORCH"
 printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"

@@ -5,10 +5,19 @@ package io.medualtime.tensor.cuda;
  * cuBLAS when it loads; device timing ({@link CudaDriver#elapsedMillis}) after warm-up, results
  * spot-checked against a double-precision host dot product. Usage: {@code java ... io.medualtime.tensor.cuda.CudaBench [size] [iters]}.
  * Prints lines "SGEMM <engine> <variant> <size>^3: <ms> ms/iter, <GFLOPS> GFLOPS, max rel err <e>".
+ *
+ * <p>{@code CudaBench --shapes 20:NN:704x768x3072 9:NT:13x768x1536 ...} times products of a model's own
+ * shapes instead (count:transposes:MxNxK, e.g. one training step's), each with the PTX kernel's 128 x 128
+ * tiles alone, with the split along K the backend chooses, and with cuBLAS when it loads; then the
+ * count-weighted totals. Lines "SHAPE ..." and "TOTAL ...".
  */
 public final class CudaBench {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--shapes")) {
+            shapes(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int iters = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         if (!CudaRuntime.isAvailable()) {
@@ -67,5 +76,44 @@ public final class CudaBench {
         }
         String variant = (ta ? "T" : "N") + (tb ? "T" : "N");
         System.out.printf("SGEMM %s %s %d^3: %.3f ms/iter, %.0f GFLOPS, max err/sum|ab| %.2e%n", engine, variant, size, perIter, gflops, maxErr);
+    }
+
+    /** Times each count:TT:MxNxK product (tiles only, split along K as chosen, cuBLAS) and prints count-weighted totals. */
+    static void shapes(String[] specs) {
+        if (!CudaRuntime.isAvailable()) {
+            System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
+            System.exit(2);
+        }
+        CudaRuntime rt = CudaRuntime.get();
+        System.out.println("device: " + rt.describe() + "; " + rt.multiprocessorCount() + " SMs");
+        DeviceAllocator al = DeviceAllocator.get();
+        double[] total = new double[3];
+        for (String spec : specs) {
+            String[] f = spec.split(":");
+            int count = Integer.parseInt(f[0]);
+            boolean ta = f[1].charAt(0) == 'T', tb = f[1].charAt(1) == 'T';
+            String[] d = f[2].split("x");
+            int m = Integer.parseInt(d[0]), n = Integer.parseInt(d[1]), k = Integer.parseInt(d[2]);
+            DeviceBuffer a = al.allocate((long) m * k), b = al.allocate((long) k * n), c = al.allocate((long) m * n);
+            CudaKernels.rngUniform(a, m * k, 1, 0);
+            CudaKernels.rngUniform(b, k * n, 2, 0);
+            int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, rt.multiprocessorCount());
+            double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L));
+            double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1));
+            double cublas = Cublas.isAvailable()
+                ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1)) : Double.NaN;
+            total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
+            System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us, split-K/%d %.1f us, cuBLAS %.1f us%n",
+                count, f[1], m, n, k, tiles * 1e3, slices, chosen * 1e3, cublas * 1e3);
+            a.free(); b.free(); c.free();
+        }
+        System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %.2f ms%n", total[0], total[1], total[2]);
+    }
+
+    /** Device milliseconds per call of {@code work}, after warm-up. */
+    private static double timeMs(Runnable work) {
+        for (int i = 0; i < 3; i++) work.run();
+        int iters = 20;
+        return CudaRuntime.get().driver().elapsedMillis(() -> { for (int i = 0; i < iters; i++) work.run(); }) / iters;
     }
 }

@@ -519,15 +519,72 @@ public final class CudaKernels {
         sgemmPtx(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, 0L);
     }
 
-    /** As above, plus bias[j] (n floats at address {@code bias}; 0: none) added to every row in the epilogue. */
+    /**
+     * As above, plus bias[j] (n floats at address {@code bias}; 0: none) added to every row in the
+     * epilogue. An unbatched product with too few 128 x 128 tiles to fill the GPU is split along K
+     * ({@link #splitK}).
+     */
     public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 long a, int lda, long strideA, long b, int ldb, long strideB,
                                 float beta, long c, int ldc, long strideC, int batch, long bias) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
+        int slices = batch == 1 ? splitK(m, n, k, rt().multiprocessorCount()) : 1;
+        if (slices > 1) sgemmSplitK(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, slices);
+        else sgemmTiles(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias);
+    }
+
+    private static final boolean SPLIT_K_OFF = "off".equals(System.getProperty("medualtime.cuda.splitk"));
+
+    /**
+     * How many slices of K an unbatched m x n x k product is split into on a GPU with {@code sms}
+     * multiprocessors: 1 when its 128 x 128 tiles already fill the GPU (two resident blocks per SM),
+     * else enough slices to fill it, each at least 128 long (the sum of the slices costs a pass over
+     * S partial products); a slice count that divides K into multiples of 8 is preferred (one
+     * launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
+     */
+    static int splitK(int m, int n, int k, int sms) {
+        if (SPLIT_K_OFF) return 1;
+        long tiles = (long) ((m + 127) / 128) * ((n + 127) / 128);
+        if (tiles >= sms) return 1;
+        long want = (2L * sms + tiles - 1) / tiles;
+        int slices = (int) Math.min(Math.min(want, k / 128), 32);
+        if (slices < 2 || (long) m * n * slices > Integer.MAX_VALUE) return 1;
+        for (int s = slices; s >= Math.max(2, (slices + 1) / 2); s--)
+            if (k % (8 * s) == 0) return s;
+        return slices;
+    }
+
+    /**
+     * C = alpha op(A) op(B) + bias + beta C as {@code slices} products over consecutive slices of K
+     * (lengths rounded up to multiples of 8; the last one may be shorter) into a partial buffer
+     * [slices, m, n], then sgemm_splitk_sum adds them in order with the bias and beta C.
+     */
+    static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                            long b, int ldb, float beta, long c, int ldc, long bias, int slices) {
+        int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc;
+        long stepA = transA ? (long) kc * lda : kc, stepB = transB ? kc : (long) kc * ldb, mn = (long) m * n;
+        DeviceBuffer partial = DeviceAllocator.get().allocate(mn * (full + (rest > 0 ? 1 : 0)));
+        try {
+            sgemmTiles(transA, transB, m, n, kc, alpha, a, lda, stepA, b, ldb, stepB, 0f, partial.ptr(), n, mn, full, 0L);
+            if (rest > 0)
+                sgemmTiles(transA, transB, m, n, rest, alpha, a + 4L * full * stepA, lda, 0, b + 4L * full * stepB, ldb, 0,
+                    0f, partial.at(full * mn), n, 0, 1, 0L);
+            CudaRuntime r = rt();
+            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn), 1, 1, BLOCK, 1, 1, 0,
+                partial.ptr(), full + (rest > 0 ? 1 : 0), m, n, beta, c, ldc, bias);
+        } finally {
+            partial.free();    // back to the allocator's cache; work on the one stream stays ordered
+        }
+    }
+
+    /** One sgemm launch (or several for more than 65535 batches): 128 x 128 tiles, K walked whole. */
+    static void sgemmTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   long a, int lda, long strideA, long b, int ldb, long strideB,
+                                   float beta, long c, int ldc, long strideC, int batch, long bias) {
         if (batch > MAX_GRID_Y) {
             for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
                 int nb = Math.min(MAX_GRID_Y, batch - z0);
-                sgemmPtx(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA,
+                sgemmTiles(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA,
                     b + 4L * z0 * strideB, ldb, strideB, beta, c + 4L * z0 * strideC, ldc, strideC, nb, bias);
             }
             return;

@@ -1,6 +1,7 @@
 package io.medualtime.tensor.cuda;
 
 import static io.medualtime.tensor.cuda.CudaKernels.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,6 +33,11 @@ class CudaSgemmTest extends CudaKernelTestBase {
     }
 
     void checkGemm(boolean ptx, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad, int off) {
+        checkGemm(ptx, 1, ta, tb, M, N, K, batch, alpha, beta, pad, off);
+    }
+
+    /** slices > 1: the PTX product split along K into that many slices (batch 1). */
+    void checkGemm(boolean ptx, int slices, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad, int off) {
         int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
         int aRows = ta ? K : M, bRows = tb ? N : K;
         int sA = aRows * lda, sB = bRows * ldb, sC = M * ldc;
@@ -41,12 +47,14 @@ class CudaSgemmTest extends CudaKernelTestBase {
         double[] ref = new double[c.length], scale = new double[c.length];
         for (int i = 0; i < c.length; i++) ref[i] = c[i];
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
-        if (ptx) {
+        if (slices > 1) {
+            sgemmSplitK(ta, tb, M, N, K, alpha, da.at(off), lda, db.at(off), ldb, beta, dc.at(off), ldc, 0L, slices);
+        } else if (ptx) {
             sgemmPtx(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
         } else {
             Cublas.sgemm(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
         }
-        String what = (ptx ? "PTX" : "cuBLAS") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x" + N + "x" + K + " batch=" + batch
+        String what = (ptx ? "PTX" : "cuBLAS") + (slices > 1 ? " split-K/" + slices : "") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x" + N + "x" + K + " batch=" + batch
             + " alpha=" + alpha + " beta=" + beta + " pad=" + pad + " off=" + off;
         float[] got = dc.toFloatArray();
         // padding columns between rows must be untouched
@@ -82,20 +90,48 @@ class CudaSgemmTest extends CudaKernelTestBase {
         }
     }
 
-    /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread. */
+    /**
+     * K in slices summed by sgemm_splitk_sum: slices that divide K, a shorter last slice (two
+     * launches), every transpose, alpha and beta, padded and unaligned operands (padding untouched).
+     */
+    @Test
+    void sgemmPtxSplitK() {
+        int[][] cases = {{70, 50, 1000, 5}, {33, 130, 300, 3}, {130, 20, 517, 4}, {1, 1, 64, 8}};
+        for (int[] s : cases) for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 1, 1f, 0f, 0, 0);
+            checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 1, 0.5f, -1.5f, 3, 1);
+        }
+    }
+
+    /** When the PTX SGEMM splits K: only products too small to fill the GPU, slices of at least 128. */
+    @Test
+    void splitKFillsTheGpuOnlyWhereTilesDoNot() {
+        assertEquals(8, splitK(704, 768, 3072, 132));   // 36 tiles -> 288 blocks
+        assertEquals(1, splitK(704, 3072, 768, 132));   // 144 tiles: enough
+        assertEquals(6, splitK(13, 1536, 768, 132));    // limited by K / 128
+        assertEquals(5, splitK(128, 640, 1000, 132));   // 7 wanted; 5 divides K in multiples of 8
+        assertEquals(7, splitK(128, 640, 1004, 132));   // no divisor near 7: a shorter last slice
+        assertEquals(1, splitK(64, 64, 255, 132));      // K too short for two slices
+        assertEquals(1, splitK(704, 768, 3072, 2));     // a GPU with 2 SMs is full
+    }
+
+    /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread; also split along K. */
     @Test
     void sgemmPtxWithBias() {
-        int[][] sizes = {{1, 1, 1}, {17, 33, 9}, {130, 129, 31}, {5, 260, 64}, {64, 128, 8}};
-        for (int[] s : sizes) for (int t = 0; t < 4; t++) {
-            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+        int[][] sizes = {{1, 1, 1}, {17, 33, 9}, {130, 129, 31}, {5, 260, 64}, {64, 128, 8}, {9, 70, 400}};
+        for (int[] s : sizes) for (int t = 0; t < 8; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0, split = (t & 4) != 0;
             int M = s[0], N = s[1], K = s[2];
+            if (split && K < 16) continue;
             float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
             DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
-            sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
+            if (split) sgemmSplitK(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, db.ptr(), tb ? K : N, 0f, dc.ptr(), N, dbias.ptr(), 3);
+            else sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
             double[] ref = new double[M * N], sc = new double[M * N];
             gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
             for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) { ref[i * N + j] += bias[j]; sc[i * N + j] += Math.abs(bias[j]); }
-            close("sgemm + bias " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref, dc.toFloatArray(), sc);
+            close("sgemm + bias" + (split ? " split-K/3 " : " ") + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref, dc.toFloatArray(), sc);
         }
     }
 

@@ -40,6 +40,8 @@ public final class PtxEmulator implements CudaDriver {
     private final KernelProfile profile = KernelProfile.ifRequested();
     private final Map<String, PtxModule> modules = new ConcurrentHashMap<>();
     private final int workers;
+    /** Reported as the multiprocessor count: launch shapes and GEMM splits as on a GPU of that size. */
+    private final int sms = Integer.getInteger("medualtime.cuda.emulator.sms", 0);
 
     /** An emulated device with {@code memoryBytes} of global memory, running blocks on {@code workers} threads. */
     public PtxEmulator(long memoryBytes, int workers) {
@@ -67,7 +69,8 @@ public final class PtxEmulator implements CudaDriver {
     @Override public String deviceName() { return "PTX emulator"; }
     @Override public int computeCapabilityMajor() { return 7; }   // the .target our kernels declare
     @Override public int computeCapabilityMinor() { return 0; }
-    @Override public int multiprocessorCount() { return workers; }
+    /** The worker threads, or {@code -Dmedualtime.cuda.emulator.sms} (e.g. 132 to choose launch shapes as an H100 would). */
+    @Override public int multiprocessorCount() { return sms > 0 ? sms : workers; }
     @Override public long totalMemory() { return memory.capacity(); }
     @Override public int driverVersion() { return 0; }
     @Override public long[] memoryInfo() { return new long[] {memory.capacity() - memory.usedBytes(), memory.capacity()}; }
