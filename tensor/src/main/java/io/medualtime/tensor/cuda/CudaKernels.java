@@ -538,7 +538,7 @@ public final class CudaKernels {
     /**
      * How many slices of K an unbatched m x n x k product is split into on a GPU with {@code sms}
      * multiprocessors: 1 when its 128 x 128 tiles already fill the GPU (two resident blocks per SM),
-     * else enough slices to fill it, each at least 128 long (the sum of the slices costs a pass over
+     * else as many slices as fit in one wave of blocks, each at least 128 long (the sum of the slices costs a pass over
      * S partial products); a slice count that divides K into multiples of 8 is preferred (one
      * launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
      */
@@ -546,7 +546,7 @@ public final class CudaKernels {
         if (SPLIT_K_OFF) return 1;
         long tiles = (long) ((m + 127) / 128) * ((n + 127) / 128);
         if (tiles >= sms) return 1;
-        long want = (2L * sms + tiles - 1) / tiles;
+        long want = 2L * sms / tiles;          // one wave: more would leave a tail of blocks running alone
         int slices = (int) Math.min(Math.min(want, k / 128), 32);
         if (slices < 2 || (long) m * n * slices > Integer.MAX_VALUE) return 1;
         for (int s = slices; s >= Math.max(2, (slices + 1) / 2); s--)

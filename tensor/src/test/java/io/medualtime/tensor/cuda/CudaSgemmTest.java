@@ -107,7 +107,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
     /** When the PTX SGEMM splits K: only products too small to fill the GPU, slices of at least 128. */
     @Test
     void splitKFillsTheGpuOnlyWhereTilesDoNot() {
-        assertEquals(8, splitK(704, 768, 3072, 132));   // 36 tiles -> 288 blocks
+        assertEquals(6, splitK(704, 768, 3072, 132));   // 36 tiles: 7 slices fit in 264 blocks, 6 divide K
+        assertEquals(2, splitK(704, 2304, 768, 132));   // 108 tiles: 2 slices fit
         assertEquals(1, splitK(704, 3072, 768, 132));   // 144 tiles: enough
         assertEquals(6, splitK(13, 1536, 768, 132));    // limited by K / 128
         assertEquals(5, splitK(128, 640, 1000, 132));   // 7 wanted; 5 divides K in multiples of 8
