@@ -47,6 +47,7 @@ final class JCudaDriverApi implements CudaDriver {
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, DeviceAddress> allocations = new ConcurrentSkipListMap<>();
     private final KernelProfile profile = KernelProfile.ifRequested();
+    private final PinnedStaging staging;
 
     /** Initialises the driver; throws (UnsatisfiedLinkError, CudaException, ...) when there is no usable GPU. */
     JCudaDriverApi() {
@@ -74,6 +75,32 @@ final class JCudaDriverApi implements CudaDriver {
         int[] v = new int[1];
         JCudaDriver.cuDriverGetVersion(v);
         driverVersion = v[0];
+        staging = openStaging();
+    }
+
+    /**
+     * The pinned upload ring ({@link PinnedStaging}) when it works here: a pattern sent through it
+     * must read back unchanged; else (or with {@code -Dmedualtime.cuda.pinned=off}) uploads stay
+     * synchronous, said once.
+     */
+    private PinnedStaging openStaging() {
+        if ("off".equals(System.getProperty("medualtime.cuda.pinned"))) return null;
+        long probe = 0;
+        try {
+            PinnedStaging ring = new PinnedStaging();
+            int[] pattern = new int[1000], back = new int[pattern.length];
+            for (int i = 0; i < pattern.length; i++) pattern[i] = i * 7919 + 13;
+            probe = allocate(4L * pattern.length);
+            ring.upload(pointer(probe), pattern, 0, pattern.length);
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(back), pointer(probe), 4L * back.length);    // after the async copy
+            if (!java.util.Arrays.equals(pattern, back)) throw new IllegalStateException("a test upload read back different values");
+            return ring;
+        } catch (RuntimeException e) {
+            System.err.println("[medualtime] CUDA: pinned upload staging off (" + e + "); small uploads wait for the GPU");
+            return null;
+        } finally {
+            if (probe != 0) free(probe);
+        }
     }
 
     private int attribute(int attr) {
@@ -143,12 +170,22 @@ final class JCudaDriverApi implements CudaDriver {
 
     @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
         makeCurrent();
+        if (staging != null && PinnedStaging.fits(count)) {
+            if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
+            synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
+            return;
+        }
         if (profile != null) profile.add("(copy host -> device)", 0);
         JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
     }
 
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
         makeCurrent();
+        if (staging != null && PinnedStaging.fits(count)) {
+            if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
+            synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
+            return;
+        }
         if (profile != null) profile.add("(copy host -> device)", 0);
         JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
     }
