@@ -2,6 +2,7 @@ package io.medualtime.tensor.cuda;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -46,31 +47,20 @@ final class PinnedStaging {
     static boolean fits(int count) { return count * 4L <= SLOT_BYTES; }
 
     void upload(CUdeviceptr dst, float[] src, int offset, int count) {
-        int slot = claim();
-        ByteBuffer b = buffers[slot];
-        b.clear();
-        b.asFloatBuffer().put(src, offset, count);
-        send(dst, slot, count * 4L);
+        send(dst, count * 4L, b -> b.asFloatBuffer().put(src, offset, count));
     }
 
     void upload(CUdeviceptr dst, int[] src, int offset, int count) {
-        int slot = claim();
-        ByteBuffer b = buffers[slot];
-        b.clear();
-        b.asIntBuffer().put(src, offset, count);
-        send(dst, slot, count * 4L);
+        send(dst, count * 4L, b -> b.asIntBuffer().put(src, offset, count));
     }
 
-    /** The next slot, once the GPU has finished copying out of it. */
-    private int claim() {
+    /** Fills the next slot (once the GPU has copied out of it) and queues its copy to dst. */
+    private void send(CUdeviceptr dst, long bytes, Consumer<ByteBuffer> fill) {
         int slot = next;
         next = (next + 1) % SLOTS;
         if (pending[slot]) JCudaDriver.cuEventSynchronize(copied[slot]);
-        pending[slot] = false;
-        return slot;
-    }
-
-    private void send(CUdeviceptr dst, int slot, long bytes) {
+        buffers[slot].clear();
+        fill.accept(buffers[slot]);
         JCudaDriver.cuMemcpyHtoDAsync(dst, pointers[slot], bytes, null);     // the legacy default stream, after the kernels before it
         JCudaDriver.cuEventRecord(copied[slot], null);
         pending[slot] = true;
