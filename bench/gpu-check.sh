@@ -13,7 +13,8 @@
 #   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
-#                       device memory back only through the GC) and in PyTorch on the same GPU.
+#                       device memory back only through the GC; then with -Dmedualtime.cuda.splitk=off) and in
+#                       PyTorch on the same GPU.
 #                       A third Java run times every kernel (launches synchronised, -Dmedualtime.cuda.profile=true).
 #                       Before the step: SGEMM at the step's own shapes (STEP_SHAPES, count:TT:MxNxK, counted
 #                       in one training step + one inference), PTX tiles alone / split along K / cuBLAS, and
@@ -176,7 +177,7 @@ PY
   echo "PyTorch, same shapes x counts: $SHAPES_TORCH"
 fi
 
-MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_TORCH="skipped"
+MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_JAVA_NOSPLIT="skipped"; MT_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
   # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
@@ -191,6 +192,11 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
   MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
+  # the same step with every product on whole-K tiles: what splitting K buys end to end
+  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
+    --device cuda --dropout 0 --warmup 2 --steps 5 > "$OUT_DIR/medualtime-java-nosplit.txt" 2>&1
+  MT_JAVA_NOSPLIT=$(grep '^RESULT' "$OUT_DIR/medualtime-java-nosplit.txt" | sed 's/^RESULT java //' || true)
+  [ -n "$MT_JAVA_NOSPLIT" ] || MT_JAVA_NOSPLIT="no result; see medualtime-java-nosplit.txt"
   # where the GPU time goes: every launch synchronised and timed (slow; the distribution, not the step time)
   timeout 120 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
     --device cuda --dropout 0 --warmup 1 --steps 2 > "$OUT_DIR/medualtime-java-profile.txt" 2>&1
@@ -218,6 +224,7 @@ printf '%-28s %s\n' "SGEMM step shapes, Java" "$SHAPES_JAVA"
 printf '%-28s %s\n' "SGEMM step shapes, PyTorch" "$SHAPES_TORCH"
 printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
+printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
 [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null && cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null
 exit $FAILED
