@@ -21,8 +21,8 @@
 #                       PyTorch on the same shapes.
 #                       SKIP_BENCH=1 skips the benchmarks; PROFILE=1 also records a JFR host profile of the
 #                       scoped Java step (medualtime-cuda.jfr in $OUT: read it here with `jfr print`).
-# Typical time on an H100/H200: about 1-2 minutes after the JVM starts; worst case (every step hitting
-# its timeout) about 9 minutes: use timeout_s=540 or more.
+# Typical time on an H100/H200: about 2-3 minutes after the JVM starts; a hanging step is cut so that
+# the whole script ends within BUDGET (520) seconds: use timeout_s=540 or more.
 #
 # The GPU machine may have no Java, Maven or network, so everything comes from .device-out/ (git-
 # ignored), built HERE by bench/prepare-gpu-carry.sh (jlink'd JRE + jars; see its header):
@@ -45,7 +45,11 @@ if [ -z "${JAVA:-}" ]; then
   elif [ -x "$DOT/jre/bin/java" ]; then JAVA=$DOT/jre/bin/java; else JAVA=java; fi
 fi
 LIB_DIR=${LIB_DIR:-$DOT/lib}
-OUT_DIR=${OUT_DIR:-/tmp/gpu-check}
+OUT_DIR=${OUT_DIR:-${OUT:-/tmp/gpu-check}}     # straight into $OUT on the device: logs come back even after a timeout
+# every step's timeout is cut to what is left of BUDGET seconds (default 520, under the device tool's
+# 540-600 s per call), so that the summary always prints
+DEADLINE=$(( $(date +%s) + ${BUDGET:-520} ))
+limit() { local left=$(( DEADLINE - $(date +%s) )); [ "$left" -lt 5 ] && left=5; [ "$1" -lt "$left" ] && echo "$1" || echo "$left"; }
 BUILD_DIR=${BUILD_DIR:-target}
 SIZE=${SIZE:-4096}
 M2=${M2_REPO:-$HOME/.m2/repository}
@@ -77,7 +81,7 @@ STEPS=()      # "name|result" rows for the summary
 FAILED=0
 # run_tests NAME TIMEOUT CLASS...: one JUnit console run; records passed/failed/skipped(aborted).
 run_tests() {
-  local name=$1 limit=$2; shift 2
+  local name=$1 limit; limit=$(limit "$2"); shift 2
   local log="$OUT_DIR/$(echo "$name" | tr ' /' '__').txt" sel=() c t0 rc
   for c in "$@"; do sel+=(--select-class "$c"); done
   echo; echo "== $name (timeout ${limit}s)"
@@ -116,13 +120,13 @@ TORCH="skipped"
 : > "$OUT_DIR/bench.txt"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== SGEMM benchmark (${SIZE}^3, timeout 120s)"
-  timeout 120 "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench "$SIZE" 10 > "$OUT_DIR/bench.txt" 2>&1
+  timeout $(limit 120) "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench "$SIZE" 10 > "$OUT_DIR/bench.txt" 2>&1
   echo "rc $?" >> "$OUT_DIR/bench.txt"
   cat "$OUT_DIR/bench.txt"
   TORCH="n/a (torch not importable)"
-  if timeout 30 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  if timeout $(limit 30) python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
     echo "== PyTorch fp32 matmul (${SIZE}^3, TF32 off)"
-    TORCH=$(timeout 60 python3 - "$SIZE" <<'PY' 2>&1 | tail -1
+    TORCH=$(timeout $(limit 60) python3 - "$SIZE" <<'PY' 2>&1 | tail -1
 import sys, torch
 n = int(sys.argv[1])
 torch.backends.cuda.matmul.allow_tf32 = False
@@ -148,11 +152,11 @@ STEP_SHAPES=${STEP_SHAPES:-"20:NN:704x768x3072 44:NN:13x1536x768 22:NT:13x768x15
 SHAPES_JAVA="skipped"; SHAPES_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== SGEMM at the MedualTime step's shapes (timeout 120s)"
-  timeout 120 "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench --shapes $STEP_SHAPES > "$OUT_DIR/step-shapes.txt" 2>&1
+  timeout $(limit 120) "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench --shapes $STEP_SHAPES > "$OUT_DIR/step-shapes.txt" 2>&1
   cat "$OUT_DIR/step-shapes.txt"
   SHAPES_JAVA=$(grep '^TOTAL' "$OUT_DIR/step-shapes.txt" | sed 's/^TOTAL the shapes x counts: //' || true)
   [ -n "$SHAPES_JAVA" ] || SHAPES_JAVA="no result; see step-shapes.txt"
-  SHAPES_TORCH=$(timeout 60 python3 - "$OUT_DIR/step-shapes-torch.txt" $STEP_SHAPES <<'PY' 2>&1 | tail -1
+  SHAPES_TORCH=$(timeout $(limit 60) python3 - "$OUT_DIR/step-shapes-torch.txt" $STEP_SHAPES <<'PY' 2>&1 | tail -1
 import sys, torch
 torch.backends.cuda.matmul.allow_tf32 = False
 total, log = 0.0, open(sys.argv[1], 'w')
@@ -183,26 +187,26 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
   JFR=""
   [ "${PROFILE:-0}" = 1 ] && JFR="-XX:StartFlightRecording=filename=$OUT_DIR/medualtime-cuda.jfr,settings=profile"
-  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m $JFR -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m $JFR -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
     > "$OUT_DIR/medualtime-java.txt" 2>&1
   tail -4 "$OUT_DIR/medualtime-java.txt"
   MT_JAVA=$(grep '^RESULT' "$OUT_DIR/medualtime-java.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA" ] || MT_JAVA="no result; see medualtime-java.txt"
-  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
+  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
     --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
   MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
   # the same step with every product on whole-K tiles: what splitting K buys end to end
-  timeout 150 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
+  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
     --device cuda --dropout 0 --warmup 2 --steps 5 > "$OUT_DIR/medualtime-java-nosplit.txt" 2>&1
   MT_JAVA_NOSPLIT=$(grep '^RESULT' "$OUT_DIR/medualtime-java-nosplit.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSPLIT" ] || MT_JAVA_NOSPLIT="no result; see medualtime-java-nosplit.txt"
   # where the GPU time goes: every launch synchronised and timed (slow; the distribution, not the step time)
-  timeout 120 "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
+  timeout $(limit 120) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
     --device cuda --dropout 0 --warmup 1 --steps 2 > "$OUT_DIR/medualtime-java-profile.txt" 2>&1
   echo "== per-kernel GPU time, 3 training steps + 3 inferences, each launch synchronised (medualtime-java-profile.txt)"
   grep -A22 'kernel profile' "$OUT_DIR/medualtime-java-profile.txt" || tail -5 "$OUT_DIR/medualtime-java-profile.txt"
-  timeout 150 python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
+  timeout $(limit 150) python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
   tail -3 "$OUT_DIR/medualtime-torch.txt"
   MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)
   [ -n "$MT_TORCH" ] || MT_TORCH="no result; see medualtime-torch.txt"
@@ -226,5 +230,5 @@ printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
-[ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null && cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null
+if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && [ "$OUT_DIR" != "$OUT" ]; then cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null; cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null; fi
 exit $FAILED
