@@ -538,9 +538,9 @@ public final class CudaKernels {
     /**
      * How many slices of K an unbatched m x n x k product is split into on a GPU with {@code sms}
      * multiprocessors: 1 when its 128 x 128 tiles already fill the GPU (two resident blocks per SM),
-     * else as many slices as fit in one wave of blocks, each at least 128 long (the sum of the slices costs a pass over
-     * S partial products); a slice count that divides K into multiples of 8 is preferred (one
-     * launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
+     * else as many slices as fit in one wave of blocks, each at least 128 long (summing the slices
+     * costs a pass over S partial products); a slice count that divides K into multiples of 8 is
+     * preferred (one launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
      */
     static int splitK(int m, int n, int k, int sms) {
         if (SPLIT_K_OFF) return 1;
@@ -579,8 +579,9 @@ public final class CudaKernels {
 
     /** One sgemm launch (or several for more than 65535 batches): 128 x 128 tiles, K walked whole. */
     static void sgemmTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                   long a, int lda, long strideA, long b, int ldb, long strideB,
-                                   float beta, long c, int ldc, long strideC, int batch, long bias) {
+                           long a, int lda, long strideA, long b, int ldb, long strideB,
+                           float beta, long c, int ldc, long strideC, int batch, long bias) {
+        if (m <= 0 || n <= 0 || batch <= 0) return;
         if (batch > MAX_GRID_Y) {
             for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
                 int nb = Math.min(MAX_GRID_Y, batch - z0);
