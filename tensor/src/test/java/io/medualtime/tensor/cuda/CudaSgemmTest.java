@@ -96,7 +96,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
      */
     @Test
     void sgemmPtxSplitK() {
-        int[][] cases = {{70, 50, 1000, 5}, {33, 130, 300, 3}, {130, 20, 517, 4}, {1, 1, 64, 8}};
+        int[][] cases = {{70, 50, 1000, 5}, {33, 130, 300, 3}, {130, 20, 517, 4}, {1, 1, 64, 8}, {5, 7, 4, 3}};  // last: one short slice
         for (int[] s : cases) for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
             checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 1, 1f, 0f, 0, 0);
