@@ -14,7 +14,7 @@
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
 #                       device memory back only through the GC; then with -Dmedualtime.cuda.splitk=off) and in
-#                       PyTorch on the same GPU.
+#                       PyTorch on the same GPU; the same Java steps on the CPU, whose losses must match the GPU's.
 #                       A third Java run times every kernel (launches synchronised, -Dmedualtime.cuda.profile=true).
 #                       Before the step: SGEMM at the step's own shapes (STEP_SHAPES, count:TT:MxNxK, counted
 #                       in one training step + one inference), PTX tiles alone / split along K / cuBLAS, and
@@ -181,7 +181,7 @@ PY
   echo "PyTorch, same shapes x counts: $SHAPES_TORCH"
 fi
 
-MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_JAVA_NOSPLIT="skipped"; MT_TORCH="skipped"
+MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_JAVA_NOSPLIT="skipped"; MT_TORCH="skipped"; LOSS_PARITY="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
   # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
@@ -196,6 +196,17 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
   MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
+  # the same steps on the CPU: the losses must agree with the GPU's (run 0: the same weights, 1e-4
+  # relative; later runs drift slowly through AdamW) - parity at the real shapes, where K is split
+  timeout $(limit 120) "$JAVA" $JOPTS -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cpu --dropout 0 --warmup 2 --steps 5 \
+    > "$OUT_DIR/medualtime-java-cpu.txt" 2>&1
+  LOSS_PARITY=$(awk '/^run [0-9]+.*loss/ { for (i = 1; i <= NF; i++) if ($i == "loss") v = $(i + 1); r = $2; sub(/:/, "", r)
+                       if (FILENAME ~ /cpu/) c[r] = v; else g[r] = v }
+      END { n = 0; worst = 0; for (r in c) if (r in g) { d = c[r] - g[r]; if (d < 0) d = -d; rel = d / (c[r] < 0 ? -c[r] : c[r]) + 0
+                                                        if (r == 0) first = rel; if (rel > worst) worst = rel; n++ }
+            if (n == 0) print "no losses to compare"; else printf "run 0 rel diff %.1e, worst of %d runs %.1e", first, n, worst }' \
+      "$OUT_DIR/medualtime-java.txt" "$OUT_DIR/medualtime-java-cpu.txt")
+  echo "loss, CPU vs CUDA: $LOSS_PARITY"
   # the same step with every product on whole-K tiles: what splitting K buys end to end
   timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
     --device cuda --dropout 0 --warmup 2 --steps 5 > "$OUT_DIR/medualtime-java-nosplit.txt" 2>&1
@@ -229,6 +240,7 @@ printf '%-28s %s\n' "SGEMM step shapes, PyTorch" "$SHAPES_TORCH"
 printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
+printf '%-28s %s\n' "  loss vs the same on CPU" "$LOSS_PARITY"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
 if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && [ "$OUT_DIR" != "$OUT" ]; then cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null; cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null; fi
 exit $FAILED

@@ -102,7 +102,7 @@ public final class MedualTimeStepBench {
                 try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
             });
             double inferCpuMs = (cpuNanos() - c4) / 1e6;
-            System.out.printf("run %d%s: loss %.4f  step %.0f ms (forward %.0f, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
+            System.out.printf("run %d%s: loss %.6f  step %.0f ms (forward %.0f, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
                     s, s < warmup ? " (warm-up)" : "", l, stepMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, inferMs);
             if (s >= warmup) {
                 int k = s - warmup;
