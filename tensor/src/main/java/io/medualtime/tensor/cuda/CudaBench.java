@@ -103,11 +103,12 @@ public final class CudaBench {
             double cublas = Cublas.isAvailable()
                 ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1)) : Double.NaN;
             total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
-            System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us, split-K/%d %.1f us, cuBLAS %.1f us%n",
-                count, f[1], m, n, k, tiles * 1e3, slices, chosen * 1e3, cublas * 1e3);
+            System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us, split-K/%d %.1f us, cuBLAS %s%n",
+                count, f[1], m, n, k, tiles * 1e3, slices, chosen * 1e3, Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
             a.free(); b.free(); c.free();
         }
-        System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %.2f ms%n", total[0], total[1], total[2]);
+        System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %s%n", total[0], total[1],
+            Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
     }
 
     /** Device milliseconds per call of {@code work}, after warm-up. */
