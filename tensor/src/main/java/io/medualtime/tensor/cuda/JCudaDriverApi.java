@@ -170,6 +170,7 @@ final class JCudaDriverApi implements CudaDriver {
 
     @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
         makeCurrent();
+        if (count == 0) return;
         if (staging != null && PinnedStaging.fits(count)) {
             if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
             synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
@@ -181,6 +182,7 @@ final class JCudaDriverApi implements CudaDriver {
 
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
         makeCurrent();
+        if (count == 0) return;
         if (staging != null && PinnedStaging.fits(count)) {
             if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
             synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
