@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.medualtime.tensor.cuda.emulator.HostOnlyDriver;
 import io.medualtime.tensor.cuda.emulator.PtxEmulator;
@@ -131,9 +134,40 @@ public final class CudaRuntime {
     // ------------------------------------------------------------------------------------------
     // modules and kernels
 
-    /** The PTX text of kernels/&lt;module&gt;.ptx (classpath first, then -Dmedualtime.kernels.dir, ./kernels, ../kernels). */
+    /**
+     * The PTX of kernels/&lt;module&gt;.ptx as the driver loads it: its {@code #include "shared/..."}
+     * lines expanded ({@link #expandIncludes}). Files come from the classpath first, then
+     * -Dmedualtime.kernels.dir, ./kernels, ../kernels.
+     */
     public static String ptxSource(String module) {
-        String res = "/kernels/" + module + ".ptx";
+        return expandIncludes(kernelFile(module + ".ptx"), CudaRuntime::kernelFile);
+    }
+
+    private static final Pattern INCLUDE = Pattern.compile("^#include \"([^\"]+)\"\\s*(//.*)?$");
+
+    /**
+     * Each line {@code #include "path"} (path below kernels/, read by {@code read}) replaced by that
+     * file's PTX with comments dropped and its lines joined into one, so that line numbers of the
+     * including file stay right (in ptxas and emulator messages). The kernels share their exp, log
+     * and tanh and their block reductions this way: ptxas has no preprocessor of its own.
+     */
+    public static String expandIncludes(String ptx, Function<String, String> read) {
+        StringBuilder out = new StringBuilder(ptx.length() * 2);
+        for (String line : ptx.split("\n", -1)) {
+            Matcher m = INCLUDE.matcher(line.strip());
+            if (!m.matches()) { out.append(line).append('\n'); continue; }
+            String included = read.apply(m.group(1));
+            if (included.lines().anyMatch(l -> l.startsWith("#include")))
+                throw new IllegalStateException(m.group(1) + ": nested #include is not supported");
+            out.append(included.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ").replace('\n', ' ')).append('\n');
+        }
+        out.setLength(out.length() - 1);        // the split's last piece added one newline too many
+        return out.toString();
+    }
+
+    /** A file below kernels/ (classpath first, then -Dmedualtime.kernels.dir, ./kernels, ../kernels). */
+    private static String kernelFile(String path) {
+        String res = "/kernels/" + path;
         try (InputStream in = CudaRuntime.class.getResourceAsStream(res)) {
             if (in != null) return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -142,7 +176,7 @@ public final class CudaRuntime {
         String dir = System.getProperty("medualtime.kernels.dir");
         for (String d : new String[] {dir, "kernels", "../kernels"}) {
             if (d == null) continue;
-            Path p = Path.of(d, module + ".ptx");
+            Path p = Path.of(d, path);
             if (Files.isRegularFile(p)) {
                 try {
                     return Files.readString(p, StandardCharsets.US_ASCII);
@@ -151,7 +185,7 @@ public final class CudaRuntime {
                 }
             }
         }
-        throw new IllegalStateException("PTX module not found: " + res);
+        throw new IllegalStateException("PTX file not found: " + res);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.medualtime.tensor.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,9 +66,27 @@ class PtxAssembleTest {
             assertTrue(s.contains(".version 7.0"), p + ": expected .version 7.0 (loads on CUDA 11.0+ drivers)");
             assertTrue(s.contains(".target sm_70"), p + ": expected .target sm_70");
             assertTrue(s.contains(".address_size 64"), p + ": expected .address_size 64");
-            // and the same text is what the runtime loads from the classpath
-            assertEquals(s, CudaRuntime.ptxSource(p.getFileName().toString().replace(".ptx", "")), p + " classpath copy differs");
+            // and the same text, its includes expanded, is what the runtime loads from the classpath
+            assertEquals(expanded(p), CudaRuntime.ptxSource(p.getFileName().toString().replace(".ptx", "")), p + " classpath copy differs");
         }
+    }
+
+    /** An included file lands on the include's line: comments gone, every later line where it was. */
+    @Test
+    void includesKeepTheLineNumbersOfTheIncludingFile() {
+        java.util.Map<String, String> files = java.util.Map.of(
+            "shared/f.ptxinc", "// f: doubles x\n.func (.reg .f32 r) f(.reg .f32 x)\n{\n    add.f32 r, x, x;   // 2x\n    ret;\n}\n",
+            "shared/nested.ptxinc", "#include \"shared/f.ptxinc\"\n");
+        String ptx = ".version 7.0\n#include \"shared/f.ptxinc\"   // f\n.visible .entry k()\n{\n    ret;\n}";
+        String out = CudaRuntime.expandIncludes(ptx, files::get);
+        String[] lines = out.split("\n", -1);
+        assertEquals(ptx.split("\n", -1).length, lines.length, out);
+        assertEquals(".version 7.0", lines[0]);
+        assertTrue(lines[1].contains(".func (.reg .f32 r) f(.reg .f32 x)") && lines[1].contains("add.f32 r, x, x;")
+            && !lines[1].contains("//") && !lines[1].contains("doubles"), lines[1]);
+        assertEquals(".visible .entry k()", lines[2]);
+        assertEquals("}", lines[5]);
+        assertThrows(IllegalStateException.class, () -> CudaRuntime.expandIncludes("#include \"shared/nested.ptxinc\"", files::get));
     }
 
     @TestFactory
@@ -83,10 +102,24 @@ class PtxAssembleTest {
         return tests.stream();
     }
 
+    /** A kernels/*.ptx file with its {@code #include "shared/..."} lines expanded from the same folder. */
+    static String expanded(Path ptx) throws IOException {
+        Path dir = ptx.getParent();
+        return CudaRuntime.expandIncludes(Files.readString(ptx, StandardCharsets.US_ASCII), path -> {
+            try {
+                return Files.readString(dir.resolve(path), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(ptx + ": cannot read the included " + path, e);
+            }
+        });
+    }
+
+    /** ptxas on the expanded file (ptxas has no preprocessor); messages name the original file's lines. */
     static String assemble(Path ptxas, Path ptx, String arch) throws Exception {
-        Path out = Files.createTempFile("ptxas-", ".cubin");
+        Path out = Files.createTempFile("ptxas-", ".cubin"), in = Files.createTempFile(ptx.getFileName().toString(), ".ptx");
         try {
-            Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-v", "-o", out.toString(), ptx.toString())
+            Files.writeString(in, expanded(ptx), StandardCharsets.US_ASCII);
+            Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-v", "-o", out.toString(), in.toString())
                 .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ptxas timed out on " + ptx);
@@ -96,6 +129,7 @@ class PtxAssembleTest {
             return log;
         } finally {
             Files.deleteIfExists(out);
+            Files.deleteIfExists(in);
         }
     }
 }

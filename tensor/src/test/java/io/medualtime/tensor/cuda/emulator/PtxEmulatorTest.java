@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.medualtime.tensor.cuda.CudaRuntime;
+
 /**
  * The PTX emulator on its own: every kernels/*.ptx parses, PTX semantics where Java differs (NaN
  * comparisons, shifts, division by zero, conversions, copysign), warp shuffles and barriers, and the
@@ -46,7 +48,7 @@ class PtxEmulatorTest {
         assertTrue(files.size() >= 12, "kernels found: " + files);
         for (Path p : files) {
             String name = p.getFileName().toString().replace(".ptx", "");
-            PtxModule m = PtxParser.parse(name, Files.readString(p));
+            PtxModule m = PtxParser.parse(name, CudaRuntime.ptxSource(name));     // includes expanded
             assertTrue(m.functions.stream().anyMatch(f -> f.entry), name + " has no .entry");
             for (PtxModule.Function f : m.functions) assertTrue(f.code.length > 1, name + ":" + f.name + " is empty");
         }
