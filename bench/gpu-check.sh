@@ -213,10 +213,12 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   MT_JAVA_NOSPLIT=$(grep '^RESULT' "$OUT_DIR/medualtime-java-nosplit.txt" | sed 's/^RESULT java //' || true)
   [ -n "$MT_JAVA_NOSPLIT" ] || MT_JAVA_NOSPLIT="no result; see medualtime-java-nosplit.txt"
   # where the GPU time goes: every launch synchronised and timed (slow; the distribution, not the step time)
-  timeout $(limit 120) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
+  timeout $(limit 120) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -Dmedualtime.cuda.profile.sites=all \
+    -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
     --device cuda --dropout 0 --warmup 1 --steps 2 > "$OUT_DIR/medualtime-java-profile.txt" 2>&1
   echo "== per-kernel GPU time, 3 training steps + 3 inferences, each launch synchronised (medualtime-java-profile.txt)"
   grep -A22 'kernel profile' "$OUT_DIR/medualtime-java-profile.txt" || tail -5 "$OUT_DIR/medualtime-java-profile.txt"
+  grep -A30 'call sites' "$OUT_DIR/medualtime-java-profile.txt"      # where in the model; all 40 in the file
   timeout $(limit 150) python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
   tail -3 "$OUT_DIR/medualtime-torch.txt"
   MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)

@@ -10,13 +10,15 @@ import java.util.concurrent.atomic.LongAdder;
  * the time is the kernel's own (and the whole run slows down: use it for the distribution, not for
  * step times); on the PTX emulator it is the interpretation time. Copies are counted because each
  * synchronous cuMemcpy waits for every queued kernel. {@code -Dmedualtime.cuda.profile.sites=copy_strided,(memset)}
- * (names as printed, without the module) also counts where in the ops and models those launches come from.
+ * (names as printed, without the module; {@code all} for every kernel) also sums launches and time per
+ * call site: where in the ops and models they come from (the 40 costliest are printed).
  */
 public final class KernelProfile {
     private static volatile KernelProfile active;
     private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> sites = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder[]> sites = new ConcurrentHashMap<>();
     private final java.util.Set<String> siteKernels = java.util.Set.of(System.getProperty("medualtime.cuda.profile.sites", "").split(","));
+    private final boolean allSites = siteKernels.contains("all");
 
     /** The profile when {@code -Dmedualtime.cuda.profile=true}, else null. */
     public static KernelProfile ifRequested() {
@@ -40,11 +42,15 @@ public final class KernelProfile {
 
     /** One more launch (or copy, memset: names in parentheses) taking {@code nanos}. */
     public void add(String kernel, long nanos) {
-        LongAdder[] a = kernels.computeIfAbsent(kernel, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        count(kernels, kernel, nanos);
+        String name = kernel.substring(kernel.indexOf(':') + 1);
+        if (allSites || siteKernels.contains(name)) count(sites, name + " <- " + callSite(), nanos);
+    }
+
+    private static void count(Map<String, LongAdder[]> into, String key, long nanos) {
+        LongAdder[] a = into.computeIfAbsent(key, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
         a[0].increment();
         a[1].add(nanos);
-        String name = kernel.substring(kernel.indexOf(':') + 1);
-        if (siteKernels.contains(name)) sites.computeIfAbsent(name + " <- " + callSite(), k -> new LongAdder()).increment();
     }
 
     /** The first frames above the tensor library's plumbing (backend, CUDA, autograd, Tensor's own methods). */
@@ -57,12 +63,17 @@ public final class KernelProfile {
 
     private void print() {
         StringBuilder b = new StringBuilder("[medualtime] CUDA kernel profile (kernel, launches, seconds):\n");
-        kernels.entrySet().stream()
-            .sorted((x, y) -> Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum()))
-            .forEach(e -> b.append(String.format("  %-36s %8d %9.3f%n", e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
-        if (!sites.isEmpty()) b.append("[medualtime] call sites (launches, kernel <- frames):\n");
-        sites.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue().sum(), x.getValue().sum()))
-            .forEach(e -> b.append(String.format("  %6d %s%n", e.getValue().sum(), e.getKey())));
+        table(b, kernels, Long.MAX_VALUE, "  %-36s %8d %9.3f%n");
+        if (!sites.isEmpty()) b.append("[medualtime] call sites, costliest first (launches, seconds, kernel <- frames):\n");
+        table(b, sites, 40, "  %s%n      %8d %9.3f%n");
         System.err.print(b);
+    }
+
+    /** Rows by time, most first: name, launches, seconds (in the format's order). */
+    private static void table(StringBuilder b, Map<String, LongAdder[]> rows, long limit, String format) {
+        rows.entrySet().stream()
+            .sorted((x, y) -> Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum()))
+            .limit(limit)
+            .forEach(e -> b.append(String.format(format, e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
     }
 }
