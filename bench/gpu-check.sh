@@ -2,8 +2,8 @@
 # GPU check of the CUDA layer, run on the GPU machine from the repository root. Steps, each under its
 # own timeout (a step that fails or hangs does not stop the others; the summary table always prints):
 #   1. kernel tests     CounterRngTest, CudaRuntimeTest + CudaSgemmTest (every PTX kernel vs a CPU reference),
-#                       PtxAssembleTest (skips without ptxas), the fused attention softmax and adapter
-#                       attention against the CPU (AttentionSoftmaxTest, AdapterAttentionTest)
+#                       PtxAssembleTest (skips without ptxas), the fused attention, attention softmax and
+#                       adapter attention against the CPU (SelfAttentionTest, AttentionSoftmaxTest, AdapterAttentionTest)
 #   2. backend parity   CudaBackendTest: every PyTorch op-fixture case on Device.CUDA (1e-5), CPU-vs-CUDA
 #                       checks (gelu_erf, clamp, abs, dropout masks bit-equal, strided/broadcast views,
 #                       overlapping accumulation, every Backend primitive with offsets)
@@ -111,7 +111,8 @@ run_tests() {
 }
 
 run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualtime.tensor.cuda.CudaRuntimeTest \
-  io.medualtime.tensor.cuda.CudaSgemmTest io.medualtime.tensor.cuda.PtxAssembleTest io.medualtime.tensor.AttentionSoftmaxTest io.medualtime.tensor.AdapterAttentionTest
+  io.medualtime.tensor.cuda.CudaSgemmTest io.medualtime.tensor.cuda.PtxAssembleTest io.medualtime.tensor.AttentionSoftmaxTest io.medualtime.tensor.AdapterAttentionTest \
+  io.medualtime.tensor.SelfAttentionTest
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
 run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest

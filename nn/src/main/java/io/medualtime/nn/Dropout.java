@@ -17,4 +17,13 @@ public final class Dropout extends Module {
     public Tensor forward(Tensor x) {
         return isTraining() && p > 0 ? F.dropout(x, p, rng.nextLong()) : x;
     }
+
+    /** The probability in effect: p in training mode, 0 in evaluation. */
+    public float activeP() { return isTraining() ? p : 0f; }
+
+    /**
+     * The seed {@link #forward} would draw, for an op that applies the mask itself (a fused kernel):
+     * call it exactly where forward would run, and only when {@link #activeP} is above 0.
+     */
+    public long nextSeed() { return rng.nextLong(); }
 }

@@ -5,6 +5,7 @@ import io.medualtime.tensor.ops.Dropout;
 import io.medualtime.tensor.ops.Indexing;
 import io.medualtime.tensor.ops.MatMul;
 import io.medualtime.tensor.ops.Norms;
+import io.medualtime.tensor.ops.SelfAttention;
 import io.medualtime.tensor.ops.Softmax;
 import io.medualtime.tensor.ops.Views;
 
@@ -29,6 +30,10 @@ public final class F {
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) { return Indexing.maskedFill(x, mask, value); }
     /** softmax(scale * scores + mask) over the last dim, attention's (one kernel each way on CUDA). */
     public static Tensor scaledMaskedSoftmax(Tensor scores, float scale, Tensor mask) { return Softmax.scaledMasked(scores, scale, mask); }
+    public static boolean fusesSelfAttention(Tensor qkv, Tensor mask) { return SelfAttention.fuses(qkv, mask); }
+    public static Tensor selfAttention(Tensor qkv, int heads, Tensor mask, float scale, float dropoutP, long seed) {
+        return SelfAttention.apply(qkv, heads, mask, scale, dropoutP, seed);
+    }
     public static Tensor crossEntropy(Tensor logits, int[] targets) { return Softmax.crossEntropy(logits, targets); }
     public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) { return Softmax.crossEntropy(logits, targets, ignoreIndex); }
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) { return Norms.layerNorm(x, weight, bias, eps); }

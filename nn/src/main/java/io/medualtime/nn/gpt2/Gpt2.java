@@ -334,6 +334,7 @@ public final class Gpt2 extends Module {
 
         /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
         private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
+            if (cache == null && queryRows == null && F.fusesSelfAttention(qkv, mask)) return attendFused(qkv, mask, adapter);
             // dense copies once: each is read by two or three products (and their gradients), which
             // would otherwise each copy the strided per-head view again; q, k and v in one copy
             // ([3, B, heads, T, hd]) unless only some query rows are wanted
@@ -358,6 +359,19 @@ public final class Gpt2 extends Module {
                 if (extra != null) out = out.add(extra);
             }
             return out.transpose(1, 2).reshape(b * t, heads * headDim);
+        }
+
+        /**
+         * The same on a backend with fused attention kernels (CUDA): q, k and v read in place from qkv and
+         * the output written token-major ([B, T, C]), no per-head copies; an adapter gets q as a view of qkv.
+         */
+        private Tensor attendFused(Tensor qkv, Tensor mask, AttentionAdapter adapter) {
+            int b = qkv.size(0), t = qkv.size(1);
+            float p = attnDrop.activeP();
+            Tensor out = F.selfAttention(qkv, heads, mask, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
+            Tensor extra = adapter == null ? null : adapter.attend(layer, heads(qkv, 0), this);       // [B, heads, T, hd]
+            if (extra != null) out = out.reshape(b, t, heads, headDim).add(extra.transpose(1, 2));
+            return out.reshape(b * t, heads * headDim);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
+import io.medualtime.tensor.backend.FusedSelfAttention;
 import io.medualtime.tensor.backend.GemmBias;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
 import io.medualtime.tensor.backend.ReduceOp;
@@ -26,7 +27,8 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, GemmBias, MultiTensorAdamW {
+public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedSelfAttention, GemmBias,
+        MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
     private CudaBackend() {}
@@ -273,6 +275,20 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
         if (b * heads * t == 0) return;
         CudaKernels.adapterBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
                 ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
+    }
+
+    @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,
+                                               Storage probs, Storage out, int b, int heads, int t, int headDim, float scale) {
+        if (b * heads * t == 0) return;
+        CudaKernels.selfAttentionForward(ptr(qkv, qkvOff), ptr(mask, mOff), maskPerSample, ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
+                b, heads, t, headDim, scale);
+    }
+
+    @Override public void selfAttentionBackward(Storage qkv, int qkvOff, Storage gout, int gOff, Storage probs, Storage drop,
+                                                Storage ds, Storage dqkv, int b, int heads, int t, int headDim, float scale) {
+        if (b * heads * t == 0) return;
+        CudaKernels.selfAttentionBackward(ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
+                b, heads, t, headDim, scale);
     }
 
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {

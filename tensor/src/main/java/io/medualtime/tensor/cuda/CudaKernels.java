@@ -441,6 +441,21 @@ public final class CudaKernels {
             b, h, t, k, d, setStride, headStride, tokStride, scale);
     }
 
+    // ------------------------------------------------------------------ attention.ptx
+
+    /** GPT-2's self-attention core, forward: a warp per (sample, head, query) row (see attention.ptx); drop may be 0. */
+    public static void selfAttentionForward(long qkv, long mask, boolean maskPerSample, long drop, long probs, long out,
+                                            int b, int h, int t, int d, float scale) {
+        grid1d("attention", "attn_fwd", 32L * b * h * t, qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, b, h, t, d, scale);
+    }
+
+    /** Its backward: dq by query rows, then dk and dv by key rows (attn_bwd_kv reads the ds attn_bwd_q leaves). */
+    public static void selfAttentionBackward(long qkv, long gout, long probs, long drop, long ds, long dqkv,
+                                             int b, int h, int t, int d, float scale) {
+        grid1d("attention", "attn_bwd_q", 32L * b * h * t, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale);
+        grid1d("attention", "attn_bwd_kv", 32L * b * h * t, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale);
+    }
+
     // ------------------------------------------------------------------ adamw.ptx
 
     /** One AdamW step (step &gt;= 1) in place on param, m, v. */

@@ -43,6 +43,9 @@ final class PtxDecoder {
 
     static Insn decode(String[] parts, List<String> args, Names names, String source) {
         Op op = op(parts[0]);
+        // bar.warp.sync: a warp's lanes meet and see each other's memory writes. Here a warp's lanes run
+        // together and memory writes are seen at once: nothing to do (it is not the CTA-wide barrier)
+        if (op == Op.BAR && parts.length > 1 && parts[1].equals("warp")) op = Op.NOP;
         Insn in = new Insn(op, source);
         List<Type> types = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {

@@ -1,0 +1,68 @@
+package io.medualtime.tensor.ops;
+
+import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.FusedSelfAttention;
+
+/**
+ * GPT-2's causal self-attention core as one autograd node, on a backend with {@link FusedSelfAttention}
+ * (CUDA: kernels/attention.ptx, one kernel forward and two backward):
+ *
+ * <pre>
+ *   out[b, t, h*D + d] = (dropout(softmax(scale * q k^T + mask)) v)[b, h, t, d]
+ * </pre>
+ *
+ * with q, k and v the three thirds of qkv [B, T, 3C] (c_attn's output), split into H heads of D
+ * features, and mask [B or 1, 1, T, T] additive (causal and padding). Elsewhere - the CPU, where the
+ * GEMMs are the fast path, or sequences longer than the kernels take - Gpt2.Attention.attend composes
+ * the same from per-head copies, two batched products and {@link Softmax#scaledMasked}; {@link #fuses}
+ * says which applies. The dropout mask is the one {@link Dropout#dropout} draws over the probabilities
+ * [B, H, T, T] with the same seed, so both ways give the same result.
+ *
+ * <p>Backward, with P = softmax(S), Pd = P * drop, O = Pd v: dv = Pd^T dO; dPd = dO v^T;
+ * dS = scale * softmax'(P, dPd * drop); dq = dS k; dk = dS^T q, written straight into dqkv [B, T, 3C].
+ */
+public final class SelfAttention {
+    private SelfAttention() {}
+
+    /** Whether {@link #apply} runs here: a backend with the fused kernels, a short enough sequence, a mask of the shape above. */
+    public static boolean fuses(Tensor qkv, Tensor mask) {
+        if (!(qkv.backend() instanceof FusedSelfAttention) || qkv.dim() != 3 || qkv.size(2) % 3 != 0) return false;
+        int b = qkv.size(0), t = qkv.size(1);
+        int[] m = mask.shape();
+        return t <= FusedSelfAttention.MAX_FUSED_TOKENS && mask.device() == qkv.device() && !mask.requiresGrad()
+            && m.length == 4 && (m[0] == 1 || m[0] == b) && m[1] == 1 && m[2] == t && m[3] == t;
+    }
+
+    /**
+     * @param dropoutP attention dropout on the probabilities (0 disables it)
+     * @param seed     the dropout mask's seed (counter-based: the mask {@code F.dropout} would draw)
+     */
+    public static Tensor apply(Tensor qkv, int heads, Tensor mask, float scale, float dropoutP, long seed) {
+        if (!fuses(qkv, mask)) throw new IllegalArgumentException("self-attention needs a backend with fused attention, qkv [B, T, 3C] with T <= "
+                + FusedSelfAttention.MAX_FUSED_TOKENS + " and a mask [B or 1, 1, T, T]; got qkv " + java.util.Arrays.toString(qkv.shape())
+                + ", mask " + java.util.Arrays.toString(mask.shape()));
+        if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
+        int b = qkv.size(0), t = qkv.size(1), c = qkv.size(2) / 3;
+        if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(heads + " heads do not divide a width of " + c);
+        int d = c / heads;
+        FusedSelfAttention fused = (FusedSelfAttention) qkv.backend();
+        Tensor x = qkv.detach().contiguous(), m = mask.contiguous();     // x: the node below is the only edge to qkv
+        Tensor drop = null;
+        if (dropoutP > 0) {
+            drop = Tensor.empty(qkv.device(), b, heads, t, t);
+            qkv.backend().dropoutMask(seed, dropoutP, drop.storage(), drop.numel());
+        }
+        Tensor probs = Tensor.empty(qkv.device(), b, heads, t, t), out = Tensor.empty(qkv.device(), b, t, c);
+        fused.selfAttentionForward(x.storage(), x.offset(), m.storage(), m.offset(), m.size(0) != 1, drop == null ? null : drop.storage(),
+                probs.storage(), out.storage(), b, heads, t, d, scale);
+        Tensor dropF = drop;
+        return Autograd.record(out, "self_attention", new Tensor[]{qkv}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor ds = Tensor.empty(qkv.device(), b, heads, t, t), dqkv = Tensor.empty(qkv.device(), b, t, 3 * c);
+            fused.selfAttentionBackward(x.storage(), x.offset(), gc.storage(), gc.offset(), probs.storage(),
+                    dropF == null ? null : dropF.storage(), ds.storage(), dqkv.storage(), b, heads, t, d, scale);
+            return new Tensor[]{dqkv};
+        });
+    }
+}
