@@ -30,9 +30,12 @@ public final class Autograd {
         return out;
     }
 
-    /** Records a view of a region of {@code input} (see {@link Node.Scatter}). */
-    public static Tensor recordRegion(Tensor out, String name, Tensor input, Node.Scatter scatter) {
-        if (GradMode.isEnabled() && input.requiresGrad()) out.setGradFn(new Node(name, input, input.shape(), scatter));
+    /**
+     * Records a view of a region of {@code input} (see {@link Node.Scatter}); {@code range}: the region
+     * as one range of elements [from, to) of a dense tensor of input's shape, when it is one (else null).
+     */
+    public static Tensor recordRegion(Tensor out, String name, Tensor input, long[] range, Node.Scatter scatter) {
+        if (GradMode.isEnabled() && input.requiresGrad()) out.setGradFn(new Node(name, input, input.shape(), range, scatter));
         return out;
     }
 
@@ -60,16 +63,23 @@ public final class Autograd {
         // Dead ones go straight back to the allocator, so later nodes reuse them. Gradients adopted by
         // leaves are persisted and never touched; whatever is left moves to the enclosing scope.
         Map<Storage, int[]> refs = new IdentityHashMap<>();
+        Map<Tensor, List<long[]>> partial = new IdentityHashMap<>();
         TensorScope made = TensorScope.open();
         try (GradMode g = GradMode.noGrad()) {
             for (Tensor t : order) {
                 Tensor gout = grads.remove(t);
                 Node node = t.gradFn();
                 if (gout == null) continue;
+                zeroTheRest(gout, partial);
                 if (node.released())
                     throw new IllegalStateException("backward() through a graph that was already freed (op "
                             + node.name + "); pass retainGraph=true to the first backward");
-                if (node.scatter != null && scatterIntoPending(node, gout, grads, refs, made)) {
+                if (node.range != null && writeRange(node, gout, grads, refs, made, partial)) {
+                    dropRef(gout, refs, made);
+                    if (!retainGraph) node.release();
+                    continue;
+                }
+                if (node.scatter != null && scatterIntoPending(node, gout, grads, refs, made, partial)) {
                     dropRef(gout, refs, made);
                     if (!retainGraph) node.release();
                     continue;
@@ -88,7 +98,9 @@ public final class Autograd {
                                 + java.util.Arrays.toString(gin[i].shape()) + " for an input of shape "
                                 + java.util.Arrays.toString(in.shape()));
                     if (in.gradFn() == null) { in.accumulateGrad(gin[i]); continue; }
-                    Tensor prev = grads.get(in), next = prev == null ? gin[i] : prev.add(gin[i]);
+                    Tensor prev = grads.get(in);
+                    if (prev != null) zeroTheRest(prev, partial);
+                    Tensor next = prev == null ? gin[i] : prev.add(gin[i]);
                     grads.put(in, next);
                     refs.computeIfAbsent(next.storage(), k -> new int[1])[0]++;
                     if (prev != null) dropRef(prev, refs, made);
@@ -108,14 +120,68 @@ public final class Autograd {
      * is a dense buffer this backward made and nothing else uses: a split into q, k and v then
      * builds one gradient of the whole instead of three zero-padded ones summed.
      */
-    private static boolean scatterIntoPending(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs, TensorScope made) {
+    private static boolean scatterIntoPending(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs,
+                                              TensorScope made, Map<Tensor, List<long[]>> partial) {
         Tensor in = node.inputs[0];
         Tensor pending = in.gradFn() == null ? null : grads.get(in);
-        if (pending == null || pending.offset() != 0 || !pending.isContiguous() || !made.owns(pending.storage())) return false;
-        int[] c = refs.get(pending.storage());
-        if (c == null || c[0] != 1) return false;
+        if (!ownedAlone(pending, refs, made)) return false;
+        zeroTheRest(pending, partial);
         node.scatter.into(gout, pending);
         return true;
+    }
+
+    /** A dense, offset-0 gradient this backward made that nothing else uses (so it may be written in place). */
+    private static boolean ownedAlone(Tensor pending, Map<Storage, int[]> refs, TensorScope made) {
+        if (pending == null || pending.offset() != 0 || !pending.isContiguous() || !made.owns(pending.storage())) return false;
+        int[] c = refs.get(pending.storage());
+        return c != null && c[0] == 1;
+    }
+
+    /**
+     * A leading-dim narrow's gradient (one range of elements of its input's gradient) COPIED into place:
+     * the first one into a fresh uninitialised buffer, later ones into ranges not yet written. What no
+     * range covers is zero-filled only when the gradient is used ({@link #zeroTheRest}) - never, when
+     * the narrows split the input (q, k and v; the rows of several passes). False: not applicable (a leaf
+     * input, or a range overlapping what is written); the caller falls back to adding.
+     */
+    private static boolean writeRange(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs,
+                                      TensorScope made, Map<Tensor, List<long[]>> partial) {
+        Tensor in = node.inputs[0];
+        if (in.gradFn() == null) return false;
+        long[] range = node.range;
+        Tensor pending = grads.get(in);
+        if (pending == null) {
+            Tensor full = Tensor.empty(in.device(), in.shape());
+            copyRange(gout, full, range);
+            partial.put(full, new ArrayList<>(List.of(range)));
+            grads.put(in, full);
+            refs.computeIfAbsent(full.storage(), k -> new int[1])[0]++;
+            return true;
+        }
+        List<long[]> written = partial.get(pending);
+        if (written == null || !ownedAlone(pending, refs, made)) return false;
+        for (long[] w : written) if (range[0] < w[1] && w[0] < range[1]) return false;
+        copyRange(gout, pending, range);
+        written.add(range);
+        return true;
+    }
+
+    private static void copyRange(Tensor gout, Tensor full, long[] range) {
+        Tensor region = full.reshape(-1).narrow(0, (int) range[0], (int) (range[1] - range[0])).reshape(gout.shape());
+        gout.backend().copy(gout.view(), region.view(), false);
+    }
+
+    /** A gradient assembled from ranges ({@link #writeRange}) about to be used: zeros where no range wrote. */
+    private static void zeroTheRest(Tensor g, Map<Tensor, List<long[]>> partial) {
+        List<long[]> written = partial.remove(g);
+        if (written == null) return;
+        written.sort((a, b) -> Long.compare(a[0], b[0]));
+        long at = 0, n = g.numel();
+        for (long[] w : written) {
+            if (w[0] > at) g.backend().fill(g.storage(), (int) at, (int) (w[0] - at), 0f);
+            at = Math.max(at, w[1]);
+        }
+        if (at < n) g.backend().fill(g.storage(), (int) at, (int) (n - at), 0f);
     }
 
     /** One pending use of x's storage is over (or x was never pending): release it when none is left. */

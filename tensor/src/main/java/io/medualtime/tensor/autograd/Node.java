@@ -22,6 +22,8 @@ public final class Node {
     Tensor[] inputs;
     Backward backward;
     Scatter scatter;
+    /** For a region that is one range of elements [from, to) of a dense gradient of the input (a leading-dim narrow), else null. */
+    long[] range;
 
     public Node(String name, Tensor[] inputs, Backward backward) {
         this.name = name;
@@ -30,19 +32,20 @@ public final class Node {
     }
 
     /** A region view's node: its backward is the scatter into zeros, and backward may scatter into a pending gradient instead. */
-    public Node(String name, Tensor input, int[] inputShape, Scatter scatter) {
+    public Node(String name, Tensor input, int[] inputShape, long[] range, Scatter scatter) {
         this(name, new Tensor[]{input}, g -> {
             Tensor full = Tensor.zeros(g.device(), inputShape);
             scatter.into(g, full);
             return new Tensor[]{full};
         });
         this.scatter = scatter;
+        this.range = range;
     }
 
     public String name() { return name; }
 
     /** Drops the saved tensors once backward has used them. */
-    void release() { inputs = null; backward = null; scatter = null; }
+    void release() { inputs = null; backward = null; scatter = null; range = null; }
 
     boolean released() { return backward == null; }
 }

@@ -92,7 +92,16 @@ public final class Views {
         int[] s = shape.clone();
         s[d] = length;
         int off = x.offset() + start * x.strides()[d];
-        return Autograd.recordRegion(make(x, off, s, x.strides()), "narrow", x,
+        // along the first dim of size > 1, the region is one range of elements of a dense gradient of x
+        long[] range = null;
+        boolean leading = true;
+        for (int i = 0; i < d; i++) leading &= shape[i] == 1;
+        if (leading) {
+            long inner = 1;
+            for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+            range = new long[]{start * inner, (start + (long) length) * inner};
+        }
+        return Autograd.recordRegion(make(x, off, s, x.strides()), "narrow", x, range,
                 (g, full) -> g.backend().copy(g.view(), narrowView(full, d, start, length), true));
     }
 
@@ -106,7 +115,7 @@ public final class Views {
         int[] s = shape.clone(), st = strides.clone();
         s[d] = (end - start + step - 1) / step;
         st[d] = strides[d] * step;
-        return Autograd.recordRegion(make(x, x.offset() + start * strides[d], s, st), "slice", x, (g, full) -> {
+        return Autograd.recordRegion(make(x, x.offset() + start * strides[d], s, st), "slice", x, null, (g, full) -> {
             int[] fs = full.strides();
             fs[d] *= step;
             g.backend().copy(g.view(), new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), true);
@@ -165,7 +174,7 @@ public final class Views {
         st[d] = strides[d] * step;
         s[n] = size;
         st[n] = strides[d];
-        return Autograd.recordRegion(make(x, x.offset(), s, st), "unfold", x, (g, full) -> {
+        return Autograd.recordRegion(make(x, x.offset(), s, st), "unfold", x, null, (g, full) -> {
             int[] fs = Shapes.contiguousStrides(shape);
             int[] gs = Arrays.copyOf(fs, n + 1);
             gs[d] = fs[d] * step;
