@@ -6,6 +6,7 @@ import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
+import io.medualtime.tensor.backend.FusedIm2Col;
 import io.medualtime.tensor.backend.FusedSelfAttention;
 import io.medualtime.tensor.backend.GemmBias;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
@@ -27,8 +28,8 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedSelfAttention, GemmBias,
-        MultiTensorAdamW {
+public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention,
+        GemmBias, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
     private CudaBackend() {}
@@ -289,6 +290,11 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
         if (b * heads * t == 0) return;
         CudaKernels.selfAttentionBackward(ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
                 b, heads, t, headDim, scale);
+    }
+
+    @Override public void im2col(Storage x, int xOff, int b, int cin, int len, int k, Storage col) {
+        if ((long) b * cin * len == 0) return;
+        CudaKernels.im2col1d(ptr(col, 0), ptr(x, xOff), b, cin, len, k, k / 2);
     }
 
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {

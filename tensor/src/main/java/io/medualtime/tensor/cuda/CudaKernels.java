@@ -477,6 +477,10 @@ public final class CudaKernels {
 
     /** cols[B, Cin*K, Lout] from in[B, Cin, L], Lout = L + 2*pad - K + 1. */
     public static void im2col1d(DeviceBuffer cols, DeviceBuffer in, int b, int cin, int l, int k, int pad) {
+        im2col1d(p(cols), p(in), b, cin, l, k, pad);
+    }
+
+    public static void im2col1d(long cols, long in, int b, int cin, int l, int k, int pad) {
         int lout = l + 2 * pad - k + 1;
         grid1d("conv", "im2col1d", (long) b * cin * k * lout, cols, in, b, cin, l, k, pad, lout);
     }

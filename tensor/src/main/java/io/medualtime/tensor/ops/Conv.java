@@ -5,6 +5,7 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.FusedIm2Col;
 
 /**
  * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, as one autograd node on
@@ -69,6 +70,11 @@ public final class Conv {
     private static Tensor im2col(Tensor x, int k) {
         if (k == 1) return x;
         int b = x.size(0), cin = x.size(1), len = x.size(2), pad = k / 2;
+        if (x.backend() instanceof FusedIm2Col fused) {         // one kernel instead of a memset and two copies
+            Tensor col = Tensor.empty(x.device(), b, cin * k, len);
+            fused.im2col(x.storage(), x.offset(), b, cin, len, k, col.storage());
+            return col;
+        }
         Tensor padded = Tensor.zeros(x.device(), b, cin, len + 2 * pad);
         x.backend().copy(x.view(), padded.narrow(2, pad, len).view(), false);
         // windows [B, Cin, L, k] -> [B, Cin, k, L]: element (b, ci, j, t) = padded[b, ci, t + j]
