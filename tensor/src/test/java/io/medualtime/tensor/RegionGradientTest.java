@@ -48,32 +48,35 @@ class RegionGradientTest {
      * Row ranges (narrows along the first dim of size > 1) are copied into one uninitialised buffer
      * (Autograd.writeRange) and only the rows no range covers are zero-filled: on memory recycled as
      * NaN, the gradient must still be exact - when the ranges split the whole, leave a gap, overlap, or
-     * meet a direct use of the whole; also behind a leading dim of size 1.
+     * meet a direct use of the whole; also behind a leading dim of size 1, and for a leaf (a parameter
+     * used by rows, its gradient added to the one it had).
      */
     @Test void rowRangesOnRecycledMemory() {
         for (Device device : io.medualtime.tensor.cuda.CudaRuntime.isAvailable() ? new Device[]{Device.CPU, Device.CUDA} : new Device[]{Device.CPU}) {
             Poison.on(device);
             try {
                 int[][][] cases = {{{0, 2}, {2, 3}, {5, 1}}, {{0, 2}, {4, 2}}, {{0, 3}, {2, 3}}, {{1, 4}}};
-                for (int[][] ranges : cases) for (int mode = 0; mode < 3; mode++) {
-                    boolean direct = mode == 1, leadingOne = mode == 2;
+                for (int[][] ranges : cases) for (int mode = 0; mode < 4; mode++) {
+                    boolean direct = mode == 1, leadingOne = mode == 2, leaf = mode == 3;
                     Tensor x = Tensor.arange(30).reshape(6, 5).to(device).requiresGrad(true);
-                    Tensor y = x.mul(2f);
+                    if (leaf) x.setGrad(Tensor.full(7f, 6, 5).to(device));        // ranges of a parameter, onto an older gradient
+                    Tensor y = leaf ? x : x.mul(2f);
                     if (leadingOne) y = y.reshape(1, 6, 5);
                     int d = leadingOne ? 1 : 0;
                     Tensor loss = direct ? y.mul(0.5f).sum() : null;
                     float[] want = new float[30];
-                    for (int i = 0; i < 30; i++) want[i] = direct ? 1f : 0f;          // 2 * 0.5
+                    float dy = leaf ? 1f : 2f;
+                    for (int i = 0; i < 30; i++) want[i] = (direct ? 1f : 0f) + (leaf ? 7f : 0f);          // 2 * 0.5
                     for (int r = 0; r < ranges.length; r++) {
                         float w = (float) Math.pow(10, r);
                         Tensor part = y.narrow(d, ranges[r][0], ranges[r][1]).mul(w).sum();
                         loss = loss == null ? part : loss.add(part);
                         for (int row = ranges[r][0]; row < ranges[r][0] + ranges[r][1]; row++)
-                            for (int c = 0; c < 5; c++) want[row * 5 + c] += 2f * w;
+                            for (int c = 0; c < 5; c++) want[row * 5 + c] += dy * w;
                     }
                     loss.backward();
                     assertArrayEquals(want, x.grad().toArray(), device + " ranges " + java.util.Arrays.deepToString(ranges)
-                            + (direct ? " + direct use" : "") + (leadingOne ? " behind a leading 1" : ""));
+                            + (direct ? " + direct use" : "") + (leadingOne ? " behind a leading 1" : "") + (leaf ? " of a leaf" : ""));
                 }
             } finally {
                 Poison.off(device);

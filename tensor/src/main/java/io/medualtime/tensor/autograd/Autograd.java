@@ -97,7 +97,6 @@ public final class Autograd {
                         throw new IllegalStateException("op " + node.name + " produced a gradient of shape "
                                 + java.util.Arrays.toString(gin[i].shape()) + " for an input of shape "
                                 + java.util.Arrays.toString(in.shape()));
-                    if (in.gradFn() == null) { in.accumulateGrad(gin[i]); continue; }
                     Tensor prev = grads.get(in);
                     if (prev != null) zeroTheRest(prev, partial);
                     Tensor next = prev == null ? gin[i] : prev.add(gin[i]);
@@ -109,6 +108,13 @@ public final class Autograd {
                 for (Tensor x : gin)        // not needed, or added into another gradient: dead unless pending
                     if (x != null && !refs.containsKey(x.storage())) made.release(x.storage());
                 if (!retainGraph) node.release();
+            }
+            // what is left are the leaves' gradients, summed like any other: now they go to the leaves
+            for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+                Tensor leaf = e.getKey(), grad = e.getValue();
+                zeroTheRest(grad, partial);
+                leaf.accumulateGrad(grad);
+                if (leaf.grad().storage() != grad.storage()) dropRef(grad, refs, made);    // added to an older one
             }
         } finally {
             made.closeKeeping();
@@ -122,8 +128,7 @@ public final class Autograd {
      */
     private static boolean scatterIntoPending(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs,
                                               TensorScope made, Map<Tensor, List<long[]>> partial) {
-        Tensor in = node.inputs[0];
-        Tensor pending = in.gradFn() == null ? null : grads.get(in);
+        Tensor pending = grads.get(node.inputs[0]);
         if (!ownedAlone(pending, refs, made)) return false;
         zeroTheRest(pending, partial);
         node.scatter.into(gout, pending);
@@ -141,13 +146,12 @@ public final class Autograd {
      * A leading-dim narrow's gradient (one range of elements of its input's gradient) COPIED into place:
      * the first one into a fresh uninitialised buffer, later ones into ranges not yet written. What no
      * range covers is zero-filled only when the gradient is used ({@link #zeroTheRest}) - never, when
-     * the narrows split the input (q, k and v; the rows of several passes). False: not applicable (a leaf
-     * input, or a range overlapping what is written); the caller falls back to adding.
+     * the narrows split the input (q, k and v; the rows of several passes; a parameter's per-layer
+     * rows). False: a range overlapping what is written; the caller falls back to adding.
      */
     private static boolean writeRange(Node node, Tensor gout, Map<Tensor, Tensor> grads, Map<Storage, int[]> refs,
                                       TensorScope made, Map<Tensor, List<long[]>> partial) {
         Tensor in = node.inputs[0];
-        if (in.gradFn() == null) return false;
         long[] range = node.range;
         Tensor pending = grads.get(in);
         if (pending == null) {
