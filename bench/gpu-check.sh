@@ -125,7 +125,9 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo "rc $?" >> "$OUT_DIR/bench.txt"
   cat "$OUT_DIR/bench.txt"
   TORCH="n/a (torch not importable)"
-  if timeout $(limit 30) python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  TORCH_OK=0
+  timeout $(limit 30) python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null && TORCH_OK=1
+  if [ $TORCH_OK = 1 ]; then
     echo "== PyTorch fp32 matmul (${SIZE}^3, TF32 off)"
     TORCH=$(timeout $(limit 60) python3 - "$SIZE" <<'PY' 2>&1 | tail -1
 import sys, torch
@@ -157,7 +159,8 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   cat "$OUT_DIR/step-shapes.txt"
   SHAPES_JAVA=$(grep '^TOTAL' "$OUT_DIR/step-shapes.txt" | sed 's/^TOTAL the shapes x counts: //' || true)
   [ -n "$SHAPES_JAVA" ] || SHAPES_JAVA="no result; see step-shapes.txt"
-  SHAPES_TORCH=$(timeout $(limit 60) python3 - "$OUT_DIR/step-shapes-torch.txt" $STEP_SHAPES <<'PY' 2>&1 | tail -1
+  SHAPES_TORCH="n/a (torch with CUDA not importable)"
+  [ "${TORCH_OK:-0}" = 1 ] && SHAPES_TORCH=$(timeout $(limit 60) python3 - "$OUT_DIR/step-shapes-torch.txt" $STEP_SHAPES <<'PY' 2>&1 | tail -1
 import sys, torch
 torch.backends.cuda.matmul.allow_tf32 = False
 total, log = 0.0, open(sys.argv[1], 'w')
