@@ -97,7 +97,7 @@ public final class CudaBench {
             DeviceBuffer a = al.allocate((long) m * k), b = al.allocate((long) k * n), c = al.allocate((long) m * n);
             CudaKernels.rngUniform(a, m * k, 1, 0);
             CudaKernels.rngUniform(b, k * n, 2, 0);
-            int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, rt.multiprocessorCount());
+            int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, 1, rt.multiprocessorCount());
             double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L));
             double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1));
             double cublas = Cublas.isAvailable()

@@ -540,78 +540,82 @@ public final class CudaKernels {
 
     /**
      * As above, plus bias[j] (n floats at address {@code bias}; 0: none) added to every row in the
-     * epilogue. An unbatched product with too few 128 x 128 tiles to fill the GPU is split along K
-     * ({@link #splitK}).
+     * epilogue. Products with too few 128 x 128 tiles to fill the GPU are split along K ({@link #splitK}).
      */
     public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 long a, int lda, long strideA, long b, int ldb, long strideB,
                                 float beta, long c, int ldc, long strideC, int batch, long bias) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
-        int slices = batch == 1 ? splitK(m, n, k, rt().multiprocessorCount()) : 1;
-        if (slices > 1) sgemmSplitK(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, slices);
+        int slices = splitK(m, n, k, batch, rt().multiprocessorCount());
+        if (slices > 1) sgemmSplitK(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias, slices);
         else sgemmTiles(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias);
     }
 
     private static final boolean SPLIT_K_OFF = "off".equals(System.getProperty("medualtime.cuda.splitk"));
 
     /**
-     * How many slices of K an unbatched m x n x k product is split into on a GPU with {@code sms}
-     * multiprocessors: 1 when its 128 x 128 tiles already fill the GPU (two resident blocks per SM),
-     * else as many slices as fit in one wave of blocks, each at least 128 long (summing the slices
-     * costs a pass over S partial products); a slice count that divides K into multiples of 8 is
-     * preferred (one launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
+     * How many slices of K each of {@code batch} m x n x k products is split into on a GPU with
+     * {@code sms} multiprocessors: 1 when the 128 x 128 tiles already fill the GPU (two resident blocks
+     * per SM), else as many slices as fit in one wave of blocks, each at least 128 long (summing the
+     * slices costs a pass over S partial products); a slice count that divides K into multiples of 8
+     * is preferred (one launch instead of two). {@code -Dmedualtime.cuda.splitk=off} never splits.
      */
-    static int splitK(int m, int n, int k, int sms) {
+    static int splitK(int m, int n, int k, int batch, int sms) {
         if (SPLIT_K_OFF) return 1;
-        long tiles = (long) ((m + 127) / 128) * ((n + 127) / 128);
+        long tiles = (long) ((m + 127) / 128) * ((n + 127) / 128) * batch;
         if (tiles >= sms) return 1;
         long want = 2L * sms / tiles;          // one wave: more would leave a tail of blocks running alone
         int slices = (int) Math.min(Math.min(want, k / 128), 32);
-        if (slices < 2 || (long) m * n * slices > Integer.MAX_VALUE) return 1;
+        if (slices < 2 || (long) m * n * batch * slices > Integer.MAX_VALUE || (long) batch * slices > MAX_GRID_Y) return 1;
         for (int s = slices; s >= Math.max(2, (slices + 1) / 2); s--)
             if (k % (8 * s) == 0) return s;
         return slices;
     }
 
     /**
-     * C = alpha op(A) op(B) + bias + beta C as {@code slices} products over consecutive slices of K
-     * (lengths rounded up to multiples of 8; the last one may be shorter) into a partial buffer
-     * [slices, m, n], then sgemm_splitk_sum adds them in order with the bias and beta C.
+     * C_z = alpha op(A_z) op(B_z) + bias + beta C_z for z &lt; batch, each as {@code slices} products over
+     * consecutive slices of K (lengths rounded up to multiples of 8; the last one may be shorter) into a
+     * partial buffer [batch, slices, m, n] - the slices are the inner level of the tile kernel's batch -
+     * then sgemm_splitk_sum adds each product's slices in order, with the bias and beta C.
      */
-    static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
-                            long b, int ldb, float beta, long c, int ldc, long bias, int slices) {
-        int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc;
+    static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            long a, int lda, long strideA, long b, int ldb, long strideB,
+                            float beta, long c, int ldc, long strideC, int batch, long bias, int slices) {
+        int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc, total = full + (rest > 0 ? 1 : 0);
         long stepA = transA ? (long) kc * lda : kc, stepB = transB ? kc : (long) kc * ldb, mn = (long) m * n;
-        DeviceBuffer partial = DeviceAllocator.get().allocate(mn * (full + (rest > 0 ? 1 : 0)));
+        DeviceBuffer partial = DeviceAllocator.get().allocate(mn * total * batch);
         try {
-            sgemmTiles(transA, transB, m, n, kc, alpha, a, lda, stepA, b, ldb, stepB, 0f, partial.ptr(), n, mn, full, 0L);
-            if (rest > 0)
-                sgemmTiles(transA, transB, m, n, rest, alpha, a + 4L * full * stepA, lda, 0, b + 4L * full * stepB, ldb, 0,
-                    0f, partial.at(full * mn), n, 0, 1, 0L);
+            launchTiles(transA, transB, m, n, kc, alpha, a, lda, strideA, b, ldb, strideB, 0f, partial.ptr(), n, total * mn,
+                batch * full, 0L, full, stepA, stepB, mn);
+            if (rest > 0)                  // the shorter last slice of every product
+                launchTiles(transA, transB, m, n, rest, alpha, a + 4L * full * stepA, lda, strideA, b + 4L * full * stepB, ldb, strideB,
+                    0f, partial.at(full * mn), n, total * mn, batch, 0L, 1, 0, 0, 0);
             CudaRuntime r = rt();
-            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn), 1, 1, BLOCK, 1, 1, 0,
-                partial.ptr(), full + (rest > 0 ? 1 : 0), m, n, beta, c, ldc, bias);
+            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn * batch), 1, 1, BLOCK, 1, 1, 0,
+                partial.ptr(), total, m, n, beta, c, ldc, bias, batch, strideC);
         } finally {
             partial.free();    // back to the allocator's cache; work on the one stream stays ordered
         }
     }
 
-    /** One sgemm launch (or several for more than 65535 batches): 128 x 128 tiles, K walked whole. */
+    /** The plain tile kernel (several launches for more than 65535 batches): 128 x 128 tiles, K walked whole. */
     static void sgemmTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            long a, int lda, long strideA, long b, int ldb, long strideB,
                            float beta, long c, int ldc, long strideC, int batch, long bias) {
+        for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y)
+            launchTiles(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA, b + 4L * z0 * strideB, ldb, strideB,
+                beta, c + 4L * z0 * strideC, ldc, strideC, Math.min(MAX_GRID_Y, batch - z0), bias, 1, 0, 0, 0);
+    }
+
+    /** One sgemm launch of {@code batch} (&lt;= 65535) products; inner &gt; 1: a two-level batch (see sgemm.ptx). */
+    private static void launchTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    long a, int lda, long strideA, long b, int ldb, long strideB,
+                                    float beta, long c, int ldc, long strideC, int batch, long bias,
+                                    int inner, long strideA2, long strideB2, long strideC2) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
-        if (batch > MAX_GRID_Y) {
-            for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y) {
-                int nb = Math.min(MAX_GRID_Y, batch - z0);
-                sgemmTiles(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA,
-                    b + 4L * z0 * strideB, ldb, strideB, beta, c + 4L * z0 * strideC, ldc, strideC, nb, bias);
-            }
-            return;
-        }
         int gx = (n + 127) / 128, gy = (m + 127) / 128;
         if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + m);
         rt().launch("sgemm", "sgemm", gx, gy, batch, 256, 1, 1, 0, transA, transB, m, n, k, alpha,
-            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, bias);
+            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, bias, inner, strideA2, strideB2, strideC2);
     }
 }

@@ -36,7 +36,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
         checkGemm(ptx, 1, ta, tb, M, N, K, batch, alpha, beta, pad, off);
     }
 
-    /** slices > 1: the PTX product split along K into that many slices (batch 1). */
+    /** slices > 1: the PTX products split along K into that many slices. */
     void checkGemm(boolean ptx, int slices, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad, int off) {
         int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
         int aRows = ta ? K : M, bRows = tb ? N : K;
@@ -48,7 +48,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
         for (int i = 0; i < c.length; i++) ref[i] = c[i];
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
         if (slices > 1) {
-            sgemmSplitK(ta, tb, M, N, K, alpha, da.at(off), lda, db.at(off), ldb, beta, dc.at(off), ldc, 0L, slices);
+            sgemmSplitK(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch, 0L, slices);
         } else if (ptx) {
             sgemmPtx(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
         } else {
@@ -92,7 +92,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
 
     /**
      * K in slices summed by sgemm_splitk_sum: slices that divide K, a shorter last slice (two
-     * launches), every transpose, alpha and beta, padded and unaligned operands (padding untouched).
+     * launches), every transpose, alpha and beta, padded and unaligned operands (padding untouched),
+     * one product and a batch of three.
      */
     @Test
     void sgemmPtxSplitK() {
@@ -101,20 +102,23 @@ class CudaSgemmTest extends CudaKernelTestBase {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
             checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 1, 1f, 0f, 0, 0);
             checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 1, 0.5f, -1.5f, 3, 1);
+            checkGemm(true, s[3], ta, tb, s[0], s[1], s[2], 3, 0.5f, -1.5f, 2, 1);   // a batch: slices are its inner level
         }
     }
 
     /** When the PTX SGEMM splits K: only products too small to fill the GPU, slices of at least 128. */
     @Test
     void splitKFillsTheGpuOnlyWhereTilesDoNot() {
-        assertEquals(6, splitK(704, 768, 3072, 132));   // 36 tiles: 7 slices fit in 264 blocks, 6 divide K
-        assertEquals(2, splitK(704, 2304, 768, 132));   // 108 tiles: 2 slices fit
-        assertEquals(1, splitK(704, 3072, 768, 132));   // 144 tiles: enough
-        assertEquals(6, splitK(13, 1536, 768, 132));    // limited by K / 128
-        assertEquals(5, splitK(128, 640, 1000, 132));   // 7 wanted; 5 divides K in multiples of 8
-        assertEquals(7, splitK(128, 640, 1004, 132));   // no divisor near 7: a shorter last slice
-        assertEquals(1, splitK(64, 64, 255, 132));      // K too short for two slices
-        assertEquals(1, splitK(704, 768, 3072, 2));     // a GPU with 2 SMs is full
+        assertEquals(6, splitK(704, 768, 3072, 1, 132));   // 36 tiles: 7 slices fit in 264 blocks, 6 divide K
+        assertEquals(2, splitK(704, 2304, 768, 1, 132));   // 108 tiles: 2 slices fit
+        assertEquals(1, splitK(704, 3072, 768, 1, 132));   // 144 tiles: enough
+        assertEquals(6, splitK(13, 1536, 768, 1, 132));    // limited by K / 128
+        assertEquals(5, splitK(128, 640, 1000, 1, 132));   // 7 wanted; 5 divides K in multiples of 8
+        assertEquals(7, splitK(128, 640, 1004, 1, 132));   // no divisor near 7: a shorter last slice
+        assertEquals(1, splitK(64, 64, 255, 1, 132));      // K too short for two slices
+        assertEquals(1, splitK(704, 768, 3072, 1, 2));     // a GPU with 2 SMs is full
+        assertEquals(4, splitK(128, 1000, 640, 8, 132));   // a batch of 8 x 8 tiles (TemEnc's conv): 4 slices each
+        assertEquals(1, splitK(48, 48, 64, 96, 132));      // attention's batched products: enough blocks, short K
     }
 
     /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread; also split along K. */
@@ -127,7 +131,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
             if (split && K < 16) continue;
             float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
             DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
-            if (split) sgemmSplitK(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, db.ptr(), tb ? K : N, 0f, dc.ptr(), N, dbias.ptr(), 3);
+            if (split) sgemmSplitK(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr(), 3);
             else sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
             double[] ref = new double[M * N], sc = new double[M * N];
             gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
