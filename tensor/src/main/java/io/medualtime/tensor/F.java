@@ -30,9 +30,9 @@ public final class F {
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) { return Indexing.maskedFill(x, mask, value); }
     /** softmax(scale * scores + mask) over the last dim, attention's (one kernel each way on CUDA). */
     public static Tensor scaledMaskedSoftmax(Tensor scores, float scale, Tensor mask) { return Softmax.scaledMasked(scores, scale, mask); }
-    public static boolean fusesSelfAttention(Tensor qkv, Tensor mask) { return SelfAttention.fuses(qkv, mask); }
-    public static Tensor selfAttention(Tensor qkv, int heads, Tensor mask, float scale, float dropoutP, long seed) {
-        return SelfAttention.apply(qkv, heads, mask, scale, dropoutP, seed);
+    public static boolean fusesSelfAttention(Tensor qkv, Tensor mask, int[] queryRows) { return SelfAttention.fuses(qkv, mask, queryRows); }
+    public static Tensor selfAttention(Tensor qkv, int heads, Tensor mask, int[] queryRows, float scale, float dropoutP, long seed) {
+        return SelfAttention.apply(qkv, heads, mask, queryRows, scale, dropoutP, seed);
     }
     public static Tensor crossEntropy(Tensor logits, int[] targets) { return Softmax.crossEntropy(logits, targets); }
     public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) { return Softmax.crossEntropy(logits, targets, ignoreIndex); }

@@ -334,7 +334,7 @@ public final class Gpt2 extends Module {
 
         /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
         private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-            if (cache == null && queryRows == null && F.fusesSelfAttention(qkv, mask)) return attendFused(qkv, mask, adapter);
+            if (cache == null && F.fusesSelfAttention(qkv, mask, queryRows)) return attendFused(qkv, mask, adapter, queryRows);
             // dense copies once: each is read by two or three products (and their gradients), which
             // would otherwise each copy the strided per-head view again; q, k and v in one copy
             // ([3, B, heads, T, hd]) unless only some query rows are wanted
@@ -363,15 +363,17 @@ public final class Gpt2 extends Module {
 
         /**
          * The same on a backend with fused attention kernels (CUDA): q, k and v read in place from qkv and
-         * the output written token-major ([B, T, C]), no per-head copies; an adapter gets q as a view of qkv.
+         * the output written token-major ([B, T or 1, C]), no per-head copies; an adapter gets q as a view.
          */
-        private Tensor attendFused(Tensor qkv, Tensor mask, AttentionAdapter adapter) {
-            int b = qkv.size(0), t = qkv.size(1);
+        private Tensor attendFused(Tensor qkv, Tensor mask, AttentionAdapter adapter, int[] queryRows) {
+            int b = qkv.size(0);
             float p = attnDrop.activeP();
-            Tensor out = F.selfAttention(qkv, heads, mask, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
-            Tensor extra = adapter == null ? null : adapter.attend(layer, heads(qkv, 0), this);       // [B, heads, T, hd]
-            if (extra != null) out = out.reshape(b, t, heads, headDim).add(extra.transpose(1, 2));
-            return out.reshape(b * t, heads * headDim);
+            Tensor out = F.selfAttention(qkv, heads, mask, queryRows, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
+            int rows = out.size(1);
+            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);
+            Tensor extra = adapter == null ? null : adapter.attend(layer, q, this);       // [B, heads, rows, hd]
+            if (extra != null) out = out.reshape(b, rows, heads, headDim).add(extra.transpose(1, 2));
+            return out.reshape(b * rows, heads * headDim);
         }
     }
 }

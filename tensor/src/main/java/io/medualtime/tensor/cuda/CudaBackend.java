@@ -279,17 +279,19 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     }
 
     @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,
-                                               Storage probs, Storage out, int b, int heads, int t, int headDim, float scale) {
+                                               Storage probs, Storage out, int b, int heads, int t, int headDim, float scale,
+                                               int[] queryRows) {
         if (b * heads * t == 0) return;
         CudaKernels.selfAttentionForward(ptr(qkv, qkvOff), ptr(mask, mOff), maskPerSample, ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
-                b, heads, t, headDim, scale);
+                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
     }
 
     @Override public void selfAttentionBackward(Storage qkv, int qkvOff, Storage gout, int gOff, Storage probs, Storage drop,
-                                                Storage ds, Storage dqkv, int b, int heads, int t, int headDim, float scale) {
+                                                Storage ds, Storage dqkv, int b, int heads, int t, int headDim, float scale,
+                                                int[] queryRows) {
         if (b * heads * t == 0) return;
         CudaKernels.selfAttentionBackward(ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
-                b, heads, t, headDim, scale);
+                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
     }
 
     @Override public void im2col(Storage x, int xOff, int b, int cin, int len, int k, Storage col) {

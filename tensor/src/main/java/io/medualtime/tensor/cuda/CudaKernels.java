@@ -443,17 +443,20 @@ public final class CudaKernels {
 
     // ------------------------------------------------------------------ attention.ptx
 
-    /** GPT-2's self-attention core, forward: a warp per (sample, head, query) row (see attention.ptx); drop may be 0. */
+    /**
+     * GPT-2's self-attention core, forward: a warp per (sample, head, query) row (see attention.ptx);
+     * q queries per sample (t, or 1 with {@code rows}: an int32 table of each sample's query token); drop may be 0.
+     */
     public static void selfAttentionForward(long qkv, long mask, boolean maskPerSample, long drop, long probs, long out,
-                                            int b, int h, int t, int d, float scale) {
-        grid1d("attention", "attn_fwd", 32L * b * h * t, qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, b, h, t, d, scale);
+                                            int b, int h, int t, int d, float scale, int q, long rows) {
+        grid1d("attention", "attn_fwd", 32L * b * h * q, qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, b, h, t, d, scale, q, rows);
     }
 
     /** Its backward: dq by query rows, then dk and dv by key rows (attn_bwd_kv reads the ds attn_bwd_q leaves). */
     public static void selfAttentionBackward(long qkv, long gout, long probs, long drop, long ds, long dqkv,
-                                             int b, int h, int t, int d, float scale) {
-        grid1d("attention", "attn_bwd_q", 32L * b * h * t, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale);
-        grid1d("attention", "attn_bwd_kv", 32L * b * h * t, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale);
+                                             int b, int h, int t, int d, float scale, int q, long rows) {
+        grid1d("attention", "attn_bwd_q", 32L * b * h * q, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale, q, rows);
+        grid1d("attention", "attn_bwd_kv", 32L * b * h * t, qkv, gout, probs, drop, ds, dqkv, b, h, t, d, scale, q, rows);
     }
 
     // ------------------------------------------------------------------ adamw.ptx

@@ -13,7 +13,8 @@ import io.medualtime.tensor.backend.FusedSelfAttention;
  * </pre>
  *
  * with q, k and v the three thirds of qkv [B, T, 3C] (c_attn's output), split into H heads of D
- * features, and mask [B or 1, 1, T, T] additive (causal and padding). Elsewhere - the CPU, where the
+ * features, and mask [B or 1, 1, T, T] additive (causal and padding) - or only one query per sample
+ * (GPT-2's last block when the caller reads one position: out [B, 1, C], mask [B or 1, 1, 1, T]). Elsewhere - the CPU, where the
  * GEMMs are the fast path, or sequences longer than the kernels take - Gpt2.Attention.attend composes
  * the same from per-head copies, two batched products and {@link Softmax#scaledMasked}; {@link #fuses}
  * says which applies. The dropout mask is the one {@link Dropout#dropout} draws over the probabilities
@@ -25,43 +26,55 @@ import io.medualtime.tensor.backend.FusedSelfAttention;
 public final class SelfAttention {
     private SelfAttention() {}
 
-    /** Whether {@link #apply} runs here: a backend with the fused kernels, a short enough sequence, a mask of the shape above. */
-    public static boolean fuses(Tensor qkv, Tensor mask) {
+    /**
+     * Whether {@link #apply} runs here: a backend with the fused kernels, a short enough sequence, and a
+     * mask [B or 1, 1, Q, T] for Q = T queries, or Q = 1 with queryRows (one token per sample).
+     */
+    public static boolean fuses(Tensor qkv, Tensor mask, int[] queryRows) {
         if (!(qkv.backend() instanceof FusedSelfAttention) || qkv.dim() != 3 || qkv.size(2) % 3 != 0) return false;
-        int b = qkv.size(0), t = qkv.size(1);
+        int b = qkv.size(0), t = qkv.size(1), q = queryRows == null ? t : 1;
         int[] m = mask.shape();
         return t <= FusedSelfAttention.MAX_FUSED_TOKENS && mask.device() == qkv.device() && !mask.requiresGrad()
-            && m.length == 4 && (m[0] == 1 || m[0] == b) && m[1] == 1 && m[2] == t && m[3] == t;
+            && (queryRows == null || queryRows.length == b)
+            && m.length == 4 && (m[0] == 1 || m[0] == b) && m[1] == 1 && m[2] == q && m[3] == t;
     }
 
     /**
-     * @param dropoutP attention dropout on the probabilities (0 disables it)
-     * @param seed     the dropout mask's seed (counter-based: the mask {@code F.dropout} would draw)
+     * @param queryRows null: every position queries (out [B, T, C]); else the one token each sample
+     *                  queries (out [B, 1, C]), e.g. GPT-2's last block when only one position is read
+     * @param dropoutP  attention dropout on the probabilities (0 disables it)
+     * @param seed      the dropout mask's seed (counter-based: the mask {@code F.dropout} would draw)
      */
-    public static Tensor apply(Tensor qkv, int heads, Tensor mask, float scale, float dropoutP, long seed) {
-        if (!fuses(qkv, mask)) throw new IllegalArgumentException("self-attention needs a backend with fused attention, qkv [B, T, 3C] with T <= "
-                + FusedSelfAttention.MAX_FUSED_TOKENS + " and a mask [B or 1, 1, T, T]; got qkv " + java.util.Arrays.toString(qkv.shape())
-                + ", mask " + java.util.Arrays.toString(mask.shape()));
+    public static Tensor apply(Tensor qkv, int heads, Tensor mask, int[] queryRows, float scale, float dropoutP, long seed) {
+        if (!fuses(qkv, mask, queryRows)) throw new IllegalArgumentException("self-attention needs a backend with fused attention, qkv [B, T, 3C] with T <= "
+                + FusedSelfAttention.MAX_FUSED_TOKENS + ", a mask [B or 1, 1, T (or 1 with query rows), T] and one query row per sample; got qkv "
+                + java.util.Arrays.toString(qkv.shape()) + ", mask " + java.util.Arrays.toString(mask.shape())
+                + (queryRows == null ? "" : ", " + queryRows.length + " query rows"));
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
-        int b = qkv.size(0), t = qkv.size(1), c = qkv.size(2) / 3;
+        int b = qkv.size(0), t = qkv.size(1), c = qkv.size(2) / 3, q = queryRows == null ? t : 1;
         if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(heads + " heads do not divide a width of " + c);
+        if (queryRows != null) for (int r : queryRows)
+            if (r < 0 || r >= t) throw new IllegalArgumentException("query row " + r + " outside a sequence of " + t);
         int d = c / heads;
+        int[] rows = queryRows == null ? null : queryRows.clone();
         FusedSelfAttention fused = (FusedSelfAttention) qkv.backend();
         Tensor x = qkv.detach().contiguous(), m = mask.contiguous();     // x: the node below is the only edge to qkv
         Tensor drop = null;
         if (dropoutP > 0) {
-            drop = Tensor.empty(qkv.device(), b, heads, t, t);
+            drop = Tensor.empty(qkv.device(), b, heads, q, t);
             qkv.backend().dropoutMask(seed, dropoutP, drop.storage(), drop.numel());
         }
-        Tensor probs = Tensor.empty(qkv.device(), b, heads, t, t), out = Tensor.empty(qkv.device(), b, t, c);
+        Tensor probs = Tensor.empty(qkv.device(), b, heads, q, t), out = Tensor.empty(qkv.device(), b, q, c);
         fused.selfAttentionForward(x.storage(), x.offset(), m.storage(), m.offset(), m.size(0) != 1, drop == null ? null : drop.storage(),
-                probs.storage(), out.storage(), b, heads, t, d, scale);
+                probs.storage(), out.storage(), b, heads, t, d, scale, rows);
         Tensor dropF = drop;
         return Autograd.record(out, "self_attention", new Tensor[]{qkv}, g -> {
             Tensor gc = g.contiguous();
-            Tensor ds = Tensor.empty(qkv.device(), b, heads, t, t), dqkv = Tensor.empty(qkv.device(), b, t, 3 * c);
+            Tensor ds = Tensor.empty(qkv.device(), b, heads, q, t);
+            // with query rows, the q rows of the other tokens get no gradient: zeros
+            Tensor dqkv = rows == null ? Tensor.empty(qkv.device(), b, t, 3 * c) : Tensor.zeros(qkv.device(), b, t, 3 * c);
             fused.selfAttentionBackward(x.storage(), x.offset(), gc.storage(), gc.offset(), probs.storage(),
-                    dropF == null ? null : dropF.storage(), ds.storage(), dqkv.storage(), b, heads, t, d, scale);
+                    dropF == null ? null : dropF.storage(), ds.storage(), dqkv.storage(), b, heads, t, d, scale, rows);
             return new Tensor[]{dqkv};
         });
     }
