@@ -74,12 +74,8 @@ public final class Autograd {
                 if (node.released())
                     throw new IllegalStateException("backward() through a graph that was already freed (op "
                             + node.name + "); pass retainGraph=true to the first backward");
-                if (node.range != null && writeRange(node, gout, grads, refs, made, partial)) {
-                    dropRef(gout, refs, made);
-                    if (!retainGraph) node.release();
-                    continue;
-                }
-                if (node.scatter != null && scatterIntoPending(node, gout, grads, refs, made, partial)) {
+                if (node.range != null && writeRange(node, gout, grads, refs, made, partial)
+                        || node.scatter != null && scatterIntoPending(node, gout, grads, refs, made, partial)) {
                     dropRef(gout, refs, made);
                     if (!retainGraph) node.release();
                     continue;

@@ -52,11 +52,7 @@ public final class CudaBench {
             else
                 Cublas.sgemm(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
         };
-        for (int i = 0; i < 2; i++) gemm.run();
-        float ms = CudaRuntime.get().driver().elapsedMillis(() -> { // synchronizes first
-            for (int i = 0; i < iters; i++) gemm.run();
-        });
-        double perIter = ms / iters;
+        double perIter = timeMs(gemm, iters);
         double gflops = 2.0 * size * size * (double) size / (perIter * 1e-3) / 1e9;
         // spot check 64 entries
         float[] row = new float[size];
@@ -98,10 +94,10 @@ public final class CudaBench {
             CudaKernels.rngUniform(a, m * k, 1, 0);
             CudaKernels.rngUniform(b, k * n, 2, 0);
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, 1, rt.multiprocessorCount());
-            double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L));
-            double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1));
+            double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L), 20);
+            double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20);
             double cublas = Cublas.isAvailable()
-                ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1)) : Double.NaN;
+                ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20) : Double.NaN;
             total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
             System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us, split-K/%d %.1f us, cuBLAS %s%n",
                 count, f[1], m, n, k, tiles * 1e3, slices, chosen * 1e3, Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
@@ -111,10 +107,9 @@ public final class CudaBench {
             Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
     }
 
-    /** Device milliseconds per call of {@code work}, after warm-up. */
-    private static double timeMs(Runnable work) {
-        for (int i = 0; i < 3; i++) work.run();
-        int iters = 20;
+    /** Device milliseconds per call of {@code work}: two warm-up calls, then {@code iters} between events. */
+    private static double timeMs(Runnable work, int iters) {
+        for (int i = 0; i < 2; i++) work.run();
         return CudaRuntime.get().driver().elapsedMillis(() -> { for (int i = 0; i < iters; i++) work.run(); }) / iters;
     }
 }

@@ -169,27 +169,25 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {
-        makeCurrent();
-        if (count == 0) return;
-        if (staging != null && PinnedStaging.fits(count)) {
-            if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
-            synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
-            return;
-        }
-        if (profile != null) profile.add("(copy host -> device)", 0);
-        JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
+        upload(dst, count, () -> Pointer.to(src).withByteOffset(srcOffset * 4L), (ring, to) -> ring.upload(to, src, srcOffset, count));
     }
 
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {
+        upload(dst, count, () -> Pointer.to(src).withByteOffset(srcOffset * 4L), (ring, to) -> ring.upload(to, src, srcOffset, count));
+    }
+
+    /** count floats or ints to dst: through the pinned ring when they fit (no wait), else a synchronous copy from host. */
+    private void upload(long dst, int count, java.util.function.Supplier<Pointer> host,
+                        java.util.function.BiConsumer<PinnedStaging, CUdeviceptr> staged) {
         makeCurrent();
         if (count == 0) return;
         if (staging != null && PinnedStaging.fits(count)) {
             if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
-            synchronized (staging) { staging.upload(pointer(dst), src, srcOffset, count); }
+            synchronized (staging) { staged.accept(staging, pointer(dst)); }
             return;
         }
         if (profile != null) profile.add("(copy host -> device)", 0);
-        JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(srcOffset * 4L), count * 4L);
+        JCudaDriver.cuMemcpyHtoD(pointer(dst), host.get(), count * 4L);
     }
 
     @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) {
