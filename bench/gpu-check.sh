@@ -12,16 +12,20 @@
 #   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch)
 #   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
-#                       CUDA (each step in a TensorScope, as the trainers run it, then again with --no-scope:
-#                       device memory back only through the GC; then with -Dmedualtime.cuda.splitk=off) and in
-#                       PyTorch on the same GPU; the same Java steps on the CPU, whose losses must match the GPU's.
-#                       A third Java run times every kernel (launches synchronised, -Dmedualtime.cuda.profile=true).
+#                       CUDA (each step in a TensorScope, as the trainers run it) and in PyTorch on the same GPU,
+#                       alternated twice (the machine drifts between calls), PyTorch once more with
+#                       torch.set_default_device as earlier runs had it, and its GPU busy time (torch.profiler);
+#                       then Java with --no-scope (device memory back only through the GC) and with
+#                       -Dmedualtime.cuda.splitk=off; the same Java steps on the CPU, whose losses must match the GPU's.
+#                       A last Java run times every kernel between GPU events (-Dmedualtime.cuda.profile=events):
+#                       an upper bound on the GPU's busy time, set against PyTorch's (torch.profiler).
 #                       Before the step: SGEMM at the step's own shapes (STEP_SHAPES, count:TT:MxNxK, counted
 #                       in one training step + one inference), PTX tiles alone / split along K / cuBLAS, and
 #                       PyTorch on the same shapes.
 #                       SKIP_BENCH=1 skips the benchmarks; PROFILE=1 also records a JFR host profile of the
 #                       scoped Java step (medualtime-cuda.jfr in $OUT: read it here with `jfr print`).
-# Typical time on an H100/H200: about 2-3 minutes after the JVM starts; a hanging step is cut so that
+# Logs: OUT_DIR; on the device they come back as gpu-check-logs.tar.gz beside summary.txt (the tool
+# returns at most 8 files). Typical time on an H100/H200: about 2-3 minutes after the JVM starts; a hanging step is cut so that
 # the whole script ends within BUDGET (520) seconds: use timeout_s=540 or more.
 #
 # The GPU machine may have no Java, Maven or network, so everything comes from .device-out/ (git-
@@ -185,25 +189,37 @@ PY
   echo "PyTorch, same shapes x counts: $SHAPES_TORCH"
 fi
 
-MT_JAVA="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_JAVA_NOSPLIT="skipped"; MT_TORCH="skipped"; LOSS_PARITY="skipped"
+# step_result KIND LOG TIMEOUT COMMAND...: runs one step benchmark into LOG; prints what its RESULT line
+# says (or why there is none) - the value of the summary row
+step_result() {
+  local file=$2 log=$OUT_DIR/$2 t; t=$(limit "$3"); shift 3
+  timeout "$t" "$@" > "$log" 2>&1
+  tail -3 "$log" >&2
+  local r; r=$(grep '^RESULT' "$log" | sed 's/^RESULT [a-z]* //')
+  echo "${r:-no result; see $file}"
+}
+MT_JAVA="skipped"; MT_JAVA2="skipped"; MT_JAVA_NOSCOPE="skipped"; MT_JAVA_NOSPLIT="skipped"; MT_TORCH="skipped"; MT_TORCH2="skipped"
+MT_TORCH_DD="skipped"; TORCH_BUSY="skipped"; LOSS_PARITY="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
-  echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; timeout 150s each)"
+  echo; echo "== MedualTime training step on the GPU (GPT-2-small shapes, random weights, B=8, dropout 0; Java and PyTorch alternated)"
   # small young generation: dead tensors' device memory returns promptly (see bin/medualtime)
+  JSTEP="$JAVA $JOPTS -XX:+UseSerialGC -Xmn16m"
+  JARGS="--device cuda --dropout 0 --warmup 3 --steps 10"
+  TSTEP="python3 tools/reference/medualtime_bench.py --device cuda --warmup 3 --steps 10"
   JFR=""
   [ "${PROFILE:-0}" = 1 ] && JFR="-XX:StartFlightRecording=filename=$OUT_DIR/medualtime-cuda.jfr,settings=profile"
-  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m $JFR -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
-    > "$OUT_DIR/medualtime-java.txt" 2>&1
-  tail -4 "$OUT_DIR/medualtime-java.txt"
-  MT_JAVA=$(grep '^RESULT' "$OUT_DIR/medualtime-java.txt" | sed 's/^RESULT java //' || true)
-  [ -n "$MT_JAVA" ] || MT_JAVA="no result; see medualtime-java.txt"
-  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 2 --steps 5 \
-    --no-scope > "$OUT_DIR/medualtime-java-noscope.txt" 2>&1
-  MT_JAVA_NOSCOPE=$(grep '^RESULT' "$OUT_DIR/medualtime-java-noscope.txt" | sed 's/^RESULT java //' || true)
-  [ -n "$MT_JAVA_NOSCOPE" ] || MT_JAVA_NOSCOPE="no result; see medualtime-java-noscope.txt"
+  MT_JAVA=$(step_result java medualtime-java.txt 120 $JSTEP $JFR -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  # PyTorch without torch.set_default_device (whose per-call Python hook slowed the earlier runs' reference),
+  # then one more round of each: the machine's own drift shows as the spread between rounds
+  MT_TORCH=$(step_result torch medualtime-torch.txt 120 $TSTEP --cuda-profile)
+  TORCH_BUSY=$(grep '^PROFILE' "$OUT_DIR/medualtime-torch.txt" | sed 's/^PROFILE torch //')
+  MT_JAVA2=$(step_result java medualtime-java-2.txt 120 $JSTEP -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  MT_TORCH2=$(step_result torch medualtime-torch-2.txt 120 $TSTEP)
+  MT_TORCH_DD=$(step_result torch medualtime-torch-default-device.txt 120 $TSTEP --default-device)
+  MT_JAVA_NOSCOPE=$(step_result java medualtime-java-noscope.txt 120 $JSTEP -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS --no-scope)
   # the same steps on the CPU: the losses must agree with the GPU's (run 0: the same weights, 1e-4
   # relative; later runs drift slowly through AdamW) - parity at the real shapes, where K is split
-  timeout $(limit 120) "$JAVA" $JOPTS -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cpu --dropout 0 --warmup 2 --steps 5 \
-    > "$OUT_DIR/medualtime-java-cpu.txt" 2>&1
+  step_result cpu medualtime-java-cpu.txt 120 "$JAVA" $JOPTS -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cpu --dropout 0 --warmup 2 --steps 5 >/dev/null
   LOSS_PARITY=$(awk '/^run [0-9]+.*loss/ { for (i = 1; i <= NF; i++) if ($i == "loss") v = $(i + 1); r = $2; sub(/:/, "", r)
                        if (FILENAME ~ /cpu/) c[r] = v; else g[r] = v }
       END { n = 0; worst = 0; for (r in c) if (r in g) { d = c[r] - g[r]; if (d < 0) d = -d; rel = d / (c[r] < 0 ? -c[r] : c[r]) + 0
@@ -212,23 +228,25 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
       "$OUT_DIR/medualtime-java.txt" "$OUT_DIR/medualtime-java-cpu.txt")
   echo "loss, CPU vs CUDA: $LOSS_PARITY"
   # the same step with every product on whole-K tiles: what splitting K buys end to end
-  timeout $(limit 150) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
-    --device cuda --dropout 0 --warmup 2 --steps 5 > "$OUT_DIR/medualtime-java-nosplit.txt" 2>&1
-  MT_JAVA_NOSPLIT=$(grep '^RESULT' "$OUT_DIR/medualtime-java-nosplit.txt" | sed 's/^RESULT java //' || true)
-  [ -n "$MT_JAVA_NOSPLIT" ] || MT_JAVA_NOSPLIT="no result; see medualtime-java-nosplit.txt"
-  # where the GPU time goes: every launch synchronised and timed (slow; the distribution, not the step time)
-  timeout $(limit 120) "$JAVA" $JOPTS -XX:+UseSerialGC -Xmn16m -Dmedualtime.cuda.profile=true -Dmedualtime.cuda.profile.sites=all \
-    -cp "$CP" io.medualtime.bench.MedualTimeStepBench \
-    --device cuda --dropout 0 --warmup 1 --steps 2 > "$OUT_DIR/medualtime-java-profile.txt" 2>&1
-  echo "== per-kernel GPU time, 3 training steps + 3 inferences, each launch synchronised (medualtime-java-profile.txt)"
-  grep -A22 'kernel profile' "$OUT_DIR/medualtime-java-profile.txt" || tail -5 "$OUT_DIR/medualtime-java-profile.txt"
-  grep -A30 'call sites' "$OUT_DIR/medualtime-java-profile.txt"      # where in the model; all 40 in the file
-  timeout $(limit 150) python3 tools/reference/medualtime_bench.py --device cuda --warmup 2 --steps 5 > "$OUT_DIR/medualtime-torch.txt" 2>&1
-  tail -3 "$OUT_DIR/medualtime-torch.txt"
-  MT_TORCH=$(grep '^RESULT' "$OUT_DIR/medualtime-torch.txt" | sed 's/^RESULT torch //' || true)
-  [ -n "$MT_TORCH" ] || MT_TORCH="no result; see medualtime-torch.txt"
+  MT_JAVA_NOSPLIT=$(step_result java medualtime-java-nosplit.txt 120 $JSTEP -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  # where the GPU time goes: every kernel between two GPU events (no wait per launch) in 3 training
+  # steps + 3 inferences, the first JIT-cold; the total bounds the GPU's busy time from above (an
+  # interval also holds the GPU's wait for a launch when the host is behind). Should the event timer
+  # fail, each launch synchronised and timed on the host instead (inflated by the launch latency)
+  PROF_LOG="$OUT_DIR/medualtime-java-profile.txt"
+  timeout $(limit 120) $JSTEP -Dmedualtime.cuda.profile=events -Dmedualtime.cuda.profile.sites=all \
+    -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 1 --steps 2 > "$PROF_LOG" 2>&1
+  if ! grep -q 'TOTAL' "$PROF_LOG"; then
+    timeout $(limit 120) $JSTEP -Dmedualtime.cuda.profile=true -Dmedualtime.cuda.profile.sites=all \
+      -cp "$CP" io.medualtime.bench.MedualTimeStepBench --device cuda --dropout 0 --warmup 1 --steps 2 > "$PROF_LOG" 2>&1
+  fi
+  echo "== per-kernel GPU time, 3 training steps + 3 inferences (medualtime-java-profile.txt)"
+  grep -A24 'kernel profile' "$PROF_LOG" || tail -5 "$PROF_LOG"
+  grep -A30 'call sites' "$PROF_LOG"      # where in the model; all 40 in the file
+  JAVA_BUSY=$(awk '$1 == "TOTAL" { printf "%d launches/copies, <= %.1f ms GPU time per step + inference", $2 / 3, $3 * 1000 / 3 }' "$PROF_LOG")
 fi
 
+{
 echo
 echo "================ summary ================"
 printf '%-28s %s\n' "GPU" "$(head -1 "$OUT_DIR/gpu.txt")"
@@ -244,9 +262,20 @@ printf '%-28s %s\n' "PyTorch fp32 ${SIZE}^3" "$TORCH"
 printf '%-28s %s\n' "SGEMM step shapes, Java" "$SHAPES_JAVA"
 printf '%-28s %s\n' "SGEMM step shapes, PyTorch" "$SHAPES_TORCH"
 printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
+printf '%-28s %s\n' "  second round" "$MT_JAVA2"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
+printf '%-28s %s\n' "  GPU busy (events)" "${JAVA_BUSY:-skipped}"
 printf '%-28s %s\n' "  loss vs the same on CPU" "$LOSS_PARITY"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"
-if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ] && [ "$OUT_DIR" != "$OUT" ]; then cp "$OUT_DIR"/*.txt "$OUT/" 2>/dev/null; cp "$OUT_DIR"/*.jfr "$OUT/" 2>/dev/null; fi
+printf '%-28s %s\n' "  second round" "$MT_TORCH2"
+printf '%-28s %s\n' "  set_default_device" "$MT_TORCH_DD"
+printf '%-28s %s\n' "  GPU busy (profiler)" "$TORCH_BUSY"
+} 2>&1 | tee "$OUT_DIR/summary.txt"
+# the device tool returns at most 8 files: the logs travel as one archive beside the summary
+if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ]; then
+  (cd "$OUT_DIR" && tar -czf /tmp/gpu-check-logs.tar.gz --exclude summary.txt . ) && mv /tmp/gpu-check-logs.tar.gz "$OUT/"
+  [ "$OUT_DIR" = "$OUT" ] && find "$OUT" -maxdepth 1 -type f ! -name summary.txt ! -name gpu-check-logs.tar.gz -delete
+  [ "$OUT_DIR" != "$OUT" ] && cp "$OUT_DIR/summary.txt" "$OUT/"
+fi
 exit $FAILED

@@ -37,6 +37,18 @@ def use_gpt2_small_defaults():
     ref.ADAPTER_LAYERS = list(range(ref.NL - ref.M, ref.NL))
 
 
+def gpu_busy(train_step, infer):
+    """GPU kernels/copies and their summed time over one training step and one inference."""
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        train_step()
+        with torch.no_grad():
+            infer()
+        torch.cuda.synchronize()
+    kernels = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
+    return "%d GPU kernels/copies, %.1f ms GPU time" % (len(kernels), sum(e.time_range.elapsed_us() for e in kernels) / 1e3)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--warmup", type=int, default=2)
@@ -45,6 +57,11 @@ def main():
     ap.add_argument("--B", type=int, default=8)
     ap.add_argument("--tokens", type=int, default=48)
     ap.add_argument("--device", default="cpu", help="cpu or cuda (TF32 off, timings synchronised)")
+    ap.add_argument("--default-device", action="store_true",
+                    help="also torch.set_default_device(device): what earlier runs did; it routes every "
+                         "torch call through a Python TorchFunctionMode, a per-op cost on the host")
+    ap.add_argument("--cuda-profile", action="store_true",
+                    help="after timing, one step + one inference under torch.profiler: GPU kernel time and launches")
     a = ap.parse_args()
     dev = torch.device(a.device)
     if dev.type == "cuda":
@@ -69,16 +86,24 @@ def main():
     c_text = torch.randn(B, 768, generator=g)
     if dev.type == "cuda":
         # everything is built on the CPU (seeded generators), then moved; the reference code's own
-        # factory calls (masks, aranges) follow the default device
+        # factory calls (masks, aranges) take their device from their inputs
         lm = {k: v.to(dev) for k, v in lm.items()}
         tp = {k: v.detach().to(dev).requires_grad_(True) for k, v in tp.items()}
         buf = {k: v.to(dev) for k, v in buf.items()}
         inp = {k: v.to(dev) for k, v in inp.items()}
         c_text = c_text.to(dev)
-        torch.set_default_device(dev)
+        if a.default_device:
+            torch.set_default_device(dev)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     opt = torch.optim.AdamW(list(tp.values()), lr=1e-3, weight_decay=0.01)
     steps, infers = [], []
+
+    def train_step():
+        opt.zero_grad()
+        loss = ref.forward(lm, tp, buf, inp, c_text, training=True)["loss"]
+        loss.backward()
+        opt.step()
+
     for s in range(a.warmup + a.steps):
         sync()
         t0 = time.perf_counter()
@@ -106,6 +131,14 @@ def main():
             infers.append((i1 - i0) * 1e3)
     print("RESULT torch train_step_ms %.0f inference_ms %.0f (median of %d after %d warm-up)" %
           (statistics.median(steps), statistics.median(infers), a.steps, a.warmup))
+    if a.cuda_profile and dev.type == "cuda":
+        # the GPU's busy time, to set against the wall time above: what the host adds on top of it
+        try:
+            print("PROFILE torch one step + one inference: %s" % gpu_busy(train_step, lambda: ref.forward(
+                lm, tp, buf, inp, c_text, training=False)["logits"].sum().item()), flush=True)
+        except Exception as e:  # noqa: BLE001 - the timing above stands without it
+            print("PROFILE torch failed: %r" % e, flush=True)
+
 
 
 if __name__ == "__main__":

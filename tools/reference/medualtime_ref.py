@@ -209,8 +209,8 @@ def block(lm, i, h, add_mask=None, A=None, gate=None):
     hd = D // NH
     w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hd)
     Tq = q.shape[-2]
-    causal = torch.tril(torch.ones(Tq, Tq, dtype=torch.bool))
-    w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype))
+    causal = torch.tril(torch.ones(Tq, Tq, dtype=torch.bool, device=w.device))
+    w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype, device=w.device))
     if add_mask is not None:
         w = w + add_mask
     o = torch.matmul(torch.softmax(w, dim=-1), v)
@@ -244,10 +244,10 @@ def pad_mask_add(mask, dtype):
 def text_vector(lm, ids, mask):
     """Default text vector: plain frozen GPT-2, ln_f at the last real token."""
     Tn = ids.shape[1]
-    h = lm["wte.weight"][ids] + lm["wpe.weight"][torch.arange(Tn)]
+    h = lm["wte.weight"][ids] + lm["wpe.weight"][torch.arange(Tn, device=ids.device)]
     h = run_blocks(lm, None, h, None, None, pad_mask_add(mask, h.dtype), adapters=False)
     h = layer_norm(h, lm["ln_f.weight"], lm["ln_f.bias"])
-    return h[torch.arange(ids.shape[0]), mask.sum(1) - 1]
+    return h[torch.arange(ids.shape[0], device=ids.device), mask.sum(1) - 1]
 
 
 def forward(lm, tp, buf, inp, c_text, training, adapters=True):
@@ -264,9 +264,9 @@ def forward(lm, tp, buf, inp, c_text, training, adapters=True):
     te = temenc(x, tp, buf, training)
     c_ts = layer_norm(te, tp["adapter_ts_proj_norm.weight"], tp["adapter_ts_proj_norm.bias"])
     Tn = ids.shape[1]
-    h = lm["wte.weight"][ids] + lm["wpe.weight"][torch.arange(Tn)]
+    h = lm["wte.weight"][ids] + lm["wpe.weight"][torch.arange(Tn, device=ids.device)]
     h = run_blocks(lm, tp, h, "adapter_query_text.weight", c_ts, pad_mask_add(mask, h.dtype), adapters)
-    last = h[torch.arange(ids.shape[0]), mask.sum(1) - 1]
+    last = h[torch.arange(ids.shape[0], device=ids.device), mask.sum(1) - 1]
     z_text = layer_norm(last, tp["adapter_ln_f1.weight"], tp["adapter_ln_f1.bias"])
     z = (z_ts + z_text) / 2
     logits = F.linear(z, tp["head.weight"], tp["head.bias"])

@@ -47,6 +47,7 @@ final class JCudaDriverApi implements CudaDriver {
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, DeviceAddress> allocations = new ConcurrentSkipListMap<>();
     private final KernelProfile profile = KernelProfile.ifRequested();
+    private final LaunchEvents launchEvents = profile != null && profile.eventTimed() ? new LaunchEvents(profile) : null;
     private final PinnedStaging staging;
 
     /** Initialises the driver; throws (UnsatisfiedLinkError, CudaException, ...) when there is no usable GPU. */
@@ -249,6 +250,11 @@ final class JCudaDriverApi implements CudaDriver {
             JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
             return;
         }
+        if (launchEvents != null) {
+            launchEvents.around(module + ":" + kernel,
+                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null));
+            return;
+        }
         JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
         long t0 = System.nanoTime();
         JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
@@ -259,6 +265,56 @@ final class JCudaDriverApi implements CudaDriver {
     @Override public void synchronize() {
         makeCurrent();
         JCudaDriver.cuCtxSynchronize();
+        if (launchEvents != null) launchEvents.drain();
+    }
+
+    /**
+     * {@code -Dmedualtime.cuda.profile=events}: each launch between two events on the stream, their
+     * elapsed times read in batches - the host never waits for one kernel, so the step keeps its pace
+     * (the sum bounds the GPU's busy time from above: see KernelProfile). Events are reused; call sites
+     * are taken at launch.
+     */
+    private final class LaunchEvents {
+        private static final int BATCH = 512;
+        private final KernelProfile profile;
+        private final java.util.ArrayDeque<CUevent> spare = new java.util.ArrayDeque<>();
+        private final java.util.List<Object[]> pending = new java.util.ArrayList<>();   // keys, start, stop
+
+        LaunchEvents(KernelProfile profile) {
+            this.profile = profile;
+            profile.beforePrint(() -> { try { synchronize(); } catch (RuntimeException ignored) { } });
+        }
+
+        synchronized void around(String kernel, Runnable launch) {
+            CUevent start = event(), stop = event();
+            JCudaDriver.cuEventRecord(start, null);
+            launch.run();
+            JCudaDriver.cuEventRecord(stop, null);
+            pending.add(new Object[] {profile.keys(kernel), start, stop});
+            if (pending.size() >= BATCH) drain();
+        }
+
+        synchronized void drain() {
+            if (pending.isEmpty()) return;
+            makeCurrent();
+            JCudaDriver.cuEventSynchronize((CUevent) pending.get(pending.size() - 1)[2]);
+            float[] ms = new float[1];
+            for (Object[] p : pending) {
+                JCudaDriver.cuEventElapsedTime(ms, (CUevent) p[1], (CUevent) p[2]);
+                profile.add((String[]) p[0], Math.round(ms[0] * 1e6));
+                spare.add((CUevent) p[1]);
+                spare.add((CUevent) p[2]);
+            }
+            pending.clear();
+        }
+
+        private CUevent event() {
+            CUevent e = spare.poll();
+            if (e != null) return e;
+            e = new CUevent();
+            JCudaDriver.cuEventCreate(e, 0);
+            return e;
+        }
     }
 
     @Override public float elapsedMillis(Runnable work) {
