@@ -9,8 +9,9 @@
 #                       overlapping accumulation, every Backend primitive with offsets)
 #   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
 #                       padding mask, 10 AdamW steps; KvCacheTest: decoding on CUDA == CPU
-#   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch)
-#   5. SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
+#   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch); then the kernel,
+#                       backend and model parity tests again with -Dmedualtime.cuda.launchargs=direct
+#   5. host cost per launch (CudaBench --launches: arrays vs direct-buffer arguments), SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it) and in PyTorch on the same GPU,
 #                       alternated twice (the machine drifts between calls), PyTorch once more with
@@ -120,6 +121,11 @@ run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualt
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
 run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest
+# the opt-in argument path (reused direct buffer, -Dmedualtime.cuda.launchargs=direct) through every kernel again
+JOPTS_PLAIN=$JOPTS; JOPTS="$JOPTS -Dmedualtime.cuda.launchargs=direct"
+run_tests "parity, direct args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
+  io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest
+JOPTS=$JOPTS_PLAIN
 
 TORCH="skipped"
 : > "$OUT_DIR/bench.txt"
@@ -156,6 +162,16 @@ fi
 # the products of one MedualTime training step + one inference (GPT-2-small shapes, B=8), those that
 # take longest with 128 x 128 tiles alone; counted with the PTX SGEMM's shapes on the host-only driver
 STEP_SHAPES=${STEP_SHAPES:-"20:NN:704x768x3072 44:NN:13x1536x768 22:NT:13x768x1536 9:NT:704x768x3072 10:NT:704x768x2304 20:NN:704x3072x768 22:NN:704x2304x768 16:NT:128x640x1000 16:NT:128x384x1000 20:NN:704x768x768 9:NT:704x3072x768 9:NT:704x768x768 8:NT:128x896x1000 8:NT:64x320x1000"}
+LAUNCH="skipped"
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  echo; echo "== host cost per launch, each argument path (timeout 60s)"
+  timeout $(limit 60) "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench --launches 20000 > "$OUT_DIR/launches.txt" 2>&1
+  cat "$OUT_DIR/launches.txt"
+  LAUNCH=$(grep '^LAUNCH' "$OUT_DIR/launches.txt" | tail -4 | awk '{ for (i = 1; i <= NF; i++) if ($i == "host") h = $(i + 1)
+      printf "%s%s %s: %s", (NR > 1 ? "; " : ""), ($3 == "5" || $4 == "5" ? "5 args" : "21 args"), ($0 ~ /direct/ ? "direct" : "arrays"), h }')
+  [ -n "$LAUNCH" ] || LAUNCH="no result; see launches.txt"
+fi
+
 SHAPES_JAVA="skipped"; SHAPES_TORCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== SGEMM at the MedualTime step's shapes (timeout 120s)"
@@ -229,6 +245,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo "loss, CPU vs CUDA: $LOSS_PARITY"
   # the same step with every product on whole-K tiles: what splitting K buys end to end
   MT_JAVA_NOSPLIT=$(step_result java medualtime-java-nosplit.txt 120 $JSTEP -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  MT_JAVA_DIRECT=$(step_result java medualtime-java-direct.txt 120 $JSTEP -Dmedualtime.cuda.launchargs=direct -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
   # where the GPU time goes: every kernel between two GPU events (no wait per launch) in 3 training
   # steps + 3 inferences, the first JIT-cold; the total bounds the GPU's busy time from above (an
   # interval also holds the GPU's wait for a launch when the host is behind). Should the event timer
@@ -265,6 +282,8 @@ printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  second round" "$MT_JAVA2"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
+printf '%-28s %s\n' "  same, direct launch args" "${MT_JAVA_DIRECT:-skipped}"
+printf '%-28s %s\n' "host us per launch" "$LAUNCH"
 printf '%-28s %s\n' "  GPU busy (events)" "${JAVA_BUSY:-skipped}"
 printf '%-28s %s\n' "  loss vs the same on CPU" "$LOSS_PARITY"
 printf '%-28s %s\n' "MedualTime step, PyTorch" "$MT_TORCH"

@@ -10,12 +10,18 @@ package io.medualtime.tensor.cuda;
  * shapes instead (count:transposes:MxNxK, e.g. one training step's), each with the PTX kernel's 128 x 128
  * tiles alone, with the split along K the backend chooses, and with cuBLAS when it loads; then the
  * count-weighted totals. Lines "SHAPE ..." and "TOTAL ...".
+ *
+ * <p>{@code CudaBench --launches [n]} measures what a launch costs the host (see {@link #launches}).
  */
 public final class CudaBench {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("--shapes")) {
             shapes(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--launches")) {
+            launches(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
             return;
         }
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
@@ -105,6 +111,43 @@ public final class CudaBench {
         }
         System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %s%n", total[0], total[1],
             Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
+    }
+
+    /**
+     * What one launch costs the host: n launches of a 1-block kernel queued back to back (no wait),
+     * host time per launch, then per launch until the GPU has run them all; for a 5-argument kernel
+     * (add_scalar on one float) and the 21-argument sgemm (1 x 1 x 1), with each argument path of
+     * JCudaDriverApi (fresh Java arrays, or the reused direct buffer). Lines "LAUNCH ...".
+     */
+    static void launches(int n) {
+        if (!CudaRuntime.isAvailable()) {
+            System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
+            System.exit(2);
+        }
+        CudaRuntime rt = CudaRuntime.get();
+        System.out.println("device: " + rt.describe());
+        DeviceBuffer x = DeviceAllocator.get().allocate(64);
+        CudaKernels.fill(x, 64, 1f);
+        Runnable scalar = () -> CudaKernels.addScalar(x, x, 1, 0f);
+        Runnable gemm = () -> CudaKernels.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
+        boolean jcuda = rt.driver() instanceof JCudaDriverApi;
+        for (boolean direct : jcuda ? new boolean[] {false, true, false, true} : new boolean[] {false}) {
+            if (jcuda) ((JCudaDriverApi) rt.driver()).directArgs(direct);
+            String path = !jcuda ? "(not JCuda)" : direct ? "direct buffer" : "Java arrays";
+            for (String kind : new String[] {"add_scalar, 5 args", "sgemm 1x1x1, 21 args"}) {
+                Runnable launch = kind.startsWith("add") ? scalar : gemm;
+                for (int i = 0; i < 1000; i++) launch.run();        // warm-up: JIT and the driver's queue
+                rt.driver().synchronize();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) launch.run();
+                long t1 = System.nanoTime();
+                rt.driver().synchronize();
+                long t2 = System.nanoTime();
+                System.out.printf("LAUNCH %-22s %-14s host %.2f us/launch, until done %.2f us/launch%n",
+                    kind, path, (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
+            }
+        }
+        x.free();
     }
 
     /** Device milliseconds per call of {@code work}: two warm-up calls, then {@code iters} between events. */

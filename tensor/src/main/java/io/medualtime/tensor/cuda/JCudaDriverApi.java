@@ -238,6 +238,25 @@ final class JCudaDriverApi implements CudaDriver {
                                  int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
         makeCurrent();
         CUfunction f = function(module, kernel);
+        Pointer params = directArgs && args.length <= ArgSlots.MAX ? argSlots.get().params(kernel, args) : arrayArgs(kernel, args);
+        if (profile == null) {
+            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null);
+            return;
+        }
+        if (launchEvents != null) {
+            launchEvents.around(module + ":" + kernel,
+                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null));
+            return;
+        }
+        JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
+        long t0 = System.nanoTime();
+        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null);
+        JCudaDriver.cuCtxSynchronize();
+        profile.add(module + ":" + kernel, System.nanoTime() - t0);
+    }
+
+    /** Each argument in a fresh one-element Java array (JCuda copies each in and out of the JNI call). */
+    private static Pointer arrayArgs(String kernel, Object[] args) {
         NativePointerObject[] ps = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
@@ -246,20 +265,45 @@ final class JCudaDriverApi implements CudaDriver {
             else if (a instanceof Float) ps[i] = Pointer.to(new float[] {(Float) a});
             else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
         }
-        if (profile == null) {
-            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
-            return;
+        return Pointer.to(ps);
+    }
+
+    /**
+     * {@code -Dmedualtime.cuda.launchargs=direct}: the arguments written into one reused direct buffer
+     * per thread, 8 bytes a slot, passed through pointers made once - no allocation and no array
+     * copies per launch (cuLaunchKernel copies the values before it returns, so the buffer is free
+     * again at once). Off by default until a GPU run shows what it saves (CudaBench --launches).
+     */
+    private volatile boolean directArgs = "direct".equals(System.getProperty("medualtime.cuda.launchargs"));
+    private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
+
+    /** Switches the argument path (CudaBench compares the two in one process). */
+    void directArgs(boolean on) { directArgs = on; }
+
+    static final class ArgSlots {
+        static final int MAX = 32;
+        private final java.nio.ByteBuffer values = java.nio.ByteBuffer.allocateDirect(8 * MAX).order(java.nio.ByteOrder.nativeOrder());
+        private final Pointer[] byCount = new Pointer[MAX + 1];     // kernelParams for n arguments: slots 0..n-1
+
+        /** The slot values (tests read them back). */
+        java.nio.ByteBuffer values() { return values; }
+
+        Pointer params(String kernel, Object[] args) {
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i];
+                if (a instanceof Long) values.putLong(8 * i, (Long) a);
+                else if (a instanceof Integer) values.putInt(8 * i, (Integer) a);
+                else if (a instanceof Float) values.putFloat(8 * i, (Float) a);
+                else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
+            }
+            Pointer p = byCount[args.length];
+            if (p == null) {
+                NativePointerObject[] slots = new NativePointerObject[args.length];
+                for (int i = 0; i < slots.length; i++) slots[i] = Pointer.to(values).withByteOffset(8L * i);
+                p = byCount[args.length] = Pointer.to(slots);
+            }
+            return p;
         }
-        if (launchEvents != null) {
-            launchEvents.around(module + ":" + kernel,
-                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null));
-            return;
-        }
-        JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
-        long t0 = System.nanoTime();
-        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, Pointer.to(ps), null);
-        JCudaDriver.cuCtxSynchronize();
-        profile.add(module + ":" + kernel, System.nanoTime() - t0);
     }
 
     @Override public void synchronize() {
