@@ -101,12 +101,16 @@ public final class CudaBench {
             CudaKernels.rngUniform(b, k * n, 2, 0);
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, 1, rt.multiprocessorCount());
             double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L), 20);
+            double tilesHost = lastHostMs;
             double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20);
+            double chosenHost = lastHostMs;
             double cublas = Cublas.isAvailable()
                 ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20) : Double.NaN;
             total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
-            System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us, split-K/%d %.1f us, cuBLAS %s%n",
-                count, f[1], m, n, k, tiles * 1e3, slices, chosen * 1e3, Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
+            // host: the time to queue one call; near the GPU time, the host (not the kernel) set the pace
+            System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us (host %.1f), split-K/%d %.1f us (host %.1f), cuBLAS %s%n",
+                count, f[1], m, n, k, tiles * 1e3, tilesHost * 1e3, slices, chosen * 1e3, chosenHost * 1e3,
+                Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
             a.free(); b.free(); c.free();
         }
         System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %s%n", total[0], total[1],
@@ -150,9 +154,21 @@ public final class CudaBench {
         x.free();
     }
 
-    /** Device milliseconds per call of {@code work}: two warm-up calls, then {@code iters} between events. */
+    private static double lastHostMs;
+
+    /**
+     * Device milliseconds per call of {@code work}: two warm-up calls, then {@code iters} between events;
+     * {@link #lastHostMs} is the host's time per call to queue them.
+     */
     private static double timeMs(Runnable work, int iters) {
         for (int i = 0; i < 2; i++) work.run();
-        return CudaRuntime.get().driver().elapsedMillis(() -> { for (int i = 0; i < iters; i++) work.run(); }) / iters;
+        long[] host = new long[1];
+        double ms = CudaRuntime.get().driver().elapsedMillis(() -> {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) work.run();
+            host[0] = System.nanoTime() - t0;
+        }) / iters;
+        lastHostMs = host[0] / 1e6 / iters;
+        return ms;
     }
 }
