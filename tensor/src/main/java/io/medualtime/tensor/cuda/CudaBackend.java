@@ -7,6 +7,7 @@ import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedAdapterAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
 import io.medualtime.tensor.backend.FusedIm2Col;
+import io.medualtime.tensor.backend.GemmBatchSum;
 import io.medualtime.tensor.backend.FusedSelfAttention;
 import io.medualtime.tensor.backend.GemmBias;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
@@ -28,7 +29,7 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention,
+public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention, GemmBatchSum,
         GemmBias, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
@@ -189,6 +190,20 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
         CudaKernels.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
                 beta, buf(c), cOff, ldc, strideC, batch);
+    }
+
+    /** With cuBLAS one product per sample (beta 1 after the first); else the PTX SGEMM's summed split. */
+    @Override public void gemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                       Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
+                                       float beta, Storage c, int cOff, int ldc, int batch) {
+        if (!CudaKernels.usesCublas()) {
+            CudaKernels.sgemmBatchSum(transA, transB, m, n, k, alpha, ptr(a, aOff), lda, strideA, ptr(b, bOff), ldb, strideB,
+                beta, ptr(c, cOff), ldc, batch);
+            return;
+        }
+        for (int z = 0; z < Math.max(batch, 1); z++)
+            gemm(transA, transB, m, n, batch == 0 ? 0 : k, alpha, a, aOff + z * strideA, lda, 0, b, bOff + z * strideB, ldb, 0,
+                z == 0 ? beta : 1f, c, cOff, ldc, 0, 1);
     }
 
     // ---- fused neural-network kernels ------------------------------------------------------

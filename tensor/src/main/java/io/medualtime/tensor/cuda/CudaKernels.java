@@ -584,6 +584,44 @@ public final class CudaKernels {
     static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             long a, int lda, long strideA, long b, int ldb, long strideB,
                             float beta, long c, int ldc, long strideC, int batch, long bias, int slices) {
+        sliced(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias, slices, false);
+    }
+
+    /**
+     * C = alpha * sum_z op(A_z) op(B_z) + beta C for z &lt; batch, summed in batch order into one C
+     * (conv1d's weight gradient over the samples): each product, split along K where the tiles do not
+     * fill the GPU, writes its slices' partial products, and sgemm_splitk_sum adds all batch x slices of
+     * them - two or three launches instead of one product (and its split) per sample. PTX SGEMM only.
+     */
+    public static void sgemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                     long a, int lda, long strideA, long b, int ldb, long strideB,
+                                     float beta, long c, int ldc, int batch) {
+        sgemmBatchSum(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, batch,
+            Math.max(1, splitK(m, n, k, batch, rt().multiprocessorCount())));
+    }
+
+    /** As above with the slices per product given (tests: one slice, several, a shorter last one). */
+    static void sgemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              long a, int lda, long strideA, long b, int ldb, long strideB,
+                              float beta, long c, int ldc, int batch, int slices) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || batch <= 0) {                 // an empty sum: C = beta C
+            sgemmTiles(transA, transB, m, n, 0, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1, 0L);
+            return;
+        }
+        if ((long) m * n * batch * slices > Integer.MAX_VALUE) {   // too large to stage: one product after the other
+            for (int z = 0; z < batch; z++)
+                sgemmPtx(transA, transB, m, n, k, alpha, a + 4L * z * strideA, lda, 0, b + 4L * z * strideB, ldb, 0,
+                    z == 0 ? beta : 1f, c, ldc, 0, 1);
+            return;
+        }
+        sliced(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, 0, batch, 0L, slices, true);
+    }
+
+    /** The split-K launches; sumBatch: all products' slices summed into one C, else each product's into its own. */
+    private static void sliced(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               long a, int lda, long strideA, long b, int ldb, long strideB,
+                               float beta, long c, int ldc, long strideC, int batch, long bias, int slices, boolean sumBatch) {
         int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc, total = full + (rest > 0 ? 1 : 0);
         long stepA = transA ? (long) kc * lda : kc, stepB = transB ? kc : (long) kc * ldb, mn = (long) m * n;
         DeviceBuffer partial = DeviceAllocator.get().allocate(mn * total * batch);
@@ -594,8 +632,9 @@ public final class CudaKernels {
                 launchTiles(transA, transB, m, n, rest, alpha, a + 4L * full * stepA, lda, strideA, b + 4L * full * stepB, ldb, strideB,
                     0f, partial.at(full * mn), n, total * mn, batch, 0L, 1, 0, 0, 0);
             CudaRuntime r = rt();
-            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn * batch), 1, 1, BLOCK, 1, 1, 0,
-                partial.ptr(), total, m, n, beta, c, ldc, bias, batch, strideC);
+            int sums = sumBatch ? 1 : batch;        // [batch, total, m, n] is [batch * total, m, n]: one sum of all
+            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn * sums), 1, 1, BLOCK, 1, 1, 0,
+                partial.ptr(), sumBatch ? batch * total : total, m, n, beta, c, ldc, bias, sums, strideC);
         } finally {
             partial.free();    // back to the allocator's cache; work on the one stream stays ordered
         }

@@ -6,6 +6,7 @@ import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.FusedIm2Col;
+import io.medualtime.tensor.backend.GemmBatchSum;
 
 /**
  * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, as one autograd node on
@@ -57,11 +58,15 @@ public final class Conv {
     private static Tensor weightGrad(Tensor x, Tensor gy, int k) {
         int b = x.size(0), cin = x.size(1), len = x.size(2), cout = gy.size(1), depth = cin * k;
         Tensor col = im2col(x, k);
-        Tensor gw = Tensor.zeros(x.device(), cout, cin, k);
+        Tensor gw = b == 0 ? Tensor.zeros(x.device(), cout, cin, k) : Tensor.empty(x.device(), cout, cin, k);
         Backend be = x.backend();
-        for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
-            be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
-                    col.storage(), col.offset() + s * depth * len, len, 0, s == 0 ? 0f : 1f, gw.storage(), 0, depth, 0, 1);
+        if (be instanceof GemmBatchSum summed)      // the whole sum in one call (CUDA: 2-3 launches, not 2 per sample)
+            summed.gemmBatchSum(false, true, cout, depth, len, 1f, gy.storage(), gy.offset(), len, cout * len,
+                    col.storage(), col.offset(), len, depth * len, 0f, gw.storage(), 0, depth, b);
+        else
+            for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
+                be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
+                        col.storage(), col.offset() + s * depth * len, len, 0, s == 0 ? 0f : 1f, gw.storage(), 0, depth, 0, 1);
         if (col != x) TensorScope.releaseTemporary(col);
         return gw;
     }

@@ -140,6 +140,47 @@ class CudaSgemmTest extends CudaKernelTestBase {
         }
     }
 
+    /**
+     * A batch summed into one C (conv1d's weight gradient over samples): one slice per product or
+     * several, a shorter last slice, the slice count the GPU's size gives, every transpose, beta (NaN
+     * in C where beta is 0), an empty batch and K = 0 (C = beta C). Fails when a sample or a slice is
+     * left out of the sum or C is read with beta 0.
+     */
+    @Test
+    void sgemmBatchSumAddsEveryProduct() {
+        int[][] cases = {{20, 36, 100, 3, 1}, {20, 36, 100, 3, 2}, {33, 17, 77, 4, 3}, {5, 7, 16, 1, 1}, {64, 140, 300, 8, 0},
+                         {9, 10, 0, 3, 1}, {9, 10, 12, 0, 1}};
+        for (int[] s : cases) for (int t = 0; t < 8; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            float beta = (t & 4) != 0 ? -0.5f : 0f;
+            int M = s[0], N = s[1], K = s[2], batch = s[3], lda = (ta ? M : K) + 1, ldb = (tb ? K : N) + 1, ldc = N + 2;
+            int sA = (ta ? K : M) * lda + 3, sB = (tb ? N : K) * ldb + 5;
+            float[] a = rand(Math.max(batch, 1) * sA, -1, 1), b = rand(Math.max(batch, 1) * sB, -1, 1), c = rand(M * ldc, -1, 1);
+            if (beta == 0) for (int i = 0; i < c.length; i += 2) c[i] = Float.NaN;
+            double[] ref = new double[c.length], sc = new double[c.length];
+            for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) {
+                double sum = 0, abs = 0;
+                for (int z = 0; z < batch; z++) for (int k = 0; k < K; k++) {
+                    double p = (double) (ta ? a[z * sA + k * lda + i] : a[z * sA + i * lda + k]) * (tb ? b[z * sB + j * ldb + k] : b[z * sB + k * ldb + j]);
+                    sum += p;
+                    abs += Math.abs(p);
+                }
+                int ci = i * ldc + j;
+                ref[ci] = 0.75 * sum + (beta == 0 ? 0 : beta * c[ci]);
+                sc[ci] = 0.75 * abs + (beta == 0 ? 0 : Math.abs(beta * c[ci]));
+            }
+            DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
+            if (s[4] == 0) sgemmBatchSum(ta, tb, M, N, K, 0.75f, da.ptr(), lda, sA, db.ptr(), ldb, sB, beta, dc.ptr(), ldc, batch);
+            else sgemmBatchSum(ta, tb, M, N, K, 0.75f, da.ptr(), lda, sA, db.ptr(), ldb, sB, beta, dc.ptr(), ldc, batch, s[4]);
+            float[] got = dc.toFloatArray();
+            for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++)           // padding columns untouched
+                assertEquals(Float.floatToRawIntBits(c[i * ldc + j]), Float.floatToRawIntBits(got[i * ldc + j]), "padding at row " + i);
+            for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++) { ref[i * ldc + j] = 0; got[i * ldc + j] = 0; }
+            close("sgemmBatchSum " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K + " batch " + batch
+                + " slices " + (s[4] == 0 ? "chosen" : s[4]) + " beta " + beta, ref, got, sc);
+        }
+    }
+
     @Test
     void sgemmBroadcastBatchAndDispatch() {
         // strideA = 0 (shared weights), via the dispatching entry point

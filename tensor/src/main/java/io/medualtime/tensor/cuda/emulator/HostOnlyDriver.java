@@ -3,6 +3,7 @@ package io.medualtime.tensor.cuda.emulator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.medualtime.tensor.cuda.CudaDriver;
+import io.medualtime.tensor.cuda.KernelProfile;
 
 /**
  * A CUDA "device" that does no work at all: allocations are addresses without memory, copies and
@@ -15,6 +16,8 @@ import io.medualtime.tensor.cuda.CudaDriver;
 public final class HostOnlyDriver implements CudaDriver {
     private final AtomicLong next = new AtomicLong(1L << 32);
     private final AtomicLong launches = new AtomicLong(), copies = new AtomicLong();
+    /** -Dmedualtime.cuda.profile=true: what a step launches at its real shapes, counted without running it. */
+    private final KernelProfile profile = KernelProfile.ifRequested();
 
     @Override public String describe() { return "host-only CUDA driver: kernels are NOT run, results are garbage (host overhead measurements)"; }
     @Override public String deviceName() { return "host-only (no kernels)"; }
@@ -31,12 +34,17 @@ public final class HostOnlyDriver implements CudaDriver {
     @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) { copies.incrementAndGet(); }
     @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
     @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
-    @Override public void copyDeviceToDevice(long dst, long src, long bytes) { launches.incrementAndGet(); }
-    @Override public void fill32(long dst, int bits, long count) { launches.incrementAndGet(); }
+    @Override public void copyDeviceToDevice(long dst, long src, long bytes) { count("(device -> device copy)"); }
+    @Override public void fill32(long dst, int bits, long count) { count("(memset)"); }
 
     @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
                                  int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+        count(module + ":" + kernel);
+    }
+
+    private void count(String what) {
         launches.incrementAndGet();
+        if (profile != null) profile.add(what, 0);
     }
 
     @Override public void synchronize() {}
