@@ -113,6 +113,33 @@ class AdapterAttentionTest {
         }
     }
 
+    /**
+     * Rows wider than a warp on CUDA (a warp per row): more tokens than lanes (K = 37: lanes own
+     * tokens l and l + 32) and features (hd = 70: lanes write d, d + 32, d + 64), with dropout; then
+     * without q's gradient (the kernel skips dq) - against the CPU.
+     */
+    @Test void cudaMatchesCpuOnRowsWiderThanAWarp() {
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        int k = 37, hd = 70;
+        for (boolean qGrad : new boolean[]{true, false}) {
+            Tensor[] in = {rnd(140, B, H, T, hd), rnd(141, B, H, k, hd), rnd(142, B, H, k, hd), rnd(143, 1, H, 1, 1)};
+            Tensor[] cpu = new Tensor[4], gpu = new Tensor[4];
+            for (int i = 0; i < 4; i++) {
+                boolean grad = i > 0 || qGrad;
+                cpu[i] = grad ? in[i].detach().requiresGrad(true) : in[i];
+                gpu[i] = grad ? in[i].to(Device.CUDA).detach().requiresGrad(true) : in[i].to(Device.CUDA);
+            }
+            Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 9L);
+            Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 9L);
+            Fixtures.assertClose("wide rows forward", yc, yg, 1e-5);
+            Tensor w = rnd(144, yc.shape());
+            yc.mul(w).sum().backward();
+            yg.mul(w.to(Device.CUDA)).sum().backward();
+            for (int i = qGrad ? 0 : 1; i < 4; i++)
+                Fixtures.assertClose("wide rows grad " + i + " (q grad " + qGrad + ")", cpu[i].grad(), gpu[i].grad(), 1e-5);
+        }
+    }
+
     /** As MedualTime passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
     @Test void cudaMatchesCpuOnTokenViews() {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());

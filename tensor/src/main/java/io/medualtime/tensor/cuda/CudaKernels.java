@@ -425,11 +425,11 @@ public final class CudaKernels {
 
     // ------------------------------------------------------------------ adapter.ptx
 
-    /** MedualTime's adapter attention, forward, one thread per query row (see adapter.ptx); mask may be 0. */
+    /** MedualTime's adapter attention, forward, a warp per query row (see adapter.ptx); mask may be 0. */
     public static void adapterForward(long q, long ka, long va, long gate, long mask, long probs, long dropped, long mixed,
                                       long out, int b, int h, int t, int k, int d, int setStride, int headStride, int tokStride,
                                       float scale) {
-        grid1d("adapter", "adapter_fwd", (long) b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, b, h, t, k, d,
+        grid1d("adapter", "adapter_fwd", 32L * b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, b, h, t, k, d,
             setStride, headStride, tokStride, scale);
     }
 
@@ -437,7 +437,7 @@ public final class CudaKernels {
     public static void adapterBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
                                        long ds, long dmix, long gpart, int b, int h, int t, int k, int d, int setStride,
                                        int headStride, int tokStride, float scale) {
-        grid1d("adapter", "adapter_bwd", (long) b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
+        grid1d("adapter", "adapter_bwd", 32L * b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
             b, h, t, k, d, setStride, headStride, tokStride, scale);
     }
 
