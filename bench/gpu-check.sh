@@ -160,8 +160,9 @@ PY
 fi
 
 # the products of one MedualTime training step + one inference (GPT-2-small shapes, B=8), those that
-# take longest with 128 x 128 tiles alone; counted with the PTX SGEMM's shapes on the host-only driver
-STEP_SHAPES=${STEP_SHAPES:-"20:NN:704x768x3072 44:NN:13x1536x768 22:NT:13x768x1536 9:NT:704x768x3072 10:NT:704x768x2304 20:NN:704x3072x768 22:NN:704x2304x768 16:NT:128x640x1000 16:NT:128x384x1000 20:NN:704x768x768 9:NT:704x3072x768 9:NT:704x768x768 8:NT:128x896x1000 8:NT:64x320x1000"}
+# take longest with 128 x 128 tiles alone; counted with the PTX SGEMM's shapes on the host-only driver.
+# /8: TemEnc's conv weight gradients, a sum over the 8 samples (GemmBatchSum; per sample before)
+STEP_SHAPES=${STEP_SHAPES:-"20:NN:704x768x3072 44:NN:13x1536x768 22:NT:13x768x1536 9:NT:704x768x3072 10:NT:704x768x2304 20:NN:704x3072x768 22:NN:704x2304x768 2:NT:128x640x1000/8 2:NT:128x384x1000/8 20:NN:704x768x768 9:NT:704x3072x768 9:NT:704x768x768 1:NT:128x896x1000/8 1:NT:64x320x1000/8"}
 LAUNCH="skipped"
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== host cost per launch, each argument path (timeout 60s)"

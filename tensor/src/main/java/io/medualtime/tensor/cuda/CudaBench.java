@@ -9,7 +9,8 @@ package io.medualtime.tensor.cuda;
  * <p>{@code CudaBench --shapes 20:NN:704x768x3072 9:NT:13x768x1536 ...} times products of a model's own
  * shapes instead (count:transposes:MxNxK, e.g. one training step's), each with the PTX kernel's 128 x 128
  * tiles alone, with the split along K the backend chooses, and with cuBLAS when it loads; then the
- * count-weighted totals. Lines "SHAPE ..." and "TOTAL ...".
+ * count-weighted totals. Lines "SHAPE ..." and "TOTAL ...". A spec ending in /B is a sum of B products
+ * into one result (see {@link #batchSum}).
  *
  * <p>{@code CudaBench --launches [n]} measures what a launch costs the host (see {@link #launches}).
  */
@@ -94,8 +95,13 @@ public final class CudaBench {
             String[] f = spec.split(":");
             int count = Integer.parseInt(f[0]);
             boolean ta = f[1].charAt(0) == 'T', tb = f[1].charAt(1) == 'T';
-            String[] d = f[2].split("x");
+            String[] sum = f[2].split("/");
+            String[] d = sum[0].split("x");
             int m = Integer.parseInt(d[0]), n = Integer.parseInt(d[1]), k = Integer.parseInt(d[2]);
+            if (sum.length > 1) {
+                batchSum(count, ta, tb, m, n, k, Integer.parseInt(sum[1]), total);
+                continue;
+            }
             DeviceBuffer a = al.allocate((long) m * k), b = al.allocate((long) k * n), c = al.allocate((long) m * n);
             CudaKernels.rngUniform(a, m * k, 1, 0);
             CudaKernels.rngUniform(b, k * n, 2, 0);
@@ -115,6 +121,32 @@ public final class CudaBench {
         }
         System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %s%n", total[0], total[1],
             Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
+    }
+
+    /**
+     * A spec count:TT:MxNxK/B: a sum of B products into one C (conv1d's weight gradient over B samples),
+     * one product per sample accumulated (as before GemmBatchSum; under "tiles" in the totals) against
+     * {@link CudaKernels#sgemmBatchSum} (under "as chosen"). Prints a line "SUM ...".
+     */
+    private static void batchSum(int count, boolean ta, boolean tb, int m, int n, int k, int batch, double[] total) {
+        DeviceAllocator al = DeviceAllocator.get();
+        DeviceBuffer a = al.allocate((long) batch * m * k), b = al.allocate((long) batch * k * n), c = al.allocate((long) m * n);
+        CudaKernels.rngUniform(a, batch * m * k, 1, 0);
+        CudaKernels.rngUniform(b, batch * k * n, 2, 0);
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        long sa = (long) m * k, sb = (long) k * n;
+        double perSample = timeMs(() -> {
+            for (int z = 0; z < batch; z++)
+                CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr() + 4 * z * sa, lda, 0, b.ptr() + 4 * z * sb, ldb, 0, z == 0 ? 0f : 1f, c.ptr(), n, 0, 1);
+        }, 20);
+        double perSampleHost = lastHostMs;
+        double summed = timeMs(() -> CudaKernels.sgemmBatchSum(ta, tb, m, n, k, 1f, a.ptr(), lda, sa, b.ptr(), ldb, sb, 0f, c.ptr(), n, batch), 20);
+        total[0] += count * perSample;
+        total[1] += count * summed;
+        total[2] = Double.NaN;
+        System.out.printf("SUM %dx %s%s %dx%dx%d over %d: one product per sample %.1f us (host %.1f), batch sum %.1f us (host %.1f)%n",
+            count, ta ? "T" : "N", tb ? "T" : "N", m, n, k, batch, perSample * 1e3, perSampleHost * 1e3, summed * 1e3, lastHostMs * 1e3);
+        a.free(); b.free(); c.free();
     }
 
     /**
