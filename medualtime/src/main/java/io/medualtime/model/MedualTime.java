@@ -235,14 +235,15 @@ public final class MedualTime extends Module {
         int first = firstAdapterLayer(), k = config.adapterTokens(), d = lm.config.nEmbd();
         if (condition.dim() != 2 || condition.size(1) != d)
             throw new IllegalArgumentException("condition vectors must be [B, " + d + "], got " + java.util.Arrays.toString(condition.shape()));
+        int layers = lm.config.nLayer() - first, b = condition.size(0);
+        // c_attn is affine: c_attn(q_l + c) = (q_l W + b) + c W, so one GEMM of K + B rows per layer, not
+        // of K * B. The rows of every layer at once, [layers, K + B, d] (two copies per pass, not per layer)
+        Tensor rowsIn = F.cat(1, queries.weight.reshape(layers, k, d), condition.unsqueeze(0).expand(layers, b, d));
         return (layer, q, attn) -> {
             if (layer < first) return null;
-            if (condition.size(0) != q.size(0))
-                throw new IllegalArgumentException(condition.size(0) + " condition vectors for a batch of " + q.size(0));
-            // c_attn is affine: c_attn(q_l + c) = (q_l W + b) + c W, so one GEMM of K + B rows, not of K * B
-            Tensor rows = F.cat(0, queries.weight.narrow(0, (layer - first) * k, k), condition)
+            if (b != q.size(0)) throw new IllegalArgumentException(b + " condition vectors for a batch of " + q.size(0));
+            Tensor rows = rowsIn.narrow(0, layer - first, 1).reshape(k + b, d)
                     .matmul(attn.cAttn.weight.narrow(1, d, 2 * d));                             // [K + B, 2d]
-            int b = condition.size(0);
             Tensor kv = rows.narrow(0, 0, k).add(attn.cAttn.bias.narrow(0, d, 2 * d))         // [K, 2d]
                     .add(rows.narrow(0, k, b).unsqueeze(1));                                   // + [B, 1, 2d] = [B, K, 2d]
             float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
