@@ -10,7 +10,7 @@
 #   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
 #                       padding mask, 10 AdamW steps; KvCacheTest: decoding on CUDA == CPU
 #   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch); then the kernel,
-#                       backend and model parity tests again with -Dmedualtime.cuda.launchargs=direct
+#                       backend and model parity tests again with -Dmedualtime.cuda.launchargs=arrays
 #   5. host cost per launch (CudaBench --launches: arrays vs direct-buffer arguments), SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it) and in PyTorch on the same GPU,
@@ -121,9 +121,9 @@ run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualt
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
 run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest
-# the opt-in argument path (reused direct buffer, -Dmedualtime.cuda.launchargs=direct) through every kernel again
-JOPTS_PLAIN=$JOPTS; JOPTS="$JOPTS -Dmedualtime.cuda.launchargs=direct"
-run_tests "parity, direct args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
+# the previous argument path (a Java array per argument, -Dmedualtime.cuda.launchargs=arrays) through every kernel again
+JOPTS_PLAIN=$JOPTS; JOPTS="$JOPTS -Dmedualtime.cuda.launchargs=arrays"
+run_tests "parity, array args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
   io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest
 JOPTS=$JOPTS_PLAIN
 
@@ -187,7 +187,9 @@ torch.backends.cuda.matmul.allow_tf32 = False
 total, log = 0.0, open(sys.argv[1], 'w')
 for spec in sys.argv[2:]:
     count, tt, dims = spec.split(':')
+    dims, _, over = dims.partition('/')           # /B: a sum over B products = one product of depth B*K
     m, n, k = map(int, dims.split('x'))
+    k *= int(over or 1)
     a = torch.rand(k, m, device='cuda').t() if tt[0] == 'T' else torch.rand(m, k, device='cuda')
     b = torch.rand(n, k, device='cuda').t() if tt[1] == 'T' else torch.rand(k, n, device='cuda')
     for _ in range(3): a @ b
@@ -246,7 +248,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo "loss, CPU vs CUDA: $LOSS_PARITY"
   # the same step with every product on whole-K tiles: what splitting K buys end to end
   MT_JAVA_NOSPLIT=$(step_result java medualtime-java-nosplit.txt 120 $JSTEP -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
-  MT_JAVA_DIRECT=$(step_result java medualtime-java-direct.txt 120 $JSTEP -Dmedualtime.cuda.launchargs=direct -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  MT_JAVA_ARRAYS=$(step_result java medualtime-java-arrays.txt 120 $JSTEP -Dmedualtime.cuda.launchargs=arrays -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
   # where the GPU time goes: every kernel between two GPU events (no wait per launch) in 3 training
   # steps + 3 inferences, the first JIT-cold; the total bounds the GPU's busy time from above (an
   # interval also holds the GPU's wait for a launch when the host is behind). Should the event timer
@@ -283,7 +285,7 @@ printf '%-28s %s\n' "MedualTime step, Java CUDA" "$MT_JAVA"
 printf '%-28s %s\n' "  second round" "$MT_JAVA2"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
-printf '%-28s %s\n' "  same, direct launch args" "${MT_JAVA_DIRECT:-skipped}"
+printf '%-28s %s\n' "  same, array launch args" "${MT_JAVA_ARRAYS:-skipped}"
 printf '%-28s %s\n' "host us per launch" "$LAUNCH"
 printf '%-28s %s\n' "  GPU busy (events)" "${JAVA_BUSY:-skipped}"
 printf '%-28s %s\n' "  loss vs the same on CPU" "$LOSS_PARITY"

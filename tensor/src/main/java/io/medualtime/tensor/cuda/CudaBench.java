@@ -190,6 +190,7 @@ public final class CudaBench {
         Runnable scalar = () -> CudaKernels.addScalar(x, x, 1, 0f);
         Runnable gemm = () -> CudaKernels.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
+        boolean initial = jcuda && ((JCudaDriverApi) rt.driver()).directArgs();
         for (boolean direct : jcuda ? new boolean[] {false, true, false, true} : new boolean[] {false}) {
             if (jcuda) ((JCudaDriverApi) rt.driver()).directArgs(direct);
             String path = !jcuda ? "(not JCuda)" : direct ? "direct buffer" : "Java arrays";
@@ -206,6 +207,7 @@ public final class CudaBench {
                     kind, path, (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
             }
         }
+        if (jcuda) ((JCudaDriverApi) rt.driver()).directArgs(initial);
         x.free();
     }
 

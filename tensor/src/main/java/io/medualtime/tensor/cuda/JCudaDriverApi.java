@@ -269,16 +269,20 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     /**
-     * {@code -Dmedualtime.cuda.launchargs=direct}: the arguments written into one reused direct buffer
-     * per thread, 8 bytes a slot, passed through pointers made once - no allocation and no array
-     * copies per launch (cuLaunchKernel copies the values before it returns, so the buffer is free
-     * again at once). Off by default until a GPU run shows what it saves (CudaBench --launches).
+     * Kernel arguments written into one reused direct buffer per thread, 8 bytes a slot, passed through
+     * pointers made once - no allocation and no array copies per launch (cuLaunchKernel copies the
+     * values before it returns, so the buffer is free again at once). On the H200 a 21-argument launch
+     * cost the host 26-30 us with a fresh Java array per argument and 16-19 us this way, and the
+     * MedualTime step went from 38-41 to 23 ms (bench/RESULTS.md). {@code -Dmedualtime.cuda.launchargs=arrays}
+     * goes back to the arrays (for comparisons).
      */
-    private volatile boolean directArgs = "direct".equals(System.getProperty("medualtime.cuda.launchargs"));
+    private volatile boolean directArgs = !"arrays".equals(System.getProperty("medualtime.cuda.launchargs"));
     private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
 
     /** Switches the argument path (CudaBench compares the two in one process). */
     void directArgs(boolean on) { directArgs = on; }
+
+    boolean directArgs() { return directArgs; }
 
     static final class ArgSlots {
         static final int MAX = 32;

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import jcuda.Pointer;
 
 /**
- * JCudaDriverApi's reused argument slots ({@code -Dmedualtime.cuda.launchargs=direct}): each value in
- * its own 8-byte slot in launch order, in the width the kernel reads; one params pointer per argument
- * count, made once. Needs no GPU (the slots are plain direct memory); on a GPU the kernel tests run
- * through them when the property is set.
+ * JCudaDriverApi's reused argument slots (the default; {@code -Dmedualtime.cuda.launchargs=arrays} is
+ * the old path): each value in its own 8-byte slot in launch order, in the width the kernel reads; one
+ * params pointer per argument count, made once. Needs no GPU (the slots are plain direct memory); on a
+ * GPU every kernel test runs through them.
  */
 class LaunchArgsTest {
 
