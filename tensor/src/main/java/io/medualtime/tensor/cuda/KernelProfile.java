@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * step times); on the PTX emulator it is the interpretation time. Copies are counted because each
  * synchronous cuMemcpy waits for every queued kernel. {@code -Dmedualtime.cuda.profile.sites=copy_strided,(memset)}
  * (names as printed, without the module; {@code all} for every kernel) also sums launches and time per
- * call site: where in the ops and models they come from (the 40 costliest are printed).
+ * call site: where in the ops and models they come from (the 40 costliest are printed;
+ * {@code -Dmedualtime.cuda.profile.siteRows=N} for more).
  * {@code -Dmedualtime.cuda.profile=events} times each kernel on the GPU between two events instead,
  * without waiting per launch, so the step keeps its pace. The interval also holds whatever time the
  * GPU spent waiting for the launch itself when the host was behind: the total is an upper bound on
@@ -96,14 +97,17 @@ public final class KernelProfile {
         b.append(String.format("  %-36s %8d %9.3f%n", "TOTAL", kernels.values().stream().mapToLong(a -> a[0].sum()).sum(),
             kernels.values().stream().mapToLong(a -> a[1].sum()).sum() / 1e9));
         if (!sites.isEmpty()) b.append("[medualtime] call sites, costliest first (launches, seconds, kernel <- frames):\n");
-        table(b, sites, 40, "  %s%n      %8d %9.3f%n");
+        table(b, sites, Integer.getInteger("medualtime.cuda.profile.siteRows", 40), "  %s%n      %8d %9.3f%n");
         System.err.print(b);
     }
 
-    /** Rows by time, most first: name, launches, seconds (in the format's order). */
+    /** Rows by time, then launches, most first (untimed drivers: by launches): name, launches, seconds (in the format's order). */
     private static void table(StringBuilder b, Map<String, LongAdder[]> rows, long limit, String format) {
         rows.entrySet().stream()
-            .sorted((x, y) -> Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum()))
+            .sorted((x, y) -> {
+                int byTime = Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum());
+                return byTime != 0 ? byTime : Long.compare(y.getValue()[0].sum(), x.getValue()[0].sum());
+            })
             .limit(limit)
             .forEach(e -> b.append(String.format(format, e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
     }
