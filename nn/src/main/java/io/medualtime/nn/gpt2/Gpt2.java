@@ -372,7 +372,9 @@ public final class Gpt2 extends Module {
             int rows = out.size(1);
             Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);
             Tensor extra = adapter == null ? null : adapter.attend(layer, q, this);       // [B, heads, rows, hd]
-            if (extra != null) out = out.reshape(b, rows, heads, headDim).add(extra.transpose(1, 2));
+            // the adapter's term first: backward then reaches the attention's node (which writes the whole
+            // d(qkv)) before the q view's, whose gradient is added into it in place, not into a zero-filled copy
+            if (extra != null) out = extra.transpose(1, 2).add(out.reshape(b, rows, heads, headDim));
             return out.reshape(b * rows, heads * headDim);
         }
     }
