@@ -10,8 +10,8 @@
 #   3. GPT-2 on CUDA    Gpt2CudaTest: tiny GPT-2 fixture moved to CUDA, logits/loss/grads vs PyTorch,
 #                       padding mask, 10 AdamW steps; KvCacheTest: decoding on CUDA == CPU
 #   4. MedualTime on CUDA: MedualTimeCudaTest (tiny fixture train/eval on CUDA vs PyTorch); then the kernel,
-#                       backend and model parity tests again with -Dmedualtime.cuda.launchargs=arrays
-#   5. host cost per launch (CudaBench --launches: arrays vs direct-buffer arguments), SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
+#                       backend and model parity tests again with -Dmedualtime.cuda.launchargs=arrays and =packed
+#   5. host cost per launch (CudaBench --launches: LaunchArgs' arrays, direct and packed arguments), SGEMM GFLOPS at ${SIZE}^3: PTX kernel, cuBLAS (if libcublas.so.12 loads), PyTorch fp32 (if torch
 #                       imports; TF32 off); then one MedualTime training step (GPT-2-small shapes) in Java on
 #                       CUDA (each step in a TensorScope, as the trainers run it) and in PyTorch on the same GPU,
 #                       alternated twice (the machine drifts between calls), PyTorch once more with
@@ -121,10 +121,13 @@ run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualt
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
 run_tests "MedualTime on CUDA" 150 io.medualtime.model.MedualTimeCudaTest
-# the previous argument path (a Java array per argument, -Dmedualtime.cuda.launchargs=arrays) through every kernel again
-JOPTS_PLAIN=$JOPTS; JOPTS="$JOPTS -Dmedualtime.cuda.launchargs=arrays"
-run_tests "parity, array args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
-  io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest
+# the other argument paths (LaunchArgs: a Java array per argument; one packed block through `extra`) through every kernel again
+JOPTS_PLAIN=$JOPTS
+for mode in arrays packed; do
+  JOPTS="$JOPTS_PLAIN -Dmedualtime.cuda.launchargs=$mode"
+  run_tests "parity, $mode args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
+    io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest
+done
 JOPTS=$JOPTS_PLAIN
 
 TORCH="skipped"
@@ -168,8 +171,9 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   echo; echo "== host cost per launch, each argument path (timeout 60s)"
   timeout $(limit 60) "$JAVA" $JOPTS -cp "$CP" io.medualtime.tensor.cuda.CudaBench --launches 20000 > "$OUT_DIR/launches.txt" 2>&1
   cat "$OUT_DIR/launches.txt"
-  LAUNCH=$(grep '^LAUNCH' "$OUT_DIR/launches.txt" | tail -4 | awk '{ for (i = 1; i <= NF; i++) if ($i == "host") h = $(i + 1)
-      printf "%s%s %s: %s", (NR > 1 ? "; " : ""), ($3 == "5" || $4 == "5" ? "5 args" : "21 args"), ($0 ~ /direct/ ? "direct" : "arrays"), h }')
+  LAUNCH=$(grep '^LAUNCH' "$OUT_DIR/launches.txt" | tail -6 | awk '{ for (i = 1; i <= NF; i++) if ($i == "host") h = $(i + 1)
+      mode = $0 ~ /direct/ ? "direct" : $0 ~ /packed/ ? "packed" : "arrays"
+      printf "%s%s %s: %s", (NR > 1 ? "; " : ""), ($3 == "5" || $4 == "5" ? "5 args" : "21 args"), mode, h }')
   [ -n "$LAUNCH" ] || LAUNCH="no result; see launches.txt"
 fi
 
@@ -249,6 +253,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   # the same step with every product on whole-K tiles: what splitting K buys end to end
   MT_JAVA_NOSPLIT=$(step_result java medualtime-java-nosplit.txt 120 $JSTEP -Dmedualtime.cuda.splitk=off -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
   MT_JAVA_ARRAYS=$(step_result java medualtime-java-arrays.txt 120 $JSTEP -Dmedualtime.cuda.launchargs=arrays -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
+  MT_JAVA_PACKED=$(step_result java medualtime-java-packed.txt 120 $JSTEP -Dmedualtime.cuda.launchargs=packed -cp "$CP" io.medualtime.bench.MedualTimeStepBench $JARGS)
   # where the GPU time goes: every kernel between two GPU events (no wait per launch) in 3 training
   # steps + 3 inferences, the first JIT-cold; the total bounds the GPU's busy time from above (an
   # interval also holds the GPU's wait for a launch when the host is behind). Should the event timer
@@ -286,6 +291,7 @@ printf '%-28s %s\n' "  second round" "$MT_JAVA2"
 printf '%-28s %s\n' "  same, --no-scope" "$MT_JAVA_NOSCOPE"
 printf '%-28s %s\n' "  same, split-K off" "$MT_JAVA_NOSPLIT"
 printf '%-28s %s\n' "  same, array launch args" "${MT_JAVA_ARRAYS:-skipped}"
+printf '%-28s %s\n' "  same, packed launch args" "${MT_JAVA_PACKED:-skipped}"
 printf '%-28s %s\n' "host us per launch" "$LAUNCH"
 printf '%-28s %s\n' "  GPU busy (events)" "${JAVA_BUSY:-skipped}"
 printf '%-28s %s\n' "  loss vs the same on CPU" "$LOSS_PARITY"

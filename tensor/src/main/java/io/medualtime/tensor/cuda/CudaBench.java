@@ -176,7 +176,7 @@ public final class CudaBench {
      * What one launch costs the host: n launches of a 1-block kernel queued back to back (no wait),
      * host time per launch, then per launch until the GPU has run them all; for a 5-argument kernel
      * (add_scalar on one float) and the 21-argument sgemm (1 x 1 x 1), with each argument path of
-     * JCudaDriverApi (fresh Java arrays, or the reused direct buffer). Lines "LAUNCH ...".
+     * {@link LaunchArgs} (arrays, direct, packed), two rounds. Lines "LAUNCH ...".
      */
     static void launches(int n) {
         if (!CudaRuntime.isAvailable()) {
@@ -190,10 +190,11 @@ public final class CudaBench {
         Runnable scalar = () -> CudaKernels.addScalar(x, x, 1, 0f);
         Runnable gemm = () -> CudaKernels.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
-        boolean initial = jcuda && ((JCudaDriverApi) rt.driver()).directArgs();
-        for (boolean direct : jcuda ? new boolean[] {false, true, false, true} : new boolean[] {false}) {
-            if (jcuda) ((JCudaDriverApi) rt.driver()).directArgs(direct);
-            String path = !jcuda ? "(not JCuda)" : direct ? "direct buffer" : "Java arrays";
+        LaunchArgs.Mode initial = jcuda ? ((JCudaDriverApi) rt.driver()).argMode() : null;
+        LaunchArgs.Mode[] modes = LaunchArgs.Mode.values();
+        for (int round = 0; round < (jcuda ? 2 : 1); round++) for (LaunchArgs.Mode mode : jcuda ? modes : new LaunchArgs.Mode[] {null}) {
+            if (jcuda) ((JCudaDriverApi) rt.driver()).argMode(mode);
+            String path = mode == null ? "(not JCuda)" : mode.name().toLowerCase(java.util.Locale.ROOT);
             for (String kind : new String[] {"add_scalar, 5 args", "sgemm 1x1x1, 21 args"}) {
                 Runnable launch = kind.startsWith("add") ? scalar : gemm;
                 for (int i = 0; i < 1000; i++) launch.run();        // warm-up: JIT and the driver's queue
@@ -207,7 +208,7 @@ public final class CudaBench {
                     kind, path, (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
             }
         }
-        if (jcuda) ((JCudaDriverApi) rt.driver()).directArgs(initial);
+        if (jcuda) ((JCudaDriverApi) rt.driver()).argMode(initial);
         x.free();
     }
 

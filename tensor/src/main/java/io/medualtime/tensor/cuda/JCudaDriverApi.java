@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import jcuda.CudaException;
-import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -238,77 +237,35 @@ final class JCudaDriverApi implements CudaDriver {
                                  int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
         makeCurrent();
         CUfunction f = function(module, kernel);
-        Pointer params = directArgs && args.length <= ArgSlots.MAX ? argSlots.get().params(kernel, args) : arrayArgs(kernel, args);
+        LaunchArgs.Mode mode = argMode;
+        Pointer extra = mode == LaunchArgs.Mode.PACKED ? packed.get().extra(kernel, args) : null;      // see LaunchArgs
+        Pointer params = extra != null ? null
+            : mode != LaunchArgs.Mode.ARRAYS && args.length <= LaunchArgs.Slots.MAX ? slots.get().params(kernel, args)
+            : LaunchArgs.arrays(kernel, args);
         if (profile == null) {
-            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null);
+            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra);
             return;
         }
         if (launchEvents != null) {
             launchEvents.around(module + ":" + kernel,
-                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null));
+                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra));
             return;
         }
         JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
         long t0 = System.nanoTime();
-        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, null);
+        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra);
         JCudaDriver.cuCtxSynchronize();
         profile.add(module + ":" + kernel, System.nanoTime() - t0);
     }
 
-    /** Each argument in a fresh one-element Java array (JCuda copies each in and out of the JNI call). */
-    private static Pointer arrayArgs(String kernel, Object[] args) {
-        NativePointerObject[] ps = new NativePointerObject[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a instanceof Long) ps[i] = Pointer.to(new long[] {(Long) a});
-            else if (a instanceof Integer) ps[i] = Pointer.to(new int[] {(Integer) a});
-            else if (a instanceof Float) ps[i] = Pointer.to(new float[] {(Float) a});
-            else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
-        }
-        return Pointer.to(ps);
-    }
+    private volatile LaunchArgs.Mode argMode = LaunchArgs.configured();
+    private final ThreadLocal<LaunchArgs.Slots> slots = ThreadLocal.withInitial(LaunchArgs.Slots::new);
+    private final ThreadLocal<LaunchArgs.Packed> packed = ThreadLocal.withInitial(LaunchArgs.Packed::new);
 
-    /**
-     * Kernel arguments written into one reused direct buffer per thread, 8 bytes a slot, passed through
-     * pointers made once - no allocation and no array copies per launch (cuLaunchKernel copies the
-     * values before it returns, so the buffer is free again at once). On the H200 a 21-argument launch
-     * cost the host 26-30 us with a fresh Java array per argument and 16-19 us this way, and the
-     * MedualTime step went from 38-41 to 23 ms (bench/RESULTS.md). {@code -Dmedualtime.cuda.launchargs=arrays}
-     * goes back to the arrays (for comparisons).
-     */
-    private volatile boolean directArgs = !"arrays".equals(System.getProperty("medualtime.cuda.launchargs"));
-    private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
+    /** Switches the argument path (CudaBench compares them in one process). */
+    void argMode(LaunchArgs.Mode mode) { argMode = mode; }
 
-    /** Switches the argument path (CudaBench compares the two in one process). */
-    void directArgs(boolean on) { directArgs = on; }
-
-    boolean directArgs() { return directArgs; }
-
-    static final class ArgSlots {
-        static final int MAX = 32;
-        private final java.nio.ByteBuffer values = java.nio.ByteBuffer.allocateDirect(8 * MAX).order(java.nio.ByteOrder.nativeOrder());
-        private final Pointer[] byCount = new Pointer[MAX + 1];     // kernelParams for n arguments: slots 0..n-1
-
-        /** The slot values (tests read them back). */
-        java.nio.ByteBuffer values() { return values; }
-
-        Pointer params(String kernel, Object[] args) {
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                if (a instanceof Long) values.putLong(8 * i, (Long) a);
-                else if (a instanceof Integer) values.putInt(8 * i, (Integer) a);
-                else if (a instanceof Float) values.putFloat(8 * i, (Float) a);
-                else throw new IllegalArgumentException(kernel + ": argument " + i + " has unsupported type " + a);
-            }
-            Pointer p = byCount[args.length];
-            if (p == null) {
-                NativePointerObject[] slots = new NativePointerObject[args.length];
-                for (int i = 0; i < slots.length; i++) slots[i] = Pointer.to(values).withByteOffset(8L * i);
-                p = byCount[args.length] = Pointer.to(slots);
-            }
-            return p;
-        }
-    }
+    LaunchArgs.Mode argMode() { return argMode; }
 
     @Override public void synchronize() {
         makeCurrent();
