@@ -23,4 +23,7 @@ public interface FusedAdapterAttention {
     void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                          Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
                          int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale);
+
+    /** dgate[h] = (1 - tanh^2 gate[h]) * the sum over b, t of gpart [B, H, T] (adapterBackward's partial sums). */
+    void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t);
 }

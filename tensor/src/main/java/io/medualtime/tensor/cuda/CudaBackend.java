@@ -293,6 +293,11 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
                 ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
     }
 
+    @Override public void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {
+        if (heads == 0) return;
+        CudaKernels.adapterGateGrad(ptr(gpart, 0), ptr(gate, gateOff), ptr(dgate, 0), b, heads, t);
+    }
+
     @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,
                                                Storage probs, Storage out, int b, int heads, int t, int headDim, float scale,
                                                int[] queryRows) {

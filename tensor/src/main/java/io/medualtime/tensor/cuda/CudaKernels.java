@@ -441,6 +441,11 @@ public final class CudaKernels {
             b, h, t, k, d, setStride, headStride, tokStride, scale);
     }
 
+    /** The adapter gate's gradient from adapterBackward's per-row partial sums: one block per head (see adapter.ptx). */
+    public static void adapterGateGrad(long gpart, long gate, long dgate, int b, int h, int t) {
+        rt().launch("adapter", "adapter_gate_grad", h, 1, 1, BLOCK, 1, 1, 0, gpart, gate, dgate, b, h, t);
+    }
+
     // ------------------------------------------------------------------ attention.ptx
 
     /**

@@ -89,7 +89,11 @@ public final class AdapterAttention {
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
                         l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
-                if (gpart != null) gGate = gateGrad(be, l, gpart, gateFlat, gate);
+                if (gpart != null) {         // one launch: the per-head sum and tanh's derivative
+                    Tensor perHead = Tensor.empty(q.device(), l.h);
+                    fused.adapterGateGrad(gpart.storage(), gateFlat.storage(), gateFlat.offset(), perHead.storage(), l.b, l.h, l.t);
+                    gGate = perHead.reshape(gate.shape());
+                }
             } else {
                 if (gate.requiresGrad()) gGate = gateGrad(be, l, Elementwise.binaryRaw(BinaryOp.MUL, gc, mixed), gateFlat, gate);
                 if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) dmix = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGateF);
@@ -118,7 +122,7 @@ public final class AdapterAttention {
         });
     }
 
-    /** dg = (1 - tanh^2 g) * the per-head sum of {@code terms} (dense, B*H rows of any length: dout * O, or per-row partial sums). */
+    /** dg = (1 - tanh^2 g) * the per-head sum of {@code terms} (dense, B*H rows of any length: dout * O; composed, without the fused kernels). */
     private static Tensor gateGrad(Backend be, Layout l, Tensor terms, Tensor gateFlat, Tensor gate) {
         Tensor perRow = Tensor.empty(terms.device(), l.b * l.h), perHead = Tensor.empty(terms.device(), l.h);
         be.reduce(ReduceOp.SUM, terms.storage(), terms.offset(), l.b * l.h, terms.numel() / (l.b * l.h), 1, perRow.storage(), 0);
