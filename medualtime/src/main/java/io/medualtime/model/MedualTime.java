@@ -239,16 +239,26 @@ public final class MedualTime extends Module {
         // c_attn is affine: c_attn(q_l + c) = (q_l W + b) + c W, so one GEMM of K + B rows per layer, not
         // of K * B. The rows of every layer at once, [layers, K + B, d] (two copies per pass, not per layer)
         Tensor rowsIn = F.cat(1, queries.weight.reshape(layers, k, d), condition.unsqueeze(0).expand(layers, b, d));
-        return (layer, q, attn) -> {
-            if (layer < first) return null;
-            if (b != q.size(0)) throw new IllegalArgumentException(b + " condition vectors for a batch of " + q.size(0));
-            Tensor rows = rowsIn.narrow(0, layer - first, 1).reshape(k + b, d)
-                    .matmul(attn.cAttn.weight.narrow(1, d, 2 * d));                             // [K + B, 2d]
-            Tensor kv = rows.narrow(0, 0, k).add(attn.cAttn.bias.narrow(0, d, 2 * d))         // [K, 2d]
-                    .add(rows.narrow(0, k, b).unsqueeze(1));                                   // + [B, 1, 2d] = [B, K, 2d]
-            float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
-            long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
-            return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed);
+        return new AttentionAdapter() {
+            @Override public Tensor attend(int layer, Tensor q, Gpt2.Attention attn) { return term(layer, q, attn, null); }
+
+            /** Added by the adapter kernel itself on CUDA (AdapterAttention with a base). */
+            @Override public Tensor addTo(int layer, Tensor q, Gpt2.Attention attn, Tensor out) {
+                Tensor sum = term(layer, q, attn, out);
+                return sum == null ? out : sum;
+            }
+
+            private Tensor term(int layer, Tensor q, Gpt2.Attention attn, Tensor base) {
+                if (layer < first) return null;
+                if (b != q.size(0)) throw new IllegalArgumentException(b + " condition vectors for a batch of " + q.size(0));
+                Tensor rows = rowsIn.narrow(0, layer - first, 1).reshape(k + b, d)
+                        .matmul(attn.cAttn.weight.narrow(1, d, 2 * d));                             // [K + B, 2d]
+                Tensor kv = rows.narrow(0, 0, k).add(attn.cAttn.bias.narrow(0, d, 2 * d))         // [K, 2d]
+                        .add(rows.narrow(0, k, b).unsqueeze(1));                                   // + [B, 1, 2d] = [B, K, 2d]
+                float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
+                long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
+                return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed, base);
+            }
         };
     }
 

@@ -140,6 +140,39 @@ class AdapterAttentionTest {
         }
     }
 
+    /**
+     * With a base (GPT-2's token-major attention output): base + term^T on CUDA - written by the forward
+     * kernel, its gradient read token-major - against the CPU's composed sum; every input's gradient,
+     * the base's too, with dropout, per-sample and shared tokens.
+     */
+    @Test void cudaSumIntoTheAttentionOutputMatchesCpu() {
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        for (int kvBatch : new int[]{B, 1}) {
+            Tensor[] in = inputs(kvBatch, 150 + kvBatch), cpu = new Tensor[5], gpu = new Tensor[5];
+            Tensor base = rnd(160, B, T, H, HD);
+            for (int i = 0; i < 5; i++) {
+                Tensor x = i < 4 ? in[i] : base;
+                cpu[i] = x.detach().requiresGrad(true);
+                gpu[i] = x.to(Device.CUDA).detach().requiresGrad(true);
+            }
+            Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 11L, cpu[4]);
+            Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 11L, gpu[4]);
+            assertArrayEquals(new int[]{B, T, H, HD}, yg.shape());
+            Fixtures.assertClose("with base, forward kv " + kvBatch, yc, yg, 1e-5);
+            Tensor w = rnd(161, yc.shape());
+            yc.mul(w).sum().backward();
+            yg.mul(w.to(Device.CUDA)).sum().backward();
+            for (int i = 0; i < 5; i++)
+                Fixtures.assertClose("with base, grad " + i + " kv " + kvBatch, cpu[i].grad(), gpu[i].grad(), 1e-5);
+        }
+    }
+
+    @Test void baseMustBeTokenMajor() {
+        Tensor[] in = inputs(B, 170);
+        assertThrows(IllegalArgumentException.class,
+            () -> AdapterAttention.apply(in[0], in[1], in[2], in[3], 0f, 0L, rnd(171, B, H, T, HD)));
+    }
+
     /** As MedualTime passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
     @Test void cudaMatchesCpuOnTokenViews() {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());

@@ -370,12 +370,11 @@ public final class Gpt2 extends Module {
             float p = attnDrop.activeP();
             Tensor out = F.selfAttention(qkv, heads, mask, queryRows, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
             int rows = out.size(1);
+            if (adapter == null) return out.reshape(b * rows, heads * headDim);
+            // q before out among the adapter's inputs: backward then reaches the attention's node (which
+            // writes the whole d(qkv)) before the q view's, whose gradient is added into it in place
             Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);
-            Tensor extra = adapter == null ? null : adapter.attend(layer, q, this);       // [B, heads, rows, hd]
-            // the adapter's term first: backward then reaches the attention's node (which writes the whole
-            // d(qkv)) before the q view's, whose gradient is added into it in place, not into a zero-filled copy
-            if (extra != null) out = extra.transpose(1, 2).add(out.reshape(b, rows, heads, headDim));
-            return out.reshape(b * rows, heads * headDim);
+            return adapter.addTo(layer, q, this, out.reshape(b, rows, heads, headDim)).reshape(b * rows, heads * headDim);
         }
     }
 }

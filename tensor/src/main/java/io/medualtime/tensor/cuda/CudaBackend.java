@@ -278,19 +278,22 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
 
     /** adapter.ptx: the adapter attention's row-wise work in one launch each way (instead of about six). */
     @Override public void adapterForward(Storage q, int qOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
-                                         Storage mask, Storage probs, Storage dropped, Storage mixed, Storage out,
-                                         int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale) {
+                                         Storage mask, Storage probs, Storage dropped, Storage mixed, Storage out, Storage base,
+                                         int baseOff, int b, int heads, int t, int k, int hd, int setStride, int headStride,
+                                         int tokStride, float scale) {
         if (b * heads * t == 0) return;
         CudaKernels.adapterForward(ptr(q, qOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(dropped, 0), ptr(mixed, 0), ptr(out, 0), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
+                ptr(dropped, 0), ptr(mixed, 0), ptr(out, 0), ptr(base, baseOff), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
     }
 
     @Override public void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                                           Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
-                                          int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale) {
+                                          int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
+                                          boolean goutTokens) {
         if (b * heads * t == 0) return;
         CudaKernels.adapterBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
+                ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride,
+                scale, goutTokens);
     }
 
     @Override public void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {

@@ -425,20 +425,23 @@ public final class CudaKernels {
 
     // ------------------------------------------------------------------ adapter.ptx
 
-    /** MedualTime's adapter attention, forward, a warp per query row (see adapter.ptx); mask may be 0. */
+    /**
+     * MedualTime's adapter attention, forward, a warp per query row (see adapter.ptx); mask may be 0;
+     * base (not 0): out = base + the gated term, both token-major [B, T, H, D].
+     */
     public static void adapterForward(long q, long ka, long va, long gate, long mask, long probs, long dropped, long mixed,
-                                      long out, int b, int h, int t, int k, int d, int setStride, int headStride, int tokStride,
-                                      float scale) {
-        grid1d("adapter", "adapter_fwd", 32L * b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, b, h, t, k, d,
+                                      long out, long base, int b, int h, int t, int k, int d, int setStride, int headStride,
+                                      int tokStride, float scale) {
+        grid1d("adapter", "adapter_fwd", 32L * b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, base, b, h, t, k, d,
             setStride, headStride, tokStride, scale);
     }
 
-    /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0. */
+    /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0; goutTokens: gout token-major. */
     public static void adapterBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
                                        long ds, long dmix, long gpart, int b, int h, int t, int k, int d, int setStride,
-                                       int headStride, int tokStride, float scale) {
+                                       int headStride, int tokStride, float scale, boolean goutTokens) {
         grid1d("adapter", "adapter_bwd", 32L * b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
-            b, h, t, k, d, setStride, headStride, tokStride, scale);
+            b, h, t, k, d, setStride, headStride, tokStride, scale, goutTokens ? 1 : 0);
     }
 
     /** The adapter gate's gradient from adapterBackward's per-row partial sums: one block per head (see adapter.ptx). */

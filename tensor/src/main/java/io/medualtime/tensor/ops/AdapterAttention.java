@@ -38,11 +38,25 @@ public final class AdapterAttention {
      * @param seed     the dropout mask's seed (counter-based: the same mask on every backend)
      */
     public static Tensor apply(Tensor q, Tensor ka, Tensor va, Tensor gate, float dropoutP, long seed) {
+        return apply(q, ka, va, gate, dropoutP, seed, null);
+    }
+
+    /**
+     * The same term added to {@code base} [B, T, H, hd] (token-major: GPT-2's attention output before its
+     * heads are merged): base + term^T (1, 2), [B, T, H, hd]. With the fused kernels the sum is written by
+     * the forward kernel and the backward reads its gradient in that layout (no add, no transposing copy).
+     */
+    public static Tensor apply(Tensor q, Tensor ka, Tensor va, Tensor gate, float dropoutP, long seed, Tensor base) {
         Layout l = Layout.of(q, ka, va, gate);
+        if (base != null && !java.util.Arrays.equals(base.shape(), new int[]{l.b, l.t, l.h, l.hd}))
+            throw new IllegalArgumentException("adapter attention's base must be [B, T, H, hd] = " + java.util.Arrays.toString(
+                new int[]{l.b, l.t, l.h, l.hd}) + ", got " + java.util.Arrays.toString(base.shape()));
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
         Backend be = q.backend();
         FusedAdapterAttention fused = be instanceof FusedAdapterAttention f ? f : null;
+        if (base != null && fused == null) return base.add(apply(q, ka, va, gate, dropoutP, seed, null).transpose(1, 2));
         float scale = (float) (1 / Math.sqrt(l.hd));
+        Tensor baseC = base == null ? null : base.detach().contiguous();
         // detached: the node below is the only graph edge to the inputs
         Tensor qc = q.detach().contiguous();
         // the fused kernels read the token views in place (the head views of the adapter's key/value rows):
@@ -61,10 +75,11 @@ public final class AdapterAttention {
         Tensor tanhGate = null;
         if (fused != null) {
             dropped = mask == null ? probs : Tensor.empty(q.device(), probs.shape());   // without a mask the kernel writes probs twice
-            out = Tensor.empty(q.device(), mixed.shape());
+            out = Tensor.empty(q.device(), base == null ? mixed.shape() : base.shape());
             fused.adapterForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
                     gateFlat.offset(), mask == null ? null : mask.storage(), probs.storage(), dropped.storage(), mixed.storage(),
-                    out.storage(), l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
+                    out.storage(), baseC == null ? null : baseC.storage(), baseC == null ? 0 : baseC.offset(),
+                    l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
         } else {
             Tensor scores = Tensor.empty(q.device(), probs.shape());
             l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
@@ -76,7 +91,8 @@ public final class AdapterAttention {
         }
 
         Tensor maskF = mask, droppedF = dropped, tanhGateF = tanhGate;
-        return Autograd.record(out, "adapter_attention", new Tensor[]{q, ka, va, gate}, g -> {
+        Tensor[] inputs = base == null ? new Tensor[]{q, ka, va, gate} : new Tensor[]{q, ka, va, gate, base};
+        return Autograd.record(out, "adapter_attention", inputs, g -> {
             Tensor gc = g.contiguous();
             // dmix = tanh(g) dout and ds = softmax'(probs, (dmix va^T) * mask): the token gradients are products of them
             Tensor gq = null, gGate = null, dmix = null, ds = null;
@@ -88,7 +104,7 @@ public final class AdapterAttention {
                 fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
-                        l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
+                        l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale, base != null);
                 if (gpart != null) {         // one launch: the per-head sum and tanh's derivative
                     Tensor perHead = Tensor.empty(q.device(), l.h);
                     fused.adapterGateGrad(gpart.storage(), gateFlat.storage(), gateFlat.offset(), perHead.storage(), l.b, l.h, l.t);
@@ -118,7 +134,7 @@ public final class AdapterAttention {
                 gk = Tensor.empty(q.device(), ka.shape());
                 l.gemm(be, true, false, l.k, l.hd, l.t, scale, ds, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
             }
-            return new Tensor[]{gq, gk, gv, gGate};
+            return base == null ? new Tensor[]{gq, gk, gv, gGate} : new Tensor[]{gq, gk, gv, gGate, base.requiresGrad() ? g : null};
         });
     }
 
