@@ -22,12 +22,12 @@ public interface FusedAdapterAttention {
     /**
      * dmix = tanh(gate) gout; ds = softmax'(probs, (dmix va^T) * mask); dq = scale ds ka;
      * gpart[row] = gout . mixed. The token gradients are then GEMMs: dva = dropped^T dmix, dka = scale ds^T q.
-     * goutTokens: gout is token-major [B, T, heads, hd] (the gradient of a forward with a base).
+     * tokens: gout and dq are token-major [B, T, heads, hd] (the gradient of a forward with a base).
      */
     void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                          Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
                          int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
-                         boolean goutTokens);
+                         boolean tokens);
 
     /** dgate[h] = (1 - tanh^2 gate[h]) * the sum over b, t of gpart [B, H, T] (adapterBackward's partial sums). */
     void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t);

@@ -289,11 +289,11 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     @Override public void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                                           Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
                                           int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
-                                          boolean goutTokens) {
+                                          boolean tokens) {
         if (b * heads * t == 0) return;
         CudaKernels.adapterBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
                 ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride,
-                scale, goutTokens);
+                scale, tokens);
     }
 
     @Override public void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {

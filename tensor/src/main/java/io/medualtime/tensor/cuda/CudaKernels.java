@@ -436,12 +436,12 @@ public final class CudaKernels {
             setStride, headStride, tokStride, scale);
     }
 
-    /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0; goutTokens: gout token-major. */
+    /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0; tokens: gout and dq token-major. */
     public static void adapterBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
                                        long ds, long dmix, long gpart, int b, int h, int t, int k, int d, int setStride,
-                                       int headStride, int tokStride, float scale, boolean goutTokens) {
+                                       int headStride, int tokStride, float scale, boolean tokens) {
         grid1d("adapter", "adapter_bwd", 32L * b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
-            b, h, t, k, d, setStride, headStride, tokStride, scale, goutTokens ? 1 : 0);
+            b, h, t, k, d, setStride, headStride, tokStride, scale, tokens ? 1 : 0);
     }
 
     /** The adapter gate's gradient from adapterBackward's per-row partial sums: one block per head (see adapter.ptx). */

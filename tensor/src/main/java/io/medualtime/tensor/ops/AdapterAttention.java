@@ -100,7 +100,10 @@ public final class AdapterAttention {
                 Tensor gpart = gate.requiresGrad() ? Tensor.empty(q.device(), l.b * l.h, l.t) : null;
                 ds = Tensor.empty(q.device(), probs.shape());
                 dmix = Tensor.empty(q.device(), mixed.shape());
-                gq = q.requiresGrad() ? Tensor.empty(q.device(), q.shape()) : null;
+                // with a base, q's gradient token-major like the base's (q is a head view of GPT-2's qkv):
+                // its way back through the view's transpose and reshape then needs no copy
+                gq = !q.requiresGrad() ? null : base == null ? Tensor.empty(q.device(), q.shape())
+                        : Tensor.empty(q.device(), l.b, l.t, l.h, l.hd).transpose(1, 2);
                 fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
