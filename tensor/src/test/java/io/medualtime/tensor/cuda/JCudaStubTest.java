@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * library references, listed with nm) is compiled with gcc and put on LD_LIBRARY_PATH of a child JVM
  * running {@link JCudaStubMain}. Checks that uploads read back, and that every kernel launch hands the
  * driver the same parameter values - read at the widths the kernel's PTX declares - whether the
- * arguments go as Java arrays, direct-buffer slots or one packed {@code extra} block. Skipped without
- * gcc and nm, or off Linux x86-64.
+ * arguments go as Java arrays, direct-buffer slots or one packed {@code extra} block; and that the
+ * event-timed profile ({@code -Dmedualtime.cuda.profile=events}) counts and times each launch. Skipped
+ * without gcc and nm, or off Linux x86-64.
  */
 class JCudaStubTest {
     private static final String JNI_LIB = "lib/libJCudaDriver-12.6.0-linux-x86_64.so";
@@ -75,6 +76,13 @@ class JCudaStubTest {
         assertTrue(scalar.endsWith(" 3 3fc00000"), "add_scalar's n = 3 and s = 1.5f as the last two parameters: " + scalar);
         String gemm = lines.stream().filter(l -> l.startsWith("LAUNCH sgemm")).findFirst().orElseThrow();
         assertTrue(gemm.contains(" 1 0 5 6 7 3f400000 "), "sgemm's transposes, sizes and alpha: " + gemm);
+
+        // the event-timed profile (events around each launch, read back in batches) through JCuda too
+        child.command().add(1, "-Dmedualtime.cuda.profile=events");
+        String profiled = exec(child, dir, 120);
+        assertTrue(profiled.contains("seconds of GPU time between events"), profiled);
+        for (String kernel : new String[] {"elementwise:unary_f32", "sgemm:sgemm"})     // 3 launches each, 250 us each by the stub
+            assertTrue(profiled.matches("(?s).*\\n  " + kernel + " +3 +0\\.001\\n.*"), kernel + " timed by events:\n" + profiled);
     }
 
     private static List<String> undefinedDriverSymbols(Path so) throws Exception {
