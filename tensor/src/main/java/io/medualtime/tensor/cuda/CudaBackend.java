@@ -188,7 +188,7 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        CudaKernels.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
+        CudaSgemm.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
                 beta, buf(c), cOff, ldc, strideC, batch);
     }
 
@@ -196,8 +196,8 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
     @Override public void gemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                        Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                        float beta, Storage c, int cOff, int ldc, int batch) {
-        if (!CudaKernels.usesCublas()) {
-            CudaKernels.sgemmBatchSum(transA, transB, m, n, k, alpha, ptr(a, aOff), lda, strideA, ptr(b, bOff), ldb, strideB,
+        if (!CudaSgemm.usesCublas()) {
+            CudaSgemm.sgemmBatchSum(transA, transB, m, n, k, alpha, ptr(a, aOff), lda, strideA, ptr(b, bOff), ldb, strideB,
                 beta, ptr(c, cOff), ldc, batch);
             return;
         }
@@ -208,13 +208,13 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
 
     // ---- fused neural-network kernels ------------------------------------------------------
     /** The PTX SGEMM adds the bias in its epilogue; cuBLAS has no bias, so with it linear layers copy the rows first. */
-    @Override public boolean fusesBias() { return !CudaKernels.usesCublas(); }
+    @Override public boolean fusesBias() { return !CudaSgemm.usesCublas(); }
 
     @Override public void gemmBias(boolean transA, boolean transB, int m, int n, int k, Storage a, int aOff, int lda,
                                    Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
-        CudaKernels.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
+        CudaSgemm.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
                 ptr(bias, biasOff));
     }
 

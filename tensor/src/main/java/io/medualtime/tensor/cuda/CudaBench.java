@@ -57,7 +57,7 @@ public final class CudaBench {
                     DeviceBuffer c, float[] ha, float[] hb) {
         Runnable gemm = () -> {
             if (engine.equals("PTX"))
-                CudaKernels.sgemmPtx(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
+                CudaSgemm.sgemmPtx(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
             else
                 Cublas.sgemm(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
         };
@@ -108,10 +108,10 @@ public final class CudaBench {
             DeviceBuffer a = al.allocate((long) m * k), b = al.allocate((long) k * n), c = al.allocate((long) m * n);
             CudaKernels.rngUniform(a, m * k, 1, 0);
             CudaKernels.rngUniform(b, k * n, 2, 0);
-            int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaKernels.splitK(m, n, k, 1, rt.multiprocessorCount());
-            double tiles = timeMs(() -> CudaKernels.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L), 20);
+            int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaSgemm.splitK(m, n, k, 1, rt.multiprocessorCount());
+            double tiles = timeMs(() -> CudaSgemm.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L), 20);
             double tilesHost = lastHostMs;
-            double chosen = timeMs(() -> CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20);
+            double chosen = timeMs(() -> CudaSgemm.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20);
             double chosenHost = lastHostMs;
             double cublas = Cublas.isAvailable()
                 ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20) : Double.NaN;
@@ -137,10 +137,10 @@ public final class CudaBench {
         CudaKernels.fill(a, 2 * 64 * 256, 0.5f);
         CudaKernels.fill(b, 2 * 256 * 64, 0.5f);
         for (int i = 0; i < n; i++) {
-            CudaKernels.sgemmTiles(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 0f, c.ptr(), 64, 0, 1, 0L);
-            CudaKernels.sgemmSplitK(false, true, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 256, 0, 0f, c.ptr(), 64, 0, 1, 0L, 2);
-            CudaKernels.sgemmBatchSum(true, false, 64, 64, 256, 1f, a.ptr(), 64, 64 * 256, b.ptr(), 64, 256 * 64, 0f, c.ptr(), 64, 2, 2);
-            CudaKernels.sgemmPtx(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 1f, c.ptr(), 64, 0, 1);
+            CudaSgemm.sgemmTiles(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 0f, c.ptr(), 64, 0, 1, 0L);
+            CudaSgemm.sgemmSplitK(false, true, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 256, 0, 0f, c.ptr(), 64, 0, 1, 0L, 2);
+            CudaSgemm.sgemmBatchSum(true, false, 64, 64, 256, 1f, a.ptr(), 64, 64 * 256, b.ptr(), 64, 256 * 64, 0f, c.ptr(), 64, 2, 2);
+            CudaSgemm.sgemmPtx(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 1f, c.ptr(), 64, 0, 1);
         }
         CudaRuntime.get().driver().synchronize();
         a.free(); b.free(); c.free();
@@ -149,7 +149,7 @@ public final class CudaBench {
     /**
      * A spec count:TT:MxNxK/B: a sum of B products into one C (conv1d's weight gradient over B samples),
      * one product per sample accumulated (as before GemmBatchSum; under "tiles" in the totals) against
-     * {@link CudaKernels#sgemmBatchSum} (under "as chosen"). Prints a line "SUM ...".
+     * {@link CudaSgemm#sgemmBatchSum} (under "as chosen"). Prints a line "SUM ...".
      */
     private static void batchSum(int count, boolean ta, boolean tb, int m, int n, int k, int batch, double[] total) {
         DeviceAllocator al = DeviceAllocator.get();
@@ -160,10 +160,10 @@ public final class CudaBench {
         long sa = (long) m * k, sb = (long) k * n;
         double perSample = timeMs(() -> {
             for (int z = 0; z < batch; z++)
-                CudaKernels.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr() + 4 * z * sa, lda, 0, b.ptr() + 4 * z * sb, ldb, 0, z == 0 ? 0f : 1f, c.ptr(), n, 0, 1);
+                CudaSgemm.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr() + 4 * z * sa, lda, 0, b.ptr() + 4 * z * sb, ldb, 0, z == 0 ? 0f : 1f, c.ptr(), n, 0, 1);
         }, 20);
         double perSampleHost = lastHostMs;
-        double summed = timeMs(() -> CudaKernels.sgemmBatchSum(ta, tb, m, n, k, 1f, a.ptr(), lda, sa, b.ptr(), ldb, sb, 0f, c.ptr(), n, batch), 20);
+        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(ta, tb, m, n, k, 1f, a.ptr(), lda, sa, b.ptr(), ldb, sb, 0f, c.ptr(), n, batch), 20);
         total[0] += count * perSample;
         total[1] += count * summed;
         total[2] = Double.NaN;
@@ -188,7 +188,7 @@ public final class CudaBench {
         DeviceBuffer x = DeviceAllocator.get().allocate(64);
         CudaKernels.fill(x, 64, 1f);
         Runnable scalar = () -> CudaKernels.addScalar(x, x, 1, 0f);
-        Runnable gemm = () -> CudaKernels.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
+        Runnable gemm = () -> CudaSgemm.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
         LaunchArgs.Mode initial = jcuda ? ((JCudaDriverApi) rt.driver()).argMode() : null;
         LaunchArgs.Mode[] modes = LaunchArgs.Mode.values();

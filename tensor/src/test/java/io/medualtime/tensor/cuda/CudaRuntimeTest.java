@@ -508,7 +508,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 assertEquals(e, gc[((b * Cin + ci) * K + j) * Lout + lo], 0f, "im2col");
             }
             // out[b] = W (Cout x Cin*K) * cols[b] (Cin*K x Lout), strideA = 0
-            sgemm(false, false, Cout, Lout, Cin * K, 1f, dw, 0, Cin * K, 0, cols, 0, Lout, (long) Cin * K * Lout,
+            CudaSgemm.sgemm(false, false, Cout, Lout, Cin * K, 1f, dw, 0, Cin * K, 0, cols, 0, Lout, (long) Cin * K * Lout,
                 0f, out, 0, Lout, (long) Cout * Lout, B);
             double[] ref = new double[B * Cout * Lout], sc = new double[B * Cout * Lout];
             for (int b = 0; b < B; b++) for (int co = 0; co < Cout; co++) for (int lo = 0; lo < Lout; lo++) {

@@ -1,6 +1,6 @@
 package io.medualtime.tensor.cuda;
 
-import static io.medualtime.tensor.cuda.CudaKernels.*;
+import static io.medualtime.tensor.cuda.CudaSgemm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

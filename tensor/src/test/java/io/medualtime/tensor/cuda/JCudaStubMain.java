@@ -22,7 +22,7 @@ public final class JCudaStubMain {
         for (LaunchArgs.Mode m : LaunchArgs.Mode.values()) {
             d.argMode(m);
             CudaKernels.addScalar(x, x, 3, 1.5f);
-            CudaKernels.sgemmTiles(true, false, 5, 6, 7, 0.75f, x.ptr(), 5, 11L, x.ptr() + 4, 6, 12L, 0.25f, x.ptr() + 8, 6, 13L, 2, x.ptr() + 12);
+            CudaSgemm.sgemmTiles(true, false, 5, 6, 7, 0.75f, x.ptr(), 5, 11L, x.ptr() + 4, 6, 12L, 0.25f, x.ptr() + 8, 6, 13L, 2, x.ptr() + 12);
             System.out.println("MODE " + m + " " + Long.toHexString(x.ptr()));
         }
     }
