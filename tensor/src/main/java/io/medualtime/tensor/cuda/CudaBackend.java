@@ -201,9 +201,7 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
                 beta, ptr(c, cOff), ldc, batch);
             return;
         }
-        for (int z = 0; z < Math.max(batch, 1); z++)
-            gemm(transA, transB, m, n, batch == 0 ? 0 : k, alpha, a, aOff + z * strideA, lda, 0, b, bOff + z * strideB, ldb, 0,
-                z == 0 ? beta : 1f, c, cOff, ldc, 0, 1);
+        GemmBatchSum.oneByOne(this, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc, batch);
     }
 
     // ---- fused neural-network kernels ------------------------------------------------------

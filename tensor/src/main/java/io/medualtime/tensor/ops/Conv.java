@@ -63,10 +63,9 @@ public final class Conv {
         if (be instanceof GemmBatchSum summed)      // the whole sum in one call (CUDA: 2-3 launches, not 2 per sample)
             summed.gemmBatchSum(false, true, cout, depth, len, 1f, gy.storage(), gy.offset(), len, cout * len,
                     col.storage(), col.offset(), len, depth * len, 0f, gw.storage(), 0, depth, b);
-        else
-            for (int s = 0; s < b; s++)     // accumulate over the batch in sample order (deterministic)
-                be.gemm(false, true, cout, depth, len, 1f, gy.storage(), gy.offset() + s * cout * len, len, 0,
-                        col.storage(), col.offset() + s * depth * len, len, 0, s == 0 ? 0f : 1f, gw.storage(), 0, depth, 0, 1);
+        else if (b > 0)                             // accumulated over the batch in sample order (deterministic)
+            GemmBatchSum.oneByOne(be, false, true, cout, depth, len, 1f, gy.storage(), gy.offset(), len, cout * len,
+                    col.storage(), col.offset(), len, depth * len, 0f, gw.storage(), 0, depth, b);
         if (col != x) TensorScope.releaseTemporary(col);
         return gw;
     }
