@@ -29,10 +29,7 @@ public final class CudaBench {
         }
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int iters = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        if (!CudaRuntime.isAvailable()) {
-            System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
-            System.exit(2);
-        }
+        requireCuda();
         CudaRuntime rt = CudaRuntime.get();
         System.out.println("device: " + rt.describe());
         System.out.println("cuBLAS: " + (Cublas.isAvailable() ? "available" : "unavailable (" + Cublas.unavailableReason() + ")"));
@@ -85,10 +82,7 @@ public final class CudaBench {
 
     /** Times each count:TT:MxNxK product (tiles only, split along K as chosen, cuBLAS) and prints count-weighted totals. */
     static void shapes(String[] specs) {
-        if (!CudaRuntime.isAvailable()) {
-            System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
-            System.exit(2);
-        }
+        requireCuda();
         CudaRuntime rt = CudaRuntime.get();
         System.out.println("device: " + rt.describe() + "; " + rt.multiprocessorCount() + " SMs");
         DeviceAllocator al = DeviceAllocator.get();
@@ -179,10 +173,7 @@ public final class CudaBench {
      * {@link LaunchArgs} (arrays, direct, packed), two rounds. Lines "LAUNCH ...".
      */
     static void launches(int n) {
-        if (!CudaRuntime.isAvailable()) {
-            System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
-            System.exit(2);
-        }
+        requireCuda();
         CudaRuntime rt = CudaRuntime.get();
         System.out.println("device: " + rt.describe());
         DeviceBuffer x = DeviceAllocator.get().allocate(64);
@@ -210,6 +201,13 @@ public final class CudaBench {
         }
         if (jcuda) ((JCudaDriverApi) rt.driver()).argMode(initial);
         x.free();
+    }
+
+    /** Exits with status 2, saying why, when no CUDA device (or emulator) opens. */
+    private static void requireCuda() {
+        if (CudaRuntime.isAvailable()) return;
+        System.out.println("CUDA unavailable: " + CudaRuntime.unavailableReason());
+        System.exit(2);
     }
 
     private static double lastHostMs;

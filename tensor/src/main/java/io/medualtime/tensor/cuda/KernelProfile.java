@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
  * the GPU's busy time (exact only while the GPU has work queued), not torch.profiler's kernel time.
  */
 public final class KernelProfile {
-    private static volatile KernelProfile active;
     private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
     private final Map<String, LongAdder[]> sites = new ConcurrentHashMap<>();
     private final java.util.Set<String> siteKernels = java.util.Set.of(System.getProperty("medualtime.cuda.profile.sites", "").split(","));
@@ -38,19 +37,8 @@ public final class KernelProfile {
     /** Whether kernels are timed by GPU events (no wait per launch) rather than by synchronising around each. */
     public boolean eventTimed() { return eventTimed; }
 
-    /** The profile of this process's CUDA driver, or null when none is recorded. */
-    public static KernelProfile active() { return active; }
-
     private KernelProfile() {
-        active = this;
         Runtime.getRuntime().addShutdownHook(new Thread(this::print, "cuda-kernel-profile"));
-    }
-
-    /** Launches (or copies, memsets) so far, per name. */
-    public Map<String, Long> counts() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        kernels.forEach((k, v) -> out.put(k, v[0].sum()));
-        return out;
     }
 
     /** One more launch (or copy, memset: names in parentheses) taking {@code nanos}. */

@@ -15,7 +15,6 @@ import io.medualtime.tensor.cuda.KernelProfile;
  */
 public final class HostOnlyDriver implements CudaDriver {
     private final AtomicLong next = new AtomicLong(1L << 32);
-    private final AtomicLong launches = new AtomicLong(), copies = new AtomicLong();
     /** -Dmedualtime.cuda.profile=true: what a step launches at its real shapes, counted without running it. */
     private final KernelProfile profile = KernelProfile.ifRequested();
 
@@ -30,10 +29,10 @@ public final class HostOnlyDriver implements CudaDriver {
 
     @Override public long allocate(long bytes) { return next.getAndAdd((bytes + 511) & ~511L); }
     @Override public void free(long address) {}
-    @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) { copies.incrementAndGet(); }
-    @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) { copies.incrementAndGet(); }
-    @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
-    @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) { copies.incrementAndGet(); }
+    @Override public void copyToDevice(long dst, float[] src, int srcOffset, int count) {}
+    @Override public void copyToDevice(long dst, int[] src, int srcOffset, int count) {}
+    @Override public void copyToHost(float[] dst, int dstOffset, long src, int count) {}
+    @Override public void copyToHost(int[] dst, int dstOffset, long src, int count) {}
     @Override public void copyDeviceToDevice(long dst, long src, long bytes) { count("(device -> device copy)"); }
     @Override public void fill32(long dst, int bits, long count) { count("(memset)"); }
 
@@ -43,7 +42,6 @@ public final class HostOnlyDriver implements CudaDriver {
     }
 
     private void count(String what) {
-        launches.incrementAndGet();
         if (profile != null) profile.add(what, 0);
     }
 
@@ -53,9 +51,4 @@ public final class HostOnlyDriver implements CudaDriver {
         work.run();
         return (System.nanoTime() - t0) / 1e6f;
     }
-
-    /** Kernel launches, memsets and device copies so far (what a GPU would have queued). */
-    public long operations() { return launches.get(); }
-    /** Host <-> device copies so far. */
-    public long hostCopies() { return copies.get(); }
 }
