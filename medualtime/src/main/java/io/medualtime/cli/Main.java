@@ -17,6 +17,7 @@ public final class Main implements Runnable {
     @Override public void run() { new CommandLine(this).usage(System.out); }
 
     public static void main(String[] args) {
+        CliLogging.install();
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
     }
