@@ -22,6 +22,7 @@ import java.util.Set;
  * exactly (an unknown field, another dtype or file name, a null, a wrong type, a size out of bounds) is
  * an error naming the file and the field, never silently ignored.
  *
+ * @param file   the dataset.json read
  * @param info   the static description
  * @param json   the whole parsed file (for {@code extra})
  * @param counts {@code counts.total} and then one count per split, in {@link Split} order
@@ -83,6 +84,7 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
         counts[0] = count(cn, "total", jf, "counts.total");
         for (Split s : Split.values()) counts[1 + s.ordinal()] = count(cn, s.diskName(), jf, "counts." + s.diskName());
         if (j.has("class_counts")) object(j, "class_counts", jf, "class_counts");
+        if (j.has("extra")) object(j, "extra", jf, "extra");
         DatasetInfo info = new DatasetInfo(name, provenance, syn.asBoolean(), leads, steps, fsn.asDouble());
         return new DatasetJson(jf, info, j, counts);
     }
