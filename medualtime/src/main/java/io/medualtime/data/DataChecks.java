@@ -28,8 +28,8 @@ public final class DataChecks {
         EnumSet<Split> used = ordered(splits);
         for (Split s : used)
             if (data.size(s) == 0)
-                throw new EcgDataException(csv, name, "the " + s.diskName() + " split has no records ("
-                        + sizes(data, EnumSet.allOf(Split.class)) + "); every split a run uses needs at least one");
+                throw new EcgDataException(csv, name, "the " + s.diskName() + " split is empty ("
+                        + sizes(data, EnumSet.allOf(Split.class)) + "); every split a run uses needs at least one record");
         Path signals = file(data, DatasetWriter.SIGNALS);
         float[] buf = new float[data.leads() * data.steps()];
         for (int i = 0; i < data.size(); i++) {

@@ -63,7 +63,8 @@ public final class DiskDataset implements Dataset {
      * @throws EcgDataException for a missing or malformed file, naming the file and line/field
      */
     public static DiskDataset open(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) throw new EcgDataException(folder, null, "dataset folder not found");
+        if (!Files.isDirectory(folder))
+            throw new EcgDataException(folder, null, Files.exists(folder) ? "not a folder" : "dataset folder not found");
         DatasetJson meta = DatasetJson.read(folder);
         DatasetInfo info = meta.info();
 

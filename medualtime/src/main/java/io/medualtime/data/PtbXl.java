@@ -207,7 +207,9 @@ public final class PtbXl {
                     throw new EcgDataException(file, "line " + line, "expected " + header.size() + " fields, got " + f.size());
                 String id = normaliseId(f.get(cId).strip());
                 String where = "line " + line + " (ecg_id " + id + ")";
-                if (id.isEmpty()) throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", "empty ecg_id");
+                if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl))
+                    throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", id.isEmpty() ? "empty ecg_id"
+                            : "ecg_id '" + id + "' contains a control character");
                 if (!ids.add(id)) throw new EcgDataException(file, where, "duplicate ecg_id");
                 Map<String, Double> scp;
                 try {

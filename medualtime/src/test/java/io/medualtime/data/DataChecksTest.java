@@ -41,11 +41,11 @@ class DataChecksTest {
     @Test
     void emptySplitIsNamed() {
         EcgDataException e = assertThrows(EcgDataException.class, () -> DataChecks.requireUsable(tiny("r2"), ALL));
-        assertTrue(e.getMessage().contains("dataset 'tiny'") && e.getMessage().contains("the test split has no records")
+        assertTrue(e.getMessage().contains("dataset 'tiny'") && e.getMessage().contains("the test split is empty")
                 && e.getMessage().contains("train 2, val 2, test 0"), e.getMessage());
         DataChecks.requireUsable(tiny("r2"), EnumSet.of(Split.TRAIN, Split.VAL)); // a run that does not test
         e = assertThrows(EcgDataException.class, () -> DataChecks.requireUsable(tiny("r1", "r4"), ALL));
-        assertTrue(e.getMessage().contains("the val split has no records"), e.getMessage());
+        assertTrue(e.getMessage().contains("the val split is empty"), e.getMessage());
         e = assertThrows(EcgDataException.class, () -> DataChecks.requireUsable(tiny("r0", "r1", "r2", "r3", "r4"), Set.of()));
         assertTrue(e.getMessage().contains("no records"), e.getMessage());
     }

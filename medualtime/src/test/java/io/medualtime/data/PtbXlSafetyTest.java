@@ -94,6 +94,14 @@ class PtbXlSafetyTest {
     }
 
     @Test
+    void controlCharacterInAnIdIsNamedAtItsRow() throws IOException {
+        database(row(1, "records100/00000/00001_lr").replaceFirst("^1,", "\"1\n2\",")); // a quoted id with a line break
+        EcgDataException e = convertFails();
+        assertTrue(e.getMessage().contains("ptbxl_database.csv, line 2, column 'ecg_id'") && e.getMessage().contains("'1\\n2'"),
+                e.getMessage());
+    }
+
+    @Test
     void allRowsDroppedIsAnErrorNotAnEmptyDataset() throws IOException {
         database(PtbXlTest.dbRow(1, "sinusrhythmus", "{'SR': 0.0}", 1), PtbXlTest.dbRow(2, "x", "{'IMI': 100, 'LVH': 100}", 9));
         EcgDataException e = convertFails();
