@@ -261,7 +261,8 @@ public final class PtbXl {
                 throw new EcgDataException(hea, "line 1", "sampling frequency " + h.samplingRate() + " Hz, expected "
                         + o.samplingRate() + " Hz");
             if (h.nsamples() != o.steps())
-                throw new EcgDataException(hea, "line 1", "record has " + h.nsamples() + " samples, expected " + o.steps());
+                throw new EcgDataException(hea, "line 1", (h.nsamples() < 0 ? "no sample count" : "record has "
+                        + h.nsamples() + " samples") + ", expected " + o.steps());
             for (int i = 0; i < 12; i++) {
                 String d = h.signals().get(i).description();
                 String want = DatasetInfo.STANDARD_LEADS.get(i);
