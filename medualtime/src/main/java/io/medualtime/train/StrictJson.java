@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a JSON file into a record, refusing what a lenient reader would guess at: a string where a number belongs
@@ -68,10 +70,15 @@ final class StrictJson {
         if (msg.startsWith("Cannot map `null`")) return "null where a number belongs";
         if (e instanceof InvalidFormatException f)
             return "expected " + typeName(f.getTargetType()) + ", got " + (f.getValue() instanceof String s ? '"' + s + '"' : f.getValue());
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null)
-            return "expected " + typeName(m.getTargetType()) + " (" + msg + ")";
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Matcher got = GOT.matcher(msg);
+            return "expected " + typeName(m.getTargetType()) + (got.find() ? ", got " + (got.group(1) != null ? got.group(1) : got.group(2) + " value") : "");
+        }
         return msg;
     }
+
+    /** What Jackson found, from its message: {@code Cannot coerce String value ("1") to ...} or {@code ... from Array value ...}. */
+    private static final Pattern GOT = Pattern.compile("Cannot coerce (.+?) to `|from (\\w+) value");
 
     private static String typeName(Class<?> t) {
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return "an integer";
