@@ -133,8 +133,11 @@ final class ModelOptions {
                 throw new JobCommand.UserError("--lm " + lm + ": " + e.getMessage());
             }
         } else {
-            random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads, seed);
-            random.config(); // validates the sizes
+            try {
+                random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads, seed);
+            } catch (IllegalArgumentException e) {
+                throw new JobCommand.UserError("random-init LM (--lm-width / --lm-layers / --lm-heads): " + e.getMessage());
+            }
             layers = lmLayers;
         }
         int m = adapterLayers != null ? adapterLayers : Math.max(1, Math.min(11, layers - 1));

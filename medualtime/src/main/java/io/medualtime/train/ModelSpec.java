@@ -13,6 +13,7 @@ import io.medualtime.nn.tokenizer.Tokenizer;
 import io.medualtime.tensor.Rng;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -164,8 +165,15 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
     public static ModelSpec read(Path runDir) throws IOException {
         Path f = runDir.resolve(FILE);
         if (!Files.isRegularFile(f)) throw new NoSuchFileException(f.toString(), null, "not a MedualTime run folder (no " + FILE + ")");
-        if (Files.size(f) > MAX_FILE_BYTES) throw new IOException(f + ": " + Files.size(f) + " bytes, more than a run.json can hold (" + MAX_FILE_BYTES + ")");
-        ModelSpec spec = StrictJson.read(f, Files.readString(f, StandardCharsets.UTF_8), ModelSpec.class);
+        long size = Files.size(f);
+        if (size > MAX_FILE_BYTES) throw new IOException(f + ": " + size + " bytes, more than a run.json can hold (" + MAX_FILE_BYTES + ")");
+        String text;
+        try {
+            text = Files.readString(f, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(f + ": not UTF-8 text", e);
+        }
+        ModelSpec spec = StrictJson.read(f, text, ModelSpec.class);
         try {
             spec.validate();
         } catch (IllegalArgumentException e) {

@@ -2,13 +2,14 @@ package io.medualtime.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a run was trained with, by content ({@code run.json} "pins"): the frozen LM (its folder's files, or the
@@ -28,6 +29,9 @@ public record Pins(Fingerprint lm, Fingerprint textEncoder, Fingerprint data, St
                    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unverified) {
     public static final String LM = "lm", TEXT_ENCODER = "text encoder", DATA = "data";
 
+    /** Fingerprints of random-init LMs generated in this JVM (a few bytes each; a JVM uses a handful of LMs). */
+    private static final Map<ModelSpec.RandomLm, Fingerprint> GENERATED = new ConcurrentHashMap<>();
+
     public Pins {
         unverified = unverified == null ? List.of() : List.copyOf(unverified);
     }
@@ -35,10 +39,12 @@ public record Pins(Fingerprint lm, Fingerprint textEncoder, Fingerprint data, St
     /**
      * The pins of a new run of {@code spec} on {@code data}: the files are hashed once and cached beside them; the
      * random-init LM is generated and its weights hashed (the generator is code: only its output can show that a
-     * newer version generates other weights from the same sizes and seed).
+     * newer version generates other weights from the same sizes and seed; generated once per JVM and LM, since the
+     * same code gives the same weights: a reload always hashes the weights it really built).
      */
     public static Pins of(ModelSpec spec, Dataset data) throws IOException {
-        Fingerprint lm = spec.lmFolder() != null ? Fingerprint.ofModelFolder(Path.of(spec.lmFolder())) : Fingerprint.ofWeights(spec.randomLm().generate());
+        Fingerprint lm = spec.lmFolder() != null ? Fingerprint.ofModelFolder(Path.of(spec.lmFolder()))
+                : GENERATED.computeIfAbsent(spec.randomLm(), r -> Fingerprint.ofWeights(r.generate()));
         Fingerprint text = spec.textEncoderFolder() != null ? Fingerprint.ofModelFolder(Path.of(spec.textEncoderFolder())) : null;
         Path folder = data instanceof DiskDataset d ? d.folder().toAbsolutePath().normalize() : null;
         return new Pins(lm, text, folder == null ? null : Fingerprint.ofDataset(folder), folder == null ? null : folder.toString(), List.of());

@@ -57,7 +57,7 @@ public final class SavedRun {
         if (!expected.equals(spec.classNames()))
             throw new IllegalStateException(runDir.resolve(ModelSpec.FILE) + ": classNames " + spec.classNames() + " differ from the dataset's "
                     + spec.label() + " classes " + expected);
-        Check check = new Check(runDir, spec.pins(), trust, log);
+        Check check = new Check(runDir, spec, trust, log);
 
         Fingerprint lm = spec.lmFolder() == null ? null : Fingerprint.ofModelFolder(folder(spec.lmFolder(), "GPT-2 folder"));
         Fingerprint text = spec.textEncoderFolder() == null ? null : Fingerprint.ofModelFolder(folder(spec.textEncoderFolder(), "BERT folder"));
@@ -89,15 +89,15 @@ public final class SavedRun {
         final PrintStream log;
         final List<String> unverified = new ArrayList<>();
 
-        Check(Path runDir, Pins pinned, Trust trust, PrintStream log) {
+        Check(Path runDir, ModelSpec spec, Trust trust, PrintStream log) {
             this.runDir = runDir;
-            this.pinned = pinned;
+            this.pinned = spec.pins();
             this.trust = trust;
             this.log = log;
             if (pinned == null) {
                 log.println("warning: " + runDir.resolve(ModelSpec.FILE) + " has no fingerprints (written before runs were pinned): "
                         + "the LM, text encoder and data it is rebuilt from cannot be verified; the outputs say so");
-                unverified.addAll(List.of(Pins.LM, Pins.TEXT_ENCODER, Pins.DATA));
+                unverified.addAll(spec.textEncoderFolder() == null ? List.of(Pins.LM, Pins.DATA) : List.of(Pins.LM, Pins.TEXT_ENCODER, Pins.DATA));
             }
         }
 

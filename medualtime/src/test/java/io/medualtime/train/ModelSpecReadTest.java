@@ -88,8 +88,8 @@ class ModelSpecReadTest {
     @Test void notJsonOrNotAnObjectIsOneLine(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         Files.createDirectories(dir);
-        for (String text : new String[]{"null", "[]", "{\"kind\": ", "{} {}", "{\"kind\": \"a\", \"kind\": \"b\"}"}) {
-            Files.writeString(dir.resolve(ModelSpec.FILE), text);
+        for (String text : new String[]{"null", "[]", "{\"kind\": ", "{} {}", "{\"kind\": \"a\", \"kind\": \"b\"}", "\u00ff"}) {
+            Files.write(dir.resolve(ModelSpec.FILE), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             IOException x = assertThrows(IOException.class, () -> ModelSpec.read(dir), text);
             assertTrue(x.getMessage().startsWith(dir.resolve(ModelSpec.FILE).toString()), x.getMessage());
             assertEquals(1, x.getMessage().lines().count(), x.getMessage());
