@@ -29,6 +29,7 @@ import java.util.List;
 final class TransferCommand extends JobCommand {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;
+    @Mixin PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
     @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training.")
     Path checkpoint;
     @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
@@ -65,7 +66,7 @@ final class TransferCommand extends JobCommand {
             base = coarse.dir();
         }
         try (data) {
-            Session s = SavedRun.open(base, data, device);   // builds the model and LOADS the best checkpoint (model.safetensors)
+            Session s = SavedRun.open(base, data, device, pins.trust(), System.err);   // checks the pins, builds the model and LOADS the best checkpoint (model.safetensors)
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
