@@ -70,10 +70,12 @@ public final class SafetensorsFile implements SafetensorsReader {
     private final int window;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    private final FileStamp stamp;
 
     private SafetensorsFile(Path file, FileChannel channel, long fileSize, long dataStart, int window,
-                            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+                            Map<String, TensorInfo> tensors, Map<String, String> metadata, FileStamp stamp) {
         this.file = file;
+        this.stamp = stamp;
         this.channel = channel;
         this.fileSize = fileSize;
         this.dataStart = dataStart;
@@ -100,7 +102,7 @@ public final class SafetensorsFile implements SafetensorsReader {
             throw new SafetensorsException(file + ": no such file", e);
         }
         try {
-            return parse(file, ch, windowBytes);
+            return parse(file, ch, windowBytes, FileStamp.of(file));
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
@@ -111,7 +113,7 @@ public final class SafetensorsFile implements SafetensorsReader {
         }
     }
 
-    private static SafetensorsFile parse(Path file, FileChannel ch, int window) throws IOException {
+    private static SafetensorsFile parse(Path file, FileChannel ch, int window, FileStamp stamp) throws IOException {
         long size = ch.size();
         if (size < 8) {
             throw new SafetensorsException(file + ": file is " + size
@@ -181,7 +183,7 @@ public final class SafetensorsFile implements SafetensorsReader {
             tensors.put(name, parseEntry(file, name, v, dataLength));
         }
         checkCoverage(file, tensors, dataLength);
-        return new SafetensorsFile(file, ch, size, dataStart, window, tensors, metadata);
+        return new SafetensorsFile(file, ch, size, dataStart, window, tensors, metadata, stamp);
     }
 
     private static TensorInfo parseEntry(Path file, String name, JsonNode v, long dataLength) throws SafetensorsException {
@@ -295,6 +297,16 @@ public final class SafetensorsFile implements SafetensorsReader {
     /** Size in bytes of the file (header and data). */
     public long fileSize() {
         return fileSize;
+    }
+
+    /** Size, modification time and identity of the file when it was opened. */
+    public FileStamp stamp() {
+        return stamp;
+    }
+
+    @Override
+    public List<FileStamp> files() {
+        return List.of(stamp);
     }
 
     /** Absolute file offset of the data region (8 + header length). */
