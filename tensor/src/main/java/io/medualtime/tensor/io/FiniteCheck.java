@@ -38,12 +38,6 @@ public final class FiniteCheck {
         if (bad >= 0) throw error(what, bad, values[bad]);
     }
 
-    /** Throws if {@code values} holds NaN or an infinity (double precision: scores, metrics). */
-    public static void requireFinite(String what, double[] values) {
-        for (int i = 0; i < values.length; i++)
-            if (!Double.isFinite(values[i])) throw error(what, i, values[i]);
-    }
-
     /** The flat (row-major) index of the first non-finite element of {@code t}, or -1 when all are finite. */
     public static long firstNonFinite(Tensor t) {
         Tensor c = t.contiguous();

@@ -1,7 +1,9 @@
 package io.medualtime.tensor.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +60,9 @@ public final class SafetensorsFile implements SafetensorsReader {
     /** Default mapping window (1 GiB; must stay below 2 GiB, the MappedByteBuffer limit). */
     static final int DEFAULT_WINDOW = 1 << 30;
 
-    static final ObjectMapper JSON = new ObjectMapper()
+    /** Jackson's default caps (20 M-char strings, 50 k-char names) would refuse valid headers: the header's own limit applies. */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) MAX_HEADER_BYTES).maxNameLength((int) MAX_HEADER_BYTES).build()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
