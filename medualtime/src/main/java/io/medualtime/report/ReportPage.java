@@ -60,7 +60,7 @@ final class ReportPage {
             "section{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:14px 16px;margin:14px 0}",
             ".row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.fig{margin:0}",
             "table{border-collapse:collapse;font-variant-numeric:tabular-nums}th,td{white-space:nowrap;padding:4px 10px;border-bottom:1px solid #e6e8ee;text-align:right}",
-            "th{background:#f6f7f9;font-weight:600}td.l,th.l{text-align:left}.ci{color:#6a7285;font-size:12px}",
+            "th{background:#f6f7f9;font-weight:600}td.l,th.l{text-align:left}td.wrap{white-space:normal;word-break:break-word;text-align:left}.ci{color:#6a7285;font-size:12px}",
             ".cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #dde1e8;border-radius:8px;padding:8px 14px;min-width:150px}",
             ".card .v{font-size:22px;font-weight:600}.card .k{color:#5a6275;font-size:12px}",
             ".ex{border-top:1px solid #e6e8ee;padding-top:10px;margin-top:10px}.ex:first-of-type{border-top:0;margin-top:0;padding-top:0}",

@@ -91,10 +91,12 @@ public final class RunReport {
         RunView first = runs.get(0);
         boolean one = runs.size() == 1;
         String cmd = String.valueOf(first.metrics().command());
-        String title = one ? "MedualTime " + (cmd.startsWith("demo") ? cmd : "supervised run") + ": " + first.name()
+        String title = one ? "MedualTime supervised run: " + first.name()
                 : cmd.startsWith("demo") ? "MedualTime demo: the dual model against its ECG-only and report-only ablations"
                 : "MedualTime: " + runs.size() + " runs side by side";
-        ReportPage page = new ReportPage(title, subtitle(dir, first));
+        ReportPage page = new ReportPage(title, one ? subtitle(dir, first)
+                : "runs " + String.join(", ", runs.stream().map(RunView::name).toList()) + " · folder " + dir.toAbsolutePath().normalize()
+                + (first.metrics().createdAt() != null ? " · created " + first.metrics().createdAt() : ""));
         Sections.banners(page, runs);
         List<Examples.Predictor> predictors = new ArrayList<>();
         for (RunView r : runs) if (r.canPredict()) predictors.add(new Examples.Predictor(one ? "predicted" : r.name(), r));
@@ -149,7 +151,8 @@ public final class RunReport {
 
     static String subtitle(Path dir, RunView first) {
         MetricsFile m = first.metrics();
-        return "run folder " + dir.toAbsolutePath().normalize() + (m.createdAt() != null ? " · created " + m.createdAt() : "")
+        return (m.command() != null ? "command " + m.command() + " · " : "") + "run folder " + dir.toAbsolutePath().normalize()
+                + (m.createdAt() != null ? " · created " + m.createdAt() : "")
                 + (m.seed() != null ? " · seed " + m.seed() : "");
     }
 

@@ -204,7 +204,7 @@ final class Sections {
 
     private static void kv(StringBuilder b, String k, String v) {
         if (v == null) return;
-        b.append("<tr><th class=\"l\">").append(Html.esc(k)).append("</th><td class=\"l\"><code>").append(Html.esc(v)).append("</code></td></tr>");
+        b.append("<tr><th class=\"l\">").append(Html.esc(k)).append("</th><td class=\"wrap\"><code>").append(Html.esc(v)).append("</code></td></tr>");
     }
 
     static String compact(Object v) {
