@@ -49,7 +49,7 @@ final class Examples {
             for (Predictor p : predictors) {
                 try {
                     Session s = SavedRun.open(p.run().dir(), d, Device.CPU);
-                    Session.Scores sc = s.score(chosen, 64, "report: " + p.source());
+                    Session.Scores sc = s.score(chosen, 64, "examples for the report (" + p.source() + ")");
                     List<String> names = s.spec.classNames();
                     for (int i = 0; i < chosen.length; i++)
                         guesses.get(i).add(new Guess(p.source(), names.get(sc.predicted()[i]), sc.predicted()[i] == sc.truth()[i]));

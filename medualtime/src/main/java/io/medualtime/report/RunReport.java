@@ -115,7 +115,7 @@ public final class RunReport {
                 evs.add(r.metrics().test());
             }
             page.section("results", "Test results, side by side (each at its selected epoch)",
-                    Sections.comparison(List.of("epoch"), names, notes, cells, evs, "test accuracy and macro-F1 per run"));
+                    Sections.comparison("run", List.of("epoch"), names, notes, cells, evs, "test accuracy and macro-F1 per run"));
         }
         page.section("curves", "Training curves", Sections.curves(runs));
         StringBuilder conf = new StringBuilder();

@@ -63,12 +63,12 @@ final class Sections {
 
     /**
      * A table and an interval plot of several test evaluations (runs, or few-shot K): {@code names} label the rows
-     * (and the plot), {@code notes} add a small line under a name (or null), {@code extraCells} fill the
+     * (and the plot) under the heading {@code rowHead}, {@code notes} add a small line under a name (or null), {@code extraCells} fill the
      * {@code extraHeads} columns.
      */
-    static String comparison(List<String> extraHeads, List<String> names, List<String> notes, List<List<String>> extraCells,
+    static String comparison(String rowHead, List<String> extraHeads, List<String> names, List<String> notes, List<List<String>> extraCells,
                              List<MetricsFile.Evaluation> evs, String title) {
-        StringBuilder b = new StringBuilder("<div class=\"row\"><table><tr><th class=\"l\">run</th>");
+        StringBuilder b = new StringBuilder("<div class=\"row\"><table><tr><th class=\"l\">").append(Html.esc(rowHead)).append("</th>");
         for (String h : extraHeads) b.append("<th>").append(Html.esc(h)).append("</th>");
         b.append("<th>n</th><th>accuracy <span class=\"ci\">[95% CI]</span></th><th>macro-F1 <span class=\"ci\">[95% CI]</span></th><th>macro-P</th><th>macro-R</th></tr>");
         IntervalPlot plot = new IntervalPlot(List.of("accuracy", "macro-F1"));
@@ -122,7 +122,7 @@ final class Sections {
             }
         }
         int w = runs.size() == 1 ? 510 : 334;
-        StringBuilder b = new StringBuilder("<p class=\"note\">A ring marks the selected epoch (the lowest validation loss): its checkpoint is the saved model and gives the test numbers.</p><div class=\"row\">");
+        StringBuilder b = new StringBuilder("<p class=\"note\">A ring marks the selected epoch (the lowest validation loss): its weights are the saved model.</p><div class=\"row\">");
         for (int i = 0; i < charts.size(); i++) {
             if (charts.get(i).isEmpty()) continue;
             b.append("<figure class=\"fig\"><h3>").append(Html.esc(titles.get(i))).append("</h3>")

@@ -33,7 +33,7 @@ final class TransferPage {
             evs.add(MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class));
         }
         page.section("results", "Fine-label test results per K (records per class for the new linear head)",
-                Sections.comparison(List.of("records", "head epoch", "val loss"), names, null, cells, evs, "test accuracy and macro-F1 per K"));
+                Sections.comparison("K", List.of("records", "head epoch", "val loss"), names, null, cells, evs, "test accuracy and macro-F1 per K"));
         MetricsFile.Evaluation coarse = RunReport.extra(m, "coarseTest", MetricsFile.Evaluation.class);
         if (coarse != null)
             page.section("coarse", "The frozen coarse model the heads start from (its own test result, " + coarse.report().numClasses() + " classes)",
