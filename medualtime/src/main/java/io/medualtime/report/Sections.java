@@ -27,7 +27,7 @@ final class Sections {
             synthetic |= m.syntheticData();
             if (m.dataProvenance() != null) data.add(m.dataProvenance());
             randomLm |= Boolean.FALSE.equals(m.lmPretrained());
-            lms.add(r.spec() != null ? r.spec().describeLm() : String.valueOf(m.lmProvenance()));
+            lms.add(lm(r));
             Object te = m.config().get("text_encoder");
             if (te != null) text.add(te.toString());
         }
@@ -39,6 +39,11 @@ final class Sections {
         else page.banner(false, "LM:", String.join("; ", lms));
         if (!text.isEmpty()) page.banner(false, "Report vectors (temporal-primary pass):", String.join("; ", text)
                 + (text.contains("gpt2") ? " (the frozen LM itself)" : ""));
+    }
+
+    /** The LM as the run recorded it in metrics.json (else as run.json describes it). */
+    private static String lm(RunView r) {
+        return r.metrics().lmProvenance() != null ? r.metrics().lmProvenance() : r.spec() != null ? r.spec().describeLm() : "not recorded";
     }
 
     /** The headline numbers of one test evaluation as cards. */
@@ -195,7 +200,7 @@ final class Sections {
         kv(b, "seed", m.seed() == null ? null : m.seed().toString());
         kv(b, "threads", m.threads() == null ? null : m.threads().toString());
         kv(b, "data", m.dataProvenance());
-        kv(b, "LM", r.spec() != null ? r.spec().describeLm() : m.lmProvenance());
+        kv(b, "LM", lm(r));
         if (m.selectedEpoch() != null) kv(b, "selected epoch", m.selectedEpoch() + " (" + m.selectionCriterion() + ")");
         if (m.totalSeconds() != null) kv(b, "training time", Html.num(m.totalSeconds(), 1) + " s");
         for (Map.Entry<String, Object> e : m.config().entrySet()) kv(b, e.getKey(), compact(e.getValue()));
