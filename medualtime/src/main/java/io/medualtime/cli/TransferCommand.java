@@ -3,6 +3,7 @@ package io.medualtime.cli;
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
 import io.medualtime.model.MedualTimeCheckpoint;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.LabelKind;
 import io.medualtime.train.LinearProbe;
@@ -90,6 +91,7 @@ final class TransferCommand extends JobCommand {
             log.print(table.render());
             log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
         }
+        RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 }
