@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The output folder of one run ({@code runs/<name>-<yyyyMMdd-HHmmss>}) and the files in it:
@@ -32,8 +33,20 @@ public final class RunFolder {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
+    private final List<Consumer<String>> checkpointListeners = new ArrayList<>();
 
     private RunFolder(Path dir) { this.dir = dir; }
+
+    /**
+     * Calls {@code listener} after every {@link ResumeState resume checkpoint} written into this folder, with what
+     * it holds (e.g. {@code "epoch 3"}); a listener that throws stops the run right after a checkpoint (tests).
+     */
+    public RunFolder onCheckpoint(Consumer<String> listener) {
+        checkpointListeners.add(listener);
+        return this;
+    }
+
+    void checkpointed(String what) { checkpointListeners.forEach(l -> l.accept(what)); }
 
     /** A new folder {@code <runsRoot>/<name>-<local time yyyyMMdd-HHmmss>} (with {@code -2}, {@code -3}... if taken). */
     public static RunFolder create(Path runsRoot, String name) { return create(runsRoot, name, Clock.systemDefaultZone()); }
@@ -141,6 +154,35 @@ public final class RunFolder {
         Path target = dir.resolve(METRICS_FILE);
         writeAtomically(target, metrics.toJson().getBytes(StandardCharsets.UTF_8));
         return target;
+    }
+
+    /** Ends a run: status {@link MetricsFile#COMPLETED}, {@code metrics.json} written, the resume checkpoint deleted. */
+    public void complete(MetricsFile metrics) {
+        writeMetrics(metrics.status(MetricsFile.COMPLETED));
+        ResumeState.delete(this);
+    }
+
+    /**
+     * Records why a run stopped ({@link MetricsFile#failed}) in its {@code metrics.json}, best effort: the error
+     * itself is what the caller reports, so a second failure here is not allowed to hide it.
+     */
+    public void recordFailure(MetricsFile metrics, Throwable error) {
+        try {
+            String message = error.getMessage() == null ? error.toString() : error.getMessage();
+            writeMetrics(metrics.failed(message.lines().findFirst().orElse(message)));
+        } catch (RuntimeException | Error ignored) {
+            // the original error is the one that matters
+        }
+    }
+
+    /**
+     * Records a divergence ({@link MetricsFile#diverged}) in {@code metrics.json} and returns the one-line error
+     * that stops the run: {@code <what> is NaN at epoch E, step S (diverged; recorded in ...)<hint>}.
+     */
+    public IllegalStateException recordDivergence(MetricsFile metrics, MetricsFile.Divergence d, String what, String hint) {
+        writeMetrics(metrics.diverged(d));
+        return new IllegalStateException(what + " is " + d.loss() + " at epoch " + d.epoch() + (d.step() > 0 ? ", step " + d.step() : "")
+                + " (diverged; recorded in " + resolve(METRICS_FILE) + ")" + hint);
     }
 
     /** Reads a {@code metrics.json}, given the file or its run folder. */
