@@ -35,8 +35,9 @@ final class RunOptions {
             + "from its last completed epoch; it ends as the run would have without the interruption.")
     Path resume;
 
-    /** Set on the command that continues a run: its folder. */
+    /** Set on the command that continues a run: its folder and recorded arguments. */
     private Path resuming;
+    private List<String> resumingArguments;
 
     /**
      * The command's run folder: RUN when it continues a run, else {@code --out} (refused when it holds files,
@@ -59,8 +60,8 @@ final class RunOptions {
         return RunFolder.open(m.out, overwrite ? RunFolder.Existing.OVERWRITE : RunFolder.Existing.REFUSE);
     }
 
-    /** The arguments that {@code --resume} replays (null for a continued run: its file keeps the original ones). */
-    List<String> recorded(CommandSpec spec) { return resuming != null ? null : arguments(spec); }
+    /** The arguments that {@code --resume} replays: the command's own, or those of the run it continues. */
+    List<String> recorded(CommandSpec spec) { return resuming != null ? resumingArguments : arguments(spec); }
 
     /** The command's own options as given (without those in {@link #NOT_RECORDED}). */
     static List<String> arguments(CommandSpec spec) {
@@ -101,6 +102,7 @@ final class RunOptions {
         Resumable next = fresh.get();
         new CommandLine(next).parseArgs(saved.arguments().toArray(new String[0]));
         next.runOptions().resuming = dir;
+        next.runOptions().resumingArguments = saved.arguments();
         log.println("[resume] continuing " + dir + " (" + spec.name() + " " + String.join(" ", saved.arguments()) + ")");
         return next.run();
     }
