@@ -83,6 +83,15 @@ public final class PretrainTrainer {
      * {@link MetricsFile#RUNNING}: the caller completes it ({@link RunFolder#complete}) after its probe.
      */
     public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        try {
+            return trainOrThrow(s, o, seed, run, metrics, log);
+        } catch (RuntimeException | Error e) {
+            run.recordFailure(metrics, e);
+            throw e;
+        }
+    }
+
+    private static Result trainOrThrow(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
         if (s.mode != Mode.DUAL) throw new IllegalArgumentException("contrastive pre-training uses both passes (mode dual)");
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         for (Split split : List.of(Split.TRAIN, Split.VAL))
@@ -116,58 +125,53 @@ public final class PretrainTrainer {
         } else {
             run.writeMetrics(metrics);
         }
-        try {
-            for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                double lambda = epoch - 1 >= o.lambdaStartEpoch() ? o.lambda() : 0.0;
-                s.model.train(true);
-                heads.train(true);
-                double sum = 0;
-                int seen = 0, step = 0;
-                List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
-                try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
-                    for (int[] idx : batches) {
-                        step++;
-                        if (idx.length < 2) continue; // no negatives in a batch of one
-                        double l;
-                        try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
-                            Session.Batch b = s.load(idx);
-                            opt.zeroGrad();
-                            Tensor loss = loss(s, heads, b, lambda, o, noise);
-                            loss.backward();
-                            opt.step();
-                            l = loss.item();
-                        }
-                        if (!Double.isFinite(l))
-                            throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "pre-training loss", "; try a lower --lr");
-                        sum += l * idx.length;
-                        seen += idx.length;
-                        p.metric("loss", sum / seen);
-                        p.step();
+        for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            double lambda = epoch - 1 >= o.lambdaStartEpoch() ? o.lambda() : 0.0;
+            s.model.train(true);
+            heads.train(true);
+            double sum = 0;
+            int seen = 0, step = 0;
+            List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
+                for (int[] idx : batches) {
+                    step++;
+                    if (idx.length < 2) continue; // no negatives in a batch of one
+                    double l;
+                    try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
+                        Session.Batch b = s.load(idx);
+                        opt.zeroGrad();
+                        Tensor loss = loss(s, heads, b, lambda, o, noise);
+                        loss.backward();
+                        opt.step();
+                        l = loss.item();
                     }
+                    if (!Double.isFinite(l))
+                        throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "pre-training loss", "; try a lower --lr");
+                    sum += l * idx.length;
+                    seen += idx.length;
+                    p.metric("loss", sum / seen);
+                    p.step();
                 }
-                double val = validationLoss(s, heads, o, seed);
-                if (!Double.isFinite(val))
-                    throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss", "; try a lower --lr");
-                boolean improved = val < best;
-                if (improved) {
-                    best = val;
-                    bestEpoch = epoch;
-                    bestModel = Session.snapshot(s.model);
-                    bestHeads = Session.snapshot(heads);
-                    save(s.model, run.resolve(ModelSpec.CHECKPOINT));
-                    save(heads, run.resolve(HEADS_FILE));
-                }
-                double secs = (System.nanoTime() - e0) / 1e9;
-                metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, o.lr(), secs, Map.of("lambda", lambda)));
-                log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
-                        epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved ? "  *best" : "");
-                run.writeMetrics(metrics);
-                state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestModel, "heads", bestHeads), metrics));
             }
-        } catch (RuntimeException | Error e) {
-            run.recordFailure(metrics, e);
-            throw e;
+            double val = validationLoss(s, heads, o, seed);
+            if (!Double.isFinite(val))
+                throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss", "; try a lower --lr");
+            boolean improved = val < best;
+            if (improved) {
+                best = val;
+                bestEpoch = epoch;
+                bestModel = Session.snapshot(s.model);
+                bestHeads = Session.snapshot(heads);
+                save(s.model, run.resolve(ModelSpec.CHECKPOINT));
+                save(heads, run.resolve(HEADS_FILE));
+            }
+            double secs = (System.nanoTime() - e0) / 1e9;
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, o.lr(), secs, Map.of("lambda", lambda)));
+            log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
+                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved ? "  *best" : "");
+            run.writeMetrics(metrics);
+            state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestModel, "heads", bestHeads), metrics));
         }
         s.model.loadStateDict(bestModel, true);
         heads.loadStateDict(bestHeads, true);

@@ -57,6 +57,15 @@ public final class SupervisedTrainer {
      * {@code metrics.json} saying where ({@link MetricsFile#DIVERGED}).
      */
     public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        try {
+            return trainOrThrow(s, o, seed, run, metrics, log);
+        } catch (RuntimeException | Error e) {
+            run.recordFailure(metrics, e);
+            throw e;
+        }
+    }
+
+    private static Result trainOrThrow(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         long t0 = System.nanoTime();
         s.spec.write(run.dir());
@@ -91,69 +100,64 @@ public final class SupervisedTrainer {
         } else {
             run.writeMetrics(metrics);
         }
-        try {
-            for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                float lr = opt.lr();
-                List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
-                double sum = 0;
-                int seen = 0, step = 0;
-                s.model.train(true);
-                try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
-                    for (int[] idx : batches) {
-                        step++;
-                        double l;
-                        try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
-                            Session.Batch b = s.load(idx);
-                            opt.zeroGrad();
-                            Tensor loss = F.crossEntropy(s.logits(b), b.labels());
-                            loss.backward();
-                            opt.step();
-                            l = loss.item();
-                        }
-                        if (!Double.isFinite(l)) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "training loss", "; try a lower --lr");
-                        sum += l * idx.length;
-                        seen += idx.length;
-                        p.metric("loss", sum / seen);
-                        p.step();
+        for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            float lr = opt.lr();
+            List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
+            double sum = 0;
+            int seen = 0, step = 0;
+            s.model.train(true);
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
+                for (int[] idx : batches) {
+                    step++;
+                    double l;
+                    try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
+                        Session.Batch b = s.load(idx);
+                        opt.zeroGrad();
+                        Tensor loss = F.crossEntropy(s.logits(b), b.labels());
+                        loss.backward();
+                        opt.step();
+                        l = loss.item();
                     }
+                    if (!Double.isFinite(l)) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "training loss", "; try a lower --lr");
+                    sum += l * idx.length;
+                    seen += idx.length;
+                    p.metric("loss", sum / seen);
+                    p.step();
                 }
-                sched.step();
-                Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation");
-                if (!Double.isFinite(val.loss())) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val.loss()), "validation loss", "; try a lower --lr");
-                double trainLoss = sum / Math.max(1, seen);
-                double valAcc = accuracy(val);
-                boolean improved = val.loss() < best;
-                if (improved) {
-                    best = val.loss();
-                    bestEpoch = epoch;
-                    bestState = Session.snapshot(s.model);
-                    save(s, ckpt);
-                }
-                double secs = (System.nanoTime() - e0) / 1e9;
-                metrics.addEpoch(new MetricsFile.Epoch(epoch, trainLoss, val.loss(), (double) lr, secs, Map.of("valAccuracy", valAcc)));
-                log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
-                        s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved ? "  *best" : "");
-                run.writeMetrics(metrics);
-                state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestState), metrics));
             }
-            s.model.loadStateDict(bestState, true);
-            metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
-            Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation (selected)");
-            Session.Scores test = s.score(Split.TEST, o.evalBatchSize(), "  test (selected epoch " + bestEpoch + ")");
-            List<String> names = s.spec.classNames();
-            metrics.validation(MetricsFile.Evaluation.of(val.truth(), val.predicted(), names, seed))
-                    .test(MetricsFile.Evaluation.of(test.truth(), test.predicted(), names, seed))
-                    .extra("testLoss", test.loss())
-                    .totalSeconds((System.nanoTime() - t0) / 1e9);
-            run.complete(metrics);
-            log.printf(Locale.ROOT, "[%s] selected epoch %d (lowest validation loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
-                    s.mode.cliName(), bestEpoch, best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
-            return new Result(metrics, test, ckpt);
-        } catch (RuntimeException | Error e) {
-            run.recordFailure(metrics, e);
-            throw e;
+            sched.step();
+            Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation");
+            if (!Double.isFinite(val.loss())) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val.loss()), "validation loss", "; try a lower --lr");
+            double trainLoss = sum / Math.max(1, seen);
+            double valAcc = accuracy(val);
+            boolean improved = val.loss() < best;
+            if (improved) {
+                best = val.loss();
+                bestEpoch = epoch;
+                bestState = Session.snapshot(s.model);
+                save(s, ckpt);
+            }
+            double secs = (System.nanoTime() - e0) / 1e9;
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, trainLoss, val.loss(), (double) lr, secs, Map.of("valAccuracy", valAcc)));
+            log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
+                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved ? "  *best" : "");
+            run.writeMetrics(metrics);
+            state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestState), metrics));
         }
+        s.model.loadStateDict(bestState, true);
+        metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
+        Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation (selected)");
+        Session.Scores test = s.score(Split.TEST, o.evalBatchSize(), "  test (selected epoch " + bestEpoch + ")");
+        List<String> names = s.spec.classNames();
+        metrics.validation(MetricsFile.Evaluation.of(val.truth(), val.predicted(), names, seed))
+                .test(MetricsFile.Evaluation.of(test.truth(), test.predicted(), names, seed))
+                .extra("testLoss", test.loss())
+                .totalSeconds((System.nanoTime() - t0) / 1e9);
+        run.complete(metrics);
+        log.printf(Locale.ROOT, "[%s] selected epoch %d (lowest validation loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
+                s.mode.cliName(), bestEpoch, best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
+        return new Result(metrics, test, ckpt);
     }
 
     static double accuracy(Session.Scores sc) {

@@ -32,6 +32,16 @@ public final class TransferTrainer {
      * checked first. The run stays {@link MetricsFile#RUNNING}: the caller completes it.
      */
     public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        try {
+            return runOrThrow(s, ks, o, seed, run, metrics, log);
+        } catch (RuntimeException | Error e) {
+            run.recordFailure(metrics, e);
+            throw e;
+        }
+    }
+
+    private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics,
+                                         PrintStream log) {
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         for (int k : ks) Checks.atLeast("--k", k, 1);
         s.precomputeTextVectors();
@@ -92,9 +102,6 @@ public final class TransferTrainer {
                 state.save(run, new ResumeState.Saved(i + 1, Double.POSITIVE_INFINITY, -1, Map.of(), metrics));
                 p.step();
             }
-        } catch (RuntimeException | Error e) {
-            run.recordFailure(metrics, e);
-            throw e;
         }
         metrics.extra(FEW_SHOT, json);
         return shots;
