@@ -83,12 +83,7 @@ public final class PretrainTrainer {
      * {@link MetricsFile#RUNNING}: the caller completes it ({@link RunFolder#complete}) after its probe.
      */
     public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
-        try {
-            return trainOrThrow(s, o, seed, run, metrics, log);
-        } catch (RuntimeException | Error e) {
-            run.recordFailure(metrics, e);
-            throw e;
-        }
+        return run.recordingFailure(metrics, () -> trainOrThrow(s, o, seed, run, metrics, log));
     }
 
     private static Result trainOrThrow(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The output folder of one run ({@code runs/<name>-<yyyyMMdd-HHmmss>}) and the files in it:
@@ -172,6 +173,16 @@ public final class RunFolder {
             writeMetrics(metrics.failed(message.lines().findFirst().orElse(message)));
         } catch (RuntimeException | Error ignored) {
             // the original error is the one that matters
+        }
+    }
+
+    /** Runs {@code protocol}; when it throws, records the failure ({@link #recordFailure}) and rethrows. */
+    public <T> T recordingFailure(MetricsFile metrics, Supplier<T> protocol) {
+        try {
+            return protocol.get();
+        } catch (RuntimeException | Error e) {
+            recordFailure(metrics, e);
+            throw e;
         }
     }
 

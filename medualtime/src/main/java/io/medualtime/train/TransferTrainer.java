@@ -32,12 +32,7 @@ public final class TransferTrainer {
      * checked first. The run stays {@link MetricsFile#RUNNING}: the caller completes it.
      */
     public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
-        try {
-            return runOrThrow(s, ks, o, seed, run, metrics, log);
-        } catch (RuntimeException | Error e) {
-            run.recordFailure(metrics, e);
-            throw e;
-        }
+        return run.recordingFailure(metrics, () -> runOrThrow(s, ks, o, seed, run, metrics, log));
     }
 
     private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics,
