@@ -2,6 +2,7 @@ package io.medualtime.cli;
 
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.BootstrapCI;
 import io.medualtime.train.LabelKind;
@@ -38,6 +39,8 @@ final class DemoCommand extends JobCommand {
     @Mixin TrainCommand.TrainingOptions t;
     @Option(names = "--modes", defaultValue = "dual,ts-only,text-only", split = ",", description = "Modes to train (default ${DEFAULT-VALUE}).")
     List<String> modes;
+    @Option(names = "--overwrite", description = "Replace the demo in an existing --out folder (its files are deleted first).")
+    boolean overwrite;
 
     /** The demo scale: overrides of the train defaults unless given on the command line (measured in docs/TRAINING.md). */
     static final Map<String, String> DEMO_DEFAULTS = new LinkedHashMap<>();
@@ -78,7 +81,8 @@ final class DemoCommand extends JobCommand {
         List<Mode> ms = new ArrayList<>();
         for (String s : modes) ms.add(Mode.parse(s.strip()));
         LabelKind label = t.labelKind();
-        RunFolder root = m.runFolder("demo");
+        t.options(label);   // bad option values fail before anything is written
+        RunFolder root = RunOptions.folder("demo", m, overwrite);
         log.println("================================================================================");
         log.println(" MedualTime demo");
         log.println(" " + Main.backendLine());
@@ -99,7 +103,7 @@ final class DemoCommand extends JobCommand {
                 log.println();
                 log.println("---- " + mode.cliName() + ": " + mode.describe() + " ----");
                 RunFolder run = RunFolder.at(root.dir().resolve(mode.cliName()));
-                results.put(mode, TrainCommand.trainOne("demo " + mode.cliName(), m, t, label, mode, data, run, device, log));
+                results.put(mode, TrainCommand.trainOne("demo " + mode.cliName(), null, m, t, label, mode, data, run, device, log));
             }
             SummaryTable table = new SummaryTable("MedualTime demo: supervised, " + label.classNames(data).size() + " classes (" + label.cliName() + "), test split");
             for (Map.Entry<Mode, SupervisedTrainer.Result> e : results.entrySet())
@@ -114,6 +118,7 @@ final class DemoCommand extends JobCommand {
             log.printf(Locale.ROOT, "total time %.0fs (%s)%n", (System.nanoTime() - t0) / 1e9, Main.backendLine().replace("[medualtime] ", ""));
             log.println("next: bin/medualtime eval --run " + root.dir().resolve("dual") + "   |   docs/TRAINING.md for real data and GPT-2");
         }
+        RunReport.writeOrWarn(root.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 

@@ -15,7 +15,6 @@ import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.Pins;
-import io.medualtime.train.RunFolder;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -71,10 +70,6 @@ final class ModelOptions {
     List<Integer> syntheticSizes;
     @Option(names = "--synthetic-hz", defaultValue = "100", description = "Without --data: sampling rate of the generated SYNTHETIC set, 10 s records (default ${DEFAULT-VALUE}).")
     double syntheticHz;
-
-    RunFolder runFolder(String command) {
-        return out != null ? RunFolder.at(out) : RunFolder.create(Path.of("runs"), command);
-    }
 
     Device device() { return requireDevice(device); }
 

@@ -141,7 +141,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
             Path dir = Path.of(lmFolder);
             if (!Files.isDirectory(dir)) throw new NoSuchFileException(lmFolder, null, "GPT-2 folder not found (--lm)");
             lm = Gpt2Loader.load(dir);
-            tok = Gpt2Tokenizer.forModelFolder(dir);
+            tok = Gpt2Tokenizer.forModelFolder(dir, lm.config.vocabSize());   // a tokenizer larger than the LM is refused here
         } else {
             lm = randomLm.generate();
             tok = Gpt2Tokenizer.r50k();
