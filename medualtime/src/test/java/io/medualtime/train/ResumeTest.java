@@ -44,7 +44,7 @@ class ResumeTest {
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(1).withAdapterTokens(2)
                 .withSignal(data.leads(), data.steps()).withDropout(0.2f).withTemEncWidth(4);
         ModelSpec spec = new ModelSpec(kind, null, new ModelSpec.RandomLm(Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, 32, 1, 2, seed), "gpt2", null,
-                ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed);
+                ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed, null);
         return new Session(spec, spec.build(), data, Device.CPU);
     }
 
