@@ -103,26 +103,27 @@ final class ImportCommand extends JobCommand {
         LabelKind label = labelKind(classes);
         List<String> names = label == LabelKind.FINE ? EcgClasses.FINE : EcgClasses.COARSE;
 
-        ModelSpec spec = new ModelSpec("supervised", lm.folder == null ? null : absolute(lm.folder), random, useBert ? "bert" : "gpt2",
+        ModelSpec runSpec = new ModelSpec("supervised", lm.folder == null ? null : absolute(lm.folder), random, useBert ? "bert" : "gpt2",
                 bert == null ? null : absolute(bert), ModelSpec.ModelConfig.of(cfg), label.cliName(), names, Mode.DUAL.cliName(), 0L, null);
-        MedualTime model = spec.build().model();
+        MedualTime model = runSpec.build().model();
         MedualTimeCheckpoint.load(model, checkpoint);
         reorderHead(model, names);
-        spec = spec.withPins(Pins.of(spec, null));
+        runSpec = runSpec.withPins(Pins.of(runSpec, null));
 
         RunFolder run = runFolder();
         MedualTimeCheckpoint.save(model, run.resolve(ModelSpec.CHECKPOINT));
-        MetricsFile metrics = new MetricsFile().command("import")
+        MetricsFile metrics = new MetricsFile().command("import").arguments(RunOptions.arguments(spec))
                 .config("checkpoint", checkpoint.toAbsolutePath().normalize().toString())
-                .config("head_rows", classes).config("model", spec.model()).config("label", spec.label()).config("classes", names)
-                .config("text_encoder", spec.textEncoder() + (spec.bertFolder() != null ? " (" + spec.bertFolder() + ")" : ""));
-        if (spec.lmFolder() != null) metrics.lmPretrained(Path.of(spec.lmFolder()), "GPT-2 weights");
+                .config("head_rows", classes).config("model", runSpec.model()).config("label", runSpec.label()).config("classes", names)
+                .config("text_encoder", runSpec.textEncoder() + (runSpec.bertFolder() != null ? " (" + runSpec.bertFolder() + ")" : ""))
+                .config("pins", runSpec.pins());
+        if (runSpec.lmFolder() != null) metrics.lmPretrained(Path.of(runSpec.lmFolder()), "GPT-2 weights");
         else metrics.lm(random.describe(), false);
-        run.writeMetrics(metrics);
-        spec.write(run.dir());     // last: a folder with run.json is a complete run
+        run.complete(metrics);
+        runSpec.write(run.dir());     // last: a folder with run.json is a complete run
 
-        log.println("[lm]   " + (random != null ? "*** " + random.describe() + " ***" : "weights from " + spec.lmFolder()));
-        log.println("[text] report vectors: " + (useBert ? "frozen BERT [CLS] from " + spec.bertFolder() : "the frozen LM itself"));
+        log.println("[lm]   " + (random != null ? "*** " + random.describe() + " ***" : "weights from " + runSpec.lmFolder()));
+        log.println("[text] report vectors: " + (useBert ? "frozen BERT [CLS] from " + runSpec.bertFolder() : "the frozen LM itself"));
         log.printf(Locale.ROOT, "imported %s: M = %d, K = %d, patch %d / stride %d, %d leads x %d steps, TemEnc width %d, classes %s (head rows %s)%n",
                 checkpoint, cfg.adapterLayers(), cfg.adapterTokens(), cfg.patchLen(), cfg.stride(), cfg.leads(), cfg.steps(), cfg.temEncWidth(),
                 String.join(",", names), String.join(",", classes));
@@ -130,14 +131,14 @@ final class ImportCommand extends JobCommand {
         return 0;
     }
 
-    /** --out: refused when it holds files, unless --overwrite. */
-    private RunFolder runFolder() throws IOException {
-        if (Files.isDirectory(out) && !overwrite) {
-            try (var files = Files.list(out)) {
-                if (files.findAny().isPresent()) throw new UserError("--out " + out + " holds files; pass --overwrite to replace them");
-            }
+    /** --out: refused when it holds files, unless --overwrite (which deletes the old run's files first, only in a run folder). */
+    private RunFolder runFolder() {
+        try {
+            return RunFolder.open(out, overwrite ? RunFolder.Existing.OVERWRITE : RunFolder.Existing.REFUSE);
+        } catch (IllegalArgumentException e) {
+            if (overwrite || !Files.isDirectory(out)) throw e;
+            throw new UserError("run folder " + out + " already holds files; replace the run in it with --overwrite, or choose another --out");
         }
-        return RunFolder.at(out);
     }
 
     /** A PyTorch pickle (zip or legacy) is refused with the conversion to run; anything else must open as safetensors. */

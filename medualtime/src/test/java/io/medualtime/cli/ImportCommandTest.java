@@ -140,8 +140,16 @@ class ImportCommandTest {
         Path taken = tmp.resolve("taken");
         Files.createDirectories(taken);
         Files.writeString(taken.resolve("notes.txt"), "mine");
-        assertOneLineError(importRun(taken, "--text-encoder", "gpt2"), taken.toString());
+        assertOneLineError(importRun(taken, "--text-encoder", "gpt2"), taken.toString(), "--overwrite");
+        assertOneLineError(importRun(taken, "--text-encoder", "gpt2", "--overwrite"), "holds no run");
         assertEquals("mine", Files.readString(taken.resolve("notes.txt")));
+
+        Path again = tmp.resolve("again");   // --overwrite replaces an imported run
+        assertEquals(0, importRun(again, "--text-encoder", "gpt2").code());
+        Files.writeString(again.resolve("eval-test.json"), "{}");
+        assertEquals(0, importRun(again, "--text-encoder", "gpt2", "--overwrite").code());
+        assertFalse(Files.exists(again.resolve("eval-test.json")), "the old run's files are gone");
+        assertEquals("completed", JSON.readTree(again.resolve("metrics.json").toFile()).get("status").asText());
     }
 
     static float[] readFloat(Path file, String name) throws IOException {
