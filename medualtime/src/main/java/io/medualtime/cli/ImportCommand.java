@@ -64,7 +64,7 @@ final class ImportCommand extends JobCommand {
     String textEncoder;
     @Option(names = "--bert", paramLabel = "DIR", description = "BERT / DistilBERT folder for --text-encoder bert (e.g. medicalai/ClinicalBERT).")
     Path bert;
-    @Option(names = "--classes", required = true, split = ",", paramLabel = "NAME,...", description = "The class of each head row, in row order "
+    @Option(names = "--classes", required = true, split = ",", paramLabel = "NAME", description = "The class of each head row, in row order "
             + "(the official scripts' LabelEncoder sorts the label strings, e.g. CD,HYP,MI,NORM,STTC): the 5 classes "
             + "NORM,MI,STTC,CD,HYP or the 4 NORM,MI,STTC,CD_HYP.")
     List<String> classes;
@@ -82,7 +82,7 @@ final class ImportCommand extends JobCommand {
     int steps;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder to write (refused when it holds files, unless --overwrite).")
     Path out;
-    @Option(names = "--overwrite", description = "Replace the files of an existing --out folder.")
+    @Option(names = "--overwrite", description = "Replace the run in an existing --out folder (its files are deleted first).")
     boolean overwrite;
 
     private static final Pattern GATE = Pattern.compile("h\\.(\\d+)\\.attn\\.gate");
