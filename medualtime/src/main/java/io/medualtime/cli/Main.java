@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code ./medualtime} launcher: one subcommand per job. */
 @Command(name = "medualtime", mixinStandardHelpOptions = true, version = "medualtime 0.1.0",
         description = "MedualTime: a dual-adapter GPT-2 for ECG + report learning, on a pure-Java deep-learning stack.",
-        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, ImportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--threads", description = "CPU threads (default: all cores)", scope = CommandLine.ScopeType.INHERIT)
     void threads(int n) { Parallel.setThreads(n); }
