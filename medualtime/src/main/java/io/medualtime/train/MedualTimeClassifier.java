@@ -57,7 +57,23 @@ public final class MedualTimeClassifier {
         List<String> leads = java.util.stream.IntStream.range(0, m.leads()).mapToObj(l -> "lead" + l).toList();
         // the session only needs the signal shape: records come from the caller
         InMemoryDataset shapeOnly = new InMemoryDataset(new DatasetInfo("input", "caller", false, leads, m.steps(), 1.0), List.of());
-        return new MedualTimeClassifier(spec, SavedRun.open(runDir, shapeOnly, Device.CPU));
+        return new MedualTimeClassifier(spec, SavedRun.open(runDir, shapeOnly, Device.CPU, SavedRun.Trust.STRICT, toLogger()));
+    }
+
+    /**
+     * SavedRun's lines for a library caller: through System.Logger, so the application routes or silences them.
+     * Its notes are about datasets, which a classifier has none of (DEBUG); its warnings stay warnings.
+     */
+    private static java.io.PrintStream toLogger() {
+        System.Logger log = System.getLogger("io.medualtime.train");
+        return new java.io.PrintStream(new java.io.ByteArrayOutputStream() {
+            @Override public synchronized void flush() {
+                String text = toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+                reset();
+                for (String line : text.lines().toList())
+                    log.log(line.startsWith("note:") ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, line);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public List<String> classNames() { return spec.classNames(); }
