@@ -1,5 +1,7 @@
 package io.medualtime.data;
 
+import io.medualtime.tensor.io.OneLine;
+
 import java.nio.file.Path;
 
 /**
@@ -34,20 +36,7 @@ public class EcgDataException extends RuntimeException {
         if (file != null) sb.append(file);
         if (where != null && !where.isEmpty()) sb.append(sb.length() > 0 ? ", " : "").append(where);
         if (sb.length() > 0) sb.append(": ");
-        return oneLine(sb.append(message).toString());
-    }
-
-    /** Line breaks and other control characters (from a hostile file) escaped, so the message is one line. */
-    private static String oneLine(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') sb.append("\\n");
-            else if (c == '\r') sb.append("\\r");
-            else if ((Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.toString();
+        return OneLine.of(sb.append(message).toString());   // values quoted from a hostile file stay on one line
     }
 
     /** The offending file, or null. */

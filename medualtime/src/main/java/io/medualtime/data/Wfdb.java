@@ -85,9 +85,8 @@ public final class Wfdb {
             throw new EcgDataException(hea, where, "bad format field '" + fmt + "'");
         if (!fmt.matches("\\d+"))
             throw new EcgDataException(hea, where, "format '" + fmt + "' uses samples-per-frame/skew/offset, which is not supported");
-        int format = Integer.parseInt(fmt);
-        if (format != 16)
-            throw new EcgDataException(hea, where, "unsupported WFDB format " + format + " (only format 16 is supported)");
+        if (!fmt.replaceFirst("^0+(?=\\d)", "").equals("16"))   // compared as text: a 30-digit format must not overflow a parse
+            throw new EcgDataException(hea, where, "unsupported WFDB format " + fmt + " (only format 16 is supported)");
         double gain = 200;
         Integer baseline = null;
         String units = "mV";

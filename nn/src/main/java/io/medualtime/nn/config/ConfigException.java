@@ -1,5 +1,7 @@
 package io.medualtime.nn.config;
 
+import io.medualtime.tensor.io.OneLine;
+
 import java.io.IOException;
 
 /**
@@ -12,10 +14,10 @@ public class ConfigException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(message);
+        super(OneLine.of(message));   // values quoted from a hostile file stay on one line
     }
 
     public ConfigException(String message, Throwable cause) {
-        super(message, cause);
+        super(OneLine.of(message), cause);
     }
 }

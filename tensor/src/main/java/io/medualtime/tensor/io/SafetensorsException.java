@@ -15,10 +15,10 @@ public class SafetensorsException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public SafetensorsException(String message) {
-        super(message);
+        super(OneLine.of(message));   // values quoted from a hostile file stay on one line
     }
 
     public SafetensorsException(String message, Throwable cause) {
-        super(message, cause);
+        super(OneLine.of(message), cause);
     }
 }
