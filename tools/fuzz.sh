@@ -45,4 +45,7 @@ if [ -n "$new" ]; then
   grep -aE '^== Java Exception|^Caused by|^java\.|^io\.medualtime|^== libFuzzer crashing input' "$log" | head -40 || true
 fi
 if [ "$status" -ne 0 ] && [ -z "$new" ]; then tail -60 "$log"; fi
+failed="$(echo "$new" | sed '/^$/d' | wc -l)"
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=${#selected[@]}
+echo "fuzz: $(( ${#selected[@]} - failed )) passed, $failed failed"
 exit "$status"
