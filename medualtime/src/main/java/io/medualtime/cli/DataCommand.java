@@ -1,8 +1,10 @@
 package io.medualtime.cli;
 
+import io.medualtime.data.DataChecks;
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
 import io.medualtime.data.PtbXl;
+import io.medualtime.data.Split;
 import io.medualtime.data.SyntheticConfig;
 import io.medualtime.data.SyntheticEcg;
 import picocli.CommandLine;
@@ -11,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** Dataset preparation: the SYNTHETIC generator, the PTB-XL converter, and a summary of a dataset folder. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Create or inspect datasets in the canonical format (medualtime/src/main/java/io/medualtime/data/FORMAT.md).",
@@ -66,12 +70,16 @@ final class DataCommand implements Runnable {
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Validate a dataset folder and print its summary.")
     static final class Info extends JobCommand {
         @Parameters(paramLabel = "DIR") Path dir;
-        @Option(names = "--verify", description = "Also read every signal (checks for non-finite values).") boolean verify;
+        @Option(names = "--verify", description = "Also check what a run needs: every split non-empty, every signal value finite (reads all signals).") boolean verify;
 
         @Override int run() throws Exception {
             try (DiskDataset d = DiskDataset.open(dir)) {
-                if (verify) d.verifySignals();
                 out().print(d.summary());
+                if (verify) {
+                    Set<Split> all = EnumSet.allOf(Split.class);
+                    DataChecks.requireUsable(d, all);
+                    out().println(DataChecks.describe(d, all));
+                }
             }
             return 0;
         }

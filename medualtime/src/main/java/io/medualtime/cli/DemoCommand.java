@@ -2,6 +2,7 @@ package io.medualtime.cli;
 
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.BootstrapCI;
 import io.medualtime.train.LabelKind;
@@ -114,6 +115,7 @@ final class DemoCommand extends JobCommand {
             log.printf(Locale.ROOT, "total time %.0fs (%s)%n", (System.nanoTime() - t0) / 1e9, Main.backendLine().replace("[medualtime] ", ""));
             log.println("next: bin/medualtime eval --run " + root.dir().resolve("dual") + "   |   docs/TRAINING.md for real data and GPT-2");
         }
+        RunReport.writeOrWarn(root.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 

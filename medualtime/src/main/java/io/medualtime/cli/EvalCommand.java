@@ -12,6 +12,7 @@ import io.medualtime.train.RunFolder;
 import io.medualtime.train.SavedRun;
 import io.medualtime.train.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -24,7 +25,8 @@ import java.util.Map;
 /** Metrics of a saved run on a split. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
         "Reloads a run (run.json + model.safetensors) and reports its metrics on a split, with bootstrap 95%% CIs.",
-        "Writes eval-<split>.json into the run folder."})
+        "Writes eval-<split>.json into the run folder. The run's LM, text encoder and data are checked against its",
+        "fingerprints (run.json \"pins\"); a change is refused unless overridden."})
 final class EvalCommand extends JobCommand {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder written by train / demo.")
     Path run;
@@ -36,19 +38,22 @@ final class EvalCommand extends JobCommand {
     String device;
     @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
+    @Mixin PinOptions pins;
 
     @Override int run() throws Exception {
         PrintStream log = out();
         Device dev = ModelOptions.requireDevice(device);
         Split sp = Split.parse(split);
-        ModelSpec spec = SavedRun.spec(run);
-        if (!"supervised".equals(spec.kind())) throw new UserError(run + " is a " + spec.kind() + " run; eval needs a supervised run (train / demo)");
+        ModelSpec saved = SavedRun.spec(run);
+        if (!"supervised".equals(saved.kind())) throw new UserError(run + " is a " + saved.kind() + " run; eval needs a supervised run (train / demo)");
         Path folder = data != null ? data : SavedRun.dataFolder(run);
         if (folder == null) throw new UserError("the run does not say which data it used; pass --data DIR");
         try (Dataset d = DiskDataset.open(folder)) {
-            Session s = SavedRun.open(run, d, dev);
+            Session s = SavedRun.open(run, d, dev, pins.trust(), System.err);
+            ModelSpec spec = s.spec;
             ModelOptions.header(log, d, spec, dev);
             Session.Scores sc = s.score(sp, 64, "eval " + sp.diskName());
+            SavedRun.requireFinite(run, d, sc);
             MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(sc.truth(), sc.predicted(), spec.classNames(), seed);
             log.printf(Locale.ROOT, "%s%s, split %s, mode %s, label %s: loss %.4f%n", d.isSynthetic() ? "SYNTHETIC data " : "data ", d.name(),
                     sp.diskName(), spec.mode(), spec.label(), sc.loss());
@@ -59,6 +64,7 @@ final class EvalCommand extends JobCommand {
             json.put("run", run.toAbsolutePath().normalize().toString());
             json.put("data", (d.isSynthetic() ? "SYNTHETIC: " : "") + d.provenance());
             json.put("lm", spec.describeLm());
+            json.put("pins", spec.pins());
             json.put("split", sp.diskName());
             json.put("loss", sc.loss());
             json.put("evaluation", ev);

@@ -11,6 +11,7 @@ import io.medualtime.nn.gpt2.Sampling;
 import io.medualtime.nn.tokenizer.Gpt2Tokenizer;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.io.FiniteCheck;
 import io.medualtime.tensor.io.ShardedSafetensors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -89,11 +91,11 @@ final class Gpt2Command implements Runnable {
             return Gpt2Config.load(model);
         }
 
+        /** The model in eval mode; checked finite at load, and its mapped file checked unchanged before each output. */
         Gpt2 loadModel() throws IOException {
             checkFolder();
             long t0 = System.nanoTime();
             Gpt2 lm = Gpt2Loader.load(model, true);   // inference only: large weights stay in the mapped file
-            lm.eval();
             Gpt2Config c = lm.config;
             err().printf(Locale.ROOT, "[medualtime] loaded %s in %.0f ms: GPT-2-architecture LM, %d layers x %d wide, %d heads, "
                             + "vocab %d, %d positions, %.1fM params%n", model, (System.nanoTime() - t0) / 1e6,
@@ -102,7 +104,17 @@ final class Gpt2Command implements Runnable {
             return lm;
         }
 
-        Gpt2Tokenizer tokenizer() throws IOException { return Gpt2Tokenizer.forModelFolder(model); }
+        /** The folder's tokenizer, refused (before the model is loaded) when it has ids the model's vocabulary lacks. */
+        Gpt2Tokenizer tokenizer(Gpt2Config config) throws IOException { return Gpt2Tokenizer.forModelFolder(model, config.vocabSize()); }
+
+        /** A result about to be printed must be finite (NaN is an error, never an answer). */
+        static void requireFinite(String what, Tensor t) {
+            try {
+                FiniteCheck.requireFinite(what, t);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage() + ": the model's output overflowed float32 (are the weights sane?)");
+            }
+        }
 
         /** Keeps the last {@code max} ids, saying so on stderr. */
         int[] fitLeft(int[] ids, int max, String what) {
@@ -121,10 +133,22 @@ final class Gpt2Command implements Runnable {
         }
     }
 
-    /** Runs the model over ids [1, T] without gradients; returns logits [1, T, V]. */
+    /** Runs the model over ids [1, T] without gradients; returns logits [1, T, V], checked finite. */
     static Tensor forward(Gpt2 lm, int[] ids) {
+        Tensor logits;
         try (GradMode g = GradMode.noGrad()) {
-            return lm.logits(lm.hidden(ids, null, 1, ids.length, null));
+            logits = lm.logits(lm.hidden(ids, null, 1, ids.length, null));
+        }
+        Base.requireFinite("the logits", logits);
+        return logits;
+    }
+
+    /** The model's memory-mapped weights file must not have been rewritten since it was loaded (the outputs would change). */
+    static void checkMappedWeights(Gpt2 lm) {
+        try {
+            lm.checkMappedWeights();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -133,35 +157,50 @@ final class Gpt2Command implements Runnable {
     static final class Generate extends Base {
         @Option(names = "--prompt", required = true, description = "Text to continue.") String prompt;
         @Option(names = "--max-new", defaultValue = "50", description = "New tokens to generate (default ${DEFAULT-VALUE}).") int maxNew;
-        @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples from softmax(logits / T).") float temperature;
+        @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples from softmax(logits / T) (a finite number).") float temperature;
         @Option(names = "--top-k", defaultValue = "0", description = "Sample among the K most likely tokens only (0 = all; default ${DEFAULT-VALUE}).") int topK;
         @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).") long seed;
         @Option(names = "--no-cache", description = "Recompute the whole prefix each step instead of using the KV cache (slow; for checking).") boolean noCache;
 
         @Override int execute() throws IOException {
             if (maxNew < 1) throw new UserError("--max-new must be >= 1, got " + maxNew);
-            if (temperature < 0) throw new UserError("--temperature must be >= 0, got " + temperature);
+            if (!(temperature >= 0) || Float.isInfinite(temperature))
+                throw new UserError("--temperature must be a finite number >= 0 (0 = greedy), got " + temperature);
             if (topK < 0) throw new UserError("--top-k must be >= 0, got " + topK);
-            int positions = checkFolder().nPositions();
+            if (topK > 0 && temperature == 0)
+                throw new UserError("--top-k " + topK + " has no effect with --temperature 0 (greedy): give a temperature > 0 to sample");
+            Gpt2Config config = checkFolder();
+            int positions = config.nPositions();
             if (maxNew >= positions)
                 throw new UserError("--max-new " + maxNew + " leaves no room for the prompt: the model has " + positions + " positions");
+            Gpt2Tokenizer tok = tokenizer(config);
             Gpt2 lm = loadModel();
-            Gpt2Tokenizer tok = tokenizer();
             int[] ids = tok.encode(prompt);
             checkIds(ids, lm.config.vocabSize());
             ids = fitLeft(ids, positions - maxNew, "the prompt (+ " + maxNew + " new tokens)");
-            Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.sample(temperature, topK, seed);
+            Sampling sampling = Sampling.sample(temperature, topK, seed);
 
             PrintWriter out = out();
-            out.print(prompt);
-            out.flush();
             StreamingDecoder stream = new StreamingDecoder(tok, out);
             long[] firstAt = {0};
             long t0 = System.nanoTime();
-            int[] generated = new Generator(lm).generate(ids, maxNew, sampling, !noCache, id -> {
-                if (firstAt[0] == 0) firstAt[0] = System.nanoTime();
-                stream.accept(id);
-            });
+            int[] generated;
+            try {
+                generated = new Generator(lm).generate(ids, maxNew, sampling, !noCache, id -> {
+                    checkMappedWeights(lm);   // before each token is printed
+                    if (firstAt[0] == 0) {
+                        firstAt[0] = System.nanoTime();
+                        out.print(prompt);    // only once a token is known to be sound
+                    }
+                    stream.accept(id);
+                });
+            } catch (IllegalArgumentException e) {   // the arguments were checked above: the logits were not finite
+                out.flush();
+                throw new UserError(e.getMessage());
+            } catch (UncheckedIOException e) {
+                out.flush();
+                throw e.getCause();
+            }
             long t1 = System.nanoTime();
             stream.finish();
             out.println();
@@ -221,8 +260,8 @@ final class Gpt2Command implements Runnable {
         boolean prependEos;
 
         @Override int execute() throws IOException {
+            Gpt2Tokenizer tok = tokenizer(checkFolder());
             Gpt2 lm = loadModel();
-            Gpt2Tokenizer tok = tokenizer();
             int[] ids = tok.encode(text);
             if (prependEos) {
                 int[] w = new int[ids.length + 1];
@@ -234,6 +273,7 @@ final class Gpt2Command implements Runnable {
             ids = fitLeft(ids, lm.config.nPositions(), "the text");
             if (ids.length < 2) throw new UserError("the text is " + ids.length + " token; scoring needs at least 2 (or use --prepend-eos)");
             double[] logprobs = logprobs(lm, ids);
+            lm.checkMappedWeights();
             double nll = 0;
             for (double lp : logprobs) nll -= lp;
             double meanNll = nll / logprobs.length, ppl = Math.exp(meanNll);
@@ -306,12 +346,14 @@ final class Gpt2Command implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1") Input input;
 
         @Override int execute() throws IOException {
+            Gpt2Tokenizer tok = input.ids != null ? null : tokenizer(checkFolder());
             Gpt2 lm = loadModel();
-            int[] ids = input.ids != null ? input.ids : tokenizer().encode(input.prompt);
+            int[] ids = input.ids != null ? input.ids : tok.encode(input.prompt);
             checkIds(ids, lm.config.vocabSize());
             ids = fitLeft(ids, lm.config.nPositions(), "the input");
             Tensor logits = forward(lm, ids);
             float[] last = logits.narrow(1, ids.length - 1, 1).toArray();
+            lm.checkMappedWeights();
             StringBuilder b = new StringBuilder(last.length * 12 + ids.length * 6 + 32).append("{\"ids\":[");
             for (int i = 0; i < ids.length; i++) b.append(i == 0 ? "" : ",").append(ids[i]);
             b.append("],\"logits\":[");

@@ -14,6 +14,7 @@ import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
+import io.medualtime.train.Pins;
 import io.medualtime.train.RunFolder;
 import picocli.CommandLine.Option;
 
@@ -113,14 +114,15 @@ final class ModelOptions {
         return DiskDataset.open(folder);
     }
 
-    /** The spec of a fresh model for {@code data}. */
-    ModelSpec spec(String kind, Dataset data, LabelKind label, Mode mode) {
+    /** The spec of a fresh model for {@code data}, pinned to the LM, text encoder and data it is built from ({@link Pins}). */
+    ModelSpec spec(String kind, Dataset data, LabelKind label, Mode mode) throws IOException {
         boolean useBert = switch (textEncoder.toLowerCase(Locale.ROOT)) {
             case "gpt2" -> false;
             case "bert", "clinicalbert", "distilbert" -> true;
             default -> throw new JobCommand.UserError("--text-encoder must be gpt2 or bert, got " + textEncoder);
         };
         if (useBert && bert == null) throw new JobCommand.UserError("--text-encoder bert needs --bert DIR (a BERT / DistilBERT folder)");
+        if (useBert && !Files.isDirectory(bert)) throw new JobCommand.UserError("--bert " + bert + ": no such folder");
         int layers;
         ModelSpec.RandomLm random = null;
         if (lm != null) {
@@ -131,8 +133,11 @@ final class ModelOptions {
                 throw new JobCommand.UserError("--lm " + lm + ": " + e.getMessage());
             }
         } else {
-            random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads, seed);
-            random.config(); // validates the sizes
+            try {
+                random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads, seed);
+            } catch (IllegalArgumentException e) {
+                throw new JobCommand.UserError("random-init LM (--lm-width / --lm-layers / --lm-heads): " + e.getMessage());
+            }
             layers = lmLayers;
         }
         int m = adapterLayers != null ? adapterLayers : Math.max(1, Math.min(11, layers - 1));
@@ -140,9 +145,10 @@ final class ModelOptions {
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(m).withAdapterTokens(adapterTokens)
                 .withSignal(data.leads(), data.steps()).withDropout(dropout).withTemEncWidth(temEncWidth)
                 .withTextEncoder(useBert ? MedualTimeConfig.TextEncoderKind.DISTILBERT : MedualTimeConfig.TextEncoderKind.GPT2);
-        return new ModelSpec(kind, lm == null ? null : lm.toAbsolutePath().normalize().toString(), random,
-                useBert ? "bert" : "gpt2", bert == null ? null : bert.toAbsolutePath().normalize().toString(),
-                ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed);
+        ModelSpec spec = new ModelSpec(kind, lm == null ? null : lm.toAbsolutePath().normalize().toString(), random,
+                useBert ? "bert" : "gpt2", useBert ? bert.toAbsolutePath().normalize().toString() : null,
+                ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed, null);
+        return spec.withPins(Pins.of(spec, data));
     }
 
     /** Provenance and the common configuration of a run. */
@@ -155,7 +161,8 @@ final class ModelOptions {
         m.config("model", spec.model()).config("label", spec.label()).config("classes", spec.classNames())
                 .config("mode", spec.mode()).config("mode_description", spec.modeValue().describe())
                 .config("text_encoder", spec.textEncoder() + (spec.bertFolder() != null ? " (" + spec.bertFolder() + ")" : ""))
-                .config("lm", spec.lmFolder() != null ? spec.lmFolder() : spec.randomLm());
+                .config("lm", spec.lmFolder() != null ? spec.lmFolder() : spec.randomLm())
+                .config("pins", spec.pins());
         return m;
     }
 
@@ -167,5 +174,10 @@ final class ModelOptions {
         log.println("[lm]   " + (spec.lmFolder() == null ? "*** " + spec.randomLm().describe() + " ***" : spec.describeLm()));
         log.println("[text] report vectors: " + (spec.bertFolder() != null ? "frozen BERT [CLS] from " + spec.bertFolder()
                 : "the frozen LM itself (last real token after ln_f)" + (spec.lmFolder() == null ? " -- random weights" : "")));
+        Pins p = spec.pins();
+        if (p != null)
+            log.println("[pins] sha256 of the LM " + p.lm().shortHash() + (p.textEncoder() == null ? "" : ", text encoder " + p.textEncoder().shortHash())
+                    + (p.data() == null ? "" : ", data " + p.data().shortHash())
+                    + (p.unverified().isEmpty() ? "" : "; NOT verified against the run's training inputs: " + String.join(", ", p.unverified())));
     }
 }

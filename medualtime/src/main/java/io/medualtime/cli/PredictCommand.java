@@ -17,7 +17,8 @@ import java.util.Locale;
 
 /** Predictions of a saved run, with class probabilities. */
 @Command(name = "predict", mixinStandardHelpOptions = true, description =
-        "Reloads a run (run.json + model.safetensors) and writes a prediction with class probabilities for every record of a dataset.")
+        {"Reloads a run (run.json + model.safetensors) and writes a prediction with class probabilities for every record of a dataset.",
+        "The run's LM and text encoder are checked against its fingerprints (run.json \"pins\"); the data may be any dataset (its fingerprint is recorded)."})
 final class PredictCommand extends JobCommand {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder written by train / demo.")
     Path run;
@@ -31,24 +32,29 @@ final class PredictCommand extends JobCommand {
     Path outFile;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default ${DEFAULT-VALUE}).")
     String device;
+    @Option(names = SavedRun.ALLOW_WEIGHTS_FLAG, description = PinOptions.WEIGHTS_DESCRIPTION)
+    boolean allowChangedWeights;
 
     @Override int run() throws Exception {
         PrintStream log = out();
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("csv") && !fmt.equals("json")) throw new UserError("--format must be csv or json, got " + format);
         Device dev = ModelOptions.requireDevice(device);
-        ModelSpec spec = SavedRun.spec(run);
-        if (!"supervised".equals(spec.kind())) throw new UserError(run + " is a " + spec.kind() + " run; predict needs a supervised run (train / demo)");
+        ModelSpec saved = SavedRun.spec(run);
+        if (!"supervised".equals(saved.kind())) throw new UserError(run + " is a " + saved.kind() + " run; predict needs a supervised run (train / demo)");
         try (Dataset d = DiskDataset.open(data)) {
-            Session s = SavedRun.open(run, d, dev);
+            // predicting on new data is what predict is for: the data is recorded, never refused
+            Session s = SavedRun.open(run, d, dev, new SavedRun.Trust(allowChangedWeights, true), System.err);
+            ModelSpec spec = s.spec;
             int[] idx;
             if (split.equalsIgnoreCase("all")) {
                 idx = new int[d.size()];
                 for (int i = 0; i < idx.length; i++) idx[i] = i;
             } else idx = d.indices(Split.parse(split));
             Session.Scores sc = s.score(idx, 64, "predict");
+            SavedRun.requireFinite(run, d, sc);
             Path f = outFile != null ? outFile : run.resolve("predictions." + fmt);
-            Predictions.write(f, fmt, d, spec.classNames(), sc);
+            Predictions.write(f, fmt, d, spec.classNames(), sc, spec.pins());
             int correct = 0;
             for (int i = 0; i < idx.length; i++) if (sc.truth()[i] == sc.predicted()[i]) correct++;
             log.printf(Locale.ROOT, "%d predictions (%s%s, mode %s) -> %s; accuracy against the stored labels %.4f%n", idx.length,

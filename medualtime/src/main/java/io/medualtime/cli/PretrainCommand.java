@@ -2,6 +2,7 @@ package io.medualtime.cli;
 
 import io.medualtime.data.Dataset;
 import io.medualtime.data.Split;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.LabelKind;
 import io.medualtime.train.LinearProbe;
@@ -69,6 +70,7 @@ final class PretrainCommand extends JobCommand {
                     .add("pretrain+probe", metrics).render());
             log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
         }
+        RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 }

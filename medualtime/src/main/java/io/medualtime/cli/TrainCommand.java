@@ -1,6 +1,7 @@
 package io.medualtime.cli;
 
 import io.medualtime.data.Dataset;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
@@ -37,6 +38,7 @@ final class TrainCommand extends JobCommand {
             log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
             log.println("model:   " + run.resolve(ModelSpec.CHECKPOINT) + " (+ " + ModelSpec.FILE + ")");
         }
+        RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 

@@ -3,6 +3,7 @@ package io.medualtime.cli;
 import io.medualtime.data.Dataset;
 import io.medualtime.data.DiskDataset;
 import io.medualtime.model.MedualTimeCheckpoint;
+import io.medualtime.report.RunReport;
 import io.medualtime.tensor.Device;
 import io.medualtime.train.LabelKind;
 import io.medualtime.train.LinearProbe;
@@ -29,6 +30,7 @@ import java.util.List;
 final class TransferCommand extends JobCommand {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;
+    @Mixin PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
     @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training.")
     Path checkpoint;
     @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
@@ -65,7 +67,7 @@ final class TransferCommand extends JobCommand {
             base = coarse.dir();
         }
         try (data) {
-            Session s = SavedRun.open(base, data, device);   // builds the model and LOADS the best checkpoint (model.safetensors)
+            Session s = SavedRun.open(base, data, device, pins.trust(), System.err);   // checks the pins, builds the model and LOADS the best checkpoint (model.safetensors)
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
@@ -89,6 +91,7 @@ final class TransferCommand extends JobCommand {
             log.print(table.render());
             log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
         }
+        RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
     }
 }

@@ -3,8 +3,9 @@ package io.medualtime.data;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * Minimal RFC 4180 CSV: comma separator, fields optionally in double quotes, {@code ""} inside
  * quotes is one quote, quoted fields may contain commas and line breaks, CRLF or LF line ends, an
- * optional UTF-8 byte order mark. Errors name the file and the line where the record starts.
+ * optional UTF-8 byte order mark. Files must be strict UTF-8 and records at most
+ * {@link DataLimits#MAX_CSV_RECORD_CHARS} characters. Errors name the file and the line.
  */
 public final class Csv {
     private Csv() {}
@@ -29,16 +31,21 @@ public final class Csv {
         private int recordLine = 0;    // line where the last returned record started
         private int pushback = -2;
         private boolean first = true;
+        private int recordChars;       // characters read for the current record
 
         public Reader(java.io.Reader in, Path file) {
             this.in = in instanceof BufferedReader ? in : new BufferedReader(in, 1 << 16);
             this.file = file;
         }
 
-        /** Opens a UTF-8 file; a missing file gives an {@link EcgDataException} naming it. */
+        /**
+         * Opens a regular UTF-8 file (no device or pipe); a missing file gives an {@link EcgDataException}
+         * naming it.
+         */
         public static Reader open(Path file) throws IOException {
+            DataFiles.regularSize(file, Long.MAX_VALUE, "file");
             try {
-                return new Reader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file);
+                return new Reader(new InputStreamReader(Files.newInputStream(file), DataFiles.strictUtf8()), file);
             } catch (NoSuchFileException e) {
                 throw new EcgDataException(file, null, "missing file", e);
             }
@@ -46,9 +53,25 @@ public final class Csv {
 
         private int read() throws IOException {
             int c;
-            if (pushback != -2) { c = pushback; pushback = -2; } else c = in.read();
+            if (pushback != -2) { c = pushback; pushback = -2; } else c = decoded();
             if (first) { first = false; if (c == 0xFEFF) return read(); }
+            if (++recordChars > DataLimits.MAX_CSV_RECORD_CHARS)
+                throw new EcgDataException(file, "line " + recordLine, "record longer than "
+                        + DataLimits.MAX_CSV_RECORD_CHARS + " characters (a missing line break or an unterminated quote?)");
             return c;
+        }
+
+        private int decoded() throws IOException {
+            try {
+                return in.read();
+            } catch (CharacterCodingException e) {
+                // the decoder reads ahead, so the line is found by scanning the file from its start
+                if (file == null || !Files.isRegularFile(file))
+                    throw new EcgDataException(file, "line " + line, "not valid UTF-8", e);
+                try (InputStream s = Files.newInputStream(file)) {
+                    throw DataFiles.notUtf8(s, file);
+                }
+            }
         }
 
         /** Line (1-based) where the record last returned by {@link #next()} starts. */
@@ -58,9 +81,10 @@ public final class Csv {
 
         /** The next record, or null at end of input. A blank line is a record with one empty field. */
         public List<String> next() throws IOException {
+            recordChars = 0;
+            recordLine = line;
             int c = read();
             if (c == -1) return null;
-            recordLine = line;
             List<String> fields = new ArrayList<>();
             StringBuilder sb = new StringBuilder();
             while (true) {

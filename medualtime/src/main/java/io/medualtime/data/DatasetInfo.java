@@ -24,10 +24,14 @@ public record DatasetInfo(String name, String provenance, boolean synthetic, Lis
         Objects.requireNonNull(provenance, "provenance");
         leadNames = List.copyOf(leadNames);
         if (name.isBlank()) throw new IllegalArgumentException("dataset name is blank");
-        if (leadNames.isEmpty()) throw new IllegalArgumentException("no leads");
-        if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
-        if (!(samplingRate > 0) || !Double.isFinite(samplingRate))
-            throw new IllegalArgumentException("sampling rate must be > 0, got " + samplingRate);
+        if (leadNames.isEmpty() || leadNames.size() > DataLimits.MAX_LEADS)
+            throw new IllegalArgumentException("need 1.." + DataLimits.MAX_LEADS + " leads, got " + leadNames.size());
+        if (steps <= 0 || (long) steps * leadNames.size() > DataLimits.MAX_VALUES_PER_RECORD)
+            throw new IllegalArgumentException("steps must be > 0 and leads x steps at most "
+                    + DataLimits.MAX_VALUES_PER_RECORD + ", got " + steps + " x " + leadNames.size());
+        if (!(samplingRate > 0) || samplingRate > DataLimits.MAX_SAMPLING_RATE)
+            throw new IllegalArgumentException("sampling rate must be > 0 and at most "
+                    + (long) DataLimits.MAX_SAMPLING_RATE + " Hz, got " + samplingRate);
         if (synthetic && !provenance.startsWith("SYNTHETIC"))
             provenance = "SYNTHETIC: " + provenance;
     }

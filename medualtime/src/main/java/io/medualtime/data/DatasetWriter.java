@@ -102,6 +102,8 @@ public final class DatasetWriter implements AutoCloseable {
         if (r.leads() != info.leads() || r.steps() != info.steps())
             throw new IllegalArgumentException(where + ": shape " + r.leads() + "x" + r.steps() + ", dataset expects "
                     + info.leads() + "x" + info.steps());
+        if (n == DataLimits.MAX_RECORDS)
+            throw new IllegalArgumentException(where + ": more than " + DataLimits.MAX_RECORDS + " records, the most a reader accepts");
         if (!ids.add(r.id())) throw new IllegalArgumentException(where + ": duplicate id");
         if (r.id().indexOf('\n') >= 0 || r.id().indexOf('\r') >= 0)
             throw new IllegalArgumentException(where + ": id contains a line break");

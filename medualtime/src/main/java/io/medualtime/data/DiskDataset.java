@@ -1,8 +1,6 @@
 package io.medualtime.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,10 +32,10 @@ public final class DiskDataset implements Dataset {
     private final JsonNode json;
     private final long recordBytes;
 
-    private DiskDataset(Path folder, DatasetInfo info, JsonNode json, List<String> ids, List<Split> splits,
-                        List<Integer> fine, List<String> reports, FileChannel ch) {
+    private DiskDataset(Path folder, Path signalsFile, DatasetInfo info, JsonNode json, List<String> ids,
+                        List<Split> splits, List<Integer> fine, List<String> reports, FileChannel ch) {
         this.folder = folder;
-        this.signalsFile = folder.resolve(DatasetWriter.SIGNALS);
+        this.signalsFile = signalsFile;
         this.info = info;
         this.json = json;
         this.ids = ids.toArray(new String[0]);
@@ -59,54 +57,24 @@ public final class DiskDataset implements Dataset {
     }
 
     /**
-     * Opens and validates a dataset folder.
+     * Opens and validates a dataset folder: every field of dataset.json, every row of records.csv and the
+     * exact size of signals.f32 (see FORMAT.md); the files must lie inside the folder (links included).
      *
      * @throws EcgDataException for a missing or malformed file, naming the file and line/field
      */
     public static DiskDataset open(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) throw new EcgDataException(folder, null, "dataset folder not found");
-        Path jf = folder.resolve(DatasetWriter.JSON);
-        if (!Files.exists(jf)) throw new EcgDataException(jf, null, "missing file");
-        JsonNode j;
-        try {
-            j = new ObjectMapper().readTree(jf.toFile());
-        } catch (JsonProcessingException e) {
-            throw new EcgDataException(jf, "line " + e.getLocation().getLineNr(), "invalid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (j == null || !j.isObject()) throw new EcgDataException(jf, null, "not a JSON object");
-        String format = text(j, "format", jf);
-        if (!DatasetWriter.FORMAT.equals(format))
-            throw new EcgDataException(jf, "field 'format'", "expected '" + DatasetWriter.FORMAT + "', got '" + format + "'");
-        int version = integer(j, "format_version", jf);
-        if (version != DatasetWriter.FORMAT_VERSION)
-            throw new EcgDataException(jf, "field 'format_version'", "unsupported version " + version
-                    + " (this reader knows " + DatasetWriter.FORMAT_VERSION + ")");
-        List<String> leads = new ArrayList<>();
-        JsonNode ln = field(j, "leads", jf);
-        if (!ln.isArray() || ln.isEmpty()) throw new EcgDataException(jf, "field 'leads'", "must be a non-empty array");
-        for (JsonNode x : ln) leads.add(x.asText());
-        int steps = integer(j, "steps", jf);
-        if (steps <= 0) throw new EcgDataException(jf, "field 'steps'", "must be > 0, got " + steps);
-        JsonNode fsn = field(j, "sampling_rate_hz", jf);
-        if (!fsn.isNumber() || !(fsn.asDouble() > 0))
-            throw new EcgDataException(jf, "field 'sampling_rate_hz'", "must be a positive number, got " + fsn);
-        JsonNode syn = field(j, "synthetic", jf);
-        if (!syn.isBoolean()) throw new EcgDataException(jf, "field 'synthetic'", "must be true or false, got " + syn);
-        String units = j.path("units").asText("mV");
-        if (!units.equals("mV")) throw new EcgDataException(jf, "field 'units'", "expected 'mV', got '" + units + "'");
-        JsonNode classes = field(j, "classes", jf);
-        checkClassList(classes.path("fine"), EcgClasses.FINE, jf, "classes.fine");
-        checkClassList(classes.path("coarse"), EcgClasses.COARSE, jf, "classes.coarse");
-        DatasetInfo info = new DatasetInfo(text(j, "name", jf), text(j, "provenance", jf), syn.asBoolean(), leads,
-                steps, fsn.asDouble());
-        JsonNode counts = field(j, "counts", jf);
+        if (!Files.isDirectory(folder))
+            throw new EcgDataException(folder, null, Files.exists(folder) ? "not a folder" : "dataset folder not found");
+        DatasetJson meta = DatasetJson.read(folder);
+        DatasetInfo info = meta.info();
 
         // records.csv
-        Path cf = folder.resolve(DatasetWriter.CSV);
+        Path cf = DataFiles.fixed(folder, DatasetWriter.CSV);
         List<String> ids = new ArrayList<>();
         List<Split> splits = new ArrayList<>();
         List<Integer> fine = new ArrayList<>();
         List<String> reports = new ArrayList<>();
+        int[][] classCounts = new int[Split.values().length][EcgClasses.numFine()];
         java.util.Set<String> seen = new java.util.HashSet<>();
         try (Csv.Reader r = Csv.Reader.open(cf)) {
             List<String> header = r.next();
@@ -121,6 +89,9 @@ public final class DiskDataset implements Dataset {
             while ((f = r.next()) != null) {
                 String where = "line " + r.line() + " (record " + ids.size() + ")";
                 if (f.size() == 1 && f.get(0).isEmpty()) throw new EcgDataException(cf, where, "empty line");
+                if (ids.size() == meta.total()) // bounds memory by the declared count
+                    throw new EcgDataException(cf, where, "more rows than the " + meta.total() + " records "
+                            + DatasetWriter.JSON + " declares in 'counts.total'");
                 if (f.size() != 5)
                     throw new EcgDataException(cf, where, "expected 5 fields, got " + f.size());
                 String id = f.get(0);
@@ -146,60 +117,28 @@ public final class DiskDataset implements Dataset {
                 splits.add(sp);
                 fine.add(fl);
                 reports.add(f.get(4));
+                classCounts[sp.ordinal()][fl]++;
             }
         }
-        int n = ids.size();
-        int total = integer(counts, "total", jf);
-        if (total != n) throw new EcgDataException(jf, "field 'counts.total'", "says " + total + " records, "
-                + cf.getFileName() + " has " + n);
-        for (Split s : Split.values()) {
-            int want = integer(counts, s.diskName(), jf);
-            long have = splits.stream().filter(x -> x == s).count();
-            if (want != have) throw new EcgDataException(jf, "field 'counts." + s.diskName() + "'", "says " + want
-                    + " records, " + cf.getFileName() + " has " + have);
-        }
+        meta.checkCounts(classCounts, cf);
 
-        Path sf = folder.resolve(DatasetWriter.SIGNALS);
-        if (!Files.exists(sf)) throw new EcgDataException(sf, null, "missing file");
-        long expected = (long) n * leads.size() * steps * 4;
-        long actual = Files.size(sf);
+        Path sf = DataFiles.fixed(folder, DatasetWriter.SIGNALS);
+        long expected = (long) ids.size() * info.leads() * info.steps() * 4;
+        long actual = DataFiles.regularSize(sf, Long.MAX_VALUE, "file");
         if (actual != expected)
             throw new EcgDataException(sf, null, "wrong size: " + actual + " bytes, expected " + expected + " = "
-                    + n + " records x " + leads.size() + " leads x " + steps + " steps x 4 bytes");
+                    + ids.size() + " records x " + info.leads() + " leads x " + info.steps() + " steps x 4 bytes");
+        if (meta.signalBytes() >= 0 && meta.signalBytes() != expected)
+            throw new EcgDataException(meta.file(), "field 'signals.bytes'", "says " + meta.signalBytes() + " bytes, "
+                    + sf.getFileName() + " holds " + expected + " (" + ids.size() + " records x " + info.leads()
+                    + " leads x " + info.steps() + " steps x 4 bytes)");
         FileChannel ch;
         try {
             ch = FileChannel.open(sf, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new EcgDataException(sf, null, "missing file", e);
         }
-        return new DiskDataset(folder, info, j, ids, splits, fine, reports, ch);
-    }
-
-    private static void checkClassList(JsonNode node, List<String> expected, Path jf, String field) {
-        List<String> got = new ArrayList<>();
-        if (node.isArray()) for (JsonNode x : node) got.add(x.asText());
-        if (!got.equals(expected))
-            throw new EcgDataException(jf, "field '" + field + "'", "class list " + (node.isMissingNode() ? "missing" : got)
-                    + " differs from the project's fixed list " + expected);
-    }
-
-    private static JsonNode field(JsonNode j, String name, Path jf) {
-        JsonNode n = j.get(name);
-        if (n == null || n.isNull()) throw new EcgDataException(jf, "field '" + name + "'", "missing");
-        return n;
-    }
-
-    private static String text(JsonNode j, String name, Path jf) {
-        JsonNode n = field(j, name, jf);
-        if (!n.isTextual()) throw new EcgDataException(jf, "field '" + name + "'", "must be a string, got " + n);
-        return n.asText();
-    }
-
-    private static int integer(JsonNode j, String name, Path jf) {
-        JsonNode n = field(j, name, jf);
-        if (!n.isIntegralNumber() || !n.canConvertToInt())
-            throw new EcgDataException(jf, "field '" + name + "'", "must be an integer, got " + n);
-        return n.asInt();
+        return new DiskDataset(folder, sf, info, meta.json(), ids, splits, fine, reports, ch);
     }
 
     public Path folder() { return folder; }
@@ -236,19 +175,7 @@ public final class DiskDataset implements Dataset {
         }
         bb.flip();
         bb.asFloatBuffer().get(dst, offset, count);
-        int steps = info.steps();
-        for (int i = 0; i < count; i++) {
-            float v = dst[offset + i];
-            if (!Float.isFinite(v))
-                throw new EcgDataException(signalsFile, "record " + index + " (id " + ids[index] + "), lead "
-                        + info.leadNames().get(i / steps) + ", step " + (i % steps), "non-finite value " + v);
-        }
-    }
-
-    /** Reads every signal once and checks that all values are finite (a full scan; optional). */
-    public void verifySignals() {
-        float[] buf = new float[info.leads() * info.steps()];
-        for (int i = 0; i < size(); i++) readSignal(i, buf, 0);
+        DataChecks.requireFinite(this, signalsFile, index, dst, offset);
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.medualtime.data;
 import java.nio.file.Path;
 
 /**
- * Bad input data: a malformed or inconsistent file. The message always names the file and, where
- * it applies, the line / record / field.
+ * Bad input data: a malformed or inconsistent file. The message is one line (control characters
+ * escaped) and always names the file and, where it applies, the line / record / field.
  */
 public class EcgDataException extends RuntimeException {
     private final Path file;
@@ -34,7 +34,20 @@ public class EcgDataException extends RuntimeException {
         if (file != null) sb.append(file);
         if (where != null && !where.isEmpty()) sb.append(sb.length() > 0 ? ", " : "").append(where);
         if (sb.length() > 0) sb.append(": ");
-        return sb.append(message).toString();
+        return oneLine(sb.append(message).toString());
+    }
+
+    /** Line breaks and other control characters (from a hostile file) escaped, so the message is one line. */
+    private static String oneLine(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else if ((Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
     }
 
     /** The offending file, or null. */

@@ -185,8 +185,8 @@ public final class PtbXl {
 
     /** Reads and labels every row of ptbxl_database.csv (metadata only; no signals). */
     public static List<Entry> readDatabase(Path root, Options o) throws IOException {
-        Map<String, String> diag = readStatements(root.resolve(STATEMENTS));
-        Path file = root.resolve(DATABASE);
+        Map<String, String> diag = readStatements(DataFiles.fixed(root, STATEMENTS));
+        Path file = DataFiles.fixed(root, DATABASE);
         List<Entry> out = new ArrayList<>();
         try (Csv.Reader r = Csv.Reader.open(file)) {
             List<String> header = r.next();
@@ -200,11 +200,16 @@ public final class PtbXl {
             while ((f = r.next()) != null) {
                 if (f.size() == 1 && f.get(0).isBlank()) continue;
                 int line = r.line();
+                if (out.size() == DataLimits.MAX_RECORDS)
+                    throw new EcgDataException(file, "line " + line, "more than " + DataLimits.MAX_RECORDS
+                            + " records, the most this reader accepts");
                 if (f.size() != header.size())
                     throw new EcgDataException(file, "line " + line, "expected " + header.size() + " fields, got " + f.size());
                 String id = normaliseId(f.get(cId).strip());
                 String where = "line " + line + " (ecg_id " + id + ")";
-                if (id.isEmpty()) throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", "empty ecg_id");
+                if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl))
+                    throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", id.isEmpty() ? "empty ecg_id"
+                            : "ecg_id '" + id + "' contains a control character");
                 if (!ids.add(id)) throw new EcgDataException(file, where, "duplicate ecg_id");
                 Map<String, Double> scp;
                 try {
@@ -222,7 +227,7 @@ public final class PtbXl {
                             + f.get(cFold) + "'");
                 }
                 String fn = f.get(cFile).strip();
-                if (fn.isEmpty()) throw new EcgDataException(file, where + ", column '" + header.get(cFile) + "'", "empty file name");
+                DataFiles.inside(root, fn, file, where + ", column '" + header.get(cFile) + "'", "record path");
                 out.add(new Entry(line, id, f.get(cRep), scp, fold, fn, superclasses(scp, diag, o.minLikelihood())));
             }
         }
@@ -242,9 +247,13 @@ public final class PtbXl {
         return i;
     }
 
-    /** Reads one record's signal as {@code [12][steps]} mV, checking leads, rate and length. */
+    /**
+     * Reads one record's signal as {@code [12][steps]} mV, checking leads, rate and length. Its files
+     * must lie inside {@code root} (links included).
+     */
     public static float[][] readRecord(Path root, Entry e, Options o) throws IOException {
-        Path hea = root.resolve(e.filename() + ".hea");
+        Path hea = DataFiles.inside(root, e.filename() + ".hea", root.resolve(DATABASE),
+                "line " + e.line() + " (ecg_id " + e.ecgId() + ")", "record header");
         try {
             Wfdb.Header h = Wfdb.readHeader(hea);
             if (h.nsig() != 12) throw new EcgDataException(hea, "line 1", "expected 12 signals, header declares " + h.nsig());
@@ -252,7 +261,8 @@ public final class PtbXl {
                 throw new EcgDataException(hea, "line 1", "sampling frequency " + h.samplingRate() + " Hz, expected "
                         + o.samplingRate() + " Hz");
             if (h.nsamples() != o.steps())
-                throw new EcgDataException(hea, "line 1", "record has " + h.nsamples() + " samples, expected " + o.steps());
+                throw new EcgDataException(hea, "line 1", (h.nsamples() < 0 ? "no sample count" : "record has "
+                        + h.nsamples() + " samples") + ", expected " + o.steps());
             for (int i = 0; i < 12; i++) {
                 String d = h.signals().get(i).description();
                 String want = DatasetInfo.STANDARD_LEADS.get(i);
@@ -274,7 +284,12 @@ public final class PtbXl {
     /** Converts PTB-XL to the canonical format, one record in memory at a time; atomic. */
     public static Summary convert(Path ptbxlRoot, Path outFolder, Options o) throws IOException {
         List<Entry> entries = readDatabase(ptbxlRoot, o);
-        int none = 0, multi = 0;
+        int none = (int) entries.stream().filter(e -> e.superclasses().isEmpty()).count();
+        int multi = (int) entries.stream().filter(e -> e.superclasses().size() > 1).count();
+        if (none + multi == entries.size()) // found before any record is read or written
+            throw new EcgDataException(ptbxlRoot.resolve(DATABASE), null, entries.isEmpty() ? "no records" : "all "
+                    + entries.size() + " rows dropped: " + none + " without and " + multi
+                    + " with several diagnostic superclasses, none with exactly one");
         Map<String, Integer> perSplit = new LinkedHashMap<>();
         for (Split s : Split.values()) perSplit.put(s.diskName(), 0);
         String rule = "single-label diagnostic superclass: scp_codes statements with diagnostic == 1 and likelihood >= "
@@ -287,10 +302,7 @@ public final class PtbXl {
         try (DatasetWriter w = DatasetWriter.create(outFolder, info)) {
             for (Entry e : entries) {
                 int label = e.label();
-                if (label < 0) {
-                    if (e.superclasses().isEmpty()) none++; else multi++;
-                    continue;
-                }
+                if (label < 0) continue;
                 float[][] sig = readRecord(ptbxlRoot, e, o);
                 w.add(new EcgRecord(e.ecgId(), e.split(), label, e.report(), sig));
                 perSplit.merge(e.split().diskName(), 1, Integer::sum);

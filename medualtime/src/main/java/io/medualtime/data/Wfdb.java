@@ -3,9 +3,6 @@ package io.medualtime.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +19,9 @@ import java.util.List;
  * (fields after the format are optional in WFDB; gain 0 or missing means 200, baseline defaults to
  * adczero, units to mV). Multi-segment records, formats other than 16, samples-per-frame, skew,
  * byte offsets and signals spread over several files are rejected with a clear error.
- * Checksums and initial values, when present, are verified.
+ * Checksums and initial values, when present, are verified. The header is strict UTF-8 (WFDB
+ * headers are ASCII) of at most 1 MiB; signal counts, rates and lengths are bounded
+ * ({@link DataLimits}) before anything is allocated.
  */
 public final class Wfdb {
     private Wfdb() {}
@@ -36,13 +35,9 @@ public final class Wfdb {
     public record Header(Path file, String recordName, int nsig, double samplingRate, int nsamples,
                          List<Signal> signals) {}
 
+    /** Parses a header file; every error names the file and line. */
     public static Header readHeader(Path hea) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(hea, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new EcgDataException(hea, null, "missing WFDB header file", e);
-        }
+        List<String> lines = DataFiles.readText(hea, DataLimits.MAX_HEADER_BYTES, "WFDB header file").lines().toList();
         String recordLine = null;
         int recordLineNo = 0;
         List<String> sigLines = new ArrayList<>();
@@ -58,17 +53,21 @@ public final class Wfdb {
         if (t.length < 2) throw new EcgDataException(hea, rl, "record line needs at least 'name nsig', got '" + recordLine + "'");
         if (t[0].contains("/")) throw new EcgDataException(hea, rl, "multi-segment records are not supported ('" + t[0] + "')");
         int nsig = parseInt(t[1], hea, rl, "number of signals");
-        if (nsig <= 0) throw new EcgDataException(hea, rl, "number of signals must be > 0, got " + nsig);
+        if (nsig <= 0 || nsig > DataLimits.MAX_LEADS)
+            throw new EcgDataException(hea, rl, "number of signals must be 1.." + DataLimits.MAX_LEADS + ", got " + nsig);
         double fs = 250;
         if (t.length >= 3) {
             String f = t[2];
             int cut = f.indexOf('/');
             if (cut >= 0) f = f.substring(0, cut);
             fs = parseDouble(f, hea, rl, "sampling frequency");
-            if (!(fs > 0)) throw new EcgDataException(hea, rl, "sampling frequency must be > 0, got " + t[2]);
+            if (!(fs > 0) || fs > DataLimits.MAX_SAMPLING_RATE)
+                throw new EcgDataException(hea, rl, "sampling frequency must be > 0 and at most "
+                        + (long) DataLimits.MAX_SAMPLING_RATE + " Hz, got " + t[2]);
         }
         int nsamples = t.length >= 4 ? parseInt(t[3], hea, rl, "number of samples") : -1;
         if (t.length >= 4 && nsamples < 0) throw new EcgDataException(hea, rl, "number of samples must be >= 0, got " + t[3]);
+        if (nsamples > 0) checkRecordSize(nsig, nsamples, hea, rl);
         if (sigLines.size() != nsig)
             throw new EcgDataException(hea, rl, "record line declares " + nsig + " signals but the header has "
                     + sigLines.size() + " signal line(s)");
@@ -121,34 +120,36 @@ public final class Wfdb {
 
     /**
      * Reads all signals of a format-16 record as {@code [nsig][nsamples]} in mV. The .dat file is
-     * resolved next to the header.
+     * resolved in the header's folder and must stay inside it (no absolute path, no {@code ..}, no
+     * link leading out). Its size must be exactly what the header implies; only that much is read.
+     * Without a sample count in the header, the count is the file size over the frame size (as in WFDB).
+     * Unlike the WFDB library, which ignores bytes after the declared samples, a longer file is refused:
+     * PTB-XL sizes are exact, so extra bytes mean a mismatched or corrupt record.
      */
     public static float[][] readSignals(Header h) throws IOException {
-        String file = h.signals().get(0).file();
+        Signal first = h.signals().get(0);
+        String file = first.file();
         for (Signal s : h.signals())
             if (!s.file().equals(file))
                 throw new EcgDataException(h.file(), "line " + s.line(), "signals stored in more than one file ('"
                         + file + "', '" + s.file() + "') are not supported");
-        Path dat = h.file().resolveSibling(file);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(dat);
-        } catch (NoSuchFileException e) {
-            throw new EcgDataException(dat, null, "missing WFDB signal file (referenced by " + h.file() + ")", e);
-        }
+        Path folder = h.file().toAbsolutePath().getParent();
+        Path dat = DataFiles.inside(folder, file, h.file(), "line " + first.line(), "signal file");
+        long size = DataFiles.regularSize(dat, Long.MAX_VALUE, "WFDB signal file (referenced by " + h.file() + ")");
         int nsig = h.nsig();
         long frameBytes = 2L * nsig;
-        if (bytes.length % frameBytes != 0)
-            throw new EcgDataException(dat, null, "size " + bytes.length + " bytes is not a whole number of frames of "
+        if (size % frameBytes != 0)
+            throw new EcgDataException(dat, null, "size " + size + " bytes is not a whole number of frames of "
                     + nsig + " int16 samples (" + frameBytes + " bytes)");
-        int n = h.nsamples();
-        if (n < 0) n = (int) (bytes.length / frameBytes);
+        long n = h.nsamples() >= 0 ? h.nsamples() : size / frameBytes;
+        checkRecordSize(nsig, n, h.file(), "line 1 (no sample count; " + dat.getFileName() + " is " + size + " bytes)");
         long expected = n * frameBytes;
-        if (bytes.length != expected)
-            throw new EcgDataException(dat, null, "size " + bytes.length + " bytes does not match header " + h.file()
+        if (size != expected)
+            throw new EcgDataException(dat, null, "size " + size + " bytes does not match header " + h.file()
                     + " (" + n + " samples x " + nsig + " signals x 2 bytes = " + expected + " bytes)");
+        byte[] bytes = DataFiles.readExactly(dat, expected);
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        float[][] out = new float[nsig][n];
+        float[][] out = new float[nsig][(int) n];
         int[] sums = new int[nsig];
         for (int i = 0; i < n; i++)
             for (int s = 0; s < nsig; s++) {
@@ -170,6 +171,12 @@ public final class Wfdb {
                         + " does not match " + sg.checksum() + " in " + h.file() + " line " + sg.line() + " (corrupt file?)");
         }
         return out;
+    }
+
+    private static void checkRecordSize(int nsig, long nsamples, Path hea, String where) {
+        if (nsig * nsamples > DataLimits.MAX_VALUES_PER_RECORD)
+            throw new EcgDataException(hea, where, nsamples + " samples x " + nsig + " signals is more than the "
+                    + DataLimits.MAX_VALUES_PER_RECORD + " values per record this reader accepts");
     }
 
     private static int parseInt(String s, Path f, String where, String what) {

@@ -2,6 +2,7 @@ package io.medualtime.model;
 
 import io.medualtime.nn.Module;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.io.FiniteCheck;
 import io.medualtime.tensor.io.SafetensorsFile;
 import io.medualtime.tensor.io.SafetensorsWriter;
 import io.medualtime.tensor.io.TensorInfo;
@@ -35,13 +36,16 @@ public final class MedualTimeCheckpoint {
     }
 
     /**
-     * Loads every parameter and buffer of the model from the file; a missing or unexpected name or
-     * a shape mismatch is an error naming the tensor.
+     * Loads every parameter and buffer of the model from the file. The names and shapes in the file's header are
+     * compared with the model's BEFORE any tensor is read (a missing, unexpected or misshapen tensor is an error
+     * naming it, and a huge stray tensor is never read); each tensor read is then checked for NaN / Inf.
      */
     public static void load(Module model, Path file) throws IOException {
+        Map<String, Tensor> own = model.stateDict();
         Map<String, Tensor> values = new LinkedHashMap<>();
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (String name : f.names()) {
+            checkHeader(f, own, file);
+            for (String name : own.keySet()) {
                 TensorInfo info = f.info(name);
                 int[] shape = info.intShape();
                 float[] data;
@@ -51,13 +55,37 @@ public final class MedualTimeCheckpoint {
                     data = new float[ints.length];
                     for (int i = 0; i < ints.length; i++) data[i] = ints[i];
                 }
-                values.put(name, Tensor.of(data, shape.length == 0 ? new int[]{1} : shape).reshape(shape));
+                Tensor t = Tensor.of(data, shape.length == 0 ? new int[]{1} : shape).reshape(shape);
+                try {
+                    FiniteCheck.requireFinite(file + ": tensor '" + name + "'", t);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                values.put(name, t);
             }
         }
         try {
             model.loadStateDict(values, true);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file holds exactly the model's tensors, each with the model's shape (a scalar counter may be [] or [1]). */
+    private static void checkHeader(SafetensorsFile f, Map<String, Tensor> own, Path file) throws IOException {
+        for (String name : own.keySet())
+            if (!f.contains(name)) throw new IOException(file + ": missing tensor '" + name + "' (not a checkpoint of this model)");
+        for (String name : f.names()) {
+            Tensor expected = own.get(name);
+            if (expected == null) throw new IOException(file + ": unexpected tensor '" + name + "' (not a checkpoint of this model)");
+            TensorInfo info = f.info(name);
+            long[] shape = info.shape();
+            boolean scalarCounter = name.endsWith(COUNTER) && info.numel() == 1 && expected.numel() == 1;
+            if (!scalarCounter && !java.util.Arrays.equals(shape, longs(expected.shape())))
+                throw new IOException(file + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(shape)
+                        + ", the model expects " + java.util.Arrays.toString(expected.shape()));
+            if (!name.endsWith(COUNTER) && !info.dtype().isFloatingPoint())
+                throw new IOException(file + ": tensor '" + name + "' has dtype " + info.dtype() + ", expected a floating-point type");
         }
     }
 

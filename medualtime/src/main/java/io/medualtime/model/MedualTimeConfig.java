@@ -32,28 +32,42 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
     }
 
     /** The report vector's source: the frozen GPT-2 itself (default) or a frozen DistilBERT's [CLS]. */
-    public enum TextEncoderKind { GPT2, DISTILBERT }
+    public enum TextEncoderKind {
+        GPT2, DISTILBERT;
+
+        /** By name (GPT2 or DISTILBERT, any case); anything else is an IllegalArgumentException naming the value. */
+        public static TextEncoderKind parse(String s) {
+            for (TextEncoderKind k : values()) if (k.name().equalsIgnoreCase(s)) return k;
+            throw new IllegalArgumentException("textEncoder must be GPT2 or DISTILBERT, got " + (s == null ? "null" : "'" + s + "'"));
+        }
+    }
+
+    /**
+     * Upper bounds of the sizes (far above any real use; they stop an absurd config before it allocates):
+     * layers, tokens, leads, TemEnc width, classes, and time steps per signal.
+     */
+    public static final int MAX_ADAPTER_LAYERS = 256, MAX_ADAPTER_TOKENS = 1024, MAX_LEADS = 1024, MAX_TEMENC_WIDTH = 4096,
+            MAX_CLASSES = 10_000, MAX_STEPS = 1_000_000;
 
     /** RevIN, LayerNorm and BatchNorm epsilon (PyTorch defaults, as in the official code). */
     public static final float EPS = 1e-5f;
     public static final float BATCH_NORM_MOMENTUM = 0.1f;
 
     public MedualTimeConfig {
-        positive("adapterLayers", adapterLayers);
-        positive("adapterTokens", adapterTokens);
-        positive("patchLen", patchLen);
-        positive("stride", stride);
-        positive("leads", leads);
-        positive("steps", steps);
-        positive("classes", classes);
-        if (steps < patchLen) throw new IllegalArgumentException("steps (" + steps + ") shorter than one patch (" + patchLen + ")");
+        within("adapterLayers", adapterLayers, MAX_ADAPTER_LAYERS);
+        within("adapterTokens", adapterTokens, MAX_ADAPTER_TOKENS);
+        within("leads", leads, MAX_LEADS);
+        within("steps", steps, MAX_STEPS);
+        within("patchLen", patchLen, steps);
+        within("stride", stride, steps);
+        within("classes", classes, MAX_CLASSES);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (textEncoder == null) throw new IllegalArgumentException("textEncoder is null");
-        positive("temEncWidth", temEncWidth);
+        within("temEncWidth", temEncWidth, MAX_TEMENC_WIDTH);
     }
 
-    private static void positive(String name, int v) {
-        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
+    private static void within(String name, int v, int max) {
+        if (v < 1 || v > max) throw new IllegalArgumentException(name + " must be in 1.." + max + ", got " + v);
     }
 
     /** The official defaults for PTB-XL (12 leads x 1000 steps, M = 11, K = 5, patch = stride = 25, dropout 0.1). */

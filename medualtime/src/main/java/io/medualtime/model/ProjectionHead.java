@@ -8,7 +8,7 @@ import io.medualtime.tensor.Tensor;
 
 /**
  * The projection head of unsupervised (contrastive) pre-training, one per pass:
- * h <- LayerNorm(W h) + h, with W ~ N(0, 0.01) (std 0.01) and a zero bias, so it starts close to
+ * {@code h <- LayerNorm(W h) + h}, with W ~ N(0, 0.01) (std 0.01) and a zero bias, so it starts close to
  * the identity. Names: {@code proj.weight/bias}, {@code norm.weight/bias}.
  */
 public final class ProjectionHead extends Module {

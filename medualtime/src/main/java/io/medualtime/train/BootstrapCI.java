@@ -91,7 +91,7 @@ public record BootstrapCI(double level, int resamples, long seed, Interval accur
         return compute(truth, predicted, classNames.size(), seed);
     }
 
-    private static Interval interval(Percentile q, double estimate, double[] values, double lo, double hi) {
+    static Interval interval(Percentile q, double estimate, double[] values, double lo, double hi) {
         q.setData(values);
         return new Interval(estimate, q.evaluate(lo), q.evaluate(hi));
     }

@@ -26,6 +26,7 @@ public enum LabelKind {
     public String cliName() { return name().toLowerCase(Locale.ROOT); }
 
     public static LabelKind parse(String s) {
+        if (s == null) throw new IllegalArgumentException("the label is missing (expected fine or coarse)");
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "fine", "5", "superclass" -> FINE;
             case "coarse", "4" -> COARSE;

@@ -39,6 +39,7 @@ public enum Mode {
     }
 
     public static Mode parse(String s) {
+        if (s == null) throw new IllegalArgumentException("the mode is missing (expected dual, ts-only, text-only, ts-primary or text-primary)");
         String k = s.toLowerCase(Locale.ROOT).replace('_', '-');
         for (Mode m : values()) if (m.cliName.equals(k)) return m;
         throw new IllegalArgumentException("unknown mode '" + s + "' (expected dual, ts-only, text-only, ts-primary or text-primary)");

@@ -170,4 +170,55 @@ class Gpt2CommandTest {
         assertTrue(corrupt.err().startsWith("error: ") && corrupt.err().contains("model.safetensors"), corrupt.err());
         assertOneLineError(run("gpt2", "logits", "--model", TINY.toString(), "--ids", "5,50257"), "50257", "outside the vocabulary");
     }
+
+    /** The tiny fixture's config.json (with fields replaced) and weights (with tensors edited) in {@code dir}. */
+    static Path tinyCopy(Path dir, java.util.Map<String, Object> config, java.util.Map<String, java.util.function.UnaryOperator<float[]>> edits)
+            throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(TINY.resolve("config.json").toFile());
+        config.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
+        Files.writeString(dir.resolve("config.json"), c.toString());
+        io.medualtime.tensor.io.TestCheckpoints.copyWithEdits(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors"), edits);
+        return dir;
+    }
+
+    @Test void nanWeightsAreAOneLineErrorNamingTheTensorNotNanOutput(@TempDir Path tmp) throws Exception {
+        Path dir = tinyCopy(tmp, java.util.Map.of(), java.util.Map.of("transformer.h.0.attn.c_proj.weight", io.medualtime.tensor.io.TestCheckpoints.set(5, Float.NaN)));
+        String m = dir.toString();
+        for (String[] args : new String[][]{{"gpt2", "logits", "--model", m, "--ids", "464,2068"}, {"gpt2", "score", "--model", m, "--text", "Hello world"},
+                {"gpt2", "generate", "--model", m, "--prompt", "Hello", "--max-new", "3"}})
+            assertOneLineError(run(args), "model.safetensors", "'transformer.h.0.attn.c_proj.weight'", "element 5 is NaN");
+    }
+
+    @Test void outputsThatOverflowAreRefusedBeforeTheyArePrinted(@TempDir Path tmp) throws Exception {
+        // finite weights whose final LayerNorm scales to +-Infinity: logits of Infinity and NaN
+        java.util.function.UnaryOperator<float[]> huge = a -> { float[] c = a.clone(); java.util.Arrays.fill(c, 3e38f); return c; };
+        Path dir = tinyCopy(tmp, java.util.Map.of(), java.util.Map.of("transformer.ln_f.weight", huge, "transformer.ln_f.bias", huge));
+        assertOneLineError(run("gpt2", "logits", "--model", dir.toString(), "--ids", "464,2068"), "the logits holds a non-finite value", "overflowed");
+        assertOneLineError(run("gpt2", "score", "--model", dir.toString(), "--text", "Hello world"), "the logits holds a non-finite value");
+        assertOneLineError(run("gpt2", "generate", "--model", dir.toString(), "--prompt", "Hello", "--max-new", "3"), "is not finite");
+    }
+
+    @Test void badGenerationOptionsAreOneLineErrors() {
+        String m = TINY.toString();
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "NaN"), "--temperature", "NaN");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "Infinity"), "--temperature", "Infinity");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "1e39"), "--temperature", "Infinity");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "-1"), "--temperature", "-1.0");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--top-k", "-2", "--temperature", "1"), "--top-k", "-2");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--top-k", "40"), "--top-k 40 has no effect with --temperature 0");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--max-new", "0"), "--max-new", "0");
+    }
+
+    @Test void aTokenizerLargerThanTheModelIsRefusedAtLoadNamingBothSizes(@TempDir Path tmp) throws Exception {
+        io.medualtime.nn.gpt2.Gpt2Config small = io.medualtime.nn.gpt2.Gpt2Config.of(300, 16, 8, 1, 2);
+        small.save(tmp);
+        io.medualtime.tensor.io.SafetensorsWriter w = new io.medualtime.tensor.io.SafetensorsWriter();
+        new Gpt2(small, new io.medualtime.tensor.Rng(1)).stateDict().forEach((k, t) ->
+                w.addFloat(k, t.toArray(), Arrays.stream(t.shape()).asLongStream().toArray()));
+        w.write(tmp.resolve("model.safetensors"));
+        for (String[] args : new String[][]{{"gpt2", "generate", "--model", tmp.toString(), "--prompt", "hi", "--max-new", "2"},
+                {"gpt2", "score", "--model", tmp.toString(), "--text", "hi there"}, {"gpt2", "logits", "--model", tmp.toString(), "--prompt", "hi"}})
+            assertOneLineError(run(args), tmp.toString(), "50257 ids", "vocab_size is 300");
+        assertEquals(0, run("gpt2", "logits", "--model", tmp.toString(), "--ids", "1,2,299").code(), "ids need no tokenizer");
+    }
 }

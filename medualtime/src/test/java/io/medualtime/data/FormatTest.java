@@ -215,7 +215,7 @@ class FormatTest {
             EcgDataException e = assertThrows(EcgDataException.class, () -> ds.get(2));
             assertTrue(e.getMessage().contains("signals.f32") && e.getMessage().contains("record 2")
                     && e.getMessage().contains("lead V1") && e.getMessage().contains("step 4"), e.getMessage());
-            assertThrows(EcgDataException.class, ds::verifySignals);
+            assertThrows(EcgDataException.class, () -> DataChecks.requireUsable(ds, java.util.EnumSet.of(Split.TEST)));
         }
     }
 

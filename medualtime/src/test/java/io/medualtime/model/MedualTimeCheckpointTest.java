@@ -72,7 +72,7 @@ class MedualTimeCheckpointTest {
         Path file = tmp.resolve("partial.safetensors");
         new io.medualtime.tensor.io.SafetensorsWriter().addFloat("head.weight", new float[5 * 64], 5, 64).write(file);
         Exception e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
-        assertTrue(e.getMessage().contains("missing key"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing tensor"), e.getMessage());
         new io.medualtime.tensor.io.SafetensorsWriter().addFloat("x", new float[1], 1).write(file);
         MedualTime m = fx.model();
         Map<String, Tensor> sd = m.stateDict();
@@ -84,6 +84,50 @@ class MedualTimeCheckpointTest {
         w.write(file);
         e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
         assertTrue(e.getMessage().contains("head.weight"), e.getMessage());
+    }
+
+    @Test void aNanOrInfWeightIsAnErrorNamingTheFileAndTheTensor(@TempDir Path tmp) throws Exception {
+        for (float bad : new float[]{Float.NaN, Float.NEGATIVE_INFINITY}) {
+            MedualTime m = fx.model();
+            Tensor head = m.stateDict().get("head.weight");
+            float[] v = head.toArray();
+            v[7] = bad;
+            head.setData(Tensor.of(v, head.shape()));
+            Path file = tmp.resolve("bad.safetensors");
+            MedualTimeCheckpoint.save(m, file);
+            Exception e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("'head.weight'")
+                    && e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+        }
+    }
+
+    /**
+     * A 6 GB tensor the model does not have is refused from the header, before any tensor is read (reading it first
+     * ran out of memory). The file is sparse: it takes no disk space.
+     */
+    @Test void aStrayHugeTensorIsRefusedBeforeAnythingIsRead(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("good.safetensors"), bad = tmp.resolve("stray.safetensors");
+        MedualTimeCheckpoint.save(fx.model(), good);
+        byte[] all = Files.readAllBytes(good);
+        long n = java.nio.ByteBuffer.wrap(all, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long dataLen = all.length - 8 - n, elements = 1_500_000_000L;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var header = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(new String(all, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
+        var stray = header.putObject("stray");
+        stray.put("dtype", "F32");
+        stray.putArray("shape").add(elements);
+        stray.putArray("data_offsets").add(dataLen).add(dataLen + 4 * elements);
+        StringBuilder h = new StringBuilder(header.toString());
+        while (h.length() % 8 != 0) h.append(' ');
+        byte[] hb = h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(bad.toFile(), "rw")) {
+            f.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(hb.length).array());
+            f.write(hb);
+            f.write(all, (int) (8 + n), (int) dataLen);
+            f.setLength(8 + hb.length + dataLen + 4 * elements);
+        }
+        Exception e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), bad));
+        assertTrue(e.getMessage().contains("unexpected tensor 'stray'"), e.getMessage());
     }
 
     static long[] longs(int[] s) {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
+import io.medualtime.nn.config.SizeLimits;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +27,10 @@ import java.util.Set;
  * DistilBERT has no token-type embeddings (typeVocabSize 0) and its LayerNorms use eps 1e-12.
  *
  * <p>hidden_act / activation must be one of gelu (erf), gelu_new, gelu_pytorch_tanh, relu.
+ *
+ * <p>Sizes have upper limits ({@link SizeLimits}: vocab_size 2^20, hidden size 65,536, layers 1,024,
+ * heads 1,024, intermediate size 262,144, max_position_embeddings 65,536, type_vocab_size 1,024, and
+ * each implied tensor below 2^31 elements), checked before anything is allocated.
  */
 public record BertConfig(
         String modelType,
@@ -49,18 +56,23 @@ public record BertConfig(
             throw new IllegalArgumentException("field \"model_type\" must be \"bert\" or \"distilbert\", got \"" + modelType + "\"");
         }
         boolean distil = "distilbert".equals(modelType);
-        positive(distil ? "vocab_size" : "vocab_size", vocabSize);
-        positive(distil ? "dim" : "hidden_size", hiddenSize);
-        positive(distil ? "n_layers" : "num_hidden_layers", numHiddenLayers);
-        positive(distil ? "n_heads" : "num_attention_heads", numAttentionHeads);
-        positive(distil ? "hidden_dim" : "intermediate_size", intermediateSize);
-        positive("max_position_embeddings", maxPositionEmbeddings);
+        String width = distil ? "dim" : "hidden_size", inner = distil ? "hidden_dim" : "intermediate_size";
+        SizeLimits.requireSize("vocab_size", vocabSize, SizeLimits.MAX_VOCAB);
+        SizeLimits.requireSize(width, hiddenSize, SizeLimits.MAX_WIDTH);
+        SizeLimits.requireSize(distil ? "n_layers" : "num_hidden_layers", numHiddenLayers, SizeLimits.MAX_LAYERS);
+        SizeLimits.requireSize(distil ? "n_heads" : "num_attention_heads", numAttentionHeads, SizeLimits.MAX_HEADS);
+        SizeLimits.requireSize(inner, intermediateSize, SizeLimits.MAX_INNER);
+        SizeLimits.requireSize("max_position_embeddings", maxPositionEmbeddings, SizeLimits.MAX_POSITIONS);
+        SizeLimits.requireTensor("vocab_size x " + width, vocabSize, hiddenSize);
+        SizeLimits.requireTensor("max_position_embeddings x " + width, maxPositionEmbeddings, hiddenSize);
+        SizeLimits.requireTensor(width + " x " + inner, hiddenSize, intermediateSize);
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("field \"" + (distil ? "dim" : "hidden_size") + "\" (" + hiddenSize
                     + ") is not divisible by \"" + (distil ? "n_heads" : "num_attention_heads") + "\" (" + numAttentionHeads + ")");
         }
-        if (distil ? typeVocabSize != 0 : typeVocabSize < 0) {
-            throw new IllegalArgumentException("field \"type_vocab_size\" invalid: " + typeVocabSize);
+        if (distil ? typeVocabSize != 0 : typeVocabSize < 0 || typeVocabSize > SizeLimits.MAX_TOKEN_TYPES) {
+            throw new IllegalArgumentException("field \"type_vocab_size\" = " + typeVocabSize + " is invalid"
+                    + (distil ? " (DistilBERT has none: 0)" : " (supported: 0 to " + SizeLimits.MAX_TOKEN_TYPES + ")"));
         }
         if (!(layerNormEps > 0) || Double.isInfinite(layerNormEps)) {
             throw new IllegalArgumentException("field \"layer_norm_eps\" must be a positive number, got " + layerNormEps);
@@ -81,8 +93,39 @@ public record BertConfig(
         }
     }
 
-    private static void positive(String field, int v) {
-        if (v <= 0) throw new IllegalArgumentException("field \"" + field + "\" must be positive, got " + v);
+    /**
+     * The shape of every tensor of the {@link Bert} or {@link DistilBert} state dict, by name in
+     * registration order: what a weights file must hold for this config, known before the model is built.
+     */
+    public Map<String, int[]> stateDictShapes() {
+        Map<String, int[]> s = new LinkedHashMap<>();
+        int d = hiddenSize;
+        s.put("embeddings.word_embeddings.weight", new int[]{vocabSize, d});
+        s.put("embeddings.position_embeddings.weight", new int[]{maxPositionEmbeddings, d});
+        if (typeVocabSize > 0) s.put("embeddings.token_type_embeddings.weight", new int[]{typeVocabSize, d});
+        vector(s, "embeddings.LayerNorm", d);
+        EncoderLayer.Names n = isDistilBert() ? EncoderLayer.Names.DISTILBERT : EncoderLayer.Names.BERT;
+        for (int i = 0; i < numHiddenLayers; i++) {
+            String p = (isDistilBert() ? "transformer.layer." : "encoder.layer.") + i + ".";
+            for (String lin : new String[]{n.query(), n.key(), n.value(), n.attnOut()}) linear(s, p + lin, d, d);
+            vector(s, p + n.attnNorm(), d);
+            linear(s, p + n.ffnIn(), d, intermediateSize);
+            linear(s, p + n.ffnOut(), intermediateSize, d);
+            vector(s, p + n.outNorm(), d);
+        }
+        return s;
+    }
+
+    /** A LayerNorm's weight and bias. */
+    private static void vector(Map<String, int[]> s, String name, int d) {
+        s.put(name + ".weight", new int[]{d});
+        s.put(name + ".bias", new int[]{d});
+    }
+
+    /** PyTorch's layout: weight [out, in]. */
+    private static void linear(Map<String, int[]> s, String name, int in, int out) {
+        s.put(name + ".weight", new int[]{out, in});
+        s.put(name + ".bias", new int[]{out});
     }
 
     public boolean isDistilBert() {

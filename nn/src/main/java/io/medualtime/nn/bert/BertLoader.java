@@ -8,9 +8,7 @@ import io.medualtime.tensor.io.ShardedSafetensors;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,35 +22,40 @@ import java.util.Set;
  * and are ignored. The BERT pooler ({@code pooler.dense.*}) and the {@code embeddings.position_ids}
  * buffer are always ignored. Every other tensor must match: a missing tensor, a shape that disagrees
  * with config.json, or an unexpected tensor is a {@link ConfigException} naming the file and tensor.
- * The model comes back in training mode with trainable parameters, like any Module; call
- * {@code eval()} / {@code freeze()} for a frozen encoder (as {@link BertTextEncoder} does).
+ * config.json's sizes, the header's shapes and the heap are checked before the model is built,
+ * and every weight is checked finite (see {@link StateDictLoader}). The model comes back in eval
+ * mode (no dropout) with trainable parameters; call {@code train(true)} to fine-tune it, or
+ * {@code freeze()} for a frozen encoder (as {@link BertTextEncoder} does).
  */
 public final class BertLoader {
     private BertLoader() {}
 
     private static final Set<String> ALWAYS_IGNORED = Set.of("pooler.dense.weight", "pooler.dense.bias", "embeddings.position_ids");
 
+    /** The model of a BERT or DistilBERT folder, in eval mode. */
     public static BertEncoder load(Path folder) throws IOException {
         BertConfig cfg = BertConfig.load(folder);
-        BertEncoder model = cfg.isDistilBert() ? new DistilBert(cfg, new Rng(0)) : new Bert(cfg, new Rng(0));
         String prefix = cfg.isDistilBert() ? "distilbert." : "bert.";
+        BertEncoder model;
         try (SafetensorsReader st = ShardedSafetensors.open(folder)) {
             boolean prefixed = false;
             for (String key : st.names()) prefixed |= key.startsWith(prefix);
             Map<String, String> byShortName = new LinkedHashMap<>();
-            List<String> ignored = new ArrayList<>();
             for (String key : st.names()) {
                 String k = key;
                 if (prefixed) {
-                    if (!key.startsWith(prefix)) { ignored.add(key); continue; } // a task head
+                    if (!key.startsWith(prefix)) continue;   // a task head
                     k = key.substring(prefix.length());
                 }
-                if (ALWAYS_IGNORED.contains(k)) { ignored.add(key); continue; }
+                if (ALWAYS_IGNORED.contains(k)) continue;
                 byShortName.put(k, key);
             }
-            StateDictLoader.load(model, st, byShortName, prefixed ? prefix : "",
+            StateDictLoader.Keys keys = new StateDictLoader.Keys(byShortName, prefixed ? prefix : "",
                     "a " + cfg.modelType() + " of " + cfg.numHiddenLayers() + " layers of width " + cfg.hiddenSize(), cfg.modelType());
+            model = StateDictLoader.buildAndLoad(cfg.stateDictShapes(),
+                    () -> cfg.isDistilBert() ? new DistilBert(cfg, new Rng(0)) : new Bert(cfg, new Rng(0)), st, keys, StateDictLoader.NEVER_MAP);
         }
+        model.eval();
         return model;
     }
 }

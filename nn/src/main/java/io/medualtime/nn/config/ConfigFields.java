@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,16 +27,9 @@ public final class ConfigFields {
         this.root = root;
     }
 
-    /** Parses a JSON object file. */
+    /** Parses a JSON object file of at most {@link SizeLimits#MAX_CONFIG_BYTES}. */
     public static ConfigFields read(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e, e);
-        }
+        String text = readText(file, SizeLimits.MAX_CONFIG_BYTES);
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -46,6 +40,29 @@ public final class ConfigFields {
             throw new ConfigException(file + ": not a JSON object");
         }
         return new ConfigFields(file, root);
+    }
+
+    /**
+     * A UTF-8 text file of at most {@code maxBytes}, checked before it is read: it must be a regular
+     * file (not a device or pipe) and not larger; errors name the file.
+     */
+    public static String readText(Path file, long maxBytes) throws ConfigException {
+        try {
+            if (!Files.exists(file)) throw new ConfigException(file + ": no such file");
+            if (!Files.isRegularFile(file)) throw new ConfigException(file + ": not a regular file");
+            long size = Files.size(file);
+            if (size > maxBytes)
+                throw new ConfigException(file + ": " + size + " bytes, more than the " + maxBytes + "-byte limit for this file (corrupt or the wrong file?)");
+            return Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not valid UTF-8 text", e);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file", e);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e, e);
+        }
     }
 
     public Path file() {

@@ -20,6 +20,7 @@ public final class Generator {
     /** As above, calling {@code onToken} as each token is produced (for streaming output). */
     public int[] generate(int[] prompt, int count, Sampling sampling, boolean useCache, java.util.function.IntConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("empty prompt");
+        if (count < 0) throw new IllegalArgumentException("the number of new tokens must be >= 0, got " + count);
         if (prompt.length + count > lm.config.nPositions())
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens + " + count + " new ones exceeds the model's "
                     + lm.config.nPositions() + " positions");

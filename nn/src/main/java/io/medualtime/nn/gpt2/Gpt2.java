@@ -10,6 +10,8 @@ import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
+import io.medualtime.tensor.io.FileStamp;
+import io.medualtime.tensor.io.SafetensorsException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ import java.util.Objects;
  * MLP, a final LayerNorm, and the LM head tied to the token embedding.
  *
  * <pre>{@code
- * Gpt2 lm = Gpt2Loader.load(Path.of("gpt2"));           // a Hugging Face model folder
+ * Gpt2 lm = Gpt2Loader.load(Path.of("gpt2"));           // a Hugging Face model folder, in eval mode
  * Tensor logits = lm.logits(lm.hidden(ids, null, 1, ids.length, null));  // [1, T, 50257]
  * }</pre>
  */
@@ -58,6 +60,19 @@ public final class Gpt2 extends Module {
         for (int i = 0; i < config.nLayer(); i++) h.add(child("h." + i, new Block(config, i, rng, init)));
         lnF = child("ln_f", new LayerNorm(c, (float) config.layerNormEpsilon()));
     }
+
+    /** The weights files whose pages this model reads (mapped weights); empty for heap weights. */
+    private List<FileStamp> mappedFiles = List.of();
+
+    /** Set by the loader when weights stay in the memory-mapped files. */
+    void mappedFrom(List<FileStamp> files) { mappedFiles = List.copyOf(files); }
+
+    /**
+     * Throws, naming the file, if a weights file this model reads through memory mapping was
+     * modified since it was loaded: its outputs would silently change. Call it before results are
+     * reported; nothing to check for heap weights.
+     */
+    public void checkMappedWeights() throws SafetensorsException { FileStamp.verifyAll(mappedFiles); }
 
     /** Token + position embeddings of ids [B, T] starting at position {@code start}, with dropout. */
     public Tensor embed(int[] ids, int batch, int time, int start) {

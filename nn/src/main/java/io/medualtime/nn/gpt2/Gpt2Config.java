@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
+import io.medualtime.nn.config.SizeLimits;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,7 +24,10 @@ import java.util.Set;
  * tie_word_embeddings true. model_type, when present, must be "gpt2" (distilgpt2 uses it too).
  *
  * <p>The constructor validates (IllegalArgumentException naming the field); {@link #load} reports the
- * same problems as a {@link ConfigException} naming the file and field.
+ * same problems as a {@link ConfigException} naming the file and field. Sizes have upper limits
+ * ({@link SizeLimits}: vocab_size 2^20, n_positions 65,536, n_embd 65,536, n_layer 1,024, n_head
+ * 1,024, n_inner 262,144, and each implied tensor below 2^31 elements), checked before anything is
+ * allocated.
  */
 public record Gpt2Config(
         String modelType,
@@ -48,12 +54,16 @@ public record Gpt2Config(
 
     public Gpt2Config {
         if (!"gpt2".equals(modelType)) throw new IllegalArgumentException("field \"model_type\" must be \"gpt2\", got \"" + modelType + "\"");
-        positive("vocab_size", vocabSize);
-        positive("n_positions", nPositions);
-        positive("n_embd", nEmbd);
-        positive("n_layer", nLayer);
-        positive("n_head", nHead);
-        positive("n_inner", nInner);
+        SizeLimits.requireSize("vocab_size", vocabSize, SizeLimits.MAX_VOCAB);
+        SizeLimits.requireSize("n_positions", nPositions, SizeLimits.MAX_POSITIONS);
+        SizeLimits.requireSize("n_embd", nEmbd, SizeLimits.MAX_WIDTH);
+        SizeLimits.requireSize("n_layer", nLayer, SizeLimits.MAX_LAYERS);
+        SizeLimits.requireSize("n_head", nHead, SizeLimits.MAX_HEADS);
+        SizeLimits.requireSize("n_inner", nInner, SizeLimits.MAX_INNER);
+        SizeLimits.requireTensor("vocab_size x n_embd (wte)", vocabSize, nEmbd);
+        SizeLimits.requireTensor("n_positions x n_embd (wpe)", nPositions, nEmbd);
+        SizeLimits.requireTensor("n_embd x 3 n_embd (c_attn)", nEmbd, 3L * nEmbd);
+        SizeLimits.requireTensor("n_embd x n_inner (c_fc)", nEmbd, nInner);
         if (nEmbd % nHead != 0) {
             throw new IllegalArgumentException("field \"n_embd\" (" + nEmbd + ") is not divisible by \"n_head\" (" + nHead + ")");
         }
@@ -69,10 +79,6 @@ public record Gpt2Config(
         probability("attn_pdrop", attnPdrop);
         tokenId("bos_token_id", bosTokenId, vocabSize);
         tokenId("eos_token_id", eosTokenId, vocabSize);
-    }
-
-    private static void positive(String field, int v) {
-        if (v <= 0) throw new IllegalArgumentException("field \"" + field + "\" must be positive, got " + v);
     }
 
     private static void probability(String field, double p) {
@@ -99,6 +105,39 @@ public record Gpt2Config(
         long perLayer = 2 * e + (e * 3 * e + 3 * e) + (e * e + e) + 2 * e + (e * f + f) + (f * e + e);
         long untied = tieWordEmbeddings ? 0 : (long) vocabSize * e;
         return (long) vocabSize * e + (long) nPositions * e + nLayer * perLayer + 2 * e + untied;
+    }
+
+    /**
+     * The shape of every tensor of {@link Gpt2}'s state dict, by name in registration order: what a
+     * weights file must hold for this config, known before the model is built.
+     */
+    public Map<String, int[]> stateDictShapes() {
+        Map<String, int[]> s = new LinkedHashMap<>();
+        int c = nEmbd;
+        s.put("wte.weight", new int[]{vocabSize, c});
+        s.put("wpe.weight", new int[]{nPositions, c});
+        for (int i = 0; i < nLayer; i++) {
+            String p = "h." + i + ".";
+            layerNorm(s, p + "ln_1", c);
+            linear(s, p + "attn.c_attn", c, 3 * c);
+            linear(s, p + "attn.c_proj", c, c);
+            layerNorm(s, p + "ln_2", c);
+            linear(s, p + "mlp.c_fc", c, nInner);
+            linear(s, p + "mlp.c_proj", nInner, c);
+        }
+        layerNorm(s, "ln_f", c);
+        return s;
+    }
+
+    private static void layerNorm(Map<String, int[]> s, String name, int c) {
+        s.put(name + ".weight", new int[]{c});
+        s.put(name + ".bias", new int[]{c});
+    }
+
+    /** GPT-2's Conv1D layout: weight [in, out]. */
+    private static void linear(Map<String, int[]> s, String name, int in, int out) {
+        s.put(name + ".weight", new int[]{in, out});
+        s.put(name + ".bias", new int[]{out});
     }
 
     /** A config with HF defaults for everything but the architecture sizes (n_inner = 4 * n_embd). */
@@ -161,7 +200,7 @@ public record Gpt2Config(
         Integer nInner = f.nullableInt("n_inner");
         try {
             return new Gpt2Config(modelType, vocab, nPositions, nEmbd, nLayer, nHead,
-                    nInner == null ? Math.multiplyExact(4, nEmbd) : nInner,
+                    nInner == null ? (int) Math.min(Integer.MAX_VALUE, 4L * nEmbd) : nInner,   // an n_embd too big is reported first
                     f.optionalDouble("layer_norm_epsilon", 1e-5),
                     f.optionalString("activation_function", "gelu_new"),
                     f.optionalDouble("resid_pdrop", 0.1),
@@ -173,7 +212,7 @@ public record Gpt2Config(
                     f.optionalBool("scale_attn_by_inverse_layer_idx", false),
                     f.optionalBool("reorder_and_upcast_attn", false),
                     f.optionalBool("tie_word_embeddings", true));
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
     }

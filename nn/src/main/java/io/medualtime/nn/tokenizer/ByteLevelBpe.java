@@ -4,12 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
+import io.medualtime.nn.config.SizeLimits;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,21 +67,18 @@ final class ByteLevelBpe {
         Map<String, Integer> vocab = new HashMap<>();
         JsonNode root;
         try {
-            root = ConfigFields.JSON.readTree(Files.readString(vocabJson));
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(vocabJson + ": no such file", e);
+            root = ConfigFields.JSON.readTree(ConfigFields.readText(vocabJson, SizeLimits.MAX_VOCAB_FILE_BYTES));
         } catch (JsonProcessingException e) {
             throw new ConfigException(vocabJson + ": not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException(vocabJson + ": cannot read: " + e, e);
         }
         if (root == null || !root.isObject()) throw new ConfigException(vocabJson + ": not a JSON object of token -> id");
         Map<Integer, String> seen = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-                throw new ConfigException(vocabJson + ": token '" + e.getKey() + "' has id " + v + ", not a non-negative int");
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() >= SizeLimits.MAX_VOCAB) {
+                throw new ConfigException(vocabJson + ": token '" + e.getKey() + "' has id " + v + ", not an integer in [0, "
+                        + SizeLimits.MAX_VOCAB + ")");
             }
             String prev = seen.put(v.intValue(), e.getKey());
             if (prev != null) {
@@ -97,19 +92,14 @@ final class ByteLevelBpe {
                         + " ('" + BYTE_TO_CHAR[b] + "') is missing");
             }
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(mergesTxt + ": no such file", e);
-        } catch (IOException e) {
-            throw new ConfigException(mergesTxt + ": cannot read: " + e, e);
+        List<String> lines = ConfigFields.readText(mergesTxt, SizeLimits.MAX_VOCAB_FILE_BYTES).lines().toList();
+        if (lines.size() > SizeLimits.MAX_VOCAB + 1) {   // + the #version line
+            throw new ConfigException(mergesTxt + ": " + lines.size() + " lines, more merges than the limit " + SizeLimits.MAX_VOCAB);
         }
         Map<String, Integer> ranks = new HashMap<>();
         int rank = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
             if (line.isEmpty() || (i == 0 && line.startsWith("#version"))) continue;
             String[] parts = line.split(" ", -1);
             if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {

@@ -84,6 +84,21 @@ public final class Gpt2Tokenizer implements Tokenizer {
         return r50k();
     }
 
+    /**
+     * {@link #forModelFolder(Path)} for the model of that folder: refused, naming both sizes, when
+     * the tokenizer has ids that the model's embedding (config.json's vocab_size rows) does not.
+     */
+    public static Gpt2Tokenizer forModelFolder(Path dir, int modelVocabSize) throws ConfigException {
+        Gpt2Tokenizer t = forModelFolder(dir);
+        if (t.vocabSize() > modelVocabSize) {
+            String which = t.bpe != null ? dir.resolve("vocab.json") + ": the tokenizer has"
+                    : dir + ": without vocab.json and merges.txt the built-in GPT-2 tokenizer is used, which has";
+            throw new ConfigException(which + " " + t.vocabSize() + " ids but config.json's vocab_size is " + modelVocabSize
+                    + ": ids from " + modelVocabSize + " on have no embedding; use the tokenizer files that came with the model");
+        }
+        return t;
+    }
+
     /** Ids of the text; {@code <|endoftext|>} in the text is ordinary text (see the class comment). */
     @Override
     public int[] encode(String text) {

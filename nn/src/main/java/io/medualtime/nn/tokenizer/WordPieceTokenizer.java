@@ -2,11 +2,9 @@ package io.medualtime.nn.tokenizer;
 
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
+import io.medualtime.nn.config.SizeLimits;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -104,18 +102,9 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     private static WordPieceTokenizer build(Path vocabTxt, boolean lower, Boolean strip, boolean cjk, int maxLen) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = new ArrayList<>(Files.readAllLines(vocabTxt, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(vocabTxt + ": no such file", e);
-        } catch (IOException e) {
-            throw new ConfigException(vocabTxt + ": cannot read: " + e, e);
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            String s = lines.get(i);
-            if (s.endsWith("\r")) lines.set(i, s.substring(0, s.length() - 1));
-        }
+        List<String> lines = ConfigFields.readText(vocabTxt, SizeLimits.MAX_VOCAB_FILE_BYTES).lines().toList();
+        if (lines.size() > SizeLimits.MAX_VOCAB)
+            throw new ConfigException(vocabTxt + ": " + lines.size() + " tokens, more than the limit " + SizeLimits.MAX_VOCAB);
         try {
             return new WordPieceTokenizer(lines, lower, strip, cjk, maxLen);
         } catch (IllegalArgumentException e) {

@@ -89,4 +89,26 @@ class BertConfigTest {
         assertBad(BERT.replace("\"model_type\": \"bert\"", "\"model_type\": \"roberta\""), "\"model_type\"", "roberta");
         assertBad(BERT.replace("\"vocab_size\": 119547", "\"vocab_size\": \"many\""), "\"vocab_size\"", "integer");
     }
+
+    @Test
+    void sizesBeyondTheLimitsAreRefused() throws IOException {
+        assertBad(BERT.replace("\"num_hidden_layers\": 12", "\"num_hidden_layers\": 1000000"), "\"num_hidden_layers\" = 1000000", "maximum 1024");
+        assertBad(BERT.replace("\"vocab_size\": 119547", "\"vocab_size\": 2000000000"), "\"vocab_size\" = 2000000000");
+        assertBad(BERT.replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 1000000000"), "\"max_position_embeddings\"");
+        assertBad(BERT.replace("\"type_vocab_size\": 2", "\"type_vocab_size\": 100000000"), "\"type_vocab_size\" = 100000000");
+        assertBad(DISTIL.replace("\"hidden_dim\": 3072", "\"hidden_dim\": 2000000000"), "\"hidden_dim\" = 2000000000");
+        assertBad(DISTIL.replace("\"vocab_size\": 119547", "\"vocab_size\": 1000000").replace("\"dim\": 768", "\"dim\": 4800")
+                .replace("\"n_heads\": 12", "\"n_heads\": 8"), "vocab_size x dim", "more than one tensor holds");
+    }
+
+    @Test
+    void theShapesAConfigImpliesAreTheBuiltModelsShapes() {
+        for (BertConfig c : new BertConfig[]{new BertConfig("bert", 50, 16, 2, 2, 24, 20, 3, 1e-12, "gelu", 0.1, 0.1, 0, false),
+                new BertConfig("distilbert", 50, 16, 2, 2, 24, 20, 0, 1e-12, "gelu", 0.1, 0.1, 0, false)}) {
+            BertEncoder m = c.isDistilBert() ? new DistilBert(c, new io.medualtime.tensor.Rng(1)) : new Bert(c, new io.medualtime.tensor.Rng(1));
+            java.util.Map<String, int[]> implied = c.stateDictShapes();
+            assertEquals(String.join(",", m.stateDict().keySet()), String.join(",", implied.keySet()));
+            m.stateDict().forEach((k, t) -> assertArrayEquals(t.shape(), implied.get(k), k));
+        }
+    }
 }

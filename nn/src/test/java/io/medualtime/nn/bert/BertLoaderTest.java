@@ -97,4 +97,19 @@ class BertLoaderTest {
         assertEquals(4 + 2 * 16, d.stateDict().size()); // embeddings: word, position, LayerNorm w+b; per layer 6 Linears + 2 LayerNorms
         assertThrows(IllegalArgumentException.class, () -> new Bert(tiny, new io.medualtime.tensor.Rng(1)));
     }
+
+    @Test void nonFiniteWeightsAreRefusedNamingTheTensor() throws Exception {
+        Path dir = rewrite("bert-tiny", (n, t) -> n.equals("bert.encoder.layer.1.output.dense.weight") ? t.mul(Float.POSITIVE_INFINITY) : t, null);
+        io.medualtime.tensor.io.SafetensorsException e = assertThrows(io.medualtime.tensor.io.SafetensorsException.class, () -> BertLoader.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.resolve("model.safetensors") + ": tensor 'bert.encoder.layer.1.output.dense.weight' holds a non-finite value: element "), e.getMessage());
+    }
+
+    @Test void loadedModelsAreInEvalMode() throws Exception {
+        for (String f : new String[]{"bert-tiny", "distilbert-tiny"}) {
+            BertEncoder m = BertLoader.load(fixture(f));
+            assertFalse(m.isTraining(), f);
+            for (EncoderLayer l : m.layers()) assertFalse(l.isTraining(), f);
+            assertFalse(m.embeddings.isTraining(), f);
+        }
+    }
 }

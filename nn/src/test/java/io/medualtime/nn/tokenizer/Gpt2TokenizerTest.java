@@ -261,4 +261,34 @@ class Gpt2TokenizerTest {
         e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d2));
         assertTrue(e.getMessage().contains("share id 0"), e.getMessage());
     }
+
+    @Test
+    void idsAndFilesAreBoundedBeforeArraysAreSized() throws IOException {
+        Path d = tinyVocab(tmp.resolve("hugeid"), "#version: 0.2\nl l\n");
+        var vocab = (com.fasterxml.jackson.databind.node.ObjectNode) io.medualtime.nn.config.ConfigFields.JSON.readTree(d.resolve("vocab.json").toFile());
+        vocab.put("<|endoftext|>", 2_000_000_000);
+        Files.writeString(d.resolve("vocab.json"), vocab.toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d));
+        assertEquals(d.resolve("vocab.json") + ": token '<|endoftext|>' has id 2000000000, not an integer in [0, 1048576)", e.getMessage());
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(d.resolve("merges.txt").toFile(), "rw")) {
+            raf.setLength(io.medualtime.nn.config.SizeLimits.MAX_VOCAB_FILE_BYTES + 1);   // sparse, never read
+        }
+        tinyVocab(tmp.resolve("hugeid2"), "");
+        Files.copy(tmp.resolve("hugeid2").resolve("vocab.json"), d.resolve("vocab.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d));
+        assertTrue(e.getMessage().startsWith(d.resolve("merges.txt") + ": 67108865 bytes, more than the 67108864-byte limit"), e.getMessage());
+    }
+
+    @Test
+    void aTokenizerWithIdsTheModelLacksIsRefusedNamingBothSizes() throws IOException {
+        Path d = tinyVocab(tmp.resolve("bigger"), "#version: 0.2\nl l\nh e\n");   // 259 ids
+        assertEquals(259, Gpt2Tokenizer.forModelFolder(d, 259).vocabSize());
+        assertEquals(259, Gpt2Tokenizer.forModelFolder(d, 300).vocabSize());   // a model may have spare rows
+        ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d, 258));
+        assertEquals(d.resolve("vocab.json") + ": the tokenizer has 259 ids but config.json's vocab_size is 258: ids from 258 on have no "
+                + "embedding; use the tokenizer files that came with the model", e.getMessage());
+        Path none = Files.createDirectories(tmp.resolve("nofiles"));
+        e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(none, 1000));
+        assertTrue(e.getMessage().contains("built-in GPT-2 tokenizer is used, which has 50257 ids but config.json's vocab_size is 1000"), e.getMessage());
+    }
 }

@@ -129,4 +129,18 @@ class WordPieceTokenizerTest {
         assertTrue(m.getMessage().contains("vocab.txt"), m.getMessage());
         assertThrows(IllegalArgumentException.class, () -> lower().decode(new int[]{VOCAB.size()}));
     }
+
+    @Test
+    void vocabularyFilesAreBoundedBeforeTheyAreRead() throws IOException {
+        Path big = Files.createDirectories(dir.resolve("big"));
+        StringBuilder lines = new StringBuilder("[UNK]\n[CLS]\n[SEP]\n");
+        for (int i = 0; i < io.medualtime.nn.config.SizeLimits.MAX_VOCAB; i++) lines.append("t\n");
+        Files.writeString(big.resolve("vocab.txt"), lines);
+        ConfigException e = assertThrows(ConfigException.class, () -> WordPieceTokenizer.fromFolder(big));
+        assertEquals(big.resolve("vocab.txt") + ": 1048579 tokens, more than the limit 1048576", e.getMessage());
+        Path dev = Files.createDirectories(dir.resolve("dev"));
+        Files.createSymbolicLink(dev.resolve("vocab.txt"), Path.of("/dev/zero"));
+        e = assertThrows(ConfigException.class, () -> WordPieceTokenizer.fromFolder(dev));
+        assertEquals(dev.resolve("vocab.txt") + ": not a regular file", e.getMessage());
+    }
 }

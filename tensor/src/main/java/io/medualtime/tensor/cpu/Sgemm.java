@@ -16,6 +16,7 @@ import java.nio.FloatBuffer;
  * Results are bitwise deterministic and do not depend on the thread count.
  */
 public final class Sgemm {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cpu");
     private Sgemm() {}
 
     /** Below this many flops per thread, running on more threads costs more than it gains. */
@@ -29,7 +30,7 @@ public final class Sgemm {
                 return (SgemmBlocked) Class.forName("io.medualtime.tensor.cpu.SgemmVector")
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                System.err.println("[medualtime] SgemmVector unavailable (" + e + "): using scalar SGEMM");
+                LOG.log(System.Logger.Level.WARNING, "SgemmVector unavailable (" + e + "): using scalar SGEMM");
             }
         }
         return new SgemmScalar();

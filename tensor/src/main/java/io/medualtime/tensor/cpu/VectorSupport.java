@@ -6,18 +6,19 @@ package io.medualtime.tensor.cpu;
  * (on scalar kernels) on a JVM started without {@code --add-modules jdk.incubator.vector}.
  */
 public final class VectorSupport {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cpu");
     private static final boolean AVAILABLE = detect();
 
     private VectorSupport() {}
 
     private static boolean detect() {
         if (Boolean.getBoolean("medualtime.scalar")) {
-            System.err.println("[medualtime] Vector API disabled by -Dmedualtime.scalar=true: using scalar CPU kernels");
+            LOG.log(System.Logger.Level.INFO, "Vector API disabled by -Dmedualtime.scalar=true: using scalar CPU kernels");
             return false;
         }
         boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         if (!present) {
-            System.err.println("[medualtime] jdk.incubator.vector not found (add --add-modules jdk.incubator.vector): using scalar CPU kernels");
+            LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector not found (add --add-modules jdk.incubator.vector): using scalar CPU kernels");
         }
         return present;
     }

@@ -6,7 +6,7 @@ import io.medualtime.tensor.cuda.emulator.PtxEmulator;
  * SGEMM throughput at M = N = K = size (default 4096): the PTX kernel (all four transpose variants) and
  * cuBLAS when it loads; device timing ({@link CudaDriver#elapsedMillis}) after warm-up, results
  * spot-checked against a double-precision host dot product. Usage: {@code java ... io.medualtime.tensor.cuda.CudaBench [size] [iters]}.
- * Prints lines "SGEMM <engine> <variant> <size>^3: <ms> ms/iter, <GFLOPS> GFLOPS, max rel err <e>".
+ * Prints lines {@code "SGEMM <engine> <variant> <size>^3: <ms> ms/iter, <GFLOPS> GFLOPS, max rel err <e>"}.
  *
  * <p>{@code CudaBench --shapes 20:NN:704x768x3072 9:NT:13x768x1536 ...} times products of a model's own
  * shapes instead (count:transposes:MxNxK, e.g. one training step's), each with the PTX kernel's 128 x 128

@@ -46,7 +46,7 @@ public final class CudaKernels {
 
     // ------------------------------------------------------------------ elementwise.ptx
 
-    /** out[i] = f_op(in[i], s) for i < n (see the op-code constants). */
+    /** out[i] = f_op(in[i], s) for i &lt; n (see the op-code constants). */
     public static void unary(int op, DeviceBuffer out, DeviceBuffer in, int n, float s) {
         unary(op, p(out), op == FILL ? 0L : p(in), n, s);
     }

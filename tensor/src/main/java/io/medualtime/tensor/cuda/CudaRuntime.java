@@ -26,6 +26,7 @@ import io.medualtime.tensor.cuda.emulator.PtxEmulator;
  * stream, so synchronous copies wait for preceding kernels.
  */
 public final class CudaRuntime {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
 
     private static final Object INIT_LOCK = new Object();
     private static volatile CudaRuntime instance;
@@ -53,7 +54,7 @@ public final class CudaRuntime {
                 try {
                     return new JCudaDriverApi();
                 } catch (Throwable e) {
-                    System.err.println("[medualtime] CUDA: no GPU (" + firstLine(e.toString())
+                    LOG.log(System.Logger.Level.INFO, "CUDA: no GPU (" + firstLine(e.toString())
                         + "); kernels run on the PTX emulator (-Dmedualtime.cuda.emulate=fallback)");
                     return new PtxEmulator();
                 }

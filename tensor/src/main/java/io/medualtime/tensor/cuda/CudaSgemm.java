@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * addresses (or DeviceBuffers with element offsets), strides in elements.
  */
 public final class CudaSgemm {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
 
     private CudaSgemm() {}
 
@@ -36,9 +37,9 @@ public final class CudaSgemm {
                              float beta, DeviceBuffer c, long cOff, int ldc, long strideC, int batch) {
         boolean cublas = usesCublas();
         if (GEMM_REPORTED.compareAndSet(false, true)) {
-            if (cublas) System.err.println("[medualtime] CUDA: using cuBLAS SGEMM");
-            else if (Cublas.isAvailable()) System.err.println("[medualtime] CUDA: PTX SGEMM forced by -Dmedualtime.cuda.gemm=ptx");
-            else System.err.println("[medualtime] CUDA: cuBLAS unavailable (" + Cublas.unavailableReason() + "); using PTX SGEMM");
+            if (cublas) LOG.log(System.Logger.Level.INFO, "CUDA: using cuBLAS SGEMM");
+            else if (Cublas.isAvailable()) LOG.log(System.Logger.Level.INFO, "CUDA: PTX SGEMM forced by -Dmedualtime.cuda.gemm=ptx");
+            else LOG.log(System.Logger.Level.INFO, "CUDA: cuBLAS unavailable (" + Cublas.unavailableReason() + "); using PTX SGEMM");
         }
         if (cublas) {
             Cublas.sgemm(transA, transB, m, n, k, alpha, a.at(aOff), lda, strideA, b.at(bOff), ldb, strideB,

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (2^k, 1.25*2^k, 1.5*2^k, 1.75*2^k), i.e. at most 25% slack. Thread-safe.
  */
 public final class DeviceAllocator {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
 
     private static volatile DeviceAllocator instance;
     private static final AtomicBoolean LEAK_LOGGED = new AtomicBoolean();
@@ -151,7 +152,7 @@ public final class DeviceAllocator {
             leaks++;
         }
         if (LEAK_LOGGED.compareAndSet(false, true)) {
-            System.err.println("[medualtime] CUDA: a DeviceBuffer of " + s.byteSize
+            LOG.log(System.Logger.Level.WARNING, "CUDA: a DeviceBuffer of " + s.byteSize
                 + " bytes was garbage-collected without free(); returned to the cache (logged once)");
         }
         release(s.address, s.byteSize, s.requestedBytes);

@@ -30,6 +30,7 @@ import jcuda.driver.JCudaDriver;
  * per thread).
  */
 final class JCudaDriverApi implements CudaDriver {
+    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
 
     /** A CUdeviceptr whose address Java can read (JCuda keeps the value in protected fields). */
     static final class DeviceAddress extends CUdeviceptr {
@@ -96,7 +97,7 @@ final class JCudaDriverApi implements CudaDriver {
             if (!java.util.Arrays.equals(pattern, back)) throw new IllegalStateException("a test upload read back different values");
             return ring;
         } catch (RuntimeException e) {
-            System.err.println("[medualtime] CUDA: pinned upload staging off (" + e + "); small uploads wait for the GPU");
+            LOG.log(System.Logger.Level.WARNING, "CUDA: pinned upload staging off (" + e + "); small uploads wait for the GPU");
             return null;
         } finally {
             if (probe != 0) free(probe);

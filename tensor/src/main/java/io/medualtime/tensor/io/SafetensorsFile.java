@@ -1,7 +1,9 @@
 package io.medualtime.tensor.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +60,9 @@ public final class SafetensorsFile implements SafetensorsReader {
     /** Default mapping window (1 GiB; must stay below 2 GiB, the MappedByteBuffer limit). */
     static final int DEFAULT_WINDOW = 1 << 30;
 
-    static final ObjectMapper JSON = new ObjectMapper()
+    /** Jackson's default caps (20 M-char strings, 50 k-char names) would refuse valid headers: the header's own limit applies. */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) MAX_HEADER_BYTES).maxNameLength((int) MAX_HEADER_BYTES).build()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -70,10 +74,12 @@ public final class SafetensorsFile implements SafetensorsReader {
     private final int window;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    private final FileStamp stamp;
 
     private SafetensorsFile(Path file, FileChannel channel, long fileSize, long dataStart, int window,
-                            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+                            Map<String, TensorInfo> tensors, Map<String, String> metadata, FileStamp stamp) {
         this.file = file;
+        this.stamp = stamp;
         this.channel = channel;
         this.fileSize = fileSize;
         this.dataStart = dataStart;
@@ -100,7 +106,7 @@ public final class SafetensorsFile implements SafetensorsReader {
             throw new SafetensorsException(file + ": no such file", e);
         }
         try {
-            return parse(file, ch, windowBytes);
+            return parse(file, ch, windowBytes, FileStamp.of(file));
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
@@ -111,7 +117,7 @@ public final class SafetensorsFile implements SafetensorsReader {
         }
     }
 
-    private static SafetensorsFile parse(Path file, FileChannel ch, int window) throws IOException {
+    private static SafetensorsFile parse(Path file, FileChannel ch, int window, FileStamp stamp) throws IOException {
         long size = ch.size();
         if (size < 8) {
             throw new SafetensorsException(file + ": file is " + size
@@ -181,7 +187,7 @@ public final class SafetensorsFile implements SafetensorsReader {
             tensors.put(name, parseEntry(file, name, v, dataLength));
         }
         checkCoverage(file, tensors, dataLength);
-        return new SafetensorsFile(file, ch, size, dataStart, window, tensors, metadata);
+        return new SafetensorsFile(file, ch, size, dataStart, window, tensors, metadata, stamp);
     }
 
     private static TensorInfo parseEntry(Path file, String name, JsonNode v, long dataLength) throws SafetensorsException {
@@ -295,6 +301,16 @@ public final class SafetensorsFile implements SafetensorsReader {
     /** Size in bytes of the file (header and data). */
     public long fileSize() {
         return fileSize;
+    }
+
+    /** Size, modification time and identity of the file when it was opened. */
+    public FileStamp stamp() {
+        return stamp;
+    }
+
+    @Override
+    public List<FileStamp> files() {
+        return List.of(stamp);
     }
 
     /** Absolute file offset of the data region (8 + header length). */

@@ -2,6 +2,7 @@ package io.medualtime.tensor.io;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,6 +60,12 @@ public interface SafetensorsReader extends AutoCloseable {
 
     /** Whole tensor as int32 (I32; I64 with a range check; I16, I8, U8, BOOL widened). */
     int[] readInt(String name) throws SafetensorsException;
+
+    /**
+     * The files read, each as it was when opened: {@link FileStamp#verifyAll} tells whether one has
+     * been rewritten since (for weights that stay memory-mapped).
+     */
+    List<FileStamp> files();
 
     /** A short description (the file or folder) used in error messages. */
     String describe();

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +28,8 @@ public final class ShardedSafetensors implements SafetensorsReader {
 
     public static final String INDEX_FILE = "model.safetensors.index.json";
     public static final String SINGLE_FILE = "model.safetensors";
+    /** Largest index file read (a real one is well under 1 MB: one line per tensor). */
+    public static final long MAX_INDEX_BYTES = 64L << 20;
 
     private final Path source;
     private final Map<String, SafetensorsFile> byTensor;
@@ -68,11 +73,19 @@ public final class ShardedSafetensors implements SafetensorsReader {
     }
 
     static ShardedSafetensors openIndex(Path index, int window) throws IOException {
+        if (!Files.isRegularFile(index)) throw new SafetensorsException(index + ": not a regular file");
+        long size = Files.size(index);
+        if (size > MAX_INDEX_BYTES) {
+            throw new SafetensorsException(index + ": " + size + " bytes, more than the " + MAX_INDEX_BYTES
+                    + "-byte limit for a shard index (corrupt file or not an index)");
+        }
         JsonNode root;
         try {
             root = SafetensorsFile.JSON.readTree(Files.readString(index));
         } catch (JsonProcessingException e) {
             throw new SafetensorsException(index + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (CharacterCodingException e) {
+            throw new SafetensorsException(index + ": not valid UTF-8", e);
         }
         if (root == null || !root.isObject()) {
             throw new SafetensorsException(index + ": not a JSON object");
@@ -191,6 +204,13 @@ public final class ShardedSafetensors implements SafetensorsReader {
     @Override
     public int[] readInt(String name) throws SafetensorsException {
         return shardOf(name).readInt(name);
+    }
+
+    @Override
+    public List<FileStamp> files() {
+        List<FileStamp> out = new ArrayList<>();
+        for (SafetensorsFile f : shards.values()) out.add(f.stamp());
+        return out;
     }
 
     @Override

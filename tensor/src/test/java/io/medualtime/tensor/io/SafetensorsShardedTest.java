@@ -104,4 +104,17 @@ class SafetensorsShardedTest {
             assertArrayEquals(new float[]{3}, s.readFloat("a"));
         }
     }
+
+    @Test
+    void anIndexBeyondItsSizeLimitOrNotUtf8IsRefusedBeforeItIsRead() throws IOException {
+        Path index = dir.resolve(ShardedSafetensors.INDEX_FILE);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(index.toFile(), "rw")) {
+            raf.setLength(ShardedSafetensors.MAX_INDEX_BYTES + 1);   // sparse: no disk, and never read
+        }
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
+        assertTrue(e.getMessage().startsWith(index + ": " + (ShardedSafetensors.MAX_INDEX_BYTES + 1) + " bytes, more than the"), e.getMessage());
+        Files.write(index, new byte[]{'{', (byte) 0xC3, '}'});
+        e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
+        assertEquals(index + ": not valid UTF-8", e.getMessage());
+    }
 }

@@ -489,4 +489,25 @@ class SafetensorsTest {
             assertEquals(f.fileSize() - f.dataStart(), covered);
         }
     }
+
+    @Test
+    void validInputsStillLoad_halfPrecisionUnicodeNamesAndABigHeader() throws IOException {
+        float[] values = {0.5f, -1.25f, 3f, 1024f, 0f, -0.0009765625f};
+        Map<String, TestCheckpoints.Raw> tensors = new java.util.LinkedHashMap<>();
+        tensors.put("encoder.größe.重み", new TestCheckpoints.Raw("F16", new long[]{2, 3}, TestCheckpoints.f16(values)));
+        tensors.put("emoji.\uD83D\uDE00.bias", new TestCheckpoints.Raw("BF16", new long[]{6}, TestCheckpoints.bf16(values)));
+        String longName = "layer.".repeat(12_000) + "weight";   // a 72,006-character name
+        tensors.put(longName, new TestCheckpoints.Raw("F32", new long[]{0}, new byte[0]));
+        String big = "x".repeat(30_000_000);   // a 30 MB header, under the 100 MB limit
+        Path p = dir.resolve("valid.safetensors");
+        TestCheckpoints.writeRaw(p, tensors, Map.of("notes", big, "schlüssel", "wert"));
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertTrue(f.dataStart() > 30_000_000);
+            assertEquals("wert", f.metadata().get("schlüssel"));
+            assertArrayEquals(values, f.readFloat("encoder.größe.重み"));
+            assertArrayEquals(values, f.readFloat("emoji.\uD83D\uDE00.bias"));   // each exact in BF16 too
+            assertArrayEquals(new long[]{2, 3}, f.info("encoder.größe.重み").shape());
+            assertEquals(0, f.info(longName).numel());
+        }
+    }
 }
