@@ -49,15 +49,21 @@ final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "ptbxl", mixinStandardHelpOptions = true, description = {"Convert PhysioNet's PTB-XL 1.0.x (100 Hz records) to the canonical format:",
+    @Command(name = "ptbxl", mixinStandardHelpOptions = true, description = {"Convert PhysioNet's PTB-XL 1.0.x (100 or 500 Hz records) to the canonical format:",
             "single-superclass records, folds 1-8 train, 9 val, 10 test."})
     static final class Ptbxl extends JobCommand {
-        @Option(names = "--root", required = true, paramLabel = "DIR", description = "PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records100/).") Path root;
+        @Option(names = "--root", required = true, paramLabel = "DIR", description = "PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records100/ or records500/).") Path root;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Option(names = "--hz", defaultValue = "100", description = "100 (records100/, 10 s = 1000 steps) or 500 (records500/, 5000 steps) (default ${DEFAULT-VALUE}).") int hz;
 
         @Override int run() throws Exception {
             long t0 = System.nanoTime();
-            PtbXl.Summary s = PtbXl.convert(root, out);
+            PtbXl.Options o = switch (hz) {
+                case 100 -> PtbXl.Options.DEFAULT;
+                case 500 -> new PtbXl.Options(true, PtbXl.Options.DEFAULT.minLikelihood());
+                default -> throw new UserError("--hz must be 100 or 500 (the rates PTB-XL ships), got " + hz);
+            };
+            PtbXl.Summary s = PtbXl.convert(root, out, o);
             out().println(s);
             try (Dataset d = DiskDataset.open(out)) {
                 out().print(d.summary());

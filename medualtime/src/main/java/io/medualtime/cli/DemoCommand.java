@@ -39,6 +39,8 @@ final class DemoCommand extends JobCommand {
     @Mixin TrainCommand.TrainingOptions t;
     @Option(names = "--modes", defaultValue = "dual,ts-only,text-only", split = ",", description = "Modes to train (default ${DEFAULT-VALUE}).")
     List<String> modes;
+    @Option(names = "--overwrite", description = "Replace the demo in an existing --out folder (its files are deleted first).")
+    boolean overwrite;
 
     /** The demo scale: overrides of the train defaults unless given on the command line (measured in docs/TRAINING.md). */
     static final Map<String, String> DEMO_DEFAULTS = new LinkedHashMap<>();
@@ -79,7 +81,8 @@ final class DemoCommand extends JobCommand {
         List<Mode> ms = new ArrayList<>();
         for (String s : modes) ms.add(Mode.parse(s.strip()));
         LabelKind label = t.labelKind();
-        RunFolder root = m.runFolder("demo");
+        t.options(label);   // bad option values fail before anything is written
+        RunFolder root = RunOptions.folder("demo", m, overwrite);
         log.println("================================================================================");
         log.println(" MedualTime demo");
         log.println(" " + Main.backendLine());
@@ -100,7 +103,7 @@ final class DemoCommand extends JobCommand {
                 log.println();
                 log.println("---- " + mode.cliName() + ": " + mode.describe() + " ----");
                 RunFolder run = RunFolder.at(root.dir().resolve(mode.cliName()));
-                results.put(mode, TrainCommand.trainOne("demo " + mode.cliName(), m, t, label, mode, data, run, device, log));
+                results.put(mode, TrainCommand.trainOne("demo " + mode.cliName(), null, m, t, label, mode, data, run, device, log));
             }
             SummaryTable table = new SummaryTable("MedualTime demo: supervised, " + label.classNames(data).size() + " classes (" + label.cliName() + "), test split");
             for (Map.Entry<Mode, SupervisedTrainer.Result> e : results.entrySet())

@@ -13,7 +13,7 @@ import java.util.List;
 /** Entry point of the {@code ./medualtime} launcher: one subcommand per job. */
 @Command(name = "medualtime", mixinStandardHelpOptions = true, version = "medualtime 0.1.0",
         description = "MedualTime: a dual-adapter GPT-2 for ECG + report learning, on a pure-Java deep-learning stack.",
-        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, ImportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec CommandSpec spec;
     private boolean debug;

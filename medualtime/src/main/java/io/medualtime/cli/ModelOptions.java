@@ -15,7 +15,6 @@ import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.Pins;
-import io.medualtime.train.RunFolder;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -49,6 +48,10 @@ final class ModelOptions {
     int temEncWidth;
     @Option(names = "--dropout", defaultValue = "0.1", description = "Patch-embedding dropout (default ${DEFAULT-VALUE}).")
     float dropout;
+    @Option(names = "--patch-len", defaultValue = "25", description = "Patch length in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
+    int patchLen;
+    @Option(names = "--stride", defaultValue = "25", description = "Patch stride in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
+    int stride;
 
     @Option(names = "--text-encoder", defaultValue = "gpt2", description = "Frozen report vector of the temporal-primary pass: gpt2 (the LM itself) or bert (--bert DIR).")
     String textEncoder;
@@ -67,10 +70,6 @@ final class ModelOptions {
     List<Integer> syntheticSizes;
     @Option(names = "--synthetic-hz", defaultValue = "100", description = "Without --data: sampling rate of the generated SYNTHETIC set, 10 s records (default ${DEFAULT-VALUE}).")
     double syntheticHz;
-
-    RunFolder runFolder(String command) {
-        return out != null ? RunFolder.at(out) : RunFolder.create(Path.of("runs"), command);
-    }
 
     Device device() { return requireDevice(device); }
 
@@ -116,11 +115,7 @@ final class ModelOptions {
 
     /** The spec of a fresh model for {@code data}, pinned to the LM, text encoder and data it is built from ({@link Pins}). */
     ModelSpec spec(String kind, Dataset data, LabelKind label, Mode mode) throws IOException {
-        boolean useBert = switch (textEncoder.toLowerCase(Locale.ROOT)) {
-            case "gpt2" -> false;
-            case "bert", "clinicalbert", "distilbert" -> true;
-            default -> throw new JobCommand.UserError("--text-encoder must be gpt2 or bert, got " + textEncoder);
-        };
+        boolean useBert = isBert(textEncoder);
         if (useBert && bert == null) throw new JobCommand.UserError("--text-encoder bert needs --bert DIR (a BERT / DistilBERT folder)");
         if (useBert && !Files.isDirectory(bert)) throw new JobCommand.UserError("--bert " + bert + ": no such folder");
         int layers;
@@ -145,10 +140,24 @@ final class ModelOptions {
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(m).withAdapterTokens(adapterTokens)
                 .withSignal(data.leads(), data.steps()).withDropout(dropout).withTemEncWidth(temEncWidth)
                 .withTextEncoder(useBert ? MedualTimeConfig.TextEncoderKind.DISTILBERT : MedualTimeConfig.TextEncoderKind.GPT2);
+        try {
+            cfg = cfg.withPatching(patchLen, stride);
+        } catch (IllegalArgumentException e) {
+            throw new JobCommand.UserError("--patch-len " + patchLen + " --stride " + stride + " for records of " + data.steps() + " steps: " + e.getMessage());
+        }
         ModelSpec spec = new ModelSpec(kind, lm == null ? null : lm.toAbsolutePath().normalize().toString(), random,
                 useBert ? "bert" : "gpt2", useBert ? bert.toAbsolutePath().normalize().toString() : null,
                 ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed, null);
         return spec.withPins(Pins.of(spec, data));
+    }
+
+    /** Whether a --text-encoder value names BERT (bert, clinicalbert, distilbert) rather than gpt2; else a one-line error. */
+    static boolean isBert(String textEncoder) {
+        return switch (textEncoder.toLowerCase(Locale.ROOT)) {
+            case "gpt2" -> false;
+            case "bert", "clinicalbert", "distilbert" -> true;
+            default -> throw new JobCommand.UserError("--text-encoder must be gpt2 or bert, got " + textEncoder);
+        };
     }
 
     /** Provenance and the common configuration of a run. */

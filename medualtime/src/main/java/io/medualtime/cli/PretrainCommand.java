@@ -24,8 +24,9 @@ import java.util.Locale;
 @Command(name = "pretrain", mixinStandardHelpOptions = true, description = {
         "Unsupervised contrastive pre-training (InfoNCE within and across the two passes, augmented ECG views),",
         "selection by the validation loss over ALL batches, then a linear probe on the frozen, normalised, averaged embeddings."})
-final class PretrainCommand extends JobCommand {
+final class PretrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
+    @Mixin RunOptions runs;
     @Option(names = "--epochs", defaultValue = "4", description = "Epochs (default ${DEFAULT-VALUE}).") int epochs;
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size; the other records of a batch are the negatives (default ${DEFAULT-VALUE}).") int batchSize;
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}).") double lr;
@@ -36,26 +37,29 @@ final class PretrainCommand extends JobCommand {
     @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear probe epochs (default ${DEFAULT-VALUE}).") int probeEpochs;
     @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear probe Adam lr (default ${DEFAULT-VALUE}).") double probeLr;
 
+    @Override RunOptions runOptions() { return runs; }
+
     @Override int run() throws Exception {
         PrintStream log = out();
-        Device device = m.device();
-        RunFolder run = m.runFolder("pretrain");
+        if (runs.resume != null) return RunOptions.resume(spec, runs.resume, PretrainCommand::new, log);
+        PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise);
+        LinearProbe.Options po = new LinearProbe.Options(probeLr, 50, 0.9, 128, probeEpochs);   // bad values fail before anything is written
         LabelKind probeLabel = LabelKind.parse(label);
+        Device device = m.device();
+        RunFolder run = runs.open(spec, m);
         try (Dataset data = m.openData(run.dir(), log)) {
             ModelSpec spec = m.spec("pretrain", data, probeLabel, Mode.DUAL);
             ModelOptions.header(log, data, spec, device);
             log.println("[run]  pretrain: contrastive, no labels used until the probe; seed " + m.seed + " -> " + run.dir());
             Session s = new Session(spec, spec.build(), data, device);
-            s.precomputeTextVectors();
-            MetricsFile metrics = ModelOptions.metrics("pretrain", spec, data, m.seed).config("data_folder", m.dataFolder(run.dir()).toString());
-            PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise);
+            MetricsFile metrics = ModelOptions.metrics("pretrain", spec, data, m.seed).arguments(runs.recorded(this.spec))
+                    .config("data_folder", m.dataFolder(run.dir()).toString());
             PretrainTrainer.Result r = PretrainTrainer.train(s, o, m.seed, run, metrics, log);
 
             int[] tr = data.indices(Split.TRAIN), va = data.indices(Split.VAL), te = data.indices(Split.TEST);
             float[][] xTr = PretrainTrainer.features(s, r.heads(), tr, "probe features train");
             float[][] xVa = PretrainTrainer.features(s, r.heads(), va, "probe features val");
             float[][] xTe = PretrainTrainer.features(s, r.heads(), te, "probe features test");
-            LinearProbe.Options po = new LinearProbe.Options(probeLr, 50, 0.9, 128, probeEpochs);
             long t0 = System.nanoTime();
             LinearProbe.Result pr = LinearProbe.fit(xTr, probeLabel.labels(data, tr), xVa, probeLabel.labels(data, va), xTe,
                     spec.classNames().size(), po, m.seed);
@@ -64,7 +68,7 @@ final class PretrainCommand extends JobCommand {
             metrics.config("probe", po).config("probe_label", probeLabel.cliName())
                     .test(MetricsFile.Evaluation.of(probeLabel.labels(data, te), pr.predicted(), spec.classNames(), m.seed))
                     .extra("probeSelectedEpoch", pr.selectedEpoch());
-            run.writeMetrics(metrics);
+            run.complete(metrics);
             log.println();
             log.print(new SummaryTable("Contrastive pre-training + linear probe, " + spec.classNames().size() + " classes, test split")
                     .add("pretrain+probe", metrics).render());

@@ -16,21 +16,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /** Supervised training (the official protocol), selection by the lowest validation loss, test metrics at that epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Supervised training: AdamW, ExponentialLR per epoch, selection by the lowest validation loss, test metrics",
         "(with bootstrap 95%% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
-final class TrainCommand extends JobCommand {
+final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
+    @Mixin RunOptions runs;
+
+    @Override RunOptions runOptions() { return runs; }
 
     @Override int run() throws Exception {
         PrintStream log = out();
+        if (runs.resume != null) return RunOptions.resume(spec, runs.resume, TrainCommand::new, log);
+        t.options(t.labelKind());   // bad option values fail before anything is written
         Device device = m.device();
-        RunFolder run = m.runFolder("train");
+        RunFolder run = runs.open(spec, m);
         try (Dataset data = m.openData(run.dir(), log)) {
-            SupervisedTrainer.Result r = trainOne("train", m, t, t.labelKind(), t.modeValue(), data, run, device, log);
+            SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
             TrainCommand.printSelected(log, r);
             log.println();
             log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
@@ -42,17 +48,20 @@ final class TrainCommand extends JobCommand {
         return 0;
     }
 
-    /** Builds a fresh model for {@code data} and trains it into {@code run}. */
-    static SupervisedTrainer.Result trainOne(String command, ModelOptions m, TrainingOptions t, LabelKind label, Mode mode, Dataset data,
-                                             RunFolder run, Device device, PrintStream log) throws Exception {
+    /**
+     * Builds a fresh model for {@code data} and trains it into {@code run} (continuing from the run's checkpoint if it
+     * has one); {@code arguments} are what {@code --resume} replays (null: the run cannot be resumed by itself).
+     */
+    static SupervisedTrainer.Result trainOne(String command, List<String> arguments, ModelOptions m, TrainingOptions t, LabelKind label, Mode mode,
+                                             Dataset data, RunFolder run, Device device, PrintStream log) throws Exception {
         ModelSpec spec = m.spec("supervised", data, label, mode);
         ModelOptions.header(log, data, spec, device);
         log.println("[run]  " + command + ": mode " + mode.cliName() + " (" + mode.describe() + "), label " + label.cliName()
                 + " " + spec.classNames() + ", seed " + m.seed + " -> " + run.dir());
         Session s = new Session(spec, spec.build(), data, device);
         log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
-        s.precomputeTextVectors();
-        MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).config("data_folder", m.dataFolder(run.dir()).toString());
+        MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
+                .config("data_folder", m.dataFolder(run.dir()).toString());
         return SupervisedTrainer.train(s, t.options(label), m.seed, run, metrics, log);
     }
 

@@ -27,10 +27,11 @@ import java.util.List;
 @Command(name = "transfer", mixinStandardHelpOptions = true, description = {
         "Few-shot label transfer, coarse (4 classes) -> fine (5 classes): train on the coarse label (or --checkpoint a coarse run),",
         "LOAD the best checkpoint, freeze, embed every split, then fit a new linear head on the fine label with K records per class."})
-final class TransferCommand extends JobCommand {
+final class TransferCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;
     @Mixin PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
+    @Mixin RunOptions runs;
     @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training.")
     Path checkpoint;
     @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
@@ -41,10 +42,16 @@ final class TransferCommand extends JobCommand {
     @Option(names = "--probe-step", defaultValue = "50", description = "StepLR step size in epochs (default ${DEFAULT-VALUE}).") int probeStep;
     @Option(names = "--probe-gamma", defaultValue = "0.9", description = "StepLR gamma (default ${DEFAULT-VALUE}).") double probeGamma;
 
+    @Override RunOptions runOptions() { return runs; }
+
     @Override int run() throws Exception {
         PrintStream log = out();
+        if (runs.resume != null) return RunOptions.resume(spec, runs.resume, TransferCommand::new, log);
+        LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);   // bad values fail first
+        if (checkpoint == null) t.options(LabelKind.COARSE);
+        for (int k : ks) if (k < 1) throw new UserError("--k must be >= 1, got " + k);
         Device device = m.device();
-        RunFolder run = m.runFolder("transfer");
+        RunFolder run = runs.open(spec, m);
         Path base;
         Dataset data;
         if (checkpoint != null) {
@@ -57,22 +64,25 @@ final class TransferCommand extends JobCommand {
         } else {
             data = m.openData(run.dir(), log);
             RunFolder coarse = RunFolder.at(run.dir().resolve("coarse"));
-            log.println("[transfer] step 1: supervised training on the COARSE label -> " + coarse.dir());
-            // the coarse run's data is the transfer run's data
-            ModelOptions mm = m;
-            if (mm.data == null) mm.data = m.dataFolder(run.dir());
-            SupervisedTrainer.Result r = TrainCommand.trainOne("transfer (coarse stage)", mm, t, LabelKind.COARSE, t.modeValue(), data, coarse, device, log);
-            log.println("[transfer] coarse model: selected epoch " + r.metrics().selectedEpoch() + ", test accuracy "
-                    + String.format(java.util.Locale.ROOT, "%.4f", r.metrics().test().report().accuracy()));
             base = coarse.dir();
+            if (completed(coarse)) {
+                log.println("[transfer] step 1 (supervised training on the COARSE label) already completed in " + coarse.dir());
+            } else {
+                log.println("[transfer] step 1: supervised training on the COARSE label -> " + coarse.dir());
+                // the coarse run's data is the transfer run's data
+                ModelOptions mm = m;
+                if (mm.data == null) mm.data = m.dataFolder(run.dir());
+                SupervisedTrainer.Result r = TrainCommand.trainOne("transfer (coarse stage)", null, mm, t, LabelKind.COARSE, t.modeValue(), data, coarse, device, log);
+                log.println("[transfer] coarse model: selected epoch " + r.metrics().selectedEpoch() + ", test accuracy "
+                        + String.format(java.util.Locale.ROOT, "%.4f", r.metrics().test().report().accuracy()));
+            }
         }
         try (data) {
             Session s = SavedRun.open(base, data, device, pins.trust(), System.err);   // checks the pins, builds the model and LOADS the best checkpoint (model.safetensors)
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
-            s.precomputeTextVectors();
-            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).config("base_run", base.toAbsolutePath().normalize().toString());
+            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", base.toAbsolutePath().normalize().toString());
             MetricsFile baseMetrics = null;
             try {
                 baseMetrics = RunFolder.readMetrics(base);
@@ -80,9 +90,8 @@ final class TransferCommand extends JobCommand {
                 // a checkpoint run without metrics.json
             }
             if (baseMetrics != null && baseMetrics.test() != null) metrics.extra("coarseTest", baseMetrics.test());
-            LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);
-            List<TransferTrainer.Shot> shots = TransferTrainer.run(s, ks, o, m.seed, metrics, log);
-            run.writeMetrics(metrics);
+            List<TransferTrainer.Shot> shots = TransferTrainer.run(s, ks, o, m.seed, run, metrics, log);
+            run.complete(metrics);
             SummaryTable table = new SummaryTable("Few-shot transfer coarse -> fine (5 classes), test split");
             if (data.isSynthetic()) table.label(SummaryTable.SYNTHETIC_LABEL);
             if (!s.spec.pretrainedLm()) table.label(SummaryTable.RANDOM_LM_LABEL);
@@ -93,5 +102,11 @@ final class TransferCommand extends JobCommand {
         }
         RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
+    }
+
+    /** Whether a stage's run folder holds a completed run (a resumed transfer skips it). */
+    private static boolean completed(RunFolder stage) {
+        if (!java.nio.file.Files.isRegularFile(stage.resolve(RunFolder.METRICS_FILE))) return false;
+        return MetricsFile.COMPLETED.equals(RunFolder.readMetrics(stage.dir()).status());
     }
 }

@@ -2,6 +2,7 @@ package io.medualtime.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.medualtime.tensor.io.AtomicFiles;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
@@ -27,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Streams records into the canonical on-disk format (see {@code FORMAT.md} in this package).
  *
- * <p>Everything is written into a temporary sibling folder {@code .<name>.tmp-<random>}; {@link #commit()}
+ * <p>Everything is written into a temporary sibling folder {@code .<name>.tmp-<host>-<pid>-<random>} ({@link AtomicFiles}); {@link #commit()}
  * writes {@code dataset.json} last and renames the folder into place (atomic where the file system
  * allows). If the target exists it must be empty or an earlier dataset (it contains
  * {@code dataset.json}); it is then replaced. Closing without commit deletes the temporary folder,
@@ -64,9 +65,8 @@ public final class DatasetWriter implements AutoCloseable {
         checkTarget(this.target);
         Path parent = this.target.getParent();
         Files.createDirectories(parent);
-        this.tmp = parent.resolve("." + this.target.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
-        Files.createDirectory(tmp);
+        AtomicFiles.cleanStale(parent);   // what a killed writer left behind
+        this.tmp = AtomicFiles.newTempFolder(this.target);
         BufferedWriter c = null;
         OutputStream s = null;
         try {

@@ -17,6 +17,7 @@ import io.medualtime.tensor.ops.AdapterAttention;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MedualTime (MEDUALTIME.md): a frozen GPT-2 run twice per sample, once per adapter.
@@ -80,7 +81,7 @@ public final class MedualTime extends Module {
         adapterTemEnc = child("adapter_temenc", new TemporalEncoder(config.leads(), d, config.temEncWidth(), rng));
         head = child("head", new Linear(d, config.classes(), true, rng));
         patchDropout = child("patch_dropout", new Dropout(config.dropout(), rng));
-        attentionDropoutSeeds = rng.split();
+        attentionDropoutSeeds = rng("attention_dropout_seeds", rng.split());
     }
 
     /**
@@ -287,5 +288,12 @@ public final class MedualTime extends Module {
         super.to(device);
         lm.to(device);
         return this;
+    }
+
+    /** The adapters' generators and the held LM's dropout generators ({@code lm.*}): it trains with dropout too. */
+    @Override public Map<String, Rng> namedRngs() {
+        Map<String, Rng> out = super.namedRngs();
+        lm.namedRngs().forEach((k, v) -> out.put("lm." + k, v));
+        return out;
     }
 }

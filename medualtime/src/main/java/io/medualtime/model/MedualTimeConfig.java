@@ -81,6 +81,8 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
     public MedualTimeConfig withDropout(float p) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder, temEncWidth); }
     public MedualTimeConfig withTextEncoder(TextEncoderKind kind) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind, temEncWidth); }
 
+    public MedualTimeConfig withPatching(int patch, int step) { return new MedualTimeConfig(adapterLayers, adapterTokens, patch, step, leads, steps, classes, dropout, textEncoder, temEncWidth); }
+
     public MedualTimeConfig withTemEncWidth(int c) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, c); }
 
     /** P = (max(T, patch) - patch) / stride + 1 windows of a signal of {@code t} steps. */

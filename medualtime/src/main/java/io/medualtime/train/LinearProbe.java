@@ -18,11 +18,17 @@ import java.util.List;
 public final class LinearProbe {
     private LinearProbe() {}
 
-    /** Official few-shot defaults: Adam lr 1e-3, StepLR(50, 0.9), batch 128, 500 epochs. */
+    /**
+     * The head's knobs, invalid values refused naming the option. Official few-shot defaults: Adam lr 1e-3,
+     * StepLR(50, 0.9), batch 128, 500 epochs.
+     */
     public record Options(double lr, int stepSize, double stepGamma, int batchSize, int epochs) {
         public Options {
-            if (epochs < 1 || batchSize < 1 || stepSize < 1) throw new IllegalArgumentException("probe epochs, batch size and step size must be >= 1");
-            if (!(lr > 0)) throw new IllegalArgumentException("probe lr must be > 0");
+            Checks.positive("--probe-lr", lr);
+            Checks.atLeast("--probe-step", stepSize, 1);
+            Checks.inUnitInterval("--probe-gamma", stepGamma);
+            Checks.atLeast("--probe-batch-size", batchSize, 1);
+            Checks.atLeast("--probe-epochs", epochs, 1);
         }
 
         public static Options defaults() { return new Options(1e-3, 50, 0.9, 128, 500); }

@@ -31,13 +31,21 @@ import java.util.Objects;
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"schema", "command", "createdAt", "seed", "threads", "syntheticData", "dataProvenance",
+@JsonPropertyOrder({"schema", "command", "arguments", "status", "createdAt", "seed", "threads", "syntheticData", "dataProvenance",
         "lmPretrained", "lmProvenance", "config", "history", "selectedEpoch", "selectionCriterion", "totalSeconds",
-        "validation", "test", "extra"})
+        "divergence", "error", "validation", "test", "extra"})
 public final class MetricsFile {
 
     /** The format tag written in every file. */
     public static final String SCHEMA = "medualtime-metrics/1";
+    /** {@link #status()} while the run trains (also what a killed run leaves). */
+    public static final String RUNNING = "running";
+    /** {@link #status()} of a run that finished. */
+    public static final String COMPLETED = "completed";
+    /** {@link #status()} of a run stopped by a non-finite loss ({@link #divergence()} says where). */
+    public static final String DIVERGED = "diverged";
+    /** {@link #status()} of a run stopped by an error ({@link #error()} says which). */
+    public static final String FAILED = "failed";
     /** The protocol's checkpoint selection. */
     public static final String LOWEST_VAL_LOSS = "lowest validation loss";
 
@@ -58,6 +66,12 @@ public final class MetricsFile {
         }
     }
 
+    /**
+     * Where a run diverged: the epoch and the training step (batch) in it, both 1-based (step 0: the epoch's
+     * validation loss), and the loss (NaN or infinite).
+     */
+    public record Divergence(int epoch, int step, double loss) {}
+
     /** A classification report with its bootstrap intervals (the latter may be null). */
     public record Evaluation(ClassificationReport report, BootstrapCI ci) {
         public Evaluation {
@@ -73,6 +87,8 @@ public final class MetricsFile {
 
     private String schema = SCHEMA;
     private String command;
+    private List<String> arguments;
+    private String status;
     private String createdAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
     private Long seed;
     private Integer threads;
@@ -85,6 +101,8 @@ public final class MetricsFile {
     private Integer selectedEpoch;
     private String selectionCriterion;
     private Double totalSeconds;
+    private Divergence divergence;
+    private String error;
     private Evaluation validation;
     private Evaluation test;
     private Map<String, Object> extra = new LinkedHashMap<>();
@@ -96,6 +114,30 @@ public final class MetricsFile {
     /** The command line or subcommand name, e.g. {@code "train-supervised --task fine"}. */
     public MetricsFile command(String command) { this.command = command; return this; }
     public String command() { return command; }
+
+    /** The command's own arguments (what {@code --resume} runs again), e.g. {@code ["--data", "d", "--epochs", "3"]}. */
+    public MetricsFile arguments(List<String> arguments) { this.arguments = arguments == null ? null : List.copyOf(arguments); return this; }
+    public List<String> arguments() { return arguments; }
+
+    /** {@link #RUNNING}, {@link #COMPLETED}, {@link #DIVERGED} or {@link #FAILED}; null in files of older versions. */
+    public MetricsFile status(String status) { this.status = status; return this; }
+    public String status() { return status; }
+
+    /** Marks the run {@link #DIVERGED} at {@code d}. */
+    public MetricsFile diverged(Divergence d) {
+        this.status = DIVERGED;
+        this.divergence = Objects.requireNonNull(d);
+        return this;
+    }
+    public Divergence divergence() { return divergence; }
+
+    /** Marks the run {@link #FAILED} with the error's one-line message (a diverged run stays {@link #DIVERGED}). */
+    public MetricsFile failed(String message) {
+        if (!DIVERGED.equals(status)) this.status = FAILED;
+        this.error = message;
+        return this;
+    }
+    public String error() { return error; }
 
     public String schema() { return schema; }
     /** ISO-8601 creation time with offset. */
@@ -205,6 +247,31 @@ public final class MetricsFile {
     /** Free-form additions (e.g. few-shot results per K); values must be Jackson-serialisable. */
     public MetricsFile extra(String key, Object value) { extra.put(key, value); return this; }
     public Map<String, Object> extra() { return Collections.unmodifiableMap(extra); }
+
+    /** Makes this file a copy of {@code saved} (a checkpoint's), keeping only this run's thread count. */
+    void restoreFrom(MetricsFile saved) {
+        MetricsFile c = fromJson(saved.toJson());
+        schema = c.schema;
+        command = c.command;
+        arguments = c.arguments;
+        status = c.status;
+        createdAt = c.createdAt;
+        seed = c.seed;
+        syntheticData = c.syntheticData;
+        dataProvenance = c.dataProvenance;
+        lmPretrained = c.lmPretrained;
+        lmProvenance = c.lmProvenance;
+        config = c.config;
+        history = c.history;
+        selectedEpoch = c.selectedEpoch;
+        selectionCriterion = c.selectionCriterion;
+        totalSeconds = c.totalSeconds;
+        divergence = c.divergence;
+        error = c.error;
+        validation = c.validation;
+        test = c.test;
+        extra = c.extra;
+    }
 
     // ---- JSON ----
 

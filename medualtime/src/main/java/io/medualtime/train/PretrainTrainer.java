@@ -1,5 +1,6 @@
 package io.medualtime.train;
 
+import io.medualtime.data.DataChecks;
 import io.medualtime.data.Split;
 import io.medualtime.model.MedualTimeCheckpoint;
 import io.medualtime.model.ProjectionHead;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +42,16 @@ import java.util.Map;
 public final class PretrainTrainer {
     private PretrainTrainer() {}
 
+    /** The protocol's knobs; invalid values are refused naming the option. */
     public record Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd) {
         public Options {
-            if (epochs < 1 || batchSize < 2) throw new IllegalArgumentException("pretrain needs epochs >= 1 and batch size >= 2");
-            if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0");
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size (the other records of a batch are the negatives)", batchSize, 2);
+            Checks.positive("--lr", lr);
+            Checks.positive("--temperature", temperature);
+            Checks.nonNegative("--lambda", lambda);
+            Checks.fraction("warm-up fraction", warmupFraction);
+            Checks.nonNegative("--noise", noiseStd);
         }
 
         /** Adam lr 1e-3, batch 64, 4 epochs, tau 0.1, lambda 0.1 after the first 10 % of epochs, noise 0.5. */
@@ -67,9 +75,25 @@ public final class PretrainTrainer {
 
     public record Result(int selectedEpoch, double valLoss, Heads heads) {}
 
+    /**
+     * Pre-trains {@code s.model} and two projection heads into {@code run} ({@code model.safetensors} and
+     * {@value #HEADS_FILE} of the selected epoch, {@code metrics.json}) and leaves the selected state loaded. The
+     * data is checked before the first epoch (the probe that follows also needs the test split); after every epoch
+     * a {@link ResumeState} is written, from which a run folder that holds one continues. The run stays
+     * {@link MetricsFile#RUNNING}: the caller completes it ({@link RunFolder#complete}) after its probe.
+     */
     public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        return run.recordingFailure(metrics, () -> trainOrThrow(s, o, seed, run, metrics, log));
+    }
+
+    private static Result trainOrThrow(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
         if (s.mode != Mode.DUAL) throw new IllegalArgumentException("contrastive pre-training uses both passes (mode dual)");
+        DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
+        for (Split split : List.of(Split.TRAIN, Split.VAL))
+            if (s.data.size(split) < 2) throw new IllegalArgumentException("dataset " + s.data.name() + ": the " + split.diskName()
+                    + " split has " + s.data.size(split) + " record; contrastive pre-training needs at least 2 (in-batch negatives)");
         s.spec.write(run.dir());
+        s.precomputeTextVectors();
         int d = s.model.lm.config.nEmbd();
         Heads heads = new Heads(d, new Rng(seed ^ 0x4EADL));
         if (s.device != Device.CPU) heads.to(s.device);
@@ -78,23 +102,38 @@ public final class PretrainTrainer {
         AdamW opt = AdamW.adam(params, (float) o.lr());
         Rng shuffle = new Rng(seed ^ 0x5EEDL), noise = new Rng(seed ^ 0xA06L);
         metrics.config("pretrain", o).config("trainable_parameters", s.model.trainableParameterCount() + heads.parameterCount(true))
-                .config("selection", MetricsFile.LOWEST_VAL_LOSS + " (all validation batches, lambda fixed)");
+                .config("selection", MetricsFile.LOWEST_VAL_LOSS + " (all validation batches, lambda fixed)")
+                .status(MetricsFile.RUNNING);
+        ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, null)
+                .rng("shuffle", shuffle).rng("noise", noise);
+        ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         Map<String, Tensor> bestModel = null, bestHeads = null;
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        if (from != null) {
+            metrics.restoreFrom(from.metrics());
+            best = from.bestLoss();
+            bestEpoch = from.bestEpoch();
+            bestModel = from.best().get("model");
+            bestHeads = from.best().get("heads");
+            log.printf(Locale.ROOT, "[pretrain] resuming after epoch %d of %d (best so far: epoch %d)%n", from.epoch(), o.epochs(), bestEpoch);
+        } else {
+            run.writeMetrics(metrics);
+        }
+        for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
             long e0 = System.nanoTime();
             double lambda = epoch - 1 >= o.lambdaStartEpoch() ? o.lambda() : 0.0;
             s.model.train(true);
             heads.train(true);
             double sum = 0;
-            int seen = 0;
+            int seen = 0, step = 0;
             List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
             try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
                 for (int[] idx : batches) {
+                    step++;
                     if (idx.length < 2) continue; // no negatives in a batch of one
                     double l;
-                    try (TensorScope step = TensorScope.open()) {   // the step's activations go back to the pool
+                    try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
                         Session.Batch b = s.load(idx);
                         opt.zeroGrad();
                         Tensor loss = loss(s, heads, b, lambda, o, noise);
@@ -102,7 +141,8 @@ public final class PretrainTrainer {
                         opt.step();
                         l = loss.item();
                     }
-                    if (!Double.isFinite(l)) throw new IllegalStateException("pre-training loss is " + l + " at epoch " + epoch + " (diverged)");
+                    if (!Double.isFinite(l))
+                        throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "pre-training loss", "; try a lower --lr");
                     sum += l * idx.length;
                     seen += idx.length;
                     p.metric("loss", sum / seen);
@@ -110,6 +150,8 @@ public final class PretrainTrainer {
                 }
             }
             double val = validationLoss(s, heads, o, seed);
+            if (!Double.isFinite(val))
+                throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss", "; try a lower --lr");
             boolean improved = val < best;
             if (improved) {
                 best = val;
@@ -124,8 +166,8 @@ public final class PretrainTrainer {
             log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
                     epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved ? "  *best" : "");
             run.writeMetrics(metrics);
+            state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestModel, "heads", bestHeads), metrics));
         }
-        if (bestModel == null) throw new IllegalStateException("no epoch had a finite validation loss (is the validation split empty or smaller than 2?)");
         s.model.loadStateDict(bestModel, true);
         heads.loadStateDict(bestHeads, true);
         metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);

@@ -1,16 +1,13 @@
 package io.medualtime.train;
 
+import io.medualtime.tensor.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The output folder of one run ({@code runs/<name>-<yyyyMMdd-HHmmss>}) and the files in it:
@@ -35,8 +34,20 @@ public final class RunFolder {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
+    private final List<Consumer<String>> checkpointListeners = new ArrayList<>();
 
     private RunFolder(Path dir) { this.dir = dir; }
+
+    /**
+     * Calls {@code listener} after every {@link ResumeState resume checkpoint} written into this folder, with what
+     * it holds (e.g. {@code "epoch 3"}); a listener that throws stops the run right after a checkpoint (tests).
+     */
+    public RunFolder onCheckpoint(Consumer<String> listener) {
+        checkpointListeners.add(listener);
+        return this;
+    }
+
+    void checkpointed(String what) { checkpointListeners.forEach(l -> l.accept(what)); }
 
     /** A new folder {@code <runsRoot>/<name>-<local time yyyyMMdd-HHmmss>} (with {@code -2}, {@code -3}... if taken). */
     public static RunFolder create(Path runsRoot, String name) { return create(runsRoot, name, Clock.systemDefaultZone()); }
@@ -59,12 +70,73 @@ public final class RunFolder {
         }
     }
 
-    /** The given folder (created if missing; an existing one is reused and its files overwritten). */
+    /** The given folder, created if missing; an existing one is used as it is (see {@link #open} for a checked one). */
     public static RunFolder at(Path dir) {
         try {
+            AtomicFiles.cleanStale(dir);   // what a killed run left behind
             return new RunFolder(Files.createDirectories(dir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+    }
+
+    /** What {@link #open} does with a folder that already holds files. */
+    public enum Existing {
+        /** Refuse it: a new run never mixes its files with an older run's. */
+        REFUSE,
+        /** Use it: the run in it continues ({@code --resume}). */
+        RESUME,
+        /** Delete the old run's files first ({@code --overwrite}); only in a folder that holds a run. */
+        OVERWRITE
+    }
+
+    /**
+     * The run folder {@code dir}, created if missing. One that exists and holds files (temporary files of dead
+     * processes aside, which are removed) is refused with a one-line {@link IllegalArgumentException} unless
+     * {@code existing} is {@link Existing#RESUME} or {@link Existing#OVERWRITE}; overwrite deletes the folder's
+     * content first, and only where it holds a run ({@code run.json}, {@code metrics.json} or
+     * {@code resume.safetensors}), so that a mistyped {@code --out} never deletes other files.
+     */
+    public static RunFolder open(Path dir, Existing existing) {
+        AtomicFiles.cleanStale(dir);
+        List<String> files = listing(dir);
+        if (!files.isEmpty()) {
+            switch (existing) {
+                case REFUSE -> throw new IllegalArgumentException("run folder " + dir + " already holds a run or other files ("
+                        + String.join(", ", files.subList(0, Math.min(3, files.size()))) + (files.size() > 3 ? ", ..." : "")
+                        + "); continue it with --resume " + dir + ", replace it with --overwrite, or choose another --out");
+                case OVERWRITE -> {
+                    if (files.stream().noneMatch(RUN_MARKERS::contains))
+                        throw new IllegalArgumentException("--overwrite: " + dir + " holds no run (none of " + String.join(", ", RUN_MARKERS)
+                                + "); refusing to delete its files");
+                    clear(dir);
+                }
+                case RESUME -> { }
+            }
+        }
+        return at(dir);
+    }
+
+    /** Files that mark a folder as a run folder. */
+    private static final List<String> RUN_MARKERS = List.of(ModelSpec.FILE, METRICS_FILE, ResumeState.FILE);
+
+    private static List<String> listing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) throw new IllegalArgumentException("run folder " + dir + " is a file, not a folder");
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list run folder " + dir, e);
+        }
+    }
+
+    private static void clear(Path dir) {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) AtomicFiles.deleteTree(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--overwrite: cannot delete the old run's files in " + dir, e);
         }
     }
 
@@ -83,6 +155,45 @@ public final class RunFolder {
         Path target = dir.resolve(METRICS_FILE);
         writeAtomically(target, metrics.toJson().getBytes(StandardCharsets.UTF_8));
         return target;
+    }
+
+    /** Ends a run: status {@link MetricsFile#COMPLETED}, {@code metrics.json} written, the resume checkpoint deleted. */
+    public void complete(MetricsFile metrics) {
+        writeMetrics(metrics.status(MetricsFile.COMPLETED));
+        ResumeState.delete(this);
+    }
+
+    /**
+     * Records why a run stopped ({@link MetricsFile#failed}) in its {@code metrics.json}, best effort: the error
+     * itself is what the caller reports, so a second failure here is not allowed to hide it.
+     */
+    public void recordFailure(MetricsFile metrics, Throwable error) {
+        try {
+            String message = error.getMessage() == null ? error.toString() : error.getMessage();
+            writeMetrics(metrics.failed(message.lines().findFirst().orElse(message)));
+        } catch (RuntimeException | Error ignored) {
+            // the original error is the one that matters
+        }
+    }
+
+    /** Runs {@code protocol}; when it throws, records the failure ({@link #recordFailure}) and rethrows. */
+    public <T> T recordingFailure(MetricsFile metrics, Supplier<T> protocol) {
+        try {
+            return protocol.get();
+        } catch (RuntimeException | Error e) {
+            recordFailure(metrics, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Records a divergence ({@link MetricsFile#diverged}) in {@code metrics.json} and returns the one-line error
+     * that stops the run: {@code <what> is NaN at epoch E, step S (diverged; recorded in ...)<hint>}.
+     */
+    public IllegalStateException recordDivergence(MetricsFile metrics, MetricsFile.Divergence d, String what, String hint) {
+        writeMetrics(metrics.diverged(d));
+        return new IllegalStateException(what + " is " + d.loss() + " at epoch " + d.epoch() + (d.step() > 0 ? ", step " + d.step() : "")
+                + " (diverged; recorded in " + resolve(METRICS_FILE) + ")" + hint);
     }
 
     /** Reads a {@code metrics.json}, given the file or its run folder. */
@@ -178,47 +289,14 @@ public final class RunFolder {
     }
 
     /**
-     * Writes {@code bytes} to {@code target}: a temporary file {@code .<name>.*.tmp} in the same folder, forced
-     * to disk, then renamed over {@code target} (atomically where the file system can; a plain replacing move
-     * otherwise). The temporary file is removed on failure.
+     * Writes {@code bytes} to {@code target} atomically ({@link AtomicFiles#write}): a reader or a crash sees the
+     * old file or the new one, and no temporary file is left behind.
      */
     public static void writeAtomically(Path target, byte[] bytes) {
-        Path parent = target.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            syncDirectory(parent);
+            AtomicFiles.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
-    }
-
-    /** Makes the rename durable on POSIX file systems; not possible everywhere (e.g. Windows), so best effort. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // best effort
         }
     }
 

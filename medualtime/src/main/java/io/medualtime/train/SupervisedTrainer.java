@@ -1,5 +1,6 @@
 package io.medualtime.train;
 
+import io.medualtime.data.DataChecks;
 import io.medualtime.data.Split;
 import io.medualtime.model.MedualTimeCheckpoint;
 import io.medualtime.nn.optim.AdamW;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,13 +28,15 @@ import java.util.Map;
  */
 public final class SupervisedTrainer {
 
-    /** The protocol's knobs (official defaults in {@link #defaults(LabelKind)}). */
+    /** The protocol's knobs (official defaults in {@link #defaults(LabelKind)}); invalid values are refused naming the option. */
     public record Options(int epochs, int batchSize, double lr, double weightDecay, double gamma, int evalBatchSize) {
         public Options {
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-            if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
-            if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Checks.atLeast("evaluation batch size", evalBatchSize, 1);
+            Checks.positive("--lr", lr);
+            Checks.nonNegative("--weight-decay", weightDecay);
+            Checks.inUnitInterval("--gamma", gamma);
         }
 
         /** AdamW lr 1e-3, weight decay 0.01, batch 32, 40 epochs, gamma 0.5 (5 classes) / 0.85 (4 classes). */
@@ -46,36 +51,62 @@ public final class SupervisedTrainer {
     /**
      * Trains {@code s.model} with {@code o}, writes {@code run.json}, {@code model.safetensors} (the selected
      * epoch) and {@code metrics.json} (rewritten after each epoch) into {@code run}, and evaluates the selected
-     * state on the test split. {@code metrics} carries the caller's provenance and configuration.
+     * state on the test split. {@code metrics} carries the caller's provenance and configuration. The data is
+     * checked before the first epoch; after every epoch a {@link ResumeState} is written, and a run folder that
+     * holds one continues from it (bit for bit as if never interrupted). A non-finite loss stops the run with
+     * {@code metrics.json} saying where ({@link MetricsFile#DIVERGED}).
      */
     public static Result train(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        return run.recordingFailure(metrics, () -> trainOrThrow(s, o, seed, run, metrics, log));
+    }
+
+    private static Result trainOrThrow(Session s, Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+        DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         long t0 = System.nanoTime();
         s.spec.write(run.dir());
+        s.precomputeTextVectors();
         Path ckpt = run.resolve(ModelSpec.CHECKPOINT);
         s.model.train(true);
         List<Tensor> params = s.model.trainableParameters();
         AdamW opt = new AdamW(params, (float) o.lr(), 0.9f, 0.999f, 1e-8f, (float) o.weightDecay());
         LrScheduler sched = LrScheduler.exponential(opt, o.gamma());
         Rng shuffle = new Rng(seed ^ 0x5EEDL);
-        metrics.config("optimizer", Map.of("name", "AdamW", "lr", o.lr(), "weight_decay", o.weightDecay()))
+        Map<String, Object> optimizer = new LinkedHashMap<>();
+        optimizer.put("name", "AdamW");
+        optimizer.put("lr", o.lr());
+        optimizer.put("weight_decay", o.weightDecay());
+        metrics.config("optimizer", optimizer)
                 .config("schedule", "ExponentialLR(gamma=" + o.gamma() + ") per epoch")
                 .config("epochs", o.epochs()).config("batch_size", o.batchSize())
                 .config("trainable_parameters", s.model.trainableParameterCount())
-                .config("selection", MetricsFile.LOWEST_VAL_LOSS);
+                .config("selection", MetricsFile.LOWEST_VAL_LOSS)
+                .status(MetricsFile.RUNNING);
+        ResumeState state = new ResumeState().module("model", s.model).optimizer(opt, sched).rng("shuffle", shuffle);
+        ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         Map<String, Tensor> bestState = null;
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        if (from != null) {
+            metrics.restoreFrom(from.metrics());
+            best = from.bestLoss();
+            bestEpoch = from.bestEpoch();
+            bestState = from.best().get("model");
+            log.printf(Locale.ROOT, "[%s] resuming after epoch %d of %d (best so far: epoch %d)%n", s.mode.cliName(), from.epoch(), o.epochs(), bestEpoch);
+        } else {
+            run.writeMetrics(metrics);
+        }
+        for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
             long e0 = System.nanoTime();
             float lr = opt.lr();
             List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
             double sum = 0;
-            int seen = 0;
+            int seen = 0, step = 0;
             s.model.train(true);
             try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
                 for (int[] idx : batches) {
+                    step++;
                     double l;
-                    try (TensorScope step = TensorScope.open()) {   // the step's activations go back to the pool
+                    try (TensorScope scope = TensorScope.open()) {   // the step's activations go back to the pool
                         Session.Batch b = s.load(idx);
                         opt.zeroGrad();
                         Tensor loss = F.crossEntropy(s.logits(b), b.labels());
@@ -83,7 +114,7 @@ public final class SupervisedTrainer {
                         opt.step();
                         l = loss.item();
                     }
-                    if (!Double.isFinite(l)) throw new IllegalStateException("training loss is " + l + " at epoch " + epoch + " (diverged); try a lower --lr");
+                    if (!Double.isFinite(l)) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "training loss", "; try a lower --lr");
                     sum += l * idx.length;
                     seen += idx.length;
                     p.metric("loss", sum / seen);
@@ -92,6 +123,7 @@ public final class SupervisedTrainer {
             }
             sched.step();
             Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation");
+            if (!Double.isFinite(val.loss())) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val.loss()), "validation loss", "; try a lower --lr");
             double trainLoss = sum / Math.max(1, seen);
             double valAcc = accuracy(val);
             boolean improved = val.loss() < best;
@@ -106,8 +138,8 @@ public final class SupervisedTrainer {
             log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
                     s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved ? "  *best" : "");
             run.writeMetrics(metrics);
+            state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestState), metrics));
         }
-        if (bestState == null) throw new IllegalStateException("no epoch had a finite validation loss (is the validation split empty?)");
         s.model.loadStateDict(bestState, true);
         metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
         Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation (selected)");
@@ -117,7 +149,7 @@ public final class SupervisedTrainer {
                 .test(MetricsFile.Evaluation.of(test.truth(), test.predicted(), names, seed))
                 .extra("testLoss", test.loss())
                 .totalSeconds((System.nanoTime() - t0) / 1e9);
-        run.writeMetrics(metrics);
+        run.complete(metrics);
         log.printf(Locale.ROOT, "[%s] selected epoch %d (lowest validation loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
                 s.mode.cliName(), bestEpoch, best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
         return new Result(metrics, test, ckpt);

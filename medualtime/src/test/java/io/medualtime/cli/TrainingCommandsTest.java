@@ -245,6 +245,109 @@ class TrainingCommandsTest {
         return new Run(code, new String(out, StandardCharsets.UTF_8), errText);
     }
 
+    static void assertOneLineError(Run r, String... mentions) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: "), err);
+        for (String m : mentions) assertTrue(err.contains(m), "'" + m + "' not in: " + err);
+    }
+
+    @Test void anExistingRunFolderIsRefusedUnlessResumedOrOverwritten(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        String[] train = args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString()});
+        assertEquals(0, run(train).code());
+        Files.writeString(out.resolve("stale.txt"), "from an older run");
+        byte[] model = Files.readAllBytes(out.resolve("model.safetensors")), metrics = Files.readAllBytes(out.resolve("metrics.json"));
+
+        assertOneLineError(run(train), out.toString(), "--resume", "--overwrite");
+        assertArrayEquals(model, Files.readAllBytes(out.resolve("model.safetensors")), "a refused run must not touch the old one");
+        assertArrayEquals(metrics, Files.readAllBytes(out.resolve("metrics.json")));
+
+        Run done = run("train", "--resume", out.toString());
+        assertEquals(0, done.code(), done.err());
+        assertTrue(done.out().contains("already completed"), done.out());
+        assertOneLineError(run("train", "--resume", out.toString(), "--epochs", "3"), "drop --epochs");
+        assertOneLineError(run("pretrain", "--resume", out.toString()), "'train' run");
+        assertOneLineError(run("train", "--resume", tmp.resolve("missing").toString()), "missing", "metrics.json");
+
+        Run over = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--overwrite", "--seed", "9"}));
+        assertEquals(0, over.code(), over.err());
+        assertFalse(Files.exists(out.resolve("stale.txt")), "--overwrite removes the old run's files");
+        assertEquals(9, metrics(out).get("seed").asInt());
+        assertEquals("completed", metrics(out).get("status").asText());
+
+        Path notARun = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notARun.resolve("notes.txt"), "mine");
+        assertOneLineError(run(args(new String[]{"train", "--data", data.toString(), "--out", notARun.toString(), "--overwrite"})), "holds no run");
+        assertEquals("mine", Files.readString(notARun.resolve("notes.txt")));
+    }
+
+    @Test void runFilesHaveTheDefaultPermissionsOfNewFilesLikeTheModel(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path out = tmp.resolve("run");
+        assertEquals(0, run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString()})).code());
+        Path pred = tmp.resolve("pred.csv");
+        assertEquals(0, run("predict", "--run", out.toString(), "--data", data.toString(), "--out", pred.toString()).code());
+        assertEquals(0, run("eval", "--run", out.toString()).code());
+        var want = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain")));
+        for (Path f : List.of(out.resolve("model.safetensors"), out.resolve("run.json"), out.resolve("metrics.json"), out.resolve("eval-test.json"), pred))
+            assertEquals(want, Files.getPosixFilePermissions(f), f.toString());
+    }
+
+    @Test void badOptionValuesAreOneLineErrorsBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("never");
+        String d = data.toString(), o = out.toString();
+        List<String[]> bad = List.of(
+                new String[]{"train", "--data", d, "--out", o, "--weight-decay", "-5", "|--weight-decay"},
+                new String[]{"train", "--data", d, "--out", o, "--lr", "NaN", "|--lr"},
+                new String[]{"train", "--data", d, "--out", o, "--lr", "0", "|--lr"},
+                new String[]{"train", "--data", d, "--out", o, "--gamma", "0", "|--gamma"},
+                new String[]{"train", "--data", d, "--out", o, "--epochs", "0", "|--epochs"},
+                new String[]{"train", "--data", d, "--out", o, "--batch-size", "-1", "|--batch-size"},
+                new String[]{"demo", "--data", d, "--out", o, "--weight-decay", "Infinity", "|--weight-decay"},
+                new String[]{"pretrain", "--data", d, "--out", o, "--temperature", "-1", "|--temperature"},
+                new String[]{"pretrain", "--data", d, "--out", o, "--lambda", "NaN", "|--lambda"},
+                new String[]{"pretrain", "--data", d, "--out", o, "--noise", "-0.5", "|--noise"},
+                new String[]{"pretrain", "--data", d, "--out", o, "--batch-size", "1", "|--batch-size"},
+                new String[]{"pretrain", "--data", d, "--out", o, "--probe-lr", "-1", "|--probe-lr"},
+                new String[]{"transfer", "--data", d, "--out", o, "--probe-gamma", "2", "|--probe-gamma"},
+                new String[]{"transfer", "--data", d, "--out", o, "--probe-epochs", "0", "|--probe-epochs"},
+                new String[]{"transfer", "--data", d, "--out", o, "--k", "5,0", "|--k"},
+                new String[]{"transfer", "--data", d, "--out", o, "--weight-decay", "-1", "|--weight-decay"});
+        for (String[] b : bad) {
+            String option = b[b.length - 1].substring(1);
+            assertOneLineError(run(args(Arrays.copyOf(b, b.length - 1))), option);
+            assertFalse(Files.exists(out), String.join(" ", b) + " wrote its run folder");
+        }
+    }
+
+    @Test void anEmptyValidationSplitStopsTheRunBeforeTheFirstEpoch(@TempDir Path tmp) throws Exception {
+        Path noVal = tmp.resolve("noval");
+        assertEquals(0, run("data", "synthetic", "--out", noVal.toString(), "--train", "20", "--val", "0", "--test", "10", "--hz", "50").code());
+        for (String command : List.of("train", "pretrain", "transfer")) {
+            Path out = tmp.resolve(command);
+            Run r = run(args(new String[]{command, "--data", noVal.toString(), "--epochs", "2", "--out", out.toString()}));
+            assertOneLineError(r, "val split is empty");
+            assertFalse(r.out().contains("epoch 1/") || r.out().contains("epoch  1/"), command + " trained before it noticed:\n" + r.out());
+            assertFalse(Files.exists(out.resolve("model.safetensors")), command);
+        }
+        assertEquals("failed", metrics(tmp.resolve("train")).get("status").asText());
+        assertTrue(metrics(tmp.resolve("train")).get("error").asText().contains("val split is empty"));
+    }
+
+    @Test void aDivergedRunSaysWhereInMetricsJson(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "3", "--lr", "1e30", "--out", out.toString()}));
+        assertOneLineError(r, "diverged", "metrics.json");
+        JsonNode m = metrics(out);
+        assertEquals("diverged", m.get("status").asText(), m.toString());
+        assertEquals(1, m.get("divergence").get("epoch").asInt(), m.toString());
+        assertTrue(m.get("divergence").has("step") && m.get("divergence").has("loss"), m.toString());
+        String loss = m.get("divergence").get("loss").asText();
+        assertTrue(loss.equals("NaN") || loss.contains("Infinity"), loss);
+    }
+
     @Test void demoPrintsTheHonestHeaderAndTheTable(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("demo");
         Run r = run(args(new String[]{"demo", "--data", data.toString(), "--epochs", "1", "--out", out.toString()}));

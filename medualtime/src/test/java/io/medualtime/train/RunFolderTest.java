@@ -148,4 +148,80 @@ class RunFolderTest {
         assertNull(m.selectedEpoch());
         assertEquals("SYNTHETIC data v2", new MetricsFile().data("SYNTHETIC data v2", true).dataProvenance());
     }
+
+    /** The name a temporary file of another process (pid) of this host gets. */
+    static String tempNameOf(Path target, long pid) throws Exception {
+        Path mine = io.medualtime.tensor.io.AtomicFiles.newTempFile(target);
+        Files.delete(mine);
+        return mine.getFileName().toString().replace("-" + ProcessHandle.current().pid() + "-", "-" + pid + "-");
+    }
+
+    static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    @Test
+    void openRefusesAFolderThatHoldsFilesUnlessResumedOrOverwritten() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunFolder.open(dir, RunFolder.Existing.REFUSE).writeMetrics(sampleRun());
+        Files.writeString(dir.resolve("stale.txt"), "old");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunFolder.open(dir, RunFolder.Existing.REFUSE));
+        assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite") && e.getMessage().contains("metrics.json"), e.getMessage());
+        assertEquals(List.of("metrics.json", "stale.txt"), listing(RunFolder.open(dir, RunFolder.Existing.RESUME).dir()));
+        Files.createDirectories(dir.resolve("coarse/data"));
+        assertEquals(List.of(), listing(RunFolder.open(dir, RunFolder.Existing.OVERWRITE).dir()));
+
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("thesis.tex"), "years of work");
+        assertThrows(IllegalArgumentException.class, () -> RunFolder.open(mine, RunFolder.Existing.OVERWRITE));
+        assertEquals("years of work", Files.readString(mine.resolve("thesis.tex")));
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertThrows(IllegalArgumentException.class, () -> RunFolder.open(file, RunFolder.Existing.REFUSE));
+    }
+
+    /** A killed run's temporary files (a half-written checkpoint, a half-generated dataset) go; a live writer's stay. */
+    @Test
+    void staleTemporaryFilesOfDeadProcessesAreCleanedWhenARunOrDatasetFolderIsWritten() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        long dead = deadPid(), live = ProcessHandle.current().parent().orElseThrow().pid();
+        Path checkpoint = Files.writeString(dir.resolve(tempNameOf(dir.resolve("model.safetensors"), dead)), "40 MB");
+        Path dataset = Files.createDirectory(dir.resolve(tempNameOf(dir.resolve("data"), dead)));
+        Files.writeString(dataset.resolve("signals.f32"), "244 MB");
+        Path busy = Files.writeString(dir.resolve(tempNameOf(dir.resolve("metrics.json"), live)), "being written");
+        RunFolder.at(dir);
+        assertFalse(Files.exists(checkpoint));
+        assertFalse(Files.exists(dataset));
+        assertTrue(Files.exists(busy));
+
+        Path again = Files.createDirectory(dir.resolve(tempNameOf(dir.resolve("data"), dead)));
+        io.medualtime.data.SyntheticEcg.writeTo(io.medualtime.data.SyntheticConfig.DEFAULT.withSizes(2, 1, 1).withSampling(50, 10), dir.resolve("data"));
+        assertFalse(Files.exists(again), "the dataset writer cleans its folder's stale temporary folders");
+        assertTrue(Files.isRegularFile(dir.resolve("data/dataset.json")));
+
+        Path fresh = Files.createDirectories(tmp.resolve("fresh"));
+        Files.writeString(fresh.resolve(tempNameOf(fresh.resolve("metrics.json"), dead)), "half");
+        assertEquals(List.of(), listing(RunFolder.open(fresh, RunFolder.Existing.REFUSE).dir()), "only dead processes' files: an empty folder");
+    }
+
+    @Test
+    void completionAndFailureAreRecorded() throws Exception {
+        RunFolder run = RunFolder.at(tmp.resolve("r"));
+        Files.writeString(run.resolve(ResumeState.FILE), "x");
+        MetricsFile m = sampleRun().status(MetricsFile.RUNNING);
+        run.recordFailure(m, new IllegalStateException("disk full\nsecond line"));
+        assertEquals(MetricsFile.FAILED, RunFolder.readMetrics(run.dir()).status());
+        assertEquals("disk full", RunFolder.readMetrics(run.dir()).error());
+        IllegalStateException e = run.recordDivergence(m, new MetricsFile.Divergence(2, 7, Double.NaN), "training loss", "");
+        assertTrue(e.getMessage().startsWith("training loss is NaN at epoch 2, step 7 (diverged"), e.getMessage());
+        MetricsFile back = RunFolder.readMetrics(run.dir());
+        assertEquals(MetricsFile.DIVERGED, back.status());
+        assertEquals(new MetricsFile.Divergence(2, 7, Double.NaN), back.divergence());
+        run.recordFailure(back, e);
+        assertEquals(MetricsFile.DIVERGED, RunFolder.readMetrics(run.dir()).status(), "a diverged run stays diverged");
+        run.complete(sampleRun());
+        assertEquals(MetricsFile.COMPLETED, RunFolder.readMetrics(run.dir()).status());
+        assertFalse(Files.exists(run.resolve(ResumeState.FILE)), "a completed run needs no resume checkpoint");
+    }
 }

@@ -11,7 +11,7 @@ public final class Dropout extends Module {
 
     public Dropout(float p, Rng rng) {
         this.p = p;
-        this.rng = rng.split();
+        this.rng = rng("rng", rng.split());
     }
 
     public Tensor forward(Tensor x) {

@@ -1,6 +1,7 @@
 package io.medualtime.nn;
 
 import io.medualtime.tensor.Device;
+import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
@@ -31,6 +32,7 @@ public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Rng> rngs = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Registers a trainable parameter (a leaf that requires a gradient). */
@@ -44,6 +46,12 @@ public abstract class Module {
     protected Tensor buffer(String name, Tensor init) {
         buffers.put(name, TensorScope.persist(init));
         return init;
+    }
+
+    /** Registers a random generator the module draws from while training (e.g. dropout's), so that checkpoints save it. */
+    protected Rng rng(String name, Rng rng) {
+        rngs.put(name, rng);
+        return rng;
     }
 
     protected <M extends Module> M child(String name, M module) {
@@ -74,6 +82,18 @@ public abstract class Module {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, true, true);
         return out;
+    }
+
+    /** Every registered random generator with its hierarchical name: the training randomness a checkpoint restores. */
+    public Map<String, Rng> namedRngs() {
+        Map<String, Rng> out = new LinkedHashMap<>();
+        collectRngs("", out);
+        return out;
+    }
+
+    private void collectRngs(String prefix, Map<String, Rng> out) {
+        rngs.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, c) -> c.collectRngs(prefix + k + ".", out));
     }
 
     private void collect(String prefix, Map<String, Tensor> out, boolean withParams, boolean withBuffers) {

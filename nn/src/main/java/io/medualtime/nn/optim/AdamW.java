@@ -22,6 +22,11 @@ public final class AdamW extends Optimizer {
 
     public AdamW(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
         super(params, lr);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
+            throw new IllegalArgumentException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        if (!(eps >= 0 && eps < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("AdamW eps must be finite and >= 0, got " + eps);
+        if (!(weightDecay >= 0 && weightDecay < Float.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -62,4 +67,41 @@ public final class AdamW extends Optimizer {
 
     /** Number of steps taken. */
     public int steps() { return t; }
+
+    /**
+     * The optimizer's state, for a checkpoint: steps taken, learning rate, and per parameter (in {@link #params()}
+     * order) its first and second moments, null for a parameter not updated yet.
+     */
+    public record State(int steps, float lr, float[][] firstMoments, float[][] secondMoments) {}
+
+    /** A copy of the state ({@link #restore} continues from it exactly). */
+    public State state() {
+        float[][] m = new float[params.size()][], v = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            Tensor[] mv = state.get(params.get(i));
+            if (mv != null) {
+                m[i] = mv[0].toArray();
+                v[i] = mv[1].toArray();
+            }
+        }
+        return new State(t, lr, m, v);
+    }
+
+    /** Continues from a {@link #state()} of an optimizer over parameters of the same shapes, in the same order. */
+    public void restore(State s) {
+        if (s.firstMoments().length != params.size() || s.secondMoments().length != params.size())
+            throw new IllegalArgumentException("optimizer state for " + s.firstMoments().length + " parameters, this optimizer has " + params.size());
+        state.clear();
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = params.get(i);
+            float[] m = s.firstMoments()[i], v = s.secondMoments()[i];
+            if (m == null && v == null) continue;
+            if (m == null || v == null || m.length != p.numel() || v.length != p.numel())
+                throw new IllegalArgumentException("optimizer state of parameter " + i + " does not fit its " + p.numel() + " elements");
+            state.put(p, new Tensor[]{TensorScope.persist(Tensor.of(m.clone(), p.shape()).to(p.device())),
+                    TensorScope.persist(Tensor.of(v.clone(), p.shape()).to(p.device()))});
+        }
+        t = s.steps();
+        lr = s.lr();
+    }
 }

@@ -22,6 +22,16 @@ public abstract class LrScheduler {
 
     protected abstract float lrAt(int step);
 
+    /** Steps taken (the state a checkpoint saves). */
+    public int steps() { return count; }
+
+    /** Continues after {@code steps} steps: the optimiser's learning rate becomes the one of that step. */
+    public void restore(int steps) {
+        if (steps < 0) throw new IllegalArgumentException("scheduler steps must be >= 0, got " + steps);
+        count = steps;
+        optimizer.setLr(steps == 0 ? baseLr : lrAt(steps));
+    }
+
     /** lr = base * gamma^step (PyTorch ExponentialLR). */
     public static LrScheduler exponential(Optimizer o, double gamma) {
         return new LrScheduler(o) { protected float lrAt(int s) { return (float) (baseLr * Math.pow(gamma, s)); } };

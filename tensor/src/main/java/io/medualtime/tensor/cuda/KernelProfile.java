@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
  * the GPU's busy time (exact only while the GPU has work queued), not torch.profiler's kernel time.
  */
 public final class KernelProfile {
-    private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
     private final Map<String, LongAdder[]> kernels = new ConcurrentHashMap<>();
     private final Map<String, LongAdder[]> sites = new ConcurrentHashMap<>();
     private final java.util.Set<String> siteKernels = java.util.Set.of(System.getProperty("medualtime.cuda.profile.sites", "").split(","));
@@ -80,14 +79,14 @@ public final class KernelProfile {
 
     private void print() {
         if (beforePrint != null) beforePrint.run();
-        StringBuilder b = new StringBuilder("CUDA kernel profile (kernel, launches, seconds"
+        StringBuilder b = new StringBuilder("[medualtime] CUDA kernel profile (kernel, launches, seconds"
             + (eventTimed ? " of GPU time between events" : "") + "):\n");
         table(b, kernels, Long.MAX_VALUE, "  %-36s %8d %9.3f%n");
         b.append(String.format("  %-36s %8d %9.3f%n", "TOTAL", kernels.values().stream().mapToLong(a -> a[0].sum()).sum(),
             kernels.values().stream().mapToLong(a -> a[1].sum()).sum() / 1e9));
-        if (!sites.isEmpty()) b.append("call sites, costliest first (launches, seconds, kernel <- frames):\n");
+        if (!sites.isEmpty()) b.append("[medualtime] call sites, costliest first (launches, seconds, kernel <- frames):\n");
         table(b, sites, Integer.getInteger("medualtime.cuda.profile.siteRows", 40), "  %s%n      %8d %9.3f%n");
-        LOG.log(System.Logger.Level.INFO, b.toString().stripTrailing());
+        System.err.print(b);   // a report asked for (-Dmedualtime.cuda.profile), printed at exit: logging has shut down by then
     }
 
     /** Rows by time, then launches, most first (untimed drivers: by launches): name, launches, seconds (in the format's order). */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,7 +129,8 @@ public final class SafetensorsWriter {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         byte[] header = header();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        AtomicFiles.cleanStale(dir);   // what a killed writer left behind
+        Path tmp = AtomicFiles.newTempFile(abs);
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -172,11 +172,6 @@ public final class SafetensorsWriter {
                 buf.flip();
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);
-            }
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException | IOException ignored) {
-                // non-POSIX file system: keep the temp file's default permissions
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

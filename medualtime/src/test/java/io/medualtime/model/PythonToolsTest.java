@@ -1,0 +1,40 @@
+package io.medualtime.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs {@code tools/test_tools.py} (the tests of {@code convert_pth.py} and {@code bin_to_safetensors.py}) where a
+ * Python with torch is installed (Debian's python3-torch); skipped elsewhere, e.g. in CI, which relies on the
+ * committed fixtures instead.
+ */
+class PythonToolsTest {
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @Test void converterScriptsPassTheirTests() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path script = root.resolve("tools/test_tools.py");
+        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_tools.py");
+        assumeTrue(exec(root, PYTHON.toString(), "-c", "import torch, numpy").code == 0, "python3 without torch");
+        Result r = exec(root, PYTHON.toString(), script.toString());
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.contains("OK"), r.output);
+    }
+
+    record Result(int code, String output) {}
+
+    static Result exec(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "python did not finish");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}
