@@ -7,9 +7,9 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
 /**
- * Base of the training / evaluation subcommands. A failure is thrown on: {@link Main#commandLine()}'s one
- * error path ({@link ErrorLine}) turns it into ONE line {@code error: ...} on stderr and exit code 2. Throw
- * {@link UserError} when the message is the whole story.
+ * Base of the training / evaluation subcommands: any failure becomes ONE line {@code error: ...} on stderr and
+ * exit code 2 through {@link ErrorLine}, the CLI's one error path (also when the command runs in a CommandLine
+ * not built by {@link Main#commandLine()}). Throw {@link UserError} when the message is the whole story.
  */
 abstract class JobCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -19,7 +19,13 @@ abstract class JobCommand implements Callable<Integer> {
 
     abstract int run() throws Exception;
 
-    @Override public final Integer call() throws Exception { return run(); }
+    @Override public final Integer call() {
+        try {
+            return run();
+        } catch (Throwable t) {
+            return ErrorLine.report(t, spec.commandLine(), Main.debug(spec));
+        }
+    }
 
     /** A failure whose message is the whole story (no stack trace). */
     static final class UserError extends RuntimeException {

@@ -32,6 +32,11 @@ public final class Main implements Runnable {
             description = "On failure, print the stack trace above the one-line error (also: " + ErrorLine.DEBUG_ENV + "=1)")
     void debug(boolean on) { debug = on; }
 
+    /** Whether {@code --debug} was given to the CLI that runs {@code command}. */
+    static boolean debug(CommandSpec command) {
+        return command.root().userObject() instanceof Main m && m.debug;
+    }
+
     @Override public void run() { new CommandLine(this).usage(System.out); }
 
     public static void main(String[] args) {
@@ -57,7 +62,7 @@ public final class Main implements Runnable {
                 throw new CommandLine.ExecutionException(chain.get(chain.size() - 1), String.valueOf(e), e);
             }
         });
-        cl.setExecutionExceptionHandler((e, command, parsed) -> ErrorLine.report(e, command, main.debug));
+        cl.setExecutionExceptionHandler((e, command, parsed) -> ErrorLine.report(e, command, main.debug));   // jobs report their own
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine command = e.getCommandLine();
             if (main.debug) e.printStackTrace(command.getErr());
