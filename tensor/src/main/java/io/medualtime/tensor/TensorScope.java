@@ -29,7 +29,10 @@ import java.util.WeakHashMap;
  * (the library does this for gradients stored on leaves, optimiser state and module parameters),
  * and storages {@link #keep kept} (which move to the enclosing scope, or outlive all scopes).
  * Using a released tensor throws an IllegalStateException that says so; it never reads recycled
- * memory. Scopes nest and are per thread.
+ * memory. Scopes nest and are per thread, and so are the tensors they own: using one from another
+ * thread throws an IllegalStateException, open scope or closed (its memory may already serve
+ * another tensor). Share a tensor across threads once it is in no scope: created outside every
+ * scope, {@link #persist persisted}, or kept out of the outermost one.
  *
  * <p>A scope holds its storages weakly: a temporary that nothing references any more before the
  * scope closes is reclaimed by the garbage collector as it would be without a scope, so a scope
@@ -56,8 +59,22 @@ public final class TensorScope implements AutoCloseable {
     /** Called for every freshly allocated storage: the innermost open scope of this thread owns it. */
     static Storage track(Storage s) {
         TensorScope top = OPEN.get().peek();
-        if (top != null) top.owned.add(s);
+        if (top != null) {
+            top.owned.add(s);
+            s.confineTo(top.thread);
+        }
         return s;
+    }
+
+    /**
+     * Fails unless the current thread is {@code owner}, whose scope owns (or released) {@code s}. Storages call it
+     * on every use while confined: one comparison with the current thread.
+     */
+    public static void checkThread(Thread owner, Storage s) {
+        if (owner != Thread.currentThread())
+            throw new IllegalStateException(s + " belongs to a TensorScope of thread '" + owner.getName()
+                    + "' and was used from thread '" + Thread.currentThread().getName() + "': a scope releases its "
+                    + "tensors' memory for reuse, so they stay on its thread; persist() a tensor to share it");
     }
 
     /** True when {@code t}'s storage will be released by an open scope of this thread. */
@@ -71,7 +88,9 @@ public final class TensorScope implements AutoCloseable {
      * garbage collector reclaims it as if no scope had been open. For state that outlives a step.
      */
     public static Tensor persist(Tensor t) {
-        if (t != null) for (TensorScope s : OPEN.get()) if (s.owned.remove(t.storage())) break;
+        if (t != null)
+            for (TensorScope s : OPEN.get())
+                if (s.owned.remove(t.storage())) { t.storage().confineTo(null); break; }
         return t;
     }
 
@@ -86,6 +105,7 @@ public final class TensorScope implements AutoCloseable {
                 below = s == this;
             }
             if (outer != null) outer.owned.add(t.storage());
+            else t.storage().confineTo(null);
         }
         return t;
     }
@@ -110,6 +130,7 @@ public final class TensorScope implements AutoCloseable {
         if (closed) return;
         TensorScope outer = popSelf();
         if (outer != null) outer.owned.addAll(owned);
+        else for (Storage s : owned) s.confineTo(null);
         owned.clear();
     }
 

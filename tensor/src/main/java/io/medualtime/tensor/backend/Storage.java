@@ -22,4 +22,11 @@ public interface Storage {
 
     /** Gives the memory back early (to the backend's pool or cache). Using the storage afterwards is an error. */
     default void release() {}
+
+    /**
+     * Called by {@link io.medualtime.tensor.TensorScope}: while {@code thread} is not null a scope of that thread
+     * will release this storage, and its memory may then serve another tensor, so use from any other thread must
+     * fail ({@link io.medualtime.tensor.TensorScope#checkThread}); null lifts the rule.
+     */
+    default void confineTo(Thread thread) {}
 }

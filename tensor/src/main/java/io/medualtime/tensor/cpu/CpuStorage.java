@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.Storage;
 
@@ -13,6 +14,7 @@ public final class CpuStorage implements Storage {
     private float[] data;
     private final int size;
     private final boolean pooled;   // the backend allocated the array (not a caller's array): it may be recycled
+    private volatile Thread confinedTo;   // set while a TensorScope owns it (volatile: a plain load on x86)
 
     CpuStorage(float[] data, boolean pooled) {
         this.data = data;
@@ -22,6 +24,8 @@ public final class CpuStorage implements Storage {
 
     /** The backing array (shared, not copied). */
     public float[] data() {
+        Thread owner = confinedTo;
+        if (owner != null) TensorScope.checkThread(owner, this);
         float[] d = data;
         if (d == null) throw new IllegalStateException("a tensor's CPU storage (" + size
                 + " floats) was used after its TensorScope released it; keep() or persist() tensors that outlive the scope");
@@ -30,6 +34,8 @@ public final class CpuStorage implements Storage {
 
     @Override public Backend backend() { return CpuBackend.INSTANCE; }
     @Override public int size() { return size; }
+
+    @Override public void confineTo(Thread thread) { confinedTo = thread; }
 
     @Override public void release() {
         float[] d = data;

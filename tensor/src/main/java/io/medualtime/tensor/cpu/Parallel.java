@@ -18,15 +18,25 @@ import java.util.concurrent.locks.LockSupport;
  * caller alone.
  *
  * <p>The thread count defaults to all cores; set it with {@link #setThreads(int)} or the system
- * property {@code medualtime.threads}.
+ * property {@code medualtime.threads}, at most {@link #maxThreads()}. A pool with more threads than
+ * cores (allowed so that a run recorded with a thread count can be repeated on a smaller machine)
+ * never spins: its threads park at once, since a spinning thread there takes the core that the
+ * thread it waits for needs (1000 spinning threads on 2 cores: 0.17 s per region, a step in minutes).
  */
 public final class Parallel {
-    /** How long an idle thread spins for more work before it parks (or yields, for the caller). */
+    /** How long an idle thread (a worker, or the caller waiting for the last chunk) spins before it parks. */
     private static final long SPIN_NANOS = 200_000;
 
+    /**
+     * Threads allowed per core. Results are deterministic for a thread count, not across counts, so
+     * a run made with 8 threads can be repeated with 8 on a 2-core machine; beyond a few per core
+     * nothing is repeated that a real machine ran, and each extra thread only adds hand-off cost.
+     */
+    static final int THREADS_PER_CORE = 4;
+
     private static volatile Pool pool;
-    private static volatile int threads = Integer.getInteger("medualtime.threads",
-            Runtime.getRuntime().availableProcessors());
+    private static volatile int threads = Math.max(1, Math.min(maxThreads(),
+            Integer.getInteger("medualtime.threads", cores())));
 
     private Parallel() {}
 
@@ -36,22 +46,33 @@ public final class Parallel {
 
     public static int threads() { return threads; }
 
-    /** Sets the number of threads, the caller included (1 = run everything on the calling thread). */
-    public static synchronized void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+    /** The cores this JVM may use (a container's CPU limit included). */
+    public static int cores() { return Runtime.getRuntime().availableProcessors(); }
+
+    /** The largest thread count {@link #setThreads} accepts: {@value #THREADS_PER_CORE} per core. */
+    public static int maxThreads() { return THREADS_PER_CORE * cores(); }
+
+    /**
+     * Sets the number of threads, the caller included (1 = run everything on the calling thread),
+     * clamped to {@link #maxThreads()}; returns the number in effect.
+     */
+    public static synchronized int setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("thread count must be at least 1, got " + n);
+        n = Math.min(n, maxThreads());
         if (n != threads) {
             Pool old = pool;
             pool = null;
             threads = n;
             if (old != null) old.shutdown();
         }
+        return n;
     }
 
     private static Pool pool() {
         Pool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
-                if (pool == null) pool = new Pool(threads - 1);
+                if (pool == null) pool = new Pool(threads - 1, threads <= cores());
                 p = pool;
             }
         }
@@ -74,6 +95,7 @@ public final class Parallel {
         final int n, chunks;
         final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
         volatile Throwable failure;
+        volatile Thread waiter;        // the caller, once it parks until the last chunk is done
 
         Region(RangeBody body, int n, int chunks) { this.body = body; this.n = n; this.chunks = chunks; }
 
@@ -84,19 +106,33 @@ public final class Parallel {
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    done.incrementAndGet();
+                    if (done.incrementAndGet() == chunks) {
+                        Thread w = waiter;
+                        if (w != null) LockSupport.unpark(w);
+                    }
                 }
             }
+        }
+
+        /** Returns once every chunk is done: spinning first when {@code spin}, then parked. */
+        void await(boolean spin) {
+            long start = System.nanoTime();
+            while (spin && done.get() < chunks && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            if (done.get() == chunks) return;
+            waiter = Thread.currentThread();   // the last chunk's thread unparks it (or we see done first)
+            while (done.get() < chunks) LockSupport.park(this);
         }
     }
 
     private static final class Pool {
         private final Worker[] workers;
+        private final boolean spin;    // false when there are more threads than cores: park at once
         private final AtomicBoolean busy = new AtomicBoolean();
         private volatile Region current;
         private volatile boolean stopped;
 
-        Pool(int n) {
+        Pool(int n, boolean spin) {
+            this.spin = spin;
             workers = new Worker[n];
             for (int i = 0; i < n; i++) {
                 workers[i] = new Worker(this);
@@ -111,13 +147,11 @@ public final class Parallel {
             if (Thread.currentThread() instanceof Worker || !busy.compareAndSet(false, true)) return false;
             try {
                 current = r;
-                for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
+                int wake = r.chunks - 1;       // the caller takes a chunk too; more would find none
+                for (int i = 0; i < workers.length && wake > 0; i++)
+                    if (workers[i].parked) { LockSupport.unpark(workers[i]); wake--; }
                 r.work();
-                long start = System.nanoTime();
-                while (r.done.get() < r.chunks) {
-                    if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-                    else Thread.yield();
-                }
+                r.await(spin);
             } finally {
                 current = null;                // do not keep the region's arrays reachable
                 busy.set(false);
@@ -151,7 +185,8 @@ public final class Parallel {
                     continue;
                 }
                 long start = System.nanoTime();
-                while (pool.current == seen && !pool.stopped && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                while (pool.spin && pool.current == seen && !pool.stopped && System.nanoTime() - start < SPIN_NANOS)
+                    Thread.onSpinWait();
                 if (pool.current != seen || pool.stopped) continue;
                 parked = true;                 // the caller unparks a parked worker after publishing a region
                 if (pool.current == seen && !pool.stopped) LockSupport.park(this);

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.Storage;
 
@@ -11,6 +12,7 @@ import io.medualtime.tensor.backend.Storage;
 public final class CudaStorage implements Storage {
     private final DeviceBuffer buffer;
     private final int size;
+    private volatile Thread confinedTo;   // set while a TensorScope owns it
 
     CudaStorage(DeviceBuffer buffer, int size) {
         this.buffer = buffer;
@@ -18,10 +20,16 @@ public final class CudaStorage implements Storage {
     }
 
     /** The underlying device buffer (element 0 is element 0 of this storage). */
-    public DeviceBuffer buffer() { return buffer; }
+    public DeviceBuffer buffer() {
+        Thread owner = confinedTo;
+        if (owner != null) TensorScope.checkThread(owner, this);
+        return buffer;
+    }
 
     /** The device address of element {@code offset}. */
-    public long at(int offset) { return buffer.at(offset); }
+    public long at(int offset) { return buffer().at(offset); }
+
+    @Override public void confineTo(Thread thread) { confinedTo = thread; }
 
     @Override public Backend backend() { return CudaBackend.instance(); }
     @Override public int size() { return size; }
