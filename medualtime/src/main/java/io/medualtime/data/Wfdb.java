@@ -87,6 +87,7 @@ public final class Wfdb {
             throw new EcgDataException(hea, where, "format '" + fmt + "' uses samples-per-frame/skew/offset, which is not supported");
         if (!fmt.replaceFirst("^0+(?=\\d)", "").equals("16"))   // compared as text: a 30-digit format must not overflow a parse
             throw new EcgDataException(hea, where, "unsupported WFDB format " + fmt + " (only format 16 is supported)");
+        int format = 16;
         double gain = 200;
         Integer baseline = null;
         String units = "mV";
