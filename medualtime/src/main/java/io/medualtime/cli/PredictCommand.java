@@ -9,6 +9,7 @@ import io.medualtime.train.Predictions;
 import io.medualtime.train.SavedRun;
 import io.medualtime.train.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -34,6 +35,7 @@ final class PredictCommand extends JobCommand {
     String device;
     @Option(names = SavedRun.ALLOW_WEIGHTS_FLAG, description = PinOptions.WEIGHTS_DESCRIPTION)
     boolean allowChangedWeights;
+    @Mixin FolderOptions folders;
 
     @Override int run() throws Exception {
         PrintStream log = out();
@@ -44,7 +46,7 @@ final class PredictCommand extends JobCommand {
         if (!"supervised".equals(saved.kind())) throw new UserError(run + " is a " + saved.kind() + " run; predict needs a supervised run (train / demo)");
         try (Dataset d = DiskDataset.open(data)) {
             // predicting on new data is what predict is for: the data is recorded, never refused
-            Session s = SavedRun.open(run, d, dev, new SavedRun.Trust(allowChangedWeights, true), System.err);
+            Session s = SavedRun.open(run, d, dev, new SavedRun.Trust(allowChangedWeights, true), folders.folders(), System.err);
             ModelSpec spec = s.spec;
             int[] idx;
             if (split.equalsIgnoreCase("all")) {

@@ -53,7 +53,7 @@ final class PretrainCommand extends RunOptions.Resumable {
             log.println("[run]  pretrain: contrastive, no labels used until the probe; seed " + m.seed + " -> " + run.dir());
             Session s = new Session(spec, spec.build(), data, device);
             MetricsFile metrics = ModelOptions.metrics("pretrain", spec, data, m.seed).arguments(runs.recorded(this.spec))
-                    .config("data_folder", m.dataFolder(run.dir()).toString());
+                    .config("data_folder", m.recordedDataFolder(run.dir()));
             PretrainTrainer.Result r = PretrainTrainer.train(s, o, m.seed, run, metrics, log);
 
             int[] tr = data.indices(Split.TRAIN), va = data.indices(Split.VAL), te = data.indices(Split.TEST);

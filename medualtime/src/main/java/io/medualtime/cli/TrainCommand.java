@@ -61,7 +61,7 @@ final class TrainCommand extends RunOptions.Resumable {
         Session s = new Session(spec, spec.build(), data, device);
         log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
         MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
-                .config("data_folder", m.dataFolder(run.dir()).toString());
+                .config("data_folder", m.recordedDataFolder(run.dir()));
         return SupervisedTrainer.train(s, t.options(label), m.seed, run, metrics, log);
     }
 
