@@ -22,8 +22,9 @@ import java.util.Locale;
 
 /** Unsupervised contrastive pre-training, then a linear probe on the frozen embeddings. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, description = {
-        "Unsupervised contrastive pre-training (InfoNCE within and across the two passes, augmented ECG views),",
-        "selection by the validation loss over ALL batches, then a linear probe on the frozen, normalised, averaged embeddings."})
+        "Unsupervised contrastive pre-training, then a linear probe on the frozen embeddings.",
+        "InfoNCE within and across the two passes, augmented ECG views; selection by the validation loss over ALL batches;",
+        "the probe is fitted on the normalised, averaged embeddings."})
 final class PretrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin RunOptions runs;

@@ -20,8 +20,8 @@ import java.util.List;
 
 /** Supervised training (the official protocol), selection by the lowest validation loss, test metrics at that epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
-        "Supervised training: AdamW, ExponentialLR per epoch, selection by the lowest validation loss, test metrics",
-        "(with bootstrap 95%% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
+        "Supervised training with selection by the lowest validation loss, and test metrics at the selected epoch.",
+        "AdamW, ExponentialLR per epoch; test metrics with bootstrap 95%% CIs. Writes run.json, model.safetensors and metrics.json."})
 final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;

@@ -26,8 +26,9 @@ import java.util.List;
 
 /** Few-shot coarse -> fine label transfer. */
 @Command(name = "transfer", mixinStandardHelpOptions = true, description = {
-        "Few-shot label transfer, coarse (4 classes) -> fine (5 classes): train on the coarse label (or --checkpoint a coarse run),",
-        "LOAD the best checkpoint, freeze, embed every split, then fit a new linear head on the fine label with K records per class."})
+        "Few-shot label transfer, coarse (4 classes) -> fine (5 classes).",
+        "Trains on the coarse label (or --checkpoint a coarse run), LOADS the best checkpoint, freezes, embeds every split,",
+        "then fits a new linear head on the fine label with K records per class."})
 final class TransferCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;

@@ -34,6 +34,7 @@ class PortableRunsTest {
         Run t = run(args(new String[]{"train", "--lm", lm.toString(), "--epochs", "1", "--out", out.toString(),
                 "--synthetic-sizes", "24,12,12", "--synthetic-hz", "50"}));
         assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("[lm]   weights from " + lm), "an LM folder is not called pretrained GPT-2: " + t.out());
         assertEquals("data", json(out.resolve("run.json")).get("pins").get("dataFolder").asText(), "the run's own data is recorded relative to it");
         assertEquals("data", json(out.resolve("metrics.json")).get("config").get("data_folder").asText());
         assertEquals(0, run("eval", "--run", out.toString()).code());
