@@ -53,7 +53,13 @@ final class EvalCommand extends JobCommand {
             Session s = SavedRun.open(run, d, dev, pins.trust(), folders.folders(), System.err);
             ModelSpec spec = s.spec;
             ModelOptions.header(log, d, spec, dev);
-            Session.Scores sc = s.score(sp, 64, "eval " + sp.diskName());
+            int[] idx = d.indices(sp);
+            int unlabelled = 0;
+            for (int i : idx) if (!d.labelled(i)) unlabelled++;
+            if (unlabelled > 0)
+                throw new UserError(folder + ": " + unlabelled + " of the " + idx.length + " records of the " + sp.diskName()
+                        + " split have no label; eval needs labels (predict works without)");
+            Session.Scores sc = s.score(idx, 64, "eval " + sp.diskName());
             SavedRun.requireFinite(run, d, sc);
             MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(sc.truth(), sc.predicted(), spec.classNames(), seed);
             log.printf(Locale.ROOT, "%s%s, split %s, mode %s, label %s: loss %.4f%n", d.isSynthetic() ? "SYNTHETIC data " : "data ", d.name(),

@@ -187,7 +187,12 @@ public final class SavedRun {
                 if (!Double.isFinite(p))
                     throw new IllegalStateException(runDir + ": the model's class probabilities for record '" + data.id(sc.indices()[i]) + "' are " + p
                             + " (a weight of the LM or text encoder, or the record's signal, is not finite); nothing was written");
-        if (sc.indices().length > 0 && !Double.isFinite(sc.loss()))
+        if (sc.embeddings() != null)
+            for (int i = 0; i < sc.embeddings().length; i++)
+                for (float v : sc.embeddings()[i])
+                    if (!Float.isFinite(v))
+                        throw new IllegalStateException(runDir + ": the embedding of record '" + data.id(sc.indices()[i]) + "' holds " + v + "; nothing was written");
+        if (sc.indices().length > 0 && sc.labelled() && !Double.isFinite(sc.loss()))
             throw new IllegalStateException(runDir + ": the loss is " + sc.loss() + " (a weight or an input is not finite); nothing was written");
     }
 
