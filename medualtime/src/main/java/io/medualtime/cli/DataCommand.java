@@ -23,11 +23,13 @@ import java.util.Set;
 final class DataCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    static final String OUT_DESCRIPTION = "Dataset folder to write (an existing one is replaced only when it is empty or a dataset).";
+
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     @Command(name = "synthetic", mixinStandardHelpOptions = true, description = "Generate the SYNTHETIC 12-lead ECG + report dataset (5 PTB-XL-like classes).")
     static final class Synthetic extends JobCommand {
-        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = OUT_DESCRIPTION) Path out;
         @Option(names = "--train", defaultValue = "1400", description = "Training records (default ${DEFAULT-VALUE}).") int train;
         @Option(names = "--val", defaultValue = "300", description = "Validation records (default ${DEFAULT-VALUE}).") int val;
         @Option(names = "--test", defaultValue = "300", description = "Test records (default ${DEFAULT-VALUE}).") int test;
@@ -49,11 +51,11 @@ final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "ptbxl", mixinStandardHelpOptions = true, description = {"Convert PhysioNet's PTB-XL 1.0.x (100 or 500 Hz records) to the canonical format:",
-            "single-superclass records, folds 1-8 train, 9 val, 10 test."})
+    @Command(name = "ptbxl", mixinStandardHelpOptions = true, description = {"Convert PhysioNet's PTB-XL 1.0.x (100 or 500 Hz records) to the canonical format.",
+            "Keeps the single-superclass records; folds 1-8 train, 9 val, 10 test."})
     static final class Ptbxl extends JobCommand {
         @Option(names = "--root", required = true, paramLabel = "DIR", description = "PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records100/ or records500/).") Path root;
-        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = OUT_DESCRIPTION) Path out;
         @Option(names = "--hz", defaultValue = "100", description = "100 (records100/, 10 s = 1000 steps) or 500 (records500/, 5000 steps) (default ${DEFAULT-VALUE}).") int hz;
 
         @Override int run() throws Exception {
@@ -75,7 +77,7 @@ final class DataCommand implements Runnable {
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Validate a dataset folder and print its summary.")
     static final class Info extends JobCommand {
-        @Parameters(paramLabel = "DIR") Path dir;
+        @Parameters(paramLabel = "DIR", description = "Dataset folder (canonical format).") Path dir;
         @Option(names = "--verify", description = "Also check what a run needs: every split non-empty, every signal value finite (reads all signals).") boolean verify;
 
         @Override int run() throws Exception {

@@ -13,7 +13,7 @@ import io.medualtime.train.SupervisedTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,9 +31,10 @@ import java.util.Map;
  * The demo scale (see docs/TRAINING.md) is chosen to finish in a few minutes on 2 CPU cores; every knob of
  * {@code train} can override it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = {
-        "Run the embedded default job (no downloads needed): SYNTHETIC data, a small RANDOM-init GPT-2-architecture LM,",
-        "the dual model vs the ECG-only and report-only ablations, test accuracy / macro-F1 with 95%% CIs side by side."})
+@Command(name = "demo", mixinStandardHelpOptions = true, defaultValueProvider = DemoCommand.DemoDefaults.class, description = {
+        "Runs the embedded default job (no downloads needed): the dual model vs the ECG-only and report-only ablations.",
+        "SYNTHETIC data, a small RANDOM-init GPT-2-architecture LM; test accuracy / macro-F1 with 95%% CIs side by side.",
+        "Its defaults (shown below) are the demo scale, smaller than train's."})
 final class DemoCommand extends JobCommand {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;
@@ -42,7 +43,7 @@ final class DemoCommand extends JobCommand {
     @Option(names = "--overwrite", description = "Replace the demo in an existing --out folder (its files are deleted first).")
     boolean overwrite;
 
-    /** The demo scale: overrides of the train defaults unless given on the command line (measured in docs/TRAINING.md). */
+    /** The demo scale: the demo's defaults where they differ from train's (measured in docs/TRAINING.md). */
     static final Map<String, String> DEMO_DEFAULTS = new LinkedHashMap<>();
     static {
         DEMO_DEFAULTS.put("--synthetic-sizes", "800,200,300");
@@ -52,31 +53,16 @@ final class DemoCommand extends JobCommand {
         DEMO_DEFAULTS.put("--gamma", "0.9");
     }
 
-    private void applyDemoDefaults() {
-        ParseResult pr = spec.commandLine().getParseResult();
-        for (Map.Entry<String, String> e : DEMO_DEFAULTS.entrySet()) {
-            if (pr.hasMatchedOption(e.getKey())) continue;
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "--synthetic-sizes" -> m.syntheticSizes = java.util.Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
-                case "--temenc-width" -> m.temEncWidth = Integer.parseInt(v);
-                case "--epochs" -> t.epochs = Integer.parseInt(v);
-                case "--lr" -> t.lr = Double.parseDouble(v);
-                case "--gamma" -> t.gamma = Double.valueOf(v);
-                case "--synthetic-hz" -> m.syntheticHz = Double.parseDouble(v);
-                case "--lm-width" -> m.lmWidth = Integer.parseInt(v);
-                case "--lm-layers" -> m.lmLayers = Integer.parseInt(v);
-                case "--lm-heads" -> m.lmHeads = Integer.parseInt(v);
-                case "--batch-size" -> t.batchSize = Integer.parseInt(v);
-                default -> throw new IllegalStateException("no demo default handler for " + e.getKey());
-            }
+    /** Gives the demo's options {@link #DEMO_DEFAULTS} (so --help shows what runs); every other option keeps train's default. */
+    public static final class DemoDefaults implements CommandLine.IDefaultValueProvider {
+        @Override public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return arg instanceof CommandLine.Model.OptionSpec o ? DEMO_DEFAULTS.get(o.longestName()) : null;
         }
     }
 
     @Override int run() throws Exception {
         long t0 = System.nanoTime();
         PrintStream log = out();
-        applyDemoDefaults();
         Device device = m.device();
         List<Mode> ms = new ArrayList<>();
         for (String s : modes) ms.add(Mode.parse(s.strip()));
@@ -89,7 +75,7 @@ final class DemoCommand extends JobCommand {
         log.println(" data : " + (m.data != null ? m.data.toString() : "SYNTHETIC ECG + report dataset, generated now ("
                 + m.syntheticSizes.get(0) + "/" + m.syntheticSizes.get(1) + "/" + m.syntheticSizes.get(2) + " records, "
                 + (int) m.syntheticHz + " Hz x 10 s, 12 leads) -- NOT real patients"));
-        log.println(" LM   : " + (m.lm != null ? "pretrained GPT-2 weights from " + m.lm
+        log.println(" LM   : " + (m.lm != null ? "weights from " + m.lm
                 : "GPT-2-architecture LM, RANDOM initialisation, NOT pretrained GPT-2 (" + m.lmLayers + " layers, width " + m.lmWidth + ", " + m.lmHeads + " heads)"));
         log.println(" model: MedualTime, TemEnc width " + m.temEncWidth + (m.temEncWidth != 64 ? " (official: 64; narrowed for CPU speed)" : "")
                 + ", " + t.epochs + " epochs, batch " + t.batchSize + ", AdamW lr " + t.lr + ", label " + label.cliName());

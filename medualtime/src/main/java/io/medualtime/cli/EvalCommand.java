@@ -24,7 +24,7 @@ import java.util.Map;
 
 /** Metrics of a saved run on a split. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Reloads a run (run.json + model.safetensors) and reports its metrics on a split, with bootstrap 95%% CIs.",
+        "Reloads a run (run.json + model.safetensors) and reports its metrics on a split with bootstrap 95%% CIs.",
         "Writes eval-<split>.json into the run folder. The run's LM, text encoder and data are checked against its",
         "fingerprints (run.json \"pins\"); a change is refused unless overridden."})
 final class EvalCommand extends JobCommand {
@@ -39,6 +39,7 @@ final class EvalCommand extends JobCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
     @Mixin PinOptions pins;
+    @Mixin FolderOptions folders;
 
     @Override int run() throws Exception {
         PrintStream log = out();
@@ -49,10 +50,16 @@ final class EvalCommand extends JobCommand {
         Path folder = data != null ? data : SavedRun.dataFolder(run);
         if (folder == null) throw new UserError("the run does not say which data it used; pass --data DIR");
         try (Dataset d = DiskDataset.open(folder)) {
-            Session s = SavedRun.open(run, d, dev, pins.trust(), System.err);
+            Session s = SavedRun.open(run, d, dev, pins.trust(), folders.folders(), System.err);
             ModelSpec spec = s.spec;
             ModelOptions.header(log, d, spec, dev);
-            Session.Scores sc = s.score(sp, 64, "eval " + sp.diskName());
+            int[] idx = d.indices(sp);
+            int unlabelled = 0;
+            for (int i : idx) if (!d.labelled(i)) unlabelled++;
+            if (unlabelled > 0)
+                throw new UserError(folder + ": " + unlabelled + " of the " + idx.length + " records of the " + sp.diskName()
+                        + " split have no label; eval needs labels (predict works without)");
+            Session.Scores sc = s.score(idx, 64, "eval " + sp.diskName());
             SavedRun.requireFinite(run, d, sc);
             MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(sc.truth(), sc.predicted(), spec.classNames(), seed);
             log.printf(Locale.ROOT, "%s%s, split %s, mode %s, label %s: loss %.4f%n", d.isSynthetic() ? "SYNTHETIC data " : "data ", d.name(),

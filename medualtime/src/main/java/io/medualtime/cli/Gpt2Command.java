@@ -3,15 +3,12 @@ package io.medualtime.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.medualtime.nn.gpt2.Generator;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Config;
 import io.medualtime.nn.gpt2.Gpt2Loader;
+import io.medualtime.nn.gpt2.Gpt2Pipeline;
 import io.medualtime.nn.gpt2.Sampling;
 import io.medualtime.nn.tokenizer.Gpt2Tokenizer;
-import io.medualtime.tensor.Tensor;
-import io.medualtime.tensor.autograd.GradMode;
-import io.medualtime.tensor.io.FiniteCheck;
 import io.medualtime.tensor.io.ShardedSafetensors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,7 +27,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code medualtime gpt2 generate|score|logits}: run a Hugging Face GPT-2 folder (config.json +
- * model.safetensors, optionally vocab.json + merges.txt) in plain Java. See docs/GPT2.md.
+ * model.safetensors, optionally vocab.json + merges.txt) in plain Java: the command line of {@link Gpt2Pipeline},
+ * which computes (and checks) every number printed here. See docs/GPT2.md.
  *
  * <p>Exit codes: 0 ok, 1 unexpected failure, 2 bad input (missing folder or file, bad config,
  * bad ids, ...): one line on stderr naming the path or the value, no stack trace.
@@ -66,14 +64,21 @@ final class Gpt2Command implements Runnable {
             try {
                 return execute();
             } catch (UserError e) {
-                err().println("error: " + e.getMessage());
-                err().flush();
-                return EXIT_USER_ERROR;
+                return fail(e.getMessage());
             } catch (IOException e) {   // ConfigException, SafetensorsException: messages name the file
-                err().println("error: " + e.getMessage());
-                err().flush();
-                return EXIT_USER_ERROR;
+                return fail(e.getMessage());
+            } catch (IllegalArgumentException e) {   // Gpt2Pipeline: bad ids, non-finite logits
+                return fail(e.getMessage());
+            } catch (UncheckedIOException e) {       // Gpt2Pipeline: the weights file changed while mapped
+                return fail(e.getCause().getMessage());
             }
+        }
+
+        private int fail(String message) {
+            out().flush();   // what was printed stays (a generation cut short)
+            err().println("error: " + message);
+            err().flush();
+            return EXIT_USER_ERROR;
         }
 
         abstract int execute() throws IOException;
@@ -91,8 +96,8 @@ final class Gpt2Command implements Runnable {
             return Gpt2Config.load(model);
         }
 
-        /** The model in eval mode; checked finite at load, and its mapped file checked unchanged before each output. */
-        Gpt2 loadModel() throws IOException {
+        /** The model, checked finite at load, as a {@link Gpt2Pipeline} (which checks each output). */
+        Gpt2Pipeline load(Gpt2Tokenizer tokenizer) throws IOException {
             checkFolder();
             long t0 = System.nanoTime();
             Gpt2 lm = Gpt2Loader.load(model, true);   // inference only: large weights stay in the mapped file
@@ -101,20 +106,11 @@ final class Gpt2Command implements Runnable {
                             + "vocab %d, %d positions, %.1fM params%n", model, (System.nanoTime() - t0) / 1e6,
                     c.nLayer(), c.nEmbd(), c.nHead(), c.vocabSize(), c.nPositions(), lm.parameterCount(false) / 1e6);
             err().flush();
-            return lm;
+            return new Gpt2Pipeline(lm, tokenizer);
         }
 
         /** The folder's tokenizer, refused (before the model is loaded) when it has ids the model's vocabulary lacks. */
         Gpt2Tokenizer tokenizer(Gpt2Config config) throws IOException { return Gpt2Tokenizer.forModelFolder(model, config.vocabSize()); }
-
-        /** A result about to be printed must be finite (NaN is an error, never an answer). */
-        static void requireFinite(String what, Tensor t) {
-            try {
-                FiniteCheck.requireFinite(what, t);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage() + ": the model's output overflowed float32 (are the weights sane?)");
-            }
-        }
 
         /** Keeps the last {@code max} ids, saying so on stderr. */
         int[] fitLeft(int[] ids, int max, String what) {
@@ -123,32 +119,6 @@ final class Gpt2Command implements Runnable {
                     what, ids.length, max, max);
             err().flush();
             return Arrays.copyOfRange(ids, ids.length - max, ids.length);
-        }
-
-        static void checkIds(int[] ids, int vocab) {
-            if (ids.length == 0) throw new UserError("no tokens (empty prompt / text)");
-            for (int i = 0; i < ids.length; i++)
-                if (ids[i] < 0 || ids[i] >= vocab)
-                    throw new UserError("token id " + ids[i] + " at position " + i + " is outside the vocabulary [0, " + vocab + ")");
-        }
-    }
-
-    /** Runs the model over ids [1, T] without gradients; returns logits [1, T, V], checked finite. */
-    static Tensor forward(Gpt2 lm, int[] ids) {
-        Tensor logits;
-        try (GradMode g = GradMode.noGrad()) {
-            logits = lm.logits(lm.hidden(ids, null, 1, ids.length, null));
-        }
-        Base.requireFinite("the logits", logits);
-        return logits;
-    }
-
-    /** The model's memory-mapped weights file must not have been rewritten since it was loaded (the outputs would change). */
-    static void checkMappedWeights(Gpt2 lm) {
-        try {
-            lm.checkMappedWeights();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -174,33 +144,21 @@ final class Gpt2Command implements Runnable {
             if (maxNew >= positions)
                 throw new UserError("--max-new " + maxNew + " leaves no room for the prompt: the model has " + positions + " positions");
             Gpt2Tokenizer tok = tokenizer(config);
-            Gpt2 lm = loadModel();
-            int[] ids = tok.encode(prompt);
-            checkIds(ids, lm.config.vocabSize());
-            ids = fitLeft(ids, positions - maxNew, "the prompt (+ " + maxNew + " new tokens)");
+            Gpt2Pipeline gpt2 = load(tok);
+            int[] ids = fitLeft(tok.encode(prompt), positions - maxNew, "the prompt (+ " + maxNew + " new tokens)");
             Sampling sampling = Sampling.sample(temperature, topK, seed);
 
             PrintWriter out = out();
             StreamingDecoder stream = new StreamingDecoder(tok, out);
             long[] firstAt = {0};
             long t0 = System.nanoTime();
-            int[] generated;
-            try {
-                generated = new Generator(lm).generate(ids, maxNew, sampling, !noCache, id -> {
-                    checkMappedWeights(lm);   // before each token is printed
-                    if (firstAt[0] == 0) {
-                        firstAt[0] = System.nanoTime();
-                        out.print(prompt);    // only once a token is known to be sound
-                    }
-                    stream.accept(id);
-                });
-            } catch (IllegalArgumentException e) {   // the arguments were checked above: the logits were not finite
-                out.flush();
-                throw new UserError(e.getMessage());
-            } catch (UncheckedIOException e) {
-                out.flush();
-                throw e.getCause();
-            }
+            int[] generated = gpt2.generate(ids, maxNew, sampling, !noCache, id -> {   // each token after the weights file is checked
+                if (firstAt[0] == 0) {
+                    firstAt[0] = System.nanoTime();
+                    out.print(prompt);    // only once a token is known to be sound
+                }
+                stream.accept(id);
+            });
             long t1 = System.nanoTime();
             stream.finish();
             out.println();
@@ -261,22 +219,12 @@ final class Gpt2Command implements Runnable {
 
         @Override int execute() throws IOException {
             Gpt2Tokenizer tok = tokenizer(checkFolder());
-            Gpt2 lm = loadModel();
-            int[] ids = tok.encode(text);
-            if (prependEos) {
-                int[] w = new int[ids.length + 1];
-                w[0] = tok.eosId();
-                System.arraycopy(ids, 0, w, 1, ids.length);
-                ids = w;
-            }
-            checkIds(ids, lm.config.vocabSize());
-            ids = fitLeft(ids, lm.config.nPositions(), "the text");
-            if (ids.length < 2) throw new UserError("the text is " + ids.length + " token; scoring needs at least 2 (or use --prepend-eos)");
-            double[] logprobs = logprobs(lm, ids);
-            lm.checkMappedWeights();
-            double nll = 0;
-            for (double lp : logprobs) nll -= lp;
-            double meanNll = nll / logprobs.length, ppl = Math.exp(meanNll);
+            Gpt2Pipeline gpt2 = load(tok);
+            int[] ids = fitLeft(gpt2.encode(text, prependEos), gpt2.config().nPositions(), "the text");
+            if (ids.length == 1) throw new UserError("the text is 1 token; scoring needs at least 2 (or use --prepend-eos)");
+            Gpt2Pipeline.Score score = gpt2.score(ids);
+            double[] logprobs = score.logprobs();
+            double meanNll = score.meanNll(), ppl = score.perplexity();
             PrintWriter out = out();
             if (json) {
                 ObjectMapper m = new ObjectMapper();
@@ -302,21 +250,6 @@ final class Gpt2Command implements Runnable {
             }
             out.flush();
             return 0;
-        }
-
-        /** log p(ids[i] | ids[0..i-1]) for i = 1..T-1, from a log-softmax in double precision. */
-        static double[] logprobs(Gpt2 lm, int[] ids) {
-            float[] logits = forward(lm, ids).toArray();
-            int v = lm.config.vocabSize();
-            double[] lp = new double[ids.length - 1];
-            for (int i = 0; i + 1 < ids.length; i++) {
-                int row = i * v;
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < v; j++) max = Math.max(max, logits[row + j]);
-                for (int j = 0; j < v; j++) sum += Math.exp(logits[row + j] - max);
-                lp[i] = logits[row + ids[i + 1]] - max - Math.log(sum);
-            }
-            return lp;
         }
 
         private static String quote(String s) {
@@ -347,13 +280,9 @@ final class Gpt2Command implements Runnable {
 
         @Override int execute() throws IOException {
             Gpt2Tokenizer tok = input.ids != null ? null : tokenizer(checkFolder());
-            Gpt2 lm = loadModel();
-            int[] ids = input.ids != null ? input.ids : tok.encode(input.prompt);
-            checkIds(ids, lm.config.vocabSize());
-            ids = fitLeft(ids, lm.config.nPositions(), "the input");
-            Tensor logits = forward(lm, ids);
-            float[] last = logits.narrow(1, ids.length - 1, 1).toArray();
-            lm.checkMappedWeights();
+            Gpt2Pipeline gpt2 = load(tok);
+            int[] ids = fitLeft(input.ids != null ? input.ids : tok.encode(input.prompt), gpt2.config().nPositions(), "the input");
+            float[] last = gpt2.lastLogits(ids);
             StringBuilder b = new StringBuilder(last.length * 12 + ids.length * 6 + 32).append("{\"ids\":[");
             for (int i = 0; i < ids.length; i++) b.append(i == 0 ? "" : ",").append(ids[i]);
             b.append("],\"logits\":[");

@@ -11,10 +11,13 @@ import picocli.CommandLine.Spec;
 import java.util.List;
 
 /** Entry point of the {@code ./medualtime} launcher: one subcommand per job. */
-@Command(name = "medualtime", mixinStandardHelpOptions = true, version = "medualtime 0.1.0",
+@Command(name = "medualtime", mixinStandardHelpOptions = true, version = Main.VERSION, scope = CommandLine.ScopeType.INHERIT,
         description = "MedualTime: a dual-adapter GPT-2 for ECG + report learning, on a pure-Java deep-learning stack.",
         subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, ImportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** What --version prints, on every command (the Command scope INHERIT gives it to the subcommands). */
+    static final String VERSION = "medualtime 0.1.0";
+
     @Spec CommandSpec spec;
     private boolean debug;
 

@@ -15,6 +15,7 @@ import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.Pins;
+import io.medualtime.train.RunPaths;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Locale;
 
 /** Options shared by the training commands: data, LM, text encoder, scale, seed, run folder, device. */
 final class ModelOptions {
-    @Option(names = "--data", paramLabel = "DIR", description = "Canonical dataset folder (see data/FORMAT.md). Default: generate the SYNTHETIC set into the run folder.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Canonical dataset folder (see medualtime/src/main/java/io/medualtime/data/FORMAT.md). Default: generate the SYNTHETIC set into the run folder.")
     Path data;
 
     @Option(names = "--lm", paramLabel = "DIR", description = "Hugging Face GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt). "
@@ -101,6 +102,9 @@ final class ModelOptions {
 
     /** The dataset folder a run uses (recorded in metrics.json for eval / predict). */
     Path dataFolder(Path runDir) { return (data != null ? data : runDir.resolve("data")).toAbsolutePath().normalize(); }
+
+    /** {@link #dataFolder} as metrics.json records it: relative when inside the run folder, which can then move ({@link RunPaths}). */
+    String recordedDataFolder(Path runDir) { return RunPaths.stored(runDir, dataFolder(runDir).toString()); }
 
     static Dataset generate(SyntheticConfig cfg, Path folder, PrintStream log) throws IOException {
         if (!Files.isRegularFile(folder.resolve("dataset.json"))) {

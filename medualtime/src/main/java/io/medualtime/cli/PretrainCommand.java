@@ -22,8 +22,9 @@ import java.util.Locale;
 
 /** Unsupervised contrastive pre-training, then a linear probe on the frozen embeddings. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, description = {
-        "Unsupervised contrastive pre-training (InfoNCE within and across the two passes, augmented ECG views),",
-        "selection by the validation loss over ALL batches, then a linear probe on the frozen, normalised, averaged embeddings."})
+        "Unsupervised contrastive pre-training, then a linear probe on the frozen embeddings.",
+        "InfoNCE within and across the two passes, augmented ECG views; selection by the validation loss over ALL batches;",
+        "the probe is fitted on the normalised, averaged embeddings."})
 final class PretrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin RunOptions runs;
@@ -53,7 +54,7 @@ final class PretrainCommand extends RunOptions.Resumable {
             log.println("[run]  pretrain: contrastive, no labels used until the probe; seed " + m.seed + " -> " + run.dir());
             Session s = new Session(spec, spec.build(), data, device);
             MetricsFile metrics = ModelOptions.metrics("pretrain", spec, data, m.seed).arguments(runs.recorded(this.spec))
-                    .config("data_folder", m.dataFolder(run.dir()).toString());
+                    .config("data_folder", m.recordedDataFolder(run.dir()));
             PretrainTrainer.Result r = PretrainTrainer.train(s, o, m.seed, run, metrics, log);
 
             int[] tr = data.indices(Split.TRAIN), va = data.indices(Split.VAL), te = data.indices(Split.TEST);

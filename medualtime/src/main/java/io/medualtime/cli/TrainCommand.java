@@ -20,8 +20,8 @@ import java.util.List;
 
 /** Supervised training (the official protocol), selection by the lowest validation loss, test metrics at that epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
-        "Supervised training: AdamW, ExponentialLR per epoch, selection by the lowest validation loss, test metrics",
-        "(with bootstrap 95%% CIs) at the selected epoch. Writes run.json, model.safetensors and metrics.json."})
+        "Supervised training with selection by the lowest validation loss, and test metrics at the selected epoch.",
+        "AdamW, ExponentialLR per epoch; test metrics with bootstrap 95%% CIs. Writes run.json, model.safetensors and metrics.json."})
 final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
@@ -61,7 +61,7 @@ final class TrainCommand extends RunOptions.Resumable {
         Session s = new Session(spec, spec.build(), data, device);
         log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
         MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
-                .config("data_folder", m.dataFolder(run.dir()).toString());
+                .config("data_folder", m.recordedDataFolder(run.dir()));
         return SupervisedTrainer.train(s, t.options(label), m.seed, run, metrics, log);
     }
 

@@ -10,6 +10,7 @@ import io.medualtime.train.LinearProbe;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.RunFolder;
+import io.medualtime.train.RunPaths;
 import io.medualtime.train.SavedRun;
 import io.medualtime.train.Session;
 import io.medualtime.train.SummaryTable;
@@ -25,14 +26,16 @@ import java.util.List;
 
 /** Few-shot coarse -> fine label transfer. */
 @Command(name = "transfer", mixinStandardHelpOptions = true, description = {
-        "Few-shot label transfer, coarse (4 classes) -> fine (5 classes): train on the coarse label (or --checkpoint a coarse run),",
-        "LOAD the best checkpoint, freeze, embed every split, then fit a new linear head on the fine label with K records per class."})
+        "Few-shot label transfer, coarse (4 classes) -> fine (5 classes).",
+        "Trains on the coarse label (or --checkpoint a coarse run), LOADS the best checkpoint, freezes, embeds every split,",
+        "then fits a new linear head on the fine label with K records per class."})
 final class TransferCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainCommand.TrainingOptions t;
     @Mixin PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
     @Mixin RunOptions runs;
-    @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training.")
+    @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training; "
+            + "--lm / --bert / --data then say where its LM, text encoder and data are now (default: where its run.json says).")
     Path checkpoint;
     @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
     List<Integer> ks;
@@ -78,11 +81,13 @@ final class TransferCommand extends RunOptions.Resumable {
             }
         }
         try (data) {
-            Session s = SavedRun.open(base, data, device, pins.trust(), System.err);   // checks the pins, builds the model and LOADS the best checkpoint (model.safetensors)
+            // --checkpoint: --lm / --bert say where the base run's LM / text encoder are now (checked against its pins)
+            SavedRun.Folders folders = checkpoint != null ? new SavedRun.Folders(m.lm, m.bert) : SavedRun.Folders.RECORDED;
+            Session s = SavedRun.open(base, data, device, pins.trust(), folders, System.err);   // checks the pins, builds the model and LOADS the best checkpoint (model.safetensors)
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
-            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", base.toAbsolutePath().normalize().toString());
+            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", RunPaths.stored(run.dir(), base.toString()));
             MetricsFile baseMetrics = null;
             try {
                 baseMetrics = RunFolder.readMetrics(base);

@@ -30,6 +30,10 @@ public final class DataChecks {
             if (data.size(s) == 0)
                 throw new EcgDataException(csv, name, "the " + s.diskName() + " split is empty ("
                         + sizes(data, EnumSet.allOf(Split.class)) + "); every split a run uses needs at least one record");
+        for (int i = 0; i < data.size(); i++)
+            if (used.contains(data.split(i)) && !data.labelled(i))
+                throw new EcgDataException(csv, name == null ? "record '" + data.id(i) + "'" : name + ", record '" + data.id(i) + "'",
+                        "has no label (fine_label and coarse_label empty): a run needs labels on every record of the splits it uses; predict works without");
         Path signals = file(data, DatasetWriter.SIGNALS);
         float[] buf = new float[data.leads() * data.steps()];
         for (int i = 0; i < data.size(); i++) {
@@ -44,7 +48,7 @@ public final class DataChecks {
         long records = 0;
         for (Split s : ordered(splits)) records += data.size(s);
         long values = records * data.leads() * data.steps();
-        return String.format(Locale.ROOT, "verified %d records (%s): every split non-empty; all %,d signal values "
+        return String.format(Locale.ROOT, "verified %d records (%s): every split non-empty and labelled; all %,d signal values "
                         + "(%d leads x %d steps per record) read and finite; on open: dataset.json fields, records.csv "
                         + "rows (unique ids, known labels, coarse matching fine), counts and the size of %s",
                 records, sizes(data, ordered(splits)), values, data.leads(), data.steps(), DatasetWriter.SIGNALS);

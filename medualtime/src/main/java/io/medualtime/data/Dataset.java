@@ -50,9 +50,20 @@ public interface Dataset extends AutoCloseable {
 
     Split split(int index);
 
+    /** The fine label id, or {@link #UNLABELLED}. */
     int fineLabel(int index);
 
-    default int coarseLabel(int index) { return EcgClasses.coarseOf(fineLabel(index)); }
+    /** The coarse label id, or {@link #UNLABELLED}. */
+    default int coarseLabel(int index) {
+        int f = fineLabel(index);
+        return f == UNLABELLED ? UNLABELLED : EcgClasses.coarseOf(f);
+    }
+
+    /** The label of a record without one (both labels empty in records.csv): predict works on it, training and eval refuse it. */
+    int UNLABELLED = -1;
+
+    /** Whether the record has a label. */
+    default boolean labelled(int index) { return fineLabel(index) != UNLABELLED; }
 
     String report(int index);
 
@@ -95,10 +106,10 @@ public interface Dataset extends AutoCloseable {
         return () -> iterator(split);
     }
 
-    /** Per-split, per-fine-class counts: {@code [split.ordinal()][fineLabel]}. */
+    /** Per-split, per-fine-class counts of the labelled records: {@code [split.ordinal()][fineLabel]}. */
     default int[][] classCounts() {
         int[][] c = new int[Split.values().length][EcgClasses.numFine()];
-        for (int i = 0; i < size(); i++) c[split(i).ordinal()][fineLabel(i)]++;
+        for (int i = 0; i < size(); i++) if (labelled(i)) c[split(i).ordinal()][fineLabel(i)]++;
         return c;
     }
 
@@ -114,6 +125,8 @@ public interface Dataset extends AutoCloseable {
             sb.append(String.format(Locale.ROOT, "  %-5s %6d", s.diskName(), size(s)));
             for (int k = 0; k < EcgClasses.numFine(); k++)
                 sb.append(String.format(Locale.ROOT, "  %s=%d", EcgClasses.FINE.get(k), c[s.ordinal()][k]));
+            int labelled = java.util.Arrays.stream(c[s.ordinal()]).sum();
+            if (labelled < size(s)) sb.append("  unlabelled=").append(size(s) - labelled);
             sb.append('\n');
         }
         return sb.toString();

@@ -74,7 +74,7 @@ public final class DiskDataset implements Dataset {
         List<Split> splits = new ArrayList<>();
         List<Integer> fine = new ArrayList<>();
         List<String> reports = new ArrayList<>();
-        int[][] classCounts = new int[Split.values().length][EcgClasses.numFine()];
+        int[][] classCounts = new int[Split.values().length][EcgClasses.numFine() + 1];   // the last column: unlabelled records
         java.util.Set<String> seen = new java.util.HashSet<>();
         try (Csv.Reader r = Csv.Reader.open(cf)) {
             List<String> header = r.next();
@@ -103,13 +103,17 @@ public final class DiskDataset implements Dataset {
                 } catch (IllegalArgumentException e) {
                     throw new EcgDataException(cf, where + ", field 'split'", e.getMessage());
                 }
-                int fl = EcgClasses.fineIndexOrMinus1(f.get(2));
-                if (fl < 0) throw new EcgDataException(cf, where + ", field 'fine_label'", "unknown label name '"
+                boolean unlabelled = f.get(2).isEmpty() && f.get(3).isEmpty();   // the format's marker of a record without a label
+                if (!unlabelled && (f.get(2).isEmpty() || f.get(3).isEmpty()))
+                    throw new EcgDataException(cf, where + ", field '" + (f.get(2).isEmpty() ? "fine_label" : "coarse_label") + "'",
+                            "empty, but the other label is not: an unlabelled record leaves both empty");
+                int fl = unlabelled ? Dataset.UNLABELLED : EcgClasses.fineIndexOrMinus1(f.get(2));
+                if (!unlabelled && fl < 0) throw new EcgDataException(cf, where + ", field 'fine_label'", "unknown label name '"
                         + f.get(2) + "', expected one of " + EcgClasses.FINE);
-                int cl = EcgClasses.coarseIndexOrMinus1(f.get(3));
-                if (cl < 0) throw new EcgDataException(cf, where + ", field 'coarse_label'", "unknown label name '"
+                int cl = unlabelled ? Dataset.UNLABELLED : EcgClasses.coarseIndexOrMinus1(f.get(3));
+                if (!unlabelled && cl < 0) throw new EcgDataException(cf, where + ", field 'coarse_label'", "unknown label name '"
                         + f.get(3) + "', expected one of " + EcgClasses.COARSE);
-                if (cl != EcgClasses.coarseOf(fl))
+                if (!unlabelled && cl != EcgClasses.coarseOf(fl))
                     throw new EcgDataException(cf, where + ", field 'coarse_label'", "coarse label " + f.get(3)
                             + " does not match fine label " + f.get(2) + " (expected "
                             + EcgClasses.COARSE.get(EcgClasses.coarseOf(fl)) + ")");
@@ -117,7 +121,7 @@ public final class DiskDataset implements Dataset {
                 splits.add(sp);
                 fine.add(fl);
                 reports.add(f.get(4));
-                classCounts[sp.ordinal()][fl]++;
+                classCounts[sp.ordinal()][unlabelled ? EcgClasses.numFine() : fl]++;
             }
         }
         meta.checkCounts(classCounts, cf);

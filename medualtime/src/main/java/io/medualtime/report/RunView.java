@@ -28,13 +28,13 @@ record RunView(String name, Path dir, MetricsFile metrics, ModelSpec spec) {
     /** The run's base run (transfer), or null. */
     Path baseRun() {
         Object b = metrics.config().get("base_run");
-        return b == null ? null : Path.of(b.toString());
+        return b == null ? null : Path.of(io.medualtime.train.RunPaths.resolved(dir, b.toString()));
     }
 
     /** The dataset folder the run used (its own record, else its base run's), or null when neither says. */
     Path dataFolder() throws IOException {
         Object f = metrics.config().get("data_folder");
-        if (f != null) return Path.of(f.toString());
+        if (f != null) return Path.of(io.medualtime.train.RunPaths.resolved(dir, f.toString()));
         Path base = baseRun();
         return base != null && Files.isRegularFile(base.resolve(RunFolder.METRICS_FILE)) ? load(base, "base").dataFolder() : null;
     }

@@ -12,7 +12,16 @@ public enum LabelKind {
     /** The fixed class list (index = label id), the same in every split (the official code re-encodes per split; we do not). */
     public List<String> classNames(Dataset d) { return this == FINE ? d.classNames() : d.coarseClassNames(); }
 
-    public int label(Dataset d, int index) { return this == FINE ? d.fineLabel(index) : d.coarseLabel(index); }
+    /** The record's label id; a record without a label is an error naming it. */
+    public int label(Dataset d, int index) {
+        int y = labelOrUnlabelled(d, index);
+        if (y == Dataset.UNLABELLED)
+            throw new IllegalStateException("record '" + d.id(index) + "' of " + d.name() + " has no label; this needs labelled records (predict works without)");
+        return y;
+    }
+
+    /** The record's label id, or {@link Dataset#UNLABELLED}. */
+    public int labelOrUnlabelled(Dataset d, int index) { return this == FINE ? d.fineLabel(index) : d.coarseLabel(index); }
 
     public int[] labels(Dataset d, int[] indices) {
         int[] y = new int[indices.length];

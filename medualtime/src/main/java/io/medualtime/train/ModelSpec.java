@@ -29,7 +29,8 @@ import java.util.Set;
  * its sizes and seed; the optional BERT folder), the trained parts from {@code model.safetensors}.
  *
  * @param kind        what produced the run: {@code supervised}, {@code transfer} or {@code pretrain}
- * @param lmFolder    a Hugging Face GPT-2 folder (absolute), or null for {@code randomLm}
+ * @param lmFolder    a Hugging Face GPT-2 folder, or null for {@code randomLm} (absolute in memory; in run.json
+ *                    relative to the run folder when inside it, see {@link RunPaths})
  * @param randomLm    the random-init LM (when {@code lmFolder} is null)
  * @param textEncoder {@code gpt2} (the frozen LM itself) or {@code bert}
  * @param bertFolder  the BERT/DistilBERT folder when {@code textEncoder} is {@code bert}
@@ -116,6 +117,17 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
     /** The BERT folder giving the report vectors, or null when the LM itself gives them (a bertFolder is then unused). */
     public String textEncoderFolder() { return "bert".equals(textEncoder) ? bertFolder : null; }
 
+    /** This spec built from other LM / BERT folders (null keeps the current one); the pins still say what it was trained with. */
+    public ModelSpec withFolders(String lm, String bert) {
+        return new ModelSpec(kind, lm != null ? lm : lmFolder, randomLm, textEncoder, bert != null ? bert : bertFolder, model, label, classNames, mode, seed, pins);
+    }
+
+    /** This spec with every recorded folder mapped by {@code f} (null stays null). */
+    private ModelSpec mapFolders(java.util.function.UnaryOperator<String> f) {
+        Pins p = pins == null ? null : new Pins(pins.lm(), pins.textEncoder(), pins.data(), f.apply(pins.dataFolder()), pins.unverified());
+        return new ModelSpec(kind, f.apply(lmFolder), randomLm, textEncoder, f.apply(bertFolder), model, label, classNames, mode, seed, p);
+    }
+
     /** This spec with other pins. */
     public ModelSpec withPins(Pins p) {
         return new ModelSpec(kind, lmFolder, randomLm, textEncoder, bertFolder, model, label, classNames, mode, seed, p);
@@ -127,7 +139,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
 
     /** One line on the LM, honest about random weights. */
     public String describeLm() {
-        return lmFolder != null ? "pretrained GPT-2 weights from " + lmFolder : randomLm.describe();
+        return lmFolder != null ? "weights from " + lmFolder : randomLm.describe();
     }
 
     /**
@@ -153,8 +165,10 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
 
     public String toJson() { return MetricsJson.write(this); }
 
+    /** Writes run.json, its folders relative to {@code runDir} when they lie inside it ({@link RunPaths}). */
     public void write(Path runDir) {
-        io.medualtime.train.RunFolder.writeAtomically(runDir.resolve(FILE), toJson().getBytes(StandardCharsets.UTF_8));
+        String json = mapFolders(f -> RunPaths.stored(runDir, f)).toJson();
+        io.medualtime.train.RunFolder.writeAtomically(runDir.resolve(FILE), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -179,7 +193,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }
-        return spec;
+        return spec.mapFolders(p -> RunPaths.resolved(runDir, p));
     }
 
     /** run.json is a few KB; anything this big is not one. */

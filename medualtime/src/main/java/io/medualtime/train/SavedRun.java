@@ -34,6 +34,15 @@ public final class SavedRun {
         public static final Trust STRICT = new Trust(false, false);
     }
 
+    /**
+     * Folders that replace the run's recorded LM and text-encoder folders (a moved or copied run); null keeps the
+     * recorded one. Their content is checked against the run's pins like the recorded folders'.
+     */
+    public record Folders(Path lm, Path bert) {
+        /** The folders run.json records. */
+        public static final Folders RECORDED = new Folders(null, null);
+    }
+
     /** The spec of a run folder. */
     public static ModelSpec spec(Path runDir) throws IOException { return ModelSpec.read(runDir); }
 
@@ -50,7 +59,17 @@ public final class SavedRun {
      * @throws IllegalStateException a refused change, naming what changed and the flag that accepts it
      */
     public static Session open(Path runDir, Dataset data, Device device, Trust trust, PrintStream log) throws IOException {
-        ModelSpec spec = ModelSpec.read(runDir);
+        return open(runDir, data, device, trust, Folders.RECORDED, log);
+    }
+
+    /**
+     * {@link #open(Path, Dataset, Device, Trust, PrintStream)} with the LM and text encoder read from {@code folders}
+     * where given.
+     *
+     * @throws IllegalArgumentException a folder given for a part the run does not load from a folder
+     */
+    public static Session open(Path runDir, Dataset data, Device device, Trust trust, Folders folders, PrintStream log) throws IOException {
+        ModelSpec spec = overridden(runDir, ModelSpec.read(runDir), folders);
         Path ckpt = runDir.resolve(ModelSpec.CHECKPOINT);
         if (!Files.isRegularFile(ckpt)) throw new NoSuchFileException(ckpt.toString(), null, "the run has no checkpoint (did training finish an epoch?)");
         List<String> expected = spec.labelKind().classNames(data);
@@ -79,6 +98,15 @@ public final class SavedRun {
         Session s = new Session(spec.withPins(now), built, data, device);
         s.model.eval();
         return s;
+    }
+
+    private static ModelSpec overridden(Path runDir, ModelSpec spec, Folders f) {
+        if (f.lm() != null && spec.lmFolder() == null)
+            throw new IllegalArgumentException("--lm " + f.lm() + ": the run " + runDir + " uses a random-init LM generated from run.json, not an LM folder");
+        if (f.bert() != null && spec.textEncoderFolder() == null)
+            throw new IllegalArgumentException("--bert " + f.bert() + ": the run " + runDir + " takes its report vectors from the LM, not from a BERT folder");
+        return spec.withFolders(f.lm() == null ? null : f.lm().toAbsolutePath().normalize().toString(),
+                f.bert() == null ? null : f.bert().toAbsolutePath().normalize().toString());
     }
 
     /** Compares each input with its pin and collects what is not verified. */
@@ -159,16 +187,21 @@ public final class SavedRun {
                 if (!Double.isFinite(p))
                     throw new IllegalStateException(runDir + ": the model's class probabilities for record '" + data.id(sc.indices()[i]) + "' are " + p
                             + " (a weight of the LM or text encoder, or the record's signal, is not finite); nothing was written");
-        if (sc.indices().length > 0 && !Double.isFinite(sc.loss()))
+        if (sc.embeddings() != null)
+            for (int i = 0; i < sc.embeddings().length; i++)
+                for (float v : sc.embeddings()[i])
+                    if (!Float.isFinite(v))
+                        throw new IllegalStateException(runDir + ": the embedding of record '" + data.id(sc.indices()[i]) + "' holds " + v + "; nothing was written");
+        if (sc.indices().length > 0 && sc.labelled() && !Double.isFinite(sc.loss()))
             throw new IllegalStateException(runDir + ": the loss is " + sc.loss() + " (a weight or an input is not finite); nothing was written");
     }
 
-    /** The dataset folder the run was trained on (from its metrics.json, else its run.json), or null. */
+    /** The dataset folder the run was trained on (from its metrics.json, else its run.json; a relative one is in the run folder), or null. */
     public static Path dataFolder(Path runDir) {
         try {
             Map<String, Object> cfg = RunFolder.readMetrics(runDir).config();
             Object f = cfg.get("data_folder");
-            if (f != null) return Path.of(f.toString());
+            if (f != null) return Path.of(RunPaths.resolved(runDir, f.toString()));
         } catch (RuntimeException e) {
             // no or unreadable metrics.json: try run.json
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  * {@link Mode}. Not thread-safe.
  */
 public final class Session {
-    /** One batch: signals [B, leads, T] on the session's device, the reports, labels and dataset indices. */
+    /** One batch: signals [B, leads, T] on the session's device, the reports, labels ({@link Dataset#UNLABELLED} for none) and dataset indices. */
     public record Batch(Tensor signals, List<String> reports, int[] labels, int[] indices) {
         public int size() { return indices.length; }
     }
@@ -100,7 +100,7 @@ public final class Session {
         for (int i = 0; i < b; i++) {
             data.readSignal(indices[i], buf, i * per);
             reports.add(data.report(indices[i]));
-            y[i] = label.label(data, indices[i]);
+            y[i] = label.labelOrUnlabelled(data, indices[i]);   // predict scores records without a label; training refuses them first
         }
         Tensor sig = device == Device.CPU ? Tensor.wrap(buf, b, l, t) : Tensor.wrap(buf, b, l, t).to(device);
         return new Batch(sig, reports, y, indices);
@@ -132,29 +132,49 @@ public final class Session {
 
     public Tensor logits(Batch b) { return model.head.forward(embed(b)); }
 
-    /** Loss, predictions and class probabilities of a set of records (eval mode, no gradients). */
-    public record Scores(double loss, int[] truth, int[] predicted, double[][] probabilities, int[] indices) {}
+    /**
+     * Loss, predictions, class probabilities and logits of a set of records (eval mode, no gradients).
+     *
+     * @param loss       the mean cross-entropy; NaN when a record has no label
+     * @param truth      the labels, {@link Dataset#UNLABELLED} for a record without one
+     * @param embeddings the embeddings z the head classifies, or null when not asked for
+     */
+    public record Scores(double loss, int[] truth, int[] predicted, double[][] probabilities, int[] indices, float[][] logits, float[][] embeddings) {
+        /** Whether every record has a label (then loss and accuracy mean something). */
+        public boolean labelled() {
+            for (int t : truth) if (t == Dataset.UNLABELLED) return false;
+            return true;
+        }
+    }
 
     public Scores score(Split split, int batchSize, String task) { return score(data.indices(split), batchSize, task); }
 
-    public Scores score(int[] indices, int batchSize, String task) {
+    public Scores score(int[] indices, int batchSize, String task) { return score(indices, batchSize, task, false); }
+
+    /** {@link #score(int[], int, String)}, keeping each record's embedding z when {@code keepEmbeddings}. */
+    public Scores score(int[] indices, int batchSize, String task, boolean keepEmbeddings) {
         boolean was = model.isTraining();
         model.eval();
         int n = indices.length, c = model.config.classes();
         int[] truth = new int[n], pred = new int[n];
         double[][] prob = new double[n][];
+        float[][] logitRows = new float[n][], embeddings = keepEmbeddings ? new float[n][] : null;
+        int d = model.lm.config.nEmbd();
         double lossSum = 0;
         int done = 0;
         List<int[]> bs = batches(indices, batchSize, null);
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
             for (int[] idx : bs) {
                 Batch b;
-                float[] lp;
+                float[] lp, lg, z = null;
                 try (TensorScope batch = TensorScope.open()) {
                     b = load(idx);
-                    Tensor logits = logits(b);
-                    lossSum += io.medualtime.tensor.F.crossEntropy(logits, b.labels()).item() * b.size();
+                    Tensor emb = embed(b), logits = model.head.forward(emb);
+                    boolean labelled = java.util.Arrays.stream(b.labels()).noneMatch(y -> y == Dataset.UNLABELLED);
+                    lossSum += labelled ? io.medualtime.tensor.F.crossEntropy(logits, b.labels()).item() * b.size() : Double.NaN;
                     lp = logits.logSoftmax(1).toArray();
+                    lg = logits.toArray();
+                    if (keepEmbeddings) z = emb.toArray();
                 }
                 for (int i = 0; i < b.size(); i++) {
                     double[] pr = new double[c];
@@ -166,6 +186,8 @@ public final class Session {
                     truth[done + i] = b.labels()[i];
                     pred[done + i] = best;
                     prob[done + i] = pr;
+                    logitRows[done + i] = java.util.Arrays.copyOfRange(lg, i * c, (i + 1) * c);
+                    if (z != null) embeddings[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
                 }
                 done += b.size();
                 p.step();
@@ -173,7 +195,7 @@ public final class Session {
         } finally {
             model.train(was);
         }
-        return new Scores(n == 0 ? Double.NaN : lossSum / n, truth, pred, prob, indices.clone());
+        return new Scores(n == 0 ? Double.NaN : lossSum / n, truth, pred, prob, indices.clone(), logitRows, embeddings);
     }
 
     /** The embeddings z [n][d] of a set of records (eval mode, no gradients). */

@@ -1,9 +1,12 @@
 package io.medualtime.nn.gpt2;
 
 import io.medualtime.nn.tokenizer.Gpt2Tokenizer;
+import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.io.FiniteCheck;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -20,23 +23,30 @@ import java.util.function.IntConsumer;
  * }</pre>
  *
  * <p>The weights are memory-mapped read-only and the model is in eval mode (no dropout), so the same input always
- * gives the same numbers, identical to {@code medualtime gpt2 logits / score / generate}. Thread-safe: calls are
- * serialised on the instance (the CPU kernels already use every core for one call).
+ * gives the same numbers: {@code medualtime gpt2 logits / score / generate} is this class on the command line.
+ * Every result is checked before it is returned: non-finite logits are an {@link IllegalArgumentException} (never
+ * an answer), and a weights file rewritten since it was mapped is an {@link UncheckedIOException} (the outputs
+ * would silently change). Thread-safe: calls are serialised on the instance (the CPU kernels already use every
+ * core for one call).
  */
 public final class Gpt2Pipeline {
     private final Gpt2 lm;
     private final Gpt2Tokenizer tokenizer;
 
-    /** Wraps a loaded model and its tokenizer; the model is switched to eval mode. */
+    /** Wraps a loaded model and its tokenizer (null when only ids are used); the model is switched to eval mode. */
     public Gpt2Pipeline(Gpt2 lm, Gpt2Tokenizer tokenizer) {
         this.lm = lm;
         this.tokenizer = tokenizer;
         lm.eval();
     }
 
-    /** Loads {@code folder} (config.json, model.safetensors, vocab.json + merges.txt or the built-in GPT-2 vocabulary). */
+    /**
+     * Loads {@code folder} (config.json, model.safetensors, vocab.json + merges.txt or the built-in GPT-2 vocabulary;
+     * a tokenizer with ids the model's vocabulary lacks is refused).
+     */
     public static Gpt2Pipeline load(Path folder) throws IOException {
-        return new Gpt2Pipeline(Gpt2Loader.load(folder, true), Gpt2Tokenizer.forModelFolder(folder));
+        Gpt2 lm = Gpt2Loader.load(folder, true);
+        return new Gpt2Pipeline(lm, Gpt2Tokenizer.forModelFolder(folder, lm.config.vocabSize()));
     }
 
     public Gpt2 model() { return lm; }
@@ -50,12 +60,21 @@ public final class Gpt2Pipeline {
 
     public String decode(int[] ids) { return tokenizer.decode(ids); }
 
-    /** Logits [T * vocab] (row-major by position) of every position of {@code ids}. */
+    /** Logits [T * vocab] (row-major by position) of every position of {@code ids}, checked finite. */
     public synchronized float[] logits(int[] ids) {
         checkIds(ids);
+        Tensor logits;
         try (GradMode g = GradMode.noGrad()) {
-            return lm.logits(lm.hidden(ids, null, 1, ids.length, null)).toArray();
+            logits = lm.logits(lm.hidden(ids, null, 1, ids.length, null));
         }
+        try {
+            FiniteCheck.requireFinite("the logits", logits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ": the model's output overflowed float32 (are the weights sane?)", e);
+        }
+        float[] out = logits.toArray();
+        checkMappedWeights();
+        return out;
     }
 
     /** The last position's logits [vocab]: the model's prediction of the token after {@code ids}. */
@@ -75,6 +94,7 @@ public final class Gpt2Pipeline {
 
     /** Scores {@code ids} (at least 2 tokens: the first has no prediction). */
     public Score score(int[] ids) {
+        checkIds(ids);
         if (ids.length < 2) throw new IllegalArgumentException("scoring needs at least 2 tokens, got " + ids.length);
         float[] logits = logits(ids);
         int v = lm.config.vocabSize();
@@ -93,21 +113,35 @@ public final class Gpt2Pipeline {
     }
 
     /** Scores {@code text}; with {@code prependEos} the first token is scored too, after {@code <|endoftext|>} (as GPT-2 evaluations do). */
-    public Score score(String text, boolean prependEos) {
+    public Score score(String text, boolean prependEos) { return score(encode(text, prependEos)); }
+
+    /** Token ids of {@code text}, after {@code <|endoftext|>} when {@code prependEos}. */
+    public int[] encode(String text, boolean prependEos) {
         int[] ids = encode(text);
-        if (prependEos) {
-            int[] w = new int[ids.length + 1];
-            w[0] = tokenizer.eosId();
-            System.arraycopy(ids, 0, w, 1, ids.length);
-            ids = w;
-        }
-        return score(ids);
+        if (!prependEos) return ids;
+        int[] w = new int[ids.length + 1];
+        w[0] = tokenizer.eosId();
+        System.arraycopy(ids, 0, w, 1, ids.length);
+        return w;
     }
 
     /** Generates {@code count} tokens after {@code prompt} with the KV cache, calling {@code onToken} for each. */
-    public synchronized int[] generate(int[] prompt, int count, Sampling sampling, IntConsumer onToken) {
+    public int[] generate(int[] prompt, int count, Sampling sampling, IntConsumer onToken) {
+        return generate(prompt, count, sampling, true, onToken);
+    }
+
+    /**
+     * Generates {@code count} tokens after {@code prompt}, with the KV cache or recomputing the whole prefix each step
+     * (slow; for checking), calling {@code onToken} for each once the weights file is known to be unchanged.
+     *
+     * @throws IllegalArgumentException the logits of a step are not finite
+     */
+    public synchronized int[] generate(int[] prompt, int count, Sampling sampling, boolean kvCache, IntConsumer onToken) {
         checkIds(prompt);
-        return new Generator(lm).generate(prompt, count, sampling, true, onToken);
+        return new Generator(lm).generate(prompt, count, sampling, kvCache, id -> {
+            checkMappedWeights();
+            onToken.accept(id);
+        });
     }
 
     /** The text {@code prompt} continues into ({@code count} new tokens, the prompt not included). */
@@ -115,8 +149,17 @@ public final class Gpt2Pipeline {
         return decode(generate(encode(prompt), count, sampling, id -> {}));
     }
 
+    /** The memory-mapped weights file must not have been rewritten since it was loaded (the outputs would change). */
+    private void checkMappedWeights() {
+        try {
+            lm.checkMappedWeights();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void checkIds(int[] ids) {
-        if (ids.length == 0) throw new IllegalArgumentException("no tokens (empty text)");
+        if (ids.length == 0) throw new IllegalArgumentException("no tokens (empty prompt / text)");
         if (ids.length > lm.config.nPositions())
             throw new IllegalArgumentException(ids.length + " tokens exceed the model's " + lm.config.nPositions() + " positions");
         int vocab = lm.config.vocabSize();

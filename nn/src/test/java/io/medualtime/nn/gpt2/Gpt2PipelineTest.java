@@ -80,4 +80,35 @@ class Gpt2PipelineTest {
         assertEquals("token id 60000 at position 1 is outside the vocabulary [0, 50257)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> gpt2.lastLogits(new int[0]));
     }
+
+    /** A copy of the tiny fixture with edited tensors. */
+    static Path copy(Path dir, java.util.Map<String, java.util.function.UnaryOperator<float[]>> edits) throws Exception {
+        java.nio.file.Files.copy(TINY.resolve("config.json"), dir.resolve("config.json"));
+        io.medualtime.tensor.io.TestCheckpoints.copyWithEdits(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors"), edits);
+        return dir;
+    }
+
+    @Test void logitsThatOverflowAreAnErrorNotAnAnswer(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        java.util.function.UnaryOperator<float[]> huge = a -> { float[] c = a.clone(); java.util.Arrays.fill(c, 3e38f); return c; };
+        Gpt2Pipeline bad = Gpt2Pipeline.load(copy(tmp, java.util.Map.of("transformer.ln_f.weight", huge, "transformer.ln_f.bias", huge)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.lastLogits("Hello world"));
+        assertTrue(e.getMessage().startsWith("the logits holds a non-finite value") && e.getMessage().contains("overflowed float32"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> bad.score("Hello world", false));
+        assertThrows(IllegalArgumentException.class, () -> bad.generate("Hello", 2, Sampling.greedy()));
+    }
+
+    @Test void aWeightsFileRewrittenUnderTheModelIsAnErrorBeforeAnyOutput(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = copy(tmp, java.util.Map.of());
+        Path file = dir.resolve("model.safetensors");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));   // a rewrite gets a later time
+        Gpt2Pipeline mapped = new Gpt2Pipeline(Gpt2Loader.load(dir, 0L), gpt2.tokenizer());
+        float[] before = mapped.lastLogits("Hello");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> mapped.lastLogits("Hello"));
+        assertTrue(e.getCause().getMessage().contains("changed on disk since the model was loaded"), e.getCause().getMessage());
+        List<Integer> printed = new ArrayList<>();
+        assertThrows(java.io.UncheckedIOException.class, () -> mapped.generate(mapped.encode("Hello"), 3, Sampling.greedy(), printed::add));
+        assertTrue(printed.isEmpty(), "no token is handed out from changed weights");
+        assertEquals(before.length, 50257);
+    }
 }
