@@ -8,6 +8,8 @@ import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.RunFolder;
+import io.medualtime.train.Schedule;
+import io.medualtime.train.Selection;
 import io.medualtime.train.Session;
 import io.medualtime.train.SummaryTable;
 import io.medualtime.train.SupervisedTrainer;
@@ -85,15 +87,36 @@ final class TrainCommand extends RunOptions.Resumable {
         double lr;
         @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
         double weightDecay;
+        @Option(names = "--schedule", description = "Learning-rate schedule per epoch: exp (ExponentialLR, --gamma) or step (StepLR, "
+                + "--step-size, --step-gamma) (default exp).")
+        String schedule;
         @Option(names = "--gamma", description = "ExponentialLR gamma per epoch (default 0.5 for fine, 0.85 for coarse).")
         Double gamma;
+        @Option(names = "--step-size", description = "StepLR: epochs between decays (default 5).")
+        Integer stepSize;
+        @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.3).")
+        Double stepGamma;
+        @Option(names = "--select", defaultValue = "best", description = "Which epoch's model is kept and tested: best (lowest validation loss) "
+                + "or last (default ${DEFAULT-VALUE}).")
+        String select;
 
         LabelKind labelKind() { return LabelKind.parse(label); }
 
         Mode modeValue() { return Mode.parse(mode); }
 
         SupervisedTrainer.Options options(LabelKind l) {
-            return new SupervisedTrainer.Options(epochs, batchSize, lr, weightDecay, gamma != null ? gamma : l.defaultGamma(), 64);
+            return new SupervisedTrainer.Options(epochs, batchSize, lr, weightDecay, schedule(l), Selection.parse(select), 64);
+        }
+
+        /** The schedule the options name; an option of the other kind is refused rather than ignored. */
+        Schedule schedule(LabelKind l) {
+            Schedule.Kind kind = schedule == null ? Schedule.Kind.EXP : Schedule.parseKind(schedule);
+            if (kind == Schedule.Kind.EXP) {
+                if (stepSize != null || stepGamma != null) throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
+                return Schedule.exponential(gamma != null ? gamma : l.defaultGamma());
+            }
+            if (gamma != null) throw new UserError("--gamma applies to --schedule exp; --schedule step takes --step-gamma");
+            return Schedule.step(stepSize != null ? stepSize : 5, stepGamma != null ? stepGamma : 0.3);
         }
     }
 }

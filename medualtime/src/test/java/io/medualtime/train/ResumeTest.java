@@ -56,8 +56,24 @@ class ResumeTest {
 
     static SupervisedTrainer.Options SUPERVISED = new SupervisedTrainer.Options(4, 8, 3e-3, 0.01, 0.8, 16);
 
-    static void supervised(RunFolder run) throws Exception {
-        SupervisedTrainer.train(session("supervised", LabelKind.FINE, Mode.DUAL, 5), SUPERVISED, 5, run, metrics(), QUIET);
+    static void supervised(RunFolder run) throws Exception { supervised(run, SUPERVISED); }
+
+    static void supervised(RunFolder run, SupervisedTrainer.Options o) throws Exception {
+        SupervisedTrainer.train(session("supervised", LabelKind.FINE, Mode.DUAL, 5), o, 5, run, metrics(), QUIET);
+    }
+
+    /** Step decay (its state is the epoch count) and last-epoch selection continue as if never interrupted. */
+    @Test void stepScheduleAndLastSelectionContinueBitIdentical(@TempDir Path tmp) throws Exception {
+        SupervisedTrainer.Options o = new SupervisedTrainer.Options(4, 8, 3e-3, 0.01, Schedule.step(2, 0.5), Selection.LAST, 16);
+        supervised(RunFolder.at(tmp.resolve("straight")), o);
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> supervised(interruptedAt(dir, Set.of("epoch 3")), o));
+        supervised(RunFolder.at(dir), o);
+        SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, ModelSpec.FILE);
+        MetricsFile m = RunFolder.readMetrics(dir);
+        assertEquals(List.of((double) 3e-3f, (double) 3e-3f, (double) 1.5e-3f, (double) 1.5e-3f), m.history().stream().map(MetricsFile.Epoch::lr).toList());
+        assertEquals(4, m.selectedEpoch());
+        assertEquals(Selection.LAST.criterion(), m.selectionCriterion());
     }
 
     @Test void supervisedRunContinuedTwiceEndsBitIdentical(@TempDir Path tmp) throws Exception {
