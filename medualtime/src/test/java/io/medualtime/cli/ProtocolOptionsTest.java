@@ -75,4 +75,43 @@ class ProtocolOptionsTest {
         assertEquals("last epoch", m.get("selectionCriterion").asText());
         assertEquals("last epoch", m.get("config").get("selection").asText());
     }
+
+    @Test void repeatedNestedDrawsGiveMeanAndStdPerK(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("draws");
+        Run r = run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--k", "2,3",
+                "--probe-epochs", "3", "--sampling", "nested", "--draws", "3"}));
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = metrics(out);
+        assertEquals("nested across K (seed 42 + class), 3 per K", m.get("config").get("transfer").get("draws").asText());
+        JsonNode row = m.get("extra").get("fewShot").get(0);
+        assertEquals(2, row.get("otherDraws").size());
+        JsonNode acc = row.get("repeats").get("accuracy");
+        assertEquals(3, acc.get("values").size());
+        assertEquals(row.get("test").get("report").get("accuracy").asDouble(), acc.get("values").get(0).asDouble(), 0);
+        double mean = 0;
+        for (JsonNode v : acc.get("values")) mean += v.asDouble() / 3;
+        assertEquals(mean, acc.get("mean").asDouble(), 1e-12);
+        assertTrue(r.out().contains("Over repeated runs"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("K=3 +3 draws +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
+    }
+
+    @Test void officialTransferPresetSetsStepDecaySeedAndNestedDraws(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("official");
+        Run r = run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--k", "2",
+                "--probe-epochs", "2", "--protocol", "official"}));
+        assertEquals(0, r.code(), r.err());
+        JsonNode coarse = metrics(out.resolve("coarse")), m = metrics(out);
+        assertEquals("StepLR(step_size=5, gamma=0.3) per epoch", coarse.get("config").get("schedule").asText());
+        assertEquals(128, coarse.get("seed").asLong());
+        assertEquals(128, m.get("seed").asLong());
+        assertEquals("official", m.get("config").get("protocol").asText());
+        assertTrue(m.get("config").get("transfer").get("draws").asText().startsWith("nested"), m.toString());
+        // an explicit option wins over the preset
+        Path mine = tmp.resolve("mine");
+        Run r2 = run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "1", "--out", mine.toString(), "--k", "2",
+                "--probe-epochs", "2", "--protocol", "official", "--seed", "3", "--sampling", "independent"}));
+        assertEquals(0, r2.code(), r2.err());
+        assertEquals(3, metrics(mine).get("seed").asLong());
+        assertTrue(metrics(mine).get("config").get("transfer").get("draws").asText().startsWith("independent"));
+    }
 }

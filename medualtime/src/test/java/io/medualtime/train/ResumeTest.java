@@ -116,10 +116,25 @@ class ResumeTest {
         SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, PretrainTrainer.HEADS_FILE);
     }
 
-    static List<TransferTrainer.Shot> transfer(RunFolder run) throws Exception {
+    static List<TransferTrainer.Shot> transfer(RunFolder run) throws Exception { return transfer(run, TransferTrainer.Draws.DEFAULT); }
+
+    static List<TransferTrainer.Shot> transfer(RunFolder run, TransferTrainer.Draws draws) throws Exception {
         Session s = session("transfer", LabelKind.COARSE, Mode.DUAL, 7);
         s.model.freeze();
-        return TransferTrainer.run(s, List.of(2, 3, 4), new LinearProbe.Options(1e-2, 5, 0.9, 8, 6), 7, run, metrics(), QUIET);
+        return TransferTrainer.run(s, List.of(2, 3, 4), new LinearProbe.Options(1e-2, 5, 0.9, 8, 6), draws, 7, run, metrics(), QUIET);
+    }
+
+    @Test void transferWithRepeatedDrawsContinuesWithTheNextK(@TempDir Path tmp) throws Exception {
+        TransferTrainer.Draws draws = new TransferTrainer.Draws(true, 2);
+        RunFolder straight = RunFolder.at(tmp.resolve("straight"));
+        List<TransferTrainer.Shot> want = transfer(straight, draws);
+        straight.writeMetrics(RunFolder.readMetrics(straight.dir()));
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> transfer(interruptedAt(dir, Set.of("epoch 2")), draws));
+        List<TransferTrainer.Shot> got = transfer(RunFolder.at(dir), draws);
+        assertEquals(want.stream().map(TransferTrainer.Shot::repeats).toList(), got.stream().map(TransferTrainer.Shot::repeats).toList());
+        assertEquals(2, got.get(0).repeats().runs().size(), "the first Ks' spreads are read back from the checkpoint");
+        SameRun.assertSameRun(tmp.resolve("straight"), dir);
     }
 
     @Test void transferContinuesWithTheNextK(@TempDir Path tmp) throws Exception {
