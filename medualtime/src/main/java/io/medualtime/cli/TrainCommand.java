@@ -7,6 +7,7 @@ import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
+import io.medualtime.train.Repeats;
 import io.medualtime.train.RunFolder;
 import io.medualtime.train.Schedule;
 import io.medualtime.train.Selection;
@@ -28,6 +29,9 @@ final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
     @Mixin RunOptions runs;
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Train once per seed (each in RUN/seed-<SEED>) and add the mean "
+            + "+- std of the test scores over the seeds; replaces --seed.")
+    List<Long> seeds;
 
     @Override RunOptions runOptions() { return runs; }
 
@@ -37,7 +41,15 @@ final class TrainCommand extends RunOptions.Resumable {
         t.options(t.labelKind());   // bad option values fail before anything is written
         Device device = m.device();
         RunFolder run = runs.open(spec, m);
+        if (seeds != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) throw new UserError("--seeds replaces --seed; give one of them");
+            if (seeds.isEmpty() || seeds.size() != new java.util.HashSet<>(seeds).size()) throw new UserError("--seeds needs distinct seeds, got " + seeds);
+        }
         try (Dataset data = m.openData(run.dir(), log)) {
+            if (seeds != null) {
+                repeated(run, data, device, log);
+                return 0;
+            }
             SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
             TrainCommand.printSelected(log, r);
             log.println();
@@ -48,6 +60,41 @@ final class TrainCommand extends RunOptions.Resumable {
         }
         RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
+    }
+
+    /**
+     * Trains once per seed into {@code run}/seed-SEED (a completed one is kept: a resumed run continues with the next
+     * seed), then completes {@code run} with a summary: {@code extra.repeats} (mean +- std and per-seed values) and
+     * {@code extra.seedRuns} (the folders); the per-seed test scores go in the table, the spread under it.
+     */
+    private void repeated(RunFolder run, Dataset data, Device device, PrintStream log) throws Exception {
+        if (m.data == null) m.data = m.dataFolder(run.dir());   // the seeds' runs use the run's data
+        List<MetricsFile> done = new java.util.ArrayList<>();
+        java.util.Map<String, String> folders = new java.util.LinkedHashMap<>();
+        for (long seed : seeds) {
+            RunFolder one = RunFolder.at(run.dir().resolve("seed-" + seed));
+            folders.put(Long.toString(seed), one.dir().getFileName().toString());
+            if (TransferCommand.completed(one)) {
+                log.println("[train] seed " + seed + " already completed in " + one.dir());
+                done.add(RunFolder.readMetrics(one.dir()));
+                continue;
+            }
+            m.seed = seed;
+            done.add(trainOne("train (seed " + seed + ")", null, m, t, t.labelKind(), t.modeValue(), data, one, device, log).metrics());
+        }
+        Repeats spread = Repeats.of("seed", seeds, done.stream().map(x -> x.test().report()).toList());
+        ModelSpec first = io.medualtime.train.SavedRun.spec(run.dir().resolve(folders.values().iterator().next()));
+        MetricsFile summary = ModelOptions.metrics("train", first, data, seeds.get(0)).arguments(runs.recorded(spec))
+                .config("data_folder", m.dataFolder(run.dir()).toString()).config("schedule", t.schedule(t.labelKind()).describe())
+                .config("selection", Selection.parse(t.select).criterion())
+                .extra("repeats", spread).extra("seedRuns", folders);
+        run.complete(summary);
+        SummaryTable table = new SummaryTable("Supervised, " + done.get(0).test().report().numClasses() + " classes (" + t.label + "), test split");
+        for (int i = 0; i < seeds.size(); i++) table.add(t.modeValue().cliName() + " seed=" + seeds.get(i), done.get(i));
+        table.repeats(t.modeValue().cliName(), spread);
+        log.println();
+        log.print(table.render());
+        log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE) + " (per seed: " + run.dir().resolve("seed-<SEED>") + ")");
     }
 
     /**

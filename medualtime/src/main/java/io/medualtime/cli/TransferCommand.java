@@ -144,7 +144,7 @@ final class TransferCommand extends RunOptions.Resumable {
     }
 
     /** Whether a stage's run folder holds a completed run (a resumed transfer skips it). */
-    private static boolean completed(RunFolder stage) {
+    static boolean completed(RunFolder stage) {
         if (!java.nio.file.Files.isRegularFile(stage.resolve(RunFolder.METRICS_FILE))) return false;
         return MetricsFile.COMPLETED.equals(RunFolder.readMetrics(stage.dir()).status());
     }

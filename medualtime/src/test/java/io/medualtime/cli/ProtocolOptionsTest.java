@@ -114,4 +114,41 @@ class ProtocolOptionsTest {
         assertEquals(3, metrics(mine).get("seed").asLong());
         assertTrue(metrics(mine).get("config").get("transfer").get("draws").asText().startsWith("independent"));
     }
+
+    @Test void seedsRepeatTrainingAndSummariseTheSpread(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("seeds");
+        Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--seeds", "1,2"}));
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = metrics(out), rep = m.get("extra").get("repeats");
+        assertEquals("completed", m.get("status").asText());
+        assertEquals("[1,2]", rep.get("runs").toString());
+        for (int i = 0; i < 2; i++) {
+            JsonNode one = metrics(out.resolve("seed-" + (i + 1)));
+            assertEquals(i + 1, one.get("seed").asLong());
+            assertEquals(one.get("test").get("report").get("accuracy").asDouble(), rep.get("accuracy").get("values").get(i).asDouble(), 0);
+        }
+        assertTrue(r.out().contains("dual seed=1") && r.out().contains("dual seed=2"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("dual +2 seeds +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
+
+        // an interrupted repeat continues with the seeds not yet completed
+        com.fasterxml.jackson.databind.node.ObjectNode unfinished = (com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy();
+        unfinished.put("status", "running");
+        java.nio.file.Files.writeString(out.resolve("metrics.json"), unfinished.toString());
+        java.nio.file.Files.delete(out.resolve("seed-2").resolve("metrics.json"));
+        Run again = run("train", "--resume", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("seed 1 already completed"), again.out());
+        assertEquals(rep, metrics(out).get("extra").get("repeats"), "seed 2 trained again from scratch gives the same numbers");
+    }
+
+    @Test void seedsAreRefusedWithSeedOrTwice(@TempDir Path tmp) {
+        for (String[] bad : new String[][]{{"--seeds", "1,1"}, {"--seeds", "1,2", "--seed", "3"}}) {
+            List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", tmp.resolve("bad" + bad.length).toString()));
+            a.addAll(List.of(bad));
+            Run r = run(args(a.toArray(new String[0])));
+            assertNotEquals(0, r.code(), String.join(" ", bad));
+            assertTrue(r.err().contains("--seeds"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
 }
