@@ -151,4 +151,19 @@ class ProtocolOptionsTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
     }
+
+    @Test void pretrainTakesAStepScheduleAndLastSelection(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("pretrain");
+        Run r = run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "2", "--batch-size", "8", "--out", out.toString(),
+                "--probe-epochs", "2", "--schedule", "step", "--step-size", "1", "--select", "last"}));
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = metrics(out);
+        assertEquals("StepLR(step_size=1, gamma=0.5) per epoch", m.get("config").get("schedule").asText());
+        assertEquals(0.0005f, (float) lr(m, 2));
+        assertEquals(2, m.get("selectedEpoch").asInt());
+        assertEquals("last epoch", m.get("selectionCriterion").asText());
+        Run bad = run(args(new String[]{"pretrain", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--step-gamma", "0.5"}));
+        assertNotEquals(0, bad.code());
+        assertEquals("error: --step-gamma applies to --schedule step", bad.err().strip());
+    }
 }

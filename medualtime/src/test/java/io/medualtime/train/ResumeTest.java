@@ -104,8 +104,21 @@ class ResumeTest {
 
     static PretrainTrainer.Options PRETRAIN = new PretrainTrainer.Options(3, 8, 2e-3, 0.1, 0.1, 0.4, 0.5);
 
-    static void pretrain(RunFolder run) throws Exception {
-        PretrainTrainer.train(session("pretrain", LabelKind.FINE, Mode.DUAL, 6), PRETRAIN, 6, run, metrics(), QUIET);
+    static void pretrain(RunFolder run) throws Exception { pretrain(run, PRETRAIN); }
+
+    static void pretrain(RunFolder run, PretrainTrainer.Options o) throws Exception {
+        PretrainTrainer.train(session("pretrain", LabelKind.FINE, Mode.DUAL, 6), o, 6, run, metrics(), QUIET);
+    }
+
+    @Test void pretrainWithStepDecayAndLastSelectionContinuesBitIdentical(@TempDir Path tmp) throws Exception {
+        PretrainTrainer.Options o = new PretrainTrainer.Options(3, 8, 2e-3, 0.1, 0.1, 0.4, 0.5, Schedule.step(1, 0.5), Selection.LAST);
+        pretrain(RunFolder.at(tmp.resolve("straight")), o);
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> pretrain(interruptedAt(dir, Set.of("epoch 2")), o));
+        pretrain(RunFolder.at(dir), o);
+        SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, PretrainTrainer.HEADS_FILE);
+        MetricsFile m = RunFolder.readMetrics(dir);
+        assertEquals(List.of((double) 2e-3f, (double) 1e-3f, (double) 5e-4f), m.history().stream().map(MetricsFile.Epoch::lr).toList());
     }
 
     @Test void pretrainRunContinuedEndsBitIdentical(@TempDir Path tmp) throws Exception {
