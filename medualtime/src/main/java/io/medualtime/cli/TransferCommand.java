@@ -59,8 +59,8 @@ final class TransferCommand extends RunOptions.Resumable {
         boolean official = officialProtocol();
         LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);   // bad values fail first
         TransferTrainer.Draws drawing = new TransferTrainer.Draws(nested(official), draws);
-        if (official) log.println("[transfer] --protocol official: stage 1 " + t.schedule(LabelKind.COARSE).describe() + ", seed " + m.seed
-                + ", K-shot draws " + drawing.describe());
+        if (official) log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null ? t.schedule(LabelKind.COARSE).describe() : "from --checkpoint")
+                + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
         if (checkpoint == null) t.options(LabelKind.COARSE);
         for (int k : ks) if (k < 1) throw new UserError("--k must be >= 1, got " + k);
         Device device = m.device();
