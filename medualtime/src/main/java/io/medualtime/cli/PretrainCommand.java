@@ -11,6 +11,8 @@ import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.PretrainTrainer;
 import io.medualtime.train.RunFolder;
+import io.medualtime.train.Schedule;
+import io.medualtime.train.Selection;
 import io.medualtime.train.Session;
 import io.medualtime.train.SummaryTable;
 import picocli.CommandLine.Command;
@@ -37,13 +39,29 @@ final class PretrainCommand extends RunOptions.Resumable {
     @Option(names = "--label", defaultValue = "fine", description = "Label of the linear probe: fine or coarse (default ${DEFAULT-VALUE}).") String label;
     @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear probe epochs (default ${DEFAULT-VALUE}).") int probeEpochs;
     @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear probe Adam lr (default ${DEFAULT-VALUE}).") double probeLr;
+    @Option(names = "--schedule", defaultValue = "none", description = "Learning rate per epoch: none (constant) or step (StepLR, "
+            + "--step-size, --step-gamma; the official unsupervised code halves it every 20 epochs) (default ${DEFAULT-VALUE}).") String schedule;
+    @Option(names = "--step-size", description = "StepLR: epochs between decays (default 20).") Integer stepSize;
+    @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.5).") Double stepGamma;
+    @Option(names = "--select", defaultValue = "best", description = "Which epoch is kept: best (lowest validation loss over all batches) or last "
+            + "(default ${DEFAULT-VALUE}).") String select;
 
     @Override RunOptions runOptions() { return runs; }
+
+    /** null for a constant learning rate; the step options are refused without {@code --schedule step}. */
+    private Schedule schedule() {
+        if (schedule.equalsIgnoreCase("none")) {
+            if (stepSize != null || stepGamma != null) throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
+            return null;
+        }
+        if (!schedule.equalsIgnoreCase("step")) throw new UserError("--schedule must be none or step for pretrain, got '" + schedule + "'");
+        return Schedule.step(stepSize != null ? stepSize : 20, stepGamma != null ? stepGamma : 0.5);
+    }
 
     @Override int run() throws Exception {
         PrintStream log = out();
         if (runs.resume != null) return RunOptions.resume(spec, runs.resume, PretrainCommand::new, log);
-        PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise);
+        PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise, schedule(), Selection.parse(select));
         LinearProbe.Options po = new LinearProbe.Options(probeLr, 50, 0.9, 128, probeEpochs);   // bad values fail before anything is written
         LabelKind probeLabel = LabelKind.parse(label);
         Device device = m.device();

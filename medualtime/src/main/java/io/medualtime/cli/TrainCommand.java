@@ -7,7 +7,10 @@ import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
+import io.medualtime.train.Repeats;
 import io.medualtime.train.RunFolder;
+import io.medualtime.train.Schedule;
+import io.medualtime.train.Selection;
 import io.medualtime.train.Session;
 import io.medualtime.train.SummaryTable;
 import io.medualtime.train.SupervisedTrainer;
@@ -26,6 +29,9 @@ final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
     @Mixin RunOptions runs;
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Train once per seed (each in RUN/seed-<SEED>) and add the mean "
+            + "+- std of the test scores over the seeds; replaces --seed.")
+    List<Long> seeds;
 
     @Override RunOptions runOptions() { return runs; }
 
@@ -35,7 +41,15 @@ final class TrainCommand extends RunOptions.Resumable {
         t.options(t.labelKind());   // bad option values fail before anything is written
         Device device = m.device();
         RunFolder run = runs.open(spec, m);
+        if (seeds != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) throw new UserError("--seeds replaces --seed; give one of them");
+            if (seeds.isEmpty() || seeds.size() != new java.util.HashSet<>(seeds).size()) throw new UserError("--seeds needs distinct seeds, got " + seeds);
+        }
         try (Dataset data = m.openData(run.dir(), log)) {
+            if (seeds != null) {
+                repeated(run, data, device, log);
+                return 0;
+            }
             SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
             TrainCommand.printSelected(log, r);
             log.println();
@@ -46,6 +60,41 @@ final class TrainCommand extends RunOptions.Resumable {
         }
         RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
+    }
+
+    /**
+     * Trains once per seed into {@code run}/seed-SEED (a completed one is kept: a resumed run continues with the next
+     * seed), then completes {@code run} with a summary: {@code extra.repeats} (mean +- std and per-seed values) and
+     * {@code extra.seedRuns} (the folders); the per-seed test scores go in the table, the spread under it.
+     */
+    private void repeated(RunFolder run, Dataset data, Device device, PrintStream log) throws Exception {
+        if (m.data == null) m.data = m.dataFolder(run.dir());   // the seeds' runs use the run's data
+        List<MetricsFile> done = new java.util.ArrayList<>();
+        java.util.Map<String, String> folders = new java.util.LinkedHashMap<>();
+        for (long seed : seeds) {
+            RunFolder one = RunFolder.at(run.dir().resolve("seed-" + seed));
+            folders.put(Long.toString(seed), one.dir().getFileName().toString());
+            if (TransferCommand.completed(one)) {
+                log.println("[train] seed " + seed + " already completed in " + one.dir());
+                done.add(RunFolder.readMetrics(one.dir()));
+                continue;
+            }
+            m.seed = seed;
+            done.add(trainOne("train (seed " + seed + ")", null, m, t, t.labelKind(), t.modeValue(), data, one, device, log).metrics());
+        }
+        Repeats spread = Repeats.of("seed", seeds, done.stream().map(x -> x.test().report()).toList());
+        ModelSpec first = io.medualtime.train.SavedRun.spec(run.dir().resolve(folders.values().iterator().next()));
+        MetricsFile summary = ModelOptions.metrics("train", first, data, seeds.get(0)).arguments(runs.recorded(spec))
+                .config("data_folder", m.dataFolder(run.dir()).toString()).config("schedule", t.schedule(t.labelKind()).describe())
+                .config("selection", Selection.parse(t.select).criterion())
+                .extra("repeats", spread).extra("seedRuns", folders);
+        run.complete(summary);
+        SummaryTable table = new SummaryTable("Supervised, " + done.get(0).test().report().numClasses() + " classes (" + t.label + "), test split");
+        for (int i = 0; i < seeds.size(); i++) table.add(t.modeValue().cliName() + " seed=" + seeds.get(i), done.get(i));
+        table.repeats(t.modeValue().cliName(), spread);
+        log.println();
+        log.print(table.render());
+        log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE) + " (per seed: " + run.dir().resolve("seed-<SEED>") + ")");
     }
 
     /**
@@ -85,15 +134,36 @@ final class TrainCommand extends RunOptions.Resumable {
         double lr;
         @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
         double weightDecay;
+        @Option(names = "--schedule", description = "Learning-rate schedule per epoch: exp (ExponentialLR, --gamma) or step (StepLR, "
+                + "--step-size, --step-gamma) (default exp).")
+        String schedule;
         @Option(names = "--gamma", description = "ExponentialLR gamma per epoch (default 0.5 for fine, 0.85 for coarse).")
         Double gamma;
+        @Option(names = "--step-size", description = "StepLR: epochs between decays (default 5).")
+        Integer stepSize;
+        @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.3).")
+        Double stepGamma;
+        @Option(names = "--select", defaultValue = "best", description = "Which epoch's model is kept and tested: best (lowest validation loss) "
+                + "or last (default ${DEFAULT-VALUE}).")
+        String select;
 
         LabelKind labelKind() { return LabelKind.parse(label); }
 
         Mode modeValue() { return Mode.parse(mode); }
 
         SupervisedTrainer.Options options(LabelKind l) {
-            return new SupervisedTrainer.Options(epochs, batchSize, lr, weightDecay, gamma != null ? gamma : l.defaultGamma(), 64);
+            return new SupervisedTrainer.Options(epochs, batchSize, lr, weightDecay, schedule(l), Selection.parse(select), 64);
+        }
+
+        /** The schedule the options name; an option of the other kind is refused rather than ignored. */
+        Schedule schedule(LabelKind l) {
+            Schedule.Kind kind = schedule == null ? Schedule.Kind.EXP : Schedule.parseKind(schedule);
+            if (kind == Schedule.Kind.EXP) {
+                if (stepSize != null || stepGamma != null) throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
+                return Schedule.exponential(gamma != null ? gamma : l.defaultGamma());
+            }
+            if (gamma != null) throw new UserError("--gamma applies to --schedule exp; --schedule step takes --step-gamma");
+            return Schedule.step(stepSize != null ? stepSize : 5, stepGamma != null ? stepGamma : 0.3);
         }
     }
 }

@@ -44,13 +44,26 @@ final class TransferCommand extends RunOptions.Resumable {
     @Option(names = "--probe-batch-size", defaultValue = "128", description = "Linear head batch size (default ${DEFAULT-VALUE}).") int probeBatch;
     @Option(names = "--probe-step", defaultValue = "50", description = "StepLR step size in epochs (default ${DEFAULT-VALUE}).") int probeStep;
     @Option(names = "--probe-gamma", defaultValue = "0.9", description = "StepLR gamma (default ${DEFAULT-VALUE}).") double probeGamma;
+    @Option(names = "--sampling", description = "How the K records per class are drawn: independent (per K, from --seed) or nested "
+            + "(the official draw: seed 42 + class, the K=5 set inside the K=10 set) (default independent; nested with --protocol official).")
+    String sampling;
+    @Option(names = "--draws", defaultValue = "1", description = "Draws of the K records per K; more than 1 adds the mean +- std over "
+            + "the draws (default ${DEFAULT-VALUE}).")
+    int draws;
+    @Option(names = "--protocol", description = "official: the authors' transfer_exp.sh (stage 1 StepLR x0.3 every 5 epochs, seed 128, "
+            + "nested draws); options given explicitly still apply. See docs/TRAINING.md, Protocol options.")
+    String protocol;
 
     @Override RunOptions runOptions() { return runs; }
 
     @Override int run() throws Exception {
         PrintStream log = out();
         if (runs.resume != null) return RunOptions.resume(spec, runs.resume, TransferCommand::new, log);
+        boolean official = officialProtocol();
         LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);   // bad values fail first
+        TransferTrainer.Draws drawing = new TransferTrainer.Draws(nested(official), draws);
+        if (official) log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null ? t.schedule(LabelKind.COARSE).describe() : "from --checkpoint")
+                + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
         if (checkpoint == null) t.options(LabelKind.COARSE);
         for (int k : ks) if (k < 1) throw new UserError("--k must be >= 1, got " + k);
         Device device = m.device();
@@ -87,7 +100,8 @@ final class TransferCommand extends RunOptions.Resumable {
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
-            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", RunPaths.stored(run.dir(), base.toString()));
+            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", RunPaths.stored(run.dir(), base.toString()))
+                    .config("protocol", official ? "official" : "default");
             MetricsFile baseMetrics = null;
             try {
                 baseMetrics = RunFolder.readMetrics(base);
@@ -95,12 +109,13 @@ final class TransferCommand extends RunOptions.Resumable {
                 // a checkpoint run without metrics.json
             }
             if (baseMetrics != null && baseMetrics.test() != null) metrics.extra("coarseTest", baseMetrics.test());
-            List<TransferTrainer.Shot> shots = TransferTrainer.run(s, ks, o, m.seed, run, metrics, log);
+            List<TransferTrainer.Shot> shots = TransferTrainer.run(s, ks, o, drawing, m.seed, run, metrics, log);
             run.complete(metrics);
             SummaryTable table = new SummaryTable("Few-shot transfer coarse -> fine (5 classes), test split");
             if (data.isSynthetic()) table.label(SummaryTable.SYNTHETIC_LABEL);
             if (!s.spec.pretrainedLm()) table.label(SummaryTable.RANDOM_LM_LABEL);
             for (TransferTrainer.Shot sh : shots) table.add("K=" + sh.k() + " (" + sh.trainRecords() + ")", sh.test().report(), sh.test().ci());
+            for (TransferTrainer.Shot sh : shots) if (sh.repeats() != null) table.repeats("K=" + sh.k(), sh.repeats());
             log.println();
             log.print(table.render());
             log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
@@ -109,8 +124,32 @@ final class TransferCommand extends RunOptions.Resumable {
         return 0;
     }
 
+    /**
+     * Applies {@code --protocol official} to the options not given explicitly: stage 1 StepLR (5 epochs, x0.3, the
+     * schedule's defaults), seed 128 (main_transfer.py's default; transfer_exp.sh passes neither --exp_lr nor --seed).
+     */
+    private boolean officialProtocol() {
+        if (protocol == null || protocol.equalsIgnoreCase("default")) return false;
+        if (!protocol.equalsIgnoreCase("official")) throw new UserError("--protocol must be official or default, got '" + protocol + "'");
+        if (t.schedule == null && t.gamma == null) t.schedule = "step";
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) m.seed = OFFICIAL_SEED;
+        return true;
+    }
+
+    /** main_transfer.py's default --seed. */
+    static final long OFFICIAL_SEED = 128;
+
+    private boolean nested(boolean official) {
+        if (sampling == null) return official;
+        return switch (sampling.toLowerCase(java.util.Locale.ROOT)) {
+            case "nested" -> true;
+            case "independent" -> false;
+            default -> throw new UserError("--sampling must be nested or independent, got '" + sampling + "'");
+        };
+    }
+
     /** Whether a stage's run folder holds a completed run (a resumed transfer skips it). */
-    private static boolean completed(RunFolder stage) {
+    static boolean completed(RunFolder stage) {
         if (!java.nio.file.Files.isRegularFile(stage.resolve(RunFolder.METRICS_FILE))) return false;
         return MetricsFile.COMPLETED.equals(RunFolder.readMetrics(stage.dir()).status());
     }

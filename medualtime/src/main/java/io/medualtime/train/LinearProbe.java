@@ -103,15 +103,29 @@ public final class LinearProbe {
         return Tensor.wrap(a, n, d);
     }
 
-    /** K records per class drawn from {@code pool} without replacement (all of a class that has fewer). */
+    /**
+     * K records per class, nested across K as the official code draws them: class c's records are shuffled by a
+     * generator seeded {@code base + c} and the first K taken, so for one base the K = 5 set lies inside the K = 10
+     * set (official base 42; our generator, so the same structure, not the same records as PyTorch's).
+     */
+    public static int[] sampleNested(int[] pool, int[] labels, int classes, int k, long base) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) out.addAll(firstK(pool, labels, c, k, new Rng(base + c)));
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Class {@code c}'s records of {@code pool} shuffled by {@code rng} (Fisher-Yates), the first {@code k} of them. */
+    private static java.util.List<Integer> firstK(int[] pool, int[] labels, int c, int k, Rng rng) {
+        java.util.List<Integer> of = new java.util.ArrayList<>();
+        for (int i = 0; i < pool.length; i++) if (labels[i] == c) of.add(pool[i]);
+        for (int i = of.size() - 1; i > 0; i--) java.util.Collections.swap(of, i, rng.nextInt(i + 1));
+        return of.subList(0, Math.min(k, of.size()));
+    }
+
+    /** K records per class drawn from {@code pool} without replacement (all of a class that has fewer), one generator for all classes. */
     public static int[] sampleK(int[] pool, int[] labels, int classes, int k, Rng rng) {
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            java.util.List<Integer> of = new java.util.ArrayList<>();
-            for (int i = 0; i < pool.length; i++) if (labels[i] == c) of.add(pool[i]);
-            for (int i = of.size() - 1; i > 0; i--) java.util.Collections.swap(of, i, rng.nextInt(i + 1));
-            out.addAll(of.subList(0, Math.min(k, of.size())));
-        }
+        for (int c = 0; c < classes; c++) out.addAll(firstK(pool, labels, c, k, rng));
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 }

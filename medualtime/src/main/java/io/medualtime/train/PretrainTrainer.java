@@ -6,6 +6,7 @@ import io.medualtime.model.MedualTimeCheckpoint;
 import io.medualtime.model.ProjectionHead;
 import io.medualtime.nn.Module;
 import io.medualtime.nn.optim.AdamW;
+import io.medualtime.nn.optim.LrScheduler;
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
@@ -33,18 +34,21 @@ import java.util.Map;
  * {@link ProjectionHead}; outputs are L2-normalised;
  * loss = NCE(z_ts, z_ts_aug) + NCE(z_text, z_text_aug) + lambda (NCE(z_text, z_ts) + NCE(z_ts, z_text)),
  * NCE(a, b) = cross-entropy of a b^T / tau against the diagonal (in-batch negatives), tau = 0.1; lambda = 0 in the
- * first ceil(10 %) of the epochs and 0.1 after. Adam lr 1e-3.
+ * first ceil(10 %) of the epochs and 0.1 after. Adam lr 1e-3, constant or decayed by a {@link Schedule}.
  *
  * <p>Validation: the same loss with lambda = 0.1 in every epoch (so epochs are comparable) and the same seeded
  * noise in every epoch, averaged over ALL validation batches (the official code keeps only the last batch's
- * loss, so its selection ends up on the last epoch; fixed). The epoch with the lowest validation loss is restored.
+ * loss, so its selection ends up on the last epoch; fixed). The epoch with the lowest validation loss (or the
+ * last, {@link Selection#LAST}) is restored.
  */
 public final class PretrainTrainer {
     private PretrainTrainer() {}
 
     /** The protocol's knobs; invalid values are refused naming the option. */
-    public record Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd) {
+    public record Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd,
+                          Schedule schedule, Selection selection) {
         public Options {
+            if (selection == null) throw new IllegalArgumentException("the selection is required");
             Checks.atLeast("--epochs", epochs, 1);
             Checks.atLeast("--batch-size (the other records of a batch are the negatives)", batchSize, 2);
             Checks.positive("--lr", lr);
@@ -52,6 +56,11 @@ public final class PretrainTrainer {
             Checks.nonNegative("--lambda", lambda);
             Checks.fraction("warm-up fraction", warmupFraction);
             Checks.nonNegative("--noise", noiseStd);
+        }
+
+        /** A constant learning rate ({@code schedule} null) and selection by the lowest validation loss. */
+        public Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd) {
+            this(epochs, batchSize, lr, temperature, lambda, warmupFraction, noiseStd, null, Selection.BEST);
         }
 
         /** Adam lr 1e-3, batch 64, 4 epochs, tau 0.1, lambda 0.1 after the first 10 % of epochs, noise 0.5. */
@@ -100,11 +109,13 @@ public final class PretrainTrainer {
         List<Tensor> params = new ArrayList<>(s.model.trainableParameters());
         params.addAll(heads.trainableParameters());
         AdamW opt = AdamW.adam(params, (float) o.lr());
+        LrScheduler sched = o.schedule() == null ? null : o.schedule().create(opt);
         Rng shuffle = new Rng(seed ^ 0x5EEDL), noise = new Rng(seed ^ 0xA06L);
         metrics.config("pretrain", o).config("trainable_parameters", s.model.trainableParameterCount() + heads.parameterCount(true))
-                .config("selection", MetricsFile.LOWEST_VAL_LOSS + " (all validation batches, lambda fixed)")
+                .config("schedule", o.schedule() == null ? "constant" : o.schedule().describe())
+                .config("selection", o.selection().criterion() + (o.selection() == Selection.BEST ? " (all validation batches, lambda fixed)" : ""))
                 .status(MetricsFile.RUNNING);
-        ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, null)
+        ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, sched)
                 .rng("shuffle", shuffle).rng("noise", noise);
         ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
@@ -122,6 +133,7 @@ public final class PretrainTrainer {
         }
         for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= o.epochs(); epoch++) {
             long e0 = System.nanoTime();
+            float epochLr = opt.lr();
             double lambda = epoch - 1 >= o.lambdaStartEpoch() ? o.lambda() : 0.0;
             s.model.train(true);
             heads.train(true);
@@ -149,11 +161,12 @@ public final class PretrainTrainer {
                     p.step();
                 }
             }
+            if (sched != null) sched.step();
             double val = validationLoss(s, heads, o, seed);
             if (!Double.isFinite(val))
                 throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss", "; try a lower --lr");
             boolean improved = val < best;
-            if (improved) {
+            if (o.selection().replaces(val, best)) {
                 best = val;
                 bestEpoch = epoch;
                 bestModel = Session.snapshot(s.model);
@@ -162,15 +175,15 @@ public final class PretrainTrainer {
                 save(heads, run.resolve(HEADS_FILE));
             }
             double secs = (System.nanoTime() - e0) / 1e9;
-            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, o.lr(), secs, Map.of("lambda", lambda)));
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, sched == null ? o.lr() : (double) epochLr, secs, Map.of("lambda", lambda)));
             log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
-                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved ? "  *best" : "");
+                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved && o.selection() == Selection.BEST ? "  *best" : "");
             run.writeMetrics(metrics);
             state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestModel, "heads", bestHeads), metrics));
         }
         s.model.loadStateDict(bestModel, true);
         heads.loadStateDict(bestHeads, true);
-        metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
+        metrics.selectedEpoch(bestEpoch, o.selection().criterion());
         log.printf(Locale.ROOT, "[pretrain] selected epoch %d (validation loss %.4f over all batches)%n", bestEpoch, best);
         return new Result(bestEpoch, best, heads);
     }

@@ -35,6 +35,7 @@ public final class SummaryTable {
     private final String title;
     private final Set<String> labels = new LinkedHashSet<>();
     private final List<Row> rows = new ArrayList<>();
+    private final List<Object[]> repeats = new ArrayList<>();   // {name, Repeats}
 
     public SummaryTable(String title) { this.title = Objects.requireNonNull(title, "title"); }
 
@@ -56,7 +57,26 @@ public final class SummaryTable {
         return add(name, test.report(), test.ci());
     }
 
+    /** A line of the block under the table that gives the spread over repeated runs (seeds or draws). */
+    public SummaryTable repeats(String name, Repeats r) {
+        repeats.add(new Object[] {Objects.requireNonNull(name), Objects.requireNonNull(r, "repeats")});
+        return this;
+    }
+
     public List<String> labels() { return List.copyOf(labels); }
+
+    private List<String[]> repeatCells() {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {"run", "runs", "accuracy mean +- std", "macro-F1 mean +- std", "accuracy per run"});
+        for (Object[] e : repeats) {
+            Repeats r = (Repeats) e[1];
+            out.add(new String[] {(String) e[0], r.runs().size() + " " + r.over() + (r.runs().size() == 1 ? "" : "s"),
+                    r.accuracy().format(), r.macroF1().format(), r.accuracy().formatValues()});
+        }
+        return out;
+    }
+
+    private static final String REPEATS_NOTE = "Over repeated runs: mean +- sample standard deviation of the test scores.";
 
     private List<String[]> cells() {
         String level = "95%";
@@ -88,12 +108,20 @@ public final class SummaryTable {
 
     /** The aligned text table (title, blank line, header, rule, rows, and a footnote on the intervals). */
     public String render() {
-        List<String[]> cells = cells();
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder(titleLine()).append(nl).append(nl).append(aligned(cells()));
+        String foot = footnote();
+        if (!foot.isEmpty()) sb.append(nl).append(foot).append(nl);
+        if (!repeats.isEmpty()) sb.append(nl).append(REPEATS_NOTE).append(nl).append(nl).append(aligned(repeatCells()));
+        return sb.toString();
+    }
+
+    private static String aligned(List<String[]> cells) {
         int cols = cells.get(0).length;
         int[] w = new int[cols];
         for (String[] row : cells) for (int c = 0; c < cols; c++) w[c] = Math.max(w[c], row[c].length());
         String nl = System.lineSeparator();
-        StringBuilder sb = new StringBuilder(titleLine()).append(nl).append(nl);
+        StringBuilder sb = new StringBuilder();
         for (int r = 0; r < cells.size(); r++) {
             sb.append(line(cells.get(r), w)).append(nl);
             if (r == 0) {
@@ -102,22 +130,26 @@ public final class SummaryTable {
                 sb.append(line(rule, w)).append(nl);
             }
         }
-        String foot = footnote();
-        if (!foot.isEmpty()) sb.append(nl).append(foot).append(nl);
         return sb.toString();
     }
 
     /** The same as a Markdown table, the title in bold above it. */
     public String renderMarkdown() {
-        List<String[]> cells = cells();
         String nl = System.lineSeparator();
-        StringBuilder sb = new StringBuilder("**").append(titleLine()).append("**").append(nl).append(nl);
+        StringBuilder sb = new StringBuilder("**").append(titleLine()).append("**").append(nl).append(nl).append(markdown(cells()));
+        String foot = footnote();
+        if (!foot.isEmpty()) sb.append(nl).append(foot).append(nl);
+        if (!repeats.isEmpty()) sb.append(nl).append(REPEATS_NOTE).append(nl).append(nl).append(markdown(repeatCells()));
+        return sb.toString();
+    }
+
+    private static String markdown(List<String[]> cells) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder();
         for (int r = 0; r < cells.size(); r++) {
             sb.append("| ").append(String.join(" | ", escape(cells.get(r)))).append(" |").append(nl);
             if (r == 0) sb.append("|---|").append("---:|".repeat(cells.get(0).length - 1)).append(nl);
         }
-        String foot = footnote();
-        if (!foot.isEmpty()) sb.append(nl).append(foot).append(nl);
         return sb.toString();
     }
 

@@ -21,22 +21,27 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The supervised protocol (MEDUALTIME.md): AdamW, ExponentialLR stepped per epoch, dropout and BatchNorm in train
- * mode; validation loss (mean over ALL validation samples) after every epoch; the epoch with the lowest
- * validation loss is selected: its trainable state is kept in memory and written atomically to
+ * The supervised protocol (MEDUALTIME.md): AdamW, a {@link Schedule} stepped per epoch (ExponentialLR by default),
+ * dropout and BatchNorm in train mode; validation loss (mean over ALL validation samples) after every epoch; the
+ * epoch with the lowest validation loss (or the last one, {@link Selection#LAST}) is selected: its trainable state is kept in memory and written atomically to
  * {@code model.safetensors}, and the test metrics are those of that state.
  */
 public final class SupervisedTrainer {
 
     /** The protocol's knobs (official defaults in {@link #defaults(LabelKind)}); invalid values are refused naming the option. */
-    public record Options(int epochs, int batchSize, double lr, double weightDecay, double gamma, int evalBatchSize) {
+    public record Options(int epochs, int batchSize, double lr, double weightDecay, Schedule schedule, Selection selection, int evalBatchSize) {
         public Options {
             Checks.atLeast("--epochs", epochs, 1);
             Checks.atLeast("--batch-size", batchSize, 1);
             Checks.atLeast("evaluation batch size", evalBatchSize, 1);
             Checks.positive("--lr", lr);
             Checks.nonNegative("--weight-decay", weightDecay);
-            Checks.inUnitInterval("--gamma", gamma);
+            if (schedule == null || selection == null) throw new IllegalArgumentException("the schedule and the selection are required");
+        }
+
+        /** Exponential decay by {@code gamma} per epoch, selection by the lowest validation loss. */
+        public Options(int epochs, int batchSize, double lr, double weightDecay, double gamma, int evalBatchSize) {
+            this(epochs, batchSize, lr, weightDecay, Schedule.exponential(gamma), Selection.BEST, evalBatchSize);
         }
 
         /** AdamW lr 1e-3, weight decay 0.01, batch 32, 40 epochs, gamma 0.5 (5 classes) / 0.85 (4 classes). */
@@ -69,17 +74,17 @@ public final class SupervisedTrainer {
         s.model.train(true);
         List<Tensor> params = s.model.trainableParameters();
         AdamW opt = new AdamW(params, (float) o.lr(), 0.9f, 0.999f, 1e-8f, (float) o.weightDecay());
-        LrScheduler sched = LrScheduler.exponential(opt, o.gamma());
+        LrScheduler sched = o.schedule().create(opt);
         Rng shuffle = new Rng(seed ^ 0x5EEDL);
         Map<String, Object> optimizer = new LinkedHashMap<>();
         optimizer.put("name", "AdamW");
         optimizer.put("lr", o.lr());
         optimizer.put("weight_decay", o.weightDecay());
         metrics.config("optimizer", optimizer)
-                .config("schedule", "ExponentialLR(gamma=" + o.gamma() + ") per epoch")
+                .config("schedule", o.schedule().describe())
                 .config("epochs", o.epochs()).config("batch_size", o.batchSize())
                 .config("trainable_parameters", s.model.trainableParameterCount())
-                .config("selection", MetricsFile.LOWEST_VAL_LOSS)
+                .config("selection", o.selection().criterion())
                 .status(MetricsFile.RUNNING);
         ResumeState state = new ResumeState().module("model", s.model).optimizer(opt, sched).rng("shuffle", shuffle);
         ResumeState.Saved from = state.restore(run);
@@ -127,7 +132,7 @@ public final class SupervisedTrainer {
             double trainLoss = sum / Math.max(1, seen);
             double valAcc = accuracy(val);
             boolean improved = val.loss() < best;
-            if (improved) {
+            if (o.selection().replaces(val.loss(), best)) {
                 best = val.loss();
                 bestEpoch = epoch;
                 bestState = Session.snapshot(s.model);
@@ -136,12 +141,12 @@ public final class SupervisedTrainer {
             double secs = (System.nanoTime() - e0) / 1e9;
             metrics.addEpoch(new MetricsFile.Epoch(epoch, trainLoss, val.loss(), (double) lr, secs, Map.of("valAccuracy", valAcc)));
             log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
-                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved ? "  *best" : "");
+                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved && o.selection() == Selection.BEST ? "  *best" : "");
             run.writeMetrics(metrics);
             state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestState), metrics));
         }
         s.model.loadStateDict(bestState, true);
-        metrics.selectedEpoch(bestEpoch, MetricsFile.LOWEST_VAL_LOSS);
+        metrics.selectedEpoch(bestEpoch, o.selection().criterion());
         Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation (selected)");
         Session.Scores test = s.score(Split.TEST, o.evalBatchSize(), "  test (selected epoch " + bestEpoch + ")");
         List<String> names = s.spec.classNames();
@@ -150,8 +155,8 @@ public final class SupervisedTrainer {
                 .extra("testLoss", test.loss())
                 .totalSeconds((System.nanoTime() - t0) / 1e9);
         run.complete(metrics);
-        log.printf(Locale.ROOT, "[%s] selected epoch %d (lowest validation loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
-                s.mode.cliName(), bestEpoch, best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
+        log.printf(Locale.ROOT, "[%s] selected epoch %d (%s %.4f); test accuracy %.4f, macro-F1 %.4f%n",
+                s.mode.cliName(), bestEpoch, o.selection() == Selection.BEST ? "lowest validation loss" : "last epoch, validation loss", best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
         return new Result(metrics, test, ckpt);
     }
 

@@ -15,15 +15,35 @@ import java.util.Map;
 /**
  * Few-shot label transfer, coarse -> fine (MEDUALTIME.md): the session's model (trained on the coarse label, its
  * best checkpoint LOADED by the caller) is frozen; every split is embedded once (z of the session's mode, eval
- * mode); then, for each K, K records per fine class are drawn from the training split (seeded) and a new linear
- * head is fitted on the fine label ({@link LinearProbe}, selection by the loss on the whole validation split) and
+ * mode); then, for each K, K records per fine class are drawn from the training split ({@link Draws}: seeded,
+ * nested across K or not, once or repeatedly) and a new linear head is fitted on the fine label ({@link LinearProbe}, selection by the loss on the whole validation split) and
  * scored on the test split.
  */
 public final class TransferTrainer {
     private TransferTrainer() {}
 
-    /** One K's result. */
-    public record Shot(int k, int trainRecords, int selectedEpoch, double valLoss, MetricsFile.Evaluation test) {}
+    /** One K's result: that of the first draw, and the spread over all draws ({@code repeats}; null for one draw). */
+    public record Shot(int k, int trainRecords, int selectedEpoch, double valLoss, MetricsFile.Evaluation test, Repeats repeats) {}
+
+    /**
+     * How the K records per class are drawn, {@code count} times per K: nested across K as the official code does
+     * (class c shuffled by seed {@value #OFFICIAL_BASE} + c, whatever --seed; draw d > 0 uses base
+     * {@value #OFFICIAL_BASE} + 1000 d) or independently per K (seeded by --seed, K and the draw).
+     */
+    public record Draws(boolean nested, int count) {
+        public static final long OFFICIAL_BASE = 42;
+        /** One independent draw per K: what runs without options. */
+        public static final Draws DEFAULT = new Draws(false, 1);
+
+        public Draws { Checks.atLeast("--draws", count, 1); }
+
+        int[] sample(int[] pool, int[] labels, int classes, int k, long seed, int draw) {
+            return nested ? LinearProbe.sampleNested(pool, labels, classes, k, OFFICIAL_BASE + 1000L * draw)
+                    : LinearProbe.sampleK(pool, labels, classes, k, new Rng((seed + 7919L * draw) * 1000003L + k));
+        }
+
+        public String describe() { return (nested ? "nested across K (seed 42 + class)" : "independent per K") + ", " + count + " per K"; }
+    }
 
     /**
      * Runs the few-shot protocol for every K in {@code ks}, writing {@code metrics.json} ({@code extra.fewShot},
@@ -32,10 +52,16 @@ public final class TransferTrainer {
      * checked first. The run stays {@link MetricsFile#RUNNING}: the caller completes it.
      */
     public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
-        return run.recordingFailure(metrics, () -> runOrThrow(s, ks, o, seed, run, metrics, log));
+        return run(s, ks, o, Draws.DEFAULT, seed, run, metrics, log);
     }
 
-    private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics,
+    /** As {@link #run(Session, List, LinearProbe.Options, long, RunFolder, MetricsFile, PrintStream)}, drawing the records as {@code draws} says. */
+    public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run, MetricsFile metrics,
+                                 PrintStream log) {
+        return run.recordingFailure(metrics, () -> runOrThrow(s, ks, o, draws, seed, run, metrics, log));
+    }
+
+    private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run, MetricsFile metrics,
                                          PrintStream log) {
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         for (int k : ks) Checks.atLeast("--k", k, 1);
@@ -51,6 +77,7 @@ public final class TransferTrainer {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("ks", ks);
         config.put("probe", o);
+        config.put("draws", draws.describe());
         config.put("target_label", "fine");
         config.put("embedding", "z of mode " + s.mode.cliName());
         metrics.config("transfer", config).status(MetricsFile.RUNNING);
@@ -72,26 +99,49 @@ public final class TransferTrainer {
             p.step(shots.size());
             for (int i = shots.size(); i < ks.size(); i++) {
                 int k = ks.get(i);
-                int[] chosen = LinearProbe.sampleK(trainIdx, yTrain, fine.size(), k, new Rng(seed * 1000003L + k));
-                float[][] x = new float[chosen.length][];
-                int[] y = new int[chosen.length];
-                for (int j = 0; j < chosen.length; j++) {
-                    int r = pos.get(chosen[j]);
-                    x[j] = zTrain[r];
-                    y[j] = yTrain[r];
+                Map<String, Object> row = null;
+                Shot first = null;
+                List<Map<String, Object>> perDraw = new ArrayList<>();
+                List<ClassificationReport> reports = new ArrayList<>();
+                List<Long> ids = new ArrayList<>();
+                for (int d = 0; d < draws.count(); d++) {
+                    int[] chosen = draws.sample(trainIdx, yTrain, fine.size(), k, seed, d);
+                    float[][] x = new float[chosen.length][];
+                    int[] y = new int[chosen.length];
+                    for (int j = 0; j < chosen.length; j++) {
+                        int r = pos.get(chosen[j]);
+                        x[j] = zTrain[r];
+                        y[j] = yTrain[r];
+                    }
+                    LinearProbe.Result r = LinearProbe.fit(x, y, zVal, yVal, zTest, fine.size(), o, seed + k + 7919L * d);
+                    MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(yTest, r.predicted(), fine, seed);
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    if (d > 0) one.put("draw", d);
+                    else one.put("k", k);
+                    one.put("trainRecords", chosen.length);
+                    one.put("selectedEpoch", r.selectedEpoch());
+                    one.put("valLoss", r.valLoss());
+                    if (d == 0) {
+                        one.put("test", ev);
+                        row = one;
+                        first = new Shot(k, chosen.length, r.selectedEpoch(), r.valLoss(), ev, null);
+                    } else {
+                        one.put("accuracy", ev.report().accuracy());
+                        one.put("macroF1", ev.report().macroF1());
+                        perDraw.add(one);
+                    }
+                    reports.add(ev.report());
+                    ids.add((long) d);
+                    log.printf(Locale.ROOT, "[transfer] K=%3d per class (%d records%s): selected probe epoch %d (val loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
+                            k, chosen.length, draws.count() > 1 ? ", draw " + d : "", r.selectedEpoch(), r.valLoss(), ev.report().accuracy(), ev.report().macroF1());
                 }
-                LinearProbe.Result r = LinearProbe.fit(x, y, zVal, yVal, zTest, fine.size(), o, seed + k);
-                MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(yTest, r.predicted(), fine, seed);
-                shots.add(new Shot(k, chosen.length, r.selectedEpoch(), r.valLoss(), ev));
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("k", k);
-                row.put("trainRecords", chosen.length);
-                row.put("selectedEpoch", r.selectedEpoch());
-                row.put("valLoss", r.valLoss());
-                row.put("test", ev);
+                Repeats spread = draws.count() > 1 ? Repeats.of("draw", ids, reports) : null;
+                if (spread != null) {
+                    row.put("otherDraws", perDraw);
+                    row.put("repeats", spread);
+                }
+                shots.add(new Shot(k, first.trainRecords(), first.selectedEpoch(), first.valLoss(), first.test(), spread));
                 json.add(row);
-                log.printf(Locale.ROOT, "[transfer] K=%3d per class (%d records): selected probe epoch %d (val loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
-                        k, chosen.length, r.selectedEpoch(), r.valLoss(), ev.report().accuracy(), ev.report().macroF1());
                 metrics.extra(FEW_SHOT, json);
                 run.writeMetrics(metrics);
                 state.save(run, new ResumeState.Saved(i + 1, Double.POSITIVE_INFINITY, -1, Map.of(), metrics));
@@ -108,6 +158,7 @@ public final class TransferTrainer {
     private static Shot shot(Map<?, ?> row) {
         return new Shot(((Number) row.get("k")).intValue(), ((Number) row.get("trainRecords")).intValue(), ((Number) row.get("selectedEpoch")).intValue(),
                 MetricsJson.mapper().convertValue(row.get("valLoss"), Double.class),
-                MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class));
+                MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class),
+                row.get("repeats") == null ? null : MetricsJson.mapper().convertValue(row.get("repeats"), Repeats.class));
     }
 }

@@ -56,8 +56,24 @@ class ResumeTest {
 
     static SupervisedTrainer.Options SUPERVISED = new SupervisedTrainer.Options(4, 8, 3e-3, 0.01, 0.8, 16);
 
-    static void supervised(RunFolder run) throws Exception {
-        SupervisedTrainer.train(session("supervised", LabelKind.FINE, Mode.DUAL, 5), SUPERVISED, 5, run, metrics(), QUIET);
+    static void supervised(RunFolder run) throws Exception { supervised(run, SUPERVISED); }
+
+    static void supervised(RunFolder run, SupervisedTrainer.Options o) throws Exception {
+        SupervisedTrainer.train(session("supervised", LabelKind.FINE, Mode.DUAL, 5), o, 5, run, metrics(), QUIET);
+    }
+
+    /** Step decay (its state is the epoch count) and last-epoch selection continue as if never interrupted. */
+    @Test void stepScheduleAndLastSelectionContinueBitIdentical(@TempDir Path tmp) throws Exception {
+        SupervisedTrainer.Options o = new SupervisedTrainer.Options(4, 8, 3e-3, 0.01, Schedule.step(2, 0.5), Selection.LAST, 16);
+        supervised(RunFolder.at(tmp.resolve("straight")), o);
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> supervised(interruptedAt(dir, Set.of("epoch 3")), o));
+        supervised(RunFolder.at(dir), o);
+        SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, ModelSpec.FILE);
+        MetricsFile m = RunFolder.readMetrics(dir);
+        assertEquals(List.of((double) 3e-3f, (double) 3e-3f, (double) 1.5e-3f, (double) 1.5e-3f), m.history().stream().map(MetricsFile.Epoch::lr).toList());
+        assertEquals(4, m.selectedEpoch());
+        assertEquals(Selection.LAST.criterion(), m.selectionCriterion());
     }
 
     @Test void supervisedRunContinuedTwiceEndsBitIdentical(@TempDir Path tmp) throws Exception {
@@ -88,8 +104,21 @@ class ResumeTest {
 
     static PretrainTrainer.Options PRETRAIN = new PretrainTrainer.Options(3, 8, 2e-3, 0.1, 0.1, 0.4, 0.5);
 
-    static void pretrain(RunFolder run) throws Exception {
-        PretrainTrainer.train(session("pretrain", LabelKind.FINE, Mode.DUAL, 6), PRETRAIN, 6, run, metrics(), QUIET);
+    static void pretrain(RunFolder run) throws Exception { pretrain(run, PRETRAIN); }
+
+    static void pretrain(RunFolder run, PretrainTrainer.Options o) throws Exception {
+        PretrainTrainer.train(session("pretrain", LabelKind.FINE, Mode.DUAL, 6), o, 6, run, metrics(), QUIET);
+    }
+
+    @Test void pretrainWithStepDecayAndLastSelectionContinuesBitIdentical(@TempDir Path tmp) throws Exception {
+        PretrainTrainer.Options o = new PretrainTrainer.Options(3, 8, 2e-3, 0.1, 0.1, 0.4, 0.5, Schedule.step(1, 0.5), Selection.LAST);
+        pretrain(RunFolder.at(tmp.resolve("straight")), o);
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> pretrain(interruptedAt(dir, Set.of("epoch 2")), o));
+        pretrain(RunFolder.at(dir), o);
+        SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, PretrainTrainer.HEADS_FILE);
+        MetricsFile m = RunFolder.readMetrics(dir);
+        assertEquals(List.of((double) 2e-3f, (double) 1e-3f, (double) 5e-4f), m.history().stream().map(MetricsFile.Epoch::lr).toList());
     }
 
     @Test void pretrainRunContinuedEndsBitIdentical(@TempDir Path tmp) throws Exception {
@@ -100,10 +129,25 @@ class ResumeTest {
         SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, PretrainTrainer.HEADS_FILE);
     }
 
-    static List<TransferTrainer.Shot> transfer(RunFolder run) throws Exception {
+    static List<TransferTrainer.Shot> transfer(RunFolder run) throws Exception { return transfer(run, TransferTrainer.Draws.DEFAULT); }
+
+    static List<TransferTrainer.Shot> transfer(RunFolder run, TransferTrainer.Draws draws) throws Exception {
         Session s = session("transfer", LabelKind.COARSE, Mode.DUAL, 7);
         s.model.freeze();
-        return TransferTrainer.run(s, List.of(2, 3, 4), new LinearProbe.Options(1e-2, 5, 0.9, 8, 6), 7, run, metrics(), QUIET);
+        return TransferTrainer.run(s, List.of(2, 3, 4), new LinearProbe.Options(1e-2, 5, 0.9, 8, 6), draws, 7, run, metrics(), QUIET);
+    }
+
+    @Test void transferWithRepeatedDrawsContinuesWithTheNextK(@TempDir Path tmp) throws Exception {
+        TransferTrainer.Draws draws = new TransferTrainer.Draws(true, 2);
+        RunFolder straight = RunFolder.at(tmp.resolve("straight"));
+        List<TransferTrainer.Shot> want = transfer(straight, draws);
+        straight.writeMetrics(RunFolder.readMetrics(straight.dir()));
+        Path dir = tmp.resolve("resumed");
+        assertThrows(Interrupted.class, () -> transfer(interruptedAt(dir, Set.of("epoch 2")), draws));
+        List<TransferTrainer.Shot> got = transfer(RunFolder.at(dir), draws);
+        assertEquals(want.stream().map(TransferTrainer.Shot::repeats).toList(), got.stream().map(TransferTrainer.Shot::repeats).toList());
+        assertEquals(2, got.get(0).repeats().runs().size(), "the first Ks' spreads are read back from the checkpoint");
+        SameRun.assertSameRun(tmp.resolve("straight"), dir);
     }
 
     @Test void transferContinuesWithTheNextK(@TempDir Path tmp) throws Exception {

@@ -42,6 +42,23 @@ class SummaryTableTest {
     }
 
     @Test
+    void repeatsAreSummarisedUnderTheTableWithTheirPerRunValues() {
+        List<String> names = List.of("A", "B");
+        List<ClassificationReport> tests = List.of(ClassificationReport.of(new int[]{0, 1, 0, 1}, new int[]{0, 1, 0, 0}, names),
+                ClassificationReport.of(new int[]{0, 1, 0, 1}, new int[]{0, 1, 1, 0}, names));
+        Repeats r = Repeats.of("seed", List.of(1L, 2L), tests);
+        assertEquals(0.625, r.accuracy().mean(), 1e-12);
+        assertEquals(Math.sqrt(0.03125), r.accuracy().std(), 1e-12);   // sample std of 0.75 and 0.5
+        assertEquals(List.of(0.75, 0.5), r.accuracy().values());
+        SummaryTable t = new SummaryTable("T").add("dual seed=1", tests.get(0), null).add("dual seed=2", tests.get(1), null).repeats("dual", r);
+        String text = t.render();
+        assertTrue(text.contains("Over repeated runs: mean +- sample standard deviation of the test scores."), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("dual +2 seeds +0\\.6250 \\+- 0\\.1768 +\\d\\.\\d{4} \\+- \\d\\.\\d{4} +0\\.7500 0\\.5000")), text);
+        assertTrue(t.renderMarkdown().contains("| dual | 2 seeds | 0.6250 +- 0.1768 |"), t.renderMarkdown());
+        assertFalse(new SummaryTable("T").add("x", tests.get(0), null).render().contains("repeated"), "no block without repeats");
+    }
+
+    @Test
     void labelsComeFromTheRunsProvenance() {
         MetricsFile run = RunFolderTest.sampleRun();
         SummaryTable t = new SummaryTable("smoke").add("dual", run).add("dual again", run);
