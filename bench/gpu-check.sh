@@ -37,8 +37,8 @@
 #
 # Overrides: JAVA (default .device-out/jre/bin/java, else java), LIB_DIR (default .device-out/lib),
 # CP (complete classpath; then the console launcher is looked up in LIB_DIR or ~/.m2),
-# BUILD_DIR (when LIB_DIR has no medualtime jars: use tensor|nn/$BUILD_DIR/{classes,test-classes} and
-# jars from ~/.m2), OUT_DIR (logs, default /tmp/gpu-check; copied to $OUT when that is set), SIZE,
+# BUILD_DIR (when LIB_DIR has no medualtime jars: use tensor|tensor-cuda|nn|medualtime|bench/$BUILD_DIR/{classes,test-classes}
+# and jars from ~/.m2), OUT_DIR (logs, default /tmp/gpu-check; copied to $OUT when that is set), SIZE,
 # JOPTS_EXTRA (more JVM options; a dry run here without a GPU: JOPTS_EXTRA=-Dmedualtime.cuda.emulate=always
 # SKIP_BENCH=1 bash bench/gpu-check.sh runs steps 1-4 on the PTX emulator).
 set -u
@@ -64,15 +64,15 @@ JOPTS="-Xmx8g --add-modules jdk.incubator.vector ${JOPTS_EXTRA:-}"
 CONSOLE=$(ls "$LIB_DIR"/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)
 [ -n "$CONSOLE" ] || CONSOLE=$(find "$M2/org/junit/platform/junit-platform-console-standalone" -name '*.jar' 2>/dev/null | head -1)
 if [ -z "${CP:-}" ]; then
-  CP="$ROOT/tensor/src/test/resources:$ROOT/nn/src/test/resources:$ROOT/medualtime/src/test/resources"
+  CP="$ROOT/tensor/src/test/resources:$ROOT/tensor-cuda/src/test/resources:$ROOT/nn/src/test/resources:$ROOT/medualtime/src/test/resources"
   if ls "$LIB_DIR"/medualtime-tensor.jar >/dev/null 2>&1; then
     for j in "$LIB_DIR"/*.jar; do
       case "$j" in *junit-platform-console-standalone*) ;; *) CP="$CP:$j" ;; esac
     done
   else
-    for m in tensor nn; do CP="$CP:$ROOT/$m/$BUILD_DIR/classes:$ROOT/$m/$BUILD_DIR/test-classes"; done
-    for j in $(find "$M2/org/jcuda" "$M2/com/fasterxml/jackson/core" "$M2/com/knuddels" -name '*.jar' 2>/dev/null \
-               | grep -E 'jcuda-12|jcublas-12|jcuda-natives-12.*linux-x86_64|jcublas-natives-12.*linux-x86_64|jackson-(core|databind|annotations)-2|jtokkit' | sort); do
+    for m in tensor tensor-cuda nn medualtime bench; do CP="$CP:$ROOT/$m/$BUILD_DIR/classes:$ROOT/$m/$BUILD_DIR/test-classes"; done
+    for j in $(find "$M2/org/jcuda" "$M2/com/fasterxml/jackson/core" "$M2/com/knuddels" "$M2/info/picocli" "$M2/org/apache/commons/commons-math3" -name '*.jar' 2>/dev/null \
+               | grep -E 'jcuda-12|jcublas-12|jcuda-natives-12.*linux-x86_64|jcublas-natives-12.*linux-x86_64|jackson-(core|databind|annotations)-2|jtokkit|picocli-4|commons-math3-3' | sort); do
       CP="$CP:$j"
     done
   fi

@@ -5,7 +5,8 @@
 #
 #   .device-out/jre/  jlink'd Java 17: java.base, java.logging, java.management, java.xml, java.sql,
 #                     jdk.unsupported, jdk.incubator.vector (compressed, no debug info)
-#   .device-out/lib/  medualtime-tensor / -nn jars and their test classes (WITHOUT test fixtures: those
+#   .device-out/lib/  medualtime-tensor / -tensor-cuda / -nn / -model / -bench jars and their test classes (the
+#                     PTX emulator is tensor-cuda's; WITHOUT test fixtures: those
 #                     are tracked files and travel with the working tree; gpu-check.sh puts
 #                     */src/test/resources on the classpath), the runtime dependencies (jcuda, jcublas,
 #                     jackson, jtokkit), junit-platform-console-standalone; the JCuda natives jar is
@@ -23,17 +24,20 @@ CONSOLE=$M2/org/junit/platform/junit-platform-console-standalone/$CONSOLE_VER/ju
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP" "$OUT.new"' EXIT
 
-echo "== build tensor, nn, medualtime, bench (-Dbuild.dir.name=$BUILD)"
-mvn -q -o -Dbuild.dir.name="$BUILD" -pl tensor,nn,medualtime,bench install -DskipTests
+echo "== build tensor, tensor-cuda, nn, medualtime, bench (-Dbuild.dir.name=$BUILD)"
+# one reactor run, nothing installed into ~/.m2; every module writes its class path to cp.txt, bench (the last) stays
+mvn -q -o -Dbuild.dir.name="$BUILD" -pl tensor,tensor-cuda,nn,medualtime,bench -DskipTests package \
+  dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt"
 [ -f "$CONSOLE" ] || mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$CONSOLE_VER
-mvn -q -o -Dbuild.dir.name="$BUILD" -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt"
 
 echo "== jars"
 LIB=$OUT.new/lib
 rm -rf "$OUT.new"
 mkdir -p "$LIB"
-jar cf "$LIB/medualtime-tensor.jar" -C "tensor/$BUILD/classes" .          # includes kernels/*.ptx
+jar cf "$LIB/medualtime-tensor.jar" -C "tensor/$BUILD/classes" .
 jar cf "$LIB/medualtime-tensor-tests.jar" -C "tensor/$BUILD/test-classes" io
+jar cf "$LIB/medualtime-tensor-cuda.jar" -C "tensor-cuda/$BUILD/classes" .          # includes kernels/*.ptx
+jar cf "$LIB/medualtime-tensor-cuda-tests.jar" -C "tensor-cuda/$BUILD/test-classes" io -C "tensor-cuda/$BUILD/test-classes" META-INF   # the emulator and its service entry
 jar cf "$LIB/medualtime-nn.jar" -C "nn/$BUILD/classes" .
 jar cf "$LIB/medualtime-nn-tests.jar" -C "nn/$BUILD/test-classes" io
 jar cf "$LIB/medualtime-model.jar" -C "medualtime/$BUILD/classes" .
@@ -41,7 +45,7 @@ jar cf "$LIB/medualtime-model-tests.jar" -C "medualtime/$BUILD/test-classes" io
 jar cf "$LIB/medualtime-bench.jar" -C "bench/$BUILD/classes" .
 for j in $(tr ':' '\n' < "$TMP/cp.txt"); do
   case "$j" in
-    */io/medualtime/*|*/org/junit/*|*/org/opentest4j/*|*/org/apiguardian/*) ;;  # ours / inside the console jar
+    "$ROOT"/*|*/io/medualtime/*|*/org/junit/*|*/org/opentest4j/*|*/org/apiguardian/*) ;;  # ours / inside the console jar
     *) cp "$j" "$LIB/" ;;
   esac
 done

@@ -31,13 +31,13 @@ class CliLoggingTest {
     }
 
     /**
-     * Library code (tensor, nn) never prints: embedders route or silence it through System.Logger. Exceptions: the
+     * Library code (tensor, tensor-cuda, nn) never prints: embedders route or silence it through System.Logger. Exceptions: the
      * benchmark mains and KernelProfile's table, a report asked for by a property and printed at exit (after
      * java.util.logging has closed its handlers).
      */
     @Test void libraryCodeDoesNotWriteToTheConsole() throws IOException {
         List<String> offenders;
-        try (Stream<Path> files = Stream.of("../tensor/src/main/java", "../nn/src/main/java").flatMap(CliLoggingTest::walk)) {
+        try (Stream<Path> files = Stream.of("../tensor/src/main/java", "../tensor-cuda/src/main/java", "../nn/src/main/java").flatMap(CliLoggingTest::walk)) {
             offenders = files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().endsWith("Bench.java")
                             && !f.getFileName().toString().equals("KernelProfile.java"))
                     .filter(f -> read(f).contains("System.out.print") || read(f).contains("System.err.print"))

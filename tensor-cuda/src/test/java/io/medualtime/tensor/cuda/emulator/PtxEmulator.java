@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.medualtime.tensor.cuda.CudaDriver;
 import io.medualtime.tensor.cuda.CudaRuntime;
+import io.medualtime.tensor.cuda.EmulatedDriver;
 import io.medualtime.tensor.cuda.KernelProfile;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Function;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Type;
@@ -53,6 +54,12 @@ public final class PtxEmulator implements CudaDriver {
     public PtxEmulator() {
         this(Long.getLong("medualtime.cuda.emulator.memoryBytes", Runtime.getRuntime().maxMemory() / 4),
             Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Registers the emulator with {@link CudaRuntime} (META-INF/services of the test-jar). */
+    public static final class Provider implements EmulatedDriver {
+        @Override public String name() { return PTX; }
+        @Override public CudaDriver open() { return new PtxEmulator(); }
     }
 
     PtxModule module(String name) {

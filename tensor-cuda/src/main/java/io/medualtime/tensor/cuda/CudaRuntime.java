@@ -5,16 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.medualtime.tensor.cuda.emulator.HostOnlyDriver;
-import io.medualtime.tensor.cuda.emulator.PtxEmulator;
-
 /**
  * The process-wide CUDA runtime: a thin facade over one {@link CudaDriver} (a real GPU through
- * {@link JCudaDriverApi}, or an emulator), with the device information, the PTX sources of
+ * {@link JCudaDriverApi}, or an {@link EmulatedDriver}), with the device information, the PTX sources of
  * {@code /kernels/<name>.ptx} and kernel launches whose arguments are normalised to the driver's types.
  *
  * <p>Availability is probed once and never throws: {@link #isAvailable()} is false (with
@@ -40,27 +38,43 @@ public final class CudaRuntime {
 
     /**
      * The driver this process uses: the GPU through JCuda, or - as {@code -Dmedualtime.cuda.emulate}
-     * says - the {@link PtxEmulator}: {@code never} (default), {@code fallback} (when no GPU can be
+     * says - the PTX emulator: {@code never} (default), {@code fallback} (when no GPU can be
      * opened; the test suite runs this way) or {@code always}; {@code host-only} runs no kernels at all
-     * ({@link HostOnlyDriver}: the host's share of a step, for profiling).
+     * (the host's share of a step, for profiling). Both stand-ins are {@link EmulatedDriver}s of the test-jar.
      */
     private static CudaDriver openDriver() {
         String emulate = System.getProperty("medualtime.cuda.emulate", "never");
         switch (emulate) {
-            case "always": return new PtxEmulator();
-            case "host-only": return new HostOnlyDriver();      // no kernels: host overhead measurements only
+            case "always": return emulated(EmulatedDriver.PTX);
+            case "host-only": return emulated(EmulatedDriver.HOST_ONLY);      // no kernels: host overhead measurements only
             case "never": return new JCudaDriverApi();
             case "fallback":
                 try {
                     return new JCudaDriverApi();
                 } catch (Throwable e) {
+                    if (find(EmulatedDriver.PTX) == null) throw e;            // no emulator either: the GPU's reason
                     LOG.log(System.Logger.Level.INFO, "CUDA: no GPU (" + firstLine(e.toString())
                         + "); kernels run on the PTX emulator (-Dmedualtime.cuda.emulate=fallback)");
-                    return new PtxEmulator();
+                    return emulated(EmulatedDriver.PTX);
                 }
             default:
                 throw new IllegalStateException("-Dmedualtime.cuda.emulate must be never, fallback, always or host-only, not '" + emulate + "'");
         }
+    }
+
+    /** The stand-in driver {@code name}; throws when the test-jar that holds it is not on the class path. */
+    private static CudaDriver emulated(String name) {
+        EmulatedDriver d = find(name);
+        if (d == null)
+            throw new IllegalStateException("-Dmedualtime.cuda.emulate: no '" + name + "' driver on the class path"
+                + " (it ships in io.medualtime:medualtime-tensor-cuda:test-jar)");
+        return d.open();
+    }
+
+    private static EmulatedDriver find(String name) {
+        for (EmulatedDriver d : ServiceLoader.load(EmulatedDriver.class, CudaRuntime.class.getClassLoader()))
+            if (d.name().equals(name)) return d;
+        return null;
     }
 
     /** Probes CUDA once; never throws and never crashes on a machine without a GPU. */

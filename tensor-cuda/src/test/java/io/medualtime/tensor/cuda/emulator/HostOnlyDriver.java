@@ -3,6 +3,7 @@ package io.medualtime.tensor.cuda.emulator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.medualtime.tensor.cuda.CudaDriver;
+import io.medualtime.tensor.cuda.EmulatedDriver;
 import io.medualtime.tensor.cuda.KernelProfile;
 
 /**
@@ -14,6 +15,12 @@ import io.medualtime.tensor.cuda.KernelProfile;
  * Never for results.
  */
 public final class HostOnlyDriver implements CudaDriver {
+    /** Registers the driver with {@code CudaRuntime} (META-INF/services of the test-jar). */
+    public static final class Provider implements EmulatedDriver {
+        @Override public String name() { return HOST_ONLY; }
+        @Override public CudaDriver open() { return new HostOnlyDriver(); }
+    }
+
     private final AtomicLong next = new AtomicLong(1L << 32);
     /** -Dmedualtime.cuda.profile=true: what a step launches at its real shapes, counted without running it. */
     private final KernelProfile profile = KernelProfile.ifRequested();

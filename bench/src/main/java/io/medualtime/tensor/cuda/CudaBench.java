@@ -1,6 +1,6 @@
 package io.medualtime.tensor.cuda;
 
-import io.medualtime.tensor.cuda.emulator.PtxEmulator;
+// in the bench module, but in the CUDA backend's package: it times package-private launchers
 
 /**
  * SGEMM throughput at M = N = K = size (default 4096): the PTX kernel (all four transpose variants) and
@@ -86,7 +86,7 @@ public final class CudaBench {
         CudaRuntime rt = CudaRuntime.get();
         System.out.println("device: " + rt.describe() + "; " + rt.multiprocessorCount() + " SMs");
         DeviceAllocator al = DeviceAllocator.get();
-        warmUpLaunchPaths(rt.driver() instanceof PtxEmulator ? 3 : 20000);      // C2 compiles after ~10^4 calls
+        warmUpLaunchPaths(rt.isEmulated() ? 3 : 20000);      // C2 compiles after ~10^4 calls
         double[] total = new double[3];
         for (String spec : specs) {
             String[] f = spec.split(":");

@@ -2,9 +2,9 @@ package io.medualtime.tensor.cuda;
 
 /**
  * The few CUDA driver operations the backend needs, on 64-bit device addresses (the value of a
- * {@code CUdeviceptr} in C). Two implementations: {@link JCudaDriverApi} (a real GPU through JCuda)
- * and {@link io.medualtime.tensor.cuda.emulator.PtxEmulator} (the same PTX kernels interpreted on the
- * CPU, for machines without a GPU: tests and CI). {@link CudaRuntime} picks one at start-up.
+ * {@code CUdeviceptr} in C). Implementations: {@link JCudaDriverApi} (a real GPU through JCuda)
+ * and the {@link EmulatedDriver}s of the test-jar (the PTX emulator: the same PTX kernels interpreted on
+ * the CPU, for machines without a GPU: tests and CI). {@link CudaRuntime} picks one at start-up.
  *
  * <p>All operations are ordered on one stream: a copy to the host returns after every queued
  * kernel. Kernel arguments are {@link Long} (a .u64 parameter: device address or 64-bit integer),
