@@ -57,7 +57,7 @@ public record SyntheticConfig(int trainSize, int valSize, int testSize, long see
         if (!(uninformativeReportRate >= 0 && uninformativeReportRate <= 1))
             throw new IllegalArgumentException("uninformativeReportRate must be in [0, 1]");
         if (balance == null) throw new IllegalArgumentException("balance is null");
-        if (!(samplingRate >= 50 && samplingRate <= 2000)) throw new IllegalArgumentException("samplingRate must be in [50, 2000] Hz");
+        if (!(samplingRate >= 50 && samplingRate <= 2000)) throw new IllegalArgumentException("samplingRate must be in [50, 2000] Hz, got " + samplingRate);
         if (!(durationSeconds >= 1 && durationSeconds <= 120)) throw new IllegalArgumentException("durationSeconds must be in [1, 120]");
     }
 

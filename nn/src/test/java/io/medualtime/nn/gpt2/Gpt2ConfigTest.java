@@ -127,6 +127,9 @@ class Gpt2ConfigTest {
         assertBad("{\"model_type\": \"bert\", \"vocab_size\": 100}", "\"model_type\"", "bert");
         assertBad("{\"vocab_size\": 100,", "not valid JSON");
         assertBad("[1, 2]", "not a JSON object");
+        assertBad(GPT2_JSON + "\u0000garbage", "not valid JSON");   // a damaged file is not half-read
+        assertBad(GPT2_JSON + "{\"n_layer\": 99}", "not valid JSON", "Trailing token");
+        assertBad("{\"vocab_size\": 100, \"vocab_size\": 200}", "Duplicate field");
         ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Config.load(dir.resolve("nowhere")));
         assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
     }
