@@ -51,6 +51,8 @@ public class Compare {
 }
 JAVA
 mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmaven.repo.local="$repo"
+# a CPU-only consumer pulls no CUDA: neither JCuda's jars and natives nor the CUDA backend module
+if tr ':' '\n' < cp.txt | grep -Ei 'jcuda|tensor-cuda'; then echo "consumer: the classpath above pulls CUDA" >&2; exit 1; fi
 run() { java --add-modules jdk.incubator.vector -cp "target/classes:$(cat cp.txt)" "$@" 2> >(grep -v "WARNING: Using incubator" >&2); }
 cli() { java --add-modules jdk.incubator.vector -jar "$root/medualtime/target/medualtime-cli.jar" "$@" 2>/dev/null; }
 cli data synthetic --out data --train 40 --val 20 --test 20 --hz 50 >/dev/null
