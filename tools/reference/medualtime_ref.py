@@ -1,4 +1,4 @@
-"""PyTorch reference of MedualTime (tiny config), written from /work/shared/MEDUALTIME.md.
+"""PyTorch reference of MedualTime (tiny config), written from the spec in docs/MODEL.md.
 
 Regenerate (from the repository root):
 
@@ -23,7 +23,7 @@ Writes medualtime/src/test/resources/fixtures/medualtime-tiny/:
   expected.safetensors     see EXPECTED below
   README.md                generated: every tensor name and shape of the four safetensors files
 
-MODEL (spec MEDUALTIME.md, tiny sizes: d = 64, 3 layers, 4 heads of 16, M = 2 adapter layers = GPT-2
+MODEL (spec docs/MODEL.md, tiny sizes: d = 64, 3 layers, 4 heads of 16, M = 2 adapter layers = GPT-2
 layers 1 and 2, K = 3 adaptation tokens, 4 leads x 100 steps, patch 25 stride 25 -> P = 4, C = 5)
   temporal-primary pass -> z_ts:
     revin   = (x - mean_t x) / sqrt(var_t x + 1e-5) per sample and lead (biased variance, no affine)

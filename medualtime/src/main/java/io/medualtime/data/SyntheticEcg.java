@@ -1,14 +1,17 @@
 package io.medualtime.data;
 
-import io.medualtime.data.SyntheticFindings.Sub;
-import io.medualtime.data.SyntheticFindings.Territory;
-import io.medualtime.data.SyntheticFindings.Variant;
+import io.medualtime.data.SyntheticBeat.Wave;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import static io.medualtime.data.SyntheticBeat.TWO_PI;
+import static io.medualtime.data.SyntheticBeat.scale;
+import static io.medualtime.data.SyntheticBeat.unit;
+import static io.medualtime.data.SyntheticBeat.vec;
 
 /**
  * SYNTHETIC 12-lead ECG + report generator, modelled on the five PTB-XL diagnostic superclasses
@@ -67,7 +70,7 @@ import java.util.Locale;
  * but not in the label.
  *
  * <h2>Determinism</h2> Each record is a pure function of (seed, split, index in split) through
- * {@link Rng#of(long...)}; all transcendental functions are {@link StrictMath}, so a seed gives the
+ * {@link SyntheticRandom#of(long...)}; all transcendental functions are {@link StrictMath}, so a seed gives the
  * same bytes on every machine. Class assignment per split is an exactly balanced (or PTB-XL-like)
  * list shuffled with a seeded generator.
  */
@@ -76,7 +79,6 @@ public final class SyntheticEcg {
     public static final String VERSION = "1";
 
     private static final long SALT_LABELS = 0x4C4142454CL, SALT_RECORD = 0x5245434FL, SALT_REPORT = 0x5245504FL;
-    private static final double TWO_PI = 2 * Math.PI;
 
     private final SyntheticConfig cfg;
     private final int steps;
@@ -157,296 +159,66 @@ public final class SyntheticEcg {
         int[] lab = new int[n];
         int p = 0;
         for (int k = 0; k < w.length; k++) for (int j = 0; j < count[k]; j++) lab[p++] = k;
-        Rng.of(cfg.seed(), SALT_LABELS, s.ordinal()).shuffle(lab);
+        SyntheticRandom.of(cfg.seed(), SALT_LABELS, s.ordinal()).shuffle(lab);
         return lab;
     }
 
     /** The i-th record of a split (deterministic, independent of other records). */
     public EcgRecord record(Split s, int i) {
         int fine = labels[s.ordinal()][i];
-        Rng rng = Rng.of(cfg.seed(), SALT_RECORD, s.ordinal(), i);
+        SyntheticRandom rng = SyntheticRandom.of(cfg.seed(), SALT_RECORD, s.ordinal(), i);
         SyntheticFindings f = new SyntheticFindings();
         float[][] sig = signal(fine, rng, f);
-        String report = SyntheticReports.report(f, Rng.of(cfg.seed(), SALT_REPORT, s.ordinal(), i),
+        String report = SyntheticReports.report(f, SyntheticRandom.of(cfg.seed(), SALT_REPORT, s.ordinal(), i),
                 cfg.uninformativeReportRate());
         return new EcgRecord(recordId(s, i), s, fine, report, sig);
     }
 
-    // ------------------------------------------------------------------ beat model
+    // ------------------------------------------------------------------ signal
 
-    /** One Gaussian (or ST plateau) component of the beat, with a 3-D dipole vector in mV. */
-    private static final class Wave {
-        final int kind; // 0 gaussian, 1 plateau
-        double t, sl, sr; // centre (s, relative to R), left/right sigma (s); plateau: t..t2, edge sl
-        double t2;
-        final double[] v;
-        boolean p, qt; // moves with PR / scales with sqrt(RR)
-
-        Wave(int kind, double t, double sl, double sr, double[] v) {
-            this.kind = kind; this.t = t; this.sl = sl; this.sr = sr; this.v = v;
-        }
-
-        double area() { return kind == 0 ? (sl + sr) * 0.5 * Math.sqrt(TWO_PI) : (t2 - t); }
-    }
-
-    private static double[] vec(double x, double y, double z) { return new double[]{x, y, z}; }
-
-    private static double[] unit(double x, double y, double z) {
-        double n = Math.sqrt(x * x + y * y + z * z);
-        return new double[]{x / n, y / n, z / n};
-    }
-
-    private static double[] scale(double[] a, double s) { return vec(a[0] * s, a[1] * s, a[2] * s); }
-
-    private static double dot(double[] a, double[] b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-
-    private static double norm(double[] a) { return Math.sqrt(dot(a, a)); }
-
-    private static void addTo(double[] a, double[] b, double s) { a[0] += b[0] * s; a[1] += b[1] * s; a[2] += b[2] * s; }
-
-    /** Rotation in the frontal plane (about the antero-posterior z axis), degrees; +90 = towards inferior. */
-    private static void rotFrontal(double[] a, double deg) {
-        double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
-        double x = a[0] * c - a[1] * s, y = a[0] * s + a[1] * c;
-        a[0] = x; a[1] = y;
-    }
-
-    /** Rotation in the horizontal plane (about the y axis), degrees; + = from left towards anterior. */
-    private static void rotHorizontal(double[] a, double deg) {
-        double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
-        double x = a[0] * c - a[2] * s, z = a[0] * s + a[2] * c;
-        a[0] = x; a[2] = z;
-    }
-
-    /** Removes the positive component of a along unit d, times k (k = 1 removes it, k = 2 mirrors it). */
-    private static void suppressAlong(double[] a, double[] d, double k) {
-        double c = dot(a, d);
-        if (c > 0) addTo(a, d, -k * c);
-    }
-
-    private static double[] territoryDir(Territory t) {
-        switch (t) {
-            case INFERIOR: return unit(0.05, 1, 0.05);
-            case ANTERIOR: return unit(-0.3, 0, 0.95);
-            case LATERAL: return unit(1, -0.35, 0.1);
-            default: return unit(0.6, 0.55, 0.45); // inferolateral / lateral precordial
-        }
-    }
-
-    // Standard QRS wave indices in the template
-    private static final int P = 0, Q = 1, R1 = 2, R2 = 3, S = 4, T = 5;
-
-    /** Builds the signal of one record and fills in the findings. */
-    private float[][] signal(int fine, Rng rng, SyntheticFindings f) {
+    /**
+     * Builds the signal of one record and fills in the findings: the patient, their beat changed by
+     * the class, the rhythm that places it, the heart's dipole over time, and its projection onto the
+     * 12 leads with electrode noise. Every step draws from rng in this order, so the output is fixed.
+     */
+    private float[][] signal(int fine, SyntheticRandom rng, SyntheticFindings f) {
         f.fine = fine;
-        // ---------------- patient
-        double hr = rng.normal(70, 11, 45, 118);
-        double pToR = rng.normal(0.155, 0.016, 0.12, 0.19);
-        double tOffC = rng.normal(0.265, 0.014, 0.23, 0.30); // T centre at RR = 1 s
-        double qrsW = rng.normal(1.0, 0.07, 0.85, 1.15);    // QRS width factor
-        double axisRot = rng.normal(0, 17);                 // frontal rotation of the whole heart
-        double horRot = rng.normal(0, 12);
-        double limbGain = rng.logNormal(0.18);
-        double precGain = rng.logNormal(0.18);
-
-        List<Wave> w = new ArrayList<>();
-        w.add(new Wave(0, -pToR, 0.022, 0.022, scale(unit(0.5, 0.8, 0.1), rng.normal(0.14, 0.025, 0.07, 0.22))));
-        w.get(P).p = true;
-        w.add(new Wave(0, -0.028 * qrsW, 0.008 * qrsW, 0.008 * qrsW, scale(unit(-0.6, 0.1, 0.8), rng.normal(0.14, 0.04, 0.03, 0.25))));
-        w.add(new Wave(0, -0.010 * qrsW, 0.009 * qrsW, 0.009 * qrsW, scale(unit(0.5, 0.55, 0.65), rng.normal(0.9, 0.15, 0.5, 1.4))));
-        w.add(new Wave(0, 0.004 * qrsW, 0.010 * qrsW, 0.010 * qrsW, scale(unit(0.6, 0.75, -0.3), rng.normal(1.3, 0.2, 0.8, 1.9))));
-        w.add(new Wave(0, 0.024 * qrsW, 0.010 * qrsW, 0.010 * qrsW, scale(unit(-0.3, -0.35, -0.88), rng.normal(0.55, 0.12, 0.25, 0.9))));
-        Wave tw = new Wave(0, tOffC, 0.062, 0.040, scale(unit(0.55, 0.6, 0.35), rng.normal(0.38, 0.07, 0.2, 0.6)));
-        tw.qt = true;
-        w.add(tw);
-        // morphology jitter of directions
-        for (Wave x : w) {
-            double m = norm(x.v);
-            double[] d = unit(x.v[0] / m + rng.normal(0, 0.12), x.v[1] / m + rng.normal(0, 0.12), x.v[2] / m + rng.normal(0, 0.12));
-            System.arraycopy(scale(d, m), 0, x.v, 0, 3);
-        }
-        List<Wave> extra = new ArrayList<>(); // class-specific extra waves (ST plateaus, R', notches)
-        boolean avb2 = false;
-
-        // ---------------- class effects
-        boolean mild = rng.chance(cfg.ambiguityRate());
-        f.mild = mild;
-        double s = mild ? rng.uniform(0.03, 0.25) : rng.uniform(0.6, 1.0);
+        Patient patient = Patient.draw(rng);
+        SyntheticBeat beat = SyntheticBeat.normal(patient.pToR, patient.tOffC, patient.qrsW, rng);
+        f.mild = rng.chance(cfg.ambiguityRate());
+        double s = f.mild ? rng.uniform(0.03, 0.25) : rng.uniform(0.6, 1.0);
         f.severity = fine == EcgClasses.NORM ? 0 : s;
-        double jPoint = 0.045 * qrsW;
-        switch (fine) {
-            case EcgClasses.NORM: {
-                if (mild) {
-                    Variant[] vs = {Variant.T_FLAT, Variant.PR_BORDERLINE, Variant.HIGH_VOLTAGE, Variant.LEFT_AXIS,
-                            Variant.IRBBB, Variant.EARLY_REPOL};
-                    f.variant = vs[rng.nextInt(vs.length)];
-                    double b = rng.uniform(0.1, 0.3);
-                    switch (f.variant) {
-                        case T_FLAT: scaleWave(w.get(T), 1 - 0.9 * b); break;
-                        case PR_BORDERLINE: pToR += 0.02 + 0.15 * b; w.get(P).t = -pToR; break;
-                        case HIGH_VOLTAGE: scaleWave(w.get(R2), 1 + 0.9 * b); scaleWave(w.get(S), 1 + b); break;
-                        case LEFT_AXIS: for (int k = Q; k <= S; k++) rotFrontal(w.get(k).v, -(60 + 35 * b)); break;
-                        case IRBBB: extra.add(new Wave(0, 0.045 * qrsW, 0.012, 0.012, scale(unit(-0.55, 0.05, 0.85), 0.25 + 0.6 * b))); break;
-                        default: { // early repolarisation: slight precordial/inferior ST elevation
-                            Wave st = plateau(jPoint, tOffC, scale(unit(0.3, 0.5, 0.8), 0.05 + 0.15 * b));
-                            extra.add(st);
-                        }
-                    }
-                }
-                break;
-            }
-            case EcgClasses.MI: {
-                double r = rng.nextDouble();
-                f.territory = r < 0.45 ? Territory.INFERIOR : r < 0.85 ? Territory.ANTERIOR : Territory.LATERAL;
-                double[] d = territoryDir(f.territory);
-                boolean acute = rng.chance(0.3);
-                f.sub = acute ? Sub.MI_ACUTE : Sub.MI_OLD;
-                // pathological Q: initial forces directed away from the infarct
-                extra.add(new Wave(0, -0.026 * qrsW, 0.010 + 0.008 * s, 0.010 + 0.008 * s, scale(d, -(0.1 + 0.55 * s))));
-                suppressAlong(w.get(Q).v, d, 1.0);
-                suppressAlong(w.get(R1).v, d, 0.9 * s);
-                suppressAlong(w.get(R2).v, d, 0.8 * s);
-                if (acute) {
-                    extra.add(plateau(jPoint, tOffC, scale(d, 0.06 + 0.3 * s)));
-                    addTo(w.get(T).v, d, 0.1 + 0.25 * s);
-                } else {
-                    suppressAlong(w.get(T).v, d, 1 + 0.9 * s);
-                    addTo(w.get(T).v, d, -0.15 * s);
-                }
-                break;
-            }
-            case EcgClasses.STTC: {
-                double r = rng.nextDouble();
-                if (r < 0.4) {
-                    f.sub = Sub.STTC_ISCHEMIC;
-                    f.territory = rng.chance(0.5) ? Territory.INFEROLATERAL : Territory.LATERAL;
-                    double[] d = territoryDir(Territory.INFEROLATERAL);
-                    if (f.territory == Territory.LATERAL) d = unit(0.85, 0.15, 0.5);
-                    extra.add(plateau(jPoint, tOffC * 0.9, scale(d, -(0.04 + 0.2 * s))));
-                    scaleWave(w.get(T), 1 - 0.6 * s);
-                } else if (r < 0.7) {
-                    f.sub = Sub.STTC_TINV;
-                    double q = rng.nextDouble();
-                    f.territory = q < 0.4 ? Territory.ANTERIOR : q < 0.7 ? Territory.INFEROLATERAL : Territory.INFERIOR;
-                    double[] d = territoryDir(f.territory);
-                    suppressAlong(w.get(T).v, d, 0.5 + 1.3 * s);
-                    addTo(w.get(T).v, d, -0.1 * s);
-                } else if (r < 0.9) {
-                    f.sub = Sub.STTC_NONSPECIFIC;
-                    scaleWave(w.get(T), 1 - 0.85 * s);
-                    extra.add(plateau(jPoint, tOffC * 0.9, scale(territoryDir(Territory.INFEROLATERAL), -0.06 * s)));
-                } else {
-                    f.sub = Sub.STTC_LONG_QT;
-                    tOffC += 0.03 + 0.09 * s;
-                    w.get(T).t = tOffC;
-                    w.get(T).sl *= 1 + 0.3 * s;
-                    w.get(T).sr *= 1 + 0.2 * s;
-                    scaleWave(w.get(T), 1 - 0.3 * s);
-                }
-                break;
-            }
-            case EcgClasses.CD: {
-                double r = rng.nextDouble();
-                if (mild && r >= 0.9) r = rng.uniform(0.45, 0.9); // Wenckebach is never mild here
-                if (r < 0.2) {
-                    f.sub = Sub.CD_LBBB;
-                    double widen = 1 + 1.4 * s, spread = 1 + 1.2 * s;
-                    for (int k = Q; k <= S; k++) {
-                        Wave x = w.get(k);
-                        x.t *= spread; x.sl *= widen; x.sr *= widen;
-                    }
-                    scaleWave(w.get(Q), 1 - s);
-                    rotHorizontal(w.get(R1).v, -40 * s);
-                    rotHorizontal(w.get(R2).v, -20 * s);
-                    rotFrontal(w.get(R2).v, -20 * s);
-                    // notch: late leftward-posterior force
-                    extra.add(new Wave(0, 0.03 * spread, 0.014 * widen, 0.014 * widen, scale(unit(0.8, 0.2, -0.55), 0.9 * s)));
-                    scaleWave(w.get(S), 1 - 0.5 * s);
-                    double[] qrsDir = unit(0.8, 0.3, -0.5);
-                    suppressAlong(w.get(T).v, qrsDir, 1.0 * s);
-                    addTo(w.get(T).v, qrsDir, -0.45 * s);
-                    jPoint *= spread;
-                    extra.add(plateau(jPoint, tOffC, scale(qrsDir, -0.15 * s)));
-                } else if (r < 0.45) {
-                    f.sub = Sub.CD_RBBB;
-                    for (int k = Q; k <= S; k++) { w.get(k).sl *= 1 + 0.3 * s; w.get(k).sr *= 1 + 0.3 * s; }
-                    extra.add(new Wave(0, (0.045 + 0.025 * s) * qrsW, 0.012 + 0.014 * s, 0.012 + 0.014 * s,
-                            scale(unit(-0.55, 0.05, 0.85), 0.25 + 0.7 * s)));
-                    suppressAlong(w.get(T).v, territoryDir(Territory.ANTERIOR), 0.8 * s);
-                    jPoint += 0.03 * s;
-                } else if (r < 0.65) {
-                    f.sub = Sub.CD_LAFB;
-                    for (int k = Q; k <= S; k++) {
-                        rotFrontal(w.get(k).v, -(60 + 45 * s));
-                        w.get(k).sl *= 1 + 0.15 * s;
-                        w.get(k).sr *= 1 + 0.15 * s;
-                    }
-                } else if (r < 0.9) {
-                    f.sub = Sub.CD_AVB1;
-                    pToR += 0.02 + 0.15 * s;
-                    w.get(P).t = -pToR;
-                } else {
-                    f.sub = Sub.CD_AVB2;
-                    avb2 = true;
-                    pToR += 0.03;
-                    w.get(P).t = -pToR;
-                }
-                break;
-            }
-            default: { // HYP
-                if (rng.chance(0.85)) {
-                    f.sub = Sub.HYP_LVH;
-                    scaleWave(w.get(R2), 1 + 0.9 * s);
-                    rotHorizontal(w.get(R2).v, -10 * s);
-                    scaleWave(w.get(S), 1 + 1.1 * s);
-                    addTo(w.get(S).v, vec(0, 0, -1), 0.4 * s);
-                    for (int k = Q; k <= S; k++) { w.get(k).sl *= 1 + 0.12 * s; w.get(k).sr *= 1 + 0.12 * s; }
-                    f.strain = !mild && rng.chance(0.4);
-                    if (f.strain) {
-                        double[] d = territoryDir(Territory.INFEROLATERAL);
-                        extra.add(plateau(jPoint, tOffC * 0.9, scale(d, -(0.05 + 0.1 * s))));
-                        suppressAlong(w.get(T).v, d, 1.2 * s);
-                    }
-                    f.leftAtrial = rng.chance(0.3);
-                    if (f.leftAtrial) {
-                        Wave p2 = new Wave(0, -pToR + 0.035, 0.02, 0.02, vec(0.02, 0.03, -0.08 - 0.06 * s));
-                        p2.p = true;
-                        extra.add(p2);
-                        w.get(P).sl *= 1.2;
-                        w.get(P).sr *= 1.2;
-                    }
-                } else {
-                    f.sub = Sub.HYP_RVH;
-                    for (int k = Q; k <= S; k++) rotFrontal(w.get(k).v, 40 + 45 * s);
-                    extra.add(new Wave(0, 0.012 * qrsW, 0.012, 0.012, scale(unit(-0.45, 0.15, 0.88), 0.3 + 0.9 * s)));
-                    suppressAlong(w.get(T).v, territoryDir(Territory.ANTERIOR), 0.9 * s);
-                }
-            }
-        }
-        w.addAll(extra);
+        beat.applyClass(fine, s, f.mild, rng, f);
+        beat.orient(patient.axisRot, patient.horRot);
+        f.heartRate = patient.hr;
+        beat.measure(f);
+        Rhythm rhythm = rhythm(patient.hr, beat, rng, f);
+        return leads(dipole(beat, rhythm), patient, rhythm.fResp, rng, f);
+    }
 
-        // whole-heart orientation and jitter
-        for (Wave x : w) {
-            rotFrontal(x.v, axisRot);
-            rotHorizontal(x.v, horRot);
+    /**
+     * What is drawn first for each record: heart rate (bpm), P-to-R interval and T centre at RR = 1 s (s),
+     * QRS width factor, frontal and horizontal rotation of the heart (degrees), limb and precordial gains.
+     */
+    private record Patient(double hr, double pToR, double tOffC, double qrsW, double axisRot, double horRot,
+                           double limbGain, double precGain) {
+        static Patient draw(SyntheticRandom rng) {       // arguments are evaluated left to right: this is the draw order
+            return new Patient(rng.normal(70, 11, 45, 118), rng.normal(0.155, 0.016, 0.12, 0.19),
+                    rng.normal(0.265, 0.014, 0.23, 0.30), rng.normal(1.0, 0.07, 0.85, 1.15),
+                    rng.normal(0, 17), rng.normal(0, 12), rng.logNormal(0.18), rng.logNormal(0.18));
         }
-        // measured-like values for the report
-        f.heartRate = hr;
-        f.prMs = pToR * 1000;
-        double qrsOn = 0, qrsOff = 0, ax = 0, ay = 0;
-        for (int k = 0; k < w.size(); k++) {
-            Wave x = w.get(k);
-            if (x.kind != 0 || x.p || x.qt || norm(x.v) < 0.05) continue;
-            qrsOn = Math.min(qrsOn, x.t - 2 * x.sl);
-            qrsOff = Math.max(qrsOff, x.t + 2 * x.sr);
-            ax += x.v[0] * x.area();
-            ay += x.v[1] * x.area();
-        }
-        f.qrsMs = (qrsOff - qrsOn) * 1000;
-        f.axisDeg = Math.toDegrees(StrictMath.atan2(ay, ax));
-        f.qtcMs = (tOffC + 2 * w.get(T).sr - qrsOn) * 1000;
+    }
 
-        // ---------------- rhythm
+    /**
+     * The beats of a record, each {tR, rr, type (0 sinus, 1 ventricular premature, 2 non-conducted P),
+     * P-to-R interval}, with the respiration that modulates them and the direction of the premature complexes.
+     */
+    private record Rhythm(List<double[]> beats, double fResp, double phResp, double[] pvcDir) {}
+
+    /** The RR tachogram (respiratory and Mayer waves, Wenckebach cycles) and rare premature complexes. */
+    private Rhythm rhythm(double hr, SyntheticBeat beat, SyntheticRandom rng, SyntheticFindings f) {
+        double pToR = beat.pToR;
+        boolean avb2 = beat.avb2;
         double dur = steps / fs;
         double rr0 = 60.0 / hr;
         double fResp = rng.uniform(0.15, 0.35), phResp = rng.uniform(0, TWO_PI);
@@ -489,26 +261,29 @@ public final class SyntheticEcg {
         for (int k = 1; k < beats.size(); k++)
             if (beats.get(k)[0] >= 0 && beats.get(k)[0] < dur && beats.get(k)[2] == 0) { rrSum += beats.get(k)[1]; rrN++; }
         if (rrN > 0) f.heartRate = 60.0 / (rrSum / rrN);
+        return new Rhythm(beats, fResp, phResp, pvcDir);
+    }
 
-        // ---------------- render dipole
+    /** The heart's dipole [3][steps]: the beat rendered at every beat time (premature complexes their own shape). */
+    private double[][] dipole(SyntheticBeat beat, Rhythm rhythm) {
         double[][] dip = new double[3][steps];
         double aa = 0.5 / fs; // anti-alias sigma
-        for (double[] b : beats) {
+        for (double[] b : rhythm.beats) {
             double tR = b[0], rr = b[1];
             int type = (int) b[2];
             double sq = Math.sqrt(rr);
-            double mod = 1 + 0.05 * StrictMath.sin(TWO_PI * fResp * tR + phResp + 1.0);
+            double mod = 1 + 0.05 * StrictMath.sin(TWO_PI * rhythm.fResp * tR + rhythm.phResp + 1.0);
             if (type == 1) {
-                double[] pv = pvcDir;
+                double[] pv = rhythm.pvcDir;
                 render(dip, tR, 0, 0.032, 0.032, scale(pv, 1.7), aa);
                 render(dip, tR, 0.055, 0.03, 0.03, scale(pv, -0.5), aa);
                 render(dip, tR, 0.30 * sq, 0.07, 0.05, scale(pv, -0.55), aa);
                 continue;
             }
-            for (Wave x : w) {
+            for (Wave x : beat.waves) {
                 if (type == 2 && !x.p) continue; // non-conducted P
                 double c = x.t;
-                if (x.p) c = x.t + (pToR - b[3]);
+                if (x.p) c = x.t + (beat.pToR - b[3]);
                 if (x.qt) c = x.t * sq;
                 if (x.kind == 0) {
                     double[] v = (x.p || x.qt) ? x.v : scale(x.v, mod);
@@ -518,8 +293,14 @@ public final class SyntheticEcg {
                 }
             }
         }
+        return dip;
+    }
 
-        // ---------------- project onto leads
+    /**
+     * The 12 leads [12][steps]: the dipole projected on the limb and precordial lead vectors (per-electrode
+     * placement gains), plus electrode noise combined the way a recorder combines it and amplifier noise.
+     */
+    private float[][] leads(double[][] dip, Patient patient, double fResp, SyntheticRandom rng, SyntheticFindings f) {
         float[][] out = new float[12][steps];
         double[] uI = vec(1, 0, 0), uII = vec(0.5, Math.sqrt(3) / 2, 0);
         double[] betas = {115, 95, 75, 55, 30, 5};
@@ -527,10 +308,10 @@ public final class SyntheticEcg {
         double[][] uV = new double[6][];
         for (int k = 0; k < 6; k++) {
             double bRad = Math.toRadians(betas[k] + rng.normal(0, 5));
-            double g = pg[k] * precGain * rng.logNormal(0.08);
+            double g = pg[k] * patient.precGain * rng.logNormal(0.08);
             uV[k] = vec(g * StrictMath.cos(bRad), g * 0.1, g * StrictMath.sin(bRad));
         }
-        double gI = limbGain * rng.logNormal(0.05), gII = limbGain * rng.logNormal(0.05);
+        double gI = patient.limbGain * rng.logNormal(0.05), gII = patient.limbGain * rng.logNormal(0.05);
         double[][] noise = electrodeNoise(rng, f, fResp);
         double amp = 0.004 * cfg.noiseLevel(); // amplifier noise, mV
         for (int n = 0; n < steps; n++) {
@@ -554,17 +335,6 @@ public final class SyntheticEcg {
             }
         }
         return out;
-    }
-
-    private static void scaleWave(Wave x, double k) {
-        for (int i = 0; i < 3; i++) x.v[i] *= k;
-    }
-
-    private static Wave plateau(double t1, double t2, double[] v) {
-        Wave x = new Wave(1, t1, 0.02, 0.02, v);
-        x.t2 = t2;
-        x.qt = false; // end scales with sqrt(RR) in render
-        return x;
     }
 
     /** Adds an asymmetric Gaussian wave (centre tR + c) to the dipole, band-limited by sigma aa. */
@@ -602,7 +372,7 @@ public final class SyntheticEcg {
     }
 
     /** Noise potentials of the 9 electrodes RA, LA, LL, V1..V6 (mV). */
-    private double[][] electrodeNoise(Rng rng, SyntheticFindings f, double fResp) {
+    private double[][] electrodeNoise(SyntheticRandom rng, SyntheticFindings f, double fResp) {
         double nl = cfg.noiseLevel();
         double[][] e = new double[9][steps];
         if (nl == 0) return e;

@@ -25,7 +25,7 @@ final class SyntheticReports {
 
     static final double PARTIAL_RATE = 0.25, DISTRACTOR_RATE = 0.12;
 
-    static String report(SyntheticFindings f, Rng rng, double uninformativeRate) {
+    static String report(SyntheticFindings f, SyntheticRandom rng, double uninformativeRate) {
         List<String> out = new ArrayList<>();
         String rhythm = rhythm(f, rng);
         if (rng.chance(uninformativeRate)) {
@@ -55,7 +55,7 @@ final class SyntheticReports {
         return String.join(" ", out);
     }
 
-    private static void extras(SyntheticFindings f, Rng rng, List<String> out, double axisRate) {
+    private static void extras(SyntheticFindings f, SyntheticRandom rng, List<String> out, double axisRate) {
         if (rng.chance(axisRate)) out.add(axis(f, rng));
         if (f.pvcs > 0 && rng.chance(0.7))
             out.add(f.pvcs > 1 ? rng.pick("Occasional ventricular extrasystoles.", "Ventricular premature complexes.", "Two PVCs.")
@@ -67,7 +67,7 @@ final class SyntheticReports {
         return String.format(Locale.ROOT, pattern, args);
     }
 
-    private static String rhythm(SyntheticFindings f, Rng rng) {
+    private static String rhythm(SyntheticFindings f, SyntheticRandom rng) {
         int hr = (int) Math.round(f.heartRate);
         String r;
         if (f.sub == Sub.CD_AVB2) r = "Sinus rhythm";
@@ -79,14 +79,14 @@ final class SyntheticReports {
         return r + ".";
     }
 
-    private static String axis(SyntheticFindings f, Rng rng) {
+    private static String axis(SyntheticFindings f, SyntheticRandom rng) {
         double a = f.axisDeg;
         if (a < -30) return rng.pick("Left axis deviation.", "Left axis.", fmt("QRS axis %d degrees (left).", Math.round(a)));
         if (a > 100) return rng.pick("Right axis deviation.", "Right axis.", fmt("QRS axis %d degrees (right).", Math.round(a)));
         return rng.pick("Normal axis.", "Normal QRS axis.", fmt("QRS axis %d degrees.", Math.round(a)));
     }
 
-    private static String leads(Territory t, Rng rng) {
+    private static String leads(Territory t, SyntheticRandom rng) {
         switch (t) {
             case INFERIOR: return rng.pick("II, III, aVF", "II, III and aVF", "the inferior leads", "III, aVF");
             case ANTERIOR: return rng.pick("V1-V4", "V1-V3", "V2-V4", "the anteroseptal leads", "V1, V2, V3");
@@ -95,7 +95,7 @@ final class SyntheticReports {
         }
     }
 
-    private static String wall(Territory t, Rng rng) {
+    private static String wall(Territory t, SyntheticRandom rng) {
         switch (t) {
             case INFERIOR: return rng.pick("inferior", "inferior wall", "diaphragmatic");
             case ANTERIOR: return rng.pick("anterior", "anteroseptal", "anterior wall");
@@ -108,7 +108,7 @@ final class SyntheticReports {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static String statement(SyntheticFindings f, Rng rng) {
+    private static String statement(SyntheticFindings f, SyntheticRandom rng) {
         boolean hedge = rng.chance(f.mild ? 0.6 : 0.15);
         boolean partial = rng.chance(PARTIAL_RATE);
         int qrs = (int) (Math.round(f.qrsMs / 2.0) * 2), pr = (int) (Math.round(f.prMs / 2.0) * 2);
@@ -238,7 +238,7 @@ final class SyntheticReports {
         }
     }
 
-    private static String distractor(SyntheticFindings f, Rng rng) {
+    private static String distractor(SyntheticFindings f, SyntheticRandom rng) {
         while (true) {
             int k = rng.nextInt(5);
             if (k == f.fine) continue;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The default report vector (MEDUALTIME.md, when no BERT weights are given): the frozen GPT-2
+ * The default report vector (docs/MODEL.md, when no BERT weights are given): the frozen GPT-2
  * itself, without adapters, in eval mode (no dropout); the hidden state after ln_f at each report's
  * last real token. Reports are right-padded with eos and the padded keys masked (-1e4), as in the
  * textual-primary pass.

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MedualTime (MEDUALTIME.md): a frozen GPT-2 run twice per sample, once per adapter.
+ * MedualTime (docs/MODEL.md): a frozen GPT-2 run twice per sample, once per adapter.
  *
  * <ul>
  *   <li>Temporal-primary pass ({@link #temporalPrimary}): RevIN'd ECG patches are the input

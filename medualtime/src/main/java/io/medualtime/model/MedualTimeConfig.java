@@ -3,7 +3,7 @@ package io.medualtime.model;
 import io.medualtime.nn.gpt2.Gpt2Config;
 
 /**
- * MedualTime's hyper-parameters (MEDUALTIME.md). The GPT-2 sizes come from the LM itself, so the
+ * MedualTime's hyper-parameters (docs/MODEL.md). The GPT-2 sizes come from the LM itself, so the
  * same config works with any GPT-2 size; only the adapter layers must fit it.
  *
  * @param adapterLayers M: the top M GPT-2 layers (n-M .. n-1) carry adaptation tokens (default 11 of 12)

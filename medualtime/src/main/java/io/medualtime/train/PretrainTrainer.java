@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Unsupervised contrastive pre-training (MEDUALTIME.md), then linear probes.
+ * Unsupervised contrastive pre-training (docs/MODEL.md), then linear probes.
  *
  * <p>Per batch: z_ts = temporal-primary pass (with c_text), z_text = textual-primary pass (with c_ts = TemEnc of the
  * signal); the augmented view replaces the signal by ts_aug = ts + 0.5 N(0, 1) (seeded) in BOTH passes: z_ts_aug

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The supervised protocol (MEDUALTIME.md): AdamW, a {@link Schedule} stepped per epoch (ExponentialLR by default),
+ * The supervised protocol (docs/MODEL.md): AdamW, a {@link Schedule} stepped per epoch (ExponentialLR by default),
  * dropout and BatchNorm in train mode; validation loss (mean over ALL validation samples) after every epoch; the
  * epoch with the lowest validation loss (or the last one, {@link Selection#LAST}) is selected: its trainable state is kept in memory and written atomically to
  * {@code model.safetensors}, and the test metrics are those of that state.

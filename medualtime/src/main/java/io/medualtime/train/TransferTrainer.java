@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Few-shot label transfer, coarse -> fine (MEDUALTIME.md): the session's model (trained on the coarse label, its
+ * Few-shot label transfer, coarse -> fine (docs/MODEL.md): the session's model (trained on the coarse label, its
  * best checkpoint LOADED by the caller) is frozen; every split is embedded once (z of the session's mode, eval
  * mode); then, for each K, K records per fine class are drawn from the training split ({@link Draws}: seeded,
  * nested across K or not, once or repeatedly) and a new linear head is fitted on the fine label ({@link LinearProbe}, selection by the loss on the whole validation split) and

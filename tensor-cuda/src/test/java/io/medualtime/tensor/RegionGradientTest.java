@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Gradients of several region views (narrow, slice, unfold) of one tensor: backward adds each view's
- * gradient straight into the pending gradient of the whole when it may (Autograd.scatterIntoPending),
+ * gradient straight into the pending gradient of the whole when it may (PendingGradients.scatterIntoPending),
  * and must give what separate zero-padded gradients summed give, for disjoint and overlapping regions,
  * and when the whole also has a gradient of its own (a pending buffer it must not write into).
  */
@@ -46,7 +46,7 @@ class RegionGradientTest {
 
     /**
      * Row ranges (narrows along the first dim of size > 1) are copied into one uninitialised buffer
-     * (Autograd.writeRange) and only the rows no range covers are zero-filled: on memory recycled as
+     * (PendingGradients.writeRange) and only the rows no range covers are zero-filled: on memory recycled as
      * NaN, the gradient must still be exact - when the ranges split the whole, leave a gap, overlap, or
      * meet a direct use of the whole; also behind a leading dim of size 1, and for a leaf (a parameter
      * used by rows, its gradient added to the one it had).

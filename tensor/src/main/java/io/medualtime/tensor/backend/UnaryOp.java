@@ -5,7 +5,7 @@ public enum UnaryOp {
     NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU,
     /** GELU, tanh approximation (GPT-2's "gelu_new"). */
     GELU,
-    /** GELU, exact erf form x * Phi(x) (BERT's "gelu"). No CUDA kernel yet. */
+    /** GELU, exact erf form x * Phi(x) (BERT's "gelu"); on CUDA the gelu_erf kernels of kernels/gelu.ptx. */
     GELU_ERF,
     ADD_SCALAR, MUL_SCALAR, POW_SCALAR, CLAMP_MIN, ABS,
     /** p - x */

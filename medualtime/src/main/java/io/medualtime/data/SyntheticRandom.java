@@ -1,18 +1,22 @@
 package io.medualtime.data;
 
 /**
- * Small explicit, seeded pseudo-random generator: xoshiro256** (Blackman &amp; Vigna), seeded through
+ * The synthetic data's random numbers: xoshiro256** (Blackman &amp; Vigna), seeded through
  * SplitMix64. Its output is fully specified here, so a seed gives the same numbers on every JVM and
  * machine (no dependence on {@code java.util.Random} implementation details). Gaussians use the
  * Marsaglia polar method with {@link StrictMath#log}; IEEE {@code sqrt} is exact everywhere.
  * Not thread-safe: derive one generator per record with {@link #of(long...)}.
+ *
+ * <p>Deliberately not {@link io.medualtime.tensor.Rng} (SplitMix64 with a checkpointable state, for weights and
+ * dropout): these numbers define the synthetic dataset ({@link SyntheticEcg#VERSION}) and come as independent
+ * streams keyed by (seed, split, record). Two classes, so that neither can change the other's numbers.
  */
-public final class Rng {
+public final class SyntheticRandom {
     private long s0, s1, s2, s3;
     private double spare;
     private boolean hasSpare;
 
-    public Rng(long seed) {
+    public SyntheticRandom(long seed) {
         long x = seed;
         x += 0x9E3779B97F4A7C15L; s0 = mix(x);
         x += 0x9E3779B97F4A7C15L; s1 = mix(x);
@@ -22,10 +26,10 @@ public final class Rng {
     }
 
     /** A generator for a tuple of keys (e.g. seed, split, record index): independent streams per tuple. */
-    public static Rng of(long... keys) {
+    public static SyntheticRandom of(long... keys) {
         long h = 0x243F6A8885A308D3L;
         for (long k : keys) h = mix(h ^ mix(k + 0x9E3779B97F4A7C15L));
-        return new Rng(h);
+        return new SyntheticRandom(h);
     }
 
     /** SplitMix64 finaliser. */
