@@ -16,6 +16,7 @@ import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.Pins;
 import io.medualtime.train.RunPaths;
+import io.medualtime.train.Session;
 import io.medualtime.train.TrainingSetup;
 import picocli.CommandLine.Option;
 
@@ -66,6 +67,9 @@ final class ModelOptions {
     String textEncoder;
     @Option(names = "--bert", paramLabel = "DIR", description = "BERT / DistilBERT folder (e.g. ClinicalBERT) for --text-encoder bert.")
     Path bert;
+    @Option(names = "--text-vectors", description = "With --text-encoder bert: cached (each report's vector once, eval mode) or recomputed "
+            + "(every training step with BERT's dropout active, as the official code; slower) (default: cached; recomputed with --protocol official).")
+    String textVectors;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling, dropout and bootstrap (default ${DEFAULT-VALUE}).")
     long seed;
@@ -95,10 +99,23 @@ final class ModelOptions {
         };
     }
 
-    /** How a fresh model is set up for training (--gpt-dropout, --init); bad values fail in one line. */
+    /** Whether {@code --text-vectors recomputed} applies; only with the BERT text encoder. */
+    boolean recomputedTextVectors() {
+        if (textVectors == null) return false;
+        boolean recomputed = switch (textVectors.toLowerCase(Locale.ROOT)) {
+            case "recomputed" -> true;
+            case "cached" -> false;
+            default -> throw new JobCommand.UserError("--text-vectors must be cached or recomputed, got '" + textVectors + "'");
+        };
+        if (recomputed && !isBert(textEncoder))
+            throw new JobCommand.UserError("--text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not " + textEncoder);
+        return recomputed;
+    }
+
+    /** How a fresh model is set up for training (--gpt-dropout, --init, --text-vectors); bad values fail in one line. */
     TrainingSetup setup() {
         try {
-            return new TrainingSetup(gptDropout, officialInit());
+            return new TrainingSetup(gptDropout, officialInit(), recomputedTextVectors());
         } catch (IllegalArgumentException e) {
             throw new JobCommand.UserError(e.getMessage());
         }
@@ -110,7 +127,16 @@ final class ModelOptions {
     /** Records {@link #setup()} and the protocol in metrics.json ({@code config.lm_dropout}, {@code config.init}, {@code config.protocol}). */
     MetricsFile recordSetup(MetricsFile metrics) {
         TrainingSetup s = setup();
-        return metrics.config("lm_dropout", s.describeLmDropout()).config("init", s.describeInit()).config("protocol", official ? "official" : "default");
+        return metrics.config("lm_dropout", s.describeLmDropout()).config("init", s.describeInit()).config("text_vectors", s.describeTextVectors())
+                .config("protocol", official ? "official" : "default");
+    }
+
+    /** A fresh model for {@code spec} on {@code data}, set up for training as the options say ({@link #setup()}). */
+    Session session(ModelSpec spec, Dataset data, Device device) throws IOException {
+        TrainingSetup setup = setup();
+        Session s = new Session(spec, spec.build(setup), data, device);
+        if (setup.recomputeTextVectors()) s.recomputeTextVectors(seed);
+        return s;
     }
 
     /**
@@ -124,6 +150,7 @@ final class ModelOptions {
         if (!ProtocolOption.given(spec, "--gpt-dropout")) gptDropout = 0.1f;
         if (!ProtocolOption.given(spec, "--init")) init = "official";
         if (!ProtocolOption.given(spec, "--text-encoder") && bert != null) textEncoder = "bert";
+        if (!ProtocolOption.given(spec, "--text-vectors") && isBert(textEncoder)) textVectors = "recomputed";
     }
 
     /** Parses the device; for CUDA, checks that the backend really works, else a one-line error. */

@@ -117,7 +117,7 @@ final class PretrainCommand extends RunOptions.Resumable {
             ModelSpec spec = m.spec("pretrain", data, first, Mode.DUAL);
             ModelOptions.header(log, data, spec, device);
             log.println("[run]  pretrain: contrastive, no labels used until the probe; seed " + m.seed + " -> " + run.dir());
-            Session s = new Session(spec, spec.build(setup), data, device);
+            Session s = m.session(spec, data, device);
             if (setup.officialInit()) PretrainTrainer.initPatchEmbeddingOfficial(s.model, m.seed);
             MetricsFile metrics = m.recordSetup(ModelOptions.metrics("pretrain", spec, data, m.seed).arguments(runs.recorded(this.spec))
                     .config("data_folder", m.recordedDataFolder(run.dir())));

@@ -114,7 +114,7 @@ final class TrainCommand extends RunOptions.Resumable {
         ModelOptions.header(log, data, spec, device);
         log.println("[run]  " + command + ": mode " + mode.cliName() + " (" + mode.describe() + "), label " + label.cliName()
                 + " " + spec.classNames() + ", seed " + m.seed + " -> " + run.dir());
-        Session s = new Session(spec, spec.build(m.setup()), data, device);
+        Session s = m.session(spec, data, device);
         log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
         MetricsFile metrics = m.recordSetup(ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
                 .config("data_folder", m.recordedDataFolder(run.dir())));

@@ -117,6 +117,7 @@ public final class PretrainTrainer {
                 .status(MetricsFile.RUNNING);
         ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, sched)
                 .rng("shuffle", shuffle).rng("noise", noise);
+        s.textDropoutRngs().forEach(state::rng);
         ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;

@@ -158,4 +158,25 @@ class OfficialPresetTest {
         Run random = train(tmp.resolve("random"));
         assertFalse(random.out().contains("[text] warning"), "a random LM is a test setup, not a claim about the paper");
     }
+
+    @Test void bertReportVectorsRecomputedWithDropoutInTraining(@TempDir Path tmp) throws Exception {
+        Path bert = io.medualtime.model.BertDropoutVectorsTest.bertWithDropout(tmp.resolve("bert"));
+        Path cached = tmp.resolve("cached"), recomputed = tmp.resolve("recomputed"), official = tmp.resolve("official");
+        assertEquals(0, train(cached, "--text-encoder", "bert", "--bert", bert.toString()).code());
+        Run r = train(recomputed, "--text-encoder", "bert", "--bert", bert.toString(), "--text-vectors", "recomputed");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("cached, eval mode", metrics(cached).get("config").get("text_vectors").asText());
+        assertTrue(metrics(recomputed).get("config").get("text_vectors").asText().startsWith("recomputed"));
+        assertNotEquals(metrics(cached).get("history").get(0).get("trainLoss").asDouble(),
+                metrics(recomputed).get("history").get(0).get("trainLoss").asDouble(), "BERT's dropout changes the training steps");
+
+        // the preset turns it on (and the BERT text encoder when --bert is given)
+        Run o = train(official, "--bert", bert.toString(), "--protocol", "official");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(metrics(official).get("config").get("text_vectors").asText().startsWith("recomputed"));
+        assertEquals("bert", PinnedRunsTest.json(official.resolve("run.json")).get("textEncoder").asText());
+
+        Run bad = train(tmp.resolve("bad"), "--text-vectors", "recomputed");
+        assertEquals("error: --text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not gpt2", bad.err().strip());
+    }
 }
