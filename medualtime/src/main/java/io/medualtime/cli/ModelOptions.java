@@ -90,14 +90,7 @@ final class ModelOptions {
     float patchDropout() { return dropout != null ? dropout : gptDropout != null ? gptDropout : 0.1f; }
 
     /** Whether {@code --init official} applies; anything but official or default is refused. */
-    boolean officialInit() {
-        if (init == null) return false;
-        return switch (init.toLowerCase(Locale.ROOT)) {
-            case "official" -> true;
-            case "default" -> false;
-            default -> throw new JobCommand.UserError("--init must be official or default, got '" + init + "'");
-        };
-    }
+    boolean officialInit() { return ProtocolOption.isOfficial("--init", init); }
 
     /** Whether {@code --text-vectors recomputed} applies; only with the BERT text encoder. */
     boolean recomputedTextVectors() {

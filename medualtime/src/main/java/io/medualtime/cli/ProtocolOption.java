@@ -17,12 +17,15 @@ final class ProtocolOption {
     String protocol;
 
     /** Whether {@code --protocol official} was given; anything but official or default is refused. */
-    boolean official() {
-        if (protocol == null) return false;
-        return switch (protocol.toLowerCase(Locale.ROOT)) {
+    boolean official() { return isOfficial("--protocol", protocol); }
+
+    /** Whether an {@code official|default} option's value (null: not given) is official; anything else is refused naming the option. */
+    static boolean isOfficial(String option, String value) {
+        if (value == null) return false;
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "official" -> true;
             case "default" -> false;
-            default -> throw new JobCommand.UserError("--protocol must be official or default, got '" + protocol + "'");
+            default -> throw new JobCommand.UserError(option + " must be official or default, got '" + value + "'");
         };
     }
 

@@ -24,10 +24,8 @@ class OfficialPresetTest {
     static Path data;
 
     @BeforeAll static void tinyData(@TempDir Path tmp) {
-        System.setProperty("medualtime.progress", "off");
-        data = tmp.resolve("tiny");
-        Run r = run("data", "synthetic", "--out", data.toString(), "--train", "40", "--val", "20", "--test", "20", "--hz", "50");
-        assertEquals(0, r.code(), r.err());
+        ProtocolOptionsTest.tinyData(tmp);   // the same tiny set
+        data = ProtocolOptionsTest.data;
     }
 
     static Run train(Path out, String... more) {
