@@ -120,6 +120,8 @@ class OfficialPresetTest {
                 probes.get(0).get("test").get("report").get("accuracy").asDouble(), 0, "the run's test result is the fine probe's");
         assertTrue(r.out().contains("probe fine (5 classes)") && r.out().contains("probe coarse (4 classes)"), r.out());
         assertTrue(r.out().contains("SYNTHETIC data"), r.out());
+        assertFalse(r.out().contains("warning:"), "the report page reads a run with two probes: " + r.out());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
 
         // an explicit option wins; one probe unless --label both
         Path mine = tmp.resolve("mine");
