@@ -57,12 +57,15 @@ final class DataCommand implements Runnable {
         @Option(names = "--root", required = true, paramLabel = "DIR", description = "PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records100/ or records500/).") Path root;
         @Option(names = "--out", required = true, paramLabel = "DIR", description = OUT_DESCRIPTION) Path out;
         @Option(names = "--hz", defaultValue = "100", description = "100 (records100/, 10 s = 1000 steps) or 500 (records500/, 5000 steps) (default ${DEFAULT-VALUE}).") int hz;
+        @Option(names = "--likelihood", defaultValue = "0", paramLabel = "X", description = "A scp_codes statement counts when its likelihood "
+                + "is >= X, 0..100 (default ${DEFAULT-VALUE}: any listed statement, the PTB-XL benchmark's convention).") double likelihood;
 
         @Override int run() throws Exception {
             long t0 = System.nanoTime();
+            if (!(likelihood >= 0 && likelihood <= 100)) throw new UserError("--likelihood must be in 0..100 (a percentage), got " + likelihood);
             PtbXl.Options o = switch (hz) {
-                case 100 -> PtbXl.Options.DEFAULT;
-                case 500 -> new PtbXl.Options(true, PtbXl.Options.DEFAULT.minLikelihood());
+                case 100 -> new PtbXl.Options(false, likelihood);
+                case 500 -> new PtbXl.Options(true, likelihood);
                 default -> throw new UserError("--hz must be 100 or 500 (the rates PTB-XL ships), got " + hz);
             };
             PtbXl.Summary s = PtbXl.convert(root, out, o);

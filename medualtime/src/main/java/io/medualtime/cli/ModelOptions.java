@@ -16,6 +16,8 @@ import io.medualtime.train.Mode;
 import io.medualtime.train.ModelSpec;
 import io.medualtime.train.Pins;
 import io.medualtime.train.RunPaths;
+import io.medualtime.train.Session;
+import io.medualtime.train.TrainingSetup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -47,8 +49,15 @@ final class ModelOptions {
     int adapterTokens;
     @Option(names = "--temenc-width", defaultValue = "64", description = "TemEnc width c (blocks of c, 2c, 2c channels; official 64) (default ${DEFAULT-VALUE}).")
     int temEncWidth;
-    @Option(names = "--dropout", defaultValue = "0.1", description = "Patch-embedding dropout (default ${DEFAULT-VALUE}).")
-    float dropout;
+    @Option(names = "--dropout", description = "Patch-embedding dropout (default: --gpt-dropout if given, else 0.1).")
+    Float dropout;
+    @Option(names = "--gpt-dropout", paramLabel = "P", description = "The frozen LM's embedding, attention and residual dropout in training, "
+            + "as the official --gpt_dropout (which also drops the patch embeddings: so does this, unless --dropout is given) "
+            + "(default: the LM's config.json values, 0.1 for GPT-2).")
+    Float gptDropout;
+    @Option(names = "--init", description = "Initialisation of a fresh model: default (PyTorch's) or official (TemEnc: fastai's Kaiming init, "
+            + "BatchNorm bias 1e-3; pretrain also: patch embedding N(0, 0.01), bias 0) (default: default; official with --protocol official).")
+    String init;
     @Option(names = "--patch-len", defaultValue = "25", description = "Patch length in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
     int patchLen;
     @Option(names = "--stride", defaultValue = "25", description = "Patch stride in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
@@ -58,6 +67,9 @@ final class ModelOptions {
     String textEncoder;
     @Option(names = "--bert", paramLabel = "DIR", description = "BERT / DistilBERT folder (e.g. ClinicalBERT) for --text-encoder bert.")
     Path bert;
+    @Option(names = "--text-vectors", description = "With --text-encoder bert: cached (each report's vector once, eval mode) or recomputed "
+            + "(every training step with BERT's dropout active, as the official code; slower) (default: cached; recomputed with --protocol official).")
+    String textVectors;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling, dropout and bootstrap (default ${DEFAULT-VALUE}).")
     long seed;
@@ -73,6 +85,66 @@ final class ModelOptions {
     double syntheticHz;
 
     Device device() { return requireDevice(device); }
+
+    /** The patch-embedding dropout: --dropout, else --gpt-dropout (one knob officially), else 0.1. */
+    float patchDropout() { return dropout != null ? dropout : gptDropout != null ? gptDropout : 0.1f; }
+
+    /** Whether {@code --init official} applies; anything but official or default is refused. */
+    boolean officialInit() { return ProtocolOption.isOfficial("--init", init); }
+
+    /** Whether {@code --text-vectors recomputed} applies; only with the BERT text encoder. */
+    boolean recomputedTextVectors() {
+        if (textVectors == null) return false;
+        boolean recomputed = switch (textVectors.toLowerCase(Locale.ROOT)) {
+            case "recomputed" -> true;
+            case "cached" -> false;
+            default -> throw new JobCommand.UserError("--text-vectors must be cached or recomputed, got '" + textVectors + "'");
+        };
+        if (recomputed && !isBert(textEncoder))
+            throw new JobCommand.UserError("--text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not " + textEncoder);
+        return recomputed;
+    }
+
+    /** How a fresh model is set up for training (--gpt-dropout, --init, --text-vectors); bad values fail in one line. */
+    TrainingSetup setup() {
+        try {
+            return new TrainingSetup(gptDropout, officialInit(), recomputedTextVectors());
+        } catch (IllegalArgumentException e) {
+            throw new JobCommand.UserError(e.getMessage());
+        }
+    }
+
+    /** Set by {@link #officialPreset}: the run follows {@code --protocol official}. */
+    boolean official;
+
+    /** Records {@link #setup()} and the protocol in metrics.json ({@code config.lm_dropout}, {@code config.init}, {@code config.protocol}). */
+    MetricsFile recordSetup(MetricsFile metrics) {
+        TrainingSetup s = setup();
+        return metrics.config("lm_dropout", s.describeLmDropout()).config("init", s.describeInit()).config("text_vectors", s.describeTextVectors())
+                .config("protocol", official ? "official" : "default");
+    }
+
+    /** A fresh model for {@code spec} on {@code data}, set up for training as the options say ({@link #setup()}). */
+    Session session(ModelSpec spec, Dataset data, Device device) throws IOException {
+        TrainingSetup setup = setup();
+        Session s = new Session(spec, spec.build(setup), data, device);
+        if (setup.recomputeTextVectors()) s.recomputeTextVectors(seed);
+        return s;
+    }
+
+    /**
+     * The model options every official script shares, unless given: its seed ({@code seed}), the LM dropout 0.1 (the
+     * scripts' --gpt_dropout default and GPT2Config's), the official initialisation, and ClinicalBERT's report
+     * vector when --bert names a folder (the official temporal-primary pass always uses it).
+     */
+    void officialPreset(picocli.CommandLine.Model.CommandSpec spec, long officialSeed) {
+        official = true;
+        if (!ProtocolOption.given(spec, "--seed")) seed = officialSeed;
+        if (!ProtocolOption.given(spec, "--gpt-dropout")) gptDropout = 0.1f;
+        if (!ProtocolOption.given(spec, "--init")) init = "official";
+        if (!ProtocolOption.given(spec, "--text-encoder") && bert != null) textEncoder = "bert";
+        if (!ProtocolOption.given(spec, "--text-vectors") && isBert(textEncoder)) textVectors = "recomputed";
+    }
 
     /** Parses the device; for CUDA, checks that the backend really works, else a one-line error. */
     static Device requireDevice(String name) {
@@ -142,7 +214,7 @@ final class ModelOptions {
         int m = adapterLayers != null ? adapterLayers : Math.max(1, Math.min(11, layers - 1));
         List<String> names = label.classNames(data);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(m).withAdapterTokens(adapterTokens)
-                .withSignal(data.leads(), data.steps()).withDropout(dropout).withTemEncWidth(temEncWidth)
+                .withSignal(data.leads(), data.steps()).withDropout(patchDropout()).withTemEncWidth(temEncWidth)
                 .withTextEncoder(useBert ? MedualTimeConfig.TextEncoderKind.DISTILBERT : MedualTimeConfig.TextEncoderKind.GPT2);
         try {
             cfg = cfg.withPatching(patchLen, stride);
@@ -187,6 +259,9 @@ final class ModelOptions {
         log.println("[lm]   " + (spec.lmFolder() == null ? "*** " + spec.randomLm().describe() + " ***" : spec.describeLm()));
         log.println("[text] report vectors: " + (spec.bertFolder() != null ? "frozen BERT [CLS] from " + spec.bertFolder()
                 : "the frozen LM itself (last real token after ln_f)" + (spec.lmFolder() == null ? " -- random weights" : "")));
+        if (spec.lmFolder() != null && spec.bertFolder() == null)
+            log.println("[text] warning: GPT-2 weights from " + spec.lmFolder() + " with the GPT-2 report vector, while the paper's "
+                    + "temporal-primary pass uses ClinicalBERT's [CLS] (--text-encoder bert --bert DIR): not the paper's configuration");
         Pins p = spec.pins();
         if (p != null)
             log.println("[pins] sha256 of the LM " + p.lm().shortHash() + (p.textEncoder() == null ? "" : ", text encoder " + p.textEncoder().shortHash())

@@ -29,6 +29,7 @@ final class TrainCommand extends RunOptions.Resumable {
     @Mixin ModelOptions m;
     @Mixin TrainingOptions t;
     @Mixin RunOptions runs;
+    @Mixin ProtocolOption protocol;
     @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Train once per seed (each in RUN/seed-<SEED>) and add the mean "
             + "+- std of the test scores over the seeds; replaces --seed.")
     List<Long> seeds;
@@ -38,7 +39,13 @@ final class TrainCommand extends RunOptions.Resumable {
     @Override int run() throws Exception {
         PrintStream log = out();
         if (runs.resume != null) return RunOptions.resume(spec, runs.resume, TrainCommand::new, log);
+        if (protocol.official()) {
+            m.officialPreset(spec, OFFICIAL_SEED);
+            log.println("[train] --protocol official: supervised_exp.sh (" + t.schedule(t.labelKind()).describe() + ", seed "
+                    + (seeds != null ? seeds : m.seed) + ", LM dropout " + m.gptDropout + ", TemEnc init " + m.init + ")");
+        }
         t.options(t.labelKind());   // bad option values fail before anything is written
+        m.setup();
         Device device = m.device();
         RunFolder run = runs.open(spec, m);
         if (seeds != null) {
@@ -107,10 +114,10 @@ final class TrainCommand extends RunOptions.Resumable {
         ModelOptions.header(log, data, spec, device);
         log.println("[run]  " + command + ": mode " + mode.cliName() + " (" + mode.describe() + "), label " + label.cliName()
                 + " " + spec.classNames() + ", seed " + m.seed + " -> " + run.dir());
-        Session s = new Session(spec, spec.build(), data, device);
+        Session s = m.session(spec, data, device);
         log.printf("[model] %,d trainable parameters (adapters + head); the LM is frozen%n", s.model.trainableParameterCount());
-        MetricsFile metrics = ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
-                .config("data_folder", m.recordedDataFolder(run.dir()));
+        MetricsFile metrics = m.recordSetup(ModelOptions.metrics(command, spec, data, m.seed).arguments(arguments)
+                .config("data_folder", m.recordedDataFolder(run.dir())));
         return SupervisedTrainer.train(s, t.options(label), m.seed, run, metrics, log);
     }
 
@@ -119,6 +126,9 @@ final class TrainCommand extends RunOptions.Resumable {
         log.println("Test report at the selected epoch " + r.metrics().selectedEpoch() + ":");
         log.print(r.metrics().test().report().toText());
     }
+
+    /** main_supervised.py's default --seed (supervised_exp.sh passes none). */
+    static final long OFFICIAL_SEED = 42;
 
     /** The protocol's knobs (official defaults). */
     static final class TrainingOptions {

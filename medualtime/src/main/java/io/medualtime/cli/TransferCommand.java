@@ -50,9 +50,7 @@ final class TransferCommand extends RunOptions.Resumable {
     @Option(names = "--draws", defaultValue = "1", description = "Draws of the K records per K; more than 1 adds the mean +- std over "
             + "the draws (default ${DEFAULT-VALUE}).")
     int draws;
-    @Option(names = "--protocol", description = "official: the authors' transfer_exp.sh (stage 1 StepLR x0.3 every 5 epochs, seed 128, "
-            + "nested draws); options given explicitly still apply. See docs/TRAINING.md, Protocol options.")
-    String protocol;
+    @Mixin ProtocolOption protocol;   // official: transfer_exp.sh (stage 1 StepLR x0.3 every 5 epochs, seed 128, nested draws, ...)
 
     @Override RunOptions runOptions() { return runs; }
 
@@ -62,8 +60,8 @@ final class TransferCommand extends RunOptions.Resumable {
         boolean official = officialProtocol();
         LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);   // bad values fail first
         TransferTrainer.Draws drawing = new TransferTrainer.Draws(nested(official), draws);
-        if (official) log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null ? t.schedule(LabelKind.COARSE).describe() : "from --checkpoint")
-                + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
+        if (official) log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null ? t.schedule(LabelKind.COARSE).describe()
+                + ", LM dropout " + m.gptDropout + ", TemEnc init " + m.init : "from --checkpoint") + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
         if (checkpoint == null) t.options(LabelKind.COARSE);
         for (int k : ks) if (k < 1) throw new UserError("--k must be >= 1, got " + k);
         Device device = m.device();
@@ -126,13 +124,13 @@ final class TransferCommand extends RunOptions.Resumable {
 
     /**
      * Applies {@code --protocol official} to the options not given explicitly: stage 1 StepLR (5 epochs, x0.3, the
-     * schedule's defaults), seed 128 (main_transfer.py's default; transfer_exp.sh passes neither --exp_lr nor --seed).
+     * schedule's defaults), seed 128 (main_transfer.py's default; transfer_exp.sh passes neither --exp_lr nor --seed),
+     * and the model options every official script shares ({@link ModelOptions#officialPreset}).
      */
     private boolean officialProtocol() {
-        if (protocol == null || protocol.equalsIgnoreCase("default")) return false;
-        if (!protocol.equalsIgnoreCase("official")) throw new UserError("--protocol must be official or default, got '" + protocol + "'");
+        if (!protocol.official()) return false;
         if (t.schedule == null && t.gamma == null) t.schedule = "step";
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) m.seed = OFFICIAL_SEED;
+        m.officialPreset(spec, OFFICIAL_SEED);
         return true;
     }
 

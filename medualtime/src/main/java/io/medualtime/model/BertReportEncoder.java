@@ -1,11 +1,13 @@
 package io.medualtime.model;
 
 import io.medualtime.nn.bert.BertTextEncoder;
+import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The authors' report vector: a frozen (Distil)BERT, ClinicalBERT in the paper, giving the [CLS]
@@ -23,4 +25,20 @@ public final class BertReportEncoder implements TextEncoder {
     @Override public int dim() { return bert.dim(); }
 
     @Override public Tensor encode(List<String> reports) { return bert.encode(reports); }
+
+    /**
+     * The [CLS] vectors with BERT's dropout active, as the official training step computes them (the encoder in
+     * train mode, no gradient) [MedualTime.py ts_main_forward]; the model is back in eval mode afterwards.
+     */
+    public Tensor encodeWithDropout(List<String> reports) {
+        bert.model().train(true);
+        try {
+            return bert.encode(reports);
+        } finally {
+            bert.model().eval();
+        }
+    }
+
+    /** BERT's dropout generators by name: reseeded per run and saved with a run's resume state. */
+    public Map<String, Rng> dropoutRngs() { return bert.model().namedRngs(); }
 }

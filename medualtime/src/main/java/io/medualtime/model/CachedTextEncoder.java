@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Memoises a frozen {@link TextEncoder} by report text: each distinct report is encoded once (the
- * encoder's output cannot change during training, and a GPT-2 or BERT pass per report per epoch
- * would cost more than the rest of the step). Many PTB-XL reports repeat verbatim, so the cache is
+ * Memoises a frozen {@link TextEncoder} by report text: each distinct report is encoded once, in eval
+ * mode (a frozen encoder in eval mode gives the same vector every time, and a GPT-2 or BERT pass per
+ * report per epoch would cost more than the rest of the step). The official training step instead
+ * recomputes ClinicalBERT's vector with its dropout active, so it changes from step to step: that is
+ * an option ({@link BertReportEncoder#encodeWithDropout}, used by the training session), not this cache. Many PTB-XL reports repeat verbatim, so the cache is
  * keyed by text rather than by dataset index. Not thread-safe.
  */
 public final class CachedTextEncoder implements TextEncoder {
@@ -21,6 +23,9 @@ public final class CachedTextEncoder implements TextEncoder {
     private long encoded;
 
     public CachedTextEncoder(TextEncoder inner) { this.inner = inner; }
+
+    /** The encoder this cache wraps. */
+    public TextEncoder inner() { return inner; }
 
     @Override public int dim() { return inner.dim(); }
 

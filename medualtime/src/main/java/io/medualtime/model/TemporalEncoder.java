@@ -6,6 +6,8 @@ import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -35,6 +37,27 @@ public final class TemporalEncoder extends Module {
             in = out;
         }
         fc = child("fc", new Linear(in, outDim, true, rng));
+    }
+
+    /**
+     * Re-initialises as the official TemEnc (tsai layers on fastai) is initialised instead of PyTorch's defaults
+     * [temenc_layers/layers.py ConvBlock, Norm]: the convolutions followed by a ReLU (convblock1, convblock2 of each
+     * block) get Kaiming uniform weights (bound sqrt(6 / fan_in)), every BatchNorm bias is 1e-3 (weights stay 1);
+     * the other convolutions and fc keep PyTorch's default, as there.
+     */
+    public void initOfficial(Rng rng) {
+        Map<String, Tensor> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : stateDict().entrySet()) {
+            String name = e.getKey();
+            int[] shape = e.getValue().shape();
+            if (name.matches("resblock\\d+\\.convblock[12]\\.0\\.weight")) {
+                float bound = (float) Math.sqrt(6.0 / (shape[1] * shape[2]));
+                values.put(name, Tensor.rand(rng, -bound, bound, shape));
+            } else if (name.endsWith(".bias") && !name.startsWith("fc.")) {
+                values.put(name, Tensor.full(1e-3f, shape));   // conv layers have no bias: every other bias is a BatchNorm's
+            }
+        }
+        loadStateDict(values, false);
     }
 
     /** Raw signals [B, leads, T] -> [B, outDim]. */

@@ -8,6 +8,7 @@ import io.medualtime.model.MedualTimeConfig;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Config;
 import io.medualtime.nn.gpt2.Gpt2Loader;
+import io.medualtime.nn.StateDictLoader;
 import io.medualtime.nn.tokenizer.Gpt2Tokenizer;
 import io.medualtime.nn.tokenizer.Tokenizer;
 import io.medualtime.tensor.Rng;
@@ -146,19 +147,24 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
      * Builds the frozen LM and a fresh MedualTime around it (adapters initialised from {@code seed}), plus the
      * tokenizer and the (cached) frozen report encoder.
      */
-    public Built build() throws IOException {
+    public Built build() throws IOException { return build(TrainingSetup.DEFAULT); }
+
+    /** {@link #build()} set up for training as {@code setup} says (the LM's dropout, the initialisation). */
+    public Built build(TrainingSetup setup) throws IOException {
         Gpt2 lm;
         Tokenizer tok;
+        Float p = setup.lmDropout();
         if (lmFolder != null) {
             Path dir = Path.of(lmFolder);
             if (!Files.isDirectory(dir)) throw new NoSuchFileException(lmFolder, null, "GPT-2 folder not found (--lm)");
-            lm = Gpt2Loader.load(dir);
+            lm = p == null ? Gpt2Loader.load(dir) : Gpt2Loader.load(dir, StateDictLoader.NEVER_MAP, c -> c.withDropout(p));
             tok = Gpt2Tokenizer.forModelFolder(dir, lm.config.vocabSize());   // a tokenizer larger than the LM is refused here
         } else {
-            lm = randomLm.generate();
+            lm = p == null ? randomLm.generate() : new Gpt2(randomLm.config().withDropout(p), new Rng(randomLm.seed()));
             tok = Gpt2Tokenizer.r50k();
         }
         MedualTime m = new MedualTime(lm, model.toConfig(), new Rng(seed));
+        if (setup.officialInit()) m.adapterTemEnc.initOfficial(new Rng(seed ^ 0x7E3E4CL));
         CachedTextEncoder text = m.textEncoder(tok, bertFolder == null ? null : Path.of(bertFolder));
         return new Built(m, tok, text);
     }

@@ -117,6 +117,7 @@ public final class PretrainTrainer {
                 .status(MetricsFile.RUNNING);
         ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, sched)
                 .rng("shuffle", shuffle).rng("noise", noise);
+        s.textDropoutRngs().forEach(state::rng);
         ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
@@ -186,6 +187,16 @@ public final class PretrainTrainer {
         metrics.selectedEpoch(bestEpoch, o.selection().criterion());
         log.printf(Locale.ROOT, "[pretrain] selected epoch %d (validation loss %.4f over all batches)%n", bestEpoch, best);
         return new Result(bestEpoch, best, heads);
+    }
+
+    /**
+     * The official pre-training's patch embedding: ts_adapter_layer weight N(0, 0.01), bias 0
+     * [MedualTime.py, MedualTime_unsupervised.init_linear_weight] instead of PyTorch's Linear default.
+     */
+    public static void initPatchEmbeddingOfficial(io.medualtime.model.MedualTime model, long seed) {
+        int[] w = model.tsAdapterLayer.weight.shape(), b = model.tsAdapterLayer.bias.shape();
+        model.loadStateDict(Map.of("ts_adapter_layer.weight", Tensor.randn(new Rng(seed ^ 0x9A7C4L), w).mul(0.01f),
+                "ts_adapter_layer.bias", Tensor.zeros(b)), false);
     }
 
     static Tensor loss(Session s, Heads heads, Session.Batch b, double lambda, Options o, Rng noise) {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * A model at work on a dataset: batches streamed from the {@link Dataset} (each signal read into a reused buffer,
- * never the whole set in memory), the frozen report vectors (computed once, cached), and the forward pass of a
- * {@link Mode}. Not thread-safe.
+ * never the whole set in memory), the frozen report vectors (computed once, cached; or recomputed with BERT's
+ * dropout in training, {@link #recomputeTextVectors}), and the forward pass of a {@link Mode}. Not thread-safe.
  */
 public final class Session {
     /** One batch: signals [B, leads, T] on the session's device, the reports, labels ({@link Dataset#UNLABELLED} for none) and dataset indices. */
@@ -108,9 +108,32 @@ public final class Session {
 
     public ReportBatch tokenize(List<String> reports) { return model.tokenize(built.tokenizer(), reports); }
 
-    /** The frozen report vectors c_text [B, d] (from the cache), on the session's device. */
+    /** Set by {@link #recomputeTextVectors}: the BERT whose vectors are recomputed with dropout in training. */
+    private io.medualtime.model.BertReportEncoder recomputing;
+
+    /**
+     * In training mode, recompute the report vectors every step with BERT's dropout active, as the official code
+     * does, instead of the cached eval-mode vectors (evaluation keeps using the cache). BERT's dropout generators
+     * are reseeded from {@code seed}. Only for a BERT text encoder.
+     */
+    public void recomputeTextVectors(long seed) {
+        if (!(built.textVectors().inner() instanceof io.medualtime.model.BertReportEncoder bert))
+            throw new IllegalArgumentException("report vectors recomputed with dropout need the BERT text encoder (the official ClinicalBERT path)");
+        recomputing = bert;
+        Rng base = new Rng(seed ^ 0xBE27L);
+        new java.util.TreeMap<>(bert.dropoutRngs()).values().forEach(r -> r.restore(base.split().state()));
+    }
+
+    /** The generators of the recomputed report vectors' dropout, for a run's resume state (empty when cached). */
+    public Map<String, Rng> textDropoutRngs() {
+        Map<String, Rng> out = new java.util.TreeMap<>();
+        if (recomputing != null) recomputing.dropoutRngs().forEach((k, v) -> out.put("text_encoder." + k, v));
+        return out;
+    }
+
+    /** The report vectors c_text [B, d], on the session's device: cached (eval mode), or recomputed with dropout in training. */
     public Tensor textVectors(List<String> reports) {
-        Tensor v = built.textVectors().encode(reports);
+        Tensor v = recomputing != null && model.isTraining() ? recomputing.encodeWithDropout(reports) : built.textVectors().encode(reports);
         return device == Device.CPU ? v : v.to(device);
     }
 

@@ -87,6 +87,7 @@ public final class SupervisedTrainer {
                 .config("selection", o.selection().criterion())
                 .status(MetricsFile.RUNNING);
         ResumeState state = new ResumeState().module("model", s.model).optimizer(opt, sched).rng("shuffle", shuffle);
+        s.textDropoutRngs().forEach(state::rng);
         ResumeState.Saved from = state.restore(run);
         double best = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;

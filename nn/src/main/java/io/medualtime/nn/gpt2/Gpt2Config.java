@@ -140,6 +140,12 @@ public record Gpt2Config(
         s.put(name + ".bias", new int[]{out});
     }
 
+    /** This config with embedding, attention and residual dropout all {@code p} (the official {@code --gpt_dropout}). */
+    public Gpt2Config withDropout(double p) {
+        return new Gpt2Config(modelType, vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, layerNormEpsilon, activationFunction,
+                p, p, p, bosTokenId, eosTokenId, scaleAttnWeights, scaleAttnByInverseLayerIdx, reorderAndUpcastAttn, tieWordEmbeddings);
+    }
+
     /** A config with HF defaults for everything but the architecture sizes (n_inner = 4 * n_embd). */
     public static Gpt2Config of(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
         return new Gpt2Config("gpt2", vocabSize, nPositions, nEmbd, nLayer, nHead, 4 * nEmbd, 1e-5, "gelu_new",

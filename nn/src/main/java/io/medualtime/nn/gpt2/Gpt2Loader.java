@@ -50,7 +50,12 @@ public final class Gpt2Loader {
      * {@link StateDictLoader#NEVER_MAP} copies everything and leaves the model trainable. Eval mode.
      */
     public static Gpt2 load(Path folder, long mapMinBytes) throws IOException {
-        Gpt2Config cfg = Gpt2Config.load(folder);
+        return load(folder, mapMinBytes, c -> c);
+    }
+
+    /** {@link #load(Path, long)} with the config of config.json changed by {@code adjust} (e.g. other dropout rates; sizes must stay). */
+    public static Gpt2 load(Path folder, long mapMinBytes, java.util.function.UnaryOperator<Gpt2Config> adjust) throws IOException {
+        Gpt2Config cfg = adjust.apply(Gpt2Config.load(folder));
         Gpt2 model;
         try (SafetensorsReader st = ShardedSafetensors.open(folder)) {
             Map<String, String> byShortName = new LinkedHashMap<>();
