@@ -50,6 +50,12 @@ Writes medualtime/src/test/resources/fixtures/official-loops/:
                            r/train_loss [epochs] their mean weighted by batch size (what metrics.json records),
                            r/val_loss [epochs] after the epoch, r/lr [epochs] during the epoch
   config.json              seed, epochs, batch sizes, schedules of the three runs
+
+Every run is repeated in float64 from the same (float32) data and weights; the script prints how far the float32
+trajectory lies from it (max |f32 - f64| / max(1, max |f64|)): the drift of float32 training under Adam, against
+which OfficialLoopsTest's tolerances are set (tools/reference/README.md).
+The official logs divide an epoch's summed step losses by steps - 1 (main_supervised.py, main_transfer.py: `i`
+is the last index); train_loss here is the true mean, as metrics.json records it.
 """
 import json
 import math
