@@ -8,8 +8,10 @@ import io.medualtime.tensor.Tensor;
 
 /**
  * The projection head of unsupervised (contrastive) pre-training, one per pass:
- * {@code h <- LayerNorm(W h) + h}, with W ~ N(0, 0.01) (std 0.01) and a zero bias, so it starts close to
- * the identity. Names: {@code proj.weight/bias}, {@code norm.weight/bias}.
+ * {@code p = W h + b; out = LayerNorm(p) + p}, with W ~ N(0, 0.01) (std 0.01) and a zero bias: the official
+ * {@code adapter_cross_projector} / {@code adapter_cross_ln} (main_unsupervised.py's model), whose residual is on the
+ * projection p, not on the input h (checked by {@code OfficialLoopsTest}). Names: {@code proj.weight/bias},
+ * {@code norm.weight/bias}.
  */
 public final class ProjectionHead extends Module {
     public final Linear proj;
@@ -20,6 +22,9 @@ public final class ProjectionHead extends Module {
         norm = child("norm", new LayerNorm(dim, MedualTimeConfig.EPS));
     }
 
-    /** h [.., dim] -> [.., dim]. */
-    public Tensor forward(Tensor h) { return norm.forward(proj.forward(h)).add(h); }
+    /** h [.., dim] -> [.., dim]: p = W h + b, then LayerNorm(p) + p (the residual is on the projection, as in the official code). */
+    public Tensor forward(Tensor h) {
+        Tensor p = proj.forward(h);
+        return norm.forward(p).add(p);
+    }
 }
