@@ -184,6 +184,8 @@ final class ModelOptions {
         log.println(Main.backendLine() + (device == Device.CUDA ? " (model on CUDA)" : ""));
         log.println("[data] " + data.summary().lines().findFirst().orElse(""));
         log.println("[data] provenance: " + data.provenance());
+        String derived = spec.labelKind().derivedWarning(data);
+        if (derived != null) log.println(derived);
         log.println("[lm]   " + (spec.lmFolder() == null ? "*** " + spec.randomLm().describe() + " ***" : spec.describeLm()));
         log.println("[text] report vectors: " + (spec.bertFolder() != null ? "frozen BERT [CLS] from " + spec.bertFolder()
                 : "the frozen LM itself (last real token after ln_f)" + (spec.lmFolder() == null ? " -- random weights" : "")));
