@@ -142,10 +142,10 @@ final class ModelOptions {
         int m = adapterLayers != null ? adapterLayers : Math.max(1, Math.min(11, layers - 1));
         List<String> names = label.classNames(data);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(m).withAdapterTokens(adapterTokens)
-                .withSignal(data.leads(), data.steps()).withDropout(dropout).withTemEncWidth(temEncWidth)
+                .withDropout(dropout).withTemEncWidth(temEncWidth)
                 .withTextEncoder(useBert ? MedualTimeConfig.TextEncoderKind.DISTILBERT : MedualTimeConfig.TextEncoderKind.GPT2);
-        try {
-            cfg = cfg.withPatching(patchLen, stride);
+        try {   // the record length is checked against the patching here, so a too-short record names both
+            cfg = cfg.withSignal(data.leads(), data.steps()).withPatching(patchLen, stride);
         } catch (IllegalArgumentException e) {
             throw new JobCommand.UserError("--patch-len " + patchLen + " --stride " + stride + " for records of " + data.steps() + " steps: " + e.getMessage());
         }
