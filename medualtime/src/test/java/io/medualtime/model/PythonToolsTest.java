@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs {@code tools/test_tools.py} (the tests of {@code convert_pth.py} and {@code bin_to_safetensors.py}) where a
- * Python with torch is installed (Debian's python3-torch); skipped elsewhere, e.g. in CI, which relies on the
- * committed fixtures instead.
+ * Python with torch is installed (Debian's python3-torch), and {@code tools/test_convert_pkl.py} (the converter of the
+ * authors' pickles; it must reproduce the committed {@code fixtures/authors-pkl}) where Python has numpy; skipped
+ * elsewhere, e.g. in CI, which relies on the committed fixtures instead.
  */
 class PythonToolsTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -24,6 +25,16 @@ class PythonToolsTest {
         Path script = root.resolve("tools/test_tools.py");
         assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_tools.py");
         assumeTrue(exec(root, PYTHON.toString(), "-c", "import torch, numpy").code == 0, "python3 without torch");
+        Result r = exec(root, PYTHON.toString(), script.toString());
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.contains("OK"), r.output);
+    }
+
+    @Test void pickleConverterPassesItsTests() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path script = root.resolve("tools/test_convert_pkl.py");
+        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_convert_pkl.py");
+        assumeTrue(exec(root, PYTHON.toString(), "-c", "import numpy").code == 0, "python3 without numpy");
         Result r = exec(root, PYTHON.toString(), script.toString());
         assertEquals(0, r.code, r.output);
         assertTrue(r.output.contains("OK"), r.output);
