@@ -66,19 +66,37 @@ public final class LabelKind {
     /** The official ExponentialLR gamma of the supervised protocol: 0.5 for the 5-class task, 0.85 for the 4-class one (and any other column). */
     public double defaultGamma() { return this == FINE ? 0.5 : 0.85; }
 
-    public String cliName() { return column; }
+    /**
+     * The name recorded in run.json and metrics.json: {@code fine}, {@code coarse}, or {@code column:NAME} for another
+     * column (so that a mistyped label in a run.json stays an error, see {@link #parseRecorded(String)}).
+     */
+    public String cliName() { return this.equals(FINE) || this.equals(COARSE) ? column : COLUMN_PREFIX + column; }
 
-    /** {@code fine} (also {@code 5}, {@code superclass}), {@code coarse} (also {@code 4}), or the name of a label column. */
+    private static final String COLUMN_PREFIX = "column:";
+
+    /** A {@code --label} value: {@code fine} (also {@code 5}, {@code superclass}), {@code coarse} (also {@code 4}), or a label column's name. */
     public static LabelKind parse(String s) {
         if (s == null) throw new IllegalArgumentException("the label is missing (expected fine, coarse or a label column's name)");
+        LabelKind k = conventional(s);
+        if (k != null) return k;
+        String name = s.startsWith(COLUMN_PREFIX) ? s.substring(COLUMN_PREFIX.length()) : s;
+        if (!NAME.matcher(name).matches())
+            throw new IllegalArgumentException("unknown label '" + s + "' (expected fine, coarse or a label column's name)");
+        return conventional(name) != null ? conventional(name) : new LabelKind(name);
+    }
+
+    /** A label as {@link #cliName()} records it: {@code fine}, {@code coarse} (or their aliases) or {@code column:NAME}. */
+    public static LabelKind parseRecorded(String s) {
+        if (s != null && conventional(s) == null && !s.startsWith(COLUMN_PREFIX))
+            throw new IllegalArgumentException("unknown label '" + s + "' (expected fine, coarse or " + COLUMN_PREFIX + "NAME)");
+        return parse(s);
+    }
+
+    private static LabelKind conventional(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "fine", "5", "superclass" -> FINE;
             case "coarse", "4" -> COARSE;
-            default -> {
-                if (!NAME.matcher(s).matches())
-                    throw new IllegalArgumentException("unknown label '" + s + "' (expected fine, coarse or a label column's name)");
-                yield new LabelKind(s);
-            }
+            default -> null;
         };
     }
 

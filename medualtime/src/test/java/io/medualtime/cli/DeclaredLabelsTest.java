@@ -70,6 +70,23 @@ class DeclaredLabelsTest {
         assertTrue(html.contains(">10<"), "the report names the declared class 10");
     }
 
+    @Test void anOfficialCheckpointImportedWithLabelKeepsItsRowsAndEvaluatesOnTheAuthorsFiles(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        String[] common = {"import", "--checkpoint", ImportCommandTest.CONVERTED.toString(), "--random-lm", "32,2,2", "--text-encoder", "gpt2",
+                "--classes", ImportCommandTest.OFFICIAL_ROWS, "--steps", "100"};
+        TrainingCommandsTest.Run r = run(with(common, "--label", "fine", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("[\"CD\",\"HYP\",\"MI\",\"NORM\",\"STTC\"]", JSON.readTree(out.resolve("run.json").toFile()).get("classNames").toString());
+        assertArrayEquals(ImportCommandTest.readFloat(ImportCommandTest.CONVERTED, "head.weight"),
+                ImportCommandTest.readFloat(out.resolve("model.safetensors"), "head.weight"));   // rows not moved
+        TrainingCommandsTest.Run e = run("eval", "--run", out.toString(), "--data", AUTHORS.toString());
+        assertEquals(0, e.code(), e.err());
+        Path reordered = tmp.resolve("reordered");
+        assertEquals(0, run(with(common, "--out", reordered.toString())).code());
+        assertOneLineError(run("eval", "--run", reordered.toString(), "--data", AUTHORS.toString()),
+                "[NORM, MI, STTC, CD, HYP] differ from the dataset's fine classes [CD, HYP, MI, NORM, STTC]");
+    }
+
     @Test void aLabelColumnTheDatasetLacksIsOneLineNamingItsColumns(@TempDir Path tmp) {
         assertOneLineError(run(args(new String[]{"train", "--data", AUTHORS.toString(), "--label", "rhythm", "--epochs", "1",
                 "--out", tmp.resolve("r").toString()})), "has no label column 'rhythm'", "its columns: fine, coarse");
@@ -82,7 +99,7 @@ class DeclaredLabelsTest {
                 "--batch-size", "4", "--patch-len", "20", "--stride", "20", "--out", out.toString()}));
         assertEquals(0, r.code(), r.err());
         JsonNode cfg = metrics(out).get("config");
-        assertEquals("rhythm", cfg.get("label").asText());
+        assertEquals("column:rhythm", cfg.get("label").asText());   // recorded so that a mistyped run.json label stays an error
         assertEquals("[\"sinus\",\"AF\",\"flutter\"]", cfg.get("classes").toString());
         assertEquals(3, cfg.get("model").get("leads").asInt());
         assertEquals(60, cfg.get("model").get("steps").asInt());
@@ -101,6 +118,12 @@ class DeclaredLabelsTest {
         TrainingCommandsTest.Run fine = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1",
                 "--batch-size", "8", "--out", tmp.resolve("fine").toString()}));
         assertFalse(fine.out().contains("[warn] the '"), fine.out());
+    }
+
+    static String[] with(String[] head, String... more) {
+        List<String> a = new ArrayList<>(List.of(head));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
     }
 
     /** 3 leads x {@code steps}, one label column {@code rhythm} of 3 classes, 6/3/3 records. */
