@@ -78,25 +78,16 @@ class LabelColumnsTest {
     }
 
     @Test void aClassNameNotDeclaredNamesTheColumnField() throws IOException {
-        Path f = write();
-        replace(f.resolve("records.csv"), "r1,val,AF,normal,", "r1,val,AF,right,");
-        EcgDataException e = openFails(f);
-        assertTrue(e.getMessage().contains("field 'axis_label'") && e.getMessage().contains("unknown label name 'right'")
-                && e.getMessage().contains("[normal, left]"), e.getMessage());
+        editFails("records.csv", "r1,val,AF,normal,", "r1,val,AF,right,", "field 'axis_label'", "unknown label name 'right'", "[normal, left]");
     }
 
     @Test void oneLabelMissingOfSeveralIsAnError() throws IOException {
-        Path f = write();
-        replace(f.resolve("records.csv"), "r1,val,AF,normal,", "r1,val,,normal,");
-        EcgDataException e = openFails(f);
-        assertTrue(e.getMessage().contains("field 'rhythm_label'") && e.getMessage().contains("leaves both empty"), e.getMessage());
+        editFails("records.csv", "r1,val,AF,normal,", "r1,val,,normal,", "field 'rhythm_label'", "leaves both empty");
     }
 
     @Test void theHeaderFollowsTheDeclaredColumns() throws IOException {
-        Path f = write();
-        replace(f.resolve("records.csv"), "id,split,rhythm_label,axis_label,report", "id,split,fine_label,coarse_label,report");
-        EcgDataException e = openFails(f);
-        assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("expected id,split,rhythm_label,axis_label,report"), e.getMessage());
+        editFails("records.csv", "id,split,rhythm_label,axis_label,report", "id,split,fine_label,coarse_label,report",
+                "line 1", "expected id,split,rhythm_label,axis_label,report");
     }
 
     @Test void classCountsAreCheckedPerColumn() throws IOException {
@@ -120,16 +111,9 @@ class LabelColumnsTest {
     }
 
     @Test void badColumnDeclarationsNameTheField() throws IOException {
-        Path f = write();
-        replace(f.resolve("dataset.json"), "\"name\" : \"axis\"", "\"name\" : \"rhythm\"");
-        assertTrue(openFails(f).getMessage().contains("label column 'rhythm' is declared twice"));
-        f = write();
-        replace(f.resolve("dataset.json"), "\"left\" ]", "\"normal\" ]");
-        EcgDataException e = openFails(f);
-        assertTrue(e.getMessage().contains("field 'labels[1]'") && e.getMessage().contains("'normal' is repeated"), e.getMessage());
-        f = write();
-        replace(f.resolve("dataset.json"), "\"name\" : \"axis\"", "\"name\" : \"axis label\"");
-        assertTrue(openFails(f).getMessage().contains("must be 1..64 letters"));
+        editFails("dataset.json", "\"name\" : \"axis\"", "\"name\" : \"rhythm\"", "field 'labels'", "label column 'rhythm' is declared twice");
+        editFails("dataset.json", "\"left\" ]", "\"normal\" ]", "field 'labels[1]'", "'normal' is repeated");
+        editFails("dataset.json", "\"name\" : \"axis\"", "\"name\" : \"axis label\"", "field 'labels[1]'", "must be 1..64 letters");
     }
 
     @Test void recordsMustCarryOneLabelPerColumn() throws IOException {
@@ -145,6 +129,15 @@ class LabelColumnsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new InMemoryDataset(ptb, List.of(new EcgRecord("x", Split.TRAIN, new int[]{EcgClasses.HYP, 0}, "", s))));
         assertTrue(e.getMessage().contains("not the grouping"), e.getMessage());
+    }
+
+    /** Writes the set, replaces {@code a} by {@code b} in one of its files, and expects a one-line error with {@code mentions}. */
+    private void editFails(String file, String a, String b, String... mentions) throws IOException {
+        Path f = write();
+        replace(f.resolve(file), a, b);
+        String msg = openFails(f).getMessage();
+        assertEquals(1, msg.lines().count(), msg);
+        for (String m : mentions) assertTrue(msg.contains(m), "'" + m + "' not in: " + msg);
     }
 
     private static EcgDataException openFails(Path f) {

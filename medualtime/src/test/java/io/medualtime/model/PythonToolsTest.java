@@ -21,20 +21,19 @@ class PythonToolsTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @Test void converterScriptsPassTheirTests() throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Path script = root.resolve("tools/test_tools.py");
-        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_tools.py");
-        assumeTrue(exec(root, PYTHON.toString(), "-c", "import torch, numpy").code == 0, "python3 without torch");
-        Result r = exec(root, PYTHON.toString(), script.toString());
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains("OK"), r.output);
+        runTests("tools/test_tools.py", "torch, numpy");
     }
 
     @Test void pickleConverterPassesItsTests() throws Exception {
+        runTests("tools/test_convert_pkl.py", "numpy");
+    }
+
+    /** Runs a Python test script from the repository root; skipped without /usr/bin/python3 or its {@code modules}. */
+    static void runTests(String scriptPath, String modules) throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
-        Path script = root.resolve("tools/test_convert_pkl.py");
-        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_convert_pkl.py");
-        assumeTrue(exec(root, PYTHON.toString(), "-c", "import numpy").code == 0, "python3 without numpy");
+        Path script = root.resolve(scriptPath);
+        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or " + scriptPath);
+        assumeTrue(exec(root, PYTHON.toString(), "-c", "import " + modules).code == 0, "python3 without " + modules);
         Result r = exec(root, PYTHON.toString(), script.toString());
         assertEquals(0, r.code, r.output);
         assertTrue(r.output.contains("OK"), r.output);
