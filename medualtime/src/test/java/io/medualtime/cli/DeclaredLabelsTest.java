@@ -31,13 +31,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * grouping is announced with a warning.
  */
 class DeclaredLabelsTest {
-    static final Path AUTHORS = Path.of("src/test/resources/fixtures/authors-pkl");
+    static final Path FIXTURE = Path.of("src/test/resources/fixtures/authors-pkl");
+    /** A copy of the fixture: runs pinned to a dataset leave a digest cache beside it, which must not land in the source tree. */
+    static Path authors;
     static final String WARNING = "[warn] the 'coarse' label";
 
-    @BeforeAll static void quiet() { System.setProperty("medualtime.progress", "off"); }
+    @BeforeAll static void copyFixture(@TempDir Path tmp) throws Exception {
+        System.setProperty("medualtime.progress", "off");
+        authors = Files.createDirectories(tmp.resolve("authors-pkl"));
+        for (String f : List.of("dataset.json", "records.csv", "signals.f32")) Files.copy(FIXTURE.resolve(f), authors.resolve(f));
+    }
 
     @Test void theConvertedAuthorsFilesKeepYAndSlYAsIndependentColumns() throws Exception {
-        try (DiskDataset d = DiskDataset.open(AUTHORS)) {
+        try (DiskDataset d = DiskDataset.open(authors)) {
             assertEquals(List.of("fine", "coarse"), d.labelColumns().stream().map(LabelColumn::name).toList());
             assertEquals(List.of("CD", "HYP", "MI", "NORM", "STTC"), d.classNames());   // LabelEncoder order: sorted
             assertEquals(List.of("0", "1", "2", "10"), d.coarseClassNames());           // numbers sorted numerically
@@ -56,7 +62,7 @@ class DeclaredLabelsTest {
 
     @Test void trainEvalAndReportOnTheAuthorsCoarseColumn(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
-        TrainingCommandsTest.Run r = run(args(new String[]{"train", "--data", AUTHORS.toString(), "--label", "coarse", "--epochs", "1",
+        TrainingCommandsTest.Run r = run(args(new String[]{"train", "--data", authors.toString(), "--label", "coarse", "--epochs", "1",
                 "--batch-size", "4", "--out", out.toString()}));
         assertEquals(0, r.code(), r.err());
         assertFalse(r.out().contains(WARNING), r.out());
@@ -79,16 +85,16 @@ class DeclaredLabelsTest {
         assertEquals("[\"CD\",\"HYP\",\"MI\",\"NORM\",\"STTC\"]", JSON.readTree(out.resolve("run.json").toFile()).get("classNames").toString());
         assertArrayEquals(ImportCommandTest.readFloat(ImportCommandTest.CONVERTED, "head.weight"),
                 ImportCommandTest.readFloat(out.resolve("model.safetensors"), "head.weight"));   // rows not moved
-        TrainingCommandsTest.Run e = run("eval", "--run", out.toString(), "--data", AUTHORS.toString());
+        TrainingCommandsTest.Run e = run("eval", "--run", out.toString(), "--data", authors.toString());
         assertEquals(0, e.code(), e.err());
         Path reordered = tmp.resolve("reordered");
         assertEquals(0, run(with(common, "--out", reordered.toString())).code());
-        assertOneLineError(run("eval", "--run", reordered.toString(), "--data", AUTHORS.toString()),
+        assertOneLineError(run("eval", "--run", reordered.toString(), "--data", authors.toString()),
                 "[NORM, MI, STTC, CD, HYP] differ from the dataset's fine classes [CD, HYP, MI, NORM, STTC]");
     }
 
     @Test void aLabelColumnTheDatasetLacksIsOneLineNamingItsColumns(@TempDir Path tmp) {
-        assertOneLineError(run(args(new String[]{"train", "--data", AUTHORS.toString(), "--label", "rhythm", "--epochs", "1",
+        assertOneLineError(run(args(new String[]{"train", "--data", authors.toString(), "--label", "rhythm", "--epochs", "1",
                 "--out", tmp.resolve("r").toString()})), "has no label column 'rhythm'", "its columns: fine, coarse");
     }
 
