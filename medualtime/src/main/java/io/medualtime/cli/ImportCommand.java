@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  * MedualTime checkpoint converted by {@code tools/convert_pth.py}, an LM and the hyper-parameters, so that
  * {@code eval} and {@code predict} use it as they use a trained run. The sizes the checkpoint fixes (M, K, width,
  * classes, TemEnc width, leads x patch length) are read from its tensors and checked against the options; the head's
- * rows, in the order {@code --classes} names, are reordered into this project's class order.
+ * rows, in the order {@code --classes} names, are reordered into this project's class order; with {@code --label} they
+ * keep that order and may be any names (the classes of a dataset's label column, e.g. the authors' files converted by
+ * {@code tools/convert_pkl.py}, whose classes are in the official LabelEncoder order).
  */
 @Command(name = "import", mixinStandardHelpOptions = true, description = {
         "Makes a run folder from an official MedualTime checkpoint, so that eval and predict use it.",
@@ -68,6 +70,10 @@ final class ImportCommand extends JobCommand {
             + "(the official scripts' LabelEncoder sorts the label strings, e.g. CD,HYP,MI,NORM,STTC): the 5 classes "
             + "NORM,MI,STTC,CD,HYP or the 4 NORM,MI,STTC,CD_HYP.")
     List<String> classes;
+    @Option(names = "--label", paramLabel = "NAME", description = "The label column of the data to evaluate on: the head keeps the rows "
+            + "as --classes names them, any names in any order (e.g. --label fine --classes CD,HYP,MI,NORM,STTC for the authors' files "
+            + "converted by tools/convert_pkl.py). Without it the rows are reordered into the PTB-XL labelling.")
+    String label;
     @Option(names = "--adapter-layers", paramLabel = "M", description = "M (default: the checkpoint's number of gates; checked when given).")
     Integer adapterLayers;
     @Option(names = "--adapter-tokens", paramLabel = "K", description = "K (default: from the checkpoint's adaptation queries; checked when given).")
@@ -100,14 +106,14 @@ final class ImportCommand extends JobCommand {
         ModelSpec.RandomLm random = lm.random == null ? null : randomLm(lm.random);
         Gpt2Config lmConfig = random != null ? random.config() : lmConfig(lm.folder);
         MedualTimeConfig cfg = config(shapes, lmConfig, useBert);
-        LabelKind label = labelKind(classes);
-        List<String> names = label == LabelKind.FINE ? EcgClasses.FINE : EcgClasses.COARSE;
+        LabelKind label = this.label != null ? LabelKind.parse(this.label) : labelKind(classes);
+        List<String> names = this.label != null ? asGiven(classes) : label == LabelKind.FINE ? EcgClasses.FINE : EcgClasses.COARSE;
 
         ModelSpec runSpec = new ModelSpec("supervised", lm.folder == null ? null : absolute(lm.folder), random, useBert ? "bert" : "gpt2",
                 bert == null ? null : absolute(bert), ModelSpec.ModelConfig.of(cfg), label.cliName(), names, Mode.DUAL.cliName(), 0L, null);
         MedualTime model = runSpec.build().model();
         MedualTimeCheckpoint.load(model, checkpoint);
-        reorderHead(model, names);
+        if (this.label == null) reorderHead(model, names);
         runSpec = runSpec.withPins(Pins.of(runSpec, null));
 
         RunFolder run = runFolder();
@@ -226,6 +232,13 @@ final class ImportCommand extends JobCommand {
         if (upper.size() == 4 && new HashSet<>(upper).equals(new HashSet<>(EcgClasses.COARSE))) return LabelKind.COARSE;
         throw new UserError("--classes " + String.join(",", given) + ": name the 5 classes " + String.join(",", EcgClasses.FINE) + " or the 4 "
                 + String.join(",", EcgClasses.COARSE) + ", each once, in the order of the checkpoint's head rows");
+    }
+
+    /** The --classes names as given (stripped), each once. */
+    static List<String> asGiven(List<String> given) {
+        List<String> names = given.stream().map(String::strip).toList();
+        if (new HashSet<>(names).size() != names.size()) throw new UserError("--classes " + String.join(",", given) + ": a class is named twice");
+        return names;
     }
 
     /** Moves the head's rows from the order of --classes into {@code names}' order. */

@@ -214,10 +214,10 @@ final class ModelOptions {
         int m = adapterLayers != null ? adapterLayers : Math.max(1, Math.min(11, layers - 1));
         List<String> names = label.classNames(data);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(m).withAdapterTokens(adapterTokens)
-                .withSignal(data.leads(), data.steps()).withDropout(patchDropout()).withTemEncWidth(temEncWidth)
+                .withDropout(patchDropout()).withTemEncWidth(temEncWidth)
                 .withTextEncoder(useBert ? MedualTimeConfig.TextEncoderKind.DISTILBERT : MedualTimeConfig.TextEncoderKind.GPT2);
-        try {
-            cfg = cfg.withPatching(patchLen, stride);
+        try {   // the record length is checked against the patching here, so a too-short record names both
+            cfg = cfg.withSignal(data.leads(), data.steps()).withPatching(patchLen, stride);
         } catch (IllegalArgumentException e) {
             throw new JobCommand.UserError("--patch-len " + patchLen + " --stride " + stride + " for records of " + data.steps() + " steps: " + e.getMessage());
         }
@@ -256,6 +256,8 @@ final class ModelOptions {
         log.println(Main.backendLine() + (device == Device.CUDA ? " (model on CUDA)" : ""));
         log.println("[data] " + data.summary().lines().findFirst().orElse(""));
         log.println("[data] provenance: " + data.provenance());
+        String derived = spec.labelKind().derivedWarning(data);
+        if (derived != null) log.println(derived);
         log.println("[lm]   " + (spec.lmFolder() == null ? "*** " + spec.randomLm().describe() + " ***" : spec.describeLm()));
         log.println("[text] report vectors: " + (spec.bertFolder() != null ? "frozen BERT [CLS] from " + spec.bertFolder()
                 : "the frozen LM itself (last real token after ln_f)" + (spec.lmFolder() == null ? " -- random weights" : "")));

@@ -132,7 +132,7 @@ final class TrainCommand extends RunOptions.Resumable {
 
     /** The protocol's knobs (official defaults). */
     static final class TrainingOptions {
-        @Option(names = "--label", defaultValue = "fine", description = "fine (5 classes) or coarse (4 classes) (default ${DEFAULT-VALUE}).")
+        @Option(names = "--label", defaultValue = "fine", description = "Label column to learn: fine, coarse or any column the dataset declares (PTB-XL: 5 superclasses / 4 groups; the authors' files: Y / sl_Y) (default ${DEFAULT-VALUE}).")
         String label;
         @Option(names = "--mode", defaultValue = "dual", description = "dual, ts-only (ECG only), text-only (report only), ts-primary or text-primary (default ${DEFAULT-VALUE}).")
         String mode;

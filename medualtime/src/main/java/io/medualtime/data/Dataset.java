@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
- * A labelled ECG + report dataset with a fixed class list ({@link EcgClasses}) and three splits.
+ * An ECG + report dataset with three splits and the label columns it declares ({@link #labelColumns()}; the PTB-XL
+ * labelling of {@link EcgClasses} unless declared otherwise).
  *
  * <p>Records are addressed by a global index {@code 0..size()-1} (storage order). Metadata (ids,
  * labels, reports, splits) is cheap; {@link #get(int)} / {@link #readSignal(int, float[], int)} may
@@ -31,11 +32,29 @@ public interface Dataset extends AutoCloseable {
 
     default double samplingRate() { return info().samplingRate(); }
 
-    /** Fine class names (index = label id); always {@link EcgClasses#FINE}. */
-    default List<String> classNames() { return EcgClasses.FINE; }
+    /** The label columns (records.csv order): each record carries one class of each, or no label at all. */
+    default List<LabelColumn> labelColumns() { return info().labels(); }
 
-    /** Coarse class names (index = label id); always {@link EcgClasses#COARSE}. */
-    default List<String> coarseClassNames() { return EcgClasses.COARSE; }
+    /**
+     * The index of the label column {@code name}.
+     *
+     * @throws IllegalArgumentException one line naming the dataset and its columns, if it has no such column
+     */
+    default int labelColumn(String name) {
+        int c = info().labelColumn(name);
+        if (c < 0) {
+            List<String> names = labelColumns().stream().map(LabelColumn::name).toList();
+            throw new IllegalArgumentException("dataset '" + name() + "' has no label column '" + name + "' (its columns: "
+                    + String.join(", ", names) + ")");
+        }
+        return c;
+    }
+
+    /** Class names of the column {@code fine} (index = label id). */
+    default List<String> classNames() { return labelColumns().get(labelColumn(EcgClasses.FINE_COLUMN)).classes(); }
+
+    /** Class names of the column {@code coarse} (index = label id). */
+    default List<String> coarseClassNames() { return labelColumns().get(labelColumn(EcgClasses.COARSE_COLUMN)).classes(); }
 
     /** Number of records over all splits. */
     int size();
@@ -50,20 +69,20 @@ public interface Dataset extends AutoCloseable {
 
     Split split(int index);
 
-    /** The fine label id, or {@link #UNLABELLED}. */
-    int fineLabel(int index);
+    /** The label id of a record in a label column (index into {@link #labelColumns()}), or {@link #UNLABELLED}. */
+    int label(int column, int index);
 
-    /** The coarse label id, or {@link #UNLABELLED}. */
-    default int coarseLabel(int index) {
-        int f = fineLabel(index);
-        return f == UNLABELLED ? UNLABELLED : EcgClasses.coarseOf(f);
-    }
+    /** The label id in the column {@code fine}, or {@link #UNLABELLED}. */
+    default int fineLabel(int index) { return label(labelColumn(EcgClasses.FINE_COLUMN), index); }
 
-    /** The label of a record without one (both labels empty in records.csv): predict works on it, training and eval refuse it. */
+    /** The label id in the column {@code coarse}, or {@link #UNLABELLED}. */
+    default int coarseLabel(int index) { return label(labelColumn(EcgClasses.COARSE_COLUMN), index); }
+
+    /** The label of a record without one (all labels empty in records.csv): predict works on it, training and eval refuse it. */
     int UNLABELLED = -1;
 
-    /** Whether the record has a label. */
-    default boolean labelled(int index) { return fineLabel(index) != UNLABELLED; }
+    /** Whether the record has labels (a record has a label in every column or in none). */
+    default boolean labelled(int index) { return label(0, index) != UNLABELLED; }
 
     String report(int index);
 
@@ -83,7 +102,9 @@ public interface Dataset extends AutoCloseable {
         readSignal(index, flat, 0);
         float[][] sig = new float[l][t];
         for (int i = 0; i < l; i++) System.arraycopy(flat, i * t, sig[i], 0, t);
-        return new EcgRecord(id(index), split(index), fineLabel(index), report(index), sig);
+        int[] y = new int[labelColumns().size()];
+        for (int c = 0; c < y.length; c++) y[c] = label(c, index);
+        return new EcgRecord(id(index), split(index), y, report(index), sig);
     }
 
     /** Streams the records of a split in storage order, reading one signal at a time. */
@@ -106,10 +127,13 @@ public interface Dataset extends AutoCloseable {
         return () -> iterator(split);
     }
 
-    /** Per-split, per-fine-class counts of the labelled records: {@code [split.ordinal()][fineLabel]}. */
-    default int[][] classCounts() {
-        int[][] c = new int[Split.values().length][EcgClasses.numFine()];
-        for (int i = 0; i < size(); i++) if (labelled(i)) c[split(i).ordinal()][fineLabel(i)]++;
+    /** Per-split, per-class counts of the labelled records in the first label column: {@code [split.ordinal()][label]}. */
+    default int[][] classCounts() { return classCounts(0); }
+
+    /** Per-split, per-class counts of the labelled records in a label column: {@code [split.ordinal()][label]}. */
+    default int[][] classCounts(int column) {
+        int[][] c = new int[Split.values().length][labelColumns().get(column).size()];
+        for (int i = 0; i < size(); i++) if (labelled(i)) c[split(i).ordinal()][label(column, i)]++;
         return c;
     }
 
@@ -120,11 +144,18 @@ public interface Dataset extends AutoCloseable {
                 .append(size()).append(" records, ").append(leads()).append(" leads x ").append(steps())
                 .append(" steps @ ").append(String.format(Locale.ROOT, "%g", samplingRate())).append(" Hz\n");
         sb.append("  provenance: ").append(provenance()).append('\n');
+        List<LabelColumn> cols = labelColumns();
+        if (!info().ptbXlLabelling()) {
+            sb.append("  labels:");
+            for (LabelColumn l : cols)
+                sb.append(' ').append(l.name()).append(" (").append(l.size()).append(l.derived() ? " classes, derived)" : " classes)");
+            sb.append('\n');
+        }
         int[][] c = classCounts();
         for (Split s : Split.values()) {
             sb.append(String.format(Locale.ROOT, "  %-5s %6d", s.diskName(), size(s)));
-            for (int k = 0; k < EcgClasses.numFine(); k++)
-                sb.append(String.format(Locale.ROOT, "  %s=%d", EcgClasses.FINE.get(k), c[s.ordinal()][k]));
+            for (int k = 0; k < cols.get(0).size(); k++)
+                sb.append(String.format(Locale.ROOT, "  %s=%d", cols.get(0).classes().get(k), c[s.ordinal()][k]));
             int labelled = java.util.Arrays.stream(c[s.ordinal()]).sum();
             if (labelled < size(s)) sb.append("  unlabelled=").append(size(s) - labelled);
             sb.append('\n');

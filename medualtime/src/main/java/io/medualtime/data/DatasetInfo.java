@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param leadNames     lead names in storage order
  * @param steps         samples per lead
  * @param samplingRate  Hz
+ * @param labels        the label columns, in records.csv order ({@link EcgClasses#PTBXL_LABELS} unless declared otherwise)
  */
 public record DatasetInfo(String name, String provenance, boolean synthetic, List<String> leadNames, int steps,
-                          double samplingRate) {
+                          double samplingRate, List<LabelColumn> labels) {
     /** The 12 standard leads in the order used by PTB-XL and by this project. */
     public static final List<String> STANDARD_LEADS =
             List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6");
@@ -34,6 +35,21 @@ public record DatasetInfo(String name, String provenance, boolean synthetic, Lis
                     + (long) DataLimits.MAX_SAMPLING_RATE + " Hz, got " + samplingRate);
         if (synthetic && !provenance.startsWith("SYNTHETIC"))
             provenance = "SYNTHETIC: " + provenance;
+        labels = LabelColumn.checkAll(labels);
+    }
+
+    /** A dataset with the PTB-XL labelling ({@link EcgClasses#PTBXL_LABELS}). */
+    public DatasetInfo(String name, String provenance, boolean synthetic, List<String> leadNames, int steps, double samplingRate) {
+        this(name, provenance, synthetic, leadNames, steps, samplingRate, EcgClasses.PTBXL_LABELS);
+    }
+
+    /** Whether the labels are the PTB-XL labelling (written as format version 1, see FORMAT.md). */
+    public boolean ptbXlLabelling() { return labels.equals(EcgClasses.PTBXL_LABELS); }
+
+    /** The index of the label column named {@code name}, or -1. */
+    public int labelColumn(String name) {
+        for (int i = 0; i < labels.size(); i++) if (labels.get(i).name().equals(name)) return i;
+        return -1;
     }
 
     public int leads() { return leadNames.size(); }

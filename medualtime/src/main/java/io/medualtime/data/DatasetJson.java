@@ -30,8 +30,11 @@ import java.util.Set;
 record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
     static final String SIGNALS_DTYPE = "float32", SIGNALS_BYTE_ORDER = "little-endian",
             SIGNALS_LAYOUT = "[records, leads, steps]";
+    /** The fields of version 1 (PTB-XL labelling in {@code classes}); version 2 has {@code labels} instead. */
     private static final Set<String> FIELDS = Set.of("format", "format_version", "name", "synthetic", "provenance",
             "leads", "steps", "sampling_rate_hz", "units", "signals", "classes", "counts", "class_counts", "extra");
+    private static final Set<String> FIELDS_V2 = Set.of("format", "format_version", "name", "synthetic", "provenance",
+            "leads", "steps", "sampling_rate_hz", "units", "signals", "labels", "counts", "class_counts", "extra");
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -48,19 +51,22 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
             throw new EcgDataException(jf, at == null ? null : "line " + at.getLineNr(), "invalid JSON: " + e.getOriginalMessage(), e);
         }
         if (j == null || !j.isObject()) throw new EcgDataException(jf, null, "not a JSON object");
+        JsonNode vn = j.get("format_version");
+        boolean v2 = vn != null && vn.isInt() && vn.asInt() == DatasetWriter.FORMAT_VERSION;
         for (Iterator<String> it = j.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!FIELDS.contains(name))
-                throw new EcgDataException(jf, "field '" + name + "'", "unknown field (this reader would ignore it; "
-                        + "free-form metadata belongs under 'extra')");
+            if (!(v2 ? FIELDS_V2 : FIELDS).contains(name))
+                throw new EcgDataException(jf, "field '" + name + "'", "unknown field" + (name.equals("labels") || name.equals("classes")
+                        ? " in format version " + (v2 ? 2 : 1) + " (version 1 has 'classes', version 2 'labels')"
+                        : " (this reader would ignore it; free-form metadata belongs under 'extra')"));
         }
         String format = text(j, "format", jf);
         if (!DatasetWriter.FORMAT.equals(format))
             throw new EcgDataException(jf, "field 'format'", "expected '" + DatasetWriter.FORMAT + "', got '" + format + "'");
         int version = integer(j, "format_version", jf);
-        if (version != DatasetWriter.FORMAT_VERSION)
+        if (version != DatasetWriter.FORMAT_VERSION && version != DatasetWriter.PTBXL_FORMAT_VERSION)
             throw new EcgDataException(jf, "field 'format_version'", "unsupported version " + version
-                    + " (this reader knows " + DatasetWriter.FORMAT_VERSION + ")");
+                    + " (this reader knows " + DatasetWriter.PTBXL_FORMAT_VERSION + " and " + DatasetWriter.FORMAT_VERSION + ")");
         String name = text(j, "name", jf);
         if (name.isBlank()) throw new EcgDataException(jf, "field 'name'", "is blank");
         JsonNode syn = field(j, "synthetic", jf);
@@ -77,7 +83,13 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
                     + (long) DataLimits.MAX_SAMPLING_RATE + ", got " + show(fsn));
         if (j.has("units")) constant(j, "units", "mV", jf, "units");
         if (j.has("signals")) signals(field(j, "signals", jf), jf);
-        classes(field(j, "classes", jf), jf);
+        List<LabelColumn> labels;
+        if (v2) {
+            labels = labels(field(j, "labels", jf), jf);
+        } else {
+            classes(field(j, "classes", jf), jf);
+            labels = EcgClasses.PTBXL_LABELS;
+        }
         JsonNode cn = object(j, "counts", jf, "counts");
         onlyFields(cn, jf, "counts", "total", "train", "val", "test");
         int[] counts = new int[1 + Split.values().length];
@@ -85,16 +97,18 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
         for (Split s : Split.values()) counts[1 + s.ordinal()] = count(cn, s.diskName(), jf, "counts." + s.diskName());
         if (j.has("class_counts")) object(j, "class_counts", jf, "class_counts");
         if (j.has("extra")) object(j, "extra", jf, "extra");
-        DatasetInfo info = new DatasetInfo(name, provenance, syn.asBoolean(), leads, steps, fsn.asDouble());
+        DatasetInfo info = new DatasetInfo(name, provenance, syn.asBoolean(), leads, steps, fsn.asDouble(), labels);
         return new DatasetJson(jf, info, j, counts);
     }
 
-    /** Checks {@code counts} and {@code class_counts} against the records of records.csv ({@code [split][fine]}). */
-    void checkCounts(int[][] classCounts, Path csv) {
+    /**
+     * Checks {@code counts} and {@code class_counts} against the records of records.csv: {@code splitCounts[split]}
+     * records, {@code classCounts[split][column][class]} labelled ones.
+     */
+    void checkCounts(int[] splitCounts, int[][][] classCounts, Path csv) {
         int total = 0;
         for (Split s : Split.values()) {
-            int have = 0;
-            for (int c : classCounts[s.ordinal()]) have += c;
+            int have = splitCounts[s.ordinal()];
             total += have;
             if (counts[1 + s.ordinal()] != have)
                 throw new EcgDataException(file, "field 'counts." + s.diskName() + "'", "says " + counts[1 + s.ordinal()]
@@ -106,17 +120,63 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
         JsonNode cc = json.get("class_counts");
         if (cc == null) return;
         onlyFields(cc, file, "class_counts", "train", "val", "test");
+        List<LabelColumn> labels = info.labels();
+        boolean v1 = !json.has("labels");   // version 1 counts the fine classes directly under the split
         for (Split s : Split.values()) {
             String f = "class_counts." + s.diskName();
             JsonNode per = object(cc, s.diskName(), file, f);
-            onlyFields(per, file, f, EcgClasses.FINE.toArray(new String[0]));
-            for (int k = 0; k < EcgClasses.numFine(); k++) {
-                String cls = EcgClasses.FINE.get(k);
-                int want = count(per, cls, file, f + "." + cls);
-                if (want != classCounts[s.ordinal()][k])
-                    throw new EcgDataException(file, "field '" + f + "." + cls + "'", "says " + want + " records, "
-                            + csv.getFileName() + " has " + classCounts[s.ordinal()][k]);
+            if (!v1) onlyFields(per, file, f, labels.stream().map(LabelColumn::name).toArray(String[]::new));
+            for (int c = 0; c < (v1 ? 1 : labels.size()); c++) {
+                String fc = v1 ? f : f + "." + labels.get(c).name();
+                JsonNode col = v1 ? per : object(per, labels.get(c).name(), file, fc);
+                checkClassCounts(col, labels.get(c), classCounts[s.ordinal()][c], fc, csv);
             }
+        }
+    }
+
+    private void checkClassCounts(JsonNode per, LabelColumn column, int[] have, String f, Path csv) {
+        onlyFields(per, file, f, column.classes().toArray(new String[0]));
+        for (int k = 0; k < column.size(); k++) {
+            String cls = column.classes().get(k);
+            int want = count(per, cls, file, f + "." + cls);
+            if (want != have[k])
+                throw new EcgDataException(file, "field '" + f + "." + cls + "'", "says " + want + " records, "
+                        + csv.getFileName() + " has " + have[k]);
+        }
+    }
+
+    /** The version-2 {@code labels}: an array of {@code {"name", "classes", "source"?}} objects. */
+    private static List<LabelColumn> labels(JsonNode node, Path jf) {
+        if (!node.isArray() || node.isEmpty() || node.size() > LabelColumn.MAX_COLUMNS)
+            throw new EcgDataException(jf, "field 'labels'", "must be an array of 1.." + LabelColumn.MAX_COLUMNS
+                    + " label columns, got " + show(node));
+        List<LabelColumn> out = new ArrayList<>();
+        for (JsonNode col : node) {
+            String where = "labels[" + out.size() + "]";
+            if (!col.isObject()) throw new EcgDataException(jf, "field '" + where + "'", "must be an object, got " + show(col));
+            onlyFields(col, jf, where, "name", "classes", "source");
+            String name = text(col, "name", jf, where + ".name");
+            JsonNode cn = field(col, "classes", jf, where + ".classes");
+            if (!cn.isArray() || cn.size() > LabelColumn.MAX_CLASSES)
+                throw new EcgDataException(jf, "field '" + where + ".classes'", "must be an array of 1.." + LabelColumn.MAX_CLASSES
+                        + " class names, got " + show(cn));
+            List<String> classes = new ArrayList<>();
+            for (JsonNode x : cn) {
+                if (!x.isTextual()) throw new EcgDataException(jf, "field '" + where + ".classes[" + classes.size() + "]'",
+                        "must be a class name, got " + show(x));
+                classes.add(x.asText());
+            }
+            String source = col.has("source") ? text(col, "source", jf, where + ".source") : "";
+            try {
+                out.add(new LabelColumn(name, classes, source));
+            } catch (IllegalArgumentException e) {
+                throw new EcgDataException(jf, "field '" + where + "'", e.getMessage());
+            }
+        }
+        try {
+            return LabelColumn.checkAll(out);
+        } catch (IllegalArgumentException e) {
+            throw new EcgDataException(jf, "field 'labels'", e.getMessage());
         }
     }
 
@@ -219,8 +279,12 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
     }
 
     private static String text(JsonNode j, String name, Path jf) {
-        JsonNode n = field(j, name, jf);
-        if (!n.isTextual()) throw new EcgDataException(jf, "field '" + name + "'", "must be a string, got " + show(n));
+        return text(j, name, jf, name);
+    }
+
+    private static String text(JsonNode j, String name, Path jf, String path) {
+        JsonNode n = field(j, name, jf, path);
+        if (!n.isTextual()) throw new EcgDataException(jf, "field '" + path + "'", "must be a string, got " + show(n));
         return n.asText();
     }
 

@@ -43,7 +43,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class DatasetWriter implements AutoCloseable {
     public static final String FORMAT = "medualtime-ecg-dataset";
-    public static final int FORMAT_VERSION = 1;
+    /** The version written for declared label columns; the PTB-XL labelling is written as {@link #PTBXL_FORMAT_VERSION}. */
+    public static final int FORMAT_VERSION = 2;
+    /** Version 1: the PTB-XL labelling only (fixed class lists in {@code classes}, coarse derived from fine). */
+    public static final int PTBXL_FORMAT_VERSION = 1;
     public static final String JSON = "dataset.json", CSV = "records.csv", SIGNALS = "signals.f32";
     static final List<String> CSV_HEADER = List.of("id", "split", "fine_label", "coarse_label", "report");
 
@@ -54,7 +57,8 @@ public final class DatasetWriter implements AutoCloseable {
     private final OutputStream sig;
     private final ByteBuffer buf;
     private final Set<String> ids = new HashSet<>();
-    private final int[][] classCounts = new int[Split.values().length][EcgClasses.numFine()];
+    private final int[][][] classCounts;   // [split][column][class]
+    private final int[] splitCounts = new int[Split.values().length];
     private final Map<String, Object> extra = new LinkedHashMap<>();
     private int n;
     private boolean done;
@@ -62,6 +66,9 @@ public final class DatasetWriter implements AutoCloseable {
     private DatasetWriter(Path target, DatasetInfo info) throws IOException {
         this.target = target.toAbsolutePath().normalize();
         this.info = info;
+        this.classCounts = new int[Split.values().length][info.labels().size()][];
+        for (int[][] perSplit : classCounts)
+            for (int c = 0; c < perSplit.length; c++) perSplit[c] = new int[info.labels().get(c).size()];
         checkTarget(this.target);
         Path parent = this.target.getParent();
         Files.createDirectories(parent);
@@ -71,7 +78,7 @@ public final class DatasetWriter implements AutoCloseable {
         OutputStream s = null;
         try {
             c = Files.newBufferedWriter(tmp.resolve(CSV), StandardCharsets.UTF_8);
-            c.write(String.join(",", CSV_HEADER));
+            c.write(String.join(",", csvHeader(info.labels())));
             c.write('\n');
             s = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(SIGNALS)), 1 << 20);
         } catch (IOException e) {
@@ -82,6 +89,14 @@ public final class DatasetWriter implements AutoCloseable {
         this.csv = c;
         this.sig = s;
         this.buf = ByteBuffer.allocate(info.leads() * info.steps() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The header of records.csv for these label columns: {@code id,split,<column>_label...,report}. */
+    static List<String> csvHeader(List<LabelColumn> labels) {
+        List<String> h = new java.util.ArrayList<>(List.of("id", "split"));
+        for (LabelColumn l : labels) h.add(l.csvField());
+        h.add("report");
+        return h;
     }
 
     /** Starts writing a dataset that will appear at {@code folder} on {@link #commit()}. */
@@ -104,6 +119,7 @@ public final class DatasetWriter implements AutoCloseable {
                     + info.leads() + "x" + info.steps());
         if (n == DataLimits.MAX_RECORDS)
             throw new IllegalArgumentException(where + ": more than " + DataLimits.MAX_RECORDS + " records, the most a reader accepts");
+        InMemoryDataset.checkLabels(info, r);
         if (!ids.add(r.id())) throw new IllegalArgumentException(where + ": duplicate id");
         if (r.id().indexOf('\n') >= 0 || r.id().indexOf('\r') >= 0)
             throw new IllegalArgumentException(where + ": id contains a line break");
@@ -124,13 +140,15 @@ public final class DatasetWriter implements AutoCloseable {
         csv.write(',');
         csv.write(r.split().diskName());
         csv.write(',');
-        csv.write(r.fineName());
-        csv.write(',');
-        csv.write(r.coarseName());
-        csv.write(',');
+        for (int c = 0; c < info.labels().size(); c++) {
+            int y = r.label(c);
+            csv.write(y == Dataset.UNLABELLED ? "" : Csv.quote(info.labels().get(c).classes().get(y), false));
+            csv.write(',');
+            if (y != Dataset.UNLABELLED) classCounts[r.split().ordinal()][c][y]++;
+        }
         csv.write(Csv.quote(r.report(), true));
         csv.write('\n');
-        classCounts[r.split().ordinal()][r.fineLabel()]++;
+        splitCounts[r.split().ordinal()]++;
         n++;
     }
 
@@ -166,7 +184,8 @@ public final class DatasetWriter implements AutoCloseable {
     private void writeJson(Path file) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
-        m.put("format_version", FORMAT_VERSION);
+        boolean v1 = info.ptbXlLabelling();
+        m.put("format_version", v1 ? PTBXL_FORMAT_VERSION : FORMAT_VERSION);
         m.put("name", info.name());
         m.put("synthetic", info.synthetic());
         m.put("provenance", info.provenance());
@@ -181,27 +200,40 @@ public final class DatasetWriter implements AutoCloseable {
         sigm.put("layout", "[records, leads, steps]");
         sigm.put("bytes", (long) n * info.leads() * info.steps() * 4);
         m.put("signals", sigm);
-        Map<String, Object> cls = new LinkedHashMap<>();
-        cls.put("fine", EcgClasses.FINE);
-        cls.put("coarse", EcgClasses.COARSE);
-        Map<String, String> cof = new LinkedHashMap<>();
-        for (int k = 0; k < EcgClasses.numFine(); k++)
-            cof.put(EcgClasses.FINE.get(k), EcgClasses.COARSE.get(EcgClasses.coarseOf(k)));
-        cls.put("coarse_of_fine", cof);
-        m.put("classes", cls);
+        if (v1) {
+            Map<String, Object> cls = new LinkedHashMap<>();
+            cls.put("fine", EcgClasses.FINE);
+            cls.put("coarse", EcgClasses.COARSE);
+            Map<String, String> cof = new LinkedHashMap<>();
+            for (int k = 0; k < EcgClasses.numFine(); k++)
+                cof.put(EcgClasses.FINE.get(k), EcgClasses.COARSE.get(EcgClasses.coarseOf(k)));
+            cls.put("coarse_of_fine", cof);
+            m.put("classes", cls);
+        } else {
+            List<Map<String, Object>> labels = new java.util.ArrayList<>();
+            for (LabelColumn l : info.labels()) {
+                Map<String, Object> col = new LinkedHashMap<>();
+                col.put("name", l.name());
+                col.put("classes", l.classes());
+                col.put("source", l.source());
+                labels.add(col);
+            }
+            m.put("labels", labels);
+        }
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("total", n);
-        for (Split s : Split.values()) {
-            int c = 0;
-            for (int v : classCounts[s.ordinal()]) c += v;
-            counts.put(s.diskName(), c);
-        }
+        for (Split s : Split.values()) counts.put(s.diskName(), splitCounts[s.ordinal()]);
         m.put("counts", counts);
         Map<String, Object> cc = new LinkedHashMap<>();
         for (Split s : Split.values()) {
-            Map<String, Integer> per = new LinkedHashMap<>();
-            for (int k = 0; k < EcgClasses.numFine(); k++) per.put(EcgClasses.FINE.get(k), classCounts[s.ordinal()][k]);
-            cc.put(s.diskName(), per);
+            Map<String, Object> perColumn = new LinkedHashMap<>();
+            for (int c = 0; c < info.labels().size(); c++) {
+                Map<String, Integer> per = new LinkedHashMap<>();
+                LabelColumn l = info.labels().get(c);
+                for (int k = 0; k < l.size(); k++) per.put(l.classes().get(k), classCounts[s.ordinal()][c][k]);
+                perColumn.put(l.name(), per);
+            }
+            cc.put(s.diskName(), v1 ? perColumn.get(EcgClasses.FINE_COLUMN) : perColumn);   // version 1 counts the fine classes only
         }
         m.put("class_counts", cc);
         if (!extra.isEmpty()) m.put("extra", extra);

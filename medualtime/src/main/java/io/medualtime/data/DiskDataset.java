@@ -25,7 +25,7 @@ public final class DiskDataset implements Dataset {
     private final DatasetInfo info;
     private final String[] ids;
     private final Split[] splits;
-    private final byte[] fine;
+    private final short[][] labels;   // [column][record], UNLABELLED for none
     private final String[] reports;
     private final int[][] splitIndices;
     private final FileChannel channel;
@@ -33,15 +33,14 @@ public final class DiskDataset implements Dataset {
     private final long recordBytes;
 
     private DiskDataset(Path folder, Path signalsFile, DatasetInfo info, JsonNode json, List<String> ids,
-                        List<Split> splits, List<Integer> fine, List<String> reports, FileChannel ch) {
+                        List<Split> splits, short[][] labels, List<String> reports, FileChannel ch) {
         this.folder = folder;
         this.signalsFile = signalsFile;
         this.info = info;
         this.json = json;
         this.ids = ids.toArray(new String[0]);
         this.splits = splits.toArray(new Split[0]);
-        this.fine = new byte[fine.size()];
-        for (int i = 0; i < fine.size(); i++) this.fine[i] = (byte) (int) fine.get(i);
+        this.labels = labels;
         this.reports = reports.toArray(new String[0]);
         this.channel = ch;
         this.recordBytes = (long) info.leads() * info.steps() * 4;
@@ -72,19 +71,26 @@ public final class DiskDataset implements Dataset {
         Path cf = DataFiles.fixed(folder, DatasetWriter.CSV);
         List<String> ids = new ArrayList<>();
         List<Split> splits = new ArrayList<>();
-        List<Integer> fine = new ArrayList<>();
+        List<LabelColumn> cols = info.labels();
+        int nc = cols.size();
+        boolean v1 = info.ptbXlLabelling();
+        short[][] labels = new short[nc][Math.min(meta.total(), 1 << 16)];
         List<String> reports = new ArrayList<>();
-        int[][] classCounts = new int[Split.values().length][EcgClasses.numFine() + 1];   // the last column: unlabelled records
+        int[] splitCounts = new int[Split.values().length];
+        int[][][] classCounts = new int[Split.values().length][nc][];
+        for (int[][] perSplit : classCounts) for (int c = 0; c < nc; c++) perSplit[c] = new int[cols.get(c).size()];
+        List<String> expectedHeader = DatasetWriter.csvHeader(cols);
         java.util.Set<String> seen = new java.util.HashSet<>();
         try (Csv.Reader r = Csv.Reader.open(cf)) {
             List<String> header = r.next();
             if (header == null) throw new EcgDataException(cf, "line 1", "empty file, expected header "
-                    + String.join(",", DatasetWriter.CSV_HEADER));
+                    + String.join(",", expectedHeader));
             List<String> trimmed = new ArrayList<>();
             for (String h : header) trimmed.add(h.trim());
-            if (!trimmed.equals(DatasetWriter.CSV_HEADER))
+            if (!trimmed.equals(expectedHeader))
                 throw new EcgDataException(cf, "line 1", "bad header " + header + ", expected "
-                        + String.join(",", DatasetWriter.CSV_HEADER));
+                        + String.join(",", expectedHeader));
+            int fields = expectedHeader.size();
             List<String> f;
             while ((f = r.next()) != null) {
                 String where = "line " + r.line() + " (record " + ids.size() + ")";
@@ -92,8 +98,8 @@ public final class DiskDataset implements Dataset {
                 if (ids.size() == meta.total()) // bounds memory by the declared count
                     throw new EcgDataException(cf, where, "more rows than the " + meta.total() + " records "
                             + DatasetWriter.JSON + " declares in 'counts.total'");
-                if (f.size() != 5)
-                    throw new EcgDataException(cf, where, "expected 5 fields, got " + f.size());
+                if (f.size() != fields)
+                    throw new EcgDataException(cf, where, "expected " + fields + " fields, got " + f.size());
                 String id = f.get(0);
                 if (id.isEmpty()) throw new EcgDataException(cf, where + ", field 'id'", "empty id");
                 if (!seen.add(id)) throw new EcgDataException(cf, where + ", field 'id'", "duplicate id '" + id + "'");
@@ -103,28 +109,22 @@ public final class DiskDataset implements Dataset {
                 } catch (IllegalArgumentException e) {
                     throw new EcgDataException(cf, where + ", field 'split'", e.getMessage());
                 }
-                boolean unlabelled = f.get(2).isEmpty() && f.get(3).isEmpty();   // the format's marker of a record without a label
-                if (!unlabelled && (f.get(2).isEmpty() || f.get(3).isEmpty()))
-                    throw new EcgDataException(cf, where + ", field '" + (f.get(2).isEmpty() ? "fine_label" : "coarse_label") + "'",
-                            "empty, but the other label is not: an unlabelled record leaves both empty");
-                int fl = unlabelled ? Dataset.UNLABELLED : EcgClasses.fineIndexOrMinus1(f.get(2));
-                if (!unlabelled && fl < 0) throw new EcgDataException(cf, where + ", field 'fine_label'", "unknown label name '"
-                        + f.get(2) + "', expected one of " + EcgClasses.FINE);
-                int cl = unlabelled ? Dataset.UNLABELLED : EcgClasses.coarseIndexOrMinus1(f.get(3));
-                if (!unlabelled && cl < 0) throw new EcgDataException(cf, where + ", field 'coarse_label'", "unknown label name '"
-                        + f.get(3) + "', expected one of " + EcgClasses.COARSE);
-                if (!unlabelled && cl != EcgClasses.coarseOf(fl))
-                    throw new EcgDataException(cf, where + ", field 'coarse_label'", "coarse label " + f.get(3)
-                            + " does not match fine label " + f.get(2) + " (expected "
-                            + EcgClasses.COARSE.get(EcgClasses.coarseOf(fl)) + ")");
+                int[] y = labels(f, cols, cf, where, v1);
+                int n = ids.size();
+                if (n == labels[0].length)
+                    for (int c = 0; c < nc; c++) labels[c] = java.util.Arrays.copyOf(labels[c], Math.min(meta.total(), 2 * n));
+                for (int c = 0; c < nc; c++) {
+                    labels[c][n] = (short) y[c];
+                    if (y[c] != UNLABELLED) classCounts[sp.ordinal()][c][y[c]]++;
+                }
                 ids.add(id);
                 splits.add(sp);
-                fine.add(fl);
-                reports.add(f.get(4));
-                classCounts[sp.ordinal()][unlabelled ? EcgClasses.numFine() : fl]++;
+                reports.add(f.get(fields - 1));
+                splitCounts[sp.ordinal()]++;
             }
         }
-        meta.checkCounts(classCounts, cf);
+        for (int c = 0; c < nc; c++) labels[c] = java.util.Arrays.copyOf(labels[c], ids.size());
+        meta.checkCounts(splitCounts, classCounts, cf);
 
         Path sf = DataFiles.fixed(folder, DatasetWriter.SIGNALS);
         long expected = (long) ids.size() * info.leads() * info.steps() * 4;
@@ -142,7 +142,37 @@ public final class DiskDataset implements Dataset {
         } catch (NoSuchFileException e) {
             throw new EcgDataException(sf, null, "missing file", e);
         }
-        return new DiskDataset(folder, sf, info, meta.json(), ids, splits, fine, reports, ch);
+        return new DiskDataset(folder, sf, info, meta.json(), ids, splits, labels, reports, ch);
+    }
+
+    /**
+     * The label ids of one row (fields 2.. of records.csv): a class of each column, or all empty (unlabelled). In the
+     * PTB-XL labelling (format version 1) the coarse label must be the grouping of the fine one.
+     */
+    private static int[] labels(List<String> f, List<LabelColumn> cols, Path cf, String where, boolean v1) {
+        int nc = cols.size();
+        int empty = 0;
+        for (int c = 0; c < nc; c++) if (f.get(2 + c).isEmpty()) empty++;
+        int[] y = new int[nc];
+        if (empty == nc) {
+            java.util.Arrays.fill(y, UNLABELLED);
+            return y;
+        }
+        for (int c = 0; c < nc; c++) {
+            LabelColumn col = cols.get(c);
+            String name = f.get(2 + c);
+            String field = where + ", field '" + col.csvField() + "'";
+            if (name.isEmpty())
+                throw new EcgDataException(cf, field, nc == 2 ? "empty, but the other label is not: an unlabelled record leaves both empty"
+                        : "empty, but other labels are not: an unlabelled record leaves every label empty");
+            y[c] = col.indexOf(name);
+            if (y[c] < 0) throw new EcgDataException(cf, field, "unknown label name '" + name + "', expected one of " + col.classes());
+        }
+        if (v1 && y[1] != EcgClasses.coarseOf(y[0]))
+            throw new EcgDataException(cf, where + ", field 'coarse_label'", "coarse label " + f.get(3)
+                    + " does not match fine label " + f.get(2) + " (expected "
+                    + EcgClasses.COARSE.get(EcgClasses.coarseOf(y[0])) + ")");
+        return y;
     }
 
     public Path folder() { return folder; }
@@ -156,7 +186,7 @@ public final class DiskDataset implements Dataset {
     @Override public int[] indices(Split split) { return splitIndices[split.ordinal()].clone(); }
     @Override public String id(int index) { return ids[index]; }
     @Override public Split split(int index) { return splits[index]; }
-    @Override public int fineLabel(int index) { return fine[index]; }
+    @Override public int label(int column, int index) { return labels[column][index]; }
     @Override public String report(int index) { return reports[index]; }
 
     @Override

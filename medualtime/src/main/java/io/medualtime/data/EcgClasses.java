@@ -3,8 +3,10 @@ package io.medualtime.data;
 import java.util.List;
 
 /**
- * The one fixed class list of the project (fine and coarse), and the only place where the
- * coarse grouping is defined.
+ * The PTB-XL labelling: the five diagnostic superclasses (fine) and this project's coarse grouping of them, the
+ * only place where that grouping is defined. It is one labelling among others ({@link LabelColumn}): it is what
+ * {@code data ptbxl} and the synthetic generator write ({@link #PTBXL_LABELS}), while a dataset converted from other
+ * files (e.g. the authors' pickles, {@code tools/convert_pkl.py}) declares its own columns and classes.
  *
  * <p>Fine labels are the five PTB-XL diagnostic superclasses, always in this order:
  * {@code 0 NORM, 1 MI, 2 STTC, 3 CD, 4 HYP}. Label ids never depend on which classes occur in a
@@ -38,10 +40,21 @@ public final class EcgClasses {
 
     private static final int[] COARSE_OF_FINE = {0, 1, 2, 3, 3};
 
+    /** The column names of the PTB-XL labelling (also the conventional names {@code --label fine|coarse} select). */
+    public static final String FINE_COLUMN = "fine", COARSE_COLUMN = "coarse";
+
     /** Human-readable description of the grouping, also written into dataset.json. */
     public static final String COARSE_GROUPING =
             "NORM->NORM, MI->MI, STTC->STTC, CD->CD_HYP, HYP->CD_HYP "
                     + "(conduction disturbance and hypertrophy merged: depolarisation/QRS abnormalities)";
+
+    /**
+     * The PTB-XL labelling as label columns: {@code fine} (the five superclasses) and {@code coarse}, derived from
+     * fine by {@link #coarseOf(int)} rather than read from the data.
+     */
+    public static final List<LabelColumn> PTBXL_LABELS = List.of(
+            new LabelColumn(FINE_COLUMN, FINE, "PTB-XL diagnostic superclass", false),
+            new LabelColumn(COARSE_COLUMN, COARSE, "derived from fine by this project's grouping: " + COARSE_GROUPING, true));
 
     public static int numFine() { return FINE.size(); }
 

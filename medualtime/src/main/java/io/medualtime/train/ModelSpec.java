@@ -36,7 +36,7 @@ import java.util.Set;
  * @param textEncoder {@code gpt2} (the frozen LM itself) or {@code bert}
  * @param bertFolder  the BERT/DistilBERT folder when {@code textEncoder} is {@code bert}
  * @param model       MedualTime's hyper-parameters
- * @param label       {@code fine} or {@code coarse}
+ * @param label       {@code fine}, {@code coarse} or {@code column:NAME} ({@link LabelKind#cliName()})
  * @param classNames  the fixed class list of the head
  * @param mode        {@link Mode#cliName()}
  * @param seed        the run's seed (model initialisation; irrelevant once the checkpoint is loaded)
@@ -134,7 +134,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
         return new ModelSpec(kind, lmFolder, randomLm, textEncoder, bertFolder, model, label, classNames, mode, seed, p);
     }
 
-    public LabelKind labelKind() { return LabelKind.parse(label); }
+    public LabelKind labelKind() { return LabelKind.parseRecorded(label); }
 
     public Mode modeValue() { return Mode.parse(mode); }
 
@@ -225,7 +225,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
         if ((cfg.textEncoder() == MedualTimeConfig.TextEncoderKind.DISTILBERT) != "bert".equals(textEncoder))
             throw field("model.textEncoder", model.textEncoder() + " does not match textEncoder " + textEncoder);
         try {
-            LabelKind.parse(label);
+            LabelKind.parseRecorded(label);
         } catch (IllegalArgumentException e) {
             throw field("label", e.getMessage());
         }

@@ -13,17 +13,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs {@code tools/test_tools.py} (the tests of {@code convert_pth.py} and {@code bin_to_safetensors.py}) where a
- * Python with torch is installed (Debian's python3-torch); skipped elsewhere, e.g. in CI, which relies on the
- * committed fixtures instead.
+ * Python with torch is installed (Debian's python3-torch), and {@code tools/test_convert_pkl.py} (the converter of the
+ * authors' pickles; it must reproduce the committed {@code fixtures/authors-pkl}) where Python has numpy; skipped
+ * elsewhere, e.g. in CI, which relies on the committed fixtures instead.
  */
 class PythonToolsTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @Test void converterScriptsPassTheirTests() throws Exception {
+        runTests("tools/test_tools.py", "torch, numpy");
+    }
+
+    @Test void pickleConverterPassesItsTests() throws Exception {
+        runTests("tools/test_convert_pkl.py", "numpy");
+    }
+
+    /** Runs a Python test script from the repository root; skipped without /usr/bin/python3 or its {@code modules}. */
+    static void runTests(String scriptPath, String modules) throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
-        Path script = root.resolve("tools/test_tools.py");
-        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or tools/test_tools.py");
-        assumeTrue(exec(root, PYTHON.toString(), "-c", "import torch, numpy").code == 0, "python3 without torch");
+        Path script = root.resolve(scriptPath);
+        assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(script), "no /usr/bin/python3 or " + scriptPath);
+        assumeTrue(exec(root, PYTHON.toString(), "-c", "import " + modules).code == 0, "python3 without " + modules);
         Result r = exec(root, PYTHON.toString(), script.toString());
         assertEquals(0, r.code, r.output);
         assertTrue(r.output.contains("OK"), r.output);
