@@ -12,7 +12,7 @@ import io.medualtime.tensor.Device;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
-import io.medualtime.tensor.ops.AdapterAttention;
+import io.medualtime.tensor.ops.GatedPrefixAttention;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -247,7 +247,7 @@ public final class MedualTime extends Module {
         return new AttentionAdapter() {
             @Override public Tensor attend(int layer, Tensor q, Gpt2.Attention attn) { return term(layer, q, attn, null); }
 
-            /** Added by the adapter kernel itself on CUDA (AdapterAttention with a base). */
+            /** Added by the adapter kernel itself on CUDA (GatedPrefixAttention with a base). */
             @Override public Tensor addTo(int layer, Tensor q, Gpt2.Attention attn, Tensor out) {
                 Tensor sum = term(layer, q, attn, out);
                 return sum == null ? out : sum;
@@ -265,7 +265,7 @@ public final class MedualTime extends Module {
                 }
                 float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
                 long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
-                return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed, base);
+                return GatedPrefixAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed, base);
             }
         };
     }
