@@ -11,7 +11,7 @@ import java.util.List;
  * into one [rows, C] matrix (one pass's rows after another's): the position-wise work of a block
  * (LayerNorms, c_attn, c_proj, the MLP) then runs once over the rows of all of them, so each weight
  * is read and packed for its matrix product once per layer instead of once per batch, forward and
- * backward; attention, its mask and its hook stay per pass ({@link Gpt2.Attention#forward}). A single
+ * backward; attention, its mask and its hook stay per pass (Gpt2.Attention.forward). A single
  * batch is the case of one pass, which needs no joining.
  *
  * <p>In the last block a pass that reads one row per sample keeps only those rows: nothing after it
