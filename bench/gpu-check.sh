@@ -3,7 +3,7 @@
 # own timeout (a step that fails or hangs does not stop the others; the summary table always prints):
 #   1. kernel tests     CounterRngTest, CudaRuntimeTest + CudaSgemmTest (every PTX kernel vs a CPU reference),
 #                       PtxAssembleTest (skips without ptxas), the fused attention, attention softmax and
-#                       adapter attention against the CPU (SelfAttentionTest, AttentionSoftmaxTest, AdapterAttentionTest)
+#                       gated prefix attention against the CPU (SelfAttentionTest, AttentionSoftmaxTest, GatedPrefixAttentionTest)
 #   2. backend parity   CudaBackendTest: every PyTorch op-fixture case on Device.CUDA (1e-5), CPU-vs-CUDA
 #                       checks (gelu_erf, clamp, abs, dropout masks bit-equal, strided/broadcast views,
 #                       overlapping accumulation, every Backend primitive with offsets)
@@ -116,7 +116,7 @@ run_tests() {
 }
 
 run_tests "kernel tests" 150 io.medualtime.tensor.cuda.CounterRngTest io.medualtime.tensor.cuda.CudaRuntimeTest \
-  io.medualtime.tensor.cuda.CudaSgemmTest io.medualtime.tensor.cuda.PtxAssembleTest io.medualtime.tensor.AttentionSoftmaxTest io.medualtime.tensor.AdapterAttentionTest \
+  io.medualtime.tensor.cuda.CudaSgemmTest io.medualtime.tensor.cuda.PtxAssembleTest io.medualtime.tensor.AttentionSoftmaxTest io.medualtime.tensor.GatedPrefixAttentionTest \
   io.medualtime.tensor.SelfAttentionTest
 run_tests "backend parity" 180 io.medualtime.tensor.cuda.CudaBackendTest
 run_tests "GPT-2 on CUDA" 150 io.medualtime.nn.gpt2.Gpt2CudaTest io.medualtime.nn.gpt2.KvCacheTest
@@ -126,7 +126,7 @@ JOPTS_PLAIN=$JOPTS
 for mode in arrays packed; do
   JOPTS="$JOPTS_PLAIN -Dmedualtime.cuda.launchargs=$mode"
   run_tests "parity, $mode args" 180 io.medualtime.tensor.cuda.CudaRuntimeTest io.medualtime.tensor.cuda.CudaBackendTest \
-    io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest
+    io.medualtime.tensor.SelfAttentionTest io.medualtime.tensor.GatedPrefixAttentionTest io.medualtime.model.MedualTimeCudaTest
 done
 JOPTS=$JOPTS_PLAIN
 

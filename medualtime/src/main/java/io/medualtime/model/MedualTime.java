@@ -5,14 +5,13 @@ import io.medualtime.nn.Embedding;
 import io.medualtime.nn.LayerNorm;
 import io.medualtime.nn.Linear;
 import io.medualtime.nn.Module;
-import io.medualtime.nn.gpt2.AttentionAdapter;
+import io.medualtime.nn.gpt2.AttentionHook;
 import io.medualtime.nn.gpt2.Gpt2;
 import io.medualtime.nn.gpt2.Gpt2Loader;
+import io.medualtime.nn.gpt2.Pass;
 import io.medualtime.tensor.Device;
-import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
-import io.medualtime.tensor.ops.AdapterAttention;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -194,20 +193,20 @@ public final class MedualTime extends Module {
     }
 
     /** A pass through the LM: its input (with the row it reads per sample) and the LayerNorm of its output. */
-    private record LmPass(Gpt2.Pass input, LayerNorm outputNorm) {}
+    private record LmPass(Pass input, LayerNorm outputNorm) {}
 
     /** The temporal-primary pass: patch embeddings, read at the last patch, then adapter_ln_f2 (GPT-2's ln_f is not used). */
-    private LmPass temporalPass(Tensor signals, AttentionAdapter adapter) {
+    private LmPass temporalPass(Tensor signals, AttentionHook adapter) {
         Tensor x = patchEmbedding(signals);
         int[] lastPatch = new int[x.size(0)];
         java.util.Arrays.fill(lastPatch, x.size(1) - 1);
-        return new LmPass(new Gpt2.Pass(x, null, adapter, lastPatch), adapterLnF2);
+        return new LmPass(new Pass(x, null, adapter, lastPatch), adapterLnF2);
     }
 
     /** The textual-primary pass: report token embeddings, read at the last real token, then adapter_ln_f1. */
-    private LmPass textualPass(ReportBatch reports, AttentionAdapter adapter) {
+    private LmPass textualPass(ReportBatch reports, AttentionHook adapter) {
         Tensor x = lm.embed(reports.ids(), reports.batch(), reports.length(), 0);
-        return new LmPass(new Gpt2.Pass(x, reports.mask(), adapter, lastRealTokens(reports)), adapterLnF1);
+        return new LmPass(new Pass(x, reports.mask(), adapter, lastRealTokens(reports)), adapterLnF1);
     }
 
     /** Runs passes through the LM together (Gpt2.blocksAt) and returns each one's output [B, d]. */
@@ -226,48 +225,13 @@ public final class MedualTime extends Module {
     }
 
     /**
-     * The attention hook of one pass: in each adapter layer l, A_l = queries[(l - first) * K ..
-     * + K] + condition (per sample: [B, K, d]); its keys and values come from the layer's own frozen
-     * c_attn (A_l is not layer-normed; the query third of c_attn is skipped, it is unused), and the
-     * gated adapter attention is added to the layer's attention output. The adapter softmax gets
-     * the LM's attention dropout, like the main softmax (the same module in the official code).
+     * The adapter of one pass ({@link AdapterAttention}): adaptation tokens {@code queries} + {@code condition}
+     * in each adapter layer, with this model's gates. The adapter softmax gets the LM's attention dropout,
+     * like the main softmax (the same module in the official code).
      */
-    private AttentionAdapter adapter(Embedding queries, Tensor condition) {
-        int first = firstAdapterLayer(), k = config.adapterTokens(), d = lm.config.nEmbd();
-        if (condition.dim() != 2 || condition.size(1) != d)
-            throw new IllegalArgumentException("condition vectors must be [B, " + d + "], got " + java.util.Arrays.toString(condition.shape()));
-        int layers = lm.config.nLayer() - first, b = condition.size(0);
-        // c_attn is affine: c_attn(q_l + c) = (q_l W + bias) + c W. The CPU runs one GEMM of K + B rows per
-        // layer and a broadcast add (a third of the FLOPs); on a GPU, where each launch costs more than
-        // these FLOPs, A_l is built for every layer and sample at once, [layers, B, K, d], and each layer's
-        // K * B rows go through one GEMM with the bias in it (four launches fewer per layer and pass)
-        boolean perSample = condition.device() == Device.CUDA;
-        Tensor tokens = perSample ? queries.weight.reshape(layers, 1, k, d).add(condition.reshape(1, b, 1, d))
-                : F.cat(1, queries.weight.reshape(layers, k, d), condition.unsqueeze(0).expand(layers, b, d));  // [layers, K + B, d]
-        return new AttentionAdapter() {
-            @Override public Tensor attend(int layer, Tensor q, Gpt2.Attention attn) { return term(layer, q, attn, null); }
-
-            /** Added by the adapter kernel itself on CUDA (AdapterAttention with a base). */
-            @Override public Tensor addTo(int layer, Tensor q, Gpt2.Attention attn, Tensor out) {
-                Tensor sum = term(layer, q, attn, out);
-                return sum == null ? out : sum;
-            }
-
-            private Tensor term(int layer, Tensor q, Gpt2.Attention attn, Tensor base) {
-                if (layer < first) return null;
-                if (b != q.size(0)) throw new IllegalArgumentException(b + " condition vectors for a batch of " + q.size(0));
-                Tensor w = attn.cAttn.weight.narrow(1, d, 2 * d), bias = attn.cAttn.bias.narrow(0, d, 2 * d);
-                Tensor kv;                                                                                   // [B, K, 2d]
-                if (perSample) kv = F.linear(tokens.narrow(0, layer - first, 1).reshape(b, k, d), w, bias);
-                else {
-                    Tensor rows = tokens.narrow(0, layer - first, 1).reshape(k + b, d).matmul(w);              // [K + B, 2d]
-                    kv = rows.narrow(0, 0, k).add(bias).add(rows.narrow(0, k, b).unsqueeze(1));             // [K, 2d] + [B, 1, 2d]
-                }
-                float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
-                long seed = p > 0 ? attentionDropoutSeeds.nextLong() : 0L;
-                return AdapterAttention.apply(q, attn.heads(kv, 0), attn.heads(kv, 1), gates[layer], p, seed, base);
-            }
-        };
+    private AttentionHook adapter(Embedding queries, Tensor condition) {
+        float p = isTraining() ? (float) lm.config.attnPdrop() : 0f;
+        return new AdapterAttention(queries.weight, config.adapterTokens(), condition, gates, p, attentionDropoutSeeds);
     }
 
     private void checkSignals(Tensor signals) {

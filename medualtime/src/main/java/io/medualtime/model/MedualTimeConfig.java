@@ -49,9 +49,8 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
     public static final int MAX_ADAPTER_LAYERS = 256, MAX_ADAPTER_TOKENS = 1024, MAX_LEADS = 1024, MAX_TEMENC_WIDTH = 4096,
             MAX_CLASSES = 10_000, MAX_STEPS = 1_000_000;
 
-    /** RevIN, LayerNorm and BatchNorm epsilon (PyTorch defaults, as in the official code). */
+    /** RevIN and LayerNorm epsilon (PyTorch's default, as in the official code; TemEnc's BatchNorm1d uses the same). */
     public static final float EPS = 1e-5f;
-    public static final float BATCH_NORM_MOMENTUM = 0.1f;
 
     public MedualTimeConfig {
         within("adapterLayers", adapterLayers, MAX_ADAPTER_LAYERS);

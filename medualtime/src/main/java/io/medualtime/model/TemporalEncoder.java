@@ -1,5 +1,7 @@
 package io.medualtime.model;
 
+import io.medualtime.nn.BatchNorm1d;
+import io.medualtime.nn.Conv1d;
 import io.medualtime.nn.Linear;
 import io.medualtime.nn.Module;
 import io.medualtime.tensor.Rng;

@@ -15,7 +15,7 @@ import java.lang.reflect.Method;
  * then per test a fresh instance, @BeforeEach and the test, then @AfterAll. Prints PASS / SKIP / FAIL
  * per test and exits 1 if any failed.
  *
- * <pre>java -cp ... io.medualtime.model.DeviceCheckMain io.medualtime.tensor.AdapterAttentionTest io.medualtime.model.MedualTimeCudaTest</pre>
+ * <pre>java -cp ... io.medualtime.model.DeviceCheckMain io.medualtime.tensor.GatedPrefixAttentionTest io.medualtime.model.MedualTimeCudaTest</pre>
  *
  * <p>How it was run on the GPU machine (tree + carry must stay under 64 MiB): a git-ignored
  * {@code target-model-gpu/} with a jlink'd JRE (java.base, java.logging, jdk.incubator.vector,

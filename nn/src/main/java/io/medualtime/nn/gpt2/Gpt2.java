@@ -84,120 +84,38 @@ public final class Gpt2 extends Module {
     }
 
     /**
-     * One batch of sequences for the blocks: embeddings x [B, T, C], the padding mask [B*T] (1 =
-     * real token, 0 = padding) or null, an attention adapter or null, and the one row each sample
-     * reads ({@code rowPerSample}, see {@link #blocksAt}) or null for every row.
-     */
-    public record Pass(Tensor x, int[] padMask, AttentionAdapter adapter, int[] rowPerSample) {}
-
-    /**
      * Runs the blocks over embeddings x [B, T, C]. {@code padMask} [B*T] marks real tokens (1) and
-     * padding (0) or is null; {@code adapter} and {@code cache} may be null. Returns the hidden
+     * padding (0) or is null; {@code hook} and {@code cache} may be null. Returns the hidden
      * state BEFORE the final LayerNorm.
      */
-    public Tensor blocks(Tensor x, int[] padMask, AttentionAdapter adapter, KvCache cache) {
-        return runBlocks(List.of(new Pass(x, padMask, adapter, null)), cache).get(0);
+    public Tensor blocks(Tensor x, int[] padMask, AttentionHook hook, KvCache cache) {
+        int b = x.size(0), t = x.size(1), c = config.nEmbd(), past = cache == null ? 0 : cache.length();
+        Tensor mask = attentionMask(b, t, past, padMask, null, x.device());
+        Passes one = Passes.single(b, t, mask, hook);
+        Tensor rows = x.reshape(b * t, c);                                          // the blocks work on [B*T, C]
+        for (Block block : h) rows = block.forward(rows, one, cache, false);
+        if (cache != null) cache.advance(t);
+        return rows.reshape(b, t, c);
     }
 
     /**
      * The blocks for a caller that reads one position per sample (a classifier on the last token):
      * equal to row {@code rowPerSample[b]} of each sample b of {@link #blocks} (without a cache),
      * [B, 1, C] before ln_f, but the last block computes only those query rows (its keys and values
-     * still come from every position), which skips most of that block's work. In that block an
-     * adapter sees q [B, heads, 1, hd]; with dropout active its masks are drawn over fewer elements.
+     * still come from every position), which skips most of that block's work. In that block a
+     * hook sees q [B, heads, 1, hd]; with dropout active its masks are drawn over fewer elements.
      */
-    public Tensor blocksAt(Tensor x, int[] padMask, AttentionAdapter adapter, int[] rowPerSample) {
-        return blocksAt(List.of(new Pass(x, padMask, adapter, rowPerSample))).get(0);
+    public Tensor blocksAt(Tensor x, int[] padMask, AttentionHook hook, int[] rowPerSample) {
+        return blocksAt(List.of(new Pass(x, padMask, hook, rowPerSample))).get(0);
     }
 
     /**
-     * Several independent batches through the blocks together (MedualTime's two passes), each
-     * result as {@link #blocks} or {@link #blocksAt} gives it alone. The position-wise work
-     * (LayerNorms, c_attn, c_proj, the MLP) runs once over the rows of all of them, so each weight
-     * is read and packed for its matrix product once per layer instead of once per batch, in the
-     * forward and the backward; attention, its mask and its adapter stay per batch.
+     * Several independent batches through the blocks together (MedualTime's two passes; see
+     * {@link Passes}), each result as {@link #blocks} or {@link #blocksAt} gives it alone: the
+     * position-wise work runs once over the rows of all of them; attention, its mask and its hook
+     * stay per batch.
      */
-    public List<Tensor> blocksAt(List<Pass> passes) {
-        for (Pass p : passes) {
-            int[] rows = p.rowPerSample();
-            if (rows == null) continue;
-            int b = p.x().size(0), t = p.x().size(1);
-            if (rows.length != b) throw new IllegalArgumentException(rows.length + " rows for a batch of " + b);
-            for (int r : rows)
-                if (r < 0 || r >= t) throw new IllegalArgumentException("row " + r + " outside a sequence of " + t);
-        }
-        return runBlocks(passes, null);
-    }
-
-    /**
-     * A pass inside the blocks: its batch and length, its attention masks (all query rows, and
-     * in the last block only the rows it reads) and adapter; its rows follow those of the passes
-     * before it in the joint [rows, C] matrix the blocks work on.
-     */
-    record Seq(int b, int t, Tensor mask, Tensor lastMask, AttentionAdapter adapter, int[] queryRows) {}
-
-    /**
-     * Each pass's own rows of x [rows, C], in order: B*T each, or after the last block one per
-     * sample for a pass that reads one row per sample.
-     */
-    static List<Tensor> perPass(Tensor x, List<Seq> seqs, boolean afterLastBlock) {
-        List<Tensor> parts = new ArrayList<>();
-        int row = 0;
-        for (Seq s : seqs) {
-            int n = afterLastBlock && s.queryRows() != null ? s.b() : s.b() * s.t();
-            parts.add(x.narrow(0, row, n));
-            row += n;
-        }
-        return parts;
-    }
-
-    private List<Tensor> runBlocks(List<Pass> passes, KvCache cache) {
-        if (cache != null && passes.size() != 1) throw new IllegalArgumentException("a KV cache serves one batch at a time");
-        int past = cache == null ? 0 : cache.length(), last = h.size() - 1, c = config.nEmbd();
-        List<Seq> seqs = new ArrayList<>();
-        List<Tensor> rows = new ArrayList<>();
-        for (Pass p : passes) {
-            Tensor x = p.x();
-            int b = x.size(0), t = x.size(1);
-            Tensor mask = attentionMask(b, t, past, p.padMask(), null, x.device());
-            // nothing after the last block mixes positions: there, only the query rows the caller reads matter
-            Tensor lastMask = p.rowPerSample() == null ? mask : attentionMask(b, t, past, p.padMask(), p.rowPerSample(), x.device());
-            seqs.add(new Seq(b, t, mask, lastMask, p.adapter(), p.rowPerSample()));
-            rows.add(x.reshape(b * t, c));
-        }
-        Tensor joint = null;                                                        // [all rows, C] once together
-        for (int i = 0; i <= last; i++) {
-            Block block = h.get(i);
-            if (joint == null && rows.stream().map(Tensor::requiresGrad).distinct().count() > 1) {
-                // a pass that needs no gradient yet (MedualTime's report before its first adapter)
-                // runs alone: joined, the backward would compute input gradients of its rows for nothing
-                for (int p = 0; p < rows.size(); p++) rows.set(p, block.forward(rows.get(p), List.of(seqs.get(p)), cache, i == last));
-                continue;
-            }
-            if (joint == null) joint = catRows(rows);
-            joint = block.forward(joint, seqs, cache, i == last);
-        }
-        if (cache != null) cache.advance(seqs.get(0).t());
-        List<Tensor> parts = joint == null ? rows : perPass(joint, seqs, true), out = new ArrayList<>();
-        for (int p = 0; p < seqs.size(); p++) {
-            int b = seqs.get(p).b();
-            out.add(parts.get(p).reshape(b, parts.get(p).size(0) / b, c));
-        }
-        return out;
-    }
-
-    /** The rows of several [n_i, C] matrices stacked (no copy for one). */
-    static Tensor catRows(List<Tensor> parts) {
-        return parts.size() == 1 ? parts.get(0) : F.cat(0, parts.toArray(new Tensor[0]));
-    }
-
-    /** Row {@code rows[b]} of each sample b of x [B, T, D]: [B, 1, D] (a gather, so gradients flow back). */
-    static Tensor rowsAt(Tensor x, int[] rows) {
-        int b = x.size(0), t = x.size(1), d = x.size(2);
-        int[] flat = new int[b];
-        for (int i = 0; i < b; i++) flat[i] = i * t + rows[i];
-        return F.indexSelect(x.reshape(b * t, d), 0, flat).reshape(b, 1, d);
-    }
+    public List<Tensor> blocksAt(List<Pass> passes) { return Passes.run(this, passes); }
 
     /** Final hidden states after ln_f: [B, T, C]. */
     public Tensor hidden(int[] ids, int[] padMask, int batch, int time, KvCache cache) {
@@ -213,7 +131,7 @@ public final class Gpt2 extends Module {
      * padding pattern met recently): building one on the host and uploading it would make the GPU
      * drain twice per forward.
      */
-    private Tensor attentionMask(int b, int t, int past, int[] padMask, int[] queryRows, Device device) {
+    Tensor attentionMask(int b, int t, int past, int[] padMask, int[] queryRows, Device device) {
         if (device == Device.CPU) return attentionMask(b, t, past, padMask, queryRows);
         MaskKey key = new MaskKey(b, t, past, padMask, queryRows, device);
         synchronized (deviceMasks) {
@@ -284,26 +202,14 @@ public final class Gpt2 extends Module {
         }
 
         /**
-         * x holds the rows of every pass [rows, C]; in the last block each pass that reads one row
-         * per sample keeps only those rows.
+         * x [rows, C]: the rows of one batch, or of several stacked ({@link Passes}); in the last block
+         * a pass that reads one row per sample keeps only those rows.
          */
-        Tensor forward(Tensor x, List<Seq> seqs, KvCache cache, boolean lastBlock) {
-            Tensor a = attn.forward(ln1.forward(x), seqs, cache, lastBlock);
-            x = (lastBlock ? queryRows(x, seqs) : x).add(a);
+        Tensor forward(Tensor x, Passes passes, KvCache cache, boolean lastBlock) {
+            Tensor a = attn.forward(ln1.forward(x), passes, cache, lastBlock);
+            x = (lastBlock ? passes.keptRows(x) : x).add(a);
             Tensor m = mlpProj.forward(cFc.forward(ln2.forward(x)).gelu());
             return x.add(residDrop.forward(m));
-        }
-
-        /** The rows the last block keeps of x [rows, C]: per pass, one per sample where it reads one, else all. */
-        private static Tensor queryRows(Tensor x, List<Seq> seqs) {
-            if (seqs.stream().allMatch(s -> s.queryRows() == null)) return x;
-            List<Tensor> own = perPass(x, seqs, false), parts = new ArrayList<>();
-            int c = x.size(1);
-            for (int p = 0; p < seqs.size(); p++) {
-                Seq s = seqs.get(p);
-                parts.add(s.queryRows() == null ? own.get(p) : rowsAt(own.get(p).reshape(s.b(), s.t(), c), s.queryRows()).reshape(s.b(), c));
-            }
-            return catRows(parts);
         }
     }
 
@@ -335,21 +241,21 @@ public final class Gpt2 extends Module {
          * them, attention per pass. In the last block a pass that reads one row per sample gets
          * only those query rows; keys and values always come from every position.
          */
-        Tensor forward(Tensor x, List<Seq> seqs, KvCache cache, boolean lastBlock) {
+        Tensor forward(Tensor x, Passes passes, KvCache cache, boolean lastBlock) {
             Tensor qkv = cAttn.forward(x);                                      // [rows, 3C]
             int c = heads * headDim;
-            List<Tensor> own = perPass(qkv, seqs, false), outs = new ArrayList<>();
-            for (int p = 0; p < seqs.size(); p++) {
-                Seq s = seqs.get(p);
+            List<Tensor> own = passes.split(qkv, false), outs = new ArrayList<>();
+            for (int p = 0; p < own.size(); p++) {
+                Passes.Seq s = passes.seqs().get(p);
                 int[] queryRows = lastBlock ? s.queryRows() : null;
-                outs.add(attend(own.get(p).reshape(s.b(), s.t(), 3 * c), queryRows == null ? s.mask() : s.lastMask(), s.adapter(), cache, queryRows));
+                outs.add(attend(own.get(p).reshape(s.b(), s.t(), 3 * c), queryRows == null ? s.mask() : s.lastMask(), s.hook(), cache, queryRows));
             }
-            return residDrop.forward(cProj.forward(catRows(outs)));
+            return residDrop.forward(cProj.forward(Passes.join(outs)));
         }
 
         /** Attention of one pass from its qkv [B, T, 3C]: [B * T (or B with queryRows), C], before c_proj. */
-        private Tensor attend(Tensor qkv, Tensor mask, AttentionAdapter adapter, KvCache cache, int[] queryRows) {
-            if (cache == null && F.fusesSelfAttention(qkv, mask, queryRows)) return attendFused(qkv, mask, adapter, queryRows);
+        private Tensor attend(Tensor qkv, Tensor mask, AttentionHook hook, KvCache cache, int[] queryRows) {
+            if (cache == null && F.fusesSelfAttention(qkv, mask, queryRows)) return attendFused(qkv, mask, hook, queryRows);
             // dense copies once: each is read by two or three products (and their gradients), which
             // would otherwise each copy the strided per-head view again; q, k and v in one copy
             // ([3, B, heads, T, hd]) unless only some query rows are wanted
@@ -363,33 +269,30 @@ public final class Gpt2 extends Module {
             } else {
                 k = heads(qkv, 1).contiguous();
                 v = heads(qkv, 2).contiguous();
-                q = heads(rowsAt(qkv, queryRows), 0).contiguous();                // [B, heads, 1, hd]
+                q = heads(Passes.rowsAt(qkv, queryRows), 0).contiguous();                // [B, heads, 1, hd]
             }
             int b = q.size(0), t = q.size(2);
             if (cache != null) { Tensor[] kv = cache.append(layer, k, v); k = kv[0]; v = kv[1]; }
             Tensor probs = F.scaledMaskedSoftmax(q.matmul(k.transpose(-1, -2)), (float) (1 / Math.sqrt(headDim)), mask);
-            Tensor out = attnDrop.forward(probs).matmul(v);                    // [B, heads, T, hd]
-            if (adapter != null) {
-                Tensor extra = adapter.attend(layer, q, this);
-                if (extra != null) out = out.add(extra);
-            }
-            return out.transpose(1, 2).reshape(b * t, heads * headDim);
+            Tensor out = attnDrop.forward(probs).matmul(v).transpose(1, 2);    // [B, T, heads, hd]
+            if (hook != null) out = hook.addTo(layer, q, this, out);
+            return out.reshape(b * t, heads * headDim);
         }
 
         /**
          * The same on a backend with fused attention kernels (CUDA): q, k and v read in place from qkv and
-         * the output written token-major ([B, T or 1, C]), no per-head copies; an adapter gets q as a view.
+         * the output written token-major ([B, T or 1, C]), no per-head copies; a hook gets q as a view.
          */
-        private Tensor attendFused(Tensor qkv, Tensor mask, AttentionAdapter adapter, int[] queryRows) {
+        private Tensor attendFused(Tensor qkv, Tensor mask, AttentionHook hook, int[] queryRows) {
             int b = qkv.size(0);
             float p = attnDrop.activeP();
             Tensor out = F.selfAttention(qkv, heads, mask, queryRows, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
             int rows = out.size(1);
-            if (adapter == null) return out.reshape(b * rows, heads * headDim);
-            // q before out among the adapter's inputs: backward then reaches the attention's node (which
+            if (hook == null) return out.reshape(b * rows, heads * headDim);
+            // q before out among the hook's inputs: backward then reaches the attention's node (which
             // writes the whole d(qkv)) before the q view's, whose gradient is added into it in place
-            Tensor q = heads(queryRows == null ? qkv : rowsAt(qkv, queryRows), 0);
-            return adapter.addTo(layer, q, this, out.reshape(b, rows, heads, headDim)).reshape(b * rows, heads * headDim);
+            Tensor q = heads(queryRows == null ? qkv : Passes.rowsAt(qkv, queryRows), 0);
+            return hook.addTo(layer, q, this, out.reshape(b, rows, heads, headDim)).reshape(b * rows, heads * headDim);
         }
     }
 }

@@ -15,13 +15,13 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * {@link Gpt2#blocksAt} (the last block computes only one query row per sample) equals the same
  * rows of {@link Gpt2#blocks}: values within 1e-6, input and weight gradients within 1e-5, on the
- * tiny GPT-2 fixture with and without a padding mask, with an attention adapter hook.
+ * tiny GPT-2 fixture with and without a padding mask, with an attention hook.
  */
 class Gpt2BlocksAtTest {
     static final int B = 2, T = 16;
 
     /** A hook on every layer that depends on q, so the narrowed queries reach the adapter too. */
-    static final AttentionAdapter ADAPTER = (layer, q, attn) -> q.tanh().mul(0.5f);
+    static final AttentionHook ADAPTER = (layer, q, attn, out) -> out.add(q.tanh().mul(0.5f).transpose(1, 2));
 
     @Test void lastRealTokenRowsWithPaddingAndAdapter() throws Exception {
         try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
@@ -72,7 +72,7 @@ class Gpt2BlocksAtTest {
             Tensor ya = lm.embed(shortIds, B, shortT, 0).detach().requiresGrad(true);
             Tensor yb = lm.embed(padIds, B, T, 0).detach().requiresGrad(true);
             java.util.List<Tensor> together = lm.blocksAt(java.util.List.of(
-                    new Gpt2.Pass(ya, null, ADAPTER, new int[]{3, shortT - 1}), new Gpt2.Pass(yb, mask, null, null)));
+                    new Pass(ya, null, ADAPTER, new int[]{3, shortT - 1}), new Pass(yb, mask, null, null)));
             assertArrayEquals(new int[]{B, 1, c}, together.get(0).shape());
             assertArrayEquals(new int[]{B, T, c}, together.get(1).shape());
             Fixtures.assertClose("together: first pass", alone[0], together.get(0), 1e-6);
@@ -104,7 +104,7 @@ class Gpt2BlocksAtTest {
             Tensor yb = lm.embed(padIds, B, T, 0).detach();               // needs no gradient at its input
             assertFalse(yb.requiresGrad());
             java.util.List<Tensor> together = lm.blocksAt(java.util.List.of(
-                    new Gpt2.Pass(ya, null, ADAPTER, new int[]{T - 1, 2}), new Gpt2.Pass(yb, mask, null, null)));
+                    new Pass(ya, null, ADAPTER, new int[]{T - 1, 2}), new Pass(yb, mask, null, null)));
             Fixtures.assertClose("mixed: first pass", aloneA, together.get(0), 1e-6);
             Fixtures.assertClose("mixed: second pass", aloneB, together.get(1), 1e-6);
             together.get(0).mul(w).sum().backward();
@@ -121,7 +121,7 @@ class Gpt2BlocksAtTest {
 
     private static Path dir() { return Fixtures.resource(Gpt2BlocksAtTest.class, "gpt2-tiny"); }
 
-    private static void check(int[] ids, int[] padMask, AttentionAdapter adapter, int[] rows) throws Exception {
+    private static void check(int[] ids, int[] padMask, AttentionHook adapter, int[] rows) throws Exception {
         String what = (padMask == null ? "no mask" : "padded") + (adapter == null ? "" : " + adapter") + " rows " + java.util.Arrays.toString(rows);
         Gpt2 lm = Gpt2Loader.load(dir());
         int c = lm.config.nEmbd();

@@ -4,7 +4,7 @@ import io.medualtime.tensor.Device;
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
-import io.medualtime.tensor.backend.FusedAdapterAttention;
+import io.medualtime.tensor.backend.FusedGatedPrefixAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
 import io.medualtime.tensor.backend.FusedIm2Col;
 import io.medualtime.tensor.backend.GemmBatchSum;
@@ -29,7 +29,7 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedAdapterAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention, GemmBatchSum,
+public final class CudaBackend implements Backend, FusedGatedPrefixAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention, GemmBatchSum,
         GemmBias, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
@@ -274,29 +274,29 @@ public final class CudaBackend implements Backend, FusedAdapterAttention, FusedA
         }
     }
 
-    /** adapter.ptx: the adapter attention's row-wise work in one launch each way (instead of about six). */
-    @Override public void adapterForward(Storage q, int qOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
+    /** gated_prefix_attention.ptx: the op's row-wise work in one launch each way (instead of about six). */
+    @Override public void gatedPrefixAttentionForward(Storage q, int qOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                                          Storage mask, Storage probs, Storage dropped, Storage mixed, Storage out, Storage base,
                                          int baseOff, int b, int heads, int t, int k, int hd, int setStride, int headStride,
                                          int tokStride, float scale) {
         if (b * heads * t == 0) return;
-        CudaKernels.adapterForward(ptr(q, qOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
+        CudaKernels.gatedPrefixAttentionForward(ptr(q, qOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
                 ptr(dropped, 0), ptr(mixed, 0), ptr(out, 0), ptr(base, baseOff), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
     }
 
-    @Override public void adapterBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
+    @Override public void gatedPrefixAttentionBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
                                           Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
                                           int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
                                           boolean tokens) {
         if (b * heads * t == 0) return;
-        CudaKernels.adapterBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
+        CudaKernels.gatedPrefixAttentionBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
                 ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride,
                 scale, tokens);
     }
 
-    @Override public void adapterGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {
+    @Override public void gatedPrefixAttentionGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {
         if (heads == 0) return;
-        CudaKernels.adapterGateGrad(ptr(gpart, 0), ptr(gate, gateOff), ptr(dgate, 0), b, heads, t);
+        CudaKernels.gatedPrefixAttentionGateGrad(ptr(gpart, 0), ptr(gate, gateOff), ptr(dgate, 0), b, heads, t);
     }
 
     @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,

@@ -421,30 +421,30 @@ public final class CudaKernels {
             weightDecay, bc1, bc2);
     }
 
-    // ------------------------------------------------------------------ adapter.ptx
+    // ------------------------------------------------------------------ gated_prefix_attention.ptx
 
     /**
-     * MedualTime's adapter attention, forward, a warp per query row (see adapter.ptx); mask may be 0;
+     * Gated prefix attention, forward, a warp per query row (see gated_prefix_attention.ptx); mask may be 0;
      * base (not 0): out = base + the gated term, both token-major [B, T, H, D].
      */
-    public static void adapterForward(long q, long ka, long va, long gate, long mask, long probs, long dropped, long mixed,
+    public static void gatedPrefixAttentionForward(long q, long ka, long va, long gate, long mask, long probs, long dropped, long mixed,
                                       long out, long base, int b, int h, int t, int k, int d, int setStride, int headStride,
                                       int tokStride, float scale) {
-        grid1d("adapter", "adapter_fwd", 32L * b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, base, b, h, t, k, d,
+        grid1d("gated_prefix_attention", "gated_prefix_attention_fwd", 32L * b * h * t, q, ka, va, gate, mask, probs, dropped, mixed, out, base, b, h, t, k, d,
             setStride, headStride, tokStride, scale);
     }
 
-    /** Its backward's row-wise part (see adapter.ptx); mask, dq and gpart may be 0; tokens: gout and dq token-major. */
-    public static void adapterBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
+    /** Its backward's row-wise part (see gated_prefix_attention.ptx); mask, dq and gpart may be 0; tokens: gout and dq token-major. */
+    public static void gatedPrefixAttentionBackward(long gout, long ka, long va, long gate, long mask, long probs, long mixed, long dq,
                                        long ds, long dmix, long gpart, int b, int h, int t, int k, int d, int setStride,
                                        int headStride, int tokStride, float scale, boolean tokens) {
-        grid1d("adapter", "adapter_bwd", 32L * b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
+        grid1d("gated_prefix_attention", "gated_prefix_attention_bwd", 32L * b * h * t, gout, ka, va, gate, mask, probs, mixed, dq, ds, dmix, gpart,
             b, h, t, k, d, setStride, headStride, tokStride, scale, tokens ? 1 : 0);
     }
 
-    /** The adapter gate's gradient from adapterBackward's per-row partial sums: one block per head (see adapter.ptx). */
-    public static void adapterGateGrad(long gpart, long gate, long dgate, int b, int h, int t) {
-        rt().launch("adapter", "adapter_gate_grad", h, 1, 1, BLOCK, 1, 1, 0, gpart, gate, dgate, b, h, t);
+    /** The gate's gradient from gatedPrefixAttentionBackward's per-row partial sums: one block per head (see gated_prefix_attention.ptx). */
+    public static void gatedPrefixAttentionGateGrad(long gpart, long gate, long dgate, int b, int h, int t) {
+        rt().launch("gated_prefix_attention", "gated_prefix_attention_gate_grad", h, 1, 1, BLOCK, 1, 1, 0, gpart, gate, dgate, b, h, t);
     }
 
     // ------------------------------------------------------------------ attention.ptx

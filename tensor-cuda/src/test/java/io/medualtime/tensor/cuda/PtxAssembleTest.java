@@ -57,7 +57,7 @@ class PtxAssembleTest {
     void kernelSourcesPresentAndVersioned() throws IOException {
         List<Path> files = ptxFiles();
         assertFalse(files.isEmpty(), "no kernels/*.ptx found (looked in ../kernels, kernels)");
-        for (String m : new String[] {"adapter", "elementwise", "reduce", "softmax", "layernorm", "gelu", "embedding",
+        for (String m : new String[] {"gated_prefix_attention", "elementwise", "reduce", "softmax", "layernorm", "gelu", "embedding",
             "crossentropy", "dropout", "batchnorm", "adamw", "sgemm", "conv"}) {
             assertTrue(files.stream().anyMatch(p -> p.getFileName().toString().equals(m + ".ptx")), "missing " + m + ".ptx");
         }

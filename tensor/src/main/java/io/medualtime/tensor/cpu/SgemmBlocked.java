@@ -104,7 +104,7 @@ abstract class SgemmBlocked {
     /**
      * C = alpha * A * B^T + beta * C for products too narrow for the micro-tile (n at most a
      * quarter of NR), A stored [m, k] and B stored [n, k]: every element is the dot product of two
-     * contiguous rows, with no packing (attention to a handful of adaptation tokens has n = 5,
+     * contiguous rows, with no packing (gated prefix attention to a handful of tokens has n = 5,
      * which the 64-wide tile would compute 13 times over).
      */
     final void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda,

@@ -1,6 +1,5 @@
-package io.medualtime.model;
+package io.medualtime.nn;
 
-import io.medualtime.nn.Module;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;

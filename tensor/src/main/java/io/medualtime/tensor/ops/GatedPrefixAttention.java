@@ -5,36 +5,47 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
-import io.medualtime.tensor.backend.FusedAdapterAttention;
+import io.medualtime.tensor.backend.FusedGatedPrefixAttention;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.UnaryOp;
 
 /**
- * MedualTime's gated attention to adaptation tokens, as one autograd node:
+ * Gated prefix attention, as one autograd node: every query also attends to K extra key/value
+ * tokens through a softmax of their own, and that term is scaled by tanh of a per-head gate
  *
  * <pre>
  *   out = tanh(gate)[h] * dropout(softmax(Q Ka^T / sqrt(hd))) Va
  * </pre>
  *
- * with q [B, H, T, hd], ka and va [B, H, K, hd] (per-sample tokens) or [1, H, K, hd] (shared by
- * the batch), gate with H elements (any shape, e.g. [1, H, 1, 1]). No mask: every position sees
- * all K tokens. Forward and backward are written against {@link Backend} primitives only (batched
- * GEMM, softmax and its backward, dropout mask, elementwise, reduce), so any backend runs it, and
- * the backward saves only what it needs: the softmax output, the dropout mask and the ungated
- * output (for the gate's gradient). A backend that implements {@link FusedAdapterAttention} (CUDA,
- * where each primitive is a kernel launch) runs the row-wise parts as one kernel each way instead;
- * the products over all rows stay GEMMs.
+ * with q [B, H, T, hd], ka and va (the added tokens' keys and values) [B, H, K, hd] (per-sample
+ * tokens) or [1, H, K, hd] (shared by the batch), gate with H elements (any shape, e.g. [1, H, 1, 1]).
+ * No mask: every position sees all K tokens. Unlike prefix tuning, the K tokens are not joined to the
+ * sequence's own softmax, so a zero gate leaves the attention it is added to exactly unchanged
+ * (the zero-initialised attention of LLaMA-Adapter, Zhang et al. 2023).
+ *
+ * <p>Forward and backward are written against {@link Backend} primitives only (batched GEMM, softmax
+ * and its backward, dropout mask, elementwise, reduce), so any backend runs it, and the backward saves
+ * only what it needs: the softmax output, the dropout mask and the ungated output (for the gate's
+ * gradient). A backend that implements {@link FusedGatedPrefixAttention} (CUDA, where each primitive
+ * is a kernel launch; kernels/gated_prefix_attention.ptx) runs the row-wise parts as one kernel each
+ * way instead; the products over all rows stay GEMMs.
  *
  * <p>Backward, with S = Q Ka^T * s, P = softmax(S), Pd = P * mask, O = Pd Va, out = tanh(g) O:
  * dg = (1 - tanh^2 g) sum(dout * O); dO = tanh(g) dout; dVa = Pd^T dO; dPd = dO Va^T;
  * dS = softmax'(P, dPd * mask); dQ = s dS Ka; dKa = s dS^T Q. A zero gate therefore gives exactly
  * zero gradients to q, ka and va (dO is exactly 0).
  */
-public final class AdapterAttention {
-    private AdapterAttention() {}
+public final class GatedPrefixAttention {
+    private GatedPrefixAttention() {}
 
     /**
-     * @param dropoutP attention dropout on the adapter softmax (0 disables it)
+     * Whether the backend holding {@code t} runs this op's row-wise parts as fused kernels: a backend
+     * where each call costs a launch, so a caller may trade FLOPs for fewer calls around it.
+     */
+    public static boolean fuses(Tensor t) { return t.backend() instanceof FusedGatedPrefixAttention; }
+
+    /**
+     * @param dropoutP attention dropout on the added tokens' softmax (0 disables it)
      * @param seed     the dropout mask's seed (counter-based: the same mask on every backend)
      */
     public static Tensor apply(Tensor q, Tensor ka, Tensor va, Tensor gate, float dropoutP, long seed) {
@@ -49,17 +60,17 @@ public final class AdapterAttention {
     public static Tensor apply(Tensor q, Tensor ka, Tensor va, Tensor gate, float dropoutP, long seed, Tensor base) {
         Layout l = Layout.of(q, ka, va, gate);
         if (base != null && !java.util.Arrays.equals(base.shape(), new int[]{l.b, l.t, l.h, l.hd}))
-            throw new IllegalArgumentException("adapter attention's base must be [B, T, H, hd] = " + java.util.Arrays.toString(
+            throw new IllegalArgumentException("gated prefix attention's base must be [B, T, H, hd] = " + java.util.Arrays.toString(
                 new int[]{l.b, l.t, l.h, l.hd}) + ", got " + java.util.Arrays.toString(base.shape()));
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
         Backend be = q.backend();
-        FusedAdapterAttention fused = be instanceof FusedAdapterAttention f ? f : null;
+        FusedGatedPrefixAttention fused = be instanceof FusedGatedPrefixAttention f ? f : null;
         if (base != null && fused == null) return base.add(apply(q, ka, va, gate, dropoutP, seed, null).transpose(1, 2));
         float scale = (float) (1 / Math.sqrt(l.hd));
         Tensor baseC = base == null ? null : base.detach().contiguous();
         // detached: the node below is the only graph edge to the inputs
         Tensor qc = q.detach().contiguous();
-        // the fused kernels read the token views in place (the head views of the adapter's key/value rows):
+        // the fused kernels read the token views in place (e.g. the head views of one key/value projection):
         // feature-dense, and ka and va with the same strides; everything else gets dense copies
         boolean inPlace = fused != null && ka.strides()[3] == 1 && java.util.Arrays.equals(ka.strides(), va.strides());
         Tensor kc = inPlace ? ka.detach() : ka.detach().contiguous(), vc = inPlace ? va.detach() : va.detach().contiguous();
@@ -76,7 +87,7 @@ public final class AdapterAttention {
         if (fused != null) {
             dropped = mask == null ? probs : Tensor.empty(q.device(), probs.shape());   // without a mask the kernel writes probs twice
             out = Tensor.empty(q.device(), base == null ? mixed.shape() : base.shape());
-            fused.adapterForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
+            fused.gatedPrefixAttentionForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
                     gateFlat.offset(), mask == null ? null : mask.storage(), probs.storage(), dropped.storage(), mixed.storage(),
                     out.storage(), baseC == null ? null : baseC.storage(), baseC == null ? 0 : baseC.offset(),
                     l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
@@ -92,7 +103,7 @@ public final class AdapterAttention {
 
         Tensor maskF = mask, droppedF = dropped, tanhGateF = tanhGate;
         Tensor[] inputs = base == null ? new Tensor[]{q, ka, va, gate} : new Tensor[]{q, ka, va, gate, base};
-        return Autograd.record(out, "adapter_attention", inputs, g -> {
+        return Autograd.record(out, "gated_prefix_attention", inputs, g -> {
             Tensor gc = g.contiguous();
             // dmix = tanh(g) dout and ds = softmax'(probs, (dmix va^T) * mask): the token gradients are products of them
             Tensor gq = null, gGate = null, dmix = null, ds = null;
@@ -104,13 +115,13 @@ public final class AdapterAttention {
                 // its way back through the view's transpose and reshape then needs no copy
                 gq = !q.requiresGrad() ? null : base == null ? Tensor.empty(q.device(), q.shape())
                         : Tensor.empty(q.device(), l.b, l.t, l.h, l.hd).transpose(1, 2);
-                fused.adapterBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
+                fused.gatedPrefixAttentionBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
                         gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
                         gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
                         l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale, base != null);
                 if (gpart != null) {         // one launch: the per-head sum and tanh's derivative
                     Tensor perHead = Tensor.empty(q.device(), l.h);
-                    fused.adapterGateGrad(gpart.storage(), gateFlat.storage(), gateFlat.offset(), perHead.storage(), l.b, l.h, l.t);
+                    fused.gatedPrefixAttentionGateGrad(gpart.storage(), gateFlat.storage(), gateFlat.offset(), perHead.storage(), l.b, l.h, l.t);
                     gGate = perHead.reshape(gate.shape());
                 }
             } else {
@@ -157,15 +168,15 @@ public final class AdapterAttention {
     private record Layout(int b, int h, int t, int k, int hd, boolean sharedKv) {
         static Layout of(Tensor q, Tensor ka, Tensor va, Tensor gate) {
             if (q.dim() != 4 || ka.dim() != 4 || !java.util.Arrays.equals(ka.shape(), va.shape()))
-                throw new IllegalArgumentException("adapter attention expects q [B, H, T, hd] and ka, va [B or 1, H, K, hd] of equal shape, got q "
+                throw new IllegalArgumentException("gated prefix attention expects q [B, H, T, hd] and ka, va [B or 1, H, K, hd] of equal shape, got q "
                         + Shapes.str(q.shape()) + ", ka " + Shapes.str(ka.shape()) + ", va " + Shapes.str(va.shape()));
             int b = q.size(0), h = q.size(1), t = q.size(2), hd = q.size(3), kb = ka.size(0);
             if ((kb != b && kb != 1) || ka.size(1) != h || ka.size(3) != hd)
-                throw new IllegalArgumentException("adaptation keys " + Shapes.str(ka.shape()) + " do not match queries " + Shapes.str(q.shape()));
+                throw new IllegalArgumentException("prefix keys " + Shapes.str(ka.shape()) + " do not match queries " + Shapes.str(q.shape()));
             if (gate.numel() != h)
                 throw new IllegalArgumentException("gate has " + gate.numel() + " elements (shape " + Shapes.str(gate.shape()) + "), expected one per head (" + h + ")");
             if (ka.device() != q.device() || va.device() != q.device() || gate.device() != q.device())
-                throw new IllegalArgumentException("adapter attention operands on different devices");
+                throw new IllegalArgumentException("gated prefix attention operands on different devices");
             return new Layout(b, h, t, ka.size(2), hd, kb == 1 && b > 1);
         }
 

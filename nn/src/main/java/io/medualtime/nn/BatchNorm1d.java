@@ -1,6 +1,5 @@
-package io.medualtime.model;
+package io.medualtime.nn;
 
-import io.medualtime.nn.Module;
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.ops.Norms;
@@ -11,6 +10,8 @@ import io.medualtime.tensor.ops.Norms;
  * PyTorch's names, including {@code num_batches_tracked} (saved as I64), so checkpoints load both ways.
  */
 public final class BatchNorm1d extends Module {
+    /** PyTorch's defaults: the running statistics' update weight and the variance epsilon. */
+    public static final float MOMENTUM = 0.1f, EPS = 1e-5f;
     public final Tensor weight, bias, runningMean, runningVar, numBatchesTracked;
 
     public BatchNorm1d(int channels) {
@@ -24,8 +25,7 @@ public final class BatchNorm1d extends Module {
     /** x [B, C, L] or [B, C]. */
     public Tensor forward(Tensor x) {
         boolean training = isTraining();
-        Tensor y = F.batchNorm1d(x, weight, bias, runningMean, runningVar, training,
-                MedualTimeConfig.BATCH_NORM_MOMENTUM, MedualTimeConfig.EPS);
+        Tensor y = F.batchNorm1d(x, weight, bias, runningMean, runningVar, training, MOMENTUM, EPS);
         if (training) Norms.incrementInPlace(numBatchesTracked);
         return y;
     }

@@ -1,7 +1,7 @@
 package io.medualtime.tensor;
 
 import io.medualtime.tensor.cuda.CudaRuntime;
-import io.medualtime.tensor.ops.AdapterAttention;
+import io.medualtime.tensor.ops.GatedPrefixAttention;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Function;
@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The fused adapter-attention node against (a) finite differences (GradCheckTest's method and
+ * The gated prefix attention node against (a) finite differences (GradCheckTest's method and
  * 1e-2 tolerance) and (b) the same computation composed from existing autograd ops, which is
  * PyTorch's formula term for term ({@code tanh(g) * dropout(softmax(q ka^T / sqrt(hd))) va}): forward
  * and every gradient within 1e-5 relative to magnitude. Covers per-sample and batch-shared tokens,
  * dropout, non-contiguous inputs and the zero gate.
  */
-class AdapterAttentionTest {
+class GatedPrefixAttentionTest {
     static final int B = 2, H = 3, T = 4, K = 5, HD = 6;
 
     static Tensor rnd(long seed, int... shape) { return Tensor.randn(new Rng(seed), shape); }
@@ -29,7 +29,7 @@ class AdapterAttentionTest {
     }
 
     static Function<Tensor[], Tensor> fused(float p, long seed) {
-        return t -> AdapterAttention.apply(t[0], t[1], t[2], t[3], p, seed);
+        return t -> GatedPrefixAttention.apply(t[0], t[1], t[2], t[3], p, seed);
     }
 
     static Tensor[] inputs(int kvBatch, long seed) {
@@ -37,21 +37,27 @@ class AdapterAttentionTest {
                 rnd(seed + 3, 1, H, 1, 1)};
     }
 
+    @Test void fusesOnlyWhereTheBackendHasTheKernels() {
+        assertFalse(GatedPrefixAttention.fuses(rnd(1, 2)));
+        assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
+        assertTrue(GatedPrefixAttention.fuses(rnd(1, 2).to(Device.CUDA)));
+    }
+
     @Test void gradCheckPerSampleTokens() {
-        GradCheckTest.check(new GradCheckTest.Case("adapter_attention", fused(0f, 0), inputs(B, 10)));
+        GradCheckTest.check(new GradCheckTest.Case("gated_prefix_attention", fused(0f, 0), inputs(B, 10)));
     }
 
     @Test void gradCheckSharedTokensAndDropout() {
-        GradCheckTest.check(new GradCheckTest.Case("adapter_attention_shared", fused(0f, 0), inputs(1, 20)));
-        GradCheckTest.check(new GradCheckTest.Case("adapter_attention_dropout", fused(0.3f, 77L), inputs(B, 30)));
+        GradCheckTest.check(new GradCheckTest.Case("gated_prefix_attention_shared", fused(0f, 0), inputs(1, 20)));
+        GradCheckTest.check(new GradCheckTest.Case("gated_prefix_attention_dropout", fused(0.3f, 77L), inputs(B, 30)));
     }
 
     @Test void gradCheckNonContiguousQueries() {
         Tensor[] in = inputs(B, 40);
         in[0] = rnd(44, B, T, H, HD);
         // q as GPT-2's heads() hands it over: a [B, T, H, hd] tensor viewed as [B, H, T, hd]
-        GradCheckTest.check(new GradCheckTest.Case("adapter_attention_noncontig",
-                t -> AdapterAttention.apply(t[0].transpose(1, 2), t[1], t[2], t[3], 0f, 0), in));
+        GradCheckTest.check(new GradCheckTest.Case("gated_prefix_attention_noncontig",
+                t -> GatedPrefixAttention.apply(t[0].transpose(1, 2), t[1], t[2], t[3], 0f, 0), in));
     }
 
     @Test void matchesComposedOpsPerSample() { compare(inputs(B, 50), 0f, 0); }
@@ -65,7 +71,7 @@ class AdapterAttentionTest {
 
     static void compare(Tensor[] in, float p, long seed) {
         Tensor[] a = leaves(in), b = leaves(in);
-        Tensor ya = AdapterAttention.apply(a[0], a[1], a[2], a[3], p, seed);
+        Tensor ya = GatedPrefixAttention.apply(a[0], a[1], a[2], a[3], p, seed);
         Tensor yb = composed(b[0], b[1], b[2], b[3], p, seed);
         Fixtures.assertClose("forward", yb, ya, 1e-5);
         Tensor w = rnd(5, ya.shape());
@@ -84,7 +90,7 @@ class AdapterAttentionTest {
     @Test void zeroGateGivesExactlyZeroTokenGradientsButAGateGradient() {
         Tensor[] in = leaves(inputs(B, 90));
         in[3] = Tensor.zeros(1, H, 1, 1).requiresGrad(true);
-        Tensor y = AdapterAttention.apply(in[0], in[1], in[2], in[3], 0.1f, 3L);
+        Tensor y = GatedPrefixAttention.apply(in[0], in[1], in[2], in[3], 0.1f, 3L);
         for (float v : y.toArray()) assertEquals(0f, v, 0f); // -0.0 counts as zero
         y.mul(rnd(6, y.shape())).sum().backward();
         for (int i = 0; i < 3; i++) for (float v : in[i].grad().toArray()) assertEquals(0f, v, 0f);
@@ -101,8 +107,8 @@ class AdapterAttentionTest {
                 Tensor[] in = inputs(kvBatch, 120 + kvBatch);
                 Tensor[] cpu = leaves(in), gpu = new Tensor[in.length];
                 for (int i = 0; i < in.length; i++) gpu[i] = in[i].to(Device.CUDA).detach().requiresGrad(true);
-                Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], p, 5L);
-                Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], p, 5L);
+                Tensor yc = GatedPrefixAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], p, 5L);
+                Tensor yg = GatedPrefixAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], p, 5L);
                 assertEquals(Device.CUDA, yg.device());
                 Fixtures.assertClose("cuda forward", yc, yg, 1e-5);
                 Tensor w = rnd(7, yc.shape());
@@ -129,8 +135,8 @@ class AdapterAttentionTest {
                 cpu[i] = grad ? in[i].detach().requiresGrad(true) : in[i];
                 gpu[i] = grad ? in[i].to(Device.CUDA).detach().requiresGrad(true) : in[i].to(Device.CUDA);
             }
-            Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 9L);
-            Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 9L);
+            Tensor yc = GatedPrefixAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 9L);
+            Tensor yg = GatedPrefixAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 9L);
             Fixtures.assertClose("wide rows forward", yc, yg, 1e-5);
             Tensor w = rnd(144, yc.shape());
             yc.mul(w).sum().backward();
@@ -155,8 +161,8 @@ class AdapterAttentionTest {
                 cpu[i] = x.detach().requiresGrad(true);
                 gpu[i] = x.to(Device.CUDA).detach().requiresGrad(true);
             }
-            Tensor yc = AdapterAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 11L, cpu[4]);
-            Tensor yg = AdapterAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 11L, gpu[4]);
+            Tensor yc = GatedPrefixAttention.apply(cpu[0], cpu[1], cpu[2], cpu[3], 0.25f, 11L, cpu[4]);
+            Tensor yg = GatedPrefixAttention.apply(gpu[0], gpu[1], gpu[2], gpu[3], 0.25f, 11L, gpu[4]);
             assertArrayEquals(new int[]{B, T, H, HD}, yg.shape());
             Fixtures.assertClose("with base, forward kv " + kvBatch, yc, yg, 1e-5);
             Tensor w = rnd(161, yc.shape());
@@ -170,10 +176,10 @@ class AdapterAttentionTest {
     @Test void baseMustBeTokenMajor() {
         Tensor[] in = inputs(B, 170);
         assertThrows(IllegalArgumentException.class,
-            () -> AdapterAttention.apply(in[0], in[1], in[2], in[3], 0f, 0L, rnd(171, B, H, T, HD)));
+            () -> GatedPrefixAttention.apply(in[0], in[1], in[2], in[3], 0f, 0L, rnd(171, B, H, T, HD)));
     }
 
-    /** As MedualTime passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
+    /** As a caller that projects the tokens once passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
     @Test void cudaMatchesCpuOnTokenViews() {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
         for (int kvBatch : new int[]{B, 1}) {
@@ -186,7 +192,7 @@ class AdapterAttentionTest {
                 for (int i = 0; i < 3; i++) leaves[i] = in[i].detach().requiresGrad(true);
                 Tensor ka = leaves[1].narrow(2, 0, H * HD).reshape(kvBatch, K, H, HD).transpose(1, 2);
                 Tensor va = leaves[1].narrow(2, H * HD, H * HD).reshape(kvBatch, K, H, HD).transpose(1, 2);
-                ys[d] = AdapterAttention.apply(leaves[0], ka, va, leaves[2], 0f, 0L);
+                ys[d] = GatedPrefixAttention.apply(leaves[0], ka, va, leaves[2], 0f, 0L);
             }
             Fixtures.assertClose("token views forward kv " + kvBatch, ys[0], ys[1], 1e-5);
             Tensor w = rnd(133, ys[0].shape());
@@ -200,7 +206,7 @@ class AdapterAttentionTest {
     @Test void onlyRequestedGradientsAreComputed() {
         Tensor[] in = inputs(B, 100);
         Tensor q = in[0].detach().requiresGrad(true);
-        AdapterAttention.apply(q, in[1], in[2], in[3], 0f, 0).sum().backward();
+        GatedPrefixAttention.apply(q, in[1], in[2], in[3], 0f, 0).sum().backward();
         assertNotNull(q.grad());
         assertNull(in[1].grad());
         assertNull(in[3].grad());
@@ -208,8 +214,8 @@ class AdapterAttentionTest {
 
     @Test void rejectsMismatchedShapes() {
         Tensor[] in = inputs(B, 110);
-        assertThrows(IllegalArgumentException.class, () -> AdapterAttention.apply(in[0], rnd(1, B, H, K, HD + 1), rnd(2, B, H, K, HD + 1), in[3], 0f, 0));
-        assertThrows(IllegalArgumentException.class, () -> AdapterAttention.apply(in[0], in[1], in[2], rnd(3, H + 1), 0f, 0));
-        assertThrows(IllegalArgumentException.class, () -> AdapterAttention.apply(in[0], rnd(1, 3, H, K, HD), rnd(2, 3, H, K, HD), in[3], 0f, 0));
+        assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], rnd(1, B, H, K, HD + 1), rnd(2, B, H, K, HD + 1), in[3], 0f, 0));
+        assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], in[1], in[2], rnd(3, H + 1), 0f, 0));
+        assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], rnd(1, 3, H, K, HD), rnd(2, 3, H, K, HD), in[3], 0f, 0));
     }
 }

@@ -1,4 +1,4 @@
-package io.medualtime.model;
+package io.medualtime.nn;
 
 import io.medualtime.tensor.Fixtures;
 import io.medualtime.tensor.Rng;
