@@ -209,7 +209,7 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
     void validate() {
         if (model == null) throw field("model", "is null");
         if (classNames == null || classNames.isEmpty()) throw field("classNames", "must be a non-empty list");
-        if (!KINDS.contains(kind)) throw field("kind", "must be one of " + KINDS + ", got " + quoted(kind));
+        if (kind == null || !KINDS.contains(kind)) throw field("kind", "must be one of " + KINDS + ", got " + quoted(kind));   // List.of rejects contains(null)
         if ((lmFolder == null) == (randomLm == null)) throw field("lmFolder", "exactly one of lmFolder and randomLm must be set");
         if (lmFolder != null && lmFolder.isBlank()) throw field("lmFolder", "is empty");
         if (!"gpt2".equals(textEncoder) && !"bert".equals(textEncoder)) throw field("textEncoder", "must be gpt2 or bert, got " + quoted(textEncoder));
