@@ -41,7 +41,7 @@ final class PretrainCommand extends RunOptions.Resumable {
     @Option(names = "--temperature", defaultValue = "0.1", description = "InfoNCE temperature (default ${DEFAULT-VALUE}).") double temperature;
     @Option(names = "--lambda", defaultValue = "0.1", description = "Weight of the cross-modal terms (default ${DEFAULT-VALUE}).") double lambda;
     @Option(names = "--noise", defaultValue = "0.5", description = "Std of the Gaussian noise of the augmented ECG view (default ${DEFAULT-VALUE}).") double noise;
-    @Option(names = "--label", defaultValue = "fine", description = "Label of the linear probe: fine, coarse, or both (two probes on the same "
+    @Option(names = "--label", defaultValue = "fine", description = "Label of the linear probe: fine, coarse, another label column of the dataset, or both (two probes on the same "
             + "embeddings, as the official code: fine with --probe-lr, coarse with --coarse-probe-lr) (default ${DEFAULT-VALUE}; both with --protocol official).") String label;
     @Option(names = "--coarse-probe-lr", defaultValue = "5e-3", description = "With --label both: the coarse probe's Adam lr (default ${DEFAULT-VALUE}, "
             + "the official 4-class probe's).") double coarseProbeLr;
@@ -83,7 +83,7 @@ final class PretrainCommand extends RunOptions.Resumable {
             try {
                 out.put(LabelKind.parse(label), probeLr);
             } catch (IllegalArgumentException e) {
-                throw new UserError("--label: " + e.getMessage().replace("fine or coarse", "fine, coarse or both"));
+                throw new UserError("--label: " + e.getMessage().replace("fine, coarse or", "fine, coarse, both or"));
             }
         }
         return out;

@@ -145,7 +145,7 @@ class OfficialPresetTest {
         assertEquals(0.002, m.get("extra").get("probes").get(1).get("options").get("lr").asDouble(), 1e-12);
         Run bad = run(args(new String[]{"pretrain", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--label", "all"}));
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
-        assertTrue(bad.err().contains("fine, coarse or both"), bad.err());
+        assertTrue(bad.err().contains("no label column 'all' (its columns: fine, coarse)"), bad.err());   // any declared column, or both
     }
 
     @Test void anLmFromAFolderWithTheGpt2ReportVectorIsWarnedAbout(@TempDir Path tmp) throws Exception {
