@@ -53,20 +53,21 @@ final class TrainCommand extends RunOptions.Resumable {
             if (seeds.isEmpty() || seeds.size() != new java.util.HashSet<>(seeds).size()) throw new UserError("--seeds needs distinct seeds, got " + seeds);
         }
         try (Dataset data = m.openData(run.dir(), log)) {
-            if (seeds != null) {
-                repeated(run, data, device, log);
-                return 0;
-            }
-            SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
-            TrainCommand.printSelected(log, r);
-            log.println();
-            log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
-                    .add(t.modeValue().cliName(), r.metrics()).render());
-            log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
-            log.println("model:   " + run.resolve(ModelSpec.CHECKPOINT) + " (+ " + ModelSpec.FILE + ")");
+            if (seeds != null) repeated(run, data, device, log);
+            else trainOnce(run, data, device, log);
         }
         RunReport.writeOrWarn(run.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
+    }
+
+    private void trainOnce(RunFolder run, Dataset data, Device device, PrintStream log) throws Exception {
+        SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
+        TrainCommand.printSelected(log, r);
+        log.println();
+        log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
+                .add(t.modeValue().cliName(), r.metrics()).render());
+        log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE));
+        log.println("model:   " + run.resolve(ModelSpec.CHECKPOINT) + " (+ " + ModelSpec.FILE + ")");
     }
 
     /**

@@ -4,6 +4,7 @@ import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.MetricsJson;
 import io.medualtime.train.Mode;
+import io.medualtime.train.Repeats;
 import io.medualtime.train.RunFolder;
 
 import java.io.IOException;
@@ -58,12 +59,15 @@ public final class RunReport {
             RunView run = RunView.load(dir, dir.toAbsolutePath().normalize().getFileName().toString());
             if (run.isTransfer()) return TransferPage.build(run);
             if (run.isPretrain()) return pretrain(run);
-            return supervised(dir, List.of(run));
+            Repeats seeds = extra(run.metrics(), "repeats", Repeats.class);
+            if (seeds != null && !subRuns(dir).isEmpty())   // train --seeds: the summary of the seed runs in the sub-folders
+                return supervised(dir, subRuns(dir), RepeatsTable.of(List.of(String.valueOf(run.spec() != null ? run.spec().mode() : "run")), List.of(seeds)));
+            return supervised(dir, List.of(run), null);
         }
         List<RunView> runs = subRuns(dir);
         if (runs.isEmpty())
             throw new NoSuchFileException(dir.resolve(RunFolder.METRICS_FILE).toString(), null, "not a run folder (no metrics.json here or in its sub-folders)");
-        return supervised(dir, runs);
+        return supervised(dir, runs, null);
     }
 
     /** The runs in the sub-folders of {@code dir}, in the order of their modes (dual first), then by name. */
@@ -86,13 +90,17 @@ public final class RunReport {
         }
     }
 
-    /** One supervised run, or several side by side (the demo: the dual model and its ablations). */
-    static String supervised(Path dir, List<RunView> runs) throws IOException {
+    /**
+     * One supervised run, or several side by side (the demo: the dual model and its ablations; train --seeds: one run
+     * per seed, with {@code repeats}, the spread over them, under the table).
+     */
+    static String supervised(Path dir, List<RunView> runs, String repeats) throws IOException {
         RunView first = runs.get(0);
         boolean one = runs.size() == 1;
         String cmd = String.valueOf(first.metrics().command());
         String title = one ? "MedualTime supervised run: " + first.name()
                 : cmd.startsWith("demo") ? "MedualTime demo: the dual model against its ECG-only and report-only ablations"
+                : repeats != null ? "MedualTime supervised runs over " + runs.size() + " seeds: " + dir.toAbsolutePath().normalize().getFileName()
                 : "MedualTime: " + runs.size() + " runs side by side";
         ReportPage page = new ReportPage(title, one ? subtitle(dir, first)
                 : "runs " + String.join(", ", runs.stream().map(RunView::name).toList()) + " · folder " + dir.toAbsolutePath().normalize()
@@ -117,6 +125,7 @@ public final class RunReport {
             page.section("results", "Test results, side by side (each at its selected epoch)",
                     Sections.comparison("run", List.of("epoch"), names, notes, cells, evs, "test accuracy and macro-F1 per run"));
         }
+        if (repeats != null) page.section("repeats", "Over the repeated runs: mean and spread", repeats);
         page.section("curves", "Training curves", Sections.curves(runs));
         StringBuilder conf = new StringBuilder();
         for (RunView r : runs)

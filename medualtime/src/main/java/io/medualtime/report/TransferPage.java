@@ -3,6 +3,7 @@ package io.medualtime.report;
 import io.medualtime.train.LabelKind;
 import io.medualtime.train.MetricsFile;
 import io.medualtime.train.MetricsJson;
+import io.medualtime.train.Repeats;
 import io.medualtime.train.RunFolder;
 
 import java.io.IOException;
@@ -34,6 +35,15 @@ final class TransferPage {
         }
         page.section("results", "Fine-label test results per K (records per class for the new linear head)",
                 Sections.comparison("K", List.of("records", "head epoch", "val loss"), names, null, cells, evs, "test accuracy and macro-F1 per K"));
+        List<String> drawn = new ArrayList<>();
+        List<Repeats> draws = new ArrayList<>();
+        for (Map<String, Object> row : fewShotRows(m))
+            if (row.get("repeats") != null) {
+                drawn.add("K=" + row.get("k"));
+                draws.add(MetricsJson.mapper().convertValue(row.get("repeats"), Repeats.class));
+            }
+        if (!draws.isEmpty())   // transfer --draws N: the table above shows each K's first draw
+            page.section("repeats", "Over the K-shot draws: mean and spread per K", RepeatsTable.of(drawn, draws));
         MetricsFile.Evaluation coarse = RunReport.extra(m, "coarseTest", MetricsFile.Evaluation.class);
         if (coarse != null)
             page.section("coarse", "The frozen coarse model the heads start from (its own test result, " + coarse.report().numClasses() + " classes)",

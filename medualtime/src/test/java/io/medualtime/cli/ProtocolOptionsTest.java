@@ -93,6 +93,9 @@ class ProtocolOptionsTest {
         assertEquals(mean, acc.get("mean").asDouble(), 1e-12);
         assertTrue(r.out().contains("Over repeated runs"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("K=3 +3 draws +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
+        String page = java.nio.file.Files.readString(out.resolve("report.html"));   // the report shows the spread too
+        assertTrue(page.contains("Over the K-shot draws") && page.contains("<th>K=3</th><td>3 draws [0, 1, 2]</td><td>"
+                + String.format(java.util.Locale.ROOT, "%.4f +- ", m.get("extra").get("fewShot").get(1).get("repeats").get("accuracy").get("mean").asDouble())), page);
     }
 
     @Test void officialTransferPresetSetsStepDecaySeedAndNestedDraws(@TempDir Path tmp) throws Exception {
@@ -129,6 +132,9 @@ class ProtocolOptionsTest {
         }
         assertTrue(r.out().contains("dual seed=1") && r.out().contains("dual seed=2"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("dual +2 seeds +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
+        String page = java.nio.file.Files.readString(out.resolve("report.html"));   // one page: both seed runs and the spread
+        assertTrue(page.contains("over 2 seeds") && page.contains("seed-1") && page.contains("seed-2")
+                && page.contains("<td>2 seeds [1, 2]</td><td>" + String.format(java.util.Locale.ROOT, "%.4f +- ", rep.get("accuracy").get("mean").asDouble())), page);
 
         // an interrupted repeat continues with the seeds not yet completed
         com.fasterxml.jackson.databind.node.ObjectNode unfinished = (com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy();
