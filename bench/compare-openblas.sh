@@ -78,7 +78,9 @@ run_java() { "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" io.medualtime
                --seconds "$SECONDS_PER" "${JOPT[@]}" "$@" 2>/dev/null; }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "java:    $("$JAVA" -version 2>&1 | head -1)  ($(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# //p'))"
+echo "java:    $("$JAVA" -version 2>&1 | head -1)  ($(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# kernel=/kernel=/p'))"
+echo "sgemm:   $(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# blocking: //p')"
+echo "load:    $(uptime | sed 's/.*load average/load average/')"
 echo "blas:    $(run_np 0 --info | sed 's/^INFO //')"
 echo "rounds:  $ROUNDS (alternating ours / OpenBLAS; best of rounds kept)"
 [ "${CPUTIME:-0}" = 1 ] && echo "mode:    CPUTIME=1: one thread each, GFLOPS per second of thread CPU time"
