@@ -6,7 +6,7 @@
 #
 #   bench/kernels.sh [--long] [--cputime] [regex]
 #     --long: 5 x 2 s measurements (default 3 x 0.5 s); regex: only matching benchmarks ('layerNorm|gelu')
-#     --cputime (or CPUTIME=1): rates from the process CPU time per call / threads, not the wall time
+#     --cputime (or CPUTIME=1): rates from the busiest thread's CPU time per call, not the wall time
 #       (far less disturbed when other processes share the cores; both times are printed either way)
 # env: JAVA (java), BUILD=1 to rebuild bench/target-gemm/benchmarks.jar,
 #      THREADS (default: all cores) for the kernels' thread count (-Dmedualtime.threads)

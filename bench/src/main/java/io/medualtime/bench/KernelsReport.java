@@ -22,8 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * time measured. The FMA peak is one core's measured rate times the kernels' thread count.
  *
  * <pre>bench/kernels.sh [--long] [--cputime] [regex]      (java -cp bench/target-gemm/benchmarks.jar io.medualtime.bench.KernelsReport ...)</pre>
- * {@code --cputime}: rates from the process CPU time per call (divided by the thread count) instead of the
- * wall time, far less disturbed when other processes share the cores;
+ * {@code --cputime}: rates from the busiest thread's CPU time per call ({@link CpuTimeProfiler}) instead
+ * of the wall time, far less disturbed when other processes share the cores; the table always shows the
+ * wall time, the process CPU time (all threads) and the busiest thread's;
  * {@code --long}: 3 x 2 s warm-up and 5 x 2 s measurement per benchmark instead of 2 x 0.5 s and 3 x 0.5 s;
  * {@code --log FILE}: where JMH's own output goes (default: discarded); a regex selects benchmarks
  * (the roofline always runs).
@@ -56,12 +57,11 @@ public final class KernelsReport {
     }
 
     /**
-     * The time a rate is computed from, ms: the wall time, or with cpuTime the process CPU time spread
-     * over the threads the benchmark runs on (the wall time it would take with those cores to itself).
+     * The time a rate is computed from, ms: the wall time, or with cpuTime the busiest thread's CPU time
+     * (about the wall time it would take with its cores to itself).
      */
-    private static double ms(RunResult r, boolean cpuTime, int threads) {
-        if (!cpuTime) return r.getPrimaryResult().getScore();
-        return r.getSecondaryResults().get(CpuTimeProfiler.LABEL).getScore() / (className(r).equals("FmaPeak") ? 1 : threads);
+    private static double ms(RunResult r, boolean cpuTime) {
+        return cpuTime ? r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore() : r.getPrimaryResult().getScore();
     }
 
     private static void print(Collection<RunResult> results, boolean longRun, boolean cpuTime) {
@@ -70,14 +70,14 @@ public final class KernelsReport {
         int largest = 0;
         for (RunResult r : results) {
             String cls = className(r), m = method(r);
-            double ms = ms(r, cpuTime, threads);
+            double ms = ms(r, cpuTime);
             if (cls.equals("FmaPeak")) corePeak = FmaPeak.fmaFlops() / (ms * 1e-3) / 1e9;
             if (cls.equals("Roofline")) largest = Math.max(largest, Integer.parseInt(r.getParams().getParam("n")));
         }
         for (RunResult r : results) {
             if (!className(r).equals("Roofline")) continue;
             int n = Integer.parseInt(r.getParams().getParam("n"));
-            double gbs = (method(r).equals("streamCopy") ? 8.0 : 12.0) * n / (ms(r, cpuTime, threads) * 1e-3) / 1e9;
+            double gbs = (method(r).equals("streamCopy") ? 8.0 : 12.0) * n / (ms(r, cpuTime) * 1e-3) / 1e9;
             if (n == largest) bandwidth = Math.max(bandwidth, gbs); else bandwidthMid = Math.max(bandwidthMid, gbs);
         }
         double peak = corePeak * threads;
@@ -86,19 +86,19 @@ public final class KernelsReport {
         System.out.println("java:      " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + "; JMH " + (longRun ? "long (3x2 s warm-up, 5x2 s)" : "short (2x0.5 s warm-up, 3x0.5 s)"));
         System.out.println("sgemm:     " + Sgemm.blocking());
-        System.out.println("clock:     " + (cpuTime ? "--cputime: rates from the process CPU time / threads (less disturbed by other work)"
+        System.out.println("clock:     " + (cpuTime ? "--cputime: rates from the busiest thread's CPU time (less disturbed by other work)"
                 : "wall time (on a shared machine rerun with --cputime)"));
         System.out.printf("roofline:  FMA %.1f GFLOPS per core measured (nominal %.1f: vector width x 2 units x clock) x %d threads = %.1f GFLOPS;%n",
                 corePeak, FmaPeak.nominalCoreGflops(), threads, peak);
-        System.out.printf("           STREAM (best of copy, triad; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
+        System.out.printf("           STREAM (best of copy, triad, update; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
                 threads, bandwidth, largest * 4L >> 20, bandwidthMid);
         System.out.println();
-        System.out.printf("| %-30s | %-28s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "GFLOPS", "GB/s", "roofline");
-        System.out.println("|--------------------------------|------------------------------|---------:|---------:|---------:|--------:|---------:|");
+        System.out.printf("| %-30s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest", "GFLOPS", "GB/s", "roofline");
+        System.out.println("|--------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String cls = className(r), m = method(r);
-            double ms = ms(r, cpuTime, threads), flops, bytes;
+            double ms = ms(r, cpuTime), flops, bytes;
             String name, size;
             switch (cls) {
                 case "SgemmKernels" -> {
@@ -111,13 +111,13 @@ public final class KernelsReport {
                 case "FmaPeak" -> { name = "(roofline) FMA loop, 1 thread"; size = "12 chains"; flops = FmaPeak.fmaFlops(); bytes = 0; }
                 default -> {
                     int n = Integer.parseInt(r.getParams().getParam("n"));
-                    name = "(roofline) STREAM " + m.substring(6).toLowerCase(); size = (n * 4L >> 20) + " MB arrays";
+                    name = "(roofline) STREAM " + m.substring(6).toLowerCase() + (m.equals("streamUpdate") ? " (in place)" : ""); size = (n * 4L >> 20) + " MB arrays";
                     flops = 0; bytes = (m.equals("streamCopy") ? 8.0 : 12.0) * n;
                 }
             }
             double s = ms * 1e-3, bound = Math.max(flops / (peak * 1e9), bytes / (bandwidth * 1e9));
-            rows.add(String.format("| %-30s | %-28s | %8.3f | %8.3f | %8s | %7s | %8s |", name, size, r.getPrimaryResult().getScore(),
-                    r.getSecondaryResults().get(CpuTimeProfiler.LABEL).getScore(),
+            rows.add(String.format("| %-30s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size, r.getPrimaryResult().getScore(),
+                    r.getSecondaryResults().get(CpuTimeProfiler.PROCESS).getScore(), r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore(),
                     flops > 0 ? String.format("%.1f", flops / s / 1e9) : "", bytes > 0 ? String.format("%.1f", bytes / s / 1e9) : "",
                     cls.equals("FmaPeak") || cls.equals("Roofline") ? "" : String.format("%.2f", bound / s)));
         }

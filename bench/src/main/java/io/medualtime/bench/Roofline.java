@@ -7,8 +7,9 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * The machine's memory roofline, measured with JMH (with {@link FmaPeak}, the compute one): a
- * STREAM-style bandwidth on all threads ({@link #streamCopy} b = a, {@link #streamTriad}
- * a = b + s c; bytes counted as STREAM does, reads plus writes, at sizes beyond L2 and beyond L3).
+ * STREAM-style bandwidth on all threads ({@link #streamCopy} b = a, {@link #streamTriad} a = b + s c,
+ * {@link #streamUpdate} a += s b; bytes counted as STREAM does, reads plus writes, at sizes beyond L2
+ * and beyond L3).
  * {@link KernelsReport} divides each kernel's rate by these.
  */
 @State(Scope.Benchmark)
@@ -34,6 +35,17 @@ public class Roofline {
     public float[] streamCopy() {
         Parallel.range(n, 1 << 16, (s, e) -> System.arraycopy(a, s, b, s, e - s));
         return b;
+    }
+
+    /**
+     * a += 3 b: 12 bytes per element, and no more: the line written was just read, so unlike copy and
+     * triad (whose stores into an unread array also fetch its lines, a third more traffic than STREAM
+     * counts) it moves what it counts, like AdamW's in-place update.
+     */
+    @Benchmark
+    public float[] streamUpdate() {
+        Parallel.range(n, 1 << 16, (s, e) -> { for (int i = s; i < e; i++) a[i] += 3f * b[i]; });
+        return a;
     }
 
     /** a = b + 3 c: 12 bytes per element. */
