@@ -39,9 +39,23 @@ record SgemmBlocking(int kc, int mc, int nc, String reason) {
         SgemmBlocking b = forCaches(CpuCaches.read(CpuCaches.SYSFS), mr, nr);
         if (b.reason.startsWith("cache sizes unknown"))
             System.getLogger("io.medualtime.tensor.cpu").log(System.Logger.Level.INFO, "SGEMM blocking: " + b.reason);
-        int kc = Integer.getInteger("medualtime.sgemm.kc", b.kc), mc = Integer.getInteger("medualtime.sgemm.mc", b.mc),
-            nc = Integer.getInteger("medualtime.sgemm.nc", b.nc);
+        int kc = override("kc", b.kc), mc = override("mc", b.mc), nc = override("nc", b.nc);
         if (kc == b.kc && mc == b.mc && nc == b.nc) return b;
         return new SgemmBlocking(kc, mc, nc, "set by -Dmedualtime.sgemm.kc/.mc/.nc (" + b.reason + ")");
+    }
+
+    /** -Dmedualtime.sgemm.NAME when it is a positive integer; otherwise (with a one-line warning if set) the chosen size. */
+    static int override(String name, int chosen) {
+        String key = "medualtime.sgemm." + name, value = System.getProperty(key);
+        if (value == null) return chosen;
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= 1) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.getLogger("io.medualtime.tensor.cpu").log(System.Logger.Level.WARNING,
+                "-D" + key + "=" + value + " is not a positive integer: using " + chosen);
+        return chosen;
     }
 }

@@ -77,6 +77,22 @@ class SgemmBlockingTest {
     }
 
     @Test
+    void overridesMustBePositiveIntegers() {
+        String key = "medualtime.sgemm.nc", old = System.getProperty(key);
+        try {
+            System.setProperty(key, "0");
+            assertEquals(1536, SgemmBlocking.override("nc", 1536), "0 would divide by zero in every product");
+            System.setProperty(key, "lots");
+            assertEquals(1536, SgemmBlocking.override("nc", 1536));
+            System.setProperty(key, "768");
+            assertEquals(768, SgemmBlocking.override("nc", 1536));
+            assertEquals(768, SgemmBlocking.detect(6, 64).nc());
+        } finally {
+            if (old == null) System.clearProperty(key); else System.setProperty(key, old);
+        }
+    }
+
+    @Test
     void blockingIsReported() {
         assertTrue(Sgemm.blocking().matches(Sgemm.kernelName() + " tile \\d+x\\d+ KC=\\d+ MC=\\d+ NC=\\d+ \\(.+\\)"), Sgemm.blocking());
     }
