@@ -69,7 +69,7 @@ public final class KernelsReport {
         double corePeak = 0, bandwidth = 0, bandwidthMid = 0;
         int largest = 0;
         for (RunResult r : results) {
-            String cls = className(r), m = method(r);
+            String cls = className(r);
             double ms = ms(r, cpuTime);
             if (cls.equals("FmaPeak")) corePeak = FmaPeak.fmaFlops() / (ms * 1e-3) / 1e9;
             if (cls.equals("Roofline")) largest = Math.max(largest, Integer.parseInt(r.getParams().getParam("n")));
@@ -77,7 +77,7 @@ public final class KernelsReport {
         for (RunResult r : results) {
             if (!className(r).equals("Roofline")) continue;
             int n = Integer.parseInt(r.getParams().getParam("n"));
-            double gbs = (method(r).equals("streamCopy") ? 8.0 : 12.0) * n / (ms(r, cpuTime) * 1e-3) / 1e9;
+            double gbs = Roofline.bytesPerElement(method(r)) * n / (ms(r, cpuTime) * 1e-3) / 1e9;
             if (n == largest) bandwidth = Math.max(bandwidth, gbs); else bandwidthMid = Math.max(bandwidthMid, gbs);
         }
         double peak = corePeak * threads;
@@ -93,8 +93,8 @@ public final class KernelsReport {
         System.out.printf("           STREAM (best of copy, triad, update; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
                 threads, bandwidth, largest * 4L >> 20, bandwidthMid);
         System.out.println();
-        System.out.printf("| %-30s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest", "GFLOPS", "GB/s", "roofline");
-        System.out.println("|--------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
+        System.out.printf("| %-36s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest", "GFLOPS", "GB/s", "roofline");
+        System.out.println("|--------------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String cls = className(r), m = method(r);
@@ -112,11 +112,11 @@ public final class KernelsReport {
                 default -> {
                     int n = Integer.parseInt(r.getParams().getParam("n"));
                     name = "(roofline) STREAM " + m.substring(6).toLowerCase() + (m.equals("streamUpdate") ? " (in place)" : ""); size = (n * 4L >> 20) + " MB arrays";
-                    flops = 0; bytes = (m.equals("streamCopy") ? 8.0 : 12.0) * n;
+                    flops = 0; bytes = Roofline.bytesPerElement(m) * n;
                 }
             }
             double s = ms * 1e-3, bound = Math.max(flops / (peak * 1e9), bytes / (bandwidth * 1e9));
-            rows.add(String.format("| %-30s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size, r.getPrimaryResult().getScore(),
+            rows.add(String.format("| %-36s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size, r.getPrimaryResult().getScore(),
                     r.getSecondaryResults().get(CpuTimeProfiler.PROCESS).getScore(), r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore(),
                     flops > 0 ? String.format("%.1f", flops / s / 1e9) : "", bytes > 0 ? String.format("%.1f", bytes / s / 1e9) : "",
                     cls.equals("FmaPeak") || cls.equals("Roofline") ? "" : String.format("%.2f", bound / s)));

@@ -30,6 +30,9 @@ public class Roofline {
         for (int i = 0; i < n; i++) { b[i] = r.nextFloat(); c[i] = r.nextFloat(); }
     }
 
+    /** The bytes per element a STREAM benchmark counts (reads plus writes, as STREAM does). */
+    static double bytesPerElement(String method) { return method.equals("streamCopy") ? 8 : 12; }
+
     /** b = a: 8 bytes per element. */
     @Benchmark
     public float[] streamCopy() {
