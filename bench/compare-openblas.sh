@@ -5,6 +5,8 @@
 #
 #   bench/compare-openblas.sh [shape ...]      shape = MxNxK or MxNxKxBATCH
 # env: ROUNDS (3), SECONDS (1.0, timed per shape and round), JAVA (java; e.g. a JDK 25 bin/java),
+#      JOPTS (extra JVM options for ours, e.g. "-Dmedualtime.sgemm.mc=480 -Dmedualtime.sgemm.nc=1536"
+#      to compare the cache-derived block sizes with the old fixed ones; the choice is printed),
 #      PYTHON (python3), BUILD=1 to force a rebuild of bench/target-gemm/benchmarks.jar,
 #      CPUTIME=1 to compare ONE thread each, timed by the thread's CPU time (per-core speed; far
 #      less disturbed when other processes share the cores)
@@ -74,11 +76,14 @@ PY
 NPENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); JOPT=()
 if [ "${CPUTIME:-0}" = 1 ]; then NPENV+=(OPENBLAS_NUM_THREADS=1 CPUTIME=1); JOPT=(--cputime); fi
 run_np() { "${NPENV[@]}" "$PYTHON" "$TMP/np_gemm.py" "$@"; }
-run_java() { "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" io.medualtime.bench.SgemmGflops \
+read -r -a XOPTS <<< "${JOPTS:-}"
+run_java() { "$JAVA" --add-modules jdk.incubator.vector "${XOPTS[@]}" -cp "$JAR" io.medualtime.bench.SgemmGflops \
                --seconds "$SECONDS_PER" "${JOPT[@]}" "$@" 2>/dev/null; }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "java:    $("$JAVA" -version 2>&1 | head -1)  ($(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# //p'))"
+echo "java:    $("$JAVA" -version 2>&1 | head -1)  ($(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# kernel=/kernel=/p'))"
+echo "sgemm:   $(run_java --warmup 0 --seconds 0 1x1x1 | sed -n 's/^# blocking: //p')"
+echo "load:    $(uptime | sed 's/.*load average/load average/')"
 echo "blas:    $(run_np 0 --info | sed 's/^INFO //')"
 echo "rounds:  $ROUNDS (alternating ours / OpenBLAS; best of rounds kept)"
 [ "${CPUTIME:-0}" = 1 ] && echo "mode:    CPUTIME=1: one thread each, GFLOPS per second of thread CPU time"

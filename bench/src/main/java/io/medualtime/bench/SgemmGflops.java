@@ -44,6 +44,7 @@ public final class SgemmGflops {
                 String[] p = s.split("x");
                 shapes.add(new int[]{Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), 1});
             }
+        System.out.println("# blocking: " + Sgemm.blocking());
         System.out.println("# kernel=" + Sgemm.kernelName() + " threads=" + Parallel.threads()
                 + " java=" + System.getProperty("java.version") + " trans=" + (ta ? "T" : "N") + (tb ? "T" : "N") + (cpuTime ? " clock=thread-cpu-time" : " clock=wall"));
         Random r = new Random(1);

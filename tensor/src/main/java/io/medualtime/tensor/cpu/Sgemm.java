@@ -40,6 +40,15 @@ public final class Sgemm {
     public static String kernelName() { return KERNEL.getClass().getSimpleName(); }
 
     /**
+     * The kernel's micro-tile and cache block sizes and why they were chosen, e.g. {@code "SgemmVector
+     * tile 6x64 KC=384 MC=480 NC=1536 (L1d 32 KB, L2 1024 KB, L3 32768 KB: ...)"}; for benchmark reports.
+     */
+    public static String blocking() {
+        return kernelName() + " tile " + KERNEL.mr + "x" + KERNEL.nr + " KC=" + KERNEL.kcMax + " MC=" + KERNEL.mcMax
+                + " NC=" + KERNEL.ncMax + " (" + KERNEL.blockingReason() + ")";
+    }
+
+    /**
      * C = alpha * op(A) * op(B) + beta * C; row-major; op(A) is [m,k], op(B) is [k,n]. When transA,
      * A is stored [k,m] (lda >= m); else [m,k] (lda >= k). Same for B. beta == 0 means C is not
      * read (NaN in C is overwritten).

@@ -43,6 +43,9 @@ abstract class SgemmBlocked {
         this.ncMax = Math.max(nr, nc / nr * nr);
     }
 
+    /** Why the block sizes are what they are (printed by the benchmarks). */
+    String blockingReason() { return "fixed"; }
+
     /**
      * Computes the tiles of one packed block: C[0:mc, 0:nc] (at cOff) = pa * pb + beta * C, where
      * {@code overwrite} means C is not read (beta == 0 on the first k-slice).

@@ -17,12 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Accumulators go to a small per-thread tile buffer and are then merged into C (with beta), by
  * vectors for full tiles and element by element for ragged edge tiles.
  *
- * <h2>Block sizes (Zen 4: 32 KB L1d, 1 MB L2 per core, shared L3)</h2>
+ * <h2>Block sizes (chosen per machine by {@link SgemmBlocking}; here for Zen 4: 32 KB L1d, 1 MB L2 per core, shared L3)</h2>
  * The macro-kernel walks the A panels in the outer loop and the B panels in the inner one, so a
  * 6 x KC A panel (9 KB at KC = 384) stays in L1 while it meets every B panel of the packed
  * KC x NC block, which is streamed from L2/L3 (384 x 1536 x 4 B = 2.3 MB: measured as fast as an
  * L2-sized NC = 768 and better on wide products; prefetchers keep up with 4 loads per 24 FMAs).
- * Tuned on a 2-core EPYC (Zen 4); all three can be overridden with the system properties
+ * Tuned on a 2-core EPYC (Zen 4); a core with a larger L2 gets L2-sized blocks instead; all three
+ * can be overridden with the system properties
  * medualtime.sgemm.kc / .mc / .nc, and -Dmedualtime.sgemm.bits=256 selects 256-bit vectors
  * (same FMA throughput on Zen 4, whose 512-bit units are double-pumped 256-bit ones; measured
  * slightly slower here, but faster on some CPUs that lower their clock for 512-bit code).
@@ -33,13 +34,15 @@ final class SgemmVector extends SgemmBlocked {
     static final int V = S.length();
     static final int MR = 6, NR = 4 * V;
 
-    SgemmVector() {
-        this(Integer.getInteger("medualtime.sgemm.kc", 384), Integer.getInteger("medualtime.sgemm.mc", 480),
-             Integer.getInteger("medualtime.sgemm.nc", 1536));
-    }
+    /** The block sizes chosen for this machine's caches, printed by the benchmarks. */
+    static final SgemmBlocking BLOCKING = SgemmBlocking.detect(MR, NR);
+
+    SgemmVector() { this(BLOCKING.kc(), BLOCKING.mc(), BLOCKING.nc()); }
 
     /** With explicit block sizes (tests use tiny ones to hit every block edge). */
     SgemmVector(int kc, int mc, int nc) { super(MR, NR, kc, mc, nc); }
+
+    @Override String blockingReason() { return BLOCKING.reason(); }
 
     @Override
     void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb,
