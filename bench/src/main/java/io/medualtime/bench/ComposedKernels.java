@@ -5,7 +5,7 @@ import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.GradMode;
-import io.medualtime.tensor.ops.AdapterAttention;
+import io.medualtime.tensor.ops.GatedPrefixAttention;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.*;
  * <li>attention: GPT-2's causal attention core as the CPU runs it, softmax(Q K^T / sqrt(hd) + mask) V
  *     with batched GEMMs and the fused scaled-masked softmax (B = 4, 12 heads, T = 256, hd = 64);</li>
  * <li>adapter attention: MedualTime's gated attention of every position to K shared adaptation
- *     tokens ({@link AdapterAttention}; same q, K = 16);</li>
+ *     tokens ({@link GatedPrefixAttention}; same q, K = 16);</li>
  * <li>conv1d: im2col + GEMM, TemEnc's second block (8 x 64 channels x 1000 samples to 128, kernel 5).</li>
  * </ul>
  * {@link #flops} and {@link #bytes} give the work of a call for the report.
@@ -54,7 +54,7 @@ public class ComposedKernels {
         return F.scaledMaskedSoftmax(q.matmul(k.transpose(-1, -2)), (float) (1 / Math.sqrt(HD)), mask).matmul(v);
     }
 
-    private Tensor adapter() { return AdapterAttention.apply(q, ka, va, gate, 0f, 0L); }
+    private Tensor adapter() { return GatedPrefixAttention.apply(q, ka, va, gate, 0f, 0L); }
 
     private Tensor conv() { return F.conv1d(x, w, null); }
 
