@@ -60,8 +60,9 @@ public final class RunReport {
             if (run.isTransfer()) return TransferPage.build(run);
             if (run.isPretrain()) return pretrain(run);
             Repeats seeds = extra(run.metrics(), "repeats", Repeats.class);
-            if (seeds != null && !subRuns(dir).isEmpty())   // train --seeds: the summary of the seed runs in the sub-folders
-                return supervised(dir, subRuns(dir), RepeatsTable.of(List.of(String.valueOf(run.spec() != null ? run.spec().mode() : "run")), List.of(seeds)));
+            List<RunView> seedRuns = seeds == null ? List.of() : subRuns(dir);
+            if (!seedRuns.isEmpty())   // train --seeds: the summary of the seed runs in the sub-folders
+                return supervised(dir, seedRuns, RepeatsTable.of(List.of(String.valueOf(run.spec() != null ? run.spec().mode() : "run")), List.of(seeds)));
             return supervised(dir, List.of(run), null);
         }
         List<RunView> runs = subRuns(dir);

@@ -27,22 +27,21 @@ final class TransferPage {
         List<String> names = new ArrayList<>();
         List<List<String>> cells = new ArrayList<>();
         List<MetricsFile.Evaluation> evs = new ArrayList<>();
+        List<String> drawn = new ArrayList<>();
+        List<Repeats> draws = new ArrayList<>();
         for (Map<String, Object> row : fewShotRows(m)) {
             names.add("K=" + row.get("k"));
+            if (row.get("repeats") != null) {   // transfer --draws N: the row shows the first draw, this the spread
+                drawn.add("K=" + row.get("k"));
+                draws.add(MetricsJson.mapper().convertValue(row.get("repeats"), Repeats.class));
+            }
             cells.add(List.of(String.valueOf(row.get("trainRecords")), String.valueOf(row.get("selectedEpoch")),
                     Html.num(row.get("valLoss") instanceof Number n ? n.doubleValue() : null, 4)));
             evs.add(MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class));
         }
         page.section("results", "Fine-label test results per K (records per class for the new linear head)",
                 Sections.comparison("K", List.of("records", "head epoch", "val loss"), names, null, cells, evs, "test accuracy and macro-F1 per K"));
-        List<String> drawn = new ArrayList<>();
-        List<Repeats> draws = new ArrayList<>();
-        for (Map<String, Object> row : fewShotRows(m))
-            if (row.get("repeats") != null) {
-                drawn.add("K=" + row.get("k"));
-                draws.add(MetricsJson.mapper().convertValue(row.get("repeats"), Repeats.class));
-            }
-        if (!draws.isEmpty())   // transfer --draws N: the table above shows each K's first draw
+        if (!draws.isEmpty())
             page.section("repeats", "Over the K-shot draws: mean and spread per K", RepeatsTable.of(drawn, draws));
         MetricsFile.Evaluation coarse = RunReport.extra(m, "coarseTest", MetricsFile.Evaluation.class);
         if (coarse != null)
