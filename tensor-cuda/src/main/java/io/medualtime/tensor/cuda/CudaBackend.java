@@ -17,11 +17,12 @@ import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
 
 /**
- * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher of
- * {@link CudaKernels} (handwritten PTX; GEMM through cuBLAS when it loads, else the PTX SGEMM).
+ * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher, in the class named
+ * after its PTX file ({@code kernels/layernorm.ptx}: {@link LayerNormKernels}; GEMM: {@link CudaSgemm},
+ * cuBLAS when it loads, else sgemm.ptx).
  * Storages are {@link CudaStorage}s; element offsets become 64-bit device addresses
  * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets go through a device cache kept by
- * content ({@code CudaKernels.deviceInts}): each upload would wait for the GPU. Semantics
+ * content ({@link DeviceInts}): each upload would wait for the GPU. Semantics
  * follow {@link io.medualtime.tensor.cpu.CpuBackend}; float32 accumulation on the device (CPU:
  * double) and atomic adds (scatter-add, accumulating strided copies) differ from the CPU within
  * rounding only.
@@ -92,10 +93,10 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         try (Dense s = Dense.of(src)) {
             if (dstDense) {
                 long d = ptr(dst.storage(), dst.offset());
-                CudaKernels.binary(CudaKernels.ADD, d, d, s.ptr, n);
+                ElementwiseKernels.binary(BinaryOp.ADD, d, d, s.ptr, n);
             } else {
                 Layout l = Layout.of(dst.shape(), dst.strides());
-                CudaKernels.copyToStrided(buf(dst.storage()), dst.offset(), l.strides[0], s.ptr, l.shape, accumulate);
+                ElementwiseKernels.copyToStrided(ptr(dst.storage(), 0), dst.offset(), l.strides[0], s.ptr, l.shape, accumulate);
             }
         }
     }
@@ -103,57 +104,24 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     /** out (dense, v's shape) = the elements of view v. */
     private static void gather(View v, long out) {
         Layout l = Layout.of(v.shape(), v.strides());
-        CudaKernels.copyStrided(out, buf(v.storage()), v.offset(), l.strides[0], l.shape);
+        ElementwiseKernels.copyStrided(out, ptr(v.storage(), 0), v.offset(), l.strides[0], l.shape);
     }
 
     // ---- elementwise -----------------------------------------------------------------------
-    private static int code(UnaryOp op) {
-        switch (op) {
-            case NEG: return CudaKernels.NEG;
-            case EXP: return CudaKernels.EXP;
-            case LOG: return CudaKernels.LOG;
-            case SQRT: return CudaKernels.SQRT;
-            case TANH: return CudaKernels.TANH;
-            case SIGMOID: return CudaKernels.SIGMOID;
-            case RELU: return CudaKernels.RELU;
-            case ADD_SCALAR: return CudaKernels.ADD_SCALAR;
-            case MUL_SCALAR: return CudaKernels.MUL_SCALAR;
-            case POW_SCALAR: return CudaKernels.POW_SCALAR;
-            case CLAMP_MIN: return CudaKernels.CLAMP_MIN;
-            case ABS: return CudaKernels.ABS;
-            case RSUB_SCALAR: return CudaKernels.RSUB_SCALAR;
-            default: throw new UnsupportedOperationException("no unary_f32 code for " + op); // GELU*: gelu.ptx
-        }
-    }
-
-    private static int code(BinaryOp op) {
-        switch (op) {
-            case ADD: return CudaKernels.ADD;
-            case SUB: return CudaKernels.SUB;
-            case MUL: return CudaKernels.MUL;
-            case DIV: return CudaKernels.DIV;
-            case POW: return CudaKernels.POW;
-            case MAX: return CudaKernels.MAX;
-            case EQ: return CudaKernels.EQ;
-            case GT: return CudaKernels.GT;
-            default: throw new UnsupportedOperationException(op.name());
-        }
-    }
-
     @Override public void unary(UnaryOp op, float p, Storage x, int xOff, Storage out, int outOff, int n) {
         if (n <= 0) return;
-        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) CudaKernels.gelu(ptr(out, outOff), ptr(x, xOff), n, op == UnaryOp.GELU_ERF);
-        else CudaKernels.unary(code(op), ptr(out, outOff), ptr(x, xOff), n, p);
+        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) GeluKernels.gelu(ptr(out, outOff), ptr(x, xOff), n, op == UnaryOp.GELU_ERF);
+        else ElementwiseKernels.unary(op, ptr(out, outOff), ptr(x, xOff), n, p);
     }
 
     @Override public void unaryBackward(UnaryOp op, float p, Storage x, int xOff, Storage g, int gOff, Storage gin, int ginOff, int n) {
         if (n <= 0) return;
         switch (op) {
             case GELU: case GELU_ERF:
-                CudaKernels.geluBackward(ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, op == UnaryOp.GELU_ERF);
+                GeluKernels.geluBackward(ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, op == UnaryOp.GELU_ERF);
                 break;
             case TANH: case SIGMOID: case RELU: case CLAMP_MIN: case ABS:
-                CudaKernels.unaryBackward(code(op), ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, p);
+                ElementwiseKernels.unaryBackward(op, ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, p);
                 break;
             default: throw new UnsupportedOperationException("no fused backward for " + op);
         }
@@ -163,11 +131,11 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         int n = a.numel();
         if (n == 0) return;
         if (Shapes.isContiguous(a.shape(), a.strides()) && Shapes.isContiguous(b.shape(), b.strides())) {
-            CudaKernels.binary(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), ptr(b.storage(), b.offset()), n);
+            ElementwiseKernels.binary(op, ptr(out, outOff), ptr(a.storage(), a.offset()), ptr(b.storage(), b.offset()), n);
             return;
         }
         Layout l = Layout.of(a.shape(), a.strides(), b.strides());
-        CudaKernels.binaryStrided(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), l.strides[0],
+        ElementwiseKernels.binaryStrided(op, ptr(out, outOff), ptr(a.storage(), a.offset()), l.strides[0],
                 ptr(b.storage(), b.offset()), l.strides[1], l.shape);
     }
 
@@ -175,21 +143,21 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         int n = a.numel();
         if (n == 0) return;
         try (Dense c = Dense.of(cond); Dense x = Dense.of(a); Dense y = Dense.of(b)) {
-            CudaKernels.where(ptr(out, outOff), c.ptr, x.ptr, y.ptr, n);
+            ElementwiseKernels.where(ptr(out, outOff), c.ptr, x.ptr, y.ptr, n);
         }
     }
 
     // ---- reductions ------------------------------------------------------------------------
     @Override public void reduce(ReduceOp op, Storage x, int xOff, int outer, int dim, int inner, Storage out, int outOff) {
-        CudaKernels.reduce(op == ReduceOp.MAX ? CudaKernels.R_MAX : CudaKernels.R_SUM, ptr(out, outOff), ptr(x, xOff), outer, dim, inner);
+        ReduceKernels.reduce(op, ptr(out, outOff), ptr(x, xOff), outer, dim, inner);
     }
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        CudaSgemm.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
-                beta, buf(c), cOff, ldc, strideC, batch);
+        CudaSgemm.sgemm(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(a, aOff), lda, strideA),
+                new DeviceMatrix(ptr(b, bOff), ldb, strideB), new DeviceMatrix(ptr(c, cOff), ldc, strideC));
     }
 
     /** With cuBLAS one product per sample (beta 1 after the first); else the PTX SGEMM's summed split. */
@@ -197,8 +165,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                        Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                        float beta, Storage c, int cOff, int ldc, int batch) {
         if (!CudaSgemm.usesCublas()) {
-            CudaSgemm.sgemmBatchSum(transA, transB, m, n, k, alpha, ptr(a, aOff), lda, strideA, ptr(b, bOff), ldb, strideB,
-                beta, ptr(c, cOff), ldc, batch);
+            CudaSgemm.sgemmBatchSum(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(a, aOff), lda, strideA),
+                new DeviceMatrix(ptr(b, bOff), ldb, strideB), new DeviceMatrix(ptr(c, cOff), ldc, 0));
             return;
         }
         GemmBatchSum.oneByOne(this, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc, batch);
@@ -212,40 +180,41 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                    Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
-        CudaSgemm.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
-                ptr(bias, biasOff));
+        CudaSgemm.sgemmPtx(Gemm.of(transA, transB, m, n, k, 1f, 0f), new DeviceMatrix(ptr(a, aOff), lda, 0),
+                new DeviceMatrix(ptr(b, bOff), ldb, 0), new DeviceMatrix(ptr(c, cOff), ldc, 0), ptr(bias, biasOff));
     }
 
     @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
-        CudaKernels.softmax(ptr(y, yOff), ptr(x, xOff), rows, cols, log);
+        SoftmaxKernels.softmax(ptr(y, yOff), ptr(x, xOff), rows, cols, log);
     }
 
     @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
-        CudaKernels.softmaxBackward(ptr(gx, gxOff), ptr(y, yOff), ptr(gy, gyOff), rows, cols, log);
+        SoftmaxKernels.softmaxBackward(ptr(gx, gxOff), ptr(y, yOff), ptr(gy, gyOff), rows, cols, log, 1f);
     }
 
     /** softmax.ptx softmax_attn_fwd: scale, mask and softmax of attention scores in one launch. */
     @Override public void attentionSoftmax(Storage scores, int sOff, float scale, Storage mask, int mOff, boolean maskPerSample,
                                            boolean maskPerQuery, Storage probs, int rows, int cols, int rowsPerSample, int queries) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.attentionSoftmax(ptr(probs, 0), ptr(scores, sOff), ptr(mask, mOff), rows, cols, scale, rowsPerSample, queries,
-                maskPerSample, maskPerQuery);
+        SoftmaxKernels.attentionSoftmax(ptr(probs, 0), ptr(scores, sOff), ptr(mask, mOff), maskPerSample, maskPerQuery,
+                new SoftmaxKernels.AttentionRows(rows, cols, rowsPerSample, queries), scale);
     }
 
     @Override public void attentionSoftmaxBackward(Storage probs, Storage g, int gOff, float scale, Storage gScores, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g, gOff), rows, cols, false, scale);
+        SoftmaxKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g, gOff), rows, cols, false, scale);
     }
 
     @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
-        CudaKernels.layerNorm(ptr(y, 0), ptr(mean, 0), ptr(rstd, 0), ptr(x, xOff), ptr(w, 0), ptr(b, 0), rows, cols, eps);
+        LayerNormKernels.layerNorm(ptr(y, 0), new NormStats(ptr(mean, 0), ptr(rstd, 0)), ptr(x, xOff), new Affine(ptr(w, 0), ptr(b, 0)),
+                rows, cols, eps);
     }
 
     @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
                                             Storage gx, Storage gw, Storage gb, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.layerNormBackward(ptr(gx, 0), ptr(gw, 0), ptr(gb, 0), ptr(gy, 0), ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0),
-                ptr(w, 0), rows, cols);
+        LayerNormKernels.layerNormBackward(ptr(gx, 0), new Affine(ptr(gw, 0), ptr(gb, 0)), ptr(gy, 0), ptr(x, xOff),
+                new NormStats(ptr(mean, 0), ptr(rstd, 0)), ptr(w, 0), rows, cols);
     }
 
     /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
@@ -253,10 +222,10 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                     Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNorm reads x from offset 0, got " + xOff);
         if (batch * channels * length == 0) return;
-        CudaKernels.batchNormStats(buf(mean), buf(invstd), buf(x), batch, channels, length, eps,
-                runMean == null ? null : buf(runMean), runVar == null ? null : buf(runVar), momentum);
-        CudaKernels.batchNormApply(buf(y), buf(x), buf(mean), buf(invstd), w == null ? null : buf(w), b == null ? null : buf(b),
-                batch, channels, length);
+        BatchNormKernels.Channels s = new BatchNormKernels.Channels(batch, channels, length);
+        NormStats stats = new NormStats(ptr(mean, 0), ptr(invstd, 0));
+        BatchNormKernels.batchNormStats(stats, ptr(x, 0), s, eps, new BatchNormKernels.Running(ptr(runMean, 0), ptr(runVar, 0)), momentum);
+        BatchNormKernels.batchNormApply(ptr(y, 0), ptr(x, 0), stats, new Affine(ptr(w, 0), ptr(b, 0)), s);
     }
 
     /** bn_bwd_reduce writes dw / db, which bn_bwd_dx reads: temporaries only for the ones the caller does not want. */
@@ -266,8 +235,9 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         if (batch * channels * length == 0) return;
         DeviceBuffer tw = gw == null ? alloc().allocate(channels) : null, tb = gb == null ? alloc().allocate(channels) : null;
         try {
-            CudaKernels.batchNormBackward(buf(gx), tw != null ? tw : buf(gw), tb != null ? tb : buf(gb), buf(gy), buf(x), buf(mean),
-                    buf(invstd), w == null ? null : buf(w), batch, channels, length);
+            BatchNormKernels.batchNormBackward(ptr(gx, 0), new Affine(tw != null ? tw.ptr() : ptr(gw, 0), tb != null ? tb.ptr() : ptr(gb, 0)),
+                    ptr(gy, 0), ptr(x, 0), new NormStats(ptr(mean, 0), ptr(invstd, 0)), ptr(w, 0),
+                    new BatchNormKernels.Channels(batch, channels, length));
         } finally {
             if (tw != null) tw.free();
             if (tb != null) tb.free();
@@ -280,8 +250,11 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                          int baseOff, int b, int heads, int t, int k, int hd, int setStride, int headStride,
                                          int tokStride, float scale) {
         if (b * heads * t == 0) return;
-        CudaKernels.gatedPrefixAttentionForward(ptr(q, qOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(dropped, 0), ptr(mixed, 0), ptr(out, 0), ptr(base, baseOff), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
+        GatedPrefixAttentionKernels.forward(ptr(out, 0), ptr(base, baseOff),
+                new GatedPrefixAttentionKernels.Saved(ptr(probs, 0), ptr(dropped, 0), ptr(mixed, 0)), ptr(q, qOff),
+                new GatedPrefixAttentionKernels.Prefix(ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), k, setStride,
+                        headStride, tokStride),
+                new AttentionDims(b, heads, t, hd, scale));
     }
 
     @Override public void gatedPrefixAttentionBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
@@ -289,57 +262,61 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                           int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
                                           boolean tokens) {
         if (b * heads * t == 0) return;
-        CudaKernels.gatedPrefixAttentionBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride,
-                scale, tokens);
+        GatedPrefixAttentionKernels.backward(new GatedPrefixAttentionKernels.Grads(ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0)),
+                ptr(gout, gOff), new GatedPrefixAttentionKernels.Saved(ptr(probs, 0), 0L, ptr(mixed, 0)),
+                new GatedPrefixAttentionKernels.Prefix(ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), k, setStride,
+                        headStride, tokStride),
+                new AttentionDims(b, heads, t, hd, scale), tokens);
     }
 
     @Override public void gatedPrefixAttentionGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {
         if (heads == 0) return;
-        CudaKernels.gatedPrefixAttentionGateGrad(ptr(gpart, 0), ptr(gate, gateOff), ptr(dgate, 0), b, heads, t);
+        GatedPrefixAttentionKernels.gateGrad(ptr(dgate, 0), ptr(gpart, 0), ptr(gate, gateOff), b, heads, t);
     }
 
     @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,
                                                Storage probs, Storage out, int b, int heads, int t, int headDim, float scale,
                                                int[] queryRows) {
         if (b * heads * t == 0) return;
-        CudaKernels.selfAttentionForward(ptr(qkv, qkvOff), ptr(mask, mOff), maskPerSample, ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
-                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        AttentionKernels.selfAttentionForward(ptr(out, 0), ptr(probs, 0), ptr(qkv, qkvOff), ptr(mask, mOff), maskPerSample, ptr(drop, 0),
+                new AttentionDims(b, heads, t, headDim, scale), queryRows == null ? 0L : DeviceInts.address(queryRows));
     }
 
     @Override public void selfAttentionBackward(Storage qkv, int qkvOff, Storage gout, int gOff, Storage probs, Storage drop,
                                                 Storage ds, Storage dqkv, int b, int heads, int t, int headDim, float scale,
                                                 int[] queryRows) {
         if (b * heads * t == 0) return;
-        CudaKernels.selfAttentionBackward(ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
-                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        AttentionKernels.selfAttentionBackward(ptr(dqkv, 0), ptr(ds, 0), ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0),
+                new AttentionDims(b, heads, t, headDim, scale), queryRows == null ? 0L : DeviceInts.address(queryRows));
     }
 
     @Override public void im2col(Storage x, int xOff, int b, int cin, int len, int k, Storage col) {
         if ((long) b * cin * len == 0) return;
-        CudaKernels.im2col1d(ptr(col, 0), ptr(x, xOff), b, cin, len, k, k / 2);
+        ConvKernels.im2col1d(ptr(col, 0), ptr(x, xOff), b, cin, len, k, k / 2);
     }
 
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
         if (ids.length == 0) return;
-        CudaKernels.embedding(ptr(out, 0), ptr(table, tOff), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        EmbeddingKernels.embedding(ptr(out, 0), ptr(table, tOff), DeviceInts.address(ids), ids.length, cols);
     }
 
     @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
         if (ids.length == 0) return;
-        CudaKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        EmbeddingKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), DeviceInts.address(ids), ids.length, cols);
     }
 
     @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff), CudaKernels.deviceInts(targets).ptr(), rows, cols, ignoreIndex);
+        CrossEntropyKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff),
+                new CrossEntropyKernels.Targets(DeviceInts.address(targets), rows, ignoreIndex), cols);
     }
 
     @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
                                                float scale, Storage glogits, int rows, int cols) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), CudaKernels.deviceInts(targets).ptr(),
-                ptr(gout, goutOff), 0, 0L, scale, rows, cols, ignoreIndex);
+        CrossEntropyKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0),
+                new CrossEntropyKernels.Targets(DeviceInts.address(targets), rows, ignoreIndex), cols,
+                new CrossEntropyKernels.Upstream(ptr(gout, goutOff), 0, 0L, scale));
     }
 
     /** mask = 1, then dropout_fwd(out = mask, in = mask) with the CPU's keep scale 1f / (1f - p): exactly the CPU's mask. */
@@ -347,7 +324,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         if (n <= 0) return;
         buf(mask).fill(1f, 0, n);
         long m = ptr(mask, 0);
-        CudaKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
+        DropoutKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
     }
 
     /**
@@ -368,12 +345,14 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
             table[10 * i + 8] = sizes[i];
             maxN = Math.max(maxN, sizes[i]);
         }
-        CudaKernels.adamwMulti(CudaKernels.deviceInts(table).ptr(), params.length, maxN, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+        AdamWKernels.adamwMulti(DeviceInts.address(table), params.length, maxN,
+                new AdamWKernels.Step(lr, beta1, beta2, eps, weightDecay, bias1, bias2));
     }
 
     @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
                                 float eps, float weightDecay, float bias1, float bias2) {
-        CudaKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+        AdamWKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, new AdamWKernels.Step(lr, beta1, beta2, eps, weightDecay,
+                bias1, bias2));
     }
 
     // ---- helpers ---------------------------------------------------------------------------

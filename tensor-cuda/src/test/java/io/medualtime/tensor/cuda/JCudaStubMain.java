@@ -21,8 +21,9 @@ public final class JCudaStubMain {
         DeviceBuffer x = DeviceAllocator.get().allocate(64);
         for (LaunchArgs.Mode m : LaunchArgs.Mode.values()) {
             d.argMode(m);
-            CudaKernels.addScalar(x, x, 3, 1.5f);
-            CudaSgemm.sgemmTiles(true, false, 5, 6, 7, 0.75f, x.ptr(), 5, 11L, x.ptr() + 4, 6, 12L, 0.25f, x.ptr() + 8, 6, 13L, 2, x.ptr() + 12);
+            ElementwiseKernels.unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 3, 1.5f);
+            CudaSgemm.sgemmTiles(new Gemm(true, false, 5, 6, 7, 2, 0.75f, 0.25f), new DeviceMatrix(x.ptr(), 5, 11L),
+                new DeviceMatrix(x.ptr() + 4, 6, 12L), new DeviceMatrix(x.ptr() + 8, 6, 13L), x.ptr() + 12);
             System.out.println("MODE " + m + " " + Long.toHexString(x.ptr()));
         }
     }
