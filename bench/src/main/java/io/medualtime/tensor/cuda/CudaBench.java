@@ -59,9 +59,9 @@ public final class CudaBench {
         DeviceMatrix ma = new DeviceMatrix(a.ptr(), size, 0), mb = new DeviceMatrix(b.ptr(), size, 0), mc = new DeviceMatrix(c.ptr(), size, 0);
         Runnable gemm = () -> {
             if (engine.equals("PTX"))
-                CudaSgemm.sgemmPtx(g, ma, mb, mc, 0L);
+                CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L);
             else
-                Cublas.sgemm(g, ma, mb, mc);
+                Cublas.sgemm(g, mc, ma, mb);
         };
         double perIter = timeMs(gemm, iters);
         double gflops = 2.0 * size * size * (double) size / (perIter * 1e-3) / 1e9;
@@ -110,12 +110,12 @@ public final class CudaBench {
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaSgemm.splitK(m, n, k, 1, rt.multiprocessorCount());
             Gemm g = Gemm.of(ta, tb, m, n, k, 1f, 0f);
             DeviceMatrix ma = new DeviceMatrix(a.ptr(), lda, 0), mb = new DeviceMatrix(b.ptr(), ldb, 0), mc = new DeviceMatrix(c.ptr(), n, 0);
-            double tiles = timeMs(() -> CudaSgemm.sgemmTiles(g, ma, mb, mc, 0L), 20);
+            double tiles = timeMs(() -> CudaSgemm.sgemmTiles(g, mc, ma, mb, 0L), 20);
             double tilesHost = lastHostMs;
-            double chosen = timeMs(() -> CudaSgemm.sgemmPtx(g, ma, mb, mc, 0L), 20);
+            double chosen = timeMs(() -> CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L), 20);
             double chosenHost = lastHostMs;
             double cublas = Cublas.isAvailable()
-                ? timeMs(() -> Cublas.sgemm(g, ma, mb, mc), 20) : Double.NaN;
+                ? timeMs(() -> Cublas.sgemm(g, mc, ma, mb), 20) : Double.NaN;
             total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
             // host: the time to queue one call; near the GPU time, the host (not the kernel) set the pace
             System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us (host %.1f), split-K/%d %.1f us (host %.1f), cuBLAS %s%n",
@@ -138,14 +138,14 @@ public final class CudaBench {
         a.fill(0.5f, 0, 2 * 64 * 256);
         b.fill(0.5f, 0, 2 * 256 * 64);
         for (int i = 0; i < n; i++) {
-            CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(a.ptr(), 256, 0), new DeviceMatrix(b.ptr(), 64, 0),
-                new DeviceMatrix(c.ptr(), 64, 0), 0L);
-            CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(a.ptr(), 256, 0), new DeviceMatrix(b.ptr(), 256, 0),
-                new DeviceMatrix(c.ptr(), 64, 0), 0L, 2);
-            CudaSgemm.sgemmBatchSum(new Gemm(true, false, 64, 64, 256, 2, 1f, 0f), new DeviceMatrix(a.ptr(), 64, 64 * 256),
-                new DeviceMatrix(b.ptr(), 64, 256 * 64), new DeviceMatrix(c.ptr(), 64, 0), 2);
-            CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(a.ptr(), 256, 0), new DeviceMatrix(b.ptr(), 64, 0),
-                new DeviceMatrix(c.ptr(), 64, 0), 0L);
+            CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 64, 0), 0L);
+            CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
+            CudaSgemm.sgemmBatchSum(new Gemm(true, false, 64, 64, 256, 2, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
+            CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 64, 0), 0L);
         }
         CudaRuntime.get().driver().synchronize();
         a.free(); b.free(); c.free();
@@ -165,12 +165,12 @@ public final class CudaBench {
         long sa = (long) m * k, sb = (long) k * n;
         double perSample = timeMs(() -> {
             for (int z = 0; z < batch; z++)
-                CudaSgemm.sgemmPtx(Gemm.of(ta, tb, m, n, k, 1f, z == 0 ? 0f : 1f), new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0),
-                    new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), new DeviceMatrix(c.ptr(), n, 0), 0L);
+                CudaSgemm.sgemmPtx(Gemm.of(ta, tb, m, n, k, 1f, z == 0 ? 0f : 1f), new DeviceMatrix(c.ptr(), n, 0),
+                    new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0), new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), 0L);
         }, 20);
         double perSampleHost = lastHostMs;
-        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(ta, tb, m, n, k, batch, 1f, 0f), new DeviceMatrix(a.ptr(), lda, sa),
-            new DeviceMatrix(b.ptr(), ldb, sb), new DeviceMatrix(c.ptr(), n, 0)), 20);
+        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(ta, tb, m, n, k, batch, 1f, 0f), new DeviceMatrix(c.ptr(), n, 0),
+            new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
         total[0] += count * perSample;
         total[1] += count * summed;
         total[2] = Double.NaN;
@@ -193,8 +193,8 @@ public final class CudaBench {
         x.fill(1f, 0, 64);
         Runnable scalar = () -> ElementwiseKernels.unary(UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 1, 0f);
         Gemm one = Gemm.of(false, false, 1, 1, 1, 1f, 0f);
-        Runnable gemm = () -> CudaSgemm.sgemmTiles(one, new DeviceMatrix(x.ptr(), 1, 0), new DeviceMatrix(x.ptr() + 4, 1, 0),
-            new DeviceMatrix(x.ptr() + 8, 1, 0), 0L);
+        Runnable gemm = () -> CudaSgemm.sgemmTiles(one, new DeviceMatrix(x.ptr() + 8, 1, 0), new DeviceMatrix(x.ptr(), 1, 0),
+            new DeviceMatrix(x.ptr() + 4, 1, 0), 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
         LaunchArgs.Mode initial = jcuda ? ((JCudaDriverApi) rt.driver()).argMode() : null;
         LaunchArgs.Mode[] modes = LaunchArgs.Mode.values();

@@ -73,7 +73,7 @@ public final class Cublas {
     }
 
     /** Row-major, strided-batched: each product of g (see {@link Gemm}) on device operands. */
-    public static void sgemm(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c) {
+    public static void sgemm(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
         cublasHandle h = handle();
         if (g.m() == 0 || g.n() == 0 || g.batch() == 0) return;
         CUdeviceptr pa = pointer(a.address()), pb = pointer(b.address()), pc = pointer(c.address());

@@ -156,8 +156,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        CudaSgemm.sgemm(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(a, aOff), lda, strideA),
-                new DeviceMatrix(ptr(b, bOff), ldb, strideB), new DeviceMatrix(ptr(c, cOff), ldc, strideC));
+        CudaSgemm.sgemm(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(c, cOff), ldc, strideC),
+                new DeviceMatrix(ptr(a, aOff), lda, strideA), new DeviceMatrix(ptr(b, bOff), ldb, strideB));
     }
 
     /** With cuBLAS one product per sample (beta 1 after the first); else the PTX SGEMM's summed split. */
@@ -165,8 +165,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                        Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                        float beta, Storage c, int cOff, int ldc, int batch) {
         if (!CudaSgemm.usesCublas()) {
-            CudaSgemm.sgemmBatchSum(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(a, aOff), lda, strideA),
-                new DeviceMatrix(ptr(b, bOff), ldb, strideB), new DeviceMatrix(ptr(c, cOff), ldc, 0));
+            CudaSgemm.sgemmBatchSum(new Gemm(transA, transB, m, n, k, batch, alpha, beta), new DeviceMatrix(ptr(c, cOff), ldc, 0),
+                new DeviceMatrix(ptr(a, aOff), lda, strideA), new DeviceMatrix(ptr(b, bOff), ldb, strideB));
             return;
         }
         GemmBatchSum.oneByOne(this, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc, batch);
@@ -180,8 +180,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                                    Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
-        CudaSgemm.sgemmPtx(Gemm.of(transA, transB, m, n, k, 1f, 0f), new DeviceMatrix(ptr(a, aOff), lda, 0),
-                new DeviceMatrix(ptr(b, bOff), ldb, 0), new DeviceMatrix(ptr(c, cOff), ldc, 0), ptr(bias, biasOff));
+        CudaSgemm.sgemmPtx(Gemm.of(transA, transB, m, n, k, 1f, 0f), new DeviceMatrix(ptr(c, cOff), ldc, 0),
+                new DeviceMatrix(ptr(a, aOff), lda, 0), new DeviceMatrix(ptr(b, bOff), ldb, 0), ptr(bias, biasOff));
     }
 
     @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {

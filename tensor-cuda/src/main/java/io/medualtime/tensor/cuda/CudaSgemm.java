@@ -25,15 +25,15 @@ public final class CudaSgemm {
     }
 
     /** C = alpha op(A) op(B) + beta C for each product of g: cuBLAS when available (reported once), else the PTX kernel. */
-    public static void sgemm(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c) {
+    public static void sgemm(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
         boolean cublas = usesCublas();
         if (GEMM_REPORTED.compareAndSet(false, true)) {
             if (cublas) LOG.log(System.Logger.Level.INFO, "CUDA: using cuBLAS SGEMM");
             else if (Cublas.isAvailable()) LOG.log(System.Logger.Level.INFO, "CUDA: PTX SGEMM forced by -Dmedualtime.cuda.gemm=ptx");
             else LOG.log(System.Logger.Level.INFO, "CUDA: cuBLAS unavailable (" + Cublas.unavailableReason() + "); using PTX SGEMM");
         }
-        if (cublas) Cublas.sgemm(g, a, b, c);
-        else sgemmPtx(g, a, b, c, 0L);
+        if (cublas) Cublas.sgemm(g, c, a, b);
+        else sgemmPtx(g, c, a, b, 0L);
     }
 
     /**
@@ -41,11 +41,11 @@ public final class CudaSgemm {
      * added to every row in the epilogue. Products with too few 128 x 128 tiles to fill the GPU are
      * split along K ({@link #splitK}).
      */
-    public static void sgemmPtx(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, long bias) {
+    public static void sgemmPtx(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias) {
         if (g.m() <= 0 || g.n() <= 0 || g.batch() <= 0) return;
         int slices = splitK(g.m(), g.n(), g.k(), g.batch(), rt().multiprocessorCount());
-        if (slices > 1) sgemmSplitK(g, a, b, c, bias, slices);
-        else sgemmTiles(g, a, b, c, bias);
+        if (slices > 1) sgemmSplitK(g, c, a, b, bias, slices);
+        else sgemmTiles(g, c, a, b, bias);
     }
 
     private static final boolean SPLIT_K_OFF = "off".equals(System.getProperty("medualtime.cuda.splitk"));
@@ -75,8 +75,8 @@ public final class CudaSgemm {
      * partial buffer [batch, slices, m, n] - the slices are the inner level of the tile kernel's batch -
      * then sgemm_splitk_sum adds each product's slices in order, with the bias and beta C.
      */
-    static void sgemmSplitK(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, long bias, int slices) {
-        sliced(g, a, b, c, bias, slices, false);
+    static void sgemmSplitK(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, int slices) {
+        sliced(g, c, a, b, bias, slices, false);
     }
 
     /**
@@ -86,28 +86,28 @@ public final class CudaSgemm {
      * sgemm_splitk_sum adds all batch x slices of them - two or three launches instead of one product
      * (and its split) per sample. PTX SGEMM only.
      */
-    public static void sgemmBatchSum(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c) {
-        sgemmBatchSum(g, a, b, c, Math.max(1, splitK(g.m(), g.n(), g.k(), g.batch(), rt().multiprocessorCount())));
+    public static void sgemmBatchSum(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
+        sgemmBatchSum(g, c, a, b, Math.max(1, splitK(g.m(), g.n(), g.k(), g.batch(), rt().multiprocessorCount())));
     }
 
     /** As above with the slices per product given (tests: one slice, several, a shorter last one). */
-    static void sgemmBatchSum(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, int slices) {
+    static void sgemmBatchSum(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, int slices) {
         if (g.m() <= 0 || g.n() <= 0) return;
         if (g.k() <= 0 || g.batch() <= 0) {                 // an empty sum: C = beta C
-            sgemmTiles(g.withK(0).withBatch(1), a.withStride(0), b.withStride(0), c.withStride(0), 0L);
+            sgemmTiles(g.withK(0).withBatch(1), c.withStride(0), a.withStride(0), b.withStride(0), 0L);
             return;
         }
         if ((long) g.m() * g.n() * g.batch() * slices > Integer.MAX_VALUE) {   // too large to stage: one product after the other
             for (int z = 0; z < g.batch(); z++)
-                sgemmPtx(g.withBatch(1).withBeta(z == 0 ? g.beta() : 1f), a.plus(z * a.stride()).withStride(0),
-                    b.plus(z * b.stride()).withStride(0), c.withStride(0), 0L);
+                sgemmPtx(g.withBatch(1).withBeta(z == 0 ? g.beta() : 1f), c.withStride(0),
+                    a.plus(z * a.stride()).withStride(0), b.plus(z * b.stride()).withStride(0), 0L);
             return;
         }
-        sliced(g, a, b, c.withStride(0), 0L, slices, true);
+        sliced(g, c.withStride(0), a, b, 0L, slices, true);
     }
 
     /** The split-K launches; sumBatch: all products' slices summed into one C, else each product's into its own. */
-    private static void sliced(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, long bias, int slices, boolean sumBatch) {
+    private static void sliced(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, int slices, boolean sumBatch) {
         int m = g.m(), n = g.n(), k = g.k(), batch = g.batch();
         int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc, total = full + (rest > 0 ? 1 : 0);
         long stepA = g.transA() ? (long) kc * a.ld() : kc, stepB = g.transB() ? kc : (long) kc * b.ld(), mn = (long) m * n;
@@ -115,9 +115,9 @@ public final class CudaSgemm {
         try {
             Gemm slice = new Gemm(g.transA(), g.transB(), m, n, kc, batch * full, g.alpha(), 0f);
             DeviceMatrix parts = new DeviceMatrix(partial.ptr(), n, total * mn);
-            launchTiles(slice, a, b, parts, 0L, new Inner(full, stepA, stepB, mn));
+            launchTiles(slice, parts, a, b, 0L, new Inner(full, stepA, stepB, mn));
             if (rest > 0)                  // the shorter last slice of every product
-                launchTiles(slice.withK(rest).withBatch(batch), a.plus(full * stepA), b.plus(full * stepB), parts.plus(full * mn), 0L,
+                launchTiles(slice.withK(rest).withBatch(batch), parts.plus(full * mn), a.plus(full * stepA), b.plus(full * stepB), 0L,
                     Inner.NONE);
             int sums = sumBatch ? 1 : batch;        // [batch, total, m, n] is [batch * total, m, n]: one sum of all
             Launch.gridStride("sgemm", "sgemm_splitk_sum", mn * sums, partial.ptr(), sumBatch ? batch * total : total, m, n, g.beta(),
@@ -128,10 +128,10 @@ public final class CudaSgemm {
     }
 
     /** The plain tile kernel (several launches for more than 65535 batches): 128 x 128 tiles, K walked whole. */
-    static void sgemmTiles(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, long bias) {
+    static void sgemmTiles(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias) {
         for (int z0 = 0; z0 < g.batch(); z0 += MAX_GRID_Y)
-            launchTiles(g.withBatch(Math.min(MAX_GRID_Y, g.batch() - z0)), a.plus(z0 * a.stride()), b.plus(z0 * b.stride()),
-                c.plus(z0 * c.stride()), bias, Inner.NONE);
+            launchTiles(g.withBatch(Math.min(MAX_GRID_Y, g.batch() - z0)), c.plus(z0 * c.stride()), a.plus(z0 * a.stride()),
+                b.plus(z0 * b.stride()), bias, Inner.NONE);
     }
 
     /** The inner level of a two-level batch (see sgemm.ptx): {@code count} products per outer one, and their strides. */
@@ -140,7 +140,7 @@ public final class CudaSgemm {
     }
 
     /** One sgemm launch of {@code g.batch()} (&lt;= 65535) products. */
-    private static void launchTiles(Gemm g, DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, long bias, Inner inner) {
+    private static void launchTiles(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, Inner inner) {
         if (g.m() <= 0 || g.n() <= 0 || g.batch() <= 0) return;
         int gx = (g.n() + 127) / 128, gy = (g.m() + 127) / 128;
         if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + g.m());

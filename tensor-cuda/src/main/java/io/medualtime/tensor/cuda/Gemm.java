@@ -2,7 +2,8 @@ package io.medualtime.tensor.cuda;
 
 /**
  * One row-major (batched) matrix product: for z &lt; batch, C_z[m, n] = alpha op(A_z) op(B_z) + beta C_z,
- * op(A) = A [m, k] or, with transA, A^T of A stored [k, m]; likewise B [k, n].
+ * op(A) = A [m, k] or, with transA, A^T of A stored [k, m]; likewise B [k, n]. The launchers
+ * ({@link CudaSgemm}, {@link Cublas}) take it with the operands, output first: (gemm, c, a, b).
  */
 public record Gemm(boolean transA, boolean transB, int m, int n, int k, int batch, float alpha, float beta) {
 

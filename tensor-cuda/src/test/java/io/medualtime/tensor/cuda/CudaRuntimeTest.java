@@ -516,8 +516,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 assertEquals(e, gc[((b * Cin + ci) * K + j) * Lout + lo], 0f, "im2col");
             }
             // out[b] = W (Cout x Cin*K) * cols[b] (Cin*K x Lout), strideA = 0
-            CudaSgemm.sgemm(new Gemm(false, false, Cout, Lout, Cin * K, B, 1f, 0f), new DeviceMatrix(dw.ptr(), Cin * K, 0),
-                new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout), new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout));
+            CudaSgemm.sgemm(new Gemm(false, false, Cout, Lout, Cin * K, B, 1f, 0f), new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout),
+                new DeviceMatrix(dw.ptr(), Cin * K, 0), new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
             double[] ref = new double[B * Cout * Lout], sc = new double[B * Cout * Lout];
             for (int b = 0; b < B; b++) for (int co = 0; co < Cout; co++) for (int lo = 0; lo < Lout; lo++) {
                 double s = 0, a = 0;

@@ -22,8 +22,8 @@ public final class JCudaStubMain {
         for (LaunchArgs.Mode m : LaunchArgs.Mode.values()) {
             d.argMode(m);
             ElementwiseKernels.unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 3, 1.5f);
-            CudaSgemm.sgemmTiles(new Gemm(true, false, 5, 6, 7, 2, 0.75f, 0.25f), new DeviceMatrix(x.ptr(), 5, 11L),
-                new DeviceMatrix(x.ptr() + 4, 6, 12L), new DeviceMatrix(x.ptr() + 8, 6, 13L), x.ptr() + 12);
+            CudaSgemm.sgemmTiles(new Gemm(true, false, 5, 6, 7, 2, 0.75f, 0.25f), new DeviceMatrix(x.ptr() + 8, 6, 13L),
+                new DeviceMatrix(x.ptr(), 5, 11L), new DeviceMatrix(x.ptr() + 4, 6, 12L), x.ptr() + 12);
             System.out.println("MODE " + m + " " + Long.toHexString(x.ptr()));
         }
     }
