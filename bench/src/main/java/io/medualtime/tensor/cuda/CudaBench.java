@@ -56,7 +56,8 @@ public final class CudaBench {
     static void run(String engine, Gemm g, int iters, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, float[] ha, float[] hb) {
         int size = g.m();
         boolean ta = g.transA(), tb = g.transB();
-        DeviceMatrix ma = new DeviceMatrix(a.ptr(), size, 0), mb = new DeviceMatrix(b.ptr(), size, 0), mc = new DeviceMatrix(c.ptr(), size, 0);
+        DeviceMatrix ma = new DeviceMatrix(a.ptr(), size, 0), mb = new DeviceMatrix(b.ptr(), size, 0),
+            mc = new DeviceMatrix(c.ptr(), size, 0);
         Runnable gemm = () -> {
             if (engine.equals("PTX"))
                 CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L);
@@ -109,7 +110,8 @@ public final class CudaBench {
             DropoutKernels.rngUniform(b.ptr(), k * n, 2, 0);
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaSgemm.splitK(m, n, k, 1, rt.multiprocessorCount());
             Gemm g = Gemm.of(ta, tb, m, n, k, 1f, 0f);
-            DeviceMatrix ma = new DeviceMatrix(a.ptr(), lda, 0), mb = new DeviceMatrix(b.ptr(), ldb, 0), mc = new DeviceMatrix(c.ptr(), n, 0);
+            DeviceMatrix ma = new DeviceMatrix(a.ptr(), lda, 0), mb = new DeviceMatrix(b.ptr(), ldb, 0),
+                mc = new DeviceMatrix(c.ptr(), n, 0);
             double tiles = timeMs(() -> CudaSgemm.sgemmTiles(g, mc, ma, mb, 0L), 20);
             double tilesHost = lastHostMs;
             double chosen = timeMs(() -> CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L), 20);
@@ -138,13 +140,16 @@ public final class CudaBench {
         a.fill(0.5f, 0, 2 * 64 * 256);
         b.fill(0.5f, 0, 2 * 256 * 64);
         for (int i = 0; i < n; i++) {
-            CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+            CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
                 new DeviceMatrix(b.ptr(), 64, 0), 0L);
-            CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+            CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
                 new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
             CudaSgemm.sgemmBatchSum(new Gemm(true, false, 64, 64, 256, 2, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
                 new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
-            CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0), new DeviceMatrix(a.ptr(), 256, 0),
+            CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
                 new DeviceMatrix(b.ptr(), 64, 0), 0L);
         }
         CudaRuntime.get().driver().synchronize();

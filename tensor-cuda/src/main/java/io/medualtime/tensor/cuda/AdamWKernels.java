@@ -14,7 +14,8 @@ final class AdamWKernels {
 
     /** One AdamW step in place on param, m and v (n elements each) from grad. */
     static void adamw(long param, long grad, long m, long v, int n, Step s) {
-        Launch.gridStride("adamw", "adamw", n, param, grad, m, v, n, s.lr(), s.beta1(), s.beta2(), s.eps(), s.weightDecay(), s.bc1(), s.bc2());
+        Launch.gridStride("adamw", "adamw", n, param, grad, m, v, n, s.lr(), s.beta1(), s.beta2(), s.eps(), s.weightDecay(), s.bc1(),
+            s.bc2());
     }
 
     /**

@@ -235,7 +235,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         if (batch * channels * length == 0) return;
         DeviceBuffer tw = gw == null ? alloc().allocate(channels) : null, tb = gb == null ? alloc().allocate(channels) : null;
         try {
-            BatchNormKernels.batchNormBackward(ptr(gx, 0), new Affine(tw != null ? tw.ptr() : ptr(gw, 0), tb != null ? tb.ptr() : ptr(gb, 0)),
+            BatchNormKernels.batchNormBackward(ptr(gx, 0), new Affine(tw != null ? tw.ptr() : ptr(gw, 0),
+                tb != null ? tb.ptr() : ptr(gb, 0)),
                     ptr(gy, 0), ptr(x, 0), new NormStats(ptr(mean, 0), ptr(invstd, 0)), ptr(w, 0),
                     new BatchNormKernels.Channels(batch, channels, length));
         } finally {

@@ -39,14 +39,9 @@ final class ElementwiseKernels {
      */
     static void binaryStrided(BinaryOp op, long out, long a, int[] aStrides, long b, int[] bStrides, int[] shape) {
         checkDims(shape, aStrides, bStrides);
-        int n = numel(shape);
+        int n = numel(shape), nd = shape.length;
         if (n == 0) return;
-        int nd = shape.length;
-        int[] meta = new int[3 * nd];
-        System.arraycopy(shape, 0, meta, 0, nd);
-        System.arraycopy(aStrides, 0, meta, nd, nd);
-        System.arraycopy(bStrides, 0, meta, 2 * nd, nd);
-        DeviceBuffer m = DeviceInts.of(meta);
+        DeviceBuffer m = layoutTable(shape, aStrides, bStrides);
         Launch.gridStride(PTX, "binary_strided", n, op.code, out, a, b, n, nd, m.at(0), m.at(nd), m.at(2L * nd));
     }
 
@@ -71,14 +66,19 @@ final class ElementwiseKernels {
 
     private static void stridedCopy(String kernel, long out, long in, long off, int[] strides, int[] shape) {
         checkDims(shape, strides);
-        int n = numel(shape);
+        int n = numel(shape), nd = shape.length;
         if (n == 0) return;
-        int nd = shape.length;
-        int[] meta = new int[2 * nd];
-        System.arraycopy(shape, 0, meta, 0, nd);
-        System.arraycopy(strides, 0, meta, nd, nd);
-        DeviceBuffer m = DeviceInts.of(meta);
+        DeviceBuffer m = layoutTable(shape, strides);
         Launch.gridStride(PTX, kernel, n, out, in, n, nd, m.at(0), m.at(nd), off);
+    }
+
+    /** The device table the strided kernels read: the shape, then each view's strides (ndim int32 each). */
+    private static DeviceBuffer layoutTable(int[] shape, int[]... strides) {
+        int nd = shape.length;
+        int[] table = new int[(1 + strides.length) * nd];
+        System.arraycopy(shape, 0, table, 0, nd);
+        for (int i = 0; i < strides.length; i++) System.arraycopy(strides[i], 0, table, (i + 1) * nd, nd);
+        return DeviceInts.of(table);
     }
 
     private static int numel(int[] shape) {

@@ -80,7 +80,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             Object[][] cases = {
                 {UnaryOp.NEG, x, (DoubleUnaryOperator) v -> -v}, {UnaryOp.EXP, x, (DoubleUnaryOperator) Math::exp},
                 {UnaryOp.LOG, pos, (DoubleUnaryOperator) Math::log}, {UnaryOp.SQRT, pos, (DoubleUnaryOperator) Math::sqrt},
-                {UnaryOp.TANH, x, (DoubleUnaryOperator) Math::tanh}, {UnaryOp.SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
+                {UnaryOp.TANH, x, (DoubleUnaryOperator) Math::tanh},
+                {UnaryOp.SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
                 {UnaryOp.RELU, x, (DoubleUnaryOperator) v -> Math.max(v, 0)}, {UnaryOp.ADD_SCALAR, x, (DoubleUnaryOperator) v -> v + s},
                 {UnaryOp.MUL_SCALAR, x, (DoubleUnaryOperator) v -> v * s},
                 {UnaryOp.POW_SCALAR, pos, (DoubleUnaryOperator) v -> Math.pow(v, s)},
@@ -123,7 +124,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             DeviceBuffer da = dev(a), dbb = dev(b), dbp = dev(bp), dap = dev(ap), out = dev(n);
             java.util.Map<BinaryOp, DoubleBinaryOperator> ref = java.util.Map.of(
                 BinaryOp.ADD, (x, y) -> x + y, BinaryOp.SUB, (x, y) -> x - y, BinaryOp.MUL, (x, y) -> x * y, BinaryOp.DIV, (x, y) -> x / y,
-                BinaryOp.POW, Math::pow, BinaryOp.MAX, Math::max, BinaryOp.EQ, (x, y) -> x == y ? 1 : 0, BinaryOp.GT, (x, y) -> x > y ? 1 : 0);
+                BinaryOp.POW, Math::pow, BinaryOp.MAX, Math::max,
+                BinaryOp.EQ, (x, y) -> x == y ? 1 : 0, BinaryOp.GT, (x, y) -> x > y ? 1 : 0);
             for (BinaryOp op : BinaryOp.values()) {
                 boolean powOp = op == BinaryOp.POW, divOp = op == BinaryOp.DIV;
                 float[] xa = powOp ? ap : a, xb = (powOp || divOp) ? bp : b;
@@ -210,7 +212,10 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         DeviceBuffer dx = dev(x), o1 = dev(1);
         ReduceKernels.reduce(ReduceOp.SUM, o1.ptr(), dx.ptr(), 1, x.length, 1);
         float first = o1.toFloatArray()[0];
-        for (int i = 0; i < 3; i++) { ReduceKernels.reduce(ReduceOp.SUM, o1.ptr(), dx.ptr(), 1, x.length, 1); assertEquals(first, o1.toFloatArray()[0]); }
+        for (int i = 0; i < 3; i++) {
+            ReduceKernels.reduce(ReduceOp.SUM, o1.ptr(), dx.ptr(), 1, x.length, 1);
+            assertEquals(first, o1.toFloatArray()[0]);
+        }
     }
 
     // ------------------------------------------------------------------ softmax
@@ -262,7 +267,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 float[] x = rand(rows * C, -3, 3), w = rand(C, 0.5f, 1.5f), b = rand(C, -1, 1), dy = rand(rows * C, -1, 1);
                 DeviceBuffer dxx = dev(x), dw0 = affine ? dev(w) : null, db0 = affine ? dev(b) : null, ddy = dev(dy);
                 DeviceBuffer out = dev(rows * C), mean = dev(rows), rstd = dev(rows), dx = dev(rows * C), gw = dev(C), gb = dev(C);
-                LayerNormKernels.layerNorm(out.ptr(), new NormStats(mean.ptr(), rstd.ptr()), dxx.ptr(), new Affine(p(dw0), p(db0)), rows, C, eps);
+                LayerNormKernels.layerNorm(out.ptr(), new NormStats(mean.ptr(), rstd.ptr()), dxx.ptr(), new Affine(p(dw0), p(db0)),
+                    rows, C, eps);
                 double[] ro = new double[rows * C], rdx = new double[rows * C], rgw = new double[C], rgb = new double[C];
                 double[] rmean = new double[rows], rrstd = new double[rows];
                 for (int r = 0; r < rows; r++) {
@@ -370,7 +376,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             close("ce loss " + N + "x" + C, rl, loss.toFloatArray());
             close("ce lse " + N + "x" + C, rlse, lse.toFloatArray());
             assertEquals(count, cnt.toFloatArray()[0], 0f, "ce count");
-            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C, new CrossEntropyKernels.Upstream(gout.ptr(), 0, cnt.ptr(), 1f));
+            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
+                new CrossEntropyKernels.Upstream(gout.ptr(), 0, cnt.ptr(), 1f));
             double[] rg = new double[N * C];
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
@@ -381,7 +388,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             // per-row upstream gradients, no count
             DeviceBuffer gr = dev(rand(N, 0, 1));
             float[] grh = gr.toFloatArray();
-            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C, new CrossEntropyKernels.Upstream(gr.ptr(), 1, 0L, 2f));
+            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
+                new CrossEntropyKernels.Upstream(gr.ptr(), 1, 0L, 2f));
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
                 double p = Math.exp(x[r * C + c] - rlse[r]);

@@ -48,7 +48,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
         for (int i = 0; i < c.length; i++) ref[i] = c[i];
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
         Gemm g = new Gemm(ta, tb, M, N, K, batch, alpha, beta);
-        DeviceMatrix ma = new DeviceMatrix(da.at(off), lda, sA), mb = new DeviceMatrix(db.at(off), ldb, sB), mc = new DeviceMatrix(dc.at(off), ldc, sC);
+        DeviceMatrix ma = new DeviceMatrix(da.at(off), lda, sA), mb = new DeviceMatrix(db.at(off), ldb, sB),
+            mc = new DeviceMatrix(dc.at(off), ldc, sC);
         if (slices > 1) sgemmSplitK(g, mc, ma, mb, 0L, slices);
         else if (ptx) sgemmPtx(g, mc, ma, mb, 0L);
         else Cublas.sgemm(g, mc, ma, mb);
@@ -130,7 +131,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
             float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
             DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
             Gemm g = Gemm.of(ta, tb, M, N, K, 1f, 0f);
-            DeviceMatrix ma = new DeviceMatrix(da.ptr(), ta ? M : K, 0), mb = new DeviceMatrix(db.ptr(), tb ? K : N, 0), mc = new DeviceMatrix(dc.ptr(), N, 0);
+            DeviceMatrix ma = new DeviceMatrix(da.ptr(), ta ? M : K, 0), mb = new DeviceMatrix(db.ptr(), tb ? K : N, 0),
+                mc = new DeviceMatrix(dc.ptr(), N, 0);
             if (split) sgemmSplitK(g, mc, ma, mb, dbias.ptr(), 3);
             else sgemmPtx(g, mc, ma, mb, dbias.ptr());
             double[] ref = new double[M * N], sc = new double[M * N];
@@ -171,7 +173,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
             }
             DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
             Gemm g = new Gemm(ta, tb, M, N, K, batch, 0.75f, beta);
-            DeviceMatrix ma = new DeviceMatrix(da.ptr(), lda, sA), mb = new DeviceMatrix(db.ptr(), ldb, sB), mc = new DeviceMatrix(dc.ptr(), ldc, 0);
+            DeviceMatrix ma = new DeviceMatrix(da.ptr(), lda, sA), mb = new DeviceMatrix(db.ptr(), ldb, sB),
+                mc = new DeviceMatrix(dc.ptr(), ldc, 0);
             if (s[4] == 0) sgemmBatchSum(g, mc, ma, mb);
             else sgemmBatchSum(g, mc, ma, mb, s[4]);
             float[] got = dc.toFloatArray();

@@ -248,7 +248,8 @@ class PtxEmulatorTest {
         assertTrue(f.getMessage().contains("kernels/m.ptx:12: st.global.u32 [a], tid"), f.getMessage());
         assertTrue(f.getMessage().contains("thread (32,0,0)") && f.getMessage().contains("past the end"), f.getMessage());
         e.free(small);
-        f = assertThrows(RuntimeException.class, () -> e.launch("m", "store_tid", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[] {small}));
+        f = assertThrows(RuntimeException.class, () -> e.launch("m", "store_tid", new LaunchShape(1, 1, 1, 1, 1, 1, 0),
+            new Object[] {small}));
         assertTrue(f.getMessage().contains("not in a live allocation"), f.getMessage());
     }
 
@@ -260,7 +261,8 @@ class PtxEmulatorTest {
             "SPIN:",
             "    bra SPIN;",
             "}"));
-        RuntimeException f = assertThrows(RuntimeException.class, () -> e.launch("loop", "spin", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[0]));
+        RuntimeException f = assertThrows(RuntimeException.class,
+            () -> e.launch("loop", "spin", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[0]));
         assertTrue(f.getMessage().contains("no progress") && f.getMessage().contains("kernel spin"), f.getMessage());
     }
 
