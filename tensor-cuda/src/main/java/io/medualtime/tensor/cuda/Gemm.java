@@ -7,6 +7,12 @@ package io.medualtime.tensor.cuda;
  */
 public record Gemm(boolean transA, boolean transB, int m, int n, int k, int batch, float alpha, float beta) {
 
+    /** No negative size (0 is an empty product, or with k = 0 C = beta C). */
+    public Gemm {
+        if (m < 0 || n < 0 || k < 0 || batch < 0)
+            throw new IllegalArgumentException("GEMM sizes must not be negative: m " + m + ", n " + n + ", k " + k + ", batch " + batch);
+    }
+
     /** C = alpha op(A) op(B) + beta C, one product. */
     public static Gemm of(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta) {
         return new Gemm(transA, transB, m, n, k, 1, alpha, beta);
@@ -17,11 +23,4 @@ public record Gemm(boolean transA, boolean transB, int m, int n, int k, int batc
     Gemm withBatch(int batch) { return new Gemm(transA, transB, m, n, k, batch, alpha, beta); }
 
     Gemm withBeta(float beta) { return new Gemm(transA, transB, m, n, k, batch, alpha, beta); }
-
-    /** The tight leading dimension of A as stored (k, or m when transposed); likewise {@link #ldb}, {@link #ldc}. */
-    int lda() { return transA ? m : k; }
-
-    int ldb() { return transB ? k : n; }
-
-    int ldc() { return n; }
 }
