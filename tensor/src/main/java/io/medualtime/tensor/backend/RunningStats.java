@@ -4,7 +4,4 @@ package io.medualtime.tensor.backend;
  * Batch norm's running statistics, updated in place (dense from element 0; either may be null):
  * run = (1 - momentum) * run + momentum * (batch mean, unbiased batch variance).
  */
-public record RunningStats(Storage mean, Storage var, float momentum) {
-    /** No running statistics to update. */
-    public static RunningStats none(float momentum) { return new RunningStats(null, null, momentum); }
-}
+public record RunningStats(Storage mean, Storage var, float momentum) {}

@@ -13,7 +13,4 @@ public record Span(Storage storage, int offset) {
 
     /** The storage from element 0. */
     public static Span of(Storage storage) { return new Span(storage, 0); }
-
-    /** The storage at {@code offset}, or null for a null storage (an optional operand). */
-    public static Span orNull(Storage storage, int offset) { return storage == null ? null : new Span(storage, offset); }
 }
