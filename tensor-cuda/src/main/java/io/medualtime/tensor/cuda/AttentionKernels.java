@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.AttentionDims;
+
 /**
  * Launchers of kernels/attention.ptx: GPT-2's self-attention core, a warp per (sample, head, query) row,
  * q, k and v read in place from qkv [B, T, 3C]. {@code queryRows}: 0 for every position, else the address
@@ -14,7 +16,7 @@ final class AttentionKernels {
     static void selfAttentionForward(long out, long probs, long qkv, long mask, boolean maskPerSample, long drop, AttentionDims d,
                                      long queryRows) {
         int q = queryRows == 0 ? d.tokens() : 1;
-        Launch.gridStride(PTX, "attn_fwd", 32 * d.rows(q), qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, d.batch(), d.heads(),
+        Launch.gridStride(PTX, "attn_fwd", warps(d, q), qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, d.batch(), d.heads(),
             d.tokens(), d.headDim(), d.scale(), q, queryRows);
     }
 
@@ -22,7 +24,10 @@ final class AttentionKernels {
     static void selfAttentionBackward(long dqkv, long ds, long qkv, long gout, long probs, long drop, AttentionDims d, long queryRows) {
         int q = queryRows == 0 ? d.tokens() : 1;
         Object[] args = {qkv, gout, probs, drop, ds, dqkv, d.batch(), d.heads(), d.tokens(), d.headDim(), d.scale(), q, queryRows};
-        Launch.gridStride(PTX, "attn_bwd_q", 32 * d.rows(q), args);
-        Launch.gridStride(PTX, "attn_bwd_kv", 32 * d.rows(d.tokens()), args);
+        Launch.gridStride(PTX, "attn_bwd_q", warps(d, q), args);
+        Launch.gridStride(PTX, "attn_bwd_kv", warps(d, d.tokens()), args);
     }
+
+    /** A warp (32 threads) per (sample, head, query) row. */
+    private static long warps(AttentionDims d, int queries) { return 32L * d.batch() * d.heads() * queries; }
 }

@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.AttentionDims;
+
 /**
  * Launchers of kernels/gated_prefix_attention.ptx: attention of the query rows [B, H, T, D] to K extra
  * key/value tokens with a tanh gate per head, a warp per query row (the math: ops/GatedPrefixAttention).
@@ -24,14 +26,14 @@ final class GatedPrefixAttentionKernels {
 
     /** out = tanh(gate) * mixed, or with base (not 0) out = base + that, both token-major [B, T, H, D]. */
     static void forward(long out, long base, Saved saved, long q, Prefix p, AttentionDims d) {
-        Launch.gridStride(PTX, "gated_prefix_attention_fwd", 32 * d.rows(d.tokens()), q, p.keys(), p.values(), p.gate(), p.mask(),
+        Launch.gridStride(PTX, "gated_prefix_attention_fwd", 32L * d.rows(), q, p.keys(), p.values(), p.gate(), p.mask(),
             saved.probs(), saved.dropped(), saved.mixed(), out, base, d.batch(), d.heads(), d.tokens(), p.count(), d.headDim(),
             p.setStride(), p.headStride(), p.tokStride(), d.scale());
     }
 
     /** The backward's row-wise part from gout; tokens: gout and dq token-major (the gradient of a forward with base). */
     static void backward(Grads g, long gout, Saved saved, Prefix p, AttentionDims d, boolean tokens) {
-        Launch.gridStride(PTX, "gated_prefix_attention_bwd", 32 * d.rows(d.tokens()), gout, p.keys(), p.values(), p.gate(), p.mask(),
+        Launch.gridStride(PTX, "gated_prefix_attention_bwd", 32L * d.rows(), gout, p.keys(), p.values(), p.gate(), p.mask(),
             saved.probs(), saved.mixed(), g.dq(), g.ds(), g.dmix(), g.gatePartials(), d.batch(), d.heads(), d.tokens(), p.count(),
             d.headDim(), p.setStride(), p.headStride(), p.tokStride(), d.scale(), tokens ? 1 : 0);
     }

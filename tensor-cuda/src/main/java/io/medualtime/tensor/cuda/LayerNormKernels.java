@@ -9,7 +9,7 @@ final class LayerNormKernels {
     private LayerNormKernels() {}
 
     /** out = (x - mean) * rstd * w + b per row; the statistics are written where {@code stats} has addresses; w, b may be 0. */
-    static void layerNorm(long out, NormStats stats, long x, Affine wb, int rows, int cols, float eps) {
+    static void layerNorm(long out, DeviceNormStats stats, long x, DeviceAffine wb, int rows, int cols, float eps) {
         Launch.rowBlocks(PTX, "layernorm_fwd", rows, out, stats.mean(), stats.invStd(), x, wb.weight(), wb.bias(), rows, cols, eps);
     }
 
@@ -17,7 +17,7 @@ final class LayerNormKernels {
      * dx (0: not wanted) and the weight / bias gradients (0 to skip; OVERWRITTEN) from dy and the saved
      * statistics; dw and db are deterministic: per-chunk partial sums, then a fixed-order sum over chunks.
      */
-    static void layerNormBackward(long dx, Affine grads, long dy, long x, NormStats stats, long w, int rows, int cols) {
+    static void layerNormBackward(long dx, DeviceAffine grads, long dy, long x, DeviceNormStats stats, long w, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
         if (dx != 0) Launch.rowBlocks(PTX, "layernorm_bwd_dx", rows, dx, dy, x, stats.mean(), stats.invStd(), w, rows, cols);
         if (grads.weight() == 0 && grads.bias() == 0) return;

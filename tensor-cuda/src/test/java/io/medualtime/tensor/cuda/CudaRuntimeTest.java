@@ -12,7 +12,9 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 import io.medualtime.tensor.CounterRng;
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ChannelShape;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.UnaryOp;
 
@@ -267,8 +269,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 float[] x = rand(rows * C, -3, 3), w = rand(C, 0.5f, 1.5f), b = rand(C, -1, 1), dy = rand(rows * C, -1, 1);
                 DeviceBuffer dxx = dev(x), dw0 = affine ? dev(w) : null, db0 = affine ? dev(b) : null, ddy = dev(dy);
                 DeviceBuffer out = dev(rows * C), mean = dev(rows), rstd = dev(rows), dx = dev(rows * C), gw = dev(C), gb = dev(C);
-                LayerNormKernels.layerNorm(out.ptr(), new NormStats(mean.ptr(), rstd.ptr()), dxx.ptr(), new Affine(p(dw0), p(db0)),
-                    rows, C, eps);
+                LayerNormKernels.layerNorm(out.ptr(), new DeviceNormStats(mean.ptr(), rstd.ptr()), dxx.ptr(),
+                    new DeviceAffine(p(dw0), p(db0)), rows, C, eps);
                 double[] ro = new double[rows * C], rdx = new double[rows * C], rgw = new double[C], rgb = new double[C];
                 double[] rmean = new double[rows], rrstd = new double[rows];
                 for (int r = 0; r < rows; r++) {
@@ -296,8 +298,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 close("layernorm out " + tag, ro, out.toFloatArray());
                 close("layernorm mean " + tag, rmean, mean.toFloatArray());
                 close("layernorm rstd " + tag, rrstd, rstd.toFloatArray(), map(rstd.toFloatArray(), Math::abs));
-                LayerNormKernels.layerNormBackward(dx.ptr(), new Affine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(),
-                    new NormStats(mean.ptr(), rstd.ptr()), p(dw0), rows, C);
+                LayerNormKernels.layerNormBackward(dx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(),
+                    new DeviceNormStats(mean.ptr(), rstd.ptr()), p(dw0), rows, C);
                 double[] sc = new double[rows * C];
                 java.util.Arrays.fill(sc, 10);
                 close("layernorm dx " + tag, rdx, dx.toFloatArray(), sc);
@@ -360,7 +362,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             for (int i = 0; i < N; i++) t[i] = (i % 5 == 3) ? IGNORE_INDEX : RND.nextInt(C);
             DeviceBuffer dx = dev(x), dt = dev(t), loss = dev(N), lse = dev(N), cnt = dev(1), g = dev(N * C);
             DeviceBuffer gout = dev(new float[] {0.7f});
-            CrossEntropyKernels.Targets tg = new CrossEntropyKernels.Targets(dt.ptr(), N, IGNORE_INDEX);
+            CrossEntropyKernels.DeviceTargets tg = new CrossEntropyKernels.DeviceTargets(dt.ptr(), N, IGNORE_INDEX);
             CrossEntropyKernels.crossEntropy(loss.ptr(), lse.ptr(), dx.ptr(), tg, C);
             CrossEntropyKernels.crossEntropyCount(cnt.ptr(), tg);
             double[] rl = new double[N], rlse = new double[N];
@@ -433,11 +435,12 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             float[] rm0 = rand(C, -0.1f, 0.1f), rv0 = rand(C, 0.9f, 1.1f);
             DeviceBuffer dxx = dev(x), dw = dev(w), dbb = dev(b), ddy = dev(dy), rm = dev(rm0), rv = dev(rv0);
             DeviceBuffer mean = dev(C), inv = dev(C), out = dev(n), gx = dev(n), gw = dev(C), gb = dev(C);
-            BatchNormKernels.Channels shape = new BatchNormKernels.Channels(B, C, L);
-            NormStats stats = new NormStats(mean.ptr(), inv.ptr());
+            ChannelShape shape = new ChannelShape(B, C, L);
+            DeviceNormStats stats = new DeviceNormStats(mean.ptr(), inv.ptr());
             BatchNormKernels.batchNormStats(stats, dxx.ptr(), shape, eps, new BatchNormKernels.Running(rm.ptr(), rv.ptr()), mom);
-            BatchNormKernels.batchNormApply(out.ptr(), dxx.ptr(), stats, new Affine(dw.ptr(), dbb.ptr()), shape);
-            BatchNormKernels.batchNormBackward(gx.ptr(), new Affine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(), stats, dw.ptr(), shape);
+            BatchNormKernels.batchNormApply(out.ptr(), dxx.ptr(), stats, new DeviceAffine(dw.ptr(), dbb.ptr()), shape);
+            BatchNormKernels.batchNormBackward(gx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(), stats, dw.ptr(),
+                shape);
             double[] rmean = new double[C], rinv = new double[C], rrm = new double[C], rrv = new double[C];
             double[] rout = new double[n], rgx = new double[n], rgw = new double[C], rgb = new double[C];
             for (int c = 0; c < C; c++) {
@@ -493,7 +496,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         for (int step = 1; step <= 3; step++) {
             float[] g = rand(n, -1, 1);
             DeviceBuffer dg = dev(g);
-            AdamWKernels.adamw(dp.ptr(), dg.ptr(), dm.ptr(), dv.ptr(), n, AdamWKernels.Step.at(step, lr, b1, b2, eps, wd));
+            AdamWStep s = new AdamWStep(lr, b1, b2, eps, wd, (float) (1 - Math.pow(b1, step)), (float) (1 - Math.pow(b2, step)));
+            AdamWKernels.adamw(dp.ptr(), dg.ptr(), dm.ptr(), dv.ptr(), n, s);
             double bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
             for (int i = 0; i < n; i++) {
                 rp[i] *= 1 - lr * wd;

@@ -1,7 +1,0 @@
-package io.medualtime.tensor.cuda;
-
-/**
- * Device addresses of a normalisation's saved statistics: the mean and 1 / std per row (layer norm) or
- * channel (batch norm); 0: not kept.
- */
-record NormStats(long mean, long invStd) {}
