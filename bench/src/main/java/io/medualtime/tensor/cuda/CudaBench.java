@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
 import io.medualtime.tensor.backend.UnaryOp;
 
 // in the bench module, but in the CUDA backend's package: it times package-private launchers
@@ -146,7 +147,7 @@ public final class CudaBench {
             CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
                 new DeviceMatrix(a.ptr(), 256, 0),
                 new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
-            CudaSgemm.sgemmBatchSum(new Gemm(true, false, 64, 64, 256, 2, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+            CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(true, false, 64, 64, 256, 2), 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
                 new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
             CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0),
                 new DeviceMatrix(a.ptr(), 256, 0),
@@ -174,8 +175,8 @@ public final class CudaBench {
                     new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0), new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), 0L);
         }, 20);
         double perSampleHost = lastHostMs;
-        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(ta, tb, m, n, k, batch, 1f, 0f), new DeviceMatrix(c.ptr(), n, 0),
-            new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
+        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(ta, tb, m, n, k, batch), 1f, 0f),
+            new DeviceMatrix(c.ptr(), n, 0), new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
         total[0] += count * perSample;
         total[1] += count * summed;
         total[2] = Double.NaN;

@@ -183,7 +183,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     private static Gemm gemm(GemmShape s, float alpha, float beta) {
-        return new Gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), s.batch(), alpha, beta);
+        return new Gemm(s, alpha, beta);
     }
 
     private static DeviceMatrix operand(Matrix m) { return new DeviceMatrix(ptr(m.storage(), m.offset()), m.ld(), m.batchStride()); }

@@ -113,7 +113,7 @@ public final class CudaSgemm {
         long stepA = g.transA() ? (long) kc * a.ld() : kc, stepB = g.transB() ? kc : (long) kc * b.ld(), mn = (long) m * n;
         DeviceBuffer partial = DeviceAllocator.get().allocate(mn * total * batch);
         try {
-            Gemm slice = new Gemm(g.transA(), g.transB(), m, n, kc, batch * full, g.alpha(), 0f);
+            Gemm slice = new Gemm(g.shape().with(kc, batch * full), g.alpha(), 0f);
             DeviceMatrix parts = new DeviceMatrix(partial.ptr(), n, total * mn);
             launchTiles(slice, parts, a, b, 0L, new Inner(full, stepA, stepB, mn));
             if (rest > 0)                  // the shorter last slice of every product

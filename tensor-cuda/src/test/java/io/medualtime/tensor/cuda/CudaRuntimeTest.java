@@ -15,6 +15,7 @@ import io.medualtime.tensor.CounterRng;
 import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.ChannelShape;
+import io.medualtime.tensor.backend.GemmShape;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.UnaryOp;
 
@@ -528,8 +529,9 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 assertEquals(e, gc[((b * Cin + ci) * K + j) * Lout + lo], 0f, "im2col");
             }
             // out[b] = W (Cout x Cin*K) * cols[b] (Cin*K x Lout), strideA = 0
-            CudaSgemm.sgemm(new Gemm(false, false, Cout, Lout, Cin * K, B, 1f, 0f), new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout),
-                new DeviceMatrix(dw.ptr(), Cin * K, 0), new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
+            CudaSgemm.sgemm(new Gemm(new GemmShape(false, false, Cout, Lout, Cin * K, B), 1f, 0f),
+                new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout), new DeviceMatrix(dw.ptr(), Cin * K, 0),
+                new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
             double[] ref = new double[B * Cout * Lout], sc = new double[B * Cout * Lout];
             for (int b = 0; b < B; b++) for (int co = 0; co < Cout; co++) for (int lo = 0; lo < Lout; lo++) {
                 double s = 0, a = 0;

@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
+
 import static io.medualtime.tensor.cuda.CudaSgemm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -47,7 +49,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
         double[] ref = new double[c.length], scale = new double[c.length];
         for (int i = 0; i < c.length; i++) ref[i] = c[i];
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
-        Gemm g = new Gemm(ta, tb, M, N, K, batch, alpha, beta);
+        Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), alpha, beta);
         DeviceMatrix ma = new DeviceMatrix(da.at(off), lda, sA), mb = new DeviceMatrix(db.at(off), ldb, sB),
             mc = new DeviceMatrix(dc.at(off), ldc, sC);
         if (slices > 1) sgemmSplitK(g, mc, ma, mb, 0L, slices);
@@ -172,7 +174,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
                 sc[ci] = 0.75 * abs + (beta == 0 ? 0 : Math.abs(beta * c[ci]));
             }
             DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
-            Gemm g = new Gemm(ta, tb, M, N, K, batch, 0.75f, beta);
+            Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), 0.75f, beta);
             DeviceMatrix ma = new DeviceMatrix(da.ptr(), lda, sA), mb = new DeviceMatrix(db.ptr(), ldb, sB),
                 mc = new DeviceMatrix(dc.ptr(), ldc, 0);
             if (s[4] == 0) sgemmBatchSum(g, mc, ma, mb);
@@ -192,8 +194,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
         int M = 9, N = 20, K = 7, batch = 4;
         float[] a = rand(M * K, -1, 1), b = rand(batch * K * N, -1, 1);
         DeviceBuffer da = dev(a), db = dev(b), dc = dev(batch * M * N);
-        sgemm(new Gemm(false, false, M, N, K, batch, 1f, 0f), new DeviceMatrix(dc.ptr(), N, (long) M * N), new DeviceMatrix(da.ptr(), K, 0),
-            new DeviceMatrix(db.ptr(), N, (long) K * N));
+        sgemm(new Gemm(new GemmShape(false, false, M, N, K, batch), 1f, 0f), new DeviceMatrix(dc.ptr(), N, (long) M * N),
+            new DeviceMatrix(da.ptr(), K, 0), new DeviceMatrix(db.ptr(), N, (long) K * N));
         double[] ref = new double[batch * M * N], sc = new double[batch * M * N];
         gemmRef(false, false, M, N, K, 1f, a, 0, K, 0, b, 0, N, K * N, 0f, new float[batch * M * N], 0, N, M * N, batch, ref, sc);
         close("sgemm strideA=0 (" + (usesCublas() ? "cuBLAS" : "PTX") + ")", ref, dc.toFloatArray(), sc);

@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
+
 /**
  * The child process of {@link JCudaStubTest}: the real JCuda driver path against the stand-in
  * libcuda.so.1 - start-up, allocation, uploads (pinned ring and synchronous) read back, and the same
@@ -22,7 +24,7 @@ public final class JCudaStubMain {
         for (LaunchArgs.Mode m : LaunchArgs.Mode.values()) {
             d.argMode(m);
             ElementwiseKernels.unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 3, 1.5f);
-            CudaSgemm.sgemmTiles(new Gemm(true, false, 5, 6, 7, 2, 0.75f, 0.25f), new DeviceMatrix(x.ptr() + 8, 6, 13L),
+            CudaSgemm.sgemmTiles(new Gemm(new GemmShape(true, false, 5, 6, 7, 2), 0.75f, 0.25f), new DeviceMatrix(x.ptr() + 8, 6, 13L),
                 new DeviceMatrix(x.ptr(), 5, 11L), new DeviceMatrix(x.ptr() + 4, 6, 12L), x.ptr() + 12);
             System.out.println("MODE " + m + " " + Long.toHexString(x.ptr()));
         }
