@@ -12,6 +12,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Typed access to the fields of a JSON config file, with errors naming the file and the field. */
 public final class ConfigFields {
@@ -105,24 +107,24 @@ public final class ConfigFields {
     }
 
     public double optionalDouble(String name, double dflt) throws ConfigException {
-        if (!has(name)) return dflt;
-        JsonNode n = root.get(name);
-        if (!n.isNumber()) throw error(name, "must be a number, got " + n);
-        return n.doubleValue();
+        return optional(name, dflt, JsonNode::isNumber, JsonNode::doubleValue, "a number");
     }
 
     public String optionalString(String name, String dflt) throws ConfigException {
-        if (!has(name)) return dflt;
-        JsonNode n = root.get(name);
-        if (!n.isTextual()) throw error(name, "must be a string, got " + n);
-        return n.textValue();
+        return optional(name, dflt, JsonNode::isTextual, JsonNode::textValue, "a string");
     }
 
     public boolean optionalBool(String name, boolean dflt) throws ConfigException {
+        return optional(name, dflt, JsonNode::isBoolean, JsonNode::booleanValue, "true or false");
+    }
+
+    /** dflt when the field is absent or null, else its value, which must be of the JSON type {@code isType} accepts. */
+    private <T> T optional(String name, T dflt, Predicate<JsonNode> isType, Function<JsonNode, T> value, String expected)
+            throws ConfigException {
         if (!has(name)) return dflt;
         JsonNode n = root.get(name);
-        if (!n.isBoolean()) throw error(name, "must be true or false, got " + n);
-        return n.booleanValue();
+        if (!isType.test(n)) throw error(name, "must be " + expected + ", got " + n);
+        return value.apply(n);
     }
 
     private int asInt(String name, JsonNode n) throws ConfigException {
