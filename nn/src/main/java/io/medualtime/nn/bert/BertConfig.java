@@ -1,6 +1,5 @@
 package io.medualtime.nn.bert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
@@ -220,11 +219,7 @@ public record BertConfig(
         o.put("pad_token_id", padTokenId);
         if (isDistilBert()) o.put("sinusoidal_pos_embds", sinusoidalPosEmbds);
         else o.put("position_embedding_type", "absolute");
-        try {
-            return ConfigFields.JSON.writeValueAsString(o) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConfigFields.toText(o);
     }
 
     public void save(Path folder) throws IOException {

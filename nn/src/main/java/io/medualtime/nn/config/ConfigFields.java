@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -66,6 +67,15 @@ public final class ConfigFields {
             throw e;
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e, e);
+        }
+    }
+
+    /** A config object as {@code config.json} text: indented, ending in a newline. */
+    public static String toText(ObjectNode config) {
+        try {
+            return JSON.writeValueAsString(config) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);   // a tree of plain values always serialises
         }
     }
 

@@ -1,6 +1,5 @@
 package io.medualtime.nn.gpt2;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
@@ -236,11 +235,7 @@ public record Gpt2Config(
         o.put("scale_attn_by_inverse_layer_idx", scaleAttnByInverseLayerIdx);
         o.put("reorder_and_upcast_attn", reorderAndUpcastAttn);
         o.put("tie_word_embeddings", tieWordEmbeddings);
-        try {
-            return ConfigFields.JSON.writeValueAsString(o) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConfigFields.toText(o);
     }
 
     /** Writes {@code config.json} into the folder. */
