@@ -1,9 +1,14 @@
 package io.medualtime.bench;
 
 import io.medualtime.tensor.Device;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.Affine;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.Backends;
+import io.medualtime.tensor.backend.NormStats;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +48,7 @@ public class BackendKernels {
         loss = be.allocate(CE_ROWS); lse = be.allocate(CE_ROWS); gout = be.fromHost(new float[]{1f});
         targets = new int[CE_ROWS];
         for (int i = 0; i < CE_ROWS; i++) targets[i] = r.nextInt(CE_COLS);
-        be.layerNorm(x, 0, w, b, 1e-5f, y, mean, rstd, ROWS, COLS);     // saved statistics for the backward
+        be.layerNorm(y, new NormStats(mean, rstd), Span.of(x), new Affine(w, b), ROWS, COLS, 1e-5f);     // saved statistics for the backward
     }
 
     private Storage rand(Random r, int n) {
@@ -52,25 +57,34 @@ public class BackendKernels {
         return be.fromHost(a);
     }
 
-    @Benchmark public Storage layerNormForward() { be.layerNorm(x, 0, w, b, 1e-5f, y, mean, rstd, ROWS, COLS); return y; }
+    @Benchmark public Storage layerNormForward() {
+        be.layerNorm(y, new NormStats(mean, rstd), Span.of(x), new Affine(w, b), ROWS, COLS, 1e-5f);
+        return y;
+    }
 
-    @Benchmark public Storage layerNormBackward() { be.layerNormBackward(x, 0, w, mean, rstd, gy, gx, gw, gb, ROWS, COLS); return gx; }
+    @Benchmark public Storage layerNormBackward() {
+        be.layerNormBackward(gx, new Affine(gw, gb), gy, Span.of(x), new NormStats(mean, rstd), w, ROWS, COLS);
+        return gx;
+    }
 
-    @Benchmark public Storage softmaxForward() { be.softmax(false, x, 0, y, 0, SM_ROWS, SM_COLS); return y; }
+    @Benchmark public Storage softmaxForward() { be.softmax(Span.of(y), Span.of(x), SM_ROWS, SM_COLS, false); return y; }
 
-    @Benchmark public Storage softmaxBackward() { be.softmaxBackward(false, y, 0, gy, 0, gx, 0, SM_ROWS, SM_COLS); return gx; }
+    @Benchmark public Storage softmaxBackward() { be.softmaxBackward(Span.of(gx), Span.of(y), Span.of(gy), SM_ROWS, SM_COLS, false); return gx; }
 
-    @Benchmark public Storage geluForward() { be.unary(UnaryOp.GELU, 0f, x, 0, y, 0, N); return y; }
+    @Benchmark public Storage geluForward() { be.unary(UnaryOp.GELU, Span.of(y), Span.of(x), N, 0f); return y; }
 
-    @Benchmark public Storage geluBackward() { be.unaryBackward(UnaryOp.GELU, 0f, x, 0, gy, 0, gx, 0, N); return gx; }
+    @Benchmark public Storage geluBackward() { be.unaryBackward(UnaryOp.GELU, Span.of(gx), Span.of(x), Span.of(gy), N, 0f); return gx; }
 
     /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
-    @Benchmark public Storage adamw() { be.adamw(y, gy, m, v, N, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f); return y; }
+    @Benchmark public Storage adamw() { be.adamw(y, m, v, gy, N, new AdamWStep(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f)); return y; }
 
-    @Benchmark public Storage crossEntropyForward() { be.crossEntropy(logits, 0, targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+    @Benchmark public Storage crossEntropyForward() {
+        be.crossEntropy(loss, lse, Span.of(logits), new Targets(targets, -100), CE_ROWS, CE_COLS);
+        return loss;
+    }
 
     @Benchmark public Storage crossEntropyBackward() {
-        be.crossEntropyBackward(logits, 0, lse, targets, -100, gout, 0, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
+        be.crossEntropyBackward(glogits, Span.of(logits), lse, new Targets(targets, -100), Span.of(gout), CE_ROWS, CE_COLS, 1f / CE_ROWS);
         return glogits;
     }
 

@@ -1,10 +1,19 @@
 package io.medualtime.tensor.cpu;
 
 import io.medualtime.tensor.Device;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.Affine;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ChannelShape;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
+import io.medualtime.tensor.backend.NormStats;
 import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.RunningStats;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
 
@@ -24,6 +33,9 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException("CPU op given storage of device " + s.device());
     }
 
+    /** The array of an optional operand, null when absent. */
+    private static float[] arrOrNull(Storage s) { return s == null ? null : arr(s); }
+
     /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
     private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
 
@@ -41,18 +53,20 @@ public final class CpuBackend implements Backend {
         return new CpuStorage(a != null ? a : new float[n], true);
     }
     @Override public Storage fromHost(float[] data) { return new CpuStorage(data, false); }
-    @Override public float[] toHost(Storage s, int offset, int n) {
+    @Override public float[] toHost(Span src, int n) {
+        Storage s = src.storage();
+        int offset = src.offset();
         float[] out = new float[n];
         java.nio.FloatBuffer fb = mapped(s);
         if (fb != null) fb.get(offset, out, 0, n);
         else System.arraycopy(arr(s), offset, out, 0, n);
         return out;
     }
-    @Override public void fill(Storage s, int offset, int n, float value) { java.util.Arrays.fill(arr(s), offset, offset + n, value); }
+    @Override public void fill(Span dst, int n, float value) { java.util.Arrays.fill(arr(dst.storage()), dst.offset(), dst.offset() + n, value); }
 
-    @Override public void copy(View src, View dst, boolean accumulate) {
+    @Override public void copy(View dst, View src, boolean accumulate) {
         java.nio.FloatBuffer fb = mapped(src.storage());
-        if (fb != null) { copyFromMapped(fb, src, dst, accumulate); return; }
+        if (fb != null) { copyFromMapped(dst, fb, src, accumulate); return; }
         float[] x = arr(src.storage()), y = arr(dst.storage());
         if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
             System.arraycopy(x, src.offset(), y, dst.offset(), src.numel());
@@ -71,7 +85,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** copy() with a mapped source: the same walk, reading through the buffer. */
-    private static void copyFromMapped(java.nio.FloatBuffer x, View src, View dst, boolean accumulate) {
+    private static void copyFromMapped(View dst, java.nio.FloatBuffer x, View src, boolean accumulate) {
         float[] y = arr(dst.storage());
         if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
             x.get(src.offset(), y, dst.offset(), src.numel());
@@ -84,8 +98,9 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- elementwise -----------------------------------------------------------------------
-    @Override public void unary(UnaryOp op, float p, Storage xs, int xOff, Storage outs, int outOff, int n) {
-        float[] x = arr(xs), y = arr(outs);
+    @Override public void unary(UnaryOp op, Span outs, Span xs, int n, float p) {
+        float[] x = arr(xs.storage()), y = arr(outs.storage());
+        int xOff = xs.offset(), outOff = outs.offset();
         if (op == UnaryOp.GELU && VectorSupport.available()) {      // a lambda of its own: see geluBackward below
             Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluRow(x, xOff + s, y, outOff + s, e - s));
             return;
@@ -93,8 +108,9 @@ public final class CpuBackend implements Backend {
         Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unary(op, p, x, xOff + s, y, outOff + s, e - s));
     }
 
-    @Override public void unaryBackward(UnaryOp op, float p, Storage xs, int xOff, Storage gs, int gOff, Storage gins, int ginOff, int n) {
-        float[] x = arr(xs), g = arr(gs), gin = arr(gins);
+    @Override public void unaryBackward(UnaryOp op, Span gins, Span xs, Span gs, int n, float p) {
+        float[] x = arr(xs.storage()), g = arr(gs.storage()), gin = arr(gins.storage());
+        int xOff = xs.offset(), gOff = gs.offset(), ginOff = gins.offset();
         if (op == UnaryOp.GELU && VectorSupport.available()) {
             // C2 compiles this lambda with the GELU loop alone; inlined into the switch over every op
             // (all of whose branches a model step makes hot) the compile grew so large that C2 gave up
@@ -109,8 +125,9 @@ public final class CpuBackend implements Backend {
         Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
     }
 
-    @Override public void binary(BinaryOp op, View a, View b, Storage outs, int outOff) {
-        float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+    @Override public void binary(BinaryOp op, Span outs, View a, View b) {
+        float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs.storage());
+        int outOff = outs.offset();
         if (Strided.dense(a) && Strided.dense(b)) {
             int n = a.numel();
             Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.binary(op, x, a.offset() + s, 1, y, b.offset() + s, 1, out, outOff + s, e - s));
@@ -120,16 +137,18 @@ public final class CpuBackend implements Backend {
                 CpuElementwise.binary(op, x, ao, as, y, bo, bs, out, outOff + i, n));
     }
 
-    @Override public void where(View cond, View a, View b, Storage outs, int outOff) {
-        float[] c = arr(cond.storage()), x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+    @Override public void where(Span outs, View cond, View a, View b) {
+        float[] c = arr(cond.storage()), x = arr(a.storage()), y = arr(b.storage()), out = arr(outs.storage());
+        int outOff = outs.offset();
         Strided.forEach(a.shape(), cond, a, b, (i, co, cst, ao, as, bo, bs, n) -> {
             for (int j = 0; j < n; j++) out[outOff + i + j] = c[co + j * cst] != 0 ? x[ao + j * as] : y[bo + j * bs];
         });
     }
 
     // ---- reductions ------------------------------------------------------------------------
-    @Override public void reduce(ReduceOp op, Storage xs, int xOff, int outer, int dim, int inner, Storage outs, int outOff) {
-        float[] x = arr(xs), out = arr(outs);
+    @Override public void reduce(ReduceOp op, Span outs, Span xs, int outer, int dim, int inner) {
+        float[] x = arr(xs.storage()), out = arr(outs.storage());
+        int xOff = xs.offset(), outOff = outs.offset();
         boolean max = op == ReduceOp.MAX;
         if (inner == 1) {
             Parallel.range(outer, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
@@ -166,9 +185,12 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- matrix products -------------------------------------------------------------------
-    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                               float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
+    @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
+        boolean transA = shape.transA(), transB = shape.transB();
+        int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
+        Storage a = am.storage(), b = bm.storage(), c = cm.storage();
+        int aOff = am.offset(), lda = am.ld(), strideA = am.batchStride(), bOff = bm.offset(), ldb = bm.ld(), strideB = bm.batchStride();
+        int cOff = cm.offset(), ldc = cm.ld(), strideC = cm.batchStride();
         java.nio.FloatBuffer ma = mapped(a), mb = mapped(b);
         if (ma == null && mb == null) {
             Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
@@ -180,32 +202,32 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- fused neural-network kernels (CpuNnKernels) ---------------------------------------
-    @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
-        CpuNnKernels.softmax(log, arr(x), xOff, arr(y), yOff, rows, cols);
+    @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
+        CpuNnKernels.softmax(log, arr(x.storage()), x.offset(), arr(y.storage()), y.offset(), rows, cols);
     }
-    @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
-        CpuNnKernels.softmaxBackward(log, arr(y), yOff, arr(gy), gyOff, arr(gx), gxOff, rows, cols);
+    @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
+        CpuNnKernels.softmaxBackward(log, arr(y.storage()), y.offset(), arr(gy.storage()), gy.offset(), arr(gx.storage()), gx.offset(), rows, cols);
     }
-    @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
-                                    Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
-        CpuNnKernels.batchNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, momentum,
-                runMean == null ? null : arr(runMean), runVar == null ? null : arr(runVar), arr(y), arr(mean), arr(invstd),
-                batch, channels, length);
+    @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape, float eps) {
+        CpuNnKernels.batchNorm(arr(x.storage()), x.offset(), arrOrNull(affine.weight()), arrOrNull(affine.bias()), eps, running.momentum(),
+                arrOrNull(running.mean()), arrOrNull(running.var()), arr(y), arr(saved.mean()), arr(saved.rstd()),
+                shape.batch(), shape.channels(), shape.length());
     }
-    @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
-        CpuNnKernels.batchNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(invstd), arr(gy), arr(gx),
-                gw == null ? null : arr(gw), gb == null ? null : arr(gb), batch, channels, length);
+    @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, ChannelShape shape) {
+        CpuNnKernels.batchNormBackward(arr(x.storage()), x.offset(), arrOrNull(w), arr(saved.mean()), arr(saved.rstd()), arr(gy), arr(gx),
+                arrOrNull(grads.weight()), arrOrNull(grads.bias()), shape.batch(), shape.channels(), shape.length());
     }
-    @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
-        CpuNnKernels.layerNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, arr(y), arr(mean), arr(rstd), rows, cols);
+    @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
+        CpuNnKernels.layerNorm(arr(x.storage()), x.offset(), arrOrNull(affine.weight()), arrOrNull(affine.bias()), eps, arr(y),
+                arr(saved.mean()), arr(saved.rstd()), rows, cols);
     }
-    @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int rows, int cols) {
-        CpuNnKernels.layerNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(rstd), arr(gy),
-                arr(gx), gw == null ? null : arr(gw), gb == null ? null : arr(gb), rows, cols);
+    @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
+        CpuNnKernels.layerNormBackward(arr(x.storage()), x.offset(), arrOrNull(w), arr(saved.mean()), arr(saved.rstd()), arr(gy),
+                arr(gx), arrOrNull(grads.weight()), arrOrNull(grads.bias()), rows, cols);
     }
-    @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
+    @Override public void gatherRows(Storage out, Span tableSpan, int[] ids, int cols) {
+        Storage table = tableSpan.storage();
+        int tOff = tableSpan.offset();
         java.nio.FloatBuffer mt = mapped(table);
         float[] t = mt == null ? arr(table) : null, o = arr(out);
         Parallel.range(ids.length, Math.max(1, GRAIN / Math.max(cols, 1)), (s, e) -> {
@@ -216,8 +238,9 @@ public final class CpuBackend implements Backend {
             }
         });
     }
-    @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
-        float[] g = arr(gout), t = arr(gtable);
+    @Override public void scatterAddRows(Span gtable, Storage gout, int[] ids, int cols) {
+        float[] g = arr(gout), t = arr(gtable.storage());
+        int tOff = gtable.offset();
         // sequential over ids so repeated ids accumulate in a fixed order; parallel over columns
         Parallel.range(cols, 256, (c0, c1) -> {
             for (int i = 0; i < ids.length; i++) {
@@ -226,23 +249,24 @@ public final class CpuBackend implements Backend {
             }
         });
     }
-    @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
-        CpuNnKernels.crossEntropy(arr(logits), lOff, targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
+    @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
+        CpuNnKernels.crossEntropy(arr(logits.storage()), logits.offset(), targets.classes(), targets.ignoreIndex(), arr(loss), arr(lse), rows, cols);
     }
-    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
-                                               float scale, Storage glogits, int rows, int cols) {
-        float g = arr(gout)[goutOff] * scale;
-        CpuNnKernels.crossEntropyBackward(arr(logits), lOff, arr(lse), targets, ignoreIndex, g, arr(glogits), rows, cols);
+    @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
+                                               float scale) {
+        float g = arr(gout.storage())[gout.offset()] * scale;
+        CpuNnKernels.crossEntropyBackward(arr(logits.storage()), logits.offset(), arr(lse), targets.classes(), targets.ignoreIndex(), g,
+                arr(glogits), rows, cols);
     }
-    @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
+    @Override public void dropoutMask(Storage mask, int n, float p, long seed) {
         float[] m = arr(mask);
         float keep = 1f / (1f - p);
         Parallel.range(n, GRAIN, (s, e) -> {
             for (int i = s; i < e; i++) m[i] = io.medualtime.tensor.CounterRng.uniform(seed, i) >= p ? keep : 0f;
         });
     }
-    @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-                                float eps, float weightDecay, float bias1, float bias2) {
-        CpuNnKernels.adamw(arr(param), arr(grad), arr(m), arr(v), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
+        CpuNnKernels.adamw(arr(param), arr(grad), arr(m), arr(v), n, step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(),
+                step.bias1(), step.bias2());
     }
 }

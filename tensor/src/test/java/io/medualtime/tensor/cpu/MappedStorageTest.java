@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 import io.medualtime.tensor.io.SafetensorsFile;
 import io.medualtime.tensor.io.SafetensorsWriter;
 import java.nio.ByteBuffer;
@@ -93,12 +96,13 @@ class MappedStorageTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.add(1f));   // elementwise read
         assertTrue(e.getMessage().contains("read-only memory-mapped weights") && e.getMessage().contains("heap weights to train"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> m.sum());                           // reduction
-        assertThrows(IllegalStateException.class, () -> be.fill(m.storage(), 0, 4, 0f));
-        assertThrows(IllegalStateException.class, () -> be.copy(Tensor.zeros(4, 6).view(), m.view(), false));
-        assertThrows(IllegalStateException.class, () -> be.gemm(false, false, 4, 6, 6, 1f, Tensor.zeros(4, 6).storage(), 0, 6, 0,
-                Tensor.zeros(6, 6).storage(), 0, 6, 0, 0f, m.storage(), 0, 6, 0, 1));
+        assertThrows(IllegalStateException.class, () -> be.fill(m.span(), 4, 0f));
+        assertThrows(IllegalStateException.class, () -> be.copy(m.view(), Tensor.zeros(4, 6).view(), false));
+        assertThrows(IllegalStateException.class, () -> be.gemm(Matrix.of(m.storage(), 0, 6),
+                Matrix.of(Tensor.zeros(4, 6).storage(), 0, 6), Matrix.of(Tensor.zeros(6, 6).storage(), 0, 6),
+                GemmShape.of(false, false, 4, 6, 6), 1f, 0f));
         assertThrows(IllegalStateException.class, () -> be.adamw(m.storage(), Tensor.zeros(24).storage(), Tensor.zeros(24).storage(),
-                Tensor.zeros(24).storage(), 24, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f));
+                Tensor.zeros(24).storage(), 24, new AdamWStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f)));
     }
 
     @Test
