@@ -1,5 +1,8 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.UnaryOp;
+
 // in the bench module, but in the CUDA backend's package: it times package-private launchers
 
 /**
@@ -36,27 +39,31 @@ public final class CudaBench {
         DeviceAllocator al = DeviceAllocator.get();
         long n2 = (long) size * size;
         DeviceBuffer a = al.allocate(n2), b = al.allocate(n2), c = al.allocate(n2);
-        CudaKernels.rngUniform(a, (int) n2, 1, 0);
-        CudaKernels.rngUniform(b, (int) n2, 2, 0);
-        CudaKernels.addScalar(a, a, (int) n2, -0.5f);
-        CudaKernels.addScalar(b, b, (int) n2, -0.5f);
+        DropoutKernels.rngUniform(a.ptr(), (int) n2, 1, 0);
+        DropoutKernels.rngUniform(b.ptr(), (int) n2, 2, 0);
+        ElementwiseKernels.unary(UnaryOp.ADD_SCALAR, a.ptr(), a.ptr(), (int) n2, -0.5f);
+        ElementwiseKernels.unary(UnaryOp.ADD_SCALAR, b.ptr(), b.ptr(), (int) n2, -0.5f);
         float[] ha = a.toFloatArray(), hb = b.toFloatArray();
         for (int v = 0; v < 4; v++) {
             boolean ta = (v & 1) != 0, tb = (v & 2) != 0;
-            run("PTX", ta, tb, size, iters, a, b, c, ha, hb);
+            run("PTX", Gemm.of(ta, tb, size, size, size, 1f, 0f), iters, a, b, c, ha, hb);
         }
-        if (Cublas.isAvailable()) run("cuBLAS", false, false, size, iters, a, b, c, ha, hb);
+        if (Cublas.isAvailable()) run("cuBLAS", Gemm.of(false, false, size, size, size, 1f, 0f), iters, a, b, c, ha, hb);
         a.free(); b.free(); c.free();
         al.emptyCache();
     }
 
-    static void run(String engine, boolean ta, boolean tb, int size, int iters, DeviceBuffer a, DeviceBuffer b,
-                    DeviceBuffer c, float[] ha, float[] hb) {
+    /** Times g, a square product of size g.m(), on a, b (host copies ha, hb) into c; spot-checks the result. */
+    static void run(String engine, Gemm g, int iters, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, float[] ha, float[] hb) {
+        int size = g.m();
+        boolean ta = g.transA(), tb = g.transB();
+        DeviceMatrix ma = new DeviceMatrix(a.ptr(), size, 0), mb = new DeviceMatrix(b.ptr(), size, 0),
+            mc = new DeviceMatrix(c.ptr(), size, 0);
         Runnable gemm = () -> {
             if (engine.equals("PTX"))
-                CudaSgemm.sgemmPtx(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
+                CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L);
             else
-                Cublas.sgemm(ta, tb, size, size, size, 1f, a.ptr(), size, 0, b.ptr(), size, 0, 0f, c.ptr(), size, 0, 1);
+                Cublas.sgemm(g, mc, ma, mb);
         };
         double perIter = timeMs(gemm, iters);
         double gflops = 2.0 * size * size * (double) size / (perIter * 1e-3) / 1e9;
@@ -100,15 +107,18 @@ public final class CudaBench {
                 continue;
             }
             DeviceBuffer a = al.allocate((long) m * k), b = al.allocate((long) k * n), c = al.allocate((long) m * n);
-            CudaKernels.rngUniform(a, m * k, 1, 0);
-            CudaKernels.rngUniform(b, k * n, 2, 0);
+            DropoutKernels.rngUniform(a.ptr(), m * k, 1, 0);
+            DropoutKernels.rngUniform(b.ptr(), k * n, 2, 0);
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaSgemm.splitK(m, n, k, 1, rt.multiprocessorCount());
-            double tiles = timeMs(() -> CudaSgemm.sgemmTiles(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1, 0L), 20);
+            Gemm g = Gemm.of(ta, tb, m, n, k, 1f, 0f);
+            DeviceMatrix ma = new DeviceMatrix(a.ptr(), lda, 0), mb = new DeviceMatrix(b.ptr(), ldb, 0),
+                mc = new DeviceMatrix(c.ptr(), n, 0);
+            double tiles = timeMs(() -> CudaSgemm.sgemmTiles(g, mc, ma, mb, 0L), 20);
             double tilesHost = lastHostMs;
-            double chosen = timeMs(() -> CudaSgemm.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20);
+            double chosen = timeMs(() -> CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L), 20);
             double chosenHost = lastHostMs;
             double cublas = Cublas.isAvailable()
-                ? timeMs(() -> Cublas.sgemm(ta, tb, m, n, k, 1f, a.ptr(), lda, 0, b.ptr(), ldb, 0, 0f, c.ptr(), n, 0, 1), 20) : Double.NaN;
+                ? timeMs(() -> Cublas.sgemm(g, mc, ma, mb), 20) : Double.NaN;
             total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
             // host: the time to queue one call; near the GPU time, the host (not the kernel) set the pace
             System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us (host %.1f), split-K/%d %.1f us (host %.1f), cuBLAS %s%n",
@@ -128,13 +138,20 @@ public final class CudaBench {
     private static void warmUpLaunchPaths(int n) {
         DeviceAllocator al = DeviceAllocator.get();
         DeviceBuffer a = al.allocate(2 * 64 * 256), b = al.allocate(2 * 256 * 64), c = al.allocate(64 * 64);
-        CudaKernels.fill(a, 2 * 64 * 256, 0.5f);
-        CudaKernels.fill(b, 2 * 256 * 64, 0.5f);
+        a.fill(0.5f, 0, 2 * 64 * 256);
+        b.fill(0.5f, 0, 2 * 256 * 64);
         for (int i = 0; i < n; i++) {
-            CudaSgemm.sgemmTiles(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 0f, c.ptr(), 64, 0, 1, 0L);
-            CudaSgemm.sgemmSplitK(false, true, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 256, 0, 0f, c.ptr(), 64, 0, 1, 0L, 2);
-            CudaSgemm.sgemmBatchSum(true, false, 64, 64, 256, 1f, a.ptr(), 64, 64 * 256, b.ptr(), 64, 256 * 64, 0f, c.ptr(), 64, 2, 2);
-            CudaSgemm.sgemmPtx(false, false, 64, 64, 256, 1f, a.ptr(), 256, 0, b.ptr(), 64, 0, 1f, c.ptr(), 64, 0, 1);
+            CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 64, 0), 0L);
+            CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
+            CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(true, false, 64, 64, 256, 2), 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
+            CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0),
+                new DeviceMatrix(a.ptr(), 256, 0),
+                new DeviceMatrix(b.ptr(), 64, 0), 0L);
         }
         CudaRuntime.get().driver().synchronize();
         a.free(); b.free(); c.free();
@@ -148,16 +165,18 @@ public final class CudaBench {
     private static void batchSum(int count, boolean ta, boolean tb, int m, int n, int k, int batch, double[] total) {
         DeviceAllocator al = DeviceAllocator.get();
         DeviceBuffer a = al.allocate((long) batch * m * k), b = al.allocate((long) batch * k * n), c = al.allocate((long) m * n);
-        CudaKernels.rngUniform(a, batch * m * k, 1, 0);
-        CudaKernels.rngUniform(b, batch * k * n, 2, 0);
+        DropoutKernels.rngUniform(a.ptr(), batch * m * k, 1, 0);
+        DropoutKernels.rngUniform(b.ptr(), batch * k * n, 2, 0);
         int lda = ta ? m : k, ldb = tb ? k : n;
         long sa = (long) m * k, sb = (long) k * n;
         double perSample = timeMs(() -> {
             for (int z = 0; z < batch; z++)
-                CudaSgemm.sgemmPtx(ta, tb, m, n, k, 1f, a.ptr() + 4 * z * sa, lda, 0, b.ptr() + 4 * z * sb, ldb, 0, z == 0 ? 0f : 1f, c.ptr(), n, 0, 1);
+                CudaSgemm.sgemmPtx(Gemm.of(ta, tb, m, n, k, 1f, z == 0 ? 0f : 1f), new DeviceMatrix(c.ptr(), n, 0),
+                    new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0), new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), 0L);
         }, 20);
         double perSampleHost = lastHostMs;
-        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(ta, tb, m, n, k, 1f, a.ptr(), lda, sa, b.ptr(), ldb, sb, 0f, c.ptr(), n, batch), 20);
+        double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(ta, tb, m, n, k, batch), 1f, 0f),
+            new DeviceMatrix(c.ptr(), n, 0), new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
         total[0] += count * perSample;
         total[1] += count * summed;
         total[2] = Double.NaN;
@@ -177,9 +196,11 @@ public final class CudaBench {
         CudaRuntime rt = CudaRuntime.get();
         System.out.println("device: " + rt.describe());
         DeviceBuffer x = DeviceAllocator.get().allocate(64);
-        CudaKernels.fill(x, 64, 1f);
-        Runnable scalar = () -> CudaKernels.addScalar(x, x, 1, 0f);
-        Runnable gemm = () -> CudaSgemm.sgemmTiles(false, false, 1, 1, 1, 1f, x.ptr(), 1, 0, x.ptr() + 4, 1, 0, 0f, x.ptr() + 8, 1, 0, 1, 0L);
+        x.fill(1f, 0, 64);
+        Runnable scalar = () -> ElementwiseKernels.unary(UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 1, 0f);
+        Gemm one = Gemm.of(false, false, 1, 1, 1, 1f, 0f);
+        Runnable gemm = () -> CudaSgemm.sgemmTiles(one, new DeviceMatrix(x.ptr() + 8, 1, 0), new DeviceMatrix(x.ptr(), 1, 0),
+            new DeviceMatrix(x.ptr() + 4, 1, 0), 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
         LaunchArgs.Mode initial = jcuda ? ((JCudaDriverApi) rt.driver()).argMode() : null;
         LaunchArgs.Mode[] modes = LaunchArgs.Mode.values();

@@ -72,26 +72,20 @@ public final class Cublas {
         return ((JCudaDriverApi) CudaRuntime.get().driver()).pointer(address);
     }
 
-    /**
-     * Row-major, strided-batched: for z in [0, batch):
-     * C_z[M,N] = alpha * op(A_z) op(B_z) + beta * C_z with A_z = a + z*strideA (elements), etc.
-     * a, b and c are device addresses.
-     */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             long a, int lda, long strideA, long b, int ldb, long strideB,
-                             float beta, long c, int ldc, long strideC, int batch) {
+    /** Row-major, strided-batched: each product of g (see {@link Gemm}) on device operands. */
+    public static void sgemm(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
         cublasHandle h = handle();
-        if (m == 0 || n == 0 || batch == 0) return;
-        CUdeviceptr pa = pointer(a), pb = pointer(b), pc = pointer(c);
-        int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        Pointer pAlpha = Pointer.to(new float[] {alpha});
-        Pointer pBeta = Pointer.to(new float[] {beta});
-        if (batch == 1) {
-            JCublas2.cublasSgemm(h, opB, opA, n, m, k, pAlpha, pb, ldb, pa, lda, pBeta, pc, ldc);
+        if (g.m() == 0 || g.n() == 0 || g.batch() == 0) return;
+        CUdeviceptr pa = pointer(a.address()), pb = pointer(b.address()), pc = pointer(c.address());
+        int opA = g.transA() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int opB = g.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        Pointer pAlpha = Pointer.to(new float[] {g.alpha()});
+        Pointer pBeta = Pointer.to(new float[] {g.beta()});
+        if (g.batch() == 1) {
+            JCublas2.cublasSgemm(h, opB, opA, g.n(), g.m(), g.k(), pAlpha, pb, b.ld(), pa, a.ld(), pBeta, pc, c.ld());
         } else {
-            JCublas2.cublasSgemmStridedBatched(h, opB, opA, n, m, k, pAlpha, pb, ldb, strideB, pa, lda, strideA,
-                pBeta, pc, ldc, strideC, batch);
+            JCublas2.cublasSgemmStridedBatched(h, opB, opA, g.n(), g.m(), g.k(), pAlpha, pb, b.ld(), b.stride(), pa, a.ld(), a.stride(),
+                pBeta, pc, c.ld(), c.stride(), g.batch());
         }
     }
 }

@@ -28,11 +28,12 @@ import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
 
 /**
- * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher of
- * {@link CudaKernels} (handwritten PTX; GEMM through cuBLAS when it loads, else the PTX SGEMM).
+ * The CUDA backend: each {@link Backend} primitive maps to one kernel launcher, in the class named
+ * after its PTX file ({@code kernels/layernorm.ptx}: {@link LayerNormKernels}; GEMM: {@link CudaSgemm},
+ * cuBLAS when it loads, else sgemm.ptx).
  * Storages are {@link CudaStorage}s; element offsets become 64-bit device addresses
  * ({@code buffer.at(offset)}). Host {@code int[]} ids / targets go through a device cache kept by
- * content ({@code CudaKernels.deviceInts}): each upload would wait for the GPU. Semantics
+ * content ({@link DeviceInts}): each upload would wait for the GPU. Semantics
  * follow {@link io.medualtime.tensor.cpu.CpuBackend}; float32 accumulation on the device (CPU:
  * double) and atomic adds (scatter-add, accumulating strided copies) differ from the CPU within
  * rounding only.
@@ -106,10 +107,10 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         try (Dense s = Dense.of(src)) {
             if (dstDense) {
                 long d = ptr(dst.storage(), dst.offset());
-                CudaKernels.binary(CudaKernels.ADD, d, d, s.ptr, n);
+                ElementwiseKernels.binary(BinaryOp.ADD, d, d, s.ptr, n);
             } else {
                 Layout l = Layout.of(dst.shape(), dst.strides());
-                CudaKernels.copyToStrided(buf(dst.storage()), dst.offset(), l.strides[0], s.ptr, l.shape, accumulate);
+                ElementwiseKernels.copyToStrided(ptr(dst.storage(), 0), dst.offset(), l.strides[0], s.ptr, l.shape, accumulate);
             }
         }
     }
@@ -117,57 +118,24 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     /** out (dense, v's shape) = the elements of view v. */
     private static void gather(View v, long out) {
         Layout l = Layout.of(v.shape(), v.strides());
-        CudaKernels.copyStrided(out, buf(v.storage()), v.offset(), l.strides[0], l.shape);
+        ElementwiseKernels.copyStrided(out, ptr(v.storage(), 0), v.offset(), l.strides[0], l.shape);
     }
 
     // ---- elementwise -----------------------------------------------------------------------
-    private static int code(UnaryOp op) {
-        switch (op) {
-            case NEG: return CudaKernels.NEG;
-            case EXP: return CudaKernels.EXP;
-            case LOG: return CudaKernels.LOG;
-            case SQRT: return CudaKernels.SQRT;
-            case TANH: return CudaKernels.TANH;
-            case SIGMOID: return CudaKernels.SIGMOID;
-            case RELU: return CudaKernels.RELU;
-            case ADD_SCALAR: return CudaKernels.ADD_SCALAR;
-            case MUL_SCALAR: return CudaKernels.MUL_SCALAR;
-            case POW_SCALAR: return CudaKernels.POW_SCALAR;
-            case CLAMP_MIN: return CudaKernels.CLAMP_MIN;
-            case ABS: return CudaKernels.ABS;
-            case RSUB_SCALAR: return CudaKernels.RSUB_SCALAR;
-            default: throw new UnsupportedOperationException("no unary_f32 code for " + op); // GELU*: gelu.ptx
-        }
-    }
-
-    private static int code(BinaryOp op) {
-        switch (op) {
-            case ADD: return CudaKernels.ADD;
-            case SUB: return CudaKernels.SUB;
-            case MUL: return CudaKernels.MUL;
-            case DIV: return CudaKernels.DIV;
-            case POW: return CudaKernels.POW;
-            case MAX: return CudaKernels.MAX;
-            case EQ: return CudaKernels.EQ;
-            case GT: return CudaKernels.GT;
-            default: throw new UnsupportedOperationException(op.name());
-        }
-    }
-
     @Override public void unary(UnaryOp op, Span out, Span x, int n, float p) {
         if (n <= 0) return;
-        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) CudaKernels.gelu(ptr(out), ptr(x), n, op == UnaryOp.GELU_ERF);
-        else CudaKernels.unary(code(op), ptr(out), ptr(x), n, p);
+        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) GeluKernels.gelu(ptr(out), ptr(x), n, op == UnaryOp.GELU_ERF);
+        else ElementwiseKernels.unary(op, ptr(out), ptr(x), n, p);
     }
 
     @Override public void unaryBackward(UnaryOp op, Span gin, Span x, Span g, int n, float p) {
         if (n <= 0) return;
         switch (op) {
             case GELU: case GELU_ERF:
-                CudaKernels.geluBackward(ptr(gin), ptr(x), ptr(g), n, op == UnaryOp.GELU_ERF);
+                GeluKernels.geluBackward(ptr(gin), ptr(x), ptr(g), n, op == UnaryOp.GELU_ERF);
                 break;
             case TANH: case SIGMOID: case RELU: case CLAMP_MIN: case ABS:
-                CudaKernels.unaryBackward(code(op), ptr(gin), ptr(x), ptr(g), n, p);
+                ElementwiseKernels.unaryBackward(op, ptr(gin), ptr(x), ptr(g), n, p);
                 break;
             default: throw new UnsupportedOperationException("no fused backward for " + op);
         }
@@ -179,11 +147,11 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         int n = a.numel();
         if (n == 0) return;
         if (Shapes.isContiguous(a.shape(), a.strides()) && Shapes.isContiguous(b.shape(), b.strides())) {
-            CudaKernels.binary(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), ptr(b.storage(), b.offset()), n);
+            ElementwiseKernels.binary(op, ptr(out, outOff), ptr(a.storage(), a.offset()), ptr(b.storage(), b.offset()), n);
             return;
         }
         Layout l = Layout.of(a.shape(), a.strides(), b.strides());
-        CudaKernels.binaryStrided(code(op), ptr(out, outOff), ptr(a.storage(), a.offset()), l.strides[0],
+        ElementwiseKernels.binaryStrided(op, ptr(out, outOff), ptr(a.storage(), a.offset()), l.strides[0],
                 ptr(b.storage(), b.offset()), l.strides[1], l.shape);
     }
 
@@ -191,30 +159,34 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         int n = a.numel();
         if (n == 0) return;
         try (Dense c = Dense.of(cond); Dense x = Dense.of(a); Dense y = Dense.of(b)) {
-            CudaKernels.where(ptr(out), c.ptr, x.ptr, y.ptr, n);
+            ElementwiseKernels.where(ptr(out), c.ptr, x.ptr, y.ptr, n);
         }
     }
 
     // ---- reductions ------------------------------------------------------------------------
     @Override public void reduce(ReduceOp op, Span out, Span x, int outer, int dim, int inner) {
-        CudaKernels.reduce(op == ReduceOp.MAX ? CudaKernels.R_MAX : CudaKernels.R_SUM, ptr(out), ptr(x), outer, dim, inner);
+        ReduceKernels.reduce(op, ptr(out), ptr(x), outer, dim, inner);
     }
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(Matrix c, Matrix a, Matrix b, GemmShape s, float alpha, float beta) {
-        CudaSgemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), alpha, buf(a.storage()), a.offset(), a.ld(), a.batchStride(),
-                buf(b.storage()), b.offset(), b.ld(), b.batchStride(), beta, buf(c.storage()), c.offset(), c.ld(), c.batchStride(), s.batch());
+        CudaSgemm.sgemm(gemm(s, alpha, beta), operand(c), operand(a), operand(b));
     }
 
     /** With cuBLAS one product per sample (beta 1 after the first); else the PTX SGEMM's summed split. */
     @Override public void gemmBatchSum(Matrix c, Matrix a, Matrix b, GemmShape s, float alpha, float beta) {
         if (!CudaSgemm.usesCublas()) {
-            CudaSgemm.sgemmBatchSum(s.transA(), s.transB(), s.m(), s.n(), s.k(), alpha, ptr(a.storage(), a.offset()), a.ld(), a.batchStride(),
-                ptr(b.storage(), b.offset()), b.ld(), b.batchStride(), beta, ptr(c.storage(), c.offset()), c.ld(), s.batch());
+            CudaSgemm.sgemmBatchSum(gemm(s, alpha, beta), operand(c).withStride(0), operand(a), operand(b));
             return;
         }
         GemmBatchSum.oneByOne(this, c, a, b, s, alpha, beta);
     }
+
+    private static Gemm gemm(GemmShape s, float alpha, float beta) {
+        return new Gemm(s, alpha, beta);
+    }
+
+    private static DeviceMatrix operand(Matrix m) { return new DeviceMatrix(ptr(m.storage(), m.offset()), m.ld(), m.batchStride()); }
 
     // ---- fused neural-network kernels ------------------------------------------------------
     /** The PTX SGEMM adds the bias in its epilogue; cuBLAS has no bias, so with it linear layers copy the rows first. */
@@ -224,66 +196,64 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         int m = s.m(), n = s.n(), k = s.k();
         if (m <= 0 || n <= 0) return;
         if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
-        CudaSgemm.sgemmPtx(s.transA(), s.transB(), m, n, k, 1f, ptr(a.storage(), a.offset()), a.ld(), 0, ptr(b.storage(), b.offset()), b.ld(), 0,
-                0f, ptr(c.storage(), c.offset()), c.ld(), 0, 1, ptr(bias));
+        CudaSgemm.sgemmPtx(gemm(s.with(k, 1), 1f, 0f), operand(c).withStride(0), operand(a).withStride(0), operand(b).withStride(0),
+                ptr(bias));
     }
 
     @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
-        CudaKernels.softmax(ptr(y), ptr(x), rows, cols, log);
+        SoftmaxKernels.softmax(ptr(y), ptr(x), rows, cols, log);
     }
 
     @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
-        CudaKernels.softmaxBackward(ptr(gx), ptr(y), ptr(gy), rows, cols, log);
+        SoftmaxKernels.softmaxBackward(ptr(gx), ptr(y), ptr(gy), rows, cols, log, 1f);
     }
 
     /** softmax.ptx softmax_attn_fwd: scale, mask and softmax of attention scores in one launch. */
     @Override public void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample, int queries,
                                            float scale) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.attentionSoftmax(ptr(probs, 0), ptr(scores), ptr(mask.values()), rows, cols, scale, rowsPerSample, queries,
-                mask.perSample(), mask.perQuery());
+        SoftmaxKernels.attentionSoftmax(ptr(probs, 0), ptr(scores), ptr(mask.values()), mask.perSample(), mask.perQuery(),
+                new SoftmaxKernels.AttentionRows(rows, cols, rowsPerSample, queries), scale);
     }
 
     @Override public void attentionSoftmaxBackward(Storage gScores, Storage probs, Span g, int rows, int cols, float scale) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g), rows, cols, false, scale);
+        SoftmaxKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g), rows, cols, false, scale);
     }
 
     @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
-        CudaKernels.layerNorm(ptr(y, 0), ptr(saved.mean(), 0), ptr(saved.rstd(), 0), ptr(x), ptr(affine.weight(), 0), ptr(affine.bias(), 0),
-                rows, cols, eps);
+        LayerNormKernels.layerNorm(ptr(y, 0), stats(saved), ptr(x), affine(affine), rows, cols, eps);
     }
 
     @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.layerNormBackward(ptr(gx, 0), ptr(grads.weight(), 0), ptr(grads.bias(), 0), ptr(gy, 0), ptr(x), ptr(saved.mean(), 0),
-                ptr(saved.rstd(), 0), ptr(w, 0), rows, cols);
+        LayerNormKernels.layerNormBackward(ptr(gx, 0), affine(grads), ptr(gy, 0), ptr(x), stats(saved), ptr(w, 0), rows, cols);
     }
+
+    private static DeviceNormStats stats(NormStats s) { return new DeviceNormStats(ptr(s.mean(), 0), ptr(s.rstd(), 0)); }
+
+    private static DeviceAffine affine(Affine a) { return new DeviceAffine(ptr(a.weight(), 0), ptr(a.bias(), 0)); }
 
     /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
     @Override public void batchNorm(Storage y, NormStats saved, Span xs, Affine affine, RunningStats running, ChannelShape shape, float eps) {
-        Storage x = xs.storage(), w = affine.weight(), b = affine.bias(), mean = saved.mean(), invstd = saved.rstd();
-        Storage runMean = running.mean(), runVar = running.var();
-        float momentum = running.momentum();
-        int xOff = xs.offset(), batch = shape.batch(), channels = shape.channels(), length = shape.length();
+        int xOff = xs.offset();
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNorm reads x from offset 0, got " + xOff);
-        if (batch * channels * length == 0) return;
-        CudaKernels.batchNormStats(buf(mean), buf(invstd), buf(x), batch, channels, length, eps,
-                runMean == null ? null : buf(runMean), runVar == null ? null : buf(runVar), momentum);
-        CudaKernels.batchNormApply(buf(y), buf(x), buf(mean), buf(invstd), w == null ? null : buf(w), b == null ? null : buf(b),
-                batch, channels, length);
+        if (shape.numel() == 0) return;
+        BatchNormKernels.batchNormStats(stats(saved), ptr(xs), shape, eps,
+                new BatchNormKernels.Running(ptr(running.mean(), 0), ptr(running.var(), 0)), running.momentum());
+        BatchNormKernels.batchNormApply(ptr(y, 0), ptr(xs), stats(saved), affine(affine), shape);
     }
 
     /** bn_bwd_reduce writes dw / db, which bn_bwd_dx reads: temporaries only for the ones the caller does not want. */
     @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span xs, NormStats saved, Storage w, ChannelShape shape) {
-        Storage x = xs.storage(), mean = saved.mean(), invstd = saved.rstd(), gw = grads.weight(), gb = grads.bias();
-        int xOff = xs.offset(), batch = shape.batch(), channels = shape.channels(), length = shape.length();
+        Storage gw = grads.weight(), gb = grads.bias();
+        int xOff = xs.offset(), channels = shape.channels();
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNormBackward reads x from offset 0, got " + xOff);
-        if (batch * channels * length == 0) return;
+        if (shape.numel() == 0) return;
         DeviceBuffer tw = gw == null ? alloc().allocate(channels) : null, tb = gb == null ? alloc().allocate(channels) : null;
         try {
-            CudaKernels.batchNormBackward(buf(gx), tw != null ? tw : buf(gw), tb != null ? tb : buf(gb), buf(gy), buf(x), buf(mean),
-                    buf(invstd), w == null ? null : buf(w), batch, channels, length);
+            DeviceAffine dwdb = new DeviceAffine(tw != null ? tw.ptr() : ptr(gw, 0), tb != null ? tb.ptr() : ptr(gb, 0));
+            BatchNormKernels.batchNormBackward(ptr(gx, 0), dwdb, ptr(gy, 0), ptr(xs), stats(saved), ptr(w, 0), shape);
         } finally {
             if (tw != null) tw.free();
             if (tb != null) tb.free();
@@ -294,68 +264,73 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     @Override public void gatedPrefixAttentionForward(Storage out, Saved saved, Span q, Tokens kv, Span gate, Storage mask, Span base,
                                                       AttentionDims d) {
         if (d.rows() == 0) return;
-        CudaKernels.gatedPrefixAttentionForward(ptr(q), ptr(kv.keys()), ptr(kv.values()), ptr(gate), ptr(mask, 0), ptr(saved.probs(), 0),
-                ptr(saved.dropped(), 0), ptr(saved.mixed(), 0), ptr(out, 0), ptr(base), d.batch(), d.heads(), d.tokens(), kv.count(),
-                d.headDim(), kv.setStride(), kv.headStride(), kv.tokStride(), d.scale());
+        GatedPrefixAttentionKernels.forward(ptr(out, 0), ptr(base),
+                new GatedPrefixAttentionKernels.Saved(ptr(saved.probs(), 0), ptr(saved.dropped(), 0), ptr(saved.mixed(), 0)), ptr(q),
+                prefix(kv, gate, mask), d);
     }
 
     @Override public void gatedPrefixAttentionBackward(Grads grads, Span gout, Tokens kv, Span gate, Storage mask, Saved saved,
                                                        AttentionDims d, boolean tokens) {
         if (d.rows() == 0) return;
-        CudaKernels.gatedPrefixAttentionBackward(ptr(gout), ptr(kv.keys()), ptr(kv.values()), ptr(gate), ptr(mask, 0), ptr(saved.probs(), 0),
-                ptr(saved.mixed(), 0), ptr(grads.dq(), 0), ptr(grads.ds(), 0), ptr(grads.dmix(), 0), ptr(grads.gpart(), 0), d.batch(),
-                d.heads(), d.tokens(), kv.count(), d.headDim(), kv.setStride(), kv.headStride(), kv.tokStride(), d.scale(), tokens);
+        GatedPrefixAttentionKernels.backward(
+                new GatedPrefixAttentionKernels.Grads(ptr(grads.dq(), 0), ptr(grads.ds(), 0), ptr(grads.dmix(), 0), ptr(grads.gpart(), 0)),
+                ptr(gout), new GatedPrefixAttentionKernels.Saved(ptr(saved.probs(), 0), 0L, ptr(saved.mixed(), 0)), prefix(kv, gate, mask),
+                d, tokens);
     }
 
     @Override public void gatedPrefixAttentionGateGrad(Storage dgate, Storage gpart, Span gate, int b, int heads, int t) {
         if (heads == 0) return;
-        CudaKernels.gatedPrefixAttentionGateGrad(ptr(gpart, 0), ptr(gate), ptr(dgate, 0), b, heads, t);
+        GatedPrefixAttentionKernels.gateGrad(ptr(dgate, 0), ptr(gpart, 0), ptr(gate), b, heads, t);
+    }
+
+    private static GatedPrefixAttentionKernels.Prefix prefix(Tokens kv, Span gate, Storage mask) {
+        return new GatedPrefixAttentionKernels.Prefix(ptr(kv.keys()), ptr(kv.values()), ptr(gate), ptr(mask, 0), kv.count(), kv.setStride(),
+                kv.headStride(), kv.tokStride());
     }
 
     @Override public void selfAttentionForward(Storage out, Storage probs, Span qkv, AttentionMask mask, Storage drop, AttentionDims d,
                                                int[] queryRows) {
-        int t = d.tokens();
         if (d.rows() == 0) return;
-        CudaKernels.selfAttentionForward(ptr(qkv), ptr(mask.values()), mask.perSample(), ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
-                d.batch(), d.heads(), t, d.headDim(), d.scale(), queryRows == null ? t : 1,
-                queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        AttentionKernels.selfAttentionForward(ptr(out, 0), ptr(probs, 0), ptr(qkv), ptr(mask.values()), mask.perSample(), ptr(drop, 0), d,
+                queryRows == null ? 0L : DeviceInts.address(queryRows));
     }
 
     @Override public void selfAttentionBackward(Storage dqkv, Storage ds, Span gout, Span qkv, Storage probs, Storage drop, AttentionDims d,
                                                 int[] queryRows) {
-        int t = d.tokens();
         if (d.rows() == 0) return;
-        CudaKernels.selfAttentionBackward(ptr(qkv), ptr(gout), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
-                d.batch(), d.heads(), t, d.headDim(), d.scale(), queryRows == null ? t : 1,
-                queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        AttentionKernels.selfAttentionBackward(ptr(dqkv, 0), ptr(ds, 0), ptr(qkv), ptr(gout), ptr(probs, 0), ptr(drop, 0), d,
+                queryRows == null ? 0L : DeviceInts.address(queryRows));
     }
 
     @Override public void im2col(Storage col, Span x, ChannelShape shape, int k) {
         if (shape.numel() == 0) return;
-        CudaKernels.im2col1d(ptr(col, 0), ptr(x), shape.batch(), shape.channels(), shape.length(), k, k / 2);
+        ConvKernels.im2col1d(ptr(col, 0), ptr(x), shape.batch(), shape.channels(), shape.length(), k, k / 2);
     }
 
     @Override public void gatherRows(Storage out, Span table, int[] ids, int cols) {
         if (ids.length == 0) return;
-        CudaKernels.embedding(ptr(out, 0), ptr(table), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        EmbeddingKernels.embedding(ptr(out, 0), ptr(table), DeviceInts.address(ids), ids.length, cols);
     }
 
     @Override public void scatterAddRows(Span gtable, Storage gout, int[] ids, int cols) {
         if (ids.length == 0) return;
-        CudaKernels.embeddingBackward(ptr(gtable), ptr(gout, 0), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        EmbeddingKernels.embeddingBackward(ptr(gtable), ptr(gout, 0), DeviceInts.address(ids), ids.length, cols);
     }
 
     @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits), CudaKernels.deviceInts(targets.classes()).ptr(), rows, cols,
-                targets.ignoreIndex());
+        CrossEntropyKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits), onDevice(targets, rows), cols);
     }
 
     @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
                                                float scale) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits), ptr(lse, 0), CudaKernels.deviceInts(targets.classes()).ptr(),
-                ptr(gout), 0, 0L, scale, rows, cols, targets.ignoreIndex());
+        CrossEntropyKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits), ptr(lse, 0), onDevice(targets, rows), cols,
+                new CrossEntropyKernels.Upstream(ptr(gout), 0, 0L, scale));
+    }
+
+    private static CrossEntropyKernels.DeviceTargets onDevice(Targets t, int rows) {
+        return new CrossEntropyKernels.DeviceTargets(DeviceInts.address(t.classes()), rows, t.ignoreIndex());
     }
 
     /** mask = 1, then dropout_fwd(out = mask, in = mask) with the CPU's keep scale 1f / (1f - p): exactly the CPU's mask. */
@@ -363,7 +338,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         if (n <= 0) return;
         buf(mask).fill(1f, 0, n);
         long m = ptr(mask, 0);
-        CudaKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
+        DropoutKernels.dropout(m, 0L, m, n, p, 1f / (1f - p), seed, 0L);
     }
 
     /**
@@ -383,13 +358,11 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
             table[10 * i + 8] = sizes[i];
             maxN = Math.max(maxN, sizes[i]);
         }
-        CudaKernels.adamwMulti(CudaKernels.deviceInts(table).ptr(), params.length, maxN, step.lr(), step.beta1(), step.beta2(), step.eps(),
-                step.weightDecay(), step.bias1(), step.bias2());
+        AdamWKernels.adamwMulti(DeviceInts.address(table), params.length, maxN, step);
     }
 
     @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
-        CudaKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, step.lr(), step.beta1(), step.beta2(), step.eps(),
-                step.weightDecay(), step.bias1(), step.bias2());
+        AdamWKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, step);
     }
 
     // ---- helpers ---------------------------------------------------------------------------

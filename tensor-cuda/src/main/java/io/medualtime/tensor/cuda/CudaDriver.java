@@ -43,8 +43,7 @@ public interface CudaDriver {
     void fill32(long dst, int bits, long count);
 
     /** Launches {@code kernel} of kernels/&lt;module&gt;.ptx; see the class comment for the argument types. */
-    void launch(String module, String kernel, int gridX, int gridY, int gridZ,
-                int blockX, int blockY, int blockZ, int sharedBytes, Object[] args);
+    void launch(String module, String kernel, LaunchShape shape, Object[] args);
 
     /** Waits for all queued work. */
     void synchronize();

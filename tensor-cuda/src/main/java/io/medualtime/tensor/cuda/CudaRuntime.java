@@ -209,11 +209,10 @@ public final class CudaRuntime {
      * (a null .u64 pointer), Long -> .u64/.s64 (a device address or a 64-bit integer), Integer ->
      * .u32/.s32, Float -> .f32, Double -> Float (narrowed), Boolean -> Integer 0/1.
      */
-    public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
-                       int blockX, int blockY, int blockZ, int sharedBytes, Object... args) {
+    public void launch(String module, String kernel, LaunchShape shape, Object... args) {
         Object[] ps = new Object[args.length];
         for (int i = 0; i < args.length; i++) ps[i] = normalised(kernel, i, args[i]);
-        driver.launch(module, kernel, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, ps);
+        driver.launch(module, kernel, shape, ps);
     }
 
     /** One launch argument as the driver takes it: Long, Integer or Float. */

@@ -5,16 +5,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The GEMM on a GPU: cuBLAS when it loads, else the handwritten tiled SGEMM of kernels/sgemm.ptx -
  * 128 x 128 tiles, split along K where the tiles do not fill the GPU ({@link #splitK}), a batch of
- * products summed into one result ({@link #sgemmBatchSum}). Row-major throughout; operands are device
- * addresses (or DeviceBuffers with element offsets), strides in elements.
+ * products summed into one result ({@link #sgemmBatchSum}). Row-major throughout: a product is a
+ * {@link Gemm}, its operands {@link DeviceMatrix}es (device addresses, strides in elements).
  */
 public final class CudaSgemm {
     private static final System.Logger LOG = System.getLogger("io.medualtime.tensor.cuda");
 
     private CudaSgemm() {}
 
-    private static final int BLOCK = 256;
-    private static final int MAX_GRID_Y = 65535;
+    private static final int MAX_GRID_Y = Launch.MAX_GRID_Y;
 
     private static CudaRuntime rt() { return CudaRuntime.get(); }
 
@@ -25,55 +24,28 @@ public final class CudaSgemm {
         return !"ptx".equalsIgnoreCase(System.getProperty("medualtime.cuda.gemm", "")) && Cublas.isAvailable();
     }
 
-    /**
-     * Row-major batched GEMM: for z &lt; batch,
-     * C_z[M,N] = alpha * op(A_z) op(B_z) + beta * C_z, A_z = a + aOff + z*strideA (elements), etc.
-     * op(A) = A [M,K] (row stride lda) or, if transA, A^T with A stored [K,M]; likewise B.
-     * cuBLAS when available (reported once), else the PTX kernel.
-     */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             DeviceBuffer a, long aOff, int lda, long strideA,
-                             DeviceBuffer b, long bOff, int ldb, long strideB,
-                             float beta, DeviceBuffer c, long cOff, int ldc, long strideC, int batch) {
+    /** C = alpha op(A) op(B) + beta C for each product of g: cuBLAS when available (reported once), else the PTX kernel. */
+    public static void sgemm(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
         boolean cublas = usesCublas();
         if (GEMM_REPORTED.compareAndSet(false, true)) {
             if (cublas) LOG.log(System.Logger.Level.INFO, "CUDA: using cuBLAS SGEMM");
             else if (Cublas.isAvailable()) LOG.log(System.Logger.Level.INFO, "CUDA: PTX SGEMM forced by -Dmedualtime.cuda.gemm=ptx");
             else LOG.log(System.Logger.Level.INFO, "CUDA: cuBLAS unavailable (" + Cublas.unavailableReason() + "); using PTX SGEMM");
         }
-        if (cublas) {
-            Cublas.sgemm(transA, transB, m, n, k, alpha, a.at(aOff), lda, strideA, b.at(bOff), ldb, strideB,
-                beta, c.at(cOff), ldc, strideC, batch);
-        } else {
-            sgemmPtx(transA, transB, m, n, k, alpha, a.at(aOff), lda, strideA, b.at(bOff), ldb, strideB,
-                beta, c.at(cOff), ldc, strideC, batch);
-        }
-    }
-
-    /** Unbatched convenience: C = alpha op(A) op(B) + beta C with tight leading dimensions. */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
-        sgemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, 0, b, 0, transB ? k : n, 0, beta, c, 0, n, 0, 1);
-    }
-
-    /** The handwritten PTX SGEMM (sgemm.ptx) on raw device addresses; same contract as {@link #sgemm}. */
-    public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                long a, int lda, long strideA, long b, int ldb, long strideB,
-                                float beta, long c, int ldc, long strideC, int batch) {
-        sgemmPtx(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, 0L);
+        if (cublas) Cublas.sgemm(g, c, a, b);
+        else sgemmPtx(g, c, a, b, 0L);
     }
 
     /**
-     * As above, plus bias[j] (n floats at address {@code bias}; 0: none) added to every row in the
-     * epilogue. Products with too few 128 x 128 tiles to fill the GPU are split along K ({@link #splitK}).
+     * The handwritten PTX SGEMM (sgemm.ptx), plus bias[j] (n floats at address {@code bias}; 0: none)
+     * added to every row in the epilogue. Products with too few 128 x 128 tiles to fill the GPU are
+     * split along K ({@link #splitK}).
      */
-    public static void sgemmPtx(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                long a, int lda, long strideA, long b, int ldb, long strideB,
-                                float beta, long c, int ldc, long strideC, int batch, long bias) {
-        if (m <= 0 || n <= 0 || batch <= 0) return;
-        int slices = splitK(m, n, k, batch, rt().multiprocessorCount());
-        if (slices > 1) sgemmSplitK(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias, slices);
-        else sgemmTiles(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias);
+    public static void sgemmPtx(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias) {
+        if (g.m() <= 0 || g.n() <= 0 || g.batch() <= 0) return;
+        int slices = splitK(g.m(), g.n(), g.k(), g.batch(), rt().multiprocessorCount());
+        if (slices > 1) sgemmSplitK(g, c, a, b, bias, slices);
+        else sgemmTiles(g, c, a, b, bias);
     }
 
     private static final boolean SPLIT_K_OFF = "off".equals(System.getProperty("medualtime.cuda.splitk"));
@@ -103,83 +75,77 @@ public final class CudaSgemm {
      * partial buffer [batch, slices, m, n] - the slices are the inner level of the tile kernel's batch -
      * then sgemm_splitk_sum adds each product's slices in order, with the bias and beta C.
      */
-    static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                            long a, int lda, long strideA, long b, int ldb, long strideB,
-                            float beta, long c, int ldc, long strideC, int batch, long bias, int slices) {
-        sliced(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, bias, slices, false);
+    static void sgemmSplitK(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, int slices) {
+        sliced(g, c, a, b, bias, slices, false);
     }
 
     /**
      * C = alpha * sum_z op(A_z) op(B_z) + beta C for z &lt; batch, summed in batch order into one C
-     * (conv1d's weight gradient over the samples): each product, split along K where the tiles do not
-     * fill the GPU, writes its slices' partial products, and sgemm_splitk_sum adds all batch x slices of
-     * them - two or three launches instead of one product (and its split) per sample. PTX SGEMM only.
+     * (conv1d's weight gradient over the samples; c's batch stride is not used): each product, split
+     * along K where the tiles do not fill the GPU, writes its slices' partial products, and
+     * sgemm_splitk_sum adds all batch x slices of them - two or three launches instead of one product
+     * (and its split) per sample. PTX SGEMM only.
      */
-    public static void sgemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                     long a, int lda, long strideA, long b, int ldb, long strideB,
-                                     float beta, long c, int ldc, int batch) {
-        sgemmBatchSum(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, batch,
-            Math.max(1, splitK(m, n, k, batch, rt().multiprocessorCount())));
+    public static void sgemmBatchSum(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b) {
+        sgemmBatchSum(g, c, a, b, Math.max(1, splitK(g.m(), g.n(), g.k(), g.batch(), rt().multiprocessorCount())));
     }
 
     /** As above with the slices per product given (tests: one slice, several, a shorter last one). */
-    static void sgemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              long a, int lda, long strideA, long b, int ldb, long strideB,
-                              float beta, long c, int ldc, int batch, int slices) {
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0 || batch <= 0) {                 // an empty sum: C = beta C
-            sgemmTiles(transA, transB, m, n, 0, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1, 0L);
+    static void sgemmBatchSum(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, int slices) {
+        if (g.m() <= 0 || g.n() <= 0) return;
+        if (g.k() <= 0 || g.batch() <= 0) {                 // an empty sum: C = beta C
+            sgemmTiles(g.withK(0).withBatch(1), c.withStride(0), a.withStride(0), b.withStride(0), 0L);
             return;
         }
-        if ((long) m * n * batch * slices > Integer.MAX_VALUE) {   // too large to stage: one product after the other
-            for (int z = 0; z < batch; z++)
-                sgemmPtx(transA, transB, m, n, k, alpha, a + 4L * z * strideA, lda, 0, b + 4L * z * strideB, ldb, 0,
-                    z == 0 ? beta : 1f, c, ldc, 0, 1);
+        if ((long) g.m() * g.n() * g.batch() * slices > Integer.MAX_VALUE) {   // too large to stage: one product after the other
+            for (int z = 0; z < g.batch(); z++)
+                sgemmPtx(g.withBatch(1).withBeta(z == 0 ? g.beta() : 1f), c.withStride(0),
+                    a.plus(z * a.stride()).withStride(0), b.plus(z * b.stride()).withStride(0), 0L);
             return;
         }
-        sliced(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, 0, batch, 0L, slices, true);
+        sliced(g, c.withStride(0), a, b, 0L, slices, true);
     }
 
     /** The split-K launches; sumBatch: all products' slices summed into one C, else each product's into its own. */
-    private static void sliced(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               long a, int lda, long strideA, long b, int ldb, long strideB,
-                               float beta, long c, int ldc, long strideC, int batch, long bias, int slices, boolean sumBatch) {
+    private static void sliced(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, int slices, boolean sumBatch) {
+        int m = g.m(), n = g.n(), k = g.k(), batch = g.batch();
         int kc = ((k + slices - 1) / slices + 7) & ~7, full = k / kc, rest = k - full * kc, total = full + (rest > 0 ? 1 : 0);
-        long stepA = transA ? (long) kc * lda : kc, stepB = transB ? kc : (long) kc * ldb, mn = (long) m * n;
+        long stepA = g.transA() ? (long) kc * a.ld() : kc, stepB = g.transB() ? kc : (long) kc * b.ld(), mn = (long) m * n;
         DeviceBuffer partial = DeviceAllocator.get().allocate(mn * total * batch);
         try {
-            launchTiles(transA, transB, m, n, kc, alpha, a, lda, strideA, b, ldb, strideB, 0f, partial.ptr(), n, total * mn,
-                batch * full, 0L, full, stepA, stepB, mn);
+            Gemm slice = new Gemm(g.shape().with(kc, batch * full), g.alpha(), 0f);
+            DeviceMatrix parts = new DeviceMatrix(partial.ptr(), n, total * mn);
+            launchTiles(slice, parts, a, b, 0L, new Inner(full, stepA, stepB, mn));
             if (rest > 0)                  // the shorter last slice of every product
-                launchTiles(transA, transB, m, n, rest, alpha, a + 4L * full * stepA, lda, strideA, b + 4L * full * stepB, ldb, strideB,
-                    0f, partial.at(full * mn), n, total * mn, batch, 0L, 1, 0, 0, 0);
-            CudaRuntime r = rt();
+                launchTiles(slice.withK(rest).withBatch(batch), parts.plus(full * mn), a.plus(full * stepA), b.plus(full * stepB), 0L,
+                    Inner.NONE);
             int sums = sumBatch ? 1 : batch;        // [batch, total, m, n] is [batch * total, m, n]: one sum of all
-            r.launch("sgemm", "sgemm_splitk_sum", r.gridFor(mn * sums), 1, 1, BLOCK, 1, 1, 0,
-                partial.ptr(), sumBatch ? batch * total : total, m, n, beta, c, ldc, bias, sums, strideC);
+            Launch.gridStride("sgemm", "sgemm_splitk_sum", mn * sums, partial.ptr(), sumBatch ? batch * total : total, m, n, g.beta(),
+                c.address(), c.ld(), bias, sums, c.stride());
         } finally {
             partial.free();    // back to the allocator's cache; work on the one stream stays ordered
         }
     }
 
     /** The plain tile kernel (several launches for more than 65535 batches): 128 x 128 tiles, K walked whole. */
-    static void sgemmTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           long a, int lda, long strideA, long b, int ldb, long strideB,
-                           float beta, long c, int ldc, long strideC, int batch, long bias) {
-        for (int z0 = 0; z0 < batch; z0 += MAX_GRID_Y)
-            launchTiles(transA, transB, m, n, k, alpha, a + 4L * z0 * strideA, lda, strideA, b + 4L * z0 * strideB, ldb, strideB,
-                beta, c + 4L * z0 * strideC, ldc, strideC, Math.min(MAX_GRID_Y, batch - z0), bias, 1, 0, 0, 0);
+    static void sgemmTiles(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias) {
+        for (int z0 = 0; z0 < g.batch(); z0 += MAX_GRID_Y)
+            launchTiles(g.withBatch(Math.min(MAX_GRID_Y, g.batch() - z0)), c.plus(z0 * c.stride()), a.plus(z0 * a.stride()),
+                b.plus(z0 * b.stride()), bias, Inner.NONE);
     }
 
-    /** One sgemm launch of {@code batch} (&lt;= 65535) products; inner &gt; 1: a two-level batch (see sgemm.ptx). */
-    private static void launchTiles(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                    long a, int lda, long strideA, long b, int ldb, long strideB,
-                                    float beta, long c, int ldc, long strideC, int batch, long bias,
-                                    int inner, long strideA2, long strideB2, long strideC2) {
-        if (m <= 0 || n <= 0 || batch <= 0) return;
-        int gx = (n + 127) / 128, gy = (m + 127) / 128;
-        if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + m);
-        rt().launch("sgemm", "sgemm", gx, gy, batch, 256, 1, 1, 0, transA, transB, m, n, k, alpha,
-            a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, bias, inner, strideA2, strideB2, strideC2);
+    /** The inner level of a two-level batch (see sgemm.ptx): {@code count} products per outer one, and their strides. */
+    private record Inner(int count, long strideA, long strideB, long strideC) {
+        static final Inner NONE = new Inner(1, 0, 0, 0);
+    }
+
+    /** One sgemm launch of {@code g.batch()} (&lt;= 65535) products. */
+    private static void launchTiles(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias, Inner inner) {
+        if (g.m() <= 0 || g.n() <= 0 || g.batch() <= 0) return;
+        int gx = (g.n() + 127) / 128, gy = (g.m() + 127) / 128;
+        if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + g.m());
+        Launch.shaped("sgemm", "sgemm", LaunchShape.of(gx, gy, g.batch(), 256), g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(),
+            a.address(), a.ld(), a.stride(), b.address(), b.ld(), b.stride(), g.beta(), c.address(), c.ld(), c.stride(), bias,
+            inner.count(), inner.strideA(), inner.strideB(), inner.strideC());
     }
 }

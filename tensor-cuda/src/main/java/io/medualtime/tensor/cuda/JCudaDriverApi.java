@@ -234,8 +234,7 @@ final class JCudaDriverApi implements CudaDriver {
         return f;
     }
 
-    @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
-                                 int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+    @Override public void launch(String module, String kernel, LaunchShape shape, Object[] args) {
         makeCurrent();
         CUfunction f = function(module, kernel);
         LaunchArgs.Mode mode = argMode;
@@ -244,19 +243,24 @@ final class JCudaDriverApi implements CudaDriver {
             : mode != LaunchArgs.Mode.ARRAYS && args.length <= LaunchArgs.Slots.MAX ? slots.get().params(kernel, args)
             : LaunchArgs.arrays(kernel, args);
         if (profile == null) {
-            JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra);
+            cuLaunchKernel(f, shape, params, extra);
             return;
         }
         if (launchEvents != null) {
             launchEvents.around(module + ":" + kernel,
-                () -> JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra));
+                () -> cuLaunchKernel(f, shape, params, extra));
             return;
         }
         JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
         long t0 = System.nanoTime();
-        JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, null, params, extra);
+        cuLaunchKernel(f, shape, params, extra);
         JCudaDriver.cuCtxSynchronize();
         profile.add(module + ":" + kernel, System.nanoTime() - t0);
+    }
+
+    private static void cuLaunchKernel(CUfunction f, LaunchShape s, Pointer params, Pointer extra) {
+        JCudaDriver.cuLaunchKernel(f, s.gridX(), s.gridY(), s.gridZ(), s.blockX(), s.blockY(), s.blockZ(), s.sharedBytes(), null,
+            params, extra);
     }
 
     private volatile LaunchArgs.Mode argMode = LaunchArgs.configured();

@@ -53,6 +53,9 @@ abstract class CudaKernelTestBase {
     DeviceBuffer dev(int[] a) { DeviceBuffer b = DeviceAllocator.get().upload(a); live.add(b); return b; }
     DeviceBuffer dev(long n) { DeviceBuffer b = DeviceAllocator.get().allocate(Math.max(n, 1)); live.add(b); return b; }
 
+    /** The address of element 0; 0 (a null pointer: an absent optional operand) for null. */
+    static long p(DeviceBuffer b) { return b == null ? 0L : b.ptr(); }
+
     static float[] rand(int n, float lo, float hi) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * RND.nextFloat();

@@ -1,6 +1,5 @@
 package io.medualtime.tensor.cuda;
 
-import static io.medualtime.tensor.cuda.CudaKernels.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,12 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 import io.medualtime.tensor.CounterRng;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ChannelShape;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.UnaryOp;
 
 /**
  * Every PTX kernel against a plain Java (double precision) reference on small random inputs, edge sizes
@@ -23,6 +28,8 @@ import io.medualtime.tensor.CounterRng;
  * Exact (bitwise) comparisons for copies, RNG/dropout, embedding gather, and comparisons ops.
  */
 class CudaRuntimeTest extends CudaKernelTestBase {
+
+    static final int IGNORE_INDEX = -100;
 
     static final int[] SIZES = {1, 31, 256, 1000, 4099};
 
@@ -74,39 +81,40 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             float[] pos = rand(n, 0.01f, 10f);
             DeviceBuffer dx = dev(x), dp = dev(pos), out = dev(n);
             Object[][] cases = {
-                {NEG, x, (DoubleUnaryOperator) v -> -v}, {EXP, x, (DoubleUnaryOperator) Math::exp},
-                {LOG, pos, (DoubleUnaryOperator) Math::log}, {SQRT, pos, (DoubleUnaryOperator) Math::sqrt},
-                {TANH, x, (DoubleUnaryOperator) Math::tanh}, {SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
-                {RELU, x, (DoubleUnaryOperator) v -> Math.max(v, 0)}, {ADD_SCALAR, x, (DoubleUnaryOperator) v -> v + s},
-                {MUL_SCALAR, x, (DoubleUnaryOperator) v -> v * s}, {POW_SCALAR, pos, (DoubleUnaryOperator) v -> Math.pow(v, s)},
-                {FILL, x, (DoubleUnaryOperator) v -> s}, {ABS, x, (DoubleUnaryOperator) Math::abs},
-                {RSQRT, pos, (DoubleUnaryOperator) v -> 1 / Math.sqrt(v)}, {RECIP, pos, (DoubleUnaryOperator) v -> 1 / v},
-                {SQUARE, x, (DoubleUnaryOperator) v -> v * v}, {RSUB_SCALAR, x, (DoubleUnaryOperator) v -> s - v},
+                {UnaryOp.NEG, x, (DoubleUnaryOperator) v -> -v}, {UnaryOp.EXP, x, (DoubleUnaryOperator) Math::exp},
+                {UnaryOp.LOG, pos, (DoubleUnaryOperator) Math::log}, {UnaryOp.SQRT, pos, (DoubleUnaryOperator) Math::sqrt},
+                {UnaryOp.TANH, x, (DoubleUnaryOperator) Math::tanh},
+                {UnaryOp.SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
+                {UnaryOp.RELU, x, (DoubleUnaryOperator) v -> Math.max(v, 0)}, {UnaryOp.ADD_SCALAR, x, (DoubleUnaryOperator) v -> v + s},
+                {UnaryOp.MUL_SCALAR, x, (DoubleUnaryOperator) v -> v * s},
+                {UnaryOp.POW_SCALAR, pos, (DoubleUnaryOperator) v -> Math.pow(v, s)},
+                {UnaryOp.CLAMP_MIN, x, (DoubleUnaryOperator) v -> v < s ? s : v}, {UnaryOp.ABS, x, (DoubleUnaryOperator) Math::abs},
+                {UnaryOp.RSUB_SCALAR, x, (DoubleUnaryOperator) v -> s - v},
             };
             for (Object[] c : cases) {
-                int op = (Integer) c[0];
+                UnaryOp op = (UnaryOp) c[0];
                 float[] in = (float[]) c[1];
-                unary(op, out, in == x ? dx : dp, n, s);
+                ElementwiseKernels.unary(op, out.ptr(), (in == x ? dx : dp).ptr(), n, s);
                 close("unary op " + op + " n=" + n, map(in, (DoubleUnaryOperator) c[2]), out.toFloatArray());
             }
             // in place
-            unary(NEG, dx, dx, n, 0);
+            ElementwiseKernels.unary(UnaryOp.NEG, dx.ptr(), dx.ptr(), n, 0);
             close("in-place neg", map(x, v -> -v), dx.toFloatArray());
         }
         // special values
         float[] sp = {0f, -0f, 1e-6f, -1e-6f, 0.1f, -0.1f, 20f, -20f, 88f, -88f, 100f, -100f, Float.NaN};
         DeviceBuffer d = dev(sp), o = dev(sp.length);
-        exp(o, d, sp.length);
+        ElementwiseKernels.unary(UnaryOp.EXP, o.ptr(), d.ptr(), sp.length, 0f);
         close("exp special", map(sp, v -> (float) Math.exp(v)), o.toFloatArray());
-        tanh(o, d, sp.length);
+        ElementwiseKernels.unary(UnaryOp.TANH, o.ptr(), d.ptr(), sp.length, 0f);
         close("tanh special", map(sp, Math::tanh), o.toFloatArray());
-        sigmoid(o, d, sp.length);
+        ElementwiseKernels.unary(UnaryOp.SIGMOID, o.ptr(), d.ptr(), sp.length, 0f);
         close("sigmoid special", map(sp, v -> 1 / (1 + Math.exp(-v))), o.toFloatArray());
         // pow: negative base with integer exponents, zero exponent
         float[] base = {-2f, -1.5f, 0f, 2f, 3f};
         DeviceBuffer db = dev(base), ob = dev(base.length);
         for (float e : new float[] {2f, 3f, 0f, -1f, 0.5f}) {
-            powScalar(ob, db, base.length, e);
+            ElementwiseKernels.unary(UnaryOp.POW_SCALAR, ob.ptr(), db.ptr(), base.length, e);
             close("pow e=" + e, map(base, v -> Math.pow(v, e)), ob.toFloatArray());
         }
     }
@@ -115,18 +123,18 @@ class CudaRuntimeTest extends CudaKernelTestBase {
     void binaryOps() {
         for (int n : SIZES) {
             float[] a = rand(n, -3f, 3f), b = rand(n, -3f, 3f), bp = rand(n, 0.5f, 2f), ap = rand(n, 0.1f, 3f);
-            for (int i = 0; i < n; i += 7) b[i] = a[i]; // some equal pairs for EQ/GE/LE
+            for (int i = 0; i < n; i += 7) b[i] = a[i]; // some equal pairs for EQ
             DeviceBuffer da = dev(a), dbb = dev(b), dbp = dev(bp), dap = dev(ap), out = dev(n);
-            DoubleBinaryOperator[] ref = {
-                (x, y) -> x + y, (x, y) -> x - y, (x, y) -> x * y, (x, y) -> x / y, Math::pow, Math::max, Math::min,
-                (x, y) -> x > y ? 1 : 0, (x, y) -> x < y ? 1 : 0, (x, y) -> x >= y ? 1 : 0, (x, y) -> x <= y ? 1 : 0,
-                (x, y) -> x == y ? 1 : 0, (x, y) -> x > 0 ? y : 0};
-            for (int op = 0; op < ref.length; op++) {
-                boolean powOp = op == POW, divOp = op == DIV;
+            java.util.Map<BinaryOp, DoubleBinaryOperator> ref = java.util.Map.of(
+                BinaryOp.ADD, (x, y) -> x + y, BinaryOp.SUB, (x, y) -> x - y, BinaryOp.MUL, (x, y) -> x * y, BinaryOp.DIV, (x, y) -> x / y,
+                BinaryOp.POW, Math::pow, BinaryOp.MAX, Math::max,
+                BinaryOp.EQ, (x, y) -> x == y ? 1 : 0, BinaryOp.GT, (x, y) -> x > y ? 1 : 0);
+            for (BinaryOp op : BinaryOp.values()) {
+                boolean powOp = op == BinaryOp.POW, divOp = op == BinaryOp.DIV;
                 float[] xa = powOp ? ap : a, xb = (powOp || divOp) ? bp : b;
-                binary(op, out, powOp ? dap : da, (powOp || divOp) ? dbp : dbb, n);
+                ElementwiseKernels.binary(op, out.ptr(), (powOp ? dap : da).ptr(), ((powOp || divOp) ? dbp : dbb).ptr(), n);
                 double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = ref[op].applyAsDouble(xa[i], xb[i]);
+                for (int i = 0; i < n; i++) r[i] = ref.get(op).applyAsDouble(xa[i], xb[i]);
                 close("binary op " + op + " n=" + n, r, out.toFloatArray());
             }
         }
@@ -139,12 +147,13 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         float[] aBuf = rand(1 + 15, -2, 2); // offset 1, stored [5,3]: a[i,0,k] = aBuf[1 + k*3 + i]
         float[] bBuf = rand(20, -2, 2);      // b[0,j,k] = bBuf[j*5 + k]
         DeviceBuffer da = dev(aBuf), dbb = dev(bBuf), out = dev(60);
-        for (int op : new int[] {ADD, MUL, SUB, MAX, GT}) {
-            binaryStrided(op, out, da, 1, new int[] {1, 0, 3}, dbb, 0, new int[] {0, 5, 1}, shape);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.SUB, BinaryOp.MAX, BinaryOp.GT}) {
+            ElementwiseKernels.binaryStrided(op, out.ptr(), da.at(1), new int[] {1, 0, 3}, dbb.ptr(), new int[] {0, 5, 1}, shape);
             double[] r = new double[60];
             for (int i = 0; i < 3; i++) for (int j = 0; j < 4; j++) for (int k = 0; k < 5; k++) {
                 double x = aBuf[1 + k * 3 + i], y = bBuf[j * 5 + k];
-                r[(i * 4 + j) * 5 + k] = op == ADD ? x + y : op == MUL ? x * y : op == SUB ? x - y : op == MAX ? Math.max(x, y) : (x > y ? 1 : 0);
+                r[(i * 4 + j) * 5 + k] = op == BinaryOp.ADD ? x + y : op == BinaryOp.MUL ? x * y : op == BinaryOp.SUB ? x - y
+                    : op == BinaryOp.MAX ? Math.max(x, y) : (x > y ? 1 : 0);
             }
             close("binaryStrided op " + op, r, out.toFloatArray());
         }
@@ -155,23 +164,23 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         int[] st8 = new int[8];
         for (int d = 7, acc = 1; d >= 0; d--) { st8[d] = acc; acc *= s8[d]; }
         DeviceBuffer d8 = dev(x8), sc = dev(new float[] {0.25f}), o8 = dev(n8);
-        binaryStrided(MUL, o8, d8, 0, st8, sc, 0, new int[8], s8);
+        ElementwiseKernels.binaryStrided(BinaryOp.MUL, o8.ptr(), d8.ptr(), st8, sc.ptr(), new int[8], s8);
         close("binaryStrided 8-d", map(x8, v -> v * 0.25), o8.toFloatArray());
 
         // copy_strided: transpose [4,6] -> [6,4] from an offset
         float[] m = rand(2 + 24, -1, 1);
         DeviceBuffer dm = dev(m), t = dev(24);
-        copyStrided(t, dm, 2, new int[] {1, 6}, new int[] {6, 4});
+        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 2, new int[] {1, 6}, new int[] {6, 4});
         float[] got = t.toFloatArray();
         for (int i = 0; i < 6; i++) for (int j = 0; j < 4; j++) assertEquals(m[2 + j * 6 + i], got[i * 4 + j], "transpose");
         // copy_to_strided: write it back transposed into a zeroed buffer at offset 2
         DeviceBuffer back = dev(26);
         back.zero();
-        copyToStrided(back, 2, new int[] {1, 6}, t, new int[] {6, 4});
+        ElementwiseKernels.copyToStrided(back.ptr(), 2, new int[] {1, 6}, t.ptr(), new int[] {6, 4}, false);
         float[] bk = back.toFloatArray();
         for (int i = 2; i < 26; i++) assertEquals(m[i], bk[i], "copy_to_strided");
         // n = 1 and a column slice
-        copyStrided(t, dm, 5, new int[] {6}, new int[] {4});
+        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 5, new int[] {6}, new int[] {4});
         got = t.toFloatArray();
         for (int j = 0; j < 4; j++) assertEquals(m[5 + 6 * j], got[j], "column slice");
     }
@@ -185,15 +194,15 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             int outer = sh[0], dim = sh[1], inner = sh[2];
             float[] x = rand(Math.max(1, outer * dim * inner), -2, 2);
             DeviceBuffer dx = dev(x), out = dev((long) outer * inner);
-            for (int op : new int[] {R_SUM, R_MAX, R_MIN, R_SUMSQ}) {
-                reduce(op, out, dx, outer, dim, inner);
+            for (ReduceOp op : ReduceOp.values()) {
+                ReduceKernels.reduce(op, out.ptr(), dx.ptr(), outer, dim, inner);
                 double[] r = new double[outer * inner], scale = new double[outer * inner];
                 for (int o = 0; o < outer; o++) for (int i = 0; i < inner; i++) {
-                    double acc = op == R_MAX ? Double.NEGATIVE_INFINITY : op == R_MIN ? Double.POSITIVE_INFINITY : 0, sc = 0;
+                    double acc = op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : 0, sc = 0;
                     for (int d = 0; d < dim; d++) {
                         double v = x[(o * dim + d) * inner + i];
-                        acc = op == R_SUM ? acc + v : op == R_SUMSQ ? acc + v * v : op == R_MAX ? Math.max(acc, v) : Math.min(acc, v);
-                        sc += op == R_SUMSQ ? v * v : Math.abs(v);
+                        acc = op == ReduceOp.SUM ? acc + v : Math.max(acc, v);
+                        sc += Math.abs(v);
                     }
                     r[o * inner + i] = acc;
                     scale[o * inner + i] = sc;
@@ -204,9 +213,12 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         // determinism: the same reduction twice gives identical bits
         float[] x = rand(100_000, -1, 1);
         DeviceBuffer dx = dev(x), o1 = dev(1);
-        sum(o1, dx, x.length);
+        ReduceKernels.reduce(ReduceOp.SUM, o1.ptr(), dx.ptr(), 1, x.length, 1);
         float first = o1.toFloatArray()[0];
-        for (int i = 0; i < 3; i++) { sum(o1, dx, x.length); assertEquals(first, o1.toFloatArray()[0]); }
+        for (int i = 0; i < 3; i++) {
+            ReduceKernels.reduce(ReduceOp.SUM, o1.ptr(), dx.ptr(), 1, x.length, 1);
+            assertEquals(first, o1.toFloatArray()[0]);
+        }
     }
 
     // ------------------------------------------------------------------ softmax
@@ -219,7 +231,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             float[] x = rand(rows * cols, -5, 5), dy = rand(rows * cols, -1, 1);
             DeviceBuffer dxs = dev(x), ddy = dev(dy), y = dev(rows * cols), dx = dev(rows * cols);
             for (boolean log : new boolean[] {false, true}) {
-                softmax(y, dxs, rows, cols, log);
+                SoftmaxKernels.softmax(y.ptr(), dxs.ptr(), rows, cols, log);
                 double[] ry = new double[rows * cols], rdx = new double[rows * cols];
                 for (int r = 0; r < rows; r++) {
                     double m = Double.NEGATIVE_INFINITY, s = 0;
@@ -238,7 +250,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 }
                 float[] gy = y.toFloatArray();
                 close((log ? "log" : "") + "softmax fwd " + rows + "x" + cols, ry, gy);
-                softmaxBackward(dx, y, ddy, rows, cols, log);
+                SoftmaxKernels.softmaxBackward(dx.ptr(), y.ptr(), ddy.ptr(), rows, cols, log, 1f);
                 double[] scale = new double[rows * cols];
                 java.util.Arrays.fill(scale, log ? Math.sqrt(cols) : 1);
                 close((log ? "log" : "") + "softmax bwd " + rows + "x" + cols, rdx, dx.toFloatArray(), scale);
@@ -258,7 +270,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 float[] x = rand(rows * C, -3, 3), w = rand(C, 0.5f, 1.5f), b = rand(C, -1, 1), dy = rand(rows * C, -1, 1);
                 DeviceBuffer dxx = dev(x), dw0 = affine ? dev(w) : null, db0 = affine ? dev(b) : null, ddy = dev(dy);
                 DeviceBuffer out = dev(rows * C), mean = dev(rows), rstd = dev(rows), dx = dev(rows * C), gw = dev(C), gb = dev(C);
-                layerNorm(out, mean, rstd, dxx, dw0, db0, rows, C, eps);
+                LayerNormKernels.layerNorm(out.ptr(), new DeviceNormStats(mean.ptr(), rstd.ptr()), dxx.ptr(),
+                    new DeviceAffine(p(dw0), p(db0)), rows, C, eps);
                 double[] ro = new double[rows * C], rdx = new double[rows * C], rgw = new double[C], rgb = new double[C];
                 double[] rmean = new double[rows], rrstd = new double[rows];
                 for (int r = 0; r < rows; r++) {
@@ -286,7 +299,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 close("layernorm out " + tag, ro, out.toFloatArray());
                 close("layernorm mean " + tag, rmean, mean.toFloatArray());
                 close("layernorm rstd " + tag, rrstd, rstd.toFloatArray(), map(rstd.toFloatArray(), Math::abs));
-                layerNormBackward(dx, gw, gb, ddy, dxx, mean, rstd, dw0, rows, C);
+                LayerNormKernels.layerNormBackward(dx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(),
+                    new DeviceNormStats(mean.ptr(), rstd.ptr()), p(dw0), rows, C);
                 double[] sc = new double[rows * C];
                 java.util.Arrays.fill(sc, 10);
                 close("layernorm dx " + tag, rdx, dx.toFloatArray(), sc);
@@ -305,10 +319,10 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         for (int n : SIZES) {
             float[] x = rand(n, -6, 6), dy = rand(n, -1, 1);
             DeviceBuffer dx = dev(x), ddy = dev(dy), out = dev(n), g = dev(n);
-            gelu(out, dx, n);
+            GeluKernels.gelu(out.ptr(), dx.ptr(), n, false);
             double k = Math.sqrt(2 / Math.PI);
             close("gelu fwd n=" + n, map(x, v -> 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v)))), out.toFloatArray());
-            geluBackward(g, dx, ddy, n);
+            GeluKernels.geluBackward(g.ptr(), dx.ptr(), ddy.ptr(), n, false);
             double[] r = new double[n];
             for (int i = 0; i < n; i++) {
                 double v = x[i], t = Math.tanh(k * (v + 0.044715 * v * v * v));
@@ -326,12 +340,12 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         int[] ids = {3, 7, 3, -1, 49, 0, 3, 12};
         float[] w = rand(V * D, -1, 1), dout = rand(ids.length * D, -1, 1);
         DeviceBuffer dw = dev(w), did = dev(ids), out = dev(ids.length * D), dd = dev(dout), gw = dev(V * D);
-        embedding(out, dw, did, ids.length, D);
+        EmbeddingKernels.embedding(out.ptr(), dw.ptr(), did.ptr(), ids.length, D);
         float[] got = out.toFloatArray();
         for (int r = 0; r < ids.length; r++)
             for (int d = 0; d < D; d++) assertEquals(ids[r] < 0 ? 0f : w[ids[r] * D + d], got[r * D + d], "gather");
         gw.zero();
-        embeddingBackward(gw, dd, did, ids.length, D);
+        EmbeddingKernels.embeddingBackward(gw.ptr(), dd.ptr(), did.ptr(), ids.length, D);
         double[] ref = new double[V * D];
         for (int r = 0; r < ids.length; r++) if (ids[r] >= 0) for (int d = 0; d < D; d++) ref[ids[r] * D + d] += dout[r * D + d];
         close("embedding bwd", ref, gw.toFloatArray());
@@ -349,8 +363,9 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             for (int i = 0; i < N; i++) t[i] = (i % 5 == 3) ? IGNORE_INDEX : RND.nextInt(C);
             DeviceBuffer dx = dev(x), dt = dev(t), loss = dev(N), lse = dev(N), cnt = dev(1), g = dev(N * C);
             DeviceBuffer gout = dev(new float[] {0.7f});
-            crossEntropy(loss, lse, dx, dt, N, C, IGNORE_INDEX);
-            crossEntropyCount(cnt, dt, N, IGNORE_INDEX);
+            CrossEntropyKernels.DeviceTargets tg = new CrossEntropyKernels.DeviceTargets(dt.ptr(), N, IGNORE_INDEX);
+            CrossEntropyKernels.crossEntropy(loss.ptr(), lse.ptr(), dx.ptr(), tg, C);
+            CrossEntropyKernels.crossEntropyCount(cnt.ptr(), tg);
             double[] rl = new double[N], rlse = new double[N];
             int count = 0;
             for (int r = 0; r < N; r++) {
@@ -364,7 +379,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             close("ce loss " + N + "x" + C, rl, loss.toFloatArray());
             close("ce lse " + N + "x" + C, rlse, lse.toFloatArray());
             assertEquals(count, cnt.toFloatArray()[0], 0f, "ce count");
-            crossEntropyBackward(g, dx, lse, dt, gout, 0, cnt, 1f, N, C, IGNORE_INDEX);
+            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
+                new CrossEntropyKernels.Upstream(gout.ptr(), 0, cnt.ptr(), 1f));
             double[] rg = new double[N * C];
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
@@ -375,7 +391,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             // per-row upstream gradients, no count
             DeviceBuffer gr = dev(rand(N, 0, 1));
             float[] grh = gr.toFloatArray();
-            crossEntropyBackward(g, dx, lse, dt, gr, 1, null, 2f, N, C, IGNORE_INDEX);
+            CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
+                new CrossEntropyKernels.Upstream(gr.ptr(), 1, 0L, 2f));
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
                 double p = Math.exp(x[r * C + c] - rlse[r]);
@@ -394,8 +411,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             float p = 0.3f;
             float[] x = rand(n, -1, 1);
             DeviceBuffer dx = dev(x), out = dev(n), mask = dev(n), u = dev(n);
-            dropout(out, mask, dx, n, p, seed, offset);
-            rngUniform(u, n, seed, offset);
+            DropoutKernels.dropout(out.ptr(), mask.ptr(), dx.ptr(), n, p, CounterRng.dropoutScale(p), seed, offset);
+            DropoutKernels.rngUniform(u.ptr(), n, seed, offset);
             float[] go = out.toFloatArray(), gm = mask.toFloatArray(), gu = u.toFloatArray();
             float scale = CounterRng.dropoutScale(p);
             for (int i = 0; i < n; i++) {
@@ -419,9 +436,12 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             float[] rm0 = rand(C, -0.1f, 0.1f), rv0 = rand(C, 0.9f, 1.1f);
             DeviceBuffer dxx = dev(x), dw = dev(w), dbb = dev(b), ddy = dev(dy), rm = dev(rm0), rv = dev(rv0);
             DeviceBuffer mean = dev(C), inv = dev(C), out = dev(n), gx = dev(n), gw = dev(C), gb = dev(C);
-            batchNormStats(mean, inv, dxx, B, C, L, eps, rm, rv, mom);
-            batchNormApply(out, dxx, mean, inv, dw, dbb, B, C, L);
-            batchNormBackward(gx, gw, gb, ddy, dxx, mean, inv, dw, B, C, L);
+            ChannelShape shape = new ChannelShape(B, C, L);
+            DeviceNormStats stats = new DeviceNormStats(mean.ptr(), inv.ptr());
+            BatchNormKernels.batchNormStats(stats, dxx.ptr(), shape, eps, new BatchNormKernels.Running(rm.ptr(), rv.ptr()), mom);
+            BatchNormKernels.batchNormApply(out.ptr(), dxx.ptr(), stats, new DeviceAffine(dw.ptr(), dbb.ptr()), shape);
+            BatchNormKernels.batchNormBackward(gx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(), stats, dw.ptr(),
+                shape);
             double[] rmean = new double[C], rinv = new double[C], rrm = new double[C], rrv = new double[C];
             double[] rout = new double[n], rgx = new double[n], rgw = new double[C], rgb = new double[C];
             for (int c = 0; c < C; c++) {
@@ -477,7 +497,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         for (int step = 1; step <= 3; step++) {
             float[] g = rand(n, -1, 1);
             DeviceBuffer dg = dev(g);
-            adamw(dp, dg, dm, dv, n, lr, b1, b2, eps, wd, step);
+            AdamWStep s = new AdamWStep(lr, b1, b2, eps, wd, (float) (1 - Math.pow(b1, step)), (float) (1 - Math.pow(b2, step)));
+            AdamWKernels.adamw(dp.ptr(), dg.ptr(), dm.ptr(), dv.ptr(), n, s);
             double bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
             for (int i = 0; i < n; i++) {
                 rp[i] *= 1 - lr * wd;
@@ -500,7 +521,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             int pad = K / 2, Lout = L + 2 * pad - K + 1;
             float[] x = rand(B * Cin * L, -1, 1), w = rand(Cout * Cin * K, -1, 1), dy = rand(B * Cout * Lout, -1, 1);
             DeviceBuffer dx = dev(x), dw = dev(w), cols = dev(B * Cin * K * Lout), out = dev(B * Cout * Lout);
-            im2col1d(cols, dx, B, Cin, L, K, pad);
+            ConvKernels.im2col1d(cols.ptr(), dx.ptr(), B, Cin, L, K, pad);
             float[] gc = cols.toFloatArray();
             for (int b = 0; b < B; b++) for (int ci = 0; ci < Cin; ci++) for (int j = 0; j < K; j++) for (int lo = 0; lo < Lout; lo++) {
                 int li = lo + j - pad;
@@ -508,8 +529,9 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 assertEquals(e, gc[((b * Cin + ci) * K + j) * Lout + lo], 0f, "im2col");
             }
             // out[b] = W (Cout x Cin*K) * cols[b] (Cin*K x Lout), strideA = 0
-            CudaSgemm.sgemm(false, false, Cout, Lout, Cin * K, 1f, dw, 0, Cin * K, 0, cols, 0, Lout, (long) Cin * K * Lout,
-                0f, out, 0, Lout, (long) Cout * Lout, B);
+            CudaSgemm.sgemm(new Gemm(new GemmShape(false, false, Cout, Lout, Cin * K, B), 1f, 0f),
+                new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout), new DeviceMatrix(dw.ptr(), Cin * K, 0),
+                new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
             double[] ref = new double[B * Cout * Lout], sc = new double[B * Cout * Lout];
             for (int b = 0; b < B; b++) for (int co = 0; co < Cout; co++) for (int lo = 0; lo < Lout; lo++) {
                 double s = 0, a = 0;
@@ -526,7 +548,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             // col2im of dcols
             float[] dcols = rand(B * Cin * K * Lout, -1, 1);
             DeviceBuffer dc = dev(dcols), din = dev(B * Cin * L);
-            col2im1d(din, dc, B, Cin, L, K, pad);
+            ConvKernels.col2im1d(din.ptr(), dc.ptr(), B, Cin, L, K, pad);
             double[] rin = new double[B * Cin * L];
             for (int b = 0; b < B; b++) for (int ci = 0; ci < Cin; ci++) for (int j = 0; j < K; j++) for (int lo = 0; lo < Lout; lo++) {
                 int li = lo + j - pad;

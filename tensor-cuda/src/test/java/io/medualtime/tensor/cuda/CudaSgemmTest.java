@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
+
 import static io.medualtime.tensor.cuda.CudaSgemm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -47,13 +49,12 @@ class CudaSgemmTest extends CudaKernelTestBase {
         double[] ref = new double[c.length], scale = new double[c.length];
         for (int i = 0; i < c.length; i++) ref[i] = c[i];
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
-        if (slices > 1) {
-            sgemmSplitK(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch, 0L, slices);
-        } else if (ptx) {
-            sgemmPtx(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
-        } else {
-            Cublas.sgemm(ta, tb, M, N, K, alpha, da.at(off), lda, sA, db.at(off), ldb, sB, beta, dc.at(off), ldc, sC, batch);
-        }
+        Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), alpha, beta);
+        DeviceMatrix ma = new DeviceMatrix(da.at(off), lda, sA), mb = new DeviceMatrix(db.at(off), ldb, sB),
+            mc = new DeviceMatrix(dc.at(off), ldc, sC);
+        if (slices > 1) sgemmSplitK(g, mc, ma, mb, 0L, slices);
+        else if (ptx) sgemmPtx(g, mc, ma, mb, 0L);
+        else Cublas.sgemm(g, mc, ma, mb);
         String what = (ptx ? "PTX" : "cuBLAS") + (slices > 1 ? " split-K/" + slices : "") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x" + N + "x" + K + " batch=" + batch
             + " alpha=" + alpha + " beta=" + beta + " pad=" + pad + " off=" + off;
         float[] got = dc.toFloatArray();
@@ -131,8 +132,11 @@ class CudaSgemmTest extends CudaKernelTestBase {
             if (split && K < 16) continue;
             float[] a = rand(M * K, -1, 1), b = rand(K * N, -1, 1), bias = rand(N, -2, 2);
             DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
-            if (split) sgemmSplitK(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr(), 3);
-            else sgemmPtx(ta, tb, M, N, K, 1f, da.ptr(), ta ? M : K, 0, db.ptr(), tb ? K : N, 0, 0f, dc.ptr(), N, 0, 1, dbias.ptr());
+            Gemm g = Gemm.of(ta, tb, M, N, K, 1f, 0f);
+            DeviceMatrix ma = new DeviceMatrix(da.ptr(), ta ? M : K, 0), mb = new DeviceMatrix(db.ptr(), tb ? K : N, 0),
+                mc = new DeviceMatrix(dc.ptr(), N, 0);
+            if (split) sgemmSplitK(g, mc, ma, mb, dbias.ptr(), 3);
+            else sgemmPtx(g, mc, ma, mb, dbias.ptr());
             double[] ref = new double[M * N], sc = new double[M * N];
             gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
             for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) { ref[i * N + j] += bias[j]; sc[i * N + j] += Math.abs(bias[j]); }
@@ -170,8 +174,11 @@ class CudaSgemmTest extends CudaKernelTestBase {
                 sc[ci] = 0.75 * abs + (beta == 0 ? 0 : Math.abs(beta * c[ci]));
             }
             DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
-            if (s[4] == 0) sgemmBatchSum(ta, tb, M, N, K, 0.75f, da.ptr(), lda, sA, db.ptr(), ldb, sB, beta, dc.ptr(), ldc, batch);
-            else sgemmBatchSum(ta, tb, M, N, K, 0.75f, da.ptr(), lda, sA, db.ptr(), ldb, sB, beta, dc.ptr(), ldc, batch, s[4]);
+            Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), 0.75f, beta);
+            DeviceMatrix ma = new DeviceMatrix(da.ptr(), lda, sA), mb = new DeviceMatrix(db.ptr(), ldb, sB),
+                mc = new DeviceMatrix(dc.ptr(), ldc, 0);
+            if (s[4] == 0) sgemmBatchSum(g, mc, ma, mb);
+            else sgemmBatchSum(g, mc, ma, mb, s[4]);
             float[] got = dc.toFloatArray();
             for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++)           // padding columns untouched
                 assertEquals(Float.floatToRawIntBits(c[i * ldc + j]), Float.floatToRawIntBits(got[i * ldc + j]), "padding at row " + i);
@@ -187,7 +194,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
         int M = 9, N = 20, K = 7, batch = 4;
         float[] a = rand(M * K, -1, 1), b = rand(batch * K * N, -1, 1);
         DeviceBuffer da = dev(a), db = dev(b), dc = dev(batch * M * N);
-        sgemm(false, false, M, N, K, 1f, da, 0, K, 0, db, 0, N, (long) K * N, 0f, dc, 0, N, (long) M * N, batch);
+        sgemm(new Gemm(new GemmShape(false, false, M, N, K, batch), 1f, 0f), new DeviceMatrix(dc.ptr(), N, (long) M * N),
+            new DeviceMatrix(da.ptr(), K, 0), new DeviceMatrix(db.ptr(), N, (long) K * N));
         double[] ref = new double[batch * M * N], sc = new double[batch * M * N];
         gemmRef(false, false, M, N, K, 1f, a, 0, K, 0, b, 0, N, K * N, 0f, new float[batch * M * N], 0, N, M * N, batch, ref, sc);
         close("sgemm strideA=0 (" + (usesCublas() ? "cuBLAS" : "PTX") + ")", ref, dc.toFloatArray(), sc);

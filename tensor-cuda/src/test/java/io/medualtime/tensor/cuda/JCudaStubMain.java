@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cuda;
 
+import io.medualtime.tensor.backend.GemmShape;
+
 /**
  * The child process of {@link JCudaStubTest}: the real JCuda driver path against the stand-in
  * libcuda.so.1 - start-up, allocation, uploads (pinned ring and synchronous) read back, and the same
@@ -21,8 +23,9 @@ public final class JCudaStubMain {
         DeviceBuffer x = DeviceAllocator.get().allocate(64);
         for (LaunchArgs.Mode m : LaunchArgs.Mode.values()) {
             d.argMode(m);
-            CudaKernels.addScalar(x, x, 3, 1.5f);
-            CudaSgemm.sgemmTiles(true, false, 5, 6, 7, 0.75f, x.ptr(), 5, 11L, x.ptr() + 4, 6, 12L, 0.25f, x.ptr() + 8, 6, 13L, 2, x.ptr() + 12);
+            ElementwiseKernels.unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 3, 1.5f);
+            CudaSgemm.sgemmTiles(new Gemm(new GemmShape(true, false, 5, 6, 7, 2), 0.75f, 0.25f), new DeviceMatrix(x.ptr() + 8, 6, 13L),
+                new DeviceMatrix(x.ptr(), 5, 11L), new DeviceMatrix(x.ptr() + 4, 6, 12L), x.ptr() + 12);
             System.out.println("MODE " + m + " " + Long.toHexString(x.ptr()));
         }
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.medualtime.tensor.cuda.CudaDriver;
 import io.medualtime.tensor.cuda.EmulatedDriver;
 import io.medualtime.tensor.cuda.KernelProfile;
+import io.medualtime.tensor.cuda.LaunchShape;
 
 /**
  * A CUDA "device" that does no work at all: allocations are addresses without memory, copies and
@@ -43,8 +44,7 @@ public final class HostOnlyDriver implements CudaDriver {
     @Override public void copyDeviceToDevice(long dst, long src, long bytes) { count("(device -> device copy)"); }
     @Override public void fill32(long dst, int bits, long count) { count("(memset)"); }
 
-    @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
-                                 int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+    @Override public void launch(String module, String kernel, LaunchShape shape, Object[] args) {
         count(module + ":" + kernel);
     }
 

@@ -13,6 +13,7 @@ import io.medualtime.tensor.cuda.CudaDriver;
 import io.medualtime.tensor.cuda.CudaRuntime;
 import io.medualtime.tensor.cuda.EmulatedDriver;
 import io.medualtime.tensor.cuda.KernelProfile;
+import io.medualtime.tensor.cuda.LaunchShape;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Function;
 import io.medualtime.tensor.cuda.emulator.PtxModule.Type;
 
@@ -134,8 +135,9 @@ public final class PtxEmulator implements CudaDriver {
         java.util.Arrays.fill(memory.words(dst, count), at, at + (int) count, bits);
     }
 
-    @Override public void launch(String module, String kernel, int gridX, int gridY, int gridZ,
-                                 int blockX, int blockY, int blockZ, int sharedBytes, Object[] args) {
+    @Override public void launch(String module, String kernel, LaunchShape shape, Object[] args) {
+        int gridX = shape.gridX(), gridY = shape.gridY(), gridZ = shape.gridZ();
+        int blockX = shape.blockX(), blockY = shape.blockY(), blockZ = shape.blockZ(), sharedBytes = shape.sharedBytes();
         PtxModule m = module(module);
         Function f = m.byName.get(kernel);
         if (f == null || !f.entry) throw new IllegalArgumentException("kernels/" + module + ".ptx has no kernel '" + kernel + "'");

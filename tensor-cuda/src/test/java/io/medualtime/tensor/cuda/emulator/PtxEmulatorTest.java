@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.medualtime.tensor.cuda.CudaRuntime;
+import io.medualtime.tensor.cuda.LaunchShape;
 
 /**
  * The PTX emulator on its own: every kernels/*.ptx parses, PTX semantics where Java differs (NaN
@@ -105,7 +106,7 @@ class PtxEmulatorTest {
             "    ret;",
             "}"));
         long out = e.allocate(18 * 4);
-        e.launch("t", "semantics", 1, 1, 1, 1, 1, 1, 0, new Object[] {out, Float.NaN, -1});
+        e.launch("t", "semantics", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[] {out, Float.NaN, -1});
         int[] r = ints(e, out, 18);
         assertEquals(0, r[0], "setp.ne NaN");
         assertEquals(1, r[1], "setp.neu NaN");
@@ -163,7 +164,7 @@ class PtxEmulatorTest {
     void warpShuffleAndBarrier() {
         PtxEmulator e = emulator("s", SHUFFLE);
         long out = e.allocate(64 * 8);
-        e.launch("s", "shuffle", 1, 1, 1, 64, 1, 1, 0, new Object[] {out, 64});
+        e.launch("s", "shuffle", new LaunchShape(1, 1, 1, 64, 1, 1, 0), new Object[] {out, 64});
         int[] r = ints(e, out, 128);
         for (int t = 0; t < 64; t++) {
             assertEquals(t ^ 1, r[2 * t], "shfl.bfly lane " + t);
@@ -206,7 +207,7 @@ class PtxEmulatorTest {
             "    ret;",
             "}"));
         long out = e.allocate(32 * 8);
-        e.launch("d", "diverge", 1, 1, 1, 32, 1, 1, 0, new Object[] {out});
+        e.launch("d", "diverge", new LaunchShape(1, 1, 1, 32, 1, 1, 0), new Object[] {out});
         int[] r = ints(e, out, 64);
         for (int t = 0; t < 32; t++) {
             int acc = t * (t - 1) / 2 + (t % 2 == 1 ? 1000 : 2000), other = t ^ 1;
@@ -220,7 +221,7 @@ class PtxEmulatorTest {
         PtxEmulator e = emulator("s", SHUFFLE);
         long out = e.allocate(64 * 8);
         RuntimeException f = assertThrows(RuntimeException.class,
-            () -> e.launch("s", "shuffle", 1, 1, 1, 64, 1, 1, 0, new Object[] {out, 16}));
+            () -> e.launch("s", "shuffle", new LaunchShape(1, 1, 1, 64, 1, 1, 0), new Object[] {out, 16}));
         assertTrue(f.getMessage().contains("shfl.sync reached by 16 of the 32 lanes"), f.getMessage());
         assertTrue(f.getMessage().contains("kernel shuffle"), f.getMessage());
     }
@@ -243,11 +244,12 @@ class PtxEmulatorTest {
         PtxEmulator e = emulator("m", STORE);
         long small = e.allocate(32 * 4);
         RuntimeException f = assertThrows(RuntimeException.class,
-            () -> e.launch("m", "store_tid", 1, 1, 1, 33, 1, 1, 0, new Object[] {small}));
+            () -> e.launch("m", "store_tid", new LaunchShape(1, 1, 1, 33, 1, 1, 0), new Object[] {small}));
         assertTrue(f.getMessage().contains("kernels/m.ptx:12: st.global.u32 [a], tid"), f.getMessage());
         assertTrue(f.getMessage().contains("thread (32,0,0)") && f.getMessage().contains("past the end"), f.getMessage());
         e.free(small);
-        f = assertThrows(RuntimeException.class, () -> e.launch("m", "store_tid", 1, 1, 1, 1, 1, 1, 0, new Object[] {small}));
+        f = assertThrows(RuntimeException.class, () -> e.launch("m", "store_tid", new LaunchShape(1, 1, 1, 1, 1, 1, 0),
+            new Object[] {small}));
         assertTrue(f.getMessage().contains("not in a live allocation"), f.getMessage());
     }
 
@@ -259,7 +261,8 @@ class PtxEmulatorTest {
             "SPIN:",
             "    bra SPIN;",
             "}"));
-        RuntimeException f = assertThrows(RuntimeException.class, () -> e.launch("loop", "spin", 1, 1, 1, 1, 1, 1, 0, new Object[0]));
+        RuntimeException f = assertThrows(RuntimeException.class,
+            () -> e.launch("loop", "spin", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[0]));
         assertTrue(f.getMessage().contains("no progress") && f.getMessage().contains("kernel spin"), f.getMessage());
     }
 
@@ -267,9 +270,9 @@ class PtxEmulatorTest {
     void launchArgumentsAreCheckedAgainstTheKernelParameters() {
         PtxEmulator e = emulator("m", STORE);
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
-            () -> e.launch("m", "store_tid", 1, 1, 1, 1, 1, 1, 0, new Object[] {7}));
+            () -> e.launch("m", "store_tid", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[] {7}));
         assertTrue(f.getMessage().contains("parameter 0 (p_out, .u64) given Integer 7"), f.getMessage());
-        f = assertThrows(IllegalArgumentException.class, () -> e.launch("m", "nope", 1, 1, 1, 1, 1, 1, 0, new Object[0]));
+        f = assertThrows(IllegalArgumentException.class, () -> e.launch("m", "nope", new LaunchShape(1, 1, 1, 1, 1, 1, 0), new Object[0]));
         assertTrue(f.getMessage().contains("no kernel 'nope'"), f.getMessage());
     }
 
