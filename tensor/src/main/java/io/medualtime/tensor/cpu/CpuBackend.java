@@ -7,10 +7,21 @@ import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.Storage;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
+import io.medualtime.tensor.cpu.kernels.AdamW;
+import io.medualtime.tensor.cpu.kernels.Affine;
+import io.medualtime.tensor.cpu.kernels.BatchNorm;
+import io.medualtime.tensor.cpu.kernels.Binary;
+import io.medualtime.tensor.cpu.kernels.CrossEntropy;
+import io.medualtime.tensor.cpu.kernels.LayerNorm;
+import io.medualtime.tensor.cpu.kernels.NormStats;
+import io.medualtime.tensor.cpu.kernels.Reduce;
+import io.medualtime.tensor.cpu.kernels.Softmax;
+import io.medualtime.tensor.cpu.kernels.Span;
+import io.medualtime.tensor.cpu.kernels.Unary;
 
 /**
- * The CPU backend: memory and data movement, elementwise ops and reductions here; the fused
- * neural-network kernels in {@link CpuNnKernels}; matrix products in {@link Sgemm}.
+ * The CPU backend: memory and data movement here; every op's kernel in
+ * {@link io.medualtime.tensor.cpu.kernels} (one class per op); matrix products in {@link Sgemm}.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -23,6 +34,9 @@ public final class CpuBackend implements Backend {
         if (s instanceof MappedStorage) throw MappedStorage.readOnly();
         throw new IllegalArgumentException("CPU op given storage of device " + s.device());
     }
+
+    /** A weight and bias (or their gradients), each null when absent. */
+    private static Affine affine(Storage w, Storage b) { return new Affine(w == null ? null : arr(w), b == null ? null : arr(b)); }
 
     /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
     private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
@@ -85,39 +99,23 @@ public final class CpuBackend implements Backend {
 
     // ---- elementwise -----------------------------------------------------------------------
     @Override public void unary(UnaryOp op, float p, Storage xs, int xOff, Storage outs, int outOff, int n) {
-        float[] x = arr(xs), y = arr(outs);
-        if (op == UnaryOp.GELU && VectorSupport.available()) {      // a lambda of its own: see geluBackward below
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluRow(x, xOff + s, y, outOff + s, e - s));
-            return;
-        }
-        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unary(op, p, x, xOff + s, y, outOff + s, e - s));
+        Unary.forward(op, p, new Span(arr(xs), xOff), new Span(arr(outs), outOff), n);
     }
 
     @Override public void unaryBackward(UnaryOp op, float p, Storage xs, int xOff, Storage gs, int gOff, Storage gins, int ginOff, int n) {
-        float[] x = arr(xs), g = arr(gs), gin = arr(gins);
-        if (op == UnaryOp.GELU && VectorSupport.available()) {
-            // C2 compiles this lambda with the GELU loop alone; inlined into the switch over every op
-            // (all of whose branches a model step makes hot) the compile grew so large that C2 gave up
-            // the vector store intrinsic, and the loop ran the Vector API's scalar fallback (~10x slower)
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
-            return;
-        }
-        if (op == UnaryOp.RELU && VectorSupport.available()) {      // a branch per element mispredicts on activations
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.reluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
-            return;
-        }
-        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
+        Unary.backward(op, p, new Span(arr(xs), xOff), new Span(arr(gs), gOff), new Span(arr(gins), ginOff), n);
     }
 
     @Override public void binary(BinaryOp op, View a, View b, Storage outs, int outOff) {
         float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
         if (Strided.dense(a) && Strided.dense(b)) {
             int n = a.numel();
-            Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.binary(op, x, a.offset() + s, 1, y, b.offset() + s, 1, out, outOff + s, e - s));
+            Parallel.range(n, GRAIN, (s, e) ->
+                    Binary.run(op, new Span(x, a.offset() + s), 1, new Span(y, b.offset() + s), 1, new Span(out, outOff + s), e - s));
             return;
         }
         Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
-                CpuElementwise.binary(op, x, ao, as, y, bo, bs, out, outOff + i, n));
+                Binary.run(op, new Span(x, ao), as, new Span(y, bo), bs, new Span(out, outOff + i), n));
     }
 
     @Override public void where(View cond, View a, View b, Storage outs, int outOff) {
@@ -129,40 +127,7 @@ public final class CpuBackend implements Backend {
 
     // ---- reductions ------------------------------------------------------------------------
     @Override public void reduce(ReduceOp op, Storage xs, int xOff, int outer, int dim, int inner, Storage outs, int outOff) {
-        float[] x = arr(xs), out = arr(outs);
-        boolean max = op == ReduceOp.MAX;
-        if (inner == 1) {
-            Parallel.range(outer, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
-                for (int o = s; o < e; o++) {
-                    int base = xOff + o * dim;
-                    if (max) {
-                        float m = Float.NEGATIVE_INFINITY;
-                        for (int d = 0; d < dim; d++) { float v = x[base + d]; if (v > m || Float.isNaN(v)) m = v; }
-                        out[outOff + o] = m;
-                    } else {
-                        double acc = 0;
-                        for (int d = 0; d < dim; d++) acc += x[base + d];
-                        out[outOff + o] = (float) acc;
-                    }
-                }
-            });
-            return;
-        }
-        Parallel.range(outer * inner, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
-            for (int flat = s; flat < e; flat++) {
-                int o = flat / inner, i = flat - o * inner;
-                int base = xOff + o * dim * inner + i;
-                if (max) {
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int d = 0; d < dim; d++) { float v = x[base + d * inner]; if (v > m || Float.isNaN(v)) m = v; }
-                    out[outOff + flat] = m;
-                } else {
-                    double acc = 0;
-                    for (int d = 0; d < dim; d++) acc += x[base + d * inner];
-                    out[outOff + flat] = (float) acc;
-                }
-            }
-        });
+        Reduce.run(op, new Span(arr(xs), xOff), outer, dim, inner, new Span(arr(outs), outOff));
     }
 
     // ---- matrix products -------------------------------------------------------------------
@@ -179,31 +144,31 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    // ---- fused neural-network kernels (CpuNnKernels) ---------------------------------------
+    // ---- fused neural-network kernels (cpu/kernels) ----------------------------------------
     @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
-        CpuNnKernels.softmax(log, arr(x), xOff, arr(y), yOff, rows, cols);
+        Softmax.forward(log, new Span(arr(x), xOff), new Span(arr(y), yOff), rows, cols);
     }
     @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
-        CpuNnKernels.softmaxBackward(log, arr(y), yOff, arr(gy), gyOff, arr(gx), gxOff, rows, cols);
+        Softmax.backward(log, new Span(arr(y), yOff), new Span(arr(gy), gyOff), new Span(arr(gx), gxOff), rows, cols);
     }
     @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
                                     Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
-        CpuNnKernels.batchNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, momentum,
-                runMean == null ? null : arr(runMean), runVar == null ? null : arr(runVar), arr(y), arr(mean), arr(invstd),
-                batch, channels, length);
+        BatchNorm.Running run = runMean == null ? null : new BatchNorm.Running(arr(runMean), arr(runVar), momentum);
+        BatchNorm.forward(new Span(arr(x), xOff), affine(w, b), eps, run, arr(y), new NormStats(arr(mean), arr(invstd)),
+                new BatchNorm.Shape(batch, channels, length));
     }
     @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
                                             Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
-        CpuNnKernels.batchNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(invstd), arr(gy), arr(gx),
-                gw == null ? null : arr(gw), gb == null ? null : arr(gb), batch, channels, length);
+        BatchNorm.backward(new Span(arr(x), xOff), w == null ? null : arr(w), new NormStats(arr(mean), arr(invstd)), arr(gy),
+                arr(gx), affine(gw, gb), new BatchNorm.Shape(batch, channels, length));
     }
     @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
-        CpuNnKernels.layerNorm(arr(x), xOff, w == null ? null : arr(w), b == null ? null : arr(b), eps, arr(y), arr(mean), arr(rstd), rows, cols);
+        LayerNorm.forward(new Span(arr(x), xOff), affine(w, b), eps, arr(y), new NormStats(arr(mean), arr(rstd)), rows, cols);
     }
     @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
                                             Storage gx, Storage gw, Storage gb, int rows, int cols) {
-        CpuNnKernels.layerNormBackward(arr(x), xOff, w == null ? null : arr(w), arr(mean), arr(rstd), arr(gy),
-                arr(gx), gw == null ? null : arr(gw), gb == null ? null : arr(gb), rows, cols);
+        LayerNorm.backward(new Span(arr(x), xOff), w == null ? null : arr(w), new NormStats(arr(mean), arr(rstd)), arr(gy),
+                arr(gx), affine(gw, gb), rows, cols);
     }
     @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
         java.nio.FloatBuffer mt = mapped(table);
@@ -227,12 +192,12 @@ public final class CpuBackend implements Backend {
         });
     }
     @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
-        CpuNnKernels.crossEntropy(arr(logits), lOff, targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
+        CrossEntropy.forward(new Span(arr(logits), lOff), targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
     }
     @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
                                                float scale, Storage glogits, int rows, int cols) {
         float g = arr(gout)[goutOff] * scale;
-        CpuNnKernels.crossEntropyBackward(arr(logits), lOff, arr(lse), targets, ignoreIndex, g, arr(glogits), rows, cols);
+        CrossEntropy.backward(new Span(arr(logits), lOff), arr(lse), targets, ignoreIndex, g, arr(glogits), rows, cols);
     }
     @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
         float[] m = arr(mask);
@@ -243,6 +208,6 @@ public final class CpuBackend implements Backend {
     }
     @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
                                 float eps, float weightDecay, float bias1, float bias2) {
-        CpuNnKernels.adamw(arr(param), arr(grad), arr(m), arr(v), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+        AdamW.step(arr(param), arr(grad), arr(m), arr(v), n, new AdamW.Hyper(lr, beta1, beta2, eps, weightDecay, bias1, bias2));
     }
 }
