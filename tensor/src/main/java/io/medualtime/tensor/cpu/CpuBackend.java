@@ -134,14 +134,14 @@ public final class CpuBackend implements Backend {
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
                                float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        java.nio.FloatBuffer ma = mapped(a), mb = mapped(b);
-        if (ma == null && mb == null) {
-            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
-                    beta, arr(c), cOff, ldc, strideC, batch);
-        } else {    // a frozen mapped weight as either operand
-            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, ma == null ? arr(a) : null, ma, aOff, lda, strideA,
-                    mb == null ? arr(b) : null, mb, bOff, ldb, strideB, beta, arr(c), cOff, ldc, strideC, batch);
-        }
+        Sgemm.sgemm(new GemmShape(transA, transB, m, n, k, batch), alpha, matrix(a, aOff, lda, strideA), matrix(b, bOff, ldb, strideB),
+                beta, Matrix.batched(arr(c), cOff, ldc, strideC));
+    }
+
+    /** A GEMM operand from its storage: an array, or the buffer of a frozen mapped weight. */
+    private static Matrix matrix(Storage s, int off, int ld, int stride) {
+        java.nio.FloatBuffer fb = mapped(s);
+        return fb != null ? Matrix.mapped(fb, off, ld, stride) : Matrix.batched(arr(s), off, ld, stride);
     }
 
     // ---- fused neural-network kernels (cpu/kernels) ----------------------------------------
