@@ -54,37 +54,21 @@ public final class LayerNorm {
     /**
      * gx (from index 0) = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = gy * w;
      * grads' weight = sum over rows of gy * xhat, bias = sum of gy (each may be null; overwritten).
-     * The parameter sums are reduced per thread chunk then added in chunk order (deterministic for a
-     * thread count).
+     * The parameter sums are reduced per thread chunk in double, then added in chunk order
+     * (deterministic for a thread count).
      */
     public static void backward(Span x, float[] w, NormStats stats, float[] gy, float[] gx, Affine grads, int rows, int cols) {
-        float[] xa = x.array(), mean = stats.mean(), rstd = stats.rstd(), gw = grads.weight(), gb = grads.bias();
-        int xo = x.offset();
+        float[] gw = grads.weight(), gb = grads.bias();
+        Rows a = new Rows(x, w, stats, gy, gx, cols);
+        boolean vec = VectorSupport.available();
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows));
         double[][] pw = new double[chunks][], pb = new double[chunks][];
         Parallel.range(chunks, 1, (k0, k1) -> {
             for (int k = k0; k < k1; k++) {
                 int r0 = (int) ((long) rows * k / chunks), r1 = (int) ((long) rows * (k + 1) / chunks);
                 double[] lw = gw == null ? null : new double[cols], lb = gb == null ? null : new double[cols];
-                for (int r = r0; r < r1; r++) {
-                    int xb = xo + r * cols, gbase = r * cols;
-                    float m = mean[r], rs = rstd[r];
-                    double sumD = 0, sumDX = 0;
-                    for (int c = 0; c < cols; c++) {
-                        float xhat = (xa[xb + c] - m) * rs;
-                        float d = gy[gbase + c] * (w == null ? 1f : w[c]);
-                        sumD += d;
-                        sumDX += d * xhat;
-                        if (lw != null) lw[c] += gy[gbase + c] * xhat;
-                        if (lb != null) lb[c] += gy[gbase + c];
-                    }
-                    float meanD = (float) (sumD / cols), meanDX = (float) (sumDX / cols);
-                    for (int c = 0; c < cols; c++) {
-                        float xhat = (xa[xb + c] - m) * rs;
-                        float d = gy[gbase + c] * (w == null ? 1f : w[c]);
-                        gx[gbase + c] = rs * (d - meanD - xhat * meanDX);
-                    }
-                }
+                if (vec) Vec.backwardRows(a, r0, r1, lw, lb);
+                else backwardRows(a, r0, r1, lw, lb);
                 pw[k] = lw;
                 pb[k] = lb;
             }
@@ -97,6 +81,37 @@ public final class LayerNorm {
             }
             if (gw != null) gw[c] = (float) sw;
             if (gb != null) gb[c] = (float) sb;
+        }
+    }
+
+    /** The arguments of the backward that every row shares. */
+    record Rows(Span x, float[] w, NormStats stats, float[] gy, float[] gx, int cols) {}
+
+    /**
+     * The scalar reference of the backward over rows [r0, r1): row sums in double, and each row's
+     * gy * xhat and gy added into lw and lb (null: not wanted).
+     */
+    static void backwardRows(Rows a, int r0, int r1, double[] lw, double[] lb) {
+        float[] x = a.x().array(), w = a.w(), mean = a.stats().mean(), rstd = a.stats().rstd(), gy = a.gy(), gx = a.gx();
+        int xo = a.x().offset(), cols = a.cols();
+        for (int r = r0; r < r1; r++) {
+            int xb = xo + r * cols, gbase = r * cols;
+            float m = mean[r], rs = rstd[r];
+            double sumD = 0, sumDX = 0;
+            for (int c = 0; c < cols; c++) {
+                float xhat = (x[xb + c] - m) * rs;
+                float d = gy[gbase + c] * (w == null ? 1f : w[c]);
+                sumD += d;
+                sumDX += d * xhat;
+                if (lw != null) lw[c] += gy[gbase + c] * xhat;
+                if (lb != null) lb[c] += gy[gbase + c];
+            }
+            float meanD = (float) (sumD / cols), meanDX = (float) (sumDX / cols);
+            for (int c = 0; c < cols; c++) {
+                float xhat = (x[xb + c] - m) * rs;
+                float d = gy[gbase + c] * (w == null ? 1f : w[c]);
+                gx[gbase + c] = rs * (d - meanD - xhat * meanDX);
+            }
         }
     }
 
@@ -122,6 +137,80 @@ public final class LayerNorm {
                 if (b != null) v += b[i];
                 y[yo + i] = v;
             }
+        }
+
+        /** Rows of float column sums between two flushes into the caller's double sums. */
+        private static final int FLUSH_ROWS = 16;
+
+        /**
+         * {@link LayerNorm#backwardRows} with vectors. Row sums in float lanes flushed to double every
+         * 1024 elements; the column sums gy * xhat and gy in float over up to {@link #FLUSH_ROWS} rows,
+         * then added into lw and lb in double. gx is computed with the scalar reference's operations
+         * (no FMA), so given the same row sums it is bitwise the same.
+         */
+        static void backwardRows(Rows a, int r0, int r1, double[] lw, double[] lb) {
+            float[] x = a.x().array(), mean = a.stats().mean(), rstd = a.stats().rstd(), gy = a.gy(), gx = a.gx();
+            int xo = a.x().offset(), cols = a.cols(), bound = S.loopBound(cols);
+            float[] w = a.w() != null ? a.w() : ones(cols);      // a vector chosen per element would be boxed (see Unary.Vec)
+            float[] fw = new float[bound], fb = new float[bound], lanes = new float[S.length()];
+            for (int r = r0; r < r1; r++) {
+                int xb = xo + r * cols, gbase = r * cols;
+                float m = mean[r], rs = rstd[r];
+                FloatVector accD = FloatVector.zero(S), accDX = FloatVector.zero(S);
+                double sumD = 0, sumDX = 0;
+                int c = 0;
+                for (; c < bound; c += S.length()) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xb + c).sub(m).mul(rs);
+                    FloatVector g = FloatVector.fromArray(S, gy, gbase + c);
+                    FloatVector d = g.mul(FloatVector.fromArray(S, w, c));
+                    accD = accD.add(d);
+                    accDX = d.fma(xhat, accDX);
+                    g.fma(xhat, FloatVector.fromArray(S, fw, c)).intoArray(fw, c);
+                    g.add(FloatVector.fromArray(S, fb, c)).intoArray(fb, c);
+                    if ((c & 1023) == 1024 - S.length()) {
+                        sumD += VectorRows.laneSum(accD, lanes);
+                        sumDX += VectorRows.laneSum(accDX, lanes);
+                        accD = FloatVector.zero(S);
+                        accDX = FloatVector.zero(S);
+                    }
+                }
+                sumD += VectorRows.laneSum(accD, lanes);
+                sumDX += VectorRows.laneSum(accDX, lanes);
+                for (; c < cols; c++) {
+                    float xhat = (x[xb + c] - m) * rs, g = gy[gbase + c], d = g * w[c];
+                    sumD += d;
+                    sumDX += d * xhat;
+                    if (lw != null) lw[c] += g * xhat;
+                    if (lb != null) lb[c] += g;
+                }
+                if ((r - r0) % FLUSH_ROWS == FLUSH_ROWS - 1 || r == r1 - 1) flush(fw, fb, lw, lb);
+                float meanD = (float) (sumD / cols), meanDX = (float) (sumDX / cols);
+                for (c = 0; c < bound; c += S.length()) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xb + c).sub(m).mul(rs);
+                    FloatVector d = FloatVector.fromArray(S, gy, gbase + c).mul(FloatVector.fromArray(S, w, c));
+                    d.sub(meanD).sub(xhat.mul(meanDX)).mul(rs).intoArray(gx, gbase + c);
+                }
+                for (; c < cols; c++) {
+                    float xhat = (x[xb + c] - m) * rs, d = gy[gbase + c] * w[c];
+                    gx[gbase + c] = rs * (d - meanD - xhat * meanDX);
+                }
+            }
+        }
+
+        /** lw += fw, lb += fb in double (either may be null), and the float sums start again from 0. */
+        private static void flush(float[] fw, float[] fb, double[] lw, double[] lb) {
+            for (int c = 0; c < fw.length; c++) {
+                if (lw != null) lw[c] += fw[c];
+                if (lb != null) lb[c] += fb[c];
+            }
+            java.util.Arrays.fill(fw, 0f);
+            java.util.Arrays.fill(fb, 0f);
+        }
+
+        private static float[] ones(int n) {
+            float[] a = new float[n];
+            java.util.Arrays.fill(a, 1f);
+            return a;
         }
     }
 }
