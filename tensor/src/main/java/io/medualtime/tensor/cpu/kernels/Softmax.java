@@ -54,23 +54,42 @@ public final class Softmax {
         }
     }
 
-    /** softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy). */
+    /**
+     * softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy). The softmax row
+     * has a Vector API version; log-softmax (not on a model's hot path: cross-entropy is fused) runs
+     * the scalar reference.
+     */
     public static void backward(boolean log, Span y, Span gy, Span gx, int rows, int cols) {
         float[] ya = y.array(), ga = gy.array(), gxa = gx.array();
         int yo = y.offset(), go = gy.offset(), gxo = gx.offset();
+        boolean vec = VectorSupport.available() && !log;
         Parallel.range(rows, Grains.rows(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int yb = yo + r * cols, gb = go + r * cols, xb = gxo + r * cols;
-                double dot = 0;
-                if (log) {
-                    for (int c = 0; c < cols; c++) dot += ga[gb + c];
-                    for (int c = 0; c < cols; c++) gxa[xb + c] = (float) (ga[gb + c] - Math.exp(ya[yb + c]) * dot);
-                } else {
-                    for (int c = 0; c < cols; c++) dot += ga[gb + c] * ya[yb + c];
-                    float d = (float) dot;
-                    for (int c = 0; c < cols; c++) gxa[xb + c] = ya[yb + c] * (ga[gb + c] - d);
-                }
+                if (vec) vectorBackwardRow(ya, yo + r * cols, ga, go + r * cols, gxa, gxo + r * cols, cols);
+                else scalarBackwardRow(log, ya, yo + r * cols, ga, go + r * cols, gxa, gxo + r * cols, cols);
             }
         });
+    }
+
+    /** One row of the backward, the scalar reference: the row sum in double. */
+    static void scalarBackwardRow(boolean log, float[] y, int yb, float[] gy, int gb, float[] gx, int xb, int cols) {
+        double dot = 0;
+        if (log) {
+            for (int c = 0; c < cols; c++) dot += gy[gb + c];
+            for (int c = 0; c < cols; c++) gx[xb + c] = (float) (gy[gb + c] - Math.exp(y[yb + c]) * dot);
+        } else {
+            for (int c = 0; c < cols; c++) dot += gy[gb + c] * y[yb + c];
+            float d = (float) dot;
+            for (int c = 0; c < cols; c++) gx[xb + c] = y[yb + c] * (gy[gb + c] - d);
+        }
+    }
+
+    /**
+     * One softmax row of the backward with the Vector API: sum(gy * y) in float lanes flushed to
+     * double ({@link VectorRows#rowCenteredDot} about 0), then gx by the scalar reference's operations.
+     */
+    static void vectorBackwardRow(float[] y, int yb, float[] gy, int gb, float[] gx, int xb, int cols) {
+        float d = (float) VectorRows.rowCenteredDot(gy, gb, y, yb, 0f, cols);
+        VectorRows.productOfDifference(y, yb, gy, gb, d, gx, xb, cols);
     }
 }

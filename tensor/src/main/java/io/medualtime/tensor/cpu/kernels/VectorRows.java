@@ -73,6 +73,14 @@ final class VectorRows {
         return sum;
     }
 
+    /** out[i] = a[i] * (b[i] - s) over a row, tail included: softmax's backward. */
+    static void productOfDifference(float[] a, int ao, float[] b, int bo, float s, float[] out, int oo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length())
+            FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i).sub(s)).intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = a[ao + i] * (b[bo + i] - s);
+    }
+
     /** Lane sum in a fixed order (reduceLanes(ADD) leaves the order unspecified). */
     static double laneSum(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0);
