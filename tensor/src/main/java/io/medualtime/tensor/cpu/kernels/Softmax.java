@@ -85,11 +85,11 @@ public final class Softmax {
     }
 
     /**
-     * One softmax row of the backward with the Vector API: sum(gy * y) in float lanes flushed to
-     * double ({@link VectorRows#rowCenteredDot} about 0), then gx by the scalar reference's operations.
+     * One softmax row of the backward with the Vector API: sum(gy * y) in double lanes (see
+     * {@link VectorRows#dotInDouble}), then gx by the scalar reference's operations.
      */
     static void vectorBackwardRow(float[] y, int yb, float[] gy, int gb, float[] gx, int xb, int cols) {
-        float d = (float) VectorRows.rowCenteredDot(gy, gb, y, yb, 0f, cols);
+        float d = (float) VectorRows.dotInDouble(gy, gb, y, yb, cols);
         VectorRows.productOfDifference(y, yb, gy, gb, d, gx, xb, cols);
     }
 }

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,6 +16,13 @@ final class VectorRows {
     private VectorRows() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Double lanes of the same width: half of S's lanes. (Float vectors of another width would
+     * pollute the type profiles of FloatVector's shared code, and C2 on JDK 17 then boxes every
+     * vector of every float kernel in the process: one float width per process.)
+     */
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
 
     static float rowMax(float[] x, int o, int n) {
         int i = 0, bound = S.loopBound(n);
@@ -86,6 +94,36 @@ final class VectorRows {
         v.intoArray(lanes, 0);
         double s = 0;
         for (float f : lanes) s += f;
+        return s;
+    }
+
+    /**
+     * The sum over a row of the float products a[i] * b[i], each widened and added in double as the
+     * scalar loop {@code s += a[i] * b[i]} (double s) does; only the order of addition differs (one
+     * partial sum per lane), so the float the sum is rounded to almost always agrees. (In JDK 17,
+     * inlined with several other such loops into one method, these conversions lost C2's intrinsics
+     * and boxed every vector: keep the calling method small.)
+     */
+    static double dotInDouble(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
+        for (; i < bound; i += S.length()) {
+            FloatVector p = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i));
+            lo = lo.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0));
+            hi = hi.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double s = laneSum(lo, hi);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /** The lanes of lo, then of hi, added in a fixed order. */
+    private static double laneSum(DoubleVector lo, DoubleVector hi) {
+        double[] lanes = new double[2 * D.length()];
+        lo.intoArray(lanes, 0);
+        hi.intoArray(lanes, D.length());
+        double s = 0;
+        for (double d : lanes) s += d;
         return s;
     }
 
