@@ -2,7 +2,9 @@ package io.medualtime.tensor.cpu.kernels;
 
 import io.medualtime.tensor.cpu.Parallel;
 import io.medualtime.tensor.cpu.VectorSupport;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -120,6 +122,7 @@ public final class LayerNorm {
         private Vec() {}
 
         private static final VectorSpecies<Float> S = VectorRows.S;
+        private static final VectorSpecies<Double> D = VectorRows.D;
 
         /** y[i] = (x[i] - mean) * rs * w[i] + b[i] over a row; w and b may be null. */
         static void normalizeRow(float[] x, int o, float mean, float rs, Affine p, float[] y, int yo, int n) {
@@ -139,51 +142,51 @@ public final class LayerNorm {
             }
         }
 
-        /** Rows of float column sums between two flushes into the caller's double sums. */
-        private static final int FLUSH_ROWS = 16;
-
         /**
-         * {@link LayerNorm#backwardRows} with vectors. Row sums in float lanes flushed to double every
-         * 1024 elements; the column sums gy * xhat and gy in float over up to {@link #FLUSH_ROWS} rows,
-         * then added into lw and lb in double. gx is computed with the scalar reference's operations
-         * (no FMA), so given the same row sums it is bitwise the same.
+         * {@link LayerNorm#backwardRows} with vectors. Every sum is taken in double lanes, each term
+         * the float the scalar reference computes, widened: the column sums (dw, db) are bitwise the
+         * reference's (each column's terms are added in the same row order), the row sums differ only
+         * in their order of addition, so the floats they round to almost always agree. gx is computed
+         * with the reference's float operations (no FMA). One loop per pass, no vector helpers: in JDK
+         * 17, with the sums split into helper loops C2 ran out of inlining budget and boxed the vectors.
          */
         static void backwardRows(Rows a, int r0, int r1, double[] lw, double[] lb) {
             float[] x = a.x().array(), mean = a.stats().mean(), rstd = a.stats().rstd(), gy = a.gy(), gx = a.gx();
-            int xo = a.x().offset(), cols = a.cols(), bound = S.loopBound(cols);
+            int xo = a.x().offset(), cols = a.cols(), bound = S.loopBound(cols), half = D.length();
             float[] w = a.w() != null ? a.w() : ones(cols);      // a vector chosen per element would be boxed (see Unary.Vec)
-            float[] fw = new float[bound], fb = new float[bound], lanes = new float[S.length()];
+            double[] cw = lw != null ? lw : new double[cols], cb = lb != null ? lb : new double[cols];
+            double[] lanes = new double[4 * half];
             for (int r = r0; r < r1; r++) {
                 int xb = xo + r * cols, gbase = r * cols;
                 float m = mean[r], rs = rstd[r];
-                FloatVector accD = FloatVector.zero(S), accDX = FloatVector.zero(S);
-                double sumD = 0, sumDX = 0;
+                DoubleVector d0 = DoubleVector.zero(D), d1 = DoubleVector.zero(D), e0 = DoubleVector.zero(D), e1 = DoubleVector.zero(D);
                 int c = 0;
                 for (; c < bound; c += S.length()) {
                     FloatVector xhat = FloatVector.fromArray(S, x, xb + c).sub(m).mul(rs);
                     FloatVector g = FloatVector.fromArray(S, gy, gbase + c);
-                    FloatVector d = g.mul(FloatVector.fromArray(S, w, c));
-                    accD = accD.add(d);
-                    accDX = d.fma(xhat, accDX);
-                    g.fma(xhat, FloatVector.fromArray(S, fw, c)).intoArray(fw, c);
-                    g.add(FloatVector.fromArray(S, fb, c)).intoArray(fb, c);
-                    if ((c & 1023) == 1024 - S.length()) {
-                        sumD += VectorRows.laneSum(accD, lanes);
-                        sumDX += VectorRows.laneSum(accDX, lanes);
-                        accD = FloatVector.zero(S);
-                        accDX = FloatVector.zero(S);
-                    }
+                    FloatVector d = g.mul(FloatVector.fromArray(S, w, c)), dx = d.mul(xhat), gxh = g.mul(xhat);
+                    d0 = d0.add((DoubleVector) d.convertShape(VectorOperators.F2D, D, 0));
+                    d1 = d1.add((DoubleVector) d.convertShape(VectorOperators.F2D, D, 1));
+                    e0 = e0.add((DoubleVector) dx.convertShape(VectorOperators.F2D, D, 0));
+                    e1 = e1.add((DoubleVector) dx.convertShape(VectorOperators.F2D, D, 1));
+                    DoubleVector.fromArray(D, cw, c).add((DoubleVector) gxh.convertShape(VectorOperators.F2D, D, 0)).intoArray(cw, c);
+                    DoubleVector.fromArray(D, cw, c + half).add((DoubleVector) gxh.convertShape(VectorOperators.F2D, D, 1)).intoArray(cw, c + half);
+                    DoubleVector.fromArray(D, cb, c).add((DoubleVector) g.convertShape(VectorOperators.F2D, D, 0)).intoArray(cb, c);
+                    DoubleVector.fromArray(D, cb, c + half).add((DoubleVector) g.convertShape(VectorOperators.F2D, D, 1)).intoArray(cb, c + half);
                 }
-                sumD += VectorRows.laneSum(accD, lanes);
-                sumDX += VectorRows.laneSum(accDX, lanes);
+                d0.intoArray(lanes, 0);
+                d1.intoArray(lanes, half);
+                e0.intoArray(lanes, 2 * half);
+                e1.intoArray(lanes, 3 * half);
+                double sumD = 0, sumDX = 0;
+                for (int l = 0; l < 2 * half; l++) { sumD += lanes[l]; sumDX += lanes[2 * half + l]; }
                 for (; c < cols; c++) {
                     float xhat = (x[xb + c] - m) * rs, g = gy[gbase + c], d = g * w[c];
                     sumD += d;
                     sumDX += d * xhat;
-                    if (lw != null) lw[c] += g * xhat;
-                    if (lb != null) lb[c] += g;
+                    cw[c] += g * xhat;
+                    cb[c] += g;
                 }
-                if ((r - r0) % FLUSH_ROWS == FLUSH_ROWS - 1 || r == r1 - 1) flush(fw, fb, lw, lb);
                 float meanD = (float) (sumD / cols), meanDX = (float) (sumDX / cols);
                 for (c = 0; c < bound; c += S.length()) {
                     FloatVector xhat = FloatVector.fromArray(S, x, xb + c).sub(m).mul(rs);
@@ -195,16 +198,6 @@ public final class LayerNorm {
                     gx[gbase + c] = rs * (d - meanD - xhat * meanDX);
                 }
             }
-        }
-
-        /** lw += fw, lb += fb in double (either may be null), and the float sums start again from 0. */
-        private static void flush(float[] fw, float[] fb, double[] lw, double[] lb) {
-            for (int c = 0; c < fw.length; c++) {
-                if (lw != null) lw[c] += fw[c];
-                if (lb != null) lb[c] += fb[c];
-            }
-            java.util.Arrays.fill(fw, 0f);
-            java.util.Arrays.fill(fb, 0f);
         }
 
         private static float[] ones(int n) {
