@@ -1,17 +1,20 @@
 package io.medualtime.bench;
 
-import io.medualtime.tensor.Device;
-import io.medualtime.tensor.backend.Backend;
-import io.medualtime.tensor.backend.Backends;
-import io.medualtime.tensor.backend.Storage;
-import io.medualtime.tensor.backend.UnaryOp;
+import io.medualtime.tensor.cpu.kernels.AdamW;
+import io.medualtime.tensor.cpu.kernels.Affine;
+import io.medualtime.tensor.cpu.kernels.CrossEntropy;
+import io.medualtime.tensor.cpu.kernels.Gelu;
+import io.medualtime.tensor.cpu.kernels.LayerNorm;
+import io.medualtime.tensor.cpu.kernels.NormStats;
+import io.medualtime.tensor.cpu.kernels.Softmax;
+import io.medualtime.tensor.cpu.kernels.Span;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * The memory-bound kernels of a training step, called through the public {@link Backend} interface
- * of the CPU backend (all threads): layer norm, softmax and GELU forward and backward, AdamW, and
+ * The memory-bound CPU kernels of a training step ({@code io.medualtime.tensor.cpu.kernels}, called
+ * directly, on all threads): layer norm, softmax and GELU forward and backward, AdamW, and
  * cross-entropy forward and backward. Sizes are beyond L2 (and L3 here): every operand is 8 Mi floats
  * (32 MB), GPT-2 widths (768 features, 50257-word vocabulary). {@link #bytes} gives the bytes each call
  * must move at least (each operand read or written once), which {@link KernelsReport} turns into GB/s.
@@ -20,7 +23,7 @@ import org.openjdk.jmh.annotations.*;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-public class BackendKernels {
+public class CpuKernels {
     /** Layer norm rows of 768 features; GELU and AdamW elements (ROWS * COLS = 8 Mi). */
     static final int ROWS = 10922, COLS = 768, N = 1 << 23;
     /** Softmax: attention rows of 256 keys. */
@@ -28,49 +31,51 @@ public class BackendKernels {
     /** Cross-entropy: 160 token rows over GPT-2's vocabulary (8 Mi floats). */
     static final int CE_ROWS = 160, CE_COLS = 50257;
 
-    private final Backend be = Backends.get(Device.CPU);
-    private Storage x, y, gy, gx, w, b, gw, gb, mean, rstd, m, v, loss, lse, logits, glogits, gout;
+    private float[] x, y, gy, gx, w, b, gw, gb, m, v, loss, lse, logits, glogits;
+    private NormStats stats;
     private int[] targets;
 
     @Setup
     public void setup() {
         Random r = new Random(1);
-        x = rand(r, N); y = rand(r, N); gy = rand(r, N); gx = be.allocate(N);
-        w = rand(r, COLS); b = rand(r, COLS); gw = be.allocate(COLS); gb = be.allocate(COLS);
-        mean = be.allocate(ROWS); rstd = be.allocate(ROWS);
-        m = be.allocate(N); v = be.allocate(N);
-        logits = rand(r, CE_ROWS * CE_COLS); glogits = be.allocate(CE_ROWS * CE_COLS);
-        loss = be.allocate(CE_ROWS); lse = be.allocate(CE_ROWS); gout = be.fromHost(new float[]{1f});
+        x = rand(r, N); y = rand(r, N); gy = rand(r, N); gx = new float[N];
+        w = rand(r, COLS); b = rand(r, COLS); gw = new float[COLS]; gb = new float[COLS];
+        stats = new NormStats(new float[ROWS], new float[ROWS]);
+        m = new float[N]; v = new float[N];
+        logits = rand(r, CE_ROWS * CE_COLS); glogits = new float[CE_ROWS * CE_COLS];
+        loss = new float[CE_ROWS]; lse = new float[CE_ROWS];
         targets = new int[CE_ROWS];
         for (int i = 0; i < CE_ROWS; i++) targets[i] = r.nextInt(CE_COLS);
-        be.layerNorm(x, 0, w, b, 1e-5f, y, mean, rstd, ROWS, COLS);     // saved statistics for the backward
+        layerNormForward();     // saved statistics for the backward
     }
 
-    private Storage rand(Random r, int n) {
+    private static float[] rand(Random r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
-        return be.fromHost(a);
+        return a;
     }
 
-    @Benchmark public Storage layerNormForward() { be.layerNorm(x, 0, w, b, 1e-5f, y, mean, rstd, ROWS, COLS); return y; }
+    @Benchmark public float[] layerNormForward() { LayerNorm.forward(Span.of(x), new Affine(w, b), 1e-5f, y, stats, ROWS, COLS); return y; }
 
-    @Benchmark public Storage layerNormBackward() { be.layerNormBackward(x, 0, w, mean, rstd, gy, gx, gw, gb, ROWS, COLS); return gx; }
+    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(Span.of(x), w, stats, gy, gx, new Affine(gw, gb), ROWS, COLS); return gx; }
 
-    @Benchmark public Storage softmaxForward() { be.softmax(false, x, 0, y, 0, SM_ROWS, SM_COLS); return y; }
+    @Benchmark public float[] softmaxForward() { Softmax.forward(false, Span.of(x), Span.of(y), SM_ROWS, SM_COLS); return y; }
 
-    @Benchmark public Storage softmaxBackward() { be.softmaxBackward(false, y, 0, gy, 0, gx, 0, SM_ROWS, SM_COLS); return gx; }
+    @Benchmark public float[] softmaxBackward() { Softmax.backward(false, Span.of(y), Span.of(gy), Span.of(gx), SM_ROWS, SM_COLS); return gx; }
 
-    @Benchmark public Storage geluForward() { be.unary(UnaryOp.GELU, 0f, x, 0, y, 0, N); return y; }
+    @Benchmark public float[] geluForward() { Gelu.forward(Span.of(x), Span.of(y), N); return y; }
 
-    @Benchmark public Storage geluBackward() { be.unaryBackward(UnaryOp.GELU, 0f, x, 0, gy, 0, gx, 0, N); return gx; }
+    @Benchmark public float[] geluBackward() { Gelu.backward(Span.of(x), Span.of(gy), Span.of(gx), N); return gx; }
 
     /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
-    @Benchmark public Storage adamw() { be.adamw(y, gy, m, v, N, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f); return y; }
+    @Benchmark public float[] adamw() { AdamW.step(y, gy, m, v, N, HYPER); return y; }
 
-    @Benchmark public Storage crossEntropyForward() { be.crossEntropy(logits, 0, targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+    private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
 
-    @Benchmark public Storage crossEntropyBackward() {
-        be.crossEntropyBackward(logits, 0, lse, targets, -100, gout, 0, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
+    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(Span.of(logits), targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+
+    @Benchmark public float[] crossEntropyBackward() {
+        CrossEntropy.backward(Span.of(logits), lse, targets, -100, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
         return glogits;
     }
 
