@@ -1,13 +1,13 @@
 package io.medualtime.bench;
 
 import io.medualtime.tensor.cpu.kernels.AdamW;
-import io.medualtime.tensor.cpu.kernels.Affine;
+import io.medualtime.tensor.cpu.kernels.ArrayAffine;
 import io.medualtime.tensor.cpu.kernels.CrossEntropy;
 import io.medualtime.tensor.cpu.kernels.Gelu;
 import io.medualtime.tensor.cpu.kernels.LayerNorm;
-import io.medualtime.tensor.cpu.kernels.NormStats;
+import io.medualtime.tensor.cpu.kernels.ArrayNormStats;
 import io.medualtime.tensor.cpu.kernels.Softmax;
-import io.medualtime.tensor.cpu.kernels.Span;
+import io.medualtime.tensor.cpu.kernels.ArraySpan;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
@@ -32,7 +32,7 @@ public class CpuKernels {
     static final int CE_ROWS = 160, CE_COLS = 50257;
 
     private float[] x, y, gy, gx, w, b, gw, gb, m, v, loss, lse, logits, glogits;
-    private NormStats stats;
+    private ArrayNormStats stats;
     private int[] targets;
 
     @Setup
@@ -40,7 +40,7 @@ public class CpuKernels {
         Random r = new Random(1);
         x = rand(r, N); y = rand(r, N); gy = rand(r, N); gx = new float[N];
         w = rand(r, COLS); b = rand(r, COLS); gw = new float[COLS]; gb = new float[COLS];
-        stats = new NormStats(new float[ROWS], new float[ROWS]);
+        stats = new ArrayNormStats(new float[ROWS], new float[ROWS]);
         m = new float[N]; v = new float[N];
         logits = rand(r, CE_ROWS * CE_COLS); glogits = new float[CE_ROWS * CE_COLS];
         loss = new float[CE_ROWS]; lse = new float[CE_ROWS];
@@ -55,27 +55,27 @@ public class CpuKernels {
         return a;
     }
 
-    @Benchmark public float[] layerNormForward() { LayerNorm.forward(Span.of(x), new Affine(w, b), 1e-5f, y, stats, ROWS, COLS); return y; }
+    @Benchmark public float[] layerNormForward() { LayerNorm.forward(ArraySpan.of(x), new ArrayAffine(w, b), 1e-5f, y, stats, ROWS, COLS); return y; }
 
-    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(Span.of(x), w, stats, gy, gx, new Affine(gw, gb), ROWS, COLS); return gx; }
+    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(ArraySpan.of(x), w, stats, gy, gx, new ArrayAffine(gw, gb), ROWS, COLS); return gx; }
 
-    @Benchmark public float[] softmaxForward() { Softmax.forward(false, Span.of(x), Span.of(y), SM_ROWS, SM_COLS); return y; }
+    @Benchmark public float[] softmaxForward() { Softmax.forward(false, ArraySpan.of(x), ArraySpan.of(y), SM_ROWS, SM_COLS); return y; }
 
-    @Benchmark public float[] softmaxBackward() { Softmax.backward(false, Span.of(y), Span.of(gy), Span.of(gx), SM_ROWS, SM_COLS); return gx; }
+    @Benchmark public float[] softmaxBackward() { Softmax.backward(false, ArraySpan.of(y), ArraySpan.of(gy), ArraySpan.of(gx), SM_ROWS, SM_COLS); return gx; }
 
-    @Benchmark public float[] geluForward() { Gelu.forward(Span.of(x), Span.of(y), N); return y; }
+    @Benchmark public float[] geluForward() { Gelu.forward(ArraySpan.of(x), ArraySpan.of(y), N); return y; }
 
-    @Benchmark public float[] geluBackward() { Gelu.backward(Span.of(x), Span.of(gy), Span.of(gx), N); return gx; }
+    @Benchmark public float[] geluBackward() { Gelu.backward(ArraySpan.of(x), ArraySpan.of(gy), ArraySpan.of(gx), N); return gx; }
 
     /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
     @Benchmark public float[] adamw() { AdamW.step(y, gy, m, v, N, HYPER); return y; }
 
     private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
 
-    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(Span.of(logits), targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(ArraySpan.of(logits), targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
 
     @Benchmark public float[] crossEntropyBackward() {
-        CrossEntropy.backward(Span.of(logits), lse, targets, -100, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
+        CrossEntropy.backward(ArraySpan.of(logits), lse, targets, -100, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
         return glogits;
     }
 

@@ -1,7 +1,7 @@
 package io.medualtime.bench;
 
-import io.medualtime.tensor.cpu.GemmShape;
-import io.medualtime.tensor.cpu.Matrix;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,7 @@ public class SgemmBenchmark {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(GemmShape.of(false, false, m, n, k), 1f, Matrix.of(a, 0, k), Matrix.of(b, 0, n), 0f, Matrix.of(c, 0, n));
+        Sgemm.sgemm(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c, 0, n));
         return c;
     }
 }

@@ -1,8 +1,8 @@
 package io.medualtime.bench;
 
 import io.medualtime.tensor.cpu.Parallel;
-import io.medualtime.tensor.cpu.GemmShape;
-import io.medualtime.tensor.cpu.Matrix;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +57,8 @@ public final class SgemmGflops {
             for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
             final boolean fta = ta, ftb = tb;
             GemmShape shape = new GemmShape(fta, ftb, m, n, k, batch);
-            Matrix ma = Matrix.batched(a, 0, fta ? m : k, m * k), mb = Matrix.batched(b, 0, ftb ? k : n, k * n);
-            Matrix mc = Matrix.batched(c, 0, n, m * n);
+            ArrayMatrix ma = ArrayMatrix.batched(a, 0, fta ? m : k, m * k), mb = ArrayMatrix.batched(b, 0, ftb ? k : n, k * n);
+            ArrayMatrix mc = ArrayMatrix.batched(c, 0, n, m * n);
             Runnable call = () -> Sgemm.sgemm(shape, 1f, ma, mb, 0f, mc);
             double flops = 2.0 * m * n * k * batch;
             time(call, warmup);

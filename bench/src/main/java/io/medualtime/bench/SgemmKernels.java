@@ -1,7 +1,7 @@
 package io.medualtime.bench;
 
-import io.medualtime.tensor.cpu.GemmShape;
-import io.medualtime.tensor.cpu.Matrix;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +41,8 @@ public class SgemmKernels {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 1f, Matrix.batched(a, 0, ta ? m : k, m * k),
-                Matrix.batched(b, 0, tb ? k : n, k * n), 0f, Matrix.batched(c, 0, n, m * n));
+        Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 1f, ArrayMatrix.batched(a, 0, ta ? m : k, m * k),
+                ArrayMatrix.batched(b, 0, tb ? k : n, k * n), 0f, ArrayMatrix.batched(c, 0, n, m * n));
         return c;
     }
 

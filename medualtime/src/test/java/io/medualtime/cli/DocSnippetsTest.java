@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.*;
  *   other block is the body of a method (the project's main packages imported). The paths the docs use for real
  *   downloads ({@code models/gpt2}, {@code runs/ptbxl-dual}) are mapped to the tiny GPT-2 fixture and a run the test
  *   trains. An HTML comment {@code <!-- snippet-output: REGEX -->} right after the block must match its stdout.</li>
- *   <li>{@code ```java excerpt:PATH}: a quotation of source code; its lines must appear, in order, in that file.</li>
+ *   <li>{@code ```java excerpt:PATH}: a quotation of source code; its lines must appear, in order, in that file, with
+ *   whitespace and line breaks ignored so that the formatter does not break it ({@link DocExcerpts}).</li>
  * </ul>
  * Pseudo-code is written as {@code ```text}.
  */
@@ -106,13 +107,8 @@ class DocSnippetsTest {
 
     static void checkExcerpt(Snippet s, Path source) throws IOException {
         assertTrue(Files.isRegularFile(source), s.name() + ": excerpt of a missing file " + source);
-        List<String> lines = Files.readAllLines(source).stream().map(String::strip).toList();
-        int at = 0;
-        for (String want : s.code().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            int found = lines.subList(at, lines.size()).indexOf(want);
-            assertTrue(found >= 0, s.name() + ": the excerpt's line is not in " + ROOT.relativize(source) + " (after line " + at + "): " + want);
-            at += found + 1;
-        }
+        String missing = DocExcerpts.firstMissingLine(s.code(), Files.readString(source));
+        assertNull(missing, s.name() + ": the excerpt's line is not in " + ROOT.relativize(source) + " (in order, whitespace ignored): " + missing);
     }
 
     static String compileAndRun(Snippet s, Path dir) throws Exception {

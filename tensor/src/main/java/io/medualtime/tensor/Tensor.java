@@ -5,6 +5,7 @@ import io.medualtime.tensor.autograd.GradMode;
 import io.medualtime.tensor.autograd.Node;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.Backends;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
 import io.medualtime.tensor.backend.View;
 import io.medualtime.tensor.ops.Elementwise;
@@ -61,7 +62,7 @@ public final class Tensor {
     /** Filled where it lives (on CUDA a fill kernel, no upload). */
     public static Tensor full(Device device, float value, int... shape) {
         Tensor t = empty(device, shape);
-        t.backend().fill(t.storage, 0, t.numel(), value);
+        t.backend().fill(Span.of(t.storage), t.numel(), value);
         return t;
     }
     /** A dense tensor over newly allocated storage: the innermost open {@link TensorScope} owns it. */
@@ -112,7 +113,7 @@ public final class Tensor {
     /** A tensor like this one (same device) filled with a value. */
     public Tensor fullLike(float value, int... shape) {
         Tensor t = empty(device(), shape);
-        t.backend().fill(t.storage, 0, t.numel(), value);
+        t.backend().fill(Span.of(t.storage), t.numel(), value);
         return t;
     }
 
@@ -128,6 +129,8 @@ public final class Tensor {
     public Backend backend() { return storage.backend(); }
     public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
     public View view() { return new View(storage, offset, shape, strides); }
+    /** The storage from this tensor's offset: how a backend primitive reads a dense tensor. */
+    public Span span() { return new Span(storage, offset); }
 
     /** This tensor if dense row-major, else a dense copy (with autograd). */
     public Tensor contiguous() { return isContiguous() ? this : Views.contiguous(this); }
@@ -138,12 +141,12 @@ public final class Tensor {
     /** The values in row-major order, copied to the host. */
     public float[] toArray() {
         Tensor c = contiguous();
-        return c.backend().toHost(c.storage, c.offset, c.numel());
+        return c.backend().toHost(c.span(), c.numel());
     }
     /** The value of a one-element tensor. */
     public float item() {
         if (numel() != 1) throw new IllegalStateException("item() of a tensor with shape " + Shapes.str(shape));
-        return backend().toHost(storage, offset, 1)[0];
+        return backend().toHost(span(), 1)[0];
     }
     public float get(int... index) {
         if (index.length != shape.length)
@@ -154,7 +157,7 @@ public final class Tensor {
                 throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " out of range for shape " + Shapes.str(shape));
             off += index[i] * strides[i];
         }
-        return backend().toHost(storage, off, 1)[0];
+        return backend().toHost(new Span(storage, off), 1)[0];
     }
 
     // ---- autograd --------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 package io.medualtime.nn.bert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
 import io.medualtime.nn.config.SizeLimits;
+import io.medualtime.nn.config.StateDictShapes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,24 +51,37 @@ public record BertConfig(
     public static final String CONFIG_FILE = "config.json";
     public static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu");
 
+    /** The config.json names of the fields that BERT and DistilBERT spell differently. */
+    private record FieldNames(String width, String layers, String heads, String inner, String activation, String dropout,
+            String attentionDropout) {
+        static final FieldNames BERT = new FieldNames("hidden_size", "num_hidden_layers", "num_attention_heads",
+                "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob");
+        static final FieldNames DISTILBERT = new FieldNames("dim", "n_layers", "n_heads", "hidden_dim", "activation", "dropout",
+                "attention_dropout");
+
+        static FieldNames of(String modelType) {
+            return "distilbert".equals(modelType) ? DISTILBERT : BERT;
+        }
+    }
+
     public BertConfig {
         if (!"bert".equals(modelType) && !"distilbert".equals(modelType)) {
             throw new IllegalArgumentException("field \"model_type\" must be \"bert\" or \"distilbert\", got \"" + modelType + "\"");
         }
         boolean distil = "distilbert".equals(modelType);
-        String width = distil ? "dim" : "hidden_size", inner = distil ? "hidden_dim" : "intermediate_size";
+        FieldNames n = FieldNames.of(modelType);
         SizeLimits.requireSize("vocab_size", vocabSize, SizeLimits.MAX_VOCAB);
-        SizeLimits.requireSize(width, hiddenSize, SizeLimits.MAX_WIDTH);
-        SizeLimits.requireSize(distil ? "n_layers" : "num_hidden_layers", numHiddenLayers, SizeLimits.MAX_LAYERS);
-        SizeLimits.requireSize(distil ? "n_heads" : "num_attention_heads", numAttentionHeads, SizeLimits.MAX_HEADS);
-        SizeLimits.requireSize(inner, intermediateSize, SizeLimits.MAX_INNER);
+        SizeLimits.requireSize(n.width(), hiddenSize, SizeLimits.MAX_WIDTH);
+        SizeLimits.requireSize(n.layers(), numHiddenLayers, SizeLimits.MAX_LAYERS);
+        SizeLimits.requireSize(n.heads(), numAttentionHeads, SizeLimits.MAX_HEADS);
+        SizeLimits.requireSize(n.inner(), intermediateSize, SizeLimits.MAX_INNER);
         SizeLimits.requireSize("max_position_embeddings", maxPositionEmbeddings, SizeLimits.MAX_POSITIONS);
-        SizeLimits.requireTensor("vocab_size x " + width, vocabSize, hiddenSize);
-        SizeLimits.requireTensor("max_position_embeddings x " + width, maxPositionEmbeddings, hiddenSize);
-        SizeLimits.requireTensor(width + " x " + inner, hiddenSize, intermediateSize);
+        SizeLimits.requireTensor("vocab_size x " + n.width(), vocabSize, hiddenSize);
+        SizeLimits.requireTensor("max_position_embeddings x " + n.width(), maxPositionEmbeddings, hiddenSize);
+        SizeLimits.requireTensor(n.width() + " x " + n.inner(), hiddenSize, intermediateSize);
         if (hiddenSize % numAttentionHeads != 0) {
-            throw new IllegalArgumentException("field \"" + (distil ? "dim" : "hidden_size") + "\" (" + hiddenSize
-                    + ") is not divisible by \"" + (distil ? "n_heads" : "num_attention_heads") + "\" (" + numAttentionHeads + ")");
+            throw new IllegalArgumentException("field \"" + n.width() + "\" (" + hiddenSize
+                    + ") is not divisible by \"" + n.heads() + "\" (" + numAttentionHeads + ")");
         }
         if (distil ? typeVocabSize != 0 : typeVocabSize < 0 || typeVocabSize > SizeLimits.MAX_TOKEN_TYPES) {
             throw new IllegalArgumentException("field \"type_vocab_size\" = " + typeVocabSize + " is invalid"
@@ -78,15 +91,14 @@ public record BertConfig(
             throw new IllegalArgumentException("field \"layer_norm_eps\" must be a positive number, got " + layerNormEps);
         }
         if (!ACTIVATIONS.contains(hiddenAct)) {
-            throw new IllegalArgumentException("field \"" + (distil ? "activation" : "hidden_act") + "\" is \"" + hiddenAct
+            throw new IllegalArgumentException("field \"" + n.activation() + "\" is \"" + hiddenAct
                     + "\"; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
         }
         if (!(hiddenDropoutProb >= 0 && hiddenDropoutProb < 1)) {
-            throw new IllegalArgumentException("field \"" + (distil ? "dropout" : "hidden_dropout_prob") + "\" must be in [0, 1), got " + hiddenDropoutProb);
+            throw new IllegalArgumentException("field \"" + n.dropout() + "\" must be in [0, 1), got " + hiddenDropoutProb);
         }
         if (!(attentionProbsDropoutProb >= 0 && attentionProbsDropoutProb < 1)) {
-            throw new IllegalArgumentException("field \"" + (distil ? "attention_dropout" : "attention_probs_dropout_prob")
-                    + "\" must be in [0, 1), got " + attentionProbsDropoutProb);
+            throw new IllegalArgumentException("field \"" + n.attentionDropout() + "\" must be in [0, 1), got " + attentionProbsDropoutProb);
         }
         if (padTokenId < 0 || padTokenId >= vocabSize) {
             throw new IllegalArgumentException("field \"pad_token_id\" = " + padTokenId + " is outside the vocabulary [0, " + vocabSize + ")");
@@ -103,29 +115,17 @@ public record BertConfig(
         s.put("embeddings.word_embeddings.weight", new int[]{vocabSize, d});
         s.put("embeddings.position_embeddings.weight", new int[]{maxPositionEmbeddings, d});
         if (typeVocabSize > 0) s.put("embeddings.token_type_embeddings.weight", new int[]{typeVocabSize, d});
-        vector(s, "embeddings.LayerNorm", d);
+        StateDictShapes.layerNorm(s, "embeddings.LayerNorm", d);
         EncoderLayer.Names n = isDistilBert() ? EncoderLayer.Names.DISTILBERT : EncoderLayer.Names.BERT;
         for (int i = 0; i < numHiddenLayers; i++) {
             String p = (isDistilBert() ? "transformer.layer." : "encoder.layer.") + i + ".";
-            for (String lin : new String[]{n.query(), n.key(), n.value(), n.attnOut()}) linear(s, p + lin, d, d);
-            vector(s, p + n.attnNorm(), d);
-            linear(s, p + n.ffnIn(), d, intermediateSize);
-            linear(s, p + n.ffnOut(), intermediateSize, d);
-            vector(s, p + n.outNorm(), d);
+            for (String lin : new String[]{n.query(), n.key(), n.value(), n.attnOut()}) StateDictShapes.linear(s, p + lin, d, d);
+            StateDictShapes.layerNorm(s, p + n.attnNorm(), d);
+            StateDictShapes.linear(s, p + n.ffnIn(), d, intermediateSize);
+            StateDictShapes.linear(s, p + n.ffnOut(), intermediateSize, d);
+            StateDictShapes.layerNorm(s, p + n.outNorm(), d);
         }
         return s;
-    }
-
-    /** A LayerNorm's weight and bias. */
-    private static void vector(Map<String, int[]> s, String name, int d) {
-        s.put(name + ".weight", new int[]{d});
-        s.put(name + ".bias", new int[]{d});
-    }
-
-    /** PyTorch's layout: weight [out, in]. */
-    private static void linear(Map<String, int[]> s, String name, int in, int out) {
-        s.put(name + ".weight", new int[]{out, in});
-        s.put(name + ".bias", new int[]{out});
     }
 
     public boolean isDistilBert() {
@@ -169,40 +169,29 @@ public record BertConfig(
         } else {
             throw f.error("model_type", "is \"" + declared + "\"; supported: bert, distilbert");
         }
-        try {
-            if (type.equals("distilbert")) {
-                return new BertConfig(type,
-                        f.requiredInt("vocab_size"),
-                        f.requiredInt("dim"),
-                        f.requiredInt("n_layers"),
-                        f.requiredInt("n_heads"),
-                        f.requiredInt("hidden_dim"),
-                        f.requiredInt("max_position_embeddings"),
-                        0, 1e-12,
-                        f.optionalString("activation", "gelu"),
-                        f.optionalDouble("dropout", 0.1),
-                        f.optionalDouble("attention_dropout", 0.1),
-                        f.optionalInt("pad_token_id", 0),
-                        f.optionalBool("sinusoidal_pos_embds", false));
-            }
+        boolean distil = type.equals("distilbert");
+        FieldNames n = FieldNames.of(type);
+        if (!distil) {
             String pos = f.optionalString("position_embedding_type", "absolute");
             if (!pos.equals("absolute")) {
                 throw f.error("position_embedding_type", "is \"" + pos + "\"; only \"absolute\" is supported");
             }
+        }
+        try {
             return new BertConfig(type,
                     f.requiredInt("vocab_size"),
-                    f.requiredInt("hidden_size"),
-                    f.requiredInt("num_hidden_layers"),
-                    f.requiredInt("num_attention_heads"),
-                    f.requiredInt("intermediate_size"),
+                    f.requiredInt(n.width()),
+                    f.requiredInt(n.layers()),
+                    f.requiredInt(n.heads()),
+                    f.requiredInt(n.inner()),
                     f.requiredInt("max_position_embeddings"),
-                    f.optionalInt("type_vocab_size", 2),
-                    f.optionalDouble("layer_norm_eps", 1e-12),
-                    f.optionalString("hidden_act", "gelu"),
-                    f.optionalDouble("hidden_dropout_prob", 0.1),
-                    f.optionalDouble("attention_probs_dropout_prob", 0.1),
+                    distil ? 0 : f.optionalInt("type_vocab_size", 2),
+                    distil ? 1e-12 : f.optionalDouble("layer_norm_eps", 1e-12),
+                    f.optionalString(n.activation(), "gelu"),
+                    f.optionalDouble(n.dropout(), 0.1),
+                    f.optionalDouble(n.attentionDropout(), 0.1),
                     f.optionalInt("pad_token_id", 0),
-                    false);
+                    distil && f.optionalBool("sinusoidal_pos_embds", false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -211,42 +200,26 @@ public record BertConfig(
     /** A Hugging Face compatible config.json in the model's own field names. */
     public String toJson() {
         ObjectNode o = ConfigFields.JSON.createObjectNode();
-        if (isDistilBert()) {
-            o.putArray("architectures").add("DistilBertModel");
-            o.put("model_type", "distilbert");
-            o.put("vocab_size", vocabSize);
-            o.put("dim", hiddenSize);
-            o.put("n_layers", numHiddenLayers);
-            o.put("n_heads", numAttentionHeads);
-            o.put("hidden_dim", intermediateSize);
-            o.put("max_position_embeddings", maxPositionEmbeddings);
-            o.put("activation", hiddenAct);
-            o.put("dropout", hiddenDropoutProb);
-            o.put("attention_dropout", attentionProbsDropoutProb);
-            o.put("pad_token_id", padTokenId);
-            o.put("sinusoidal_pos_embds", sinusoidalPosEmbds);
-        } else {
-            o.putArray("architectures").add("BertModel");
-            o.put("model_type", "bert");
-            o.put("vocab_size", vocabSize);
-            o.put("hidden_size", hiddenSize);
-            o.put("num_hidden_layers", numHiddenLayers);
-            o.put("num_attention_heads", numAttentionHeads);
-            o.put("intermediate_size", intermediateSize);
-            o.put("max_position_embeddings", maxPositionEmbeddings);
+        FieldNames n = FieldNames.of(modelType);
+        o.putArray("architectures").add(isDistilBert() ? "DistilBertModel" : "BertModel");
+        o.put("model_type", modelType);
+        o.put("vocab_size", vocabSize);
+        o.put(n.width(), hiddenSize);
+        o.put(n.layers(), numHiddenLayers);
+        o.put(n.heads(), numAttentionHeads);
+        o.put(n.inner(), intermediateSize);
+        o.put("max_position_embeddings", maxPositionEmbeddings);
+        if (!isDistilBert()) {
             o.put("type_vocab_size", typeVocabSize);
             o.put("layer_norm_eps", layerNormEps);
-            o.put("hidden_act", hiddenAct);
-            o.put("hidden_dropout_prob", hiddenDropoutProb);
-            o.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
-            o.put("pad_token_id", padTokenId);
-            o.put("position_embedding_type", "absolute");
         }
-        try {
-            return ConfigFields.JSON.writeValueAsString(o) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        o.put(n.activation(), hiddenAct);
+        o.put(n.dropout(), hiddenDropoutProb);
+        o.put(n.attentionDropout(), attentionProbsDropoutProb);
+        o.put("pad_token_id", padTokenId);
+        if (isDistilBert()) o.put("sinusoidal_pos_embds", sinusoidalPosEmbds);
+        else o.put("position_embedding_type", "absolute");
+        return ConfigFields.toText(o);
     }
 
     public void save(Path folder) throws IOException {

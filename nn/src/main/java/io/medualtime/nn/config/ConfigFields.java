@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Typed access to the fields of a JSON config file, with errors naming the file and the field. */
 public final class ConfigFields {
@@ -67,6 +70,15 @@ public final class ConfigFields {
         }
     }
 
+    /** A config object as {@code config.json} text: indented, ending in a newline. */
+    public static String toText(ObjectNode config) {
+        try {
+            return JSON.writeValueAsString(config) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);   // a tree of plain values always serialises
+        }
+    }
+
     public Path file() {
         return file;
     }
@@ -105,24 +117,24 @@ public final class ConfigFields {
     }
 
     public double optionalDouble(String name, double dflt) throws ConfigException {
-        if (!has(name)) return dflt;
-        JsonNode n = root.get(name);
-        if (!n.isNumber()) throw error(name, "must be a number, got " + n);
-        return n.doubleValue();
+        return optional(name, dflt, JsonNode::isNumber, JsonNode::doubleValue, "a number");
     }
 
     public String optionalString(String name, String dflt) throws ConfigException {
-        if (!has(name)) return dflt;
-        JsonNode n = root.get(name);
-        if (!n.isTextual()) throw error(name, "must be a string, got " + n);
-        return n.textValue();
+        return optional(name, dflt, JsonNode::isTextual, JsonNode::textValue, "a string");
     }
 
     public boolean optionalBool(String name, boolean dflt) throws ConfigException {
+        return optional(name, dflt, JsonNode::isBoolean, JsonNode::booleanValue, "true or false");
+    }
+
+    /** dflt when the field is absent or null, else its value, which must be of the JSON type {@code isType} accepts. */
+    private <T> T optional(String name, T dflt, Predicate<JsonNode> isType, Function<JsonNode, T> value, String expected)
+            throws ConfigException {
         if (!has(name)) return dflt;
         JsonNode n = root.get(name);
-        if (!n.isBoolean()) throw error(name, "must be true or false, got " + n);
-        return n.booleanValue();
+        if (!isType.test(n)) throw error(name, "must be " + expected + ", got " + n);
+        return value.apply(n);
     }
 
     private int asInt(String name, JsonNode n) throws ConfigException {

@@ -1,10 +1,10 @@
 package io.medualtime.nn.gpt2;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medualtime.nn.config.ConfigException;
 import io.medualtime.nn.config.ConfigFields;
 import io.medualtime.nn.config.SizeLimits;
+import io.medualtime.nn.config.StateDictShapes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,26 +118,15 @@ public record Gpt2Config(
         s.put("wpe.weight", new int[]{nPositions, c});
         for (int i = 0; i < nLayer; i++) {
             String p = "h." + i + ".";
-            layerNorm(s, p + "ln_1", c);
-            linear(s, p + "attn.c_attn", c, 3 * c);
-            linear(s, p + "attn.c_proj", c, c);
-            layerNorm(s, p + "ln_2", c);
-            linear(s, p + "mlp.c_fc", c, nInner);
-            linear(s, p + "mlp.c_proj", nInner, c);
+            StateDictShapes.layerNorm(s, p + "ln_1", c);
+            StateDictShapes.conv1D(s, p + "attn.c_attn", c, 3 * c);
+            StateDictShapes.conv1D(s, p + "attn.c_proj", c, c);
+            StateDictShapes.layerNorm(s, p + "ln_2", c);
+            StateDictShapes.conv1D(s, p + "mlp.c_fc", c, nInner);
+            StateDictShapes.conv1D(s, p + "mlp.c_proj", nInner, c);
         }
-        layerNorm(s, "ln_f", c);
+        StateDictShapes.layerNorm(s, "ln_f", c);
         return s;
-    }
-
-    private static void layerNorm(Map<String, int[]> s, String name, int c) {
-        s.put(name + ".weight", new int[]{c});
-        s.put(name + ".bias", new int[]{c});
-    }
-
-    /** GPT-2's Conv1D layout: weight [in, out]. */
-    private static void linear(Map<String, int[]> s, String name, int in, int out) {
-        s.put(name + ".weight", new int[]{in, out});
-        s.put(name + ".bias", new int[]{out});
     }
 
     /** This config with embedding, attention and residual dropout all {@code p} (the official {@code --gpt_dropout}). */
@@ -246,11 +235,7 @@ public record Gpt2Config(
         o.put("scale_attn_by_inverse_layer_idx", scaleAttnByInverseLayerIdx);
         o.put("reorder_and_upcast_attn", reorderAndUpcastAttn);
         o.put("tie_word_embeddings", tieWordEmbeddings);
-        try {
-            return ConfigFields.JSON.writeValueAsString(o) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConfigFields.toText(o);
     }
 
     /** Writes {@code config.json} into the folder. */

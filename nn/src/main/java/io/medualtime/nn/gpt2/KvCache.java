@@ -39,10 +39,10 @@ public final class KvCache {
             shape[2] = Math.max(need, buf == null ? 16 : 2 * buf.size(2));
             Tensor grown = TensorScope.persist(Tensor.empty(x.device(), shape));   // outlives any step's scope
             if (buf != null && length > 0)
-                grown.backend().copy(buf.narrow(2, 0, length).view(), grown.narrow(2, 0, length).view(), false);
+                grown.backend().copy(grown.narrow(2, 0, length).view(), buf.narrow(2, 0, length).view(), false);
             buf = grown;
         }
-        x.backend().copy(x.view(), buf.narrow(2, length, x.size(2)).view(), false);
+        x.backend().copy(buf.narrow(2, length, x.size(2)).view(), x.view(), false);
         return buf;
     }
 

@@ -2,6 +2,7 @@ package io.medualtime.nn.optim;
 
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
 import io.medualtime.tensor.backend.Storage;
 
@@ -42,6 +43,7 @@ public final class AdamW extends Optimizer {
     @Override public void step() {
         t++;
         float bias1 = (float) (1 - Math.pow(beta1, t)), bias2 = (float) (1 - Math.pow(beta2, t));
+        AdamWStep update = new AdamWStep(lr, beta1, beta2, eps, weightDecay, bias1, bias2);
         Map<MultiTensorAdamW, List<Tensor[]>> together = new IdentityHashMap<>();   // backends that take every tensor at once
         for (Tensor p : params) {
             Tensor g = p.grad();
@@ -51,14 +53,13 @@ public final class AdamW extends Optimizer {
                     TensorScope.persist(Tensor.zeros(k.device(), k.shape())), TensorScope.persist(Tensor.zeros(k.device(), k.shape()))});
             Tensor gc = g.contiguous();
             if (p.backend() instanceof MultiTensorAdamW multi) {
-                together.computeIfAbsent(multi, k -> new ArrayList<>()).add(new Tensor[]{p, gc, mv[0], mv[1]});
+                together.computeIfAbsent(multi, k -> new ArrayList<>()).add(new Tensor[]{p, mv[0], mv[1], gc});
             } else {
-                p.backend().adamw(p.storage(), gc.storage(), mv[0].storage(), mv[1].storage(), p.numel(), lr, beta1, beta2, eps,
-                        weightDecay, bias1, bias2);
+                p.backend().adamw(p.storage(), mv[0].storage(), mv[1].storage(), gc.storage(), p.numel(), update);
             }
         }
         together.forEach((multi, ts) -> multi.adamw(storages(ts, 0), storages(ts, 1), storages(ts, 2), storages(ts, 3),
-                ts.stream().mapToInt(x -> x[0].numel()).toArray(), lr, beta1, beta2, eps, weightDecay, bias1, bias2));
+                ts.stream().mapToInt(x -> x[0].numel()).toArray(), update));
     }
 
     private static Storage[] storages(List<Tensor[]> ts, int which) {

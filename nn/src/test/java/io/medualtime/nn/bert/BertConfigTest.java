@@ -69,6 +69,27 @@ class BertConfigTest {
     }
 
     @Test
+    void toJsonWritesEachFlavoursHuggingFaceNamesInOrder() {
+        assertEquals(String.join(",", "[architectures, model_type, vocab_size, hidden_size, num_hidden_layers, num_attention_heads",
+                " intermediate_size, max_position_embeddings, type_vocab_size, layer_norm_eps, hidden_act, hidden_dropout_prob",
+                " attention_probs_dropout_prob, pad_token_id, position_embedding_type]"), fieldNames(BertConfig.bertBaseUncased()));
+        assertEquals(String.join(",", "[architectures, model_type, vocab_size, dim, n_layers, n_heads, hidden_dim",
+                " max_position_embeddings, activation, dropout, attention_dropout, pad_token_id, sinusoidal_pos_embds]"),
+                fieldNames(BertConfig.distilbertBaseUncased()));
+        assertTrue(BertConfig.distilbertBaseUncased().toJson().contains("\"DistilBertModel\""));
+    }
+
+    static String fieldNames(BertConfig c) {
+        try {
+            var names = new java.util.ArrayList<String>();
+            io.medualtime.nn.config.ConfigFields.JSON.readTree(c.toJson()).fieldNames().forEachRemaining(names::add);
+            return names.toString();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void toJsonRoundTrips() throws IOException {
         for (BertConfig c : new BertConfig[]{BertConfig.bertBaseUncased(), BertConfig.distilbertBaseUncased(),
                 new BertConfig("bert", 99, 32, 2, 4, 37, 64, 1, 1e-5, "relu", 0.0, 0.2, 3, false)}) {

@@ -2,17 +2,28 @@ package io.medualtime.tensor.cuda;
 
 import io.medualtime.tensor.Device;
 import io.medualtime.tensor.Shapes;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.Affine;
+import io.medualtime.tensor.backend.AttentionDims;
+import io.medualtime.tensor.backend.AttentionMask;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ChannelShape;
 import io.medualtime.tensor.backend.FusedGatedPrefixAttention;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
 import io.medualtime.tensor.backend.FusedIm2Col;
 import io.medualtime.tensor.backend.GemmBatchSum;
 import io.medualtime.tensor.backend.FusedSelfAttention;
 import io.medualtime.tensor.backend.GemmBias;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 import io.medualtime.tensor.backend.MultiTensorAdamW;
+import io.medualtime.tensor.backend.NormStats;
 import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.RunningStats;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
 
@@ -62,25 +73,28 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     /** Device address of element {@code off} of s; 0 (a null pointer) for a null storage (optional kernel operands). */
     private static long ptr(Storage s, int off) { return s == null ? 0L : buf(s).at(off); }
 
+    /** Device address of a span's first element; 0 for a null span. */
+    private static long ptr(Span s) { return s == null ? 0L : ptr(s.storage(), s.offset()); }
+
     @Override public Device device() { return Device.CUDA; }
 
     // ---- memory ----------------------------------------------------------------------------
     @Override public Storage allocate(int n) { return new CudaStorage(alloc().allocateZeroed(n), n); }
     @Override public Storage allocateUninitialized(int n) { return new CudaStorage(alloc().allocate(n), n); }
     @Override public Storage fromHost(float[] data) { return new CudaStorage(alloc().upload(data), data.length); }
-    @Override public float[] toHost(Storage s, int offset, int n) {
+    @Override public float[] toHost(Span src, int n) {
         float[] out = new float[n];
-        buf(s).copyTo(out, 0, offset, n);
+        buf(src.storage()).copyTo(out, 0, src.offset(), n);
         return out;
     }
-    @Override public void fill(Storage s, int offset, int n, float value) { buf(s).fill(value, offset, n); }
+    @Override public void fill(Span dst, int n, float value) { buf(dst.storage()).fill(value, dst.offset(), n); }
 
     /**
      * Dense to dense: a device memcpy. Otherwise the source is read densely (itself or a gathered
      * temporary) and written with copy_to_strided, or added with atomics (copy_to_strided_add) since
      * accumulating destinations may overlap; a dense accumulating destination uses a plain add.
      */
-    @Override public void copy(View src, View dst, boolean accumulate) {
+    @Override public void copy(View dst, View src, boolean accumulate) {
         int n = src.numel();
         if (n == 0) return;
         boolean dstDense = Shapes.isContiguous(dst.shape(), dst.strides());
@@ -140,26 +154,28 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         }
     }
 
-    @Override public void unary(UnaryOp op, float p, Storage x, int xOff, Storage out, int outOff, int n) {
+    @Override public void unary(UnaryOp op, Span out, Span x, int n, float p) {
         if (n <= 0) return;
-        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) CudaKernels.gelu(ptr(out, outOff), ptr(x, xOff), n, op == UnaryOp.GELU_ERF);
-        else CudaKernels.unary(code(op), ptr(out, outOff), ptr(x, xOff), n, p);
+        if (op == UnaryOp.GELU || op == UnaryOp.GELU_ERF) CudaKernels.gelu(ptr(out), ptr(x), n, op == UnaryOp.GELU_ERF);
+        else CudaKernels.unary(code(op), ptr(out), ptr(x), n, p);
     }
 
-    @Override public void unaryBackward(UnaryOp op, float p, Storage x, int xOff, Storage g, int gOff, Storage gin, int ginOff, int n) {
+    @Override public void unaryBackward(UnaryOp op, Span gin, Span x, Span g, int n, float p) {
         if (n <= 0) return;
         switch (op) {
             case GELU: case GELU_ERF:
-                CudaKernels.geluBackward(ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, op == UnaryOp.GELU_ERF);
+                CudaKernels.geluBackward(ptr(gin), ptr(x), ptr(g), n, op == UnaryOp.GELU_ERF);
                 break;
             case TANH: case SIGMOID: case RELU: case CLAMP_MIN: case ABS:
-                CudaKernels.unaryBackward(code(op), ptr(gin, ginOff), ptr(x, xOff), ptr(g, gOff), n, p);
+                CudaKernels.unaryBackward(code(op), ptr(gin), ptr(x), ptr(g), n, p);
                 break;
             default: throw new UnsupportedOperationException("no fused backward for " + op);
         }
     }
 
-    @Override public void binary(BinaryOp op, View a, View b, Storage out, int outOff) {
+    @Override public void binary(BinaryOp op, Span outSpan, View a, View b) {
+        Storage out = outSpan.storage();
+        int outOff = outSpan.offset();
         int n = a.numel();
         if (n == 0) return;
         if (Shapes.isContiguous(a.shape(), a.strides()) && Shapes.isContiguous(b.shape(), b.strides())) {
@@ -171,86 +187,85 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                 ptr(b.storage(), b.offset()), l.strides[1], l.shape);
     }
 
-    @Override public void where(View cond, View a, View b, Storage out, int outOff) {
+    @Override public void where(Span out, View cond, View a, View b) {
         int n = a.numel();
         if (n == 0) return;
         try (Dense c = Dense.of(cond); Dense x = Dense.of(a); Dense y = Dense.of(b)) {
-            CudaKernels.where(ptr(out, outOff), c.ptr, x.ptr, y.ptr, n);
+            CudaKernels.where(ptr(out), c.ptr, x.ptr, y.ptr, n);
         }
     }
 
     // ---- reductions ------------------------------------------------------------------------
-    @Override public void reduce(ReduceOp op, Storage x, int xOff, int outer, int dim, int inner, Storage out, int outOff) {
-        CudaKernels.reduce(op == ReduceOp.MAX ? CudaKernels.R_MAX : CudaKernels.R_SUM, ptr(out, outOff), ptr(x, xOff), outer, dim, inner);
+    @Override public void reduce(ReduceOp op, Span out, Span x, int outer, int dim, int inner) {
+        CudaKernels.reduce(op == ReduceOp.MAX ? CudaKernels.R_MAX : CudaKernels.R_SUM, ptr(out), ptr(x), outer, dim, inner);
     }
 
     // ---- matrix products -------------------------------------------------------------------
-    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                               float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        CudaSgemm.sgemm(transA, transB, m, n, k, alpha, buf(a), aOff, lda, strideA, buf(b), bOff, ldb, strideB,
-                beta, buf(c), cOff, ldc, strideC, batch);
+    @Override public void gemm(Matrix c, Matrix a, Matrix b, GemmShape s, float alpha, float beta) {
+        CudaSgemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), alpha, buf(a.storage()), a.offset(), a.ld(), a.batchStride(),
+                buf(b.storage()), b.offset(), b.ld(), b.batchStride(), beta, buf(c.storage()), c.offset(), c.ld(), c.batchStride(), s.batch());
     }
 
     /** With cuBLAS one product per sample (beta 1 after the first); else the PTX SGEMM's summed split. */
-    @Override public void gemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                       Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                                       float beta, Storage c, int cOff, int ldc, int batch) {
+    @Override public void gemmBatchSum(Matrix c, Matrix a, Matrix b, GemmShape s, float alpha, float beta) {
         if (!CudaSgemm.usesCublas()) {
-            CudaSgemm.sgemmBatchSum(transA, transB, m, n, k, alpha, ptr(a, aOff), lda, strideA, ptr(b, bOff), ldb, strideB,
-                beta, ptr(c, cOff), ldc, batch);
+            CudaSgemm.sgemmBatchSum(s.transA(), s.transB(), s.m(), s.n(), s.k(), alpha, ptr(a.storage(), a.offset()), a.ld(), a.batchStride(),
+                ptr(b.storage(), b.offset()), b.ld(), b.batchStride(), beta, ptr(c.storage(), c.offset()), c.ld(), s.batch());
             return;
         }
-        GemmBatchSum.oneByOne(this, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc, batch);
+        GemmBatchSum.oneByOne(this, c, a, b, s, alpha, beta);
     }
 
     // ---- fused neural-network kernels ------------------------------------------------------
     /** The PTX SGEMM adds the bias in its epilogue; cuBLAS has no bias, so with it linear layers copy the rows first. */
     @Override public boolean fusesBias() { return !CudaSgemm.usesCublas(); }
 
-    @Override public void gemmBias(boolean transA, boolean transB, int m, int n, int k, Storage a, int aOff, int lda,
-                                   Storage b, int bOff, int ldb, Storage bias, int biasOff, Storage c, int cOff, int ldc) {
+    @Override public void gemmBias(Matrix c, Matrix a, Matrix b, Span bias, GemmShape s) {
+        int m = s.m(), n = s.n(), k = s.k();
         if (m <= 0 || n <= 0) return;
         if (!fusesBias() || k <= 0) throw new IllegalStateException("gemmBias needs the PTX SGEMM and k > 0 (see fusesBias)");
-        CudaSgemm.sgemmPtx(transA, transB, m, n, k, 1f, ptr(a, aOff), lda, 0, ptr(b, bOff), ldb, 0, 0f, ptr(c, cOff), ldc, 0, 1,
-                ptr(bias, biasOff));
+        CudaSgemm.sgemmPtx(s.transA(), s.transB(), m, n, k, 1f, ptr(a.storage(), a.offset()), a.ld(), 0, ptr(b.storage(), b.offset()), b.ld(), 0,
+                0f, ptr(c.storage(), c.offset()), c.ld(), 0, 1, ptr(bias));
     }
 
-    @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
-        CudaKernels.softmax(ptr(y, yOff), ptr(x, xOff), rows, cols, log);
+    @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
+        CudaKernels.softmax(ptr(y), ptr(x), rows, cols, log);
     }
 
-    @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
-        CudaKernels.softmaxBackward(ptr(gx, gxOff), ptr(y, yOff), ptr(gy, gyOff), rows, cols, log);
+    @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
+        CudaKernels.softmaxBackward(ptr(gx), ptr(y), ptr(gy), rows, cols, log);
     }
 
     /** softmax.ptx softmax_attn_fwd: scale, mask and softmax of attention scores in one launch. */
-    @Override public void attentionSoftmax(Storage scores, int sOff, float scale, Storage mask, int mOff, boolean maskPerSample,
-                                           boolean maskPerQuery, Storage probs, int rows, int cols, int rowsPerSample, int queries) {
+    @Override public void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample, int queries,
+                                           float scale) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.attentionSoftmax(ptr(probs, 0), ptr(scores, sOff), ptr(mask, mOff), rows, cols, scale, rowsPerSample, queries,
-                maskPerSample, maskPerQuery);
+        CudaKernels.attentionSoftmax(ptr(probs, 0), ptr(scores), ptr(mask.values()), rows, cols, scale, rowsPerSample, queries,
+                mask.perSample(), mask.perQuery());
     }
 
-    @Override public void attentionSoftmaxBackward(Storage probs, Storage g, int gOff, float scale, Storage gScores, int rows, int cols) {
+    @Override public void attentionSoftmaxBackward(Storage gScores, Storage probs, Span g, int rows, int cols, float scale) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g, gOff), rows, cols, false, scale);
+        CudaKernels.softmaxBackward(ptr(gScores, 0), ptr(probs, 0), ptr(g), rows, cols, false, scale);
     }
 
-    @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
-        CudaKernels.layerNorm(ptr(y, 0), ptr(mean, 0), ptr(rstd, 0), ptr(x, xOff), ptr(w, 0), ptr(b, 0), rows, cols, eps);
+    @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
+        CudaKernels.layerNorm(ptr(y, 0), ptr(saved.mean(), 0), ptr(saved.rstd(), 0), ptr(x), ptr(affine.weight(), 0), ptr(affine.bias(), 0),
+                rows, cols, eps);
     }
 
-    @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int rows, int cols) {
+    @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
         if (rows <= 0 || cols <= 0) return;
-        CudaKernels.layerNormBackward(ptr(gx, 0), ptr(gw, 0), ptr(gb, 0), ptr(gy, 0), ptr(x, xOff), ptr(mean, 0), ptr(rstd, 0),
-                ptr(w, 0), rows, cols);
+        CudaKernels.layerNormBackward(ptr(gx, 0), ptr(grads.weight(), 0), ptr(grads.bias(), 0), ptr(gy, 0), ptr(x), ptr(saved.mean(), 0),
+                ptr(saved.rstd(), 0), ptr(w, 0), rows, cols);
     }
 
     /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
-    @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
-                                    Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
+    @Override public void batchNorm(Storage y, NormStats saved, Span xs, Affine affine, RunningStats running, ChannelShape shape, float eps) {
+        Storage x = xs.storage(), w = affine.weight(), b = affine.bias(), mean = saved.mean(), invstd = saved.rstd();
+        Storage runMean = running.mean(), runVar = running.var();
+        float momentum = running.momentum();
+        int xOff = xs.offset(), batch = shape.batch(), channels = shape.channels(), length = shape.length();
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNorm reads x from offset 0, got " + xOff);
         if (batch * channels * length == 0) return;
         CudaKernels.batchNormStats(buf(mean), buf(invstd), buf(x), batch, channels, length, eps,
@@ -260,8 +275,9 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     /** bn_bwd_reduce writes dw / db, which bn_bwd_dx reads: temporaries only for the ones the caller does not want. */
-    @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
+    @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span xs, NormStats saved, Storage w, ChannelShape shape) {
+        Storage x = xs.storage(), mean = saved.mean(), invstd = saved.rstd(), gw = grads.weight(), gb = grads.bias();
+        int xOff = xs.offset(), batch = shape.batch(), channels = shape.channels(), length = shape.length();
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNormBackward reads x from offset 0, got " + xOff);
         if (batch * channels * length == 0) return;
         DeviceBuffer tw = gw == null ? alloc().allocate(channels) : null, tb = gb == null ? alloc().allocate(channels) : null;
@@ -275,75 +291,75 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     /** gated_prefix_attention.ptx: the op's row-wise work in one launch each way (instead of about six). */
-    @Override public void gatedPrefixAttentionForward(Storage q, int qOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
-                                         Storage mask, Storage probs, Storage dropped, Storage mixed, Storage out, Storage base,
-                                         int baseOff, int b, int heads, int t, int k, int hd, int setStride, int headStride,
-                                         int tokStride, float scale) {
-        if (b * heads * t == 0) return;
-        CudaKernels.gatedPrefixAttentionForward(ptr(q, qOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(dropped, 0), ptr(mixed, 0), ptr(out, 0), ptr(base, baseOff), b, heads, t, k, hd, setStride, headStride, tokStride, scale);
+    @Override public void gatedPrefixAttentionForward(Storage out, Saved saved, Span q, Tokens kv, Span gate, Storage mask, Span base,
+                                                      AttentionDims d) {
+        if (d.rows() == 0) return;
+        CudaKernels.gatedPrefixAttentionForward(ptr(q), ptr(kv.keys()), ptr(kv.values()), ptr(gate), ptr(mask, 0), ptr(saved.probs(), 0),
+                ptr(saved.dropped(), 0), ptr(saved.mixed(), 0), ptr(out, 0), ptr(base), d.batch(), d.heads(), d.tokens(), kv.count(),
+                d.headDim(), kv.setStride(), kv.headStride(), kv.tokStride(), d.scale());
     }
 
-    @Override public void gatedPrefixAttentionBackward(Storage gout, int gOff, Storage ka, int kaOff, Storage va, int vaOff, Storage gate, int gateOff,
-                                          Storage mask, Storage probs, Storage mixed, Storage dq, Storage ds, Storage dmix, Storage gpart,
-                                          int b, int heads, int t, int k, int hd, int setStride, int headStride, int tokStride, float scale,
-                                          boolean tokens) {
-        if (b * heads * t == 0) return;
-        CudaKernels.gatedPrefixAttentionBackward(ptr(gout, gOff), ptr(ka, kaOff), ptr(va, vaOff), ptr(gate, gateOff), ptr(mask, 0), ptr(probs, 0),
-                ptr(mixed, 0), ptr(dq, 0), ptr(ds, 0), ptr(dmix, 0), ptr(gpart, 0), b, heads, t, k, hd, setStride, headStride, tokStride,
-                scale, tokens);
+    @Override public void gatedPrefixAttentionBackward(Grads grads, Span gout, Tokens kv, Span gate, Storage mask, Saved saved,
+                                                       AttentionDims d, boolean tokens) {
+        if (d.rows() == 0) return;
+        CudaKernels.gatedPrefixAttentionBackward(ptr(gout), ptr(kv.keys()), ptr(kv.values()), ptr(gate), ptr(mask, 0), ptr(saved.probs(), 0),
+                ptr(saved.mixed(), 0), ptr(grads.dq(), 0), ptr(grads.ds(), 0), ptr(grads.dmix(), 0), ptr(grads.gpart(), 0), d.batch(),
+                d.heads(), d.tokens(), kv.count(), d.headDim(), kv.setStride(), kv.headStride(), kv.tokStride(), d.scale(), tokens);
     }
 
-    @Override public void gatedPrefixAttentionGateGrad(Storage gpart, Storage gate, int gateOff, Storage dgate, int b, int heads, int t) {
+    @Override public void gatedPrefixAttentionGateGrad(Storage dgate, Storage gpart, Span gate, int b, int heads, int t) {
         if (heads == 0) return;
-        CudaKernels.gatedPrefixAttentionGateGrad(ptr(gpart, 0), ptr(gate, gateOff), ptr(dgate, 0), b, heads, t);
+        CudaKernels.gatedPrefixAttentionGateGrad(ptr(gpart, 0), ptr(gate), ptr(dgate, 0), b, heads, t);
     }
 
-    @Override public void selfAttentionForward(Storage qkv, int qkvOff, Storage mask, int mOff, boolean maskPerSample, Storage drop,
-                                               Storage probs, Storage out, int b, int heads, int t, int headDim, float scale,
+    @Override public void selfAttentionForward(Storage out, Storage probs, Span qkv, AttentionMask mask, Storage drop, AttentionDims d,
                                                int[] queryRows) {
-        if (b * heads * t == 0) return;
-        CudaKernels.selfAttentionForward(ptr(qkv, qkvOff), ptr(mask, mOff), maskPerSample, ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
-                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        int t = d.tokens();
+        if (d.rows() == 0) return;
+        CudaKernels.selfAttentionForward(ptr(qkv), ptr(mask.values()), mask.perSample(), ptr(drop, 0), ptr(probs, 0), ptr(out, 0),
+                d.batch(), d.heads(), t, d.headDim(), d.scale(), queryRows == null ? t : 1,
+                queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
     }
 
-    @Override public void selfAttentionBackward(Storage qkv, int qkvOff, Storage gout, int gOff, Storage probs, Storage drop,
-                                                Storage ds, Storage dqkv, int b, int heads, int t, int headDim, float scale,
+    @Override public void selfAttentionBackward(Storage dqkv, Storage ds, Span gout, Span qkv, Storage probs, Storage drop, AttentionDims d,
                                                 int[] queryRows) {
-        if (b * heads * t == 0) return;
-        CudaKernels.selfAttentionBackward(ptr(qkv, qkvOff), ptr(gout, gOff), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
-                b, heads, t, headDim, scale, queryRows == null ? t : 1, queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
+        int t = d.tokens();
+        if (d.rows() == 0) return;
+        CudaKernels.selfAttentionBackward(ptr(qkv), ptr(gout), ptr(probs, 0), ptr(drop, 0), ptr(ds, 0), ptr(dqkv, 0),
+                d.batch(), d.heads(), t, d.headDim(), d.scale(), queryRows == null ? t : 1,
+                queryRows == null ? 0L : CudaKernels.deviceInts(queryRows).ptr());
     }
 
-    @Override public void im2col(Storage x, int xOff, int b, int cin, int len, int k, Storage col) {
-        if ((long) b * cin * len == 0) return;
-        CudaKernels.im2col1d(ptr(col, 0), ptr(x, xOff), b, cin, len, k, k / 2);
+    @Override public void im2col(Storage col, Span x, ChannelShape shape, int k) {
+        if (shape.numel() == 0) return;
+        CudaKernels.im2col1d(ptr(col, 0), ptr(x), shape.batch(), shape.channels(), shape.length(), k, k / 2);
     }
 
-    @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
+    @Override public void gatherRows(Storage out, Span table, int[] ids, int cols) {
         if (ids.length == 0) return;
-        CudaKernels.embedding(ptr(out, 0), ptr(table, tOff), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        CudaKernels.embedding(ptr(out, 0), ptr(table), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
     }
 
-    @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
+    @Override public void scatterAddRows(Span gtable, Storage gout, int[] ids, int cols) {
         if (ids.length == 0) return;
-        CudaKernels.embeddingBackward(ptr(gtable, tOff), ptr(gout, 0), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
+        CudaKernels.embeddingBackward(ptr(gtable), ptr(gout, 0), CudaKernels.deviceInts(ids).ptr(), ids.length, cols);
     }
 
-    @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
+    @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits, lOff), CudaKernels.deviceInts(targets).ptr(), rows, cols, ignoreIndex);
+        CudaKernels.crossEntropy(ptr(loss, 0), ptr(lse, 0), ptr(logits), CudaKernels.deviceInts(targets.classes()).ptr(), rows, cols,
+                targets.ignoreIndex());
     }
 
-    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
-                                               float scale, Storage glogits, int rows, int cols) {
+    @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
+                                               float scale) {
         if (rows <= 0) return;
-        CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits, lOff), ptr(lse, 0), CudaKernels.deviceInts(targets).ptr(),
-                ptr(gout, goutOff), 0, 0L, scale, rows, cols, ignoreIndex);
+        CudaKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits), ptr(lse, 0), CudaKernels.deviceInts(targets.classes()).ptr(),
+                ptr(gout), 0, 0L, scale, rows, cols, targets.ignoreIndex());
     }
 
     /** mask = 1, then dropout_fwd(out = mask, in = mask) with the CPU's keep scale 1f / (1f - p): exactly the CPU's mask. */
-    @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
+    @Override public void dropoutMask(Storage mask, int n, float p, long seed) {
         if (n <= 0) return;
         buf(mask).fill(1f, 0, n);
         long m = ptr(mask, 0);
@@ -355,8 +371,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
      * the content-keyed device cache: when the gradients come back at the same addresses (the caching
      * allocator usually gives them), later steps upload nothing.
      */
-    @Override public void adamw(Storage[] params, Storage[] grads, Storage[] ms, Storage[] vs, int[] sizes, float lr, float beta1,
-                                float beta2, float eps, float weightDecay, float bias1, float bias2) {
+    @Override public void adamw(Storage[] params, Storage[] ms, Storage[] vs, Storage[] grads, int[] sizes, AdamWStep step) {
         int[] table = new int[10 * params.length];
         int maxN = 0;
         for (int i = 0; i < params.length; i++) {
@@ -368,12 +383,13 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
             table[10 * i + 8] = sizes[i];
             maxN = Math.max(maxN, sizes[i]);
         }
-        CudaKernels.adamwMulti(CudaKernels.deviceInts(table).ptr(), params.length, maxN, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+        CudaKernels.adamwMulti(CudaKernels.deviceInts(table).ptr(), params.length, maxN, step.lr(), step.beta1(), step.beta2(), step.eps(),
+                step.weightDecay(), step.bias1(), step.bias2());
     }
 
-    @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-                                float eps, float weightDecay, float bias1, float bias2) {
-        CudaKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
+        CudaKernels.adamw(ptr(param, 0), ptr(grad, 0), ptr(m, 0), ptr(v, 0), n, step.lr(), step.beta1(), step.beta2(), step.eps(),
+                step.weightDecay(), step.bias1(), step.bias2());
     }
 
     // ---- helpers ---------------------------------------------------------------------------

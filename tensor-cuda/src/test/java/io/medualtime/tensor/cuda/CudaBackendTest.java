@@ -7,12 +7,20 @@ import io.medualtime.tensor.Fixtures;
 import io.medualtime.tensor.OpsFixtureTest;
 import io.medualtime.tensor.Rng;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.Affine;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.Backends;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
+import io.medualtime.tensor.backend.NormStats;
 import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
+import io.medualtime.tensor.backend.View;
 import io.medualtime.tensor.ops.Elementwise;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
@@ -145,11 +153,11 @@ class CudaBackendTest {
         for (float p : new float[] {0f, 0.1f, 0.37f, 1f}) {
             for (long seed : new long[] {0L, 42L, -7L, 0x9E3779B97F4A7C15L}) {
                 Storage m = Backends.get(Device.CUDA).allocate(n);
-                Backends.get(Device.CUDA).dropoutMask(seed, p, m, n);
-                float[] gpu = m.backend().toHost(m, 0, n);
+                Backends.get(Device.CUDA).dropoutMask(m, n, p, seed);
+                float[] gpu = m.backend().toHost(Span.of(m), n);
                 Storage c = Backends.get(Device.CPU).allocate(n);
-                Backends.get(Device.CPU).dropoutMask(seed, p, c, n);
-                float[] cpu = c.backend().toHost(c, 0, n);
+                Backends.get(Device.CPU).dropoutMask(c, n, p, seed);
+                float[] cpu = c.backend().toHost(Span.of(c), n);
                 assertArrayEquals(cpu, gpu, "mask p=" + p + " seed=" + seed);
                 if (p > 0 && p < 1) assertEquals(CounterRng.uniform(seed, 5) >= p ? 1f / (1f - p) : 0f, gpu[5]);
                 m.release();
@@ -169,11 +177,14 @@ class CudaBackendTest {
             Storage[] s = new Storage[init.length];
             for (int i = 0; i < init.length; i++) s[i] = bs[d].fromHost(init[i].clone());
             prog.run(bs[d], s);
-            for (int i = 0; i < init.length; i++) res[d][i] = bs[d].toHost(s[i], 0, s[i].size());
+            for (int i = 0; i < init.length; i++) res[d][i] = bs[d].toHost(Span.of(s[i]), s[i].size());
             for (Storage st : s) st.release();
         }
         for (int i = 0; i < init.length; i++) Fixtures.assertClose(what + " storage " + i, res[0][i], res[1][i], rtol);
     }
+
+    /** The AdamW scalars the tests use: lr 1e-2, betas (0.9, 0.999), eps 1e-8, weight decay 0.01, step 2's bias corrections. */
+    static final AdamWStep STEP = new AdamWStep(1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f);
 
     static float[] rnd(long seed, int n) { return Tensor.randn(new Rng(seed), n).toArray(); }
 
@@ -182,55 +193,56 @@ class CudaBackendTest {
             float[] x = rnd(30, 300);
             if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR) for (int i = 0; i < x.length; i++) x[i] = Math.abs(x[i]) + 0.1f;
             sameStorages("unary " + op, RTOL, new float[][] {x, new float[400]},
-                    (b, s) -> b.unary(op, 1.7f, s[0], 13, s[1], 77, 250));
+                    (b, s) -> b.unary(op, new Span(s[1], 77), new Span(s[0], 13), 250, 1.7f));
         }
         for (UnaryOp op : new UnaryOp[] {UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.GELU, UnaryOp.GELU_ERF, UnaryOp.CLAMP_MIN, UnaryOp.ABS})
             sameStorages("unaryBackward " + op, RTOL, new float[][] {rnd(31, 300), rnd(32, 300), new float[300]},
-                    (b, s) -> b.unaryBackward(op, -0.2f, s[0], 5, s[1], 40, s[2], 11, 230));
+                    (b, s) -> b.unaryBackward(op, new Span(s[2], 11), new Span(s[0], 5), new Span(s[1], 40), 230, -0.2f));
         sameStorages("fill + copy", 0, new float[][] {rnd(33, 100), new float[100]}, (b, s) -> {
-            b.fill(s[1], 3, 20, 2.5f);
-            b.copy(new io.medualtime.tensor.backend.View(s[0], 7, new int[] {4, 5}, new int[] {1, 4}),
-                    new io.medualtime.tensor.backend.View(s[1], 50, new int[] {4, 5}, new int[] {5, 1}), false);
-            b.copy(new io.medualtime.tensor.backend.View(s[0], 60, new int[] {3, 4}, new int[] {4, 1}),
-                    new io.medualtime.tensor.backend.View(s[1], 80, new int[] {3, 4}, new int[] {2, 1}), true); // overlapping
+            b.fill(new Span(s[1], 3), 20, 2.5f);
+            b.copy(new View(s[1], 50, new int[] {4, 5}, new int[] {5, 1}), new View(s[0], 7, new int[] {4, 5}, new int[] {1, 4}), false);
+            b.copy(new View(s[1], 80, new int[] {3, 4}, new int[] {2, 1}), new View(s[0], 60, new int[] {3, 4}, new int[] {4, 1}),
+                    true); // overlapping
         });
         sameStorages("reduce", RTOL, new float[][] {rnd(34, 1000), new float[200]}, (b, s) -> {
-            b.reduce(ReduceOp.SUM, s[0], 9, 4, 30, 7, s[1], 3);
-            b.reduce(ReduceOp.MAX, s[0], 1, 5, 33, 1, s[1], 40);
-            b.reduce(ReduceOp.MAX, s[0], 2, 3, 10, 6, s[1], 60);
+            b.reduce(ReduceOp.SUM, new Span(s[1], 3), new Span(s[0], 9), 4, 30, 7);
+            b.reduce(ReduceOp.MAX, new Span(s[1], 40), new Span(s[0], 1), 5, 33, 1);
+            b.reduce(ReduceOp.MAX, new Span(s[1], 60), new Span(s[0], 2), 3, 10, 6);
         });
         sameStorages("gemm", 1e-5, new float[][] {rnd(35, 2000), rnd(36, 2000), rnd(37, 2000)}, (b, s) -> {
-            b.gemm(false, false, 7, 9, 11, 1.5f, s[0], 3, 11, 100, s[1], 5, 9, 120, 0.5f, s[2], 17, 9, 80, 3);
-            b.gemm(true, true, 6, 5, 8, 1f, s[0], 400, 6, 0, s[1], 700, 8, 0, 0f, s[2], 900, 5, 0, 1);
+            b.gemm(new Matrix(s[2], 17, 9, 80), new Matrix(s[0], 3, 11, 100), new Matrix(s[1], 5, 9, 120), new GemmShape(false, false, 7, 9, 11, 3),
+                    1.5f, 0.5f);
+            b.gemm(Matrix.of(s[2], 900, 5), Matrix.of(s[0], 400, 6), Matrix.of(s[1], 700, 8), GemmShape.of(true, true, 6, 5, 8), 1f, 0f);
         });
         sameStorages("softmax", RTOL, new float[][] {rnd(38, 500), new float[500], rnd(39, 500), new float[500]}, (b, s) -> {
-            b.softmax(false, s[0], 5, s[1], 9, 6, 50);
-            b.softmaxBackward(false, s[1], 9, s[2], 3, s[3], 1, 6, 50);
-            b.softmax(true, s[0], 305, s[1], 309, 3, 40);
-            b.softmaxBackward(true, s[1], 309, s[2], 303, s[3], 301, 3, 40);
+            b.softmax(new Span(s[1], 9), new Span(s[0], 5), 6, 50, false);
+            b.softmaxBackward(new Span(s[3], 1), new Span(s[1], 9), new Span(s[2], 3), 6, 50, false);
+            b.softmax(new Span(s[1], 309), new Span(s[0], 305), 3, 40, true);
+            b.softmaxBackward(new Span(s[3], 301), new Span(s[1], 309), new Span(s[2], 303), 3, 40, true);
         });
         int rows = 6, cols = 37;
         sameStorages("layer norm", 1e-5, new float[][] {rnd(40, 300), rnd(41, cols), rnd(42, cols), new float[rows * cols],
                 new float[rows], new float[rows], rnd(43, rows * cols), new float[rows * cols], rnd(44, cols), rnd(45, cols)}, (b, s) -> {
-            b.layerNorm(s[0], 17, s[1], s[2], 1e-5f, s[3], s[4], s[5], rows, cols);
-            b.layerNormBackward(s[0], 17, s[1], s[4], s[5], s[6], s[7], s[8], s[9], rows, cols); // gw, gb accumulate
-            b.layerNorm(s[0], 1, null, null, 1e-5f, s[3], s[4], s[5], rows, cols);
-            b.layerNormBackward(s[0], 1, null, s[4], s[5], s[6], s[7], null, null, rows, cols);
+            NormStats saved = new NormStats(s[4], s[5]);
+            b.layerNorm(s[3], saved, new Span(s[0], 17), new Affine(s[1], s[2]), rows, cols, 1e-5f);
+            b.layerNormBackward(s[7], new Affine(s[8], s[9]), s[6], new Span(s[0], 17), saved, s[1], rows, cols); // gw, gb accumulate
+            b.layerNorm(s[3], saved, new Span(s[0], 1), Affine.NONE, rows, cols, 1e-5f);
+            b.layerNormBackward(s[7], Affine.NONE, s[6], new Span(s[0], 1), saved, null, rows, cols);
         });
         int[] ids = {4, 0, 4, 2, 4};
         sameStorages("gather / scatter rows", RTOL, new float[][] {rnd(46, 100), new float[5 * 6], rnd(47, 5 * 6), rnd(48, 100)}, (b, s) -> {
-            b.gatherRows(s[0], 10, 6, ids, s[1]);
-            b.scatterAddRows(s[2], 6, ids, s[3], 7);
+            b.gatherRows(s[1], new Span(s[0], 10), ids, 6);
+            b.scatterAddRows(new Span(s[3], 7), s[2], ids, 6);
         });
         int[] targets = {3, -1, 0, 8};
         sameStorages("cross entropy", RTOL, new float[][] {rnd(49, 100), new float[4], new float[4], new float[36], {0f, 3f}}, (b, s) -> {
-            b.crossEntropy(s[0], 11, targets, -1, s[1], s[2], 4, 9);
-            b.crossEntropyBackward(s[0], 11, s[2], targets, -1, s[4], 1, 0.25f, s[3], 4, 9);
+            b.crossEntropy(s[1], s[2], new Span(s[0], 11), new Targets(targets, -1), 4, 9);
+            b.crossEntropyBackward(s[3], new Span(s[0], 11), s[2], new Targets(targets, -1), new Span(s[4], 1), 4, 9, 0.25f);
         });
         float[] v = rnd(50, 64);
         for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
         sameStorages("adamw", RTOL, new float[][] {rnd(51, 64), rnd(52, 64), rnd(53, 64), v}, (b, s) ->
-                b.adamw(s[0], s[1], s[2], s[3], 64, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f));
+                b.adamw(s[0], s[2], s[3], s[1], 64, STEP));       // param, m, v; grad
         int[] sizes = {1, 300, 5000};                // one launch for all three on CUDA, one call each on the CPU
         float[][] state = new float[4 * sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
@@ -241,16 +253,15 @@ class CudaBackendTest {
             Storage[][] parts = new Storage[4][sizes.length];
             for (int i = 0; i < sizes.length; i++) for (int j = 0; j < 4; j++) parts[j][i] = s[4 * i + j];
             if (b instanceof io.medualtime.tensor.backend.MultiTensorAdamW multi)
-                multi.adamw(parts[0], parts[1], parts[2], parts[3], sizes, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f);
+                multi.adamw(parts[0], parts[2], parts[3], parts[1], sizes, STEP);
             else for (int i = 0; i < sizes.length; i++)
-                b.adamw(parts[0][i], parts[1][i], parts[2][i], parts[3][i], sizes[i], 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f,
-                        1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f);
+                b.adamw(parts[0][i], parts[2][i], parts[3][i], parts[1][i], sizes[i], STEP);
         });
         sameStorages("binary and where on raw views", 0, new float[][] {rnd(54, 100), rnd(55, 100), new float[100]}, (b, s) -> {
-            var a = new io.medualtime.tensor.backend.View(s[0], 3, new int[] {4, 5}, new int[] {5, 1});
-            var c = new io.medualtime.tensor.backend.View(s[1], 0, new int[] {4, 5}, new int[] {0, 1});
-            b.binary(BinaryOp.SUB, a, c, s[2], 10);
-            b.where(c, a, new io.medualtime.tensor.backend.View(s[1], 50, new int[] {4, 5}, new int[] {1, 4}), s[2], 40);
+            var a = new View(s[0], 3, new int[] {4, 5}, new int[] {5, 1});
+            var c = new View(s[1], 0, new int[] {4, 5}, new int[] {0, 1});
+            b.binary(BinaryOp.SUB, new Span(s[2], 10), a, c);
+            b.where(new Span(s[2], 40), c, a, new View(s[1], 50, new int[] {4, 5}, new int[] {1, 4}));
         });
     }
 }

@@ -2,6 +2,7 @@ package io.medualtime.tensor.autograd;
 
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
 
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ final class PendingGradients implements AutoCloseable {
 
     private static void copyRange(Tensor gout, Tensor full, long[] range) {
         Tensor region = full.reshape(-1).narrow(0, (int) range[0], (int) (range[1] - range[0])).reshape(gout.shape());
-        gout.backend().copy(gout.view(), region.view(), false);
+        gout.backend().copy(region.view(), gout.view(), false);
     }
 
     /** A gradient assembled from ranges ({@link #writeRange}) about to be used: zeros where no range wrote. */
@@ -136,10 +137,10 @@ final class PendingGradients implements AutoCloseable {
         written.sort((a, b) -> Long.compare(a[0], b[0]));
         long at = 0, n = g.numel();
         for (long[] w : written) {
-            if (w[0] > at) g.backend().fill(g.storage(), (int) at, (int) (w[0] - at), 0f);
+            if (w[0] > at) g.backend().fill(new Span(g.storage(), (int) at), (int) (w[0] - at), 0f);
             at = Math.max(at, w[1]);
         }
-        if (at < n) g.backend().fill(g.storage(), (int) at, (int) (n - at), 0f);
+        if (at < n) g.backend().fill(new Span(g.storage(), (int) at), (int) (n - at), 0f);
     }
 
     /** One pending use of x's storage is over (or x was never pending): release it when none is left. */

@@ -9,12 +9,11 @@ public interface FusedAttentionSoftmax {
 
     /**
      * probs = softmax(scale * scores + mask) over rows of {@code cols}; scores [B, H, queries, cols]
-     * dense at {@code sOff} (row r: sample r / rowsPerSample, query r % queries); mask [B or 1, 1,
-     * queries or 1, cols] dense at {@code mOff}; probs dense from 0.
+     * dense (row r: sample r / rowsPerSample, query r % queries); probs dense from 0.
      */
-    void attentionSoftmax(Storage scores, int sOff, float scale, Storage mask, int mOff, boolean maskPerSample,
-                          boolean maskPerQuery, Storage probs, int rows, int cols, int rowsPerSample, int queries);
+    void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample, int queries,
+                          float scale);
 
-    /** gScores = scale * probs * (g - sum(g * probs)) per row; g dense at {@code gOff}, the rest from 0. */
-    void attentionSoftmaxBackward(Storage probs, Storage g, int gOff, float scale, Storage gScores, int rows, int cols);
+    /** gScores = scale * probs * (g - sum(g * probs)) per row; probs and gScores dense from 0. */
+    void attentionSoftmaxBackward(Storage gScores, Storage probs, Span g, int rows, int cols, float scale);
 }

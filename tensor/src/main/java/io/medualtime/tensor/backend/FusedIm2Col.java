@@ -9,7 +9,7 @@ public interface FusedIm2Col {
 
     /**
      * col [B, Cin*k, L] (dense from 0) with col[b, ci*k + j, t] = x[b, ci, t + j - k/2] (0 outside
-     * [0, L)), from x [B, Cin, L] dense at {@code xOff}; k odd ('same' padding).
+     * [0, L)), from x of shape [B, Cin, L]; k odd ('same' padding).
      */
-    void im2col(Storage x, int xOff, int b, int cin, int len, int k, Storage col);
+    void im2col(Storage col, Span x, ChannelShape shape, int k);
 }

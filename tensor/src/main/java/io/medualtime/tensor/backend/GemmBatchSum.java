@@ -9,19 +9,18 @@ package io.medualtime.tensor.backend;
 public interface GemmBatchSum {
 
     /**
-     * Same operand conventions as {@link Backend#gemm} (row-major, A_z at aOff + z * strideA, B_z at
-     * bOff + z * strideB); one C [m, n] with row stride ldc; beta == 0 never reads C.
+     * Same operand conventions as {@link Backend#gemm} (row-major, A_z and B_z batchStride apart);
+     * one C [m, n] (its batch stride is not read); beta == 0 never reads C.
      */
-    void gemmBatchSum(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                      Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                      float beta, Storage c, int cOff, int ldc, int batch);
+    void gemmBatchSum(Matrix c, Matrix a, Matrix b, GemmShape shape, float alpha, float beta);
 
     /** The same sum as one {@link Backend#gemm} per product, in batch order (beta for the first, then 1): without the capability. */
-    static void oneByOne(Backend be, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                         Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                         float beta, Storage c, int cOff, int ldc, int batch) {
-        for (int z = 0; z < Math.max(batch, 1); z++)          // an empty batch: one product with k = 0, C = beta C
-            be.gemm(transA, transB, m, n, batch == 0 ? 0 : k, alpha, a, aOff + z * strideA, lda, 0, b, bOff + z * strideB, ldb, 0,
-                    z == 0 ? beta : 1f, c, cOff, ldc, 0, 1);
+    static void oneByOne(Backend be, Matrix c, Matrix a, Matrix b, GemmShape shape, float alpha, float beta) {
+        int batch = shape.batch();
+        GemmShape one = shape.with(batch == 0 ? 0 : shape.k(), 1);      // an empty batch: one product with k = 0, C = beta C
+        Matrix c1 = c.withBatchStride(0);
+        for (int z = 0; z < Math.max(batch, 1); z++)
+            be.gemm(c1, a.shift(z * a.batchStride()).withBatchStride(0), b.shift(z * b.batchStride()).withBatchStride(0), one,
+                    alpha, z == 0 ? beta : 1f);
     }
 }

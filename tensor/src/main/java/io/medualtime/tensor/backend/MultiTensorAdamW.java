@@ -4,9 +4,8 @@ package io.medualtime.tensor.backend;
  * The AdamW step of many parameter tensors in one call, for a backend where each primitive call is a
  * kernel launch (CUDA: adamw.ptx's adamw_multi; PyTorch's "foreach"/fused optimizers). Optional:
  * without it an optimizer calls {@link Backend#adamw} per tensor. Each tensor i is dense from element
- * 0: params[i], grads[i], ms[i], vs[i] of sizes[i] elements; the update is {@link Backend#adamw}'s.
+ * 0: params[i], ms[i], vs[i], grads[i] of sizes[i] elements; the update is {@link Backend#adamw}'s.
  */
 public interface MultiTensorAdamW {
-    void adamw(Storage[] params, Storage[] grads, Storage[] ms, Storage[] vs, int[] sizes, float lr, float beta1, float beta2,
-               float eps, float weightDecay, float bias1, float bias2);
+    void adamw(Storage[] params, Storage[] ms, Storage[] vs, Storage[] grads, int[] sizes, AdamWStep step);
 }

@@ -1,22 +1,31 @@
 package io.medualtime.tensor.cpu;
 
 import io.medualtime.tensor.Device;
+import io.medualtime.tensor.backend.AdamWStep;
+import io.medualtime.tensor.backend.Affine;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
+import io.medualtime.tensor.backend.ChannelShape;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
+import io.medualtime.tensor.backend.NormStats;
 import io.medualtime.tensor.backend.ReduceOp;
+import io.medualtime.tensor.backend.RunningStats;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.backend.Storage;
+import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
 import io.medualtime.tensor.cpu.kernels.AdamW;
-import io.medualtime.tensor.cpu.kernels.Affine;
+import io.medualtime.tensor.cpu.kernels.ArrayAffine;
+import io.medualtime.tensor.cpu.kernels.ArrayNormStats;
+import io.medualtime.tensor.cpu.kernels.ArraySpan;
 import io.medualtime.tensor.cpu.kernels.BatchNorm;
 import io.medualtime.tensor.cpu.kernels.Binary;
 import io.medualtime.tensor.cpu.kernels.CrossEntropy;
 import io.medualtime.tensor.cpu.kernels.LayerNorm;
-import io.medualtime.tensor.cpu.kernels.NormStats;
 import io.medualtime.tensor.cpu.kernels.Reduce;
 import io.medualtime.tensor.cpu.kernels.Softmax;
-import io.medualtime.tensor.cpu.kernels.Span;
 import io.medualtime.tensor.cpu.kernels.Unary;
 
 /**
@@ -35,8 +44,17 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException("CPU op given storage of device " + s.device());
     }
 
+    /** The array of an optional operand, null when absent. */
+    private static float[] arrOrNull(Storage s) { return s == null ? null : arr(s); }
+
+    /** A span's array and offset, as the kernels take them. */
+    private static ArraySpan array(Span s) { return new ArraySpan(arr(s.storage()), s.offset()); }
+
     /** A weight and bias (or their gradients), each null when absent. */
-    private static Affine affine(Storage w, Storage b) { return new Affine(w == null ? null : arr(w), b == null ? null : arr(b)); }
+    private static ArrayAffine arrays(Affine a) { return new ArrayAffine(arrOrNull(a.weight()), arrOrNull(a.bias())); }
+
+    /** Saved mean and rstd. */
+    private static ArrayNormStats arrays(NormStats s) { return new ArrayNormStats(arr(s.mean()), arr(s.rstd())); }
 
     /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
     private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
@@ -55,18 +73,20 @@ public final class CpuBackend implements Backend {
         return new CpuStorage(a != null ? a : new float[n], true);
     }
     @Override public Storage fromHost(float[] data) { return new CpuStorage(data, false); }
-    @Override public float[] toHost(Storage s, int offset, int n) {
+    @Override public float[] toHost(Span src, int n) {
+        Storage s = src.storage();
+        int offset = src.offset();
         float[] out = new float[n];
         java.nio.FloatBuffer fb = mapped(s);
         if (fb != null) fb.get(offset, out, 0, n);
         else System.arraycopy(arr(s), offset, out, 0, n);
         return out;
     }
-    @Override public void fill(Storage s, int offset, int n, float value) { java.util.Arrays.fill(arr(s), offset, offset + n, value); }
+    @Override public void fill(Span dst, int n, float value) { java.util.Arrays.fill(arr(dst.storage()), dst.offset(), dst.offset() + n, value); }
 
-    @Override public void copy(View src, View dst, boolean accumulate) {
+    @Override public void copy(View dst, View src, boolean accumulate) {
         java.nio.FloatBuffer fb = mapped(src.storage());
-        if (fb != null) { copyFromMapped(fb, src, dst, accumulate); return; }
+        if (fb != null) { copyFromMapped(dst, fb, src, accumulate); return; }
         float[] x = arr(src.storage()), y = arr(dst.storage());
         if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
             System.arraycopy(x, src.offset(), y, dst.offset(), src.numel());
@@ -85,7 +105,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** copy() with a mapped source: the same walk, reading through the buffer. */
-    private static void copyFromMapped(java.nio.FloatBuffer x, View src, View dst, boolean accumulate) {
+    private static void copyFromMapped(View dst, java.nio.FloatBuffer x, View src, boolean accumulate) {
         float[] y = arr(dst.storage());
         if (!accumulate && Strided.dense(src) && Strided.dense(dst)) {
             x.get(src.offset(), y, dst.offset(), src.numel());
@@ -98,79 +118,78 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- elementwise -----------------------------------------------------------------------
-    @Override public void unary(UnaryOp op, float p, Storage xs, int xOff, Storage outs, int outOff, int n) {
-        Unary.forward(op, p, new Span(arr(xs), xOff), new Span(arr(outs), outOff), n);
+    @Override public void unary(UnaryOp op, Span outs, Span xs, int n, float p) {
+        Unary.forward(op, p, array(xs), array(outs), n);
     }
 
-    @Override public void unaryBackward(UnaryOp op, float p, Storage xs, int xOff, Storage gs, int gOff, Storage gins, int ginOff, int n) {
-        Unary.backward(op, p, new Span(arr(xs), xOff), new Span(arr(gs), gOff), new Span(arr(gins), ginOff), n);
+    @Override public void unaryBackward(UnaryOp op, Span gins, Span xs, Span gs, int n, float p) {
+        Unary.backward(op, p, array(xs), array(gs), array(gins), n);
     }
 
-    @Override public void binary(BinaryOp op, View a, View b, Storage outs, int outOff) {
-        float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+    @Override public void binary(BinaryOp op, Span outs, View a, View b) {
+        float[] x = arr(a.storage()), y = arr(b.storage()), out = arr(outs.storage());
+        int outOff = outs.offset();
         if (Strided.dense(a) && Strided.dense(b)) {
             int n = a.numel();
-            Parallel.range(n, GRAIN, (s, e) ->
-                    Binary.run(op, new Span(x, a.offset() + s), 1, new Span(y, b.offset() + s), 1, new Span(out, outOff + s), e - s));
+            Parallel.range(n, GRAIN, (s, e) -> Binary.run(op, new ArraySpan(x, a.offset() + s), 1, new ArraySpan(y, b.offset() + s), 1,
+                    new ArraySpan(out, outOff + s), e - s));
             return;
         }
         Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
-                Binary.run(op, new Span(x, ao), as, new Span(y, bo), bs, new Span(out, outOff + i), n));
+                Binary.run(op, new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, new ArraySpan(out, outOff + i), n));
     }
 
-    @Override public void where(View cond, View a, View b, Storage outs, int outOff) {
-        float[] c = arr(cond.storage()), x = arr(a.storage()), y = arr(b.storage()), out = arr(outs);
+    @Override public void where(Span outs, View cond, View a, View b) {
+        float[] c = arr(cond.storage()), x = arr(a.storage()), y = arr(b.storage()), out = arr(outs.storage());
+        int outOff = outs.offset();
         Strided.forEach(a.shape(), cond, a, b, (i, co, cst, ao, as, bo, bs, n) -> {
             for (int j = 0; j < n; j++) out[outOff + i + j] = c[co + j * cst] != 0 ? x[ao + j * as] : y[bo + j * bs];
         });
     }
 
     // ---- reductions ------------------------------------------------------------------------
-    @Override public void reduce(ReduceOp op, Storage xs, int xOff, int outer, int dim, int inner, Storage outs, int outOff) {
-        Reduce.run(op, new Span(arr(xs), xOff), outer, dim, inner, new Span(arr(outs), outOff));
+    @Override public void reduce(ReduceOp op, Span outs, Span xs, int outer, int dim, int inner) {
+        Reduce.run(op, array(xs), outer, dim, inner, array(outs));
     }
 
     // ---- matrix products -------------------------------------------------------------------
-    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               Storage a, int aOff, int lda, int strideA, Storage b, int bOff, int ldb, int strideB,
-                               float beta, Storage c, int cOff, int ldc, int strideC, int batch) {
-        Sgemm.sgemm(new GemmShape(transA, transB, m, n, k, batch), alpha, matrix(a, aOff, lda, strideA), matrix(b, bOff, ldb, strideB),
-                beta, Matrix.batched(arr(c), cOff, ldc, strideC));
+    @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
+        Sgemm.sgemm(shape, alpha, matrix(am), matrix(bm), beta, ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()));
     }
 
-    /** A GEMM operand from its storage: an array, or the buffer of a frozen mapped weight. */
-    private static Matrix matrix(Storage s, int off, int ld, int stride) {
-        java.nio.FloatBuffer fb = mapped(s);
-        return fb != null ? Matrix.mapped(fb, off, ld, stride) : Matrix.batched(arr(s), off, ld, stride);
+    /** A GEMM operand as the CPU kernels read it: its array, or the buffer of a frozen mapped weight. */
+    private static ArrayMatrix matrix(Matrix x) {
+        java.nio.FloatBuffer fb = mapped(x.storage());
+        return fb != null ? ArrayMatrix.mapped(fb, x.offset(), x.ld(), x.batchStride())
+                : ArrayMatrix.batched(arr(x.storage()), x.offset(), x.ld(), x.batchStride());
     }
 
     // ---- fused neural-network kernels (cpu/kernels) ----------------------------------------
-    @Override public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
-        Softmax.forward(log, new Span(arr(x), xOff), new Span(arr(y), yOff), rows, cols);
+    @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
+        Softmax.forward(log, array(x), array(y), rows, cols);
     }
-    @Override public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff, int rows, int cols) {
-        Softmax.backward(log, new Span(arr(y), yOff), new Span(arr(gy), gyOff), new Span(arr(gx), gxOff), rows, cols);
+    @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
+        Softmax.backward(log, array(y), array(gy), array(gx), rows, cols);
     }
-    @Override public void batchNorm(Storage x, int xOff, Storage w, Storage b, float eps, float momentum, Storage runMean,
-                                    Storage runVar, Storage y, Storage mean, Storage invstd, int batch, int channels, int length) {
-        BatchNorm.Running run = runMean == null ? null : new BatchNorm.Running(arr(runMean), arr(runVar), momentum);
-        BatchNorm.forward(new Span(arr(x), xOff), affine(w, b), eps, run, arr(y), new NormStats(arr(mean), arr(invstd)),
-                new BatchNorm.Shape(batch, channels, length));
+    @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape, float eps) {
+        BatchNorm.Running run = running.mean() == null ? null
+                : new BatchNorm.Running(arr(running.mean()), arr(running.var()), running.momentum());
+        BatchNorm.forward(array(x), arrays(affine), eps, run, arr(y), arrays(saved),
+                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
     }
-    @Override public void batchNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage invstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int batch, int channels, int length) {
-        BatchNorm.backward(new Span(arr(x), xOff), w == null ? null : arr(w), new NormStats(arr(mean), arr(invstd)), arr(gy),
-                arr(gx), affine(gw, gb), new BatchNorm.Shape(batch, channels, length));
+    @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, ChannelShape shape) {
+        BatchNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads),
+                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
     }
-    @Override public void layerNorm(Storage x, int xOff, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd, int rows, int cols) {
-        LayerNorm.forward(new Span(arr(x), xOff), affine(w, b), eps, arr(y), new NormStats(arr(mean), arr(rstd)), rows, cols);
+    @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
+        LayerNorm.forward(array(x), arrays(affine), eps, arr(y), arrays(saved), rows, cols);
     }
-    @Override public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
-                                            Storage gx, Storage gw, Storage gb, int rows, int cols) {
-        LayerNorm.backward(new Span(arr(x), xOff), w == null ? null : arr(w), new NormStats(arr(mean), arr(rstd)), arr(gy),
-                arr(gx), affine(gw, gb), rows, cols);
+    @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
+        LayerNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads), rows, cols);
     }
-    @Override public void gatherRows(Storage table, int tOff, int cols, int[] ids, Storage out) {
+    @Override public void gatherRows(Storage out, Span tableSpan, int[] ids, int cols) {
+        Storage table = tableSpan.storage();
+        int tOff = tableSpan.offset();
         java.nio.FloatBuffer mt = mapped(table);
         float[] t = mt == null ? arr(table) : null, o = arr(out);
         Parallel.range(ids.length, Math.max(1, GRAIN / Math.max(cols, 1)), (s, e) -> {
@@ -181,8 +200,9 @@ public final class CpuBackend implements Backend {
             }
         });
     }
-    @Override public void scatterAddRows(Storage gout, int cols, int[] ids, Storage gtable, int tOff) {
-        float[] g = arr(gout), t = arr(gtable);
+    @Override public void scatterAddRows(Span gtable, Storage gout, int[] ids, int cols) {
+        float[] g = arr(gout), t = arr(gtable.storage());
+        int tOff = gtable.offset();
         // sequential over ids so repeated ids accumulate in a fixed order; parallel over columns
         Parallel.range(cols, 256, (c0, c1) -> {
             for (int i = 0; i < ids.length; i++) {
@@ -191,23 +211,23 @@ public final class CpuBackend implements Backend {
             }
         });
     }
-    @Override public void crossEntropy(Storage logits, int lOff, int[] targets, int ignoreIndex, Storage loss, Storage lse, int rows, int cols) {
-        CrossEntropy.forward(new Span(arr(logits), lOff), targets, ignoreIndex, arr(loss), arr(lse), rows, cols);
+    @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
+        CrossEntropy.forward(array(logits), targets.classes(), targets.ignoreIndex(), arr(loss), arr(lse), rows, cols);
     }
-    @Override public void crossEntropyBackward(Storage logits, int lOff, Storage lse, int[] targets, int ignoreIndex, Storage gout, int goutOff,
-                                               float scale, Storage glogits, int rows, int cols) {
-        float g = arr(gout)[goutOff] * scale;
-        CrossEntropy.backward(new Span(arr(logits), lOff), arr(lse), targets, ignoreIndex, g, arr(glogits), rows, cols);
+    @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
+                                               float scale) {
+        float g = arr(gout.storage())[gout.offset()] * scale;
+        CrossEntropy.backward(array(logits), arr(lse), targets.classes(), targets.ignoreIndex(), g, arr(glogits), rows, cols);
     }
-    @Override public void dropoutMask(long seed, float p, Storage mask, int n) {
+    @Override public void dropoutMask(Storage mask, int n, float p, long seed) {
         float[] m = arr(mask);
         float keep = 1f / (1f - p);
         Parallel.range(n, GRAIN, (s, e) -> {
             for (int i = s; i < e; i++) m[i] = io.medualtime.tensor.CounterRng.uniform(seed, i) >= p ? keep : 0f;
         });
     }
-    @Override public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-                                float eps, float weightDecay, float bias1, float bias2) {
-        AdamW.step(arr(param), arr(grad), arr(m), arr(v), n, new AdamW.Hyper(lr, beta1, beta2, eps, weightDecay, bias1, bias2));
+    @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
+        AdamW.step(arr(param), arr(grad), arr(m), arr(v), n,
+                new AdamW.Hyper(step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(), step.bias1(), step.bias2()));
     }
 }

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import java.nio.FloatBuffer;
 
 /**
@@ -29,14 +30,14 @@ final class Gemv {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     /** C = alpha * A * op(B) + beta * C for shape.m() <= MAX_ROWS, A an array, not transposed. */
-    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         int nt = (int) Math.max(1, Math.min(threads, 4L * n * k / MIN_BYTES_PER_THREAD));
         if (shape.transB()) {                 // task t: rows [n*t/nt, n*(t+1)/nt) of B, in blocks
             Parallel.range(nt, 1, (s, e) -> {
                 for (int t = s; t < e; t++)
                     for (int j0 = (int) ((long) n * t / nt), j1 = (int) ((long) n * (t + 1) / nt); j0 < j1; j0 += ROW_BLOCK)
-                        dots(kernel, shape.single(m, Math.min(ROW_BLOCK, j1 - j0), k), alpha, a, b.at(j0 * b.ld()), beta, c.at(j0));
+                        dots(kernel, Sgemm.part(shape, m, Math.min(ROW_BLOCK, j1 - j0), k), alpha, a, b.at(j0 * b.ld()), beta, c.at(j0));
             });
             return;
         }
@@ -44,24 +45,24 @@ final class Gemv {
         int tasks = (n + step - 1) / step;
         Parallel.range(tasks, 1, (s, e) -> {
             for (int t = s; t < e; t++)
-                columns(kernel, shape.single(m, Math.min(step, n - t * step), k), alpha, a, b.at(t * step), beta, c.at(t * step));
+                columns(kernel, Sgemm.part(shape, m, Math.min(step, n - t * step), k), alpha, a, b.at(t * step), beta, c.at(t * step));
         });
     }
 
     /** C[:, 0:n] = dot products with the n rows of B stored [n, k] (staged onto the heap from a buffer). */
-    private static void dots(SgemmBlocked kernel, GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    private static void dots(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         int rows = shape.n(), k = shape.k();
         if (b.array() == null) {
             int len = (rows - 1) * b.ld() + k;
             float[] heap = scratch(0, len);
             b.buffer().get(b.offset(), heap, 0, len);
-            b = Matrix.of(heap, 0, b.ld());
+            b = ArrayMatrix.of(heap, 0, b.ld());
         }
         kernel.dotProducts(shape.m(), rows, k, alpha, a, b, beta, c);
     }
 
     /** C[:, 0:n] for B's columns from its offset on, one k-slice at a time. */
-    private static void columns(SgemmBlocked kernel, GemmShape shape, float alpha, Matrix am, Matrix bm, float beta, Matrix cm) {
+    private static void columns(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
         int m = shape.m(), w = shape.n(), k = shape.k();
         float[] a = am.array(), b = bm.array(), c = cm.array();
         FloatBuffer bBuf = bm.buffer();

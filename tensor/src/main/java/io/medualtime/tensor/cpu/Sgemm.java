@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import java.nio.FloatBuffer;
 
 /**
@@ -56,12 +57,15 @@ public final class Sgemm {
      * an array; beta == 0 means C is not read (NaN in C is overwritten). Parallelised over the batch
      * when the matrices are small, inside a matrix when they are large.
      */
-    public static void sgemm(GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    public static void sgemm(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         run(KERNEL, Parallel.threads(), shape, alpha, a, b, beta, c);
     }
 
+    /** One product (batch 1) of the same kind, m x n x k: a slice of {@code shape}. */
+    static GemmShape part(GemmShape shape, int m, int n, int k) { return new GemmShape(shape.transA(), shape.transB(), m, n, k, 1); }
+
     /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
-    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         boolean transA = shape.transA(), transB = shape.transB();
         int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
         check(m >= 0, "m", m, "must be >= 0");
@@ -79,7 +83,7 @@ public final class Sgemm {
             return;
         }
         if (batch == 1 && m <= Gemv.MAX_ROWS && !transA) {   // a few rows: stream B once, unpacked
-            Matrix ha = a.array() != null ? a : Matrix.of(span(a, m, k, 1), 0, a.ld());    // (a mapped A is small here)
+            ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.of(span(a, m, k, 1), 0, a.ld());    // (a mapped A is small here)
             Gemv.run(kernel, threads, shape, alpha, ha, b, beta, c);
             return;
         }
@@ -87,8 +91,8 @@ public final class Sgemm {
         boolean disjointC = batch == 1 || c.stride() >= (long) (m - 1) * c.ld() + n;
         if (!transA && transB && n * 4 <= kernel.nr) {   // too narrow for the tile: dot products
             if (a.buffer() != null || b.buffer() != null) {   // a mapped operand: read its span onto the heap
-                Matrix ha = a.array() != null ? a : Matrix.batched(span(a, m, k, batch), 0, a.ld(), a.stride());
-                Matrix hb = b.array() != null ? b : Matrix.batched(span(b, n, k, batch), 0, b.ld(), b.stride());
+                ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.batched(span(a, m, k, batch), 0, a.ld(), a.stride());
+                ArrayMatrix hb = b.array() != null ? b : ArrayMatrix.batched(span(b, n, k, batch), 0, b.ld(), b.stride());
                 run(kernel, threads, shape, alpha, ha, hb, beta, c);
                 return;
             }
@@ -102,7 +106,7 @@ public final class Sgemm {
             }
             return;
         }
-        GemmShape one = shape.single(m, n, k);
+        GemmShape one = part(shape, m, n, k);
         if (batch > 1 && disjointC && threads > 1 && flops < MIN_FLOPS_PER_THREAD * threads * 4) {
             // many small products: one thread per group of whole matrices
             int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
@@ -118,7 +122,7 @@ public final class Sgemm {
      * One product, split over threads by blocks of rows or of columns of C. A row split makes each
      * thread pack all of B, a column split all of A: the split follows the smaller operand.
      */
-    private static void single(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    private static void single(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
@@ -136,23 +140,23 @@ public final class Sgemm {
                 int u0 = (int) ((long) units * t / nt), u1 = (int) ((long) units * (t + 1) / nt);
                 if (byRows) {
                     int r0 = u0 * kernel.mr, r1 = Math.min(m, u1 * kernel.mr);
-                    kernel.run(shape.single(r1 - r0, n, k), alpha, a.at(shape.transA() ? r0 : r0 * a.ld()), b, beta, c.at(r0 * c.ld()));
+                    kernel.run(part(shape, r1 - r0, n, k), alpha, a.at(shape.transA() ? r0 : r0 * a.ld()), b, beta, c.at(r0 * c.ld()));
                 } else {
                     int c0 = u0 * kernel.nr, c1 = Math.min(n, u1 * kernel.nr);
-                    kernel.run(shape.single(m, c1 - c0, k), alpha, a, b.at(shape.transB() ? c0 * b.ld() : c0), beta, c.at(c0));
+                    kernel.run(part(shape, m, c1 - c0, k), alpha, a, b.at(shape.transB() ? c0 * b.ld() : c0), beta, c.at(c0));
                 }
             }
         });
     }
 
     /** The floats of a buffer operand's matrices (batch of rows x cols), from its offset on. */
-    private static float[] span(Matrix x, int rows, int cols, int batch) {
+    private static float[] span(ArrayMatrix x, int rows, int cols, int batch) {
         float[] out = new float[(int) ((long) (batch - 1) * x.stride() + (long) (rows - 1) * x.ld() + cols)];
         x.buffer().get(x.offset(), out, 0, out.length);
         return out;
     }
 
-    private static void scale(float beta, Matrix c, int m, int n) {
+    private static void scale(float beta, ArrayMatrix c, int m, int n) {
         float[] ca = c.array();
         for (int i = 0; i < m; i++) {
             int o = c.offset() + i * c.ld();
@@ -166,7 +170,7 @@ public final class Sgemm {
     }
 
     /** A matrix stored as rows x cols with leading dimension ld, batch copies stride apart. */
-    private static void checkMatrix(String name, Matrix x, int rows, int cols, String colsName, int batch) {
+    private static void checkMatrix(String name, ArrayMatrix x, int rows, int cols, String colsName, int batch) {
         String lower = name.toLowerCase();
         if (x == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
         float[] arr = x.array();

@@ -1,5 +1,7 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
+
 /**
  * The cache-blocked GEMM driver shared by the Vector API kernel ({@link SgemmVector}) and the
  * scalar kernel ({@link SgemmScalar}); this class never touches {@code FloatVector}.
@@ -54,7 +56,7 @@ abstract class SgemmBlocked {
      * Computes the tiles of one packed block: C[0:mc, 0:nc] = pa * pb + beta * C (kc deep), where
      * {@code overwrite} means C is not read (beta == 0 on the first k-slice).
      */
-    abstract void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, Matrix c);
+    abstract void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix c);
 
     /**
      * Single-threaded blocked GEMM on one (sub)problem; arguments already validated, k > 0. A and/or B
@@ -62,7 +64,7 @@ abstract class SgemmBlocked {
      * array in its stored layout, then packed by the array code, so the packed data (and the result)
      * are bitwise those of the array path.
      */
-    final void run(GemmShape shape, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    final void run(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
         boolean transA = shape.transA(), transB = shape.transB();
         int m = shape.m(), n = shape.n(), k = shape.k();
         // Balanced block sizes: k = 400 becomes two slices of 200 rather than 384 + 16, so no
@@ -86,7 +88,7 @@ abstract class SgemmBlocked {
                 if (sb == null) packB(transB, b, bBlock, pb);
                 else {      // stored block: kc rows of nc (or, transposed, nc rows of kc)
                     int cols = stage(b, transB, bBlock, sb);
-                    packB(transB, Matrix.of(sb, 0, cols), new Block(0, kc, 0, nc), pb);
+                    packB(transB, ArrayMatrix.of(sb, 0, cols), new Block(0, kc, 0, nc), pb);
                 }
                 boolean first = pc == 0;
                 for (int ic = 0; ic < m; ic += mcB) {
@@ -95,7 +97,7 @@ abstract class SgemmBlocked {
                     if (sa == null) packA(transA, a, aBlock, alpha, pa);
                     else {
                         int cols = stage(a, transA, aBlock, sa);
-                        packA(transA, Matrix.of(sa, 0, cols), new Block(0, mc, 0, kc), alpha, pa);
+                        packA(transA, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), alpha, pa);
                     }
                     macroKernel(packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f, c.at(ic * c.ld() + jc));
                 }
@@ -109,7 +111,7 @@ abstract class SgemmBlocked {
      * contiguous rows, with no packing (gated prefix attention to a handful of tokens has n = 5,
      * which the 64-wide tile would compute 13 times over).
      */
-    final void dotProducts(int m, int n, int k, float alpha, Matrix am, Matrix bm, float beta, Matrix cm) {
+    final void dotProducts(int m, int n, int k, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
         float[] a = am.array(), b = bm.array(), c = cm.array();
         int aOff = am.offset(), lda = am.ld(), bOff = bm.offset(), ldb = bm.ld(), cOff = cm.offset(), ldc = cm.ld();
         float[] lanes = new float[nr];
@@ -146,7 +148,7 @@ abstract class SgemmBlocked {
      * [col, col + cols) (stored transposed when {@code colMajor}) into dst with no padding; returns
      * dst's leading dimension.
      */
-    private static int stage(Matrix src, boolean colMajor, Block blk, float[] dst) {
+    private static int stage(ArrayMatrix src, boolean colMajor, Block blk, float[] dst) {
         int ld = src.ld(), lines = colMajor ? blk.cols() : blk.rows(), width = colMajor ? blk.rows() : blk.cols();
         int start = colMajor ? src.offset() + blk.col() * ld + blk.row() : src.offset() + blk.row() * ld + blk.col();
         for (int l = 0; l < lines; l++) src.buffer().get(start + l * ld, dst, l * width, width);
@@ -161,7 +163,7 @@ abstract class SgemmBlocked {
      * Packs alpha * op(A)[block] (mc rows from i0, kc columns from p0) into MR-row panels: panel q
      * holds rows q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
      */
-    final void packA(boolean transA, Matrix a, Block blk, float alpha, float[] dst) {
+    final void packA(boolean transA, ArrayMatrix a, Block blk, float alpha, float[] dst) {
         int i0 = blk.row(), mc = blk.rows(), p0 = blk.col(), kc = blk.cols(), lda = a.ld();
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
@@ -174,7 +176,7 @@ abstract class SgemmBlocked {
      * Packs op(B)[block] (kc rows from p0, nc columns from j0) into NR-column panels: panel q holds
      * columns q*NR..q*NR+NR-1 as dst[q*NR*kc + p*NR + j] (the NR values of one k contiguous).
      */
-    final void packB(boolean transB, Matrix b, Block blk, float[] dst) {
+    final void packB(boolean transB, ArrayMatrix b, Block blk, float[] dst) {
         int p0 = blk.row(), kc = blk.rows(), j0 = blk.col(), nc = blk.cols(), ldb = b.ld();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
@@ -188,7 +190,7 @@ abstract class SgemmBlocked {
      * dst[d + p*width + l] = alpha * src[s + p*ld + l] for l < w, zero for w <= l < width (s, ld: the
      * panel's start and leading dimension in {@code from}).
      */
-    private static void packAlong(Matrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+    private static void packAlong(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
         float[] src = from.array();
         int s = from.offset(), ld = from.ld();
         if (alpha == 1f) {
@@ -211,7 +213,7 @@ abstract class SgemmBlocked {
      * 1), so each pass reads 8 sequential streams and writes 8 adjacent floats (measured 13% faster
      * than 4 per pass on a weight streamed from memory: half as many passes over the panel).
      */
-    private static void packAcross(Matrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+    private static void packAcross(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
         float[] src = from.array();
         int s = from.offset(), ld = from.ld();
         int l = 0;

@@ -14,7 +14,7 @@ final class SgemmScalar extends SgemmBlocked {
     SgemmScalar(int kc, int mc, int nc) { super(MR, NR, kc, mc, nc); }
 
     @Override
-    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, Matrix cm) {
+    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int jr = 0; jr < nc; jr += NR) {

@@ -45,7 +45,7 @@ final class SgemmVector extends SgemmBlocked {
     @Override String blockingReason() { return BLOCKING.reason(); }
 
     @Override
-    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, Matrix cm) {
+    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int ir = 0; ir < mc; ir += MR) {

@@ -1,6 +1,7 @@
 package io.medualtime.tensor.io;
 
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.backend.Span;
 import io.medualtime.tensor.cpu.CpuStorage;
 import io.medualtime.tensor.cpu.VectorSupport;
 import jdk.incubator.vector.FloatVector;
@@ -29,7 +30,7 @@ public final class FiniteCheck {
     public static void requireFinite(String what, Tensor t) {
         Tensor c = t.contiguous();
         long bad = firstNonFinite(c);
-        if (bad >= 0) throw error(what, bad, c.backend().toHost(c.storage(), c.offset() + (int) bad, 1)[0]);
+        if (bad >= 0) throw error(what, bad, c.backend().toHost(new Span(c.storage(), c.offset() + (int) bad), 1)[0]);
     }
 
     /** Throws if {@code values} holds NaN or an infinity; the message names {@code what}, the index and the value. */
@@ -48,7 +49,7 @@ public final class FiniteCheck {
         }
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            int bad = firstNonFinite(c.backend().toHost(c.storage(), c.offset() + from, len), 0, len);
+            int bad = firstNonFinite(c.backend().toHost(new Span(c.storage(), c.offset() + from), len), 0, len);
             if (bad >= 0) return from + bad;
         }
         return -1;

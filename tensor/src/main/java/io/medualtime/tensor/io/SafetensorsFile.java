@@ -356,34 +356,22 @@ public final class SafetensorsFile implements SafetensorsReader {
         }
         checkRange(t, elementOffset, count, dst.length, dstOffset);
         DType d = t.dtype();
-        long pos = dataStart + t.begin() + elementOffset * d.size();
-        long remaining = (long) count * d.size();
-        int out = dstOffset;
-        while (remaining > 0) {
-            int chunk = (int) Math.min(remaining, window); // window is a multiple of 8: elements never straddle
-            ByteBuffer b = map(name, pos, chunk);
-            try {
-                int n = chunk / d.size();
-                switch (d) {
-                    case F32 -> b.asFloatBuffer().get(dst, out, n);
-                    case F16 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = HalfFloats.f16ToFloat(b.getShort(i << 1));
-                    }
-                    case BF16 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = HalfFloats.bf16ToFloat(b.getShort(i << 1));
-                    }
-                    case F64 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = (float) b.getDouble(i << 3);
-                    }
-                    default -> throw new AssertionError(d);
+        readWindows(name, dataStart + t.begin() + elementOffset * d.size(), (long) count * d.size(), d.size(), (b, at, n) -> {
+            int out = dstOffset + at;
+            switch (d) {
+                case F32 -> b.asFloatBuffer().get(dst, out, n);
+                case F16 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = HalfFloats.f16ToFloat(b.getShort(i << 1));
                 }
-                out += n;
-            } catch (InternalError e) {
-                throw faulted(name, e);
+                case BF16 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = HalfFloats.bf16ToFloat(b.getShort(i << 1));
+                }
+                case F64 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = (float) b.getDouble(i << 3);
+                }
+                default -> throw new AssertionError(d);
             }
-            pos += chunk;
-            remaining -= chunk;
-        }
+        });
     }
 
     @Override
@@ -406,48 +394,60 @@ public final class SafetensorsFile implements SafetensorsReader {
         }
         int[] dst = new int[(int) t.numel()];
         DType d = t.dtype();
-        long pos = dataStart + t.begin();
-        long remaining = t.byteSize();
-        int out = 0;
-        while (remaining > 0) {
-            int chunk = (int) Math.min(remaining, window);
-            ByteBuffer b = map(name, pos, chunk);
-            try {
-                int n = chunk / d.size();
-                switch (d) {
-                    case I32 -> b.asIntBuffer().get(dst, out, n);
-                    case I64 -> {
-                        for (int i = 0; i < n; i++) {
-                            long v = b.getLong(i << 3);
-                            if (v != (int) v) {
-                                throw new SafetensorsException(file + ": tensor '" + name + "' element " + (out + i)
-                                        + " = " + v + " does not fit an int32");
-                            }
-                            dst[out + i] = (int) v;
+        readWindows(name, dataStart + t.begin(), t.byteSize(), d.size(), (b, out, n) -> {
+            switch (d) {
+                case I32 -> b.asIntBuffer().get(dst, out, n);
+                case I64 -> {
+                    for (int i = 0; i < n; i++) {
+                        long v = b.getLong(i << 3);
+                        if (v != (int) v) {
+                            throw new SafetensorsException(file + ": tensor '" + name + "' element " + (out + i)
+                                    + " = " + v + " does not fit an int32");
                         }
+                        dst[out + i] = (int) v;
                     }
-                    case I16 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = b.getShort(i << 1);
-                    }
-                    case I8 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = b.get(i);
-                    }
-                    case U8 -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = b.get(i) & 0xFF;
-                    }
-                    case BOOL -> {
-                        for (int i = 0; i < n; i++) dst[out + i] = b.get(i) != 0 ? 1 : 0;
-                    }
-                    default -> throw new AssertionError(d);
                 }
-                out += n;
+                case I16 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = b.getShort(i << 1);
+                }
+                case I8 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = b.get(i);
+                }
+                case U8 -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = b.get(i) & 0xFF;
+                }
+                case BOOL -> {
+                    for (int i = 0; i < n; i++) dst[out + i] = b.get(i) != 0 ? 1 : 0;
+                }
+                default -> throw new AssertionError(d);
+            }
+        });
+        return dst;
+    }
+
+    /** Decodes the {@code n} elements of one mapped window into the destination from its element {@code at}. */
+    private interface WindowDecoder {
+        void decode(ByteBuffer window, int at, int n) throws SafetensorsException;
+    }
+
+    /**
+     * Maps {@code bytes} bytes from file position {@code pos} one window at a time (so a tensor larger than 2 GiB
+     * reads too) and hands each window's elements to the decoder, numbered on from 0.
+     */
+    private void readWindows(String name, long pos, long bytes, int elementSize, WindowDecoder decoder) throws SafetensorsException {
+        int at = 0;
+        for (long remaining = bytes; remaining > 0; ) {
+            int chunk = (int) Math.min(remaining, window); // window is a multiple of 8: elements never straddle
+            int n = chunk / elementSize;
+            try {
+                decoder.decode(map(name, pos, chunk), at, n);
             } catch (InternalError e) {
                 throw faulted(name, e);
             }
+            at += n;
             pos += chunk;
             remaining -= chunk;
         }
-        return dst;
     }
 
     private void checkRange(TensorInfo t, long elementOffset, int count, int dstLength, int dstOffset) throws SafetensorsException {

@@ -5,8 +5,11 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.ChannelShape;
 import io.medualtime.tensor.backend.FusedIm2Col;
 import io.medualtime.tensor.backend.GemmBatchSum;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 
 /**
  * conv1d with stride 1, dilation 1, groups 1 and zero 'same' padding, as one autograd node on
@@ -48,8 +51,8 @@ public final class Conv {
         int b = x.size(0), cin = x.size(1), len = x.size(2), cout = w.size(0), k = w.size(2), depth = cin * k;
         Tensor col = im2col(x, k);
         Tensor y = Tensor.empty(x.device(), b, cout, len);
-        x.backend().gemm(false, false, cout, len, depth, 1f, w.storage(), w.offset(), depth, 0,
-                col.storage(), col.offset(), len, depth * len, 0f, y.storage(), 0, len, cout * len, b);
+        x.backend().gemm(new Matrix(y.storage(), 0, len, cout * len), Matrix.of(w.storage(), w.offset(), depth),
+                new Matrix(col.storage(), col.offset(), len, depth * len), new GemmShape(false, false, cout, len, depth, b), 1f, 0f);
         if (col != x) TensorScope.releaseTemporary(col);     // the largest tensor of the conv, dead already
         return y;
     }
@@ -60,12 +63,13 @@ public final class Conv {
         Tensor col = im2col(x, k);
         Tensor gw = b == 0 ? Tensor.zeros(x.device(), cout, cin, k) : Tensor.empty(x.device(), cout, cin, k);
         Backend be = x.backend();
+        Matrix c = Matrix.of(gw.storage(), 0, depth), a = new Matrix(gy.storage(), gy.offset(), len, cout * len);
+        Matrix cols = new Matrix(col.storage(), col.offset(), len, depth * len);
+        GemmShape shape = new GemmShape(false, true, cout, depth, len, b);
         if (be instanceof GemmBatchSum summed)      // the whole sum in one call (CUDA: 2-3 launches, not 2 per sample)
-            summed.gemmBatchSum(false, true, cout, depth, len, 1f, gy.storage(), gy.offset(), len, cout * len,
-                    col.storage(), col.offset(), len, depth * len, 0f, gw.storage(), 0, depth, b);
+            summed.gemmBatchSum(c, a, cols, shape, 1f, 0f);
         else if (b > 0)                             // accumulated over the batch in sample order (deterministic)
-            GemmBatchSum.oneByOne(be, false, true, cout, depth, len, 1f, gy.storage(), gy.offset(), len, cout * len,
-                    col.storage(), col.offset(), len, depth * len, 0f, gw.storage(), 0, depth, b);
+            GemmBatchSum.oneByOne(be, c, a, cols, shape, 1f, 0f);
         if (col != x) TensorScope.releaseTemporary(col);
         return gw;
     }
@@ -76,11 +80,11 @@ public final class Conv {
         int b = x.size(0), cin = x.size(1), len = x.size(2), pad = k / 2;
         if (x.backend() instanceof FusedIm2Col fused) {         // one kernel instead of a memset and two copies
             Tensor col = Tensor.empty(x.device(), b, cin * k, len);
-            fused.im2col(x.storage(), x.offset(), b, cin, len, k, col.storage());
+            fused.im2col(col.storage(), x.span(), new ChannelShape(b, cin, len), k);
             return col;
         }
         Tensor padded = Tensor.zeros(x.device(), b, cin, len + 2 * pad);
-        x.backend().copy(x.view(), padded.narrow(2, pad, len).view(), false);
+        x.backend().copy(padded.narrow(2, pad, len).view(), x.view(), false);
         // windows [B, Cin, L, k] -> [B, Cin, k, L]: element (b, ci, j, t) = padded[b, ci, t + j]
         Tensor col = padded.unfold(2, k, 1).permute(0, 1, 3, 2).contiguous().reshape(b, cin * k, len);
         if (col.storage() != padded.storage()) TensorScope.releaseTemporary(padded);
@@ -102,7 +106,7 @@ public final class Conv {
             return ids;
         });
         Tensor out = Tensor.empty(w.device(), cin, cout, k);
-        w.backend().gatherRows(w.storage(), w.offset(), 1, from, out.storage());
+        w.backend().gatherRows(out.storage(), w.span(), from, 1);
         return out;
     }
 

@@ -15,7 +15,7 @@ public final class Dropout {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         if (p == 0) return x;
         Tensor mask = Tensor.empty(x.device(), x.shape());
-        x.backend().dropoutMask(seed, p, mask.storage(), mask.numel());
+        x.backend().dropoutMask(mask.storage(), mask.numel(), p, seed);
         Tensor out = Elementwise.binaryRaw(io.medualtime.tensor.backend.BinaryOp.MUL, x, mask);
         return Autograd.record(out, "dropout", new Tensor[]{x}, g -> new Tensor[]{Elementwise.mul(g, mask)});
     }

@@ -22,7 +22,7 @@ public final class Elementwise {
             throw new IllegalArgumentException("operands on different devices: " + a.device() + " and " + b.device());
         int[] shape = Shapes.broadcast(a.shape(), b.shape());
         Tensor out = Tensor.empty(a.device(), shape);
-        a.backend().binary(op, broadcastView(a, shape), broadcastView(b, shape), out.storage(), 0);
+        a.backend().binary(op, out.span(), broadcastView(a, shape), broadcastView(b, shape));
         return out;
     }
 
@@ -68,7 +68,7 @@ public final class Elementwise {
     public static Tensor unaryRaw(UnaryOp op, float p, Tensor x) {
         Tensor c = x.contiguous();
         Tensor out = Tensor.empty(x.device(), x.shape());
-        c.backend().unary(op, p, c.storage(), c.offset(), out.storage(), 0, c.numel());
+        c.backend().unary(op, out.span(), c.span(), c.numel(), p);
         return out;
     }
 
@@ -76,7 +76,7 @@ public final class Elementwise {
     static Tensor unaryGrad(UnaryOp op, float p, Tensor x, Tensor g) {
         Tensor xc = x.contiguous(), gc = g.contiguous();
         Tensor gin = Tensor.empty(x.device(), x.shape());
-        xc.backend().unaryBackward(op, p, xc.storage(), xc.offset(), gc.storage(), gc.offset(), gin.storage(), 0, xc.numel());
+        xc.backend().unaryBackward(op, gin.span(), xc.span(), gc.span(), xc.numel(), p);
         return gin;
     }
 

@@ -3,9 +3,12 @@ package io.medualtime.tensor.ops;
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.AttentionDims;
 import io.medualtime.tensor.backend.Backend;
 import io.medualtime.tensor.backend.BinaryOp;
 import io.medualtime.tensor.backend.FusedGatedPrefixAttention;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 import io.medualtime.tensor.backend.ReduceOp;
 import io.medualtime.tensor.backend.UnaryOp;
 
@@ -79,24 +82,28 @@ public final class GatedPrefixAttention {
         Tensor mask = null;
         if (dropoutP > 0) {
             mask = Tensor.empty(q.device(), l.b, l.h, l.t, l.k);
-            be.dropoutMask(seed, dropoutP, mask.storage(), mask.numel());
+            be.dropoutMask(mask.storage(), mask.numel(), dropoutP, seed);
         }
         Tensor probs = Tensor.empty(q.device(), l.b, l.h, l.t, l.k), dropped, out;
         Tensor mixed = Tensor.empty(q.device(), l.b, l.h, l.t, l.hd);             // O, before the gate
         Tensor tanhGate = null;
+        AttentionDims dims = new AttentionDims(l.b, l.h, l.t, l.hd, scale);
+        FusedGatedPrefixAttention.Tokens kv = fused == null ? null
+                : new FusedGatedPrefixAttention.Tokens(kc.span(), vc.span(), l.k, setStride, headStride, tokStride);
+        final FusedGatedPrefixAttention.Saved saved;
         if (fused != null) {
             dropped = mask == null ? probs : Tensor.empty(q.device(), probs.shape());   // without a mask the kernel writes probs twice
             out = Tensor.empty(q.device(), base == null ? mixed.shape() : base.shape());
-            fused.gatedPrefixAttentionForward(qc.storage(), qc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(), gateFlat.storage(),
-                    gateFlat.offset(), mask == null ? null : mask.storage(), probs.storage(), dropped.storage(), mixed.storage(),
-                    out.storage(), baseC == null ? null : baseC.storage(), baseC == null ? 0 : baseC.offset(),
-                    l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale);
+            saved = new FusedGatedPrefixAttention.Saved(probs.storage(), dropped.storage(), mixed.storage());
+            fused.gatedPrefixAttentionForward(out.storage(), saved, qc.span(), kv, gateFlat.span(), mask == null ? null : mask.storage(),
+                    baseC == null ? null : baseC.span(), dims);
         } else {
+            saved = null;
             Tensor scores = Tensor.empty(q.device(), probs.shape());
-            l.gemm(be, false, true, l.t, l.k, l.hd, scale, qc, l.qStride(), kc, l.kvStride(), 0f, scores, l.sStride(), true);
-            be.softmax(false, scores.storage(), 0, probs.storage(), 0, l.b * l.h * l.t, l.k);
+            l.gemm(be, scores, qc, kc, GemmShape.of(false, true, l.t, l.k, l.hd), scale, true);
+            be.softmax(probs.span(), scores.span(), l.b * l.h * l.t, l.k, false);
             dropped = mask == null ? probs : Elementwise.binaryRaw(BinaryOp.MUL, probs, mask);
-            l.gemm(be, false, false, l.t, l.hd, l.k, 1f, dropped, l.sStride(), vc, l.kvStride(), 0f, mixed, l.qStride(), true);
+            l.gemm(be, mixed, dropped, vc, GemmShape.of(false, false, l.t, l.hd, l.k), 1f, true);
             tanhGate = Elementwise.unaryRaw(UnaryOp.TANH, 0, gateFlat).reshape(1, l.h, 1, 1);
             out = Elementwise.binaryRaw(BinaryOp.MUL, mixed, tanhGate);
         }
@@ -115,13 +122,13 @@ public final class GatedPrefixAttention {
                 // its way back through the view's transpose and reshape then needs no copy
                 gq = !q.requiresGrad() ? null : base == null ? Tensor.empty(q.device(), q.shape())
                         : Tensor.empty(q.device(), l.b, l.t, l.h, l.hd).transpose(1, 2);
-                fused.gatedPrefixAttentionBackward(gc.storage(), gc.offset(), kc.storage(), kc.offset(), vc.storage(), vc.offset(),
-                        gateFlat.storage(), gateFlat.offset(), maskF == null ? null : maskF.storage(), probs.storage(), mixed.storage(),
-                        gq == null ? null : gq.storage(), ds.storage(), dmix.storage(), gpart == null ? null : gpart.storage(),
-                        l.b, l.h, l.t, l.k, l.hd, setStride, headStride, tokStride, scale, base != null);
+                var grads = new FusedGatedPrefixAttention.Grads(gq == null ? null : gq.storage(), ds.storage(), dmix.storage(),
+                        gpart == null ? null : gpart.storage());
+                fused.gatedPrefixAttentionBackward(grads, gc.span(), kv, gateFlat.span(), maskF == null ? null : maskF.storage(), saved,
+                        dims, base != null);
                 if (gpart != null) {         // one launch: the per-head sum and tanh's derivative
                     Tensor perHead = Tensor.empty(q.device(), l.h);
-                    fused.gatedPrefixAttentionGateGrad(gpart.storage(), gateFlat.storage(), gateFlat.offset(), perHead.storage(), l.b, l.h, l.t);
+                    fused.gatedPrefixAttentionGateGrad(perHead.storage(), gpart.storage(), gateFlat.span(), l.b, l.h, l.t);
                     gGate = perHead.reshape(gate.shape());
                 }
             } else {
@@ -129,24 +136,24 @@ public final class GatedPrefixAttention {
                 if (q.requiresGrad() || ka.requiresGrad() || va.requiresGrad()) dmix = Elementwise.binaryRaw(BinaryOp.MUL, gc, tanhGateF);
                 if (q.requiresGrad() || ka.requiresGrad()) {
                     Tensor gDropped = Tensor.empty(q.device(), probs.shape());
-                    l.gemm(be, false, true, l.t, l.k, l.hd, 1f, dmix, l.qStride(), vc, l.kvStride(), 0f, gDropped, l.sStride(), true);
+                    l.gemm(be, gDropped, dmix, vc, GemmShape.of(false, true, l.t, l.k, l.hd), 1f, true);
                     Tensor gProbs = maskF == null ? gDropped : Elementwise.binaryRaw(BinaryOp.MUL, gDropped, maskF);
                     ds = Tensor.empty(q.device(), probs.shape());
-                    be.softmaxBackward(false, probs.storage(), 0, gProbs.storage(), gProbs.offset(), ds.storage(), 0, l.b * l.h * l.t, l.k);
+                    be.softmaxBackward(ds.span(), probs.span(), gProbs.span(), l.b * l.h * l.t, l.k, false);
                     if (q.requiresGrad()) {
                         gq = Tensor.empty(q.device(), q.shape());
-                        l.gemm(be, false, false, l.t, l.hd, l.k, scale, ds, l.sStride(), kc, l.kvStride(), 0f, gq, l.qStride(), true);
+                        l.gemm(be, gq, ds, kc, GemmShape.of(false, false, l.t, l.hd, l.k), scale, true);
                     }
                 }
             }
             Tensor gk = null, gv = null;
             if (va.requiresGrad()) {
                 gv = Tensor.empty(q.device(), va.shape());
-                l.gemm(be, true, false, l.k, l.hd, l.t, 1f, droppedF, l.sStride(), dmix, l.qStride(), 0f, gv, l.kvStride(), false);
+                l.gemm(be, gv, droppedF, dmix, GemmShape.of(true, false, l.k, l.hd, l.t), 1f, false);
             }
             if (ka.requiresGrad()) {
                 gk = Tensor.empty(q.device(), ka.shape());
-                l.gemm(be, true, false, l.k, l.hd, l.t, scale, ds, l.sStride(), qc, l.qStride(), 0f, gk, l.kvStride(), false);
+                l.gemm(be, gk, ds, qc, GemmShape.of(true, false, l.k, l.hd, l.t), scale, false);
             }
             return base == null ? new Tensor[]{gq, gk, gv, gGate} : new Tensor[]{gq, gk, gv, gGate, base.requiresGrad() ? g : null};
         });
@@ -155,8 +162,8 @@ public final class GatedPrefixAttention {
     /** dg = (1 - tanh^2 g) * the per-head sum of {@code terms} (dense, B*H rows of any length: dout * O; composed, without the fused kernels). */
     private static Tensor gateGrad(Backend be, Layout l, Tensor terms, Tensor gateFlat, Tensor gate) {
         Tensor perRow = Tensor.empty(terms.device(), l.b * l.h), perHead = Tensor.empty(terms.device(), l.h);
-        be.reduce(ReduceOp.SUM, terms.storage(), terms.offset(), l.b * l.h, terms.numel() / (l.b * l.h), 1, perRow.storage(), 0);
-        be.reduce(ReduceOp.SUM, perRow.storage(), 0, 1, l.b, l.h, perHead.storage(), 0);
+        be.reduce(ReduceOp.SUM, perRow.span(), terms.span(), l.b * l.h, terms.numel() / (l.b * l.h), 1);
+        be.reduce(ReduceOp.SUM, perHead.span(), perRow.span(), 1, l.b, l.h);
         return Elementwise.unaryGrad(UnaryOp.TANH, 0, gateFlat, perHead).reshape(gate.shape());
     }
 
@@ -180,32 +187,25 @@ public final class GatedPrefixAttention {
             return new Layout(b, h, t, ka.size(2), hd, kb == 1 && b > 1);
         }
 
-        int qStride() { return t * hd; }
-        int kvStride() { return k * hd; }
-        int sStride() { return t * k; }
-
         /**
-         * C = alpha op(A) op(B) (+ C) over every (batch, head) pair; A is per query position
-         * (walks all B*H items), B is per token set. When {@code cPerQuery} is false C is a
+         * C = alpha op(A) op(B) over every (batch, head) pair of dense [B or 1, H, rows, cols] operands; A is per
+         * query position (walks all B*H items), B is per token set. When {@code cPerQuery} is false C is a
          * token-set tensor (a gradient of ka or va) and accumulates across samples if shared.
          */
-        void gemm(Backend be, boolean ta, boolean tb, int m, int n, int kk, float alpha,
-                  Tensor a, int aStride, Tensor bm, int bStride, float beta, Tensor c, int cStride, boolean cPerQuery) {
-            int lda = ta ? m : kk, ldb = tb ? kk : n;
+        void gemm(Backend be, Tensor c, Tensor a, Tensor bm, GemmShape op, float alpha, boolean cPerQuery) {
+            int m = op.m(), n = op.n(), kk = op.k(), aStride = m * kk, bStride = kk * n, cStride = m * n;
+            Matrix ma = new Matrix(a.storage(), a.offset(), op.transA() ? m : kk, aStride);
+            Matrix mb = new Matrix(bm.storage(), bm.offset(), op.transB() ? kk : n, bStride);
+            Matrix mc = new Matrix(c.storage(), c.offset(), n, cStride);
             if (!sharedKv) {
-                be.gemm(ta, tb, m, n, kk, alpha, a.storage(), a.offset(), lda, aStride, bm.storage(), bm.offset(), ldb, bStride,
-                        beta, c.storage(), c.offset(), n, cStride, b * h);
+                be.gemm(mc, ma, mb, op.with(kk, b * h), alpha, 0f);
                 return;
             }
             for (int s = 0; s < b; s++) {
-                int aOff = a.offset() + s * h * aStride;
-                // the per-query operand is either A or B: the per-query one advances with the sample
-                boolean bPerQuery = !cPerQuery;
-                int bOff = bm.offset() + (bPerQuery ? s * h * bStride : 0);
-                int cOff = c.offset() + (cPerQuery ? s * h * cStride : 0);
-                float bt = cPerQuery || s == 0 ? beta : 1f;
-                be.gemm(ta, tb, m, n, kk, alpha, a.storage(), aOff, lda, aStride, bm.storage(), bOff, ldb, bStride,
-                        bt, c.storage(), cOff, n, cStride, h);
+                // the per-query operand is either B or C: the per-query one advances with the sample
+                int sample = s * h;
+                be.gemm(mc.shift(cPerQuery ? sample * cStride : 0), ma.shift(sample * aStride), mb.shift(cPerQuery ? 0 : sample * bStride),
+                        op.with(kk, h), alpha, cPerQuery || s == 0 ? 0f : 1f);
             }
         }
     }

@@ -25,11 +25,11 @@ public final class Indexing {
         outShape[ishape.length] = d;
         Tensor t = table.contiguous();
         Tensor out = Tensor.empty(table.device(), outShape);
-        t.backend().gatherRows(t.storage(), t.offset(), d, ids, out.storage());
+        t.backend().gatherRows(out.storage(), t.span(), ids, d);
         return Autograd.record(out, "embedding", new Tensor[]{table}, g -> {
             Tensor gc = Views.denseFromStart(g);      // scatterAddRows reads it from offset 0
             Tensor gt = Tensor.zeros(table.device(), rows, d);
-            gc.backend().scatterAddRows(gc.storage(), d, ids, gt.storage(), 0);
+            gc.backend().scatterAddRows(gt.span(), gc.storage(), ids, d);
             return new Tensor[]{gt};
         });
     }
@@ -76,7 +76,7 @@ public final class Indexing {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast(Shapes.broadcast(cond.shape(), a.shape()), b.shape());
         Tensor out = Tensor.empty(a.device(), shape);
-        a.backend().where(Elementwise.broadcastView(cond, shape), Elementwise.broadcastView(a, shape), Elementwise.broadcastView(b, shape), out.storage(), 0);
+        a.backend().where(out.span(), Elementwise.broadcastView(cond, shape), Elementwise.broadcastView(a, shape), Elementwise.broadcastView(b, shape));
         return Autograd.record(out, "where", new Tensor[]{cond, a, b}, g -> {
             Tensor zero = g.fullLike(0f, 1);
             return new Tensor[]{null,

@@ -5,6 +5,8 @@ import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.TensorScope;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.backend.GemmBias;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 
 import java.util.Arrays;
 
@@ -95,17 +97,15 @@ public final class MatMul {
         boolean fusedBias = bias != null && k > 0 && count == 1 && bias.strides()[0] == 1
                 && out.backend() instanceof GemmBias g && g.fusesBias();
         if (bias != null && !fusedBias)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
-            out.backend().copy(Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(),
-                    out.view(), false);
+            out.backend().copy(out.view(),
+                    Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(), false);
         if (k == 0) return out; // zeros (or the bias)
         Operand pa = Operand.of(ae, nb), pb = Operand.of(be, nb);
         if (fusedBias)      // a backend where the bias copy would be a launch of its own adds it in the GEMM
-            ((GemmBias) out.backend()).gemmBias(pa.trans, pb.trans, m, n, k, pa.t.storage(), pa.t.offset(), pa.ld,
-                    pb.t.storage(), pb.t.offset(), pb.ld, bias.storage(), bias.offset(), out.storage(), 0, n);
-        else out.backend().gemm(pa.trans, pb.trans, m, n, k, 1f,
-                pa.t.storage(), pa.t.offset(), pa.ld, pa.batchStride,
-                pb.t.storage(), pb.t.offset(), pb.ld, pb.batchStride,
-                bias == null ? 0f : 1f, out.storage(), 0, n, m * n, count);
+            ((GemmBias) out.backend()).gemmBias(Matrix.of(out.storage(), 0, n), pa.matrix(), pb.matrix(), bias.span(),
+                    GemmShape.of(pa.trans, pb.trans, m, n, k));
+        else out.backend().gemm(new Matrix(out.storage(), 0, n, m * n), pa.matrix(), pb.matrix(),
+                new GemmShape(pa.trans, pb.trans, m, n, k, count), 1f, bias == null ? 0f : 1f);
         if (pa.t != ae) TensorScope.releaseTemporary(pa.t);     // dense copies made for the GEMM only
         if (pb.t != be) TensorScope.releaseTemporary(pb.t);
         return out;
@@ -120,6 +120,8 @@ public final class MatMul {
 
     /** How a (possibly transposed, possibly batched) operand is passed to the GEMM. */
     private record Operand(Tensor t, boolean trans, int ld, int batchStride) {
+        Matrix matrix() { return new Matrix(t.storage(), t.offset(), ld, batchStride); }
+
         static Operand of(Tensor x, int nb) {
             Operand o = tryOf(x, nb);
             return o != null ? o : tryOf(Views.contiguous(x), nb);

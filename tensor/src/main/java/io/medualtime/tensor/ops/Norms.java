@@ -4,6 +4,12 @@ import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
 import io.medualtime.tensor.autograd.GradMode;
+import io.medualtime.tensor.backend.Affine;
+import io.medualtime.tensor.backend.ChannelShape;
+import io.medualtime.tensor.backend.NormStats;
+import io.medualtime.tensor.backend.RunningStats;
+import io.medualtime.tensor.backend.Span;
+import io.medualtime.tensor.backend.Storage;
 
 /** Layer norm and training-mode batch norm (fused kernels), eval-mode batch norm and L2 normalisation (composed). */
 public final class Norms {
@@ -19,18 +25,22 @@ public final class Norms {
         Tensor w = weight == null ? null : Views.denseFromStart(weight), b = bias == null ? null : Views.denseFromStart(bias);
         Tensor y = Tensor.empty(x.device(), x.shape());
         Tensor mean = Tensor.empty(x.device(), rows), rstd = Tensor.empty(x.device(), rows);
-        c.backend().layerNorm(c.storage(), c.offset(), w == null ? null : w.storage(), b == null ? null : b.storage(), eps,
-                y.storage(), mean.storage(), rstd.storage(), rows, cols);
+        NormStats saved = new NormStats(mean.storage(), rstd.storage());
+        c.backend().layerNorm(y.storage(), saved, c.span(), affine(w, b), rows, cols, eps);
         return Autograd.record(y, "layer_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor gc = Views.denseFromStart(g);
             Tensor gx = Tensor.empty(x.device(), x.shape());
             Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.device(), cols) : null;   // written whole
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.device(), cols) : null;
-            c.backend().layerNormBackward(c.storage(), c.offset(), w == null ? null : w.storage(), mean.storage(), rstd.storage(),
-                    gc.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(), rows, cols);
+            c.backend().layerNormBackward(gx.storage(), affine(gw, gb), gc.storage(), c.span(), saved, storageOf(w), rows, cols);
             return new Tensor[]{gx, gw, gb};
         });
     }
+
+    private static Storage storageOf(Tensor t) { return t == null ? null : t.storage(); }
+
+    /** The affine parts (or their gradients) as the backend takes them, from offset 0 of their storages. */
+    private static Affine affine(Tensor weight, Tensor bias) { return new Affine(storageOf(weight), storageOf(bias)); }
 
     private static void checkVector(Tensor t, int n, String what) {
         if (t != null && (t.dim() != 1 || t.size(0) != n))
@@ -74,16 +84,16 @@ public final class Norms {
             bb = bias == null ? null : Views.denseFromStart(bias);
         }
         Tensor y = Tensor.empty(x.device(), x.shape()), mean = Tensor.empty(x.device(), c), invstd = Tensor.empty(x.device(), c);
-        xc.backend().batchNorm(xc.storage(), 0, w == null ? null : w.storage(), bb == null ? null : bb.storage(), eps, momentum,
-                runningMean == null ? null : runningMean.storage(), runningVar == null ? null : runningVar.storage(),
-                y.storage(), mean.storage(), invstd.storage(), b, c, len);
+        NormStats saved = new NormStats(mean.storage(), invstd.storage());
+        ChannelShape shape = new ChannelShape(b, c, len);
+        xc.backend().batchNorm(y.storage(), saved, Span.of(xc.storage()), affine(w, bb),
+                new RunningStats(storageOf(runningMean), storageOf(runningVar), momentum), shape, eps);
         return Autograd.record(y, "batch_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor gc = Views.denseFromStart(g);
             Tensor gx = Tensor.empty(x.device(), x.shape());
             Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.device(), c) : null;   // written whole
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.device(), c) : null;
-            xc.backend().batchNormBackward(xc.storage(), 0, w == null ? null : w.storage(), mean.storage(), invstd.storage(),
-                    gc.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(), b, c, len);
+            xc.backend().batchNormBackward(gx.storage(), affine(gw, gb), gc.storage(), Span.of(xc.storage()), saved, storageOf(w), shape);
             return new Tensor[]{gx, gw, gb};
         });
     }
@@ -91,13 +101,12 @@ public final class Norms {
     /** counter += 1 where it lives (BatchNorm's num_batches_tracked): one kernel, no temporary. */
     public static void incrementInPlace(Tensor counter) {
         if (counter.numel() != 1) throw new IllegalArgumentException("a counter has one element, got " + counter);
-        counter.backend().unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, 1f, counter.storage(), counter.offset(),
-                counter.storage(), counter.offset(), 1);
+        counter.backend().unary(io.medualtime.tensor.backend.UnaryOp.ADD_SCALAR, counter.span(), counter.span(), 1, 1f);
     }
 
     public static void updateInPlace(Tensor target, Tensor value) {
         Tensor v = value.contiguous();
-        target.backend().copy(v.view(), target.view(), false);
+        target.backend().copy(target.view(), v.view(), false);
     }
 
     /** x / max(||x||_2, eps) along dim (F.normalize). */

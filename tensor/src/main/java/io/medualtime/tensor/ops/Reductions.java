@@ -23,7 +23,7 @@ public final class Reductions {
         int[] os = s.clone();
         os[d] = 1;
         Tensor out = Tensor.empty(x.device(), os);
-        c.backend().reduce(op, c.storage(), c.offset(), outer, s[d], inner, out.storage(), 0);
+        c.backend().reduce(op, out.span(), c.span(), outer, s[d], inner);
         return out;
     }
 

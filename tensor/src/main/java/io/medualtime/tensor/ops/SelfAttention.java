@@ -2,6 +2,8 @@ package io.medualtime.tensor.ops;
 
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.AttentionDims;
+import io.medualtime.tensor.backend.AttentionMask;
 import io.medualtime.tensor.backend.FusedSelfAttention;
 
 /**
@@ -62,19 +64,20 @@ public final class SelfAttention {
         Tensor drop = null;
         if (dropoutP > 0) {
             drop = Tensor.empty(qkv.device(), b, heads, q, t);
-            qkv.backend().dropoutMask(seed, dropoutP, drop.storage(), drop.numel());
+            qkv.backend().dropoutMask(drop.storage(), drop.numel(), dropoutP, seed);
         }
         Tensor probs = Tensor.empty(qkv.device(), b, heads, q, t), out = Tensor.empty(qkv.device(), b, q, c);
-        fused.selfAttentionForward(x.storage(), x.offset(), m.storage(), m.offset(), m.size(0) != 1, drop == null ? null : drop.storage(),
-                probs.storage(), out.storage(), b, heads, t, d, scale, rows);
+        AttentionDims dims = new AttentionDims(b, heads, t, d, scale);
+        fused.selfAttentionForward(out.storage(), probs.storage(), x.span(), new AttentionMask(m.span(), m.size(0) != 1, true),
+                drop == null ? null : drop.storage(), dims, rows);
         Tensor dropF = drop;
         return Autograd.record(out, "self_attention", new Tensor[]{qkv}, g -> {
             Tensor gc = g.contiguous();
             Tensor ds = Tensor.empty(qkv.device(), b, heads, q, t);
             // with query rows, the q rows of the other tokens get no gradient: zeros
             Tensor dqkv = rows == null ? Tensor.empty(qkv.device(), b, t, 3 * c) : Tensor.zeros(qkv.device(), b, t, 3 * c);
-            fused.selfAttentionBackward(x.storage(), x.offset(), gc.storage(), gc.offset(), probs.storage(),
-                    dropF == null ? null : dropF.storage(), ds.storage(), dqkv.storage(), b, heads, t, d, scale, rows);
+            fused.selfAttentionBackward(dqkv.storage(), ds.storage(), gc.span(), x.span(), probs.storage(),
+                    dropF == null ? null : dropF.storage(), dims, rows);
             return new Tensor[]{dqkv};
         });
     }

@@ -3,7 +3,9 @@ package io.medualtime.tensor.ops;
 import io.medualtime.tensor.Shapes;
 import io.medualtime.tensor.Tensor;
 import io.medualtime.tensor.autograd.Autograd;
+import io.medualtime.tensor.backend.AttentionMask;
 import io.medualtime.tensor.backend.FusedAttentionSoftmax;
+import io.medualtime.tensor.backend.Targets;
 
 /** Softmax, log-softmax and the fused cross-entropy loss (log-softmax + NLL in one kernel). */
 public final class Softmax {
@@ -20,11 +22,11 @@ public final class Softmax {
         Tensor c = x.contiguous();
         int cols = x.dim() == 0 ? 1 : x.size(-1), rows = cols == 0 ? 0 : x.numel() / cols;
         Tensor y = Tensor.empty(x.device(), x.shape());
-        c.backend().softmax(log, c.storage(), c.offset(), y.storage(), 0, rows, cols);
+        c.backend().softmax(y.span(), c.span(), rows, cols, log);
         return Autograd.record(y, log ? "log_softmax" : "softmax", new Tensor[]{x}, g -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.empty(x.device(), x.shape());
-            gc.backend().softmaxBackward(log, y.storage(), 0, gc.storage(), gc.offset(), gx.storage(), 0, rows, cols);
+            gc.backend().softmaxBackward(gx.span(), y.span(), gc.span(), rows, cols, log);
             return new Tensor[]{gx};
         });
     }
@@ -43,12 +45,12 @@ public final class Softmax {
         Tensor c = scores.contiguous(), mc = mask.contiguous();
         int cols = s[3], rows = scores.numel() / Math.max(cols, 1);
         Tensor y = Tensor.empty(scores.device(), s);
-        fused.attentionSoftmax(c.storage(), c.offset(), scale, mc.storage(), mc.offset(), m[0] != 1, m[2] != 1, y.storage(),
-                rows, cols, s[1] * s[2], s[2]);
+        fused.attentionSoftmax(y.storage(), c.span(), new AttentionMask(mc.span(), m[0] != 1, m[2] != 1), rows, cols, s[1] * s[2], s[2],
+                scale);
         return Autograd.record(y, "attention_softmax", new Tensor[]{scores}, g -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.empty(scores.device(), s);
-            fused.attentionSoftmaxBackward(y.storage(), gc.storage(), gc.offset(), scale, gx.storage(), rows, cols);
+            fused.attentionSoftmaxBackward(gx.storage(), y.storage(), gc.span(), rows, cols, scale);
             return new Tensor[]{gx};
         });
     }
@@ -70,13 +72,13 @@ public final class Softmax {
         }
         Tensor c = logits.contiguous();
         Tensor loss = Tensor.empty(logits.device(), rows), lse = Tensor.empty(logits.device(), rows);
-        c.backend().crossEntropy(c.storage(), c.offset(), targets, ignoreIndex, loss.storage(), lse.storage(), rows, cols);
+        Targets rowTargets = new Targets(targets, ignoreIndex);
+        c.backend().crossEntropy(loss.storage(), lse.storage(), c.span(), rowTargets, rows, cols);
         int n = count;
         Tensor mean = Elementwise.mulScalar(Reductions.sumAll(loss), n == 0 ? Float.NaN : 1f / n).detach();
         return Autograd.record(mean, "cross_entropy", new Tensor[]{logits}, g -> {
             Tensor gl = Tensor.empty(logits.device(), rows, cols);
-            c.backend().crossEntropyBackward(c.storage(), c.offset(), lse.storage(), targets, ignoreIndex, g.storage(), g.offset(),
-                n == 0 ? 0f : 1f / n, gl.storage(), rows, cols);
+            c.backend().crossEntropyBackward(gl.storage(), c.span(), lse.storage(), rowTargets, g.span(), rows, cols, n == 0 ? 0f : 1f / n);
             return new Tensor[]{gl};
         });
     }

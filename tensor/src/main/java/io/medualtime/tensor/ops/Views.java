@@ -31,13 +31,13 @@ public final class Views {
 
     public static Tensor contiguous(Tensor x) {
         Tensor out = Tensor.empty(x.device(), x.shape());
-        x.backend().copy(x.view(), out.view(), false);
+        x.backend().copy(out.view(), x.view(), false);
         return Autograd.record(out, "contiguous", new Tensor[]{x}, g -> new Tensor[]{g});
     }
 
     public static Tensor toDevice(Tensor x, Device device) {
         Tensor c = x.contiguous();
-        float[] host = c.backend().toHost(c.storage(), c.offset(), c.numel());
+        float[] host = c.backend().toHost(c.span(), c.numel());
         Tensor out = Tensor.fresh(Backends.get(device).fromHost(host), x.shape());
         Device from = x.device();
         return Autograd.record(out, "to(" + device + ")", new Tensor[]{x}, g -> new Tensor[]{g.to(from)});
@@ -102,7 +102,7 @@ public final class Views {
             range = new long[]{start * inner, (start + (long) length) * inner};
         }
         return Autograd.recordRegion(make(x, off, s, x.strides()), "narrow", x, range,
-                (g, full) -> g.backend().copy(g.view(), narrowView(full, d, start, length), true));
+                (g, full) -> g.backend().copy(narrowView(full, d, start, length), g.view(), true));
     }
 
     /** x[..., start:end:step, ...] along dim (a view; step >= 1). */
@@ -118,7 +118,7 @@ public final class Views {
         return Autograd.recordRegion(make(x, x.offset() + start * strides[d], s, st), "slice", x, null, (g, full) -> {
             int[] fs = full.strides();
             fs[d] *= step;
-            g.backend().copy(g.view(), new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), true);
+            g.backend().copy(new View(full.storage(), full.offset() + start * full.strides()[d], s, fs), g.view(), true);
         });
     }
 
@@ -179,7 +179,7 @@ public final class Views {
             int[] gs = Arrays.copyOf(fs, n + 1);
             gs[d] = fs[d] * step;
             gs[n] = fs[d];
-            g.backend().copy(g.view(), new View(full.storage(), full.offset(), s, gs), true);
+            g.backend().copy(new View(full.storage(), full.offset(), s, gs), g.view(), true);
         });
     }
 
@@ -203,7 +203,7 @@ public final class Views {
         int pos = 0;
         for (int i = 0; i < xs.length; i++) {
             starts[i] = pos;
-            out.backend().copy(xs[i].view(), narrowView(out, d, pos, xs[i].shape()[d]), false);
+            out.backend().copy(narrowView(out, d, pos, xs[i].shape()[d]), xs[i].view(), false);
             pos += xs[i].shape()[d];
         }
         return Autograd.record(out, "cat", xs.clone(), g -> {

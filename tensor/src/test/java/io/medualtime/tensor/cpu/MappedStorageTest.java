@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.medualtime.tensor.F;
 import io.medualtime.tensor.Tensor;
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.backend.Backend;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.backend.Matrix;
 import io.medualtime.tensor.io.SafetensorsFile;
 import io.medualtime.tensor.io.SafetensorsWriter;
 import java.nio.ByteBuffer;
@@ -44,9 +47,9 @@ class MappedStorageTest {
                         boolean ma = (which & 1) != 0, mb = (which & 2) != 0;
                         float[] c = cs.c0.clone();
                         Sgemm.run(kernel, Parallel.threads(), new GemmShape(cs.ta, cs.tb, cs.m, cs.n, cs.k, 1), cs.alpha,
-                                new Matrix(ma ? null : cs.a, ma ? buffer(cs.a) : null, cs.aOff, cs.lda, 0),
-                                new Matrix(mb ? null : cs.b, mb ? buffer(cs.b) : null, cs.bOff, cs.ldb, 0), cs.beta,
-                                Matrix.batched(c, cs.cOff, cs.ldc, 0));
+                                new ArrayMatrix(ma ? null : cs.a, ma ? buffer(cs.a) : null, cs.aOff, cs.lda, 0),
+                                new ArrayMatrix(mb ? null : cs.b, mb ? buffer(cs.b) : null, cs.bOff, cs.ldb, 0), cs.beta,
+                                ArrayMatrix.batched(c, cs.cOff, cs.ldc, 0));
                         assertArrayEquals(want, c, kernel.getClass().getSimpleName() + " kc=" + kernel.kcMax + " buffers " + which + " " + cs);
                     }
                 }
@@ -59,14 +62,14 @@ class MappedStorageTest {
         Random r = new Random(5);
         float[] a = SgemmTest.rand(r, 3 * 20 * 9 + 1, 0), b = SgemmTest.rand(r, 9 * 11, 0);
         float[] want = new float[3 * 20 * 11], got = new float[want.length];
-        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, Matrix.batched(a, 1, 9, 180), Matrix.batched(b, 0, 11, 0),
-                0f, Matrix.batched(want, 0, 11, 220));
-        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, Matrix.mapped(buffer(a), 1, 9, 180),
-                Matrix.mapped(buffer(b), 0, 11, 0), 0f, Matrix.batched(got, 0, 11, 220));
+        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.batched(a, 1, 9, 180), ArrayMatrix.batched(b, 0, 11, 0),
+                0f, ArrayMatrix.batched(want, 0, 11, 220));
+        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.mapped(buffer(a), 1, 9, 180),
+                ArrayMatrix.mapped(buffer(b), 0, 11, 0), 0f, ArrayMatrix.batched(got, 0, 11, 220));
         assertArrayEquals(want, got);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, Matrix.mapped(buffer(a), 2, 9, 180),
-                        Matrix.batched(b, 0, 11, 0), 0f, Matrix.batched(got, 0, 11, 220)));
+                Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.mapped(buffer(a), 2, 9, 180),
+                        ArrayMatrix.batched(b, 0, 11, 0), 0f, ArrayMatrix.batched(got, 0, 11, 220)));
         assertTrue(e.getMessage().contains("too short"), e.getMessage());
     }
 
@@ -97,12 +100,13 @@ class MappedStorageTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.add(1f));   // elementwise read
         assertTrue(e.getMessage().contains("read-only memory-mapped weights") && e.getMessage().contains("heap weights to train"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> m.sum());                           // reduction
-        assertThrows(IllegalStateException.class, () -> be.fill(m.storage(), 0, 4, 0f));
-        assertThrows(IllegalStateException.class, () -> be.copy(Tensor.zeros(4, 6).view(), m.view(), false));
-        assertThrows(IllegalStateException.class, () -> be.gemm(false, false, 4, 6, 6, 1f, Tensor.zeros(4, 6).storage(), 0, 6, 0,
-                Tensor.zeros(6, 6).storage(), 0, 6, 0, 0f, m.storage(), 0, 6, 0, 1));
+        assertThrows(IllegalStateException.class, () -> be.fill(m.span(), 4, 0f));
+        assertThrows(IllegalStateException.class, () -> be.copy(m.view(), Tensor.zeros(4, 6).view(), false));
+        assertThrows(IllegalStateException.class, () -> be.gemm(Matrix.of(m.storage(), 0, 6),
+                Matrix.of(Tensor.zeros(4, 6).storage(), 0, 6), Matrix.of(Tensor.zeros(6, 6).storage(), 0, 6),
+                GemmShape.of(false, false, 4, 6, 6), 1f, 0f));
         assertThrows(IllegalStateException.class, () -> be.adamw(m.storage(), Tensor.zeros(24).storage(), Tensor.zeros(24).storage(),
-                Tensor.zeros(24).storage(), 24, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f));
+                Tensor.zeros(24).storage(), 24, new AdamWStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f)));
     }
 
     @Test

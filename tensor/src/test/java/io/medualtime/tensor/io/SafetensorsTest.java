@@ -423,6 +423,9 @@ class SafetensorsTest {
                 float[] part = new float[11];
                 f.readFloat("f", 13, part, 0, 11);
                 for (int i = 0; i < 11; i++) assertEquals(big[13 + i], part[i]);
+                float[] shifted = new float[14];
+                f.readFloat("f", 13, shifted, 3, 11);
+                for (int i = 0; i < 11; i++) assertEquals(big[13 + i], shifted[3 + i], "window " + window + ", destination offset 3");
             }
         }
         assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(p, 12));

@@ -14,13 +14,13 @@ public final class Binary {
     private Binary() {}
 
     /** out = op(a, b) over n elements read with strides aStride and bStride (one thread: callers split the work). */
-    public static void run(BinaryOp op, Span a, int aStride, Span b, int bStride, Span out, int n) {
+    public static void run(BinaryOp op, ArraySpan a, int aStride, ArraySpan b, int bStride, ArraySpan out, int n) {
         int i = VectorSupport.available() ? Vec.head(op, a, aStride, b, bStride, out, n) : 0;
         scalar(op, a, aStride, b, bStride, out, i, n);
     }
 
     /** The scalar reference of {@link #run} over elements [from, n). */
-    static void scalar(BinaryOp op, Span x, int as, Span y, int bs, Span z, int from, int n) {
+    static void scalar(BinaryOp op, ArraySpan x, int as, ArraySpan y, int bs, ArraySpan z, int from, int n) {
         float[] a = x.array(), b = y.array(), out = z.array();
         int ao = x.offset(), bo = y.offset(), oo = z.offset();
         switch (op) {
@@ -46,7 +46,7 @@ public final class Binary {
          * The whole vectors of op(a, b) when the strides are both 1, or one of them 0 (a broadcast
          * scalar, e.g. a per-channel statistic over a row); returns how many elements were done (0: none).
          */
-        static int head(BinaryOp op, Span x, int as, Span y, int bs, Span z, int n) {
+        static int head(BinaryOp op, ArraySpan x, int as, ArraySpan y, int bs, ArraySpan z, int n) {
             float[] a = x.array(), b = y.array(), out = z.array();
             int ao = x.offset(), bo = y.offset(), oo = z.offset();
             boolean dense = as == 1 && bs == 1, scalarB = as == 1 && bs == 0, scalarA = as == 0 && bs == 1;

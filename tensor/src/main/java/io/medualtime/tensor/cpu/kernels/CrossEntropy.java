@@ -14,7 +14,7 @@ public final class CrossEntropy {
     private CrossEntropy() {}
 
     /** loss[r] and lse[r] (saved for the backward) per row. */
-    public static void forward(Span logits, int[] targets, int ignore, float[] loss, float[] lse, int rows, int cols) {
+    public static void forward(ArraySpan logits, int[] targets, int ignore, float[] loss, float[] lse, int rows, int cols) {
         float[] x = logits.array();
         int lo = logits.offset();
         boolean vec = VectorSupport.available();
@@ -39,7 +39,7 @@ public final class CrossEntropy {
     }
 
     /** g (from index 0) = (softmax(x) - onehot(target)) * scale per row. */
-    public static void backward(Span logits, float[] lse, int[] targets, int ignore, float scale, float[] g, int rows, int cols) {
+    public static void backward(ArraySpan logits, float[] lse, int[] targets, int ignore, float scale, float[] g, int rows, int cols) {
         float[] x = logits.array();
         int lo = logits.offset();
         boolean vec = VectorSupport.available();

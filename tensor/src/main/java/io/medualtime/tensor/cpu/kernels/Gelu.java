@@ -16,7 +16,7 @@ public final class Gelu {
     static final float C = (float) Math.sqrt(2.0 / Math.PI), A = 0.044715f;
 
     /** y = GELU(x) over n elements, on all threads. */
-    public static void forward(Span x, Span y, int n) {
+    public static void forward(ArraySpan x, ArraySpan y, int n) {
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
         if (VectorSupport.available()) {        // a lambda of its own: see backward
@@ -27,7 +27,7 @@ public final class Gelu {
     }
 
     /** gin = g * GELU'(x) over n elements, on all threads. */
-    public static void backward(Span x, Span g, Span gin, int n) {
+    public static void backward(ArraySpan x, ArraySpan g, ArraySpan gin, int n) {
         float[] xa = x.array(), ga = g.array(), gia = gin.array();
         int xo = x.offset(), go = g.offset(), gio = gin.offset();
         if (VectorSupport.available()) {

@@ -16,7 +16,7 @@ public final class LayerNorm {
     private LayerNorm() {}
 
     /** y (from index 0) = the normalised rows of x; the mean and rstd of each row go to {@code stats}. */
-    public static void forward(Span x, Affine p, float eps, float[] y, NormStats stats, int rows, int cols) {
+    public static void forward(ArraySpan x, ArrayAffine p, float eps, float[] y, ArrayNormStats stats, int rows, int cols) {
         float[] xa = x.array(), w = p.weight(), b = p.bias(), mean = stats.mean(), rstd = stats.rstd();
         int xo = x.offset();
         if (VectorSupport.available()) {        // a lambda of its own (see Gelu.backward)
@@ -59,7 +59,7 @@ public final class LayerNorm {
      * The parameter sums are reduced per thread chunk in double, then added in chunk order
      * (deterministic for a thread count).
      */
-    public static void backward(Span x, float[] w, NormStats stats, float[] gy, float[] gx, Affine grads, int rows, int cols) {
+    public static void backward(ArraySpan x, float[] w, ArrayNormStats stats, float[] gy, float[] gx, ArrayAffine grads, int rows, int cols) {
         float[] gw = grads.weight(), gb = grads.bias();
         Rows a = new Rows(x, w, stats, gy, gx, cols);
         boolean vec = VectorSupport.available();
@@ -87,7 +87,7 @@ public final class LayerNorm {
     }
 
     /** The arguments of the backward that every row shares. */
-    record Rows(Span x, float[] w, NormStats stats, float[] gy, float[] gx, int cols) {}
+    record Rows(ArraySpan x, float[] w, ArrayNormStats stats, float[] gy, float[] gx, int cols) {}
 
     /**
      * The scalar reference of the backward over rows [r0, r1): row sums in double, and each row's
@@ -125,7 +125,7 @@ public final class LayerNorm {
         private static final VectorSpecies<Double> D = VectorRows.D;
 
         /** y[i] = (x[i] - mean) * rs * w[i] + b[i] over a row; w and b may be null. */
-        static void normalizeRow(float[] x, int o, float mean, float rs, Affine p, float[] y, int yo, int n) {
+        static void normalizeRow(float[] x, int o, float mean, float rs, ArrayAffine p, float[] y, int yo, int n) {
             float[] w = p.weight(), b = p.bias();
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length()) {

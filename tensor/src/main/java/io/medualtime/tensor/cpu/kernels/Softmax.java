@@ -11,7 +11,7 @@ public final class Softmax {
     private Softmax() {}
 
     /** y = softmax(x) (or log-softmax) per row. */
-    public static void forward(boolean log, Span x, Span y, int rows, int cols) {
+    public static void forward(boolean log, ArraySpan x, ArraySpan y, int rows, int cols) {
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
         boolean vec = VectorSupport.available();
@@ -59,7 +59,7 @@ public final class Softmax {
      * has a Vector API version; log-softmax (not on a model's hot path: cross-entropy is fused) runs
      * the scalar reference.
      */
-    public static void backward(boolean log, Span y, Span gy, Span gx, int rows, int cols) {
+    public static void backward(boolean log, ArraySpan y, ArraySpan gy, ArraySpan gx, int rows, int cols) {
         float[] ya = y.array(), ga = gy.array(), gxa = gx.array();
         int yo = y.offset(), go = gy.offset(), gxo = gx.offset();
         boolean vec = VectorSupport.available() && !log;

@@ -16,7 +16,7 @@ public final class Unary {
     private Unary() {}
 
     /** y = op(x, p) over n elements, on all threads. */
-    public static void forward(UnaryOp op, float p, Span x, Span y, int n) {
+    public static void forward(UnaryOp op, float p, ArraySpan x, ArraySpan y, int n) {
         if (op == UnaryOp.GELU) { Gelu.forward(x, y, n); return; }
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
@@ -50,7 +50,7 @@ public final class Unary {
     }
 
     /** gin = g * op'(x) over n elements, on all threads. */
-    public static void backward(UnaryOp op, float p, Span x, Span g, Span gin, int n) {
+    public static void backward(UnaryOp op, float p, ArraySpan x, ArraySpan g, ArraySpan gin, int n) {
         if (op == UnaryOp.GELU) { Gelu.backward(x, g, gin, n); return; }
         if (op == UnaryOp.RELU && VectorSupport.available()) {      // a branch per element mispredicts on activations
             float[] xa = x.array(), ga = g.array(), gia = gin.array();
@@ -62,7 +62,7 @@ public final class Unary {
     }
 
     /** The scalar reference of {@link #backward} over elements [s, e). */
-    static void scalarBackward(UnaryOp op, float p, Span xs, Span gs, Span gins, int s, int e) {
+    static void scalarBackward(UnaryOp op, float p, ArraySpan xs, ArraySpan gs, ArraySpan gins, int s, int e) {
         float[] x = xs.array(), g = gs.array(), gin = gins.array();
         int xo = xs.offset(), go = gs.offset(), gio = gins.offset();
         switch (op) {

@@ -22,7 +22,7 @@ class LayerNormTest {
             for (boolean affine : new boolean[]{true, false}) {
                 Problem p = new Problem(r, s[0], s[1], affine);
                 float[] gx = new float[p.n], gw = affine ? new float[p.cols] : null, gb = affine ? new float[p.cols] : null;
-                LayerNorm.backward(new Span(p.x, 3), p.w, p.stats, p.gy, gx, new Affine(gw, gb), p.rows, p.cols);
+                LayerNorm.backward(new ArraySpan(p.x, 3), p.w, p.stats, p.gy, gx, new ArrayAffine(gw, gb), p.rows, p.cols);
                 String what = s[0] + "x" + s[1] + (affine ? " affine" : "");
                 p.check(gx, gw, gb, what);
             }
@@ -50,7 +50,7 @@ class LayerNormTest {
     private static final class Problem {
         final int rows, cols, n;
         final float[] x, w, gy;
-        final NormStats stats;
+        final ArrayNormStats stats;
 
         Problem(Random r, int rows, int cols, boolean affine) {
             this.rows = rows; this.cols = cols; this.n = rows * cols;
@@ -60,11 +60,11 @@ class LayerNormTest {
             if (affine) for (int c = 0; c < cols; c++) w[c] = (float) (1 + 0.3 * r.nextGaussian());
             gy = new float[n];
             for (int i = 0; i < n; i++) gy[i] = (float) r.nextGaussian();
-            stats = new NormStats(new float[rows], new float[rows]);
-            LayerNorm.forward(new Span(x, 3), new Affine(w, null), 1e-5f, new float[n], stats, rows, cols);
+            stats = new ArrayNormStats(new float[rows], new float[rows]);
+            LayerNorm.forward(new ArraySpan(x, 3), new ArrayAffine(w, null), 1e-5f, new float[n], stats, rows, cols);
         }
 
-        LayerNorm.Rows rowsArgs(float[] gx) { return new LayerNorm.Rows(new Span(x, 3), w, stats, gy, gx, cols); }
+        LayerNorm.Rows rowsArgs(float[] gx) { return new LayerNorm.Rows(new ArraySpan(x, 3), w, stats, gy, gx, cols); }
 
         void check(float[] gx, float[] gw, float[] gb, String what) {
             double[] dw = new double[cols], db = new double[cols];

@@ -17,8 +17,8 @@ class SoftmaxTest {
             for (boolean log : new boolean[]{false, true}) {
                 int rows = s[0], cols = s[1], n = rows * cols;
                 float[] x = gaussian(r, n + 2, 3), y = new float[n + 1], gy = gaussian(r, n, 1), gx = new float[n + 3];
-                Softmax.forward(log, new Span(x, 2), new Span(y, 1), rows, cols);
-                Softmax.backward(log, new Span(y, 1), new Span(gy, 0), new Span(gx, 3), rows, cols);
+                Softmax.forward(log, new ArraySpan(x, 2), new ArraySpan(y, 1), rows, cols);
+                Softmax.backward(log, new ArraySpan(y, 1), new ArraySpan(gy, 0), new ArraySpan(gx, 3), rows, cols);
                 for (int i = 0; i < rows; i++) {
                     double dot = 0;
                     for (int c = 0; c < cols; c++) dot += log ? gy[i * cols + c] : (double) gy[i * cols + c] * y[1 + i * cols + c];

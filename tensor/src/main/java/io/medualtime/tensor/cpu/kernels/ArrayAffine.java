@@ -4,4 +4,4 @@ package io.medualtime.tensor.cpu.kernels;
  * A normalisation's per-feature weight and bias (either may be null: no scale, no shift), or, in a
  * backward pass, the arrays their gradients are written to (null: not wanted).
  */
-public record Affine(float[] weight, float[] bias) {}
+public record ArrayAffine(float[] weight, float[] bias) {}
