@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every kernel family's JMH benchmark ({@link SgemmKernels}, {@link BackendKernels},
+ * Runs every kernel family's JMH benchmark ({@link SgemmKernels}, {@link CpuKernels},
  * {@link ComposedKernels}) and the roofline ({@link FmaPeak}, {@link Roofline}) in one JMH run and
  * prints one table: kernel, size, time per call, GFLOPS and GB/s, and the fraction of the roofline,
  * i.e. the time the roofline allows (max of flops / FMA peak and bytes / STREAM bandwidth) over the
@@ -50,7 +50,7 @@ public final class KernelsReport {
                 .forks(1).shouldFailOnError(true).addProfiler(CpuTimeProfiler.class)
                 .warmupIterations(longRun ? 3 : 2).warmupTime(TimeValue.milliseconds(longRun ? 2000 : 500))
                 .measurementIterations(longRun ? 5 : 3).measurementTime(TimeValue.milliseconds(longRun ? 2000 : 500));
-        for (Class<?> c : List.of(SgemmKernels.class, BackendKernels.class, ComposedKernels.class))
+        for (Class<?> c : List.of(SgemmKernels.class, CpuKernels.class, ComposedKernels.class))
             opts.include(c.getName() + "\\." + (filter == null ? "" : ".*(?:" + filter + ")"));
         opts.output(log != null ? log : System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
         System.err.println("running JMH (" + (longRun ? "long" : "short") + " iterations)" + (log != null ? ", log: " + log : "") + " ...");
@@ -114,7 +114,7 @@ public final class KernelsReport {
                     name = "sgemm " + r.getParams().getParam("trans") + (size.split("x").length > 3 ? " batched" : "");
                     flops = SgemmKernels.flops(size); bytes = 0;
                 }
-                case "BackendKernels" -> { name = m; size = BackendKernels.size(m); flops = 0; bytes = BackendKernels.bytes(m); }
+                case "CpuKernels" -> { name = m; size = CpuKernels.size(m); flops = 0; bytes = CpuKernels.bytes(m); }
                 case "ComposedKernels" -> { name = m; size = ComposedKernels.size(m); flops = ComposedKernels.flops(m); bytes = ComposedKernels.bytes(m); }
                 case "FmaPeak" -> { name = "(roofline) FMA loop, 1 thread"; size = "12 chains"; flops = FmaPeak.fmaFlops(); bytes = 0; }
                 default -> {

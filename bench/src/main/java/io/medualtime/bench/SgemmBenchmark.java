@@ -1,5 +1,7 @@
 package io.medualtime.bench;
 
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,7 @@ public class SgemmBenchmark {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Sgemm.sgemm(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c, 0, n));
         return c;
     }
 }

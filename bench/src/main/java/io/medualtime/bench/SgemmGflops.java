@@ -1,6 +1,8 @@
 package io.medualtime.bench;
 
 import io.medualtime.tensor.cpu.Parallel;
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp bench/target-gemm/benchmarks.jar io.medualtime.bench.SgemmGflops \
  *      [--seconds 1.0] [--warmup 2.0] [--threads N] [--trans NN|NT|TN|TT] [--cputime] 1024x768x768 256x64x256x48 ...
  * </pre>
- * A shape is MxNxK, or MxNxKxB for a batch of B independent products (sgemmBatched).
+ * A shape is MxNxK, or MxNxKxB for a batch of B independent products (GemmShape.batch).
  * {@code --cputime} runs on one thread and divides by the thread's CPU time instead of wall time:
  * the per-core speed, much less disturbed by other processes on a shared machine.
  */
@@ -54,8 +56,10 @@ public final class SgemmGflops {
             for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
             for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
             final boolean fta = ta, ftb = tb;
-            Runnable call = () -> Sgemm.sgemmBatched(fta, ftb, m, n, k, 1f, a, 0, fta ? m : k, m * k,
-                    b, 0, ftb ? k : n, k * n, 0f, c, 0, n, m * n, batch);
+            GemmShape shape = new GemmShape(fta, ftb, m, n, k, batch);
+            ArrayMatrix ma = ArrayMatrix.batched(a, 0, fta ? m : k, m * k), mb = ArrayMatrix.batched(b, 0, ftb ? k : n, k * n);
+            ArrayMatrix mc = ArrayMatrix.batched(c, 0, n, m * n);
+            Runnable call = () -> Sgemm.sgemm(shape, 1f, ma, mb, 0f, mc);
             double flops = 2.0 * m * n * k * batch;
             time(call, warmup);
             double best = 0;

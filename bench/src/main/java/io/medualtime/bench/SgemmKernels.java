@@ -1,5 +1,7 @@
 package io.medualtime.bench;
 
+import io.medualtime.tensor.backend.GemmShape;
+import io.medualtime.tensor.cpu.ArrayMatrix;
 import io.medualtime.tensor.cpu.Sgemm;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,8 @@ public class SgemmKernels {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemmBatched(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, m * k, b, 0, tb ? k : n, k * n, 0f, c, 0, n, m * n, batch);
+        Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 1f, ArrayMatrix.batched(a, 0, ta ? m : k, m * k),
+                ArrayMatrix.batched(b, 0, tb ? k : n, k * n), 0f, ArrayMatrix.batched(c, 0, n, m * n));
         return c;
     }
 

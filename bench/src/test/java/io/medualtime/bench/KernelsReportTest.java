@@ -12,10 +12,10 @@ class KernelsReportTest {
     @Test
     void everyKernelBenchmarkHasItsWork() {
         int seen = 0;
-        for (Method m : BackendKernels.class.getDeclaredMethods()) {
+        for (Method m : CpuKernels.class.getDeclaredMethods()) {
             if (!m.isAnnotationPresent(Benchmark.class)) continue;
-            assertTrue(BackendKernels.bytes(m.getName()) > 0, m.getName());
-            assertFalse(BackendKernels.size(m.getName()).isEmpty(), m.getName());
+            assertTrue(CpuKernels.bytes(m.getName()) > 0, m.getName());
+            assertFalse(CpuKernels.size(m.getName()).isEmpty(), m.getName());
             seen++;
         }
         for (Method m : ComposedKernels.class.getDeclaredMethods()) {
@@ -24,7 +24,7 @@ class KernelsReportTest {
             seen++;
         }
         assertEquals(9 + 6, seen, "layer norm, softmax, GELU (fwd, bwd), AdamW, cross-entropy (fwd, bwd); attention, adapter, conv1d (fwd, fwd+bwd)");
-        assertThrows(IllegalArgumentException.class, () -> BackendKernels.bytes("notABenchmark"));
+        assertThrows(IllegalArgumentException.class, () -> CpuKernels.bytes("notABenchmark"));
     }
 
     @Test

@@ -16,10 +16,21 @@ import io.medualtime.tensor.backend.Storage;
 import io.medualtime.tensor.backend.Targets;
 import io.medualtime.tensor.backend.UnaryOp;
 import io.medualtime.tensor.backend.View;
+import io.medualtime.tensor.cpu.kernels.AdamW;
+import io.medualtime.tensor.cpu.kernels.ArrayAffine;
+import io.medualtime.tensor.cpu.kernels.ArrayNormStats;
+import io.medualtime.tensor.cpu.kernels.ArraySpan;
+import io.medualtime.tensor.cpu.kernels.BatchNorm;
+import io.medualtime.tensor.cpu.kernels.Binary;
+import io.medualtime.tensor.cpu.kernels.CrossEntropy;
+import io.medualtime.tensor.cpu.kernels.LayerNorm;
+import io.medualtime.tensor.cpu.kernels.Reduce;
+import io.medualtime.tensor.cpu.kernels.Softmax;
+import io.medualtime.tensor.cpu.kernels.Unary;
 
 /**
- * The CPU backend: memory and data movement, elementwise ops and reductions here; the fused
- * neural-network kernels in {@link CpuNnKernels}; matrix products in {@link Sgemm}.
+ * The CPU backend: memory and data movement here; every op's kernel in
+ * {@link io.medualtime.tensor.cpu.kernels} (one class per op); matrix products in {@link Sgemm}.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -35,6 +46,15 @@ public final class CpuBackend implements Backend {
 
     /** The array of an optional operand, null when absent. */
     private static float[] arrOrNull(Storage s) { return s == null ? null : arr(s); }
+
+    /** A span's array and offset, as the kernels take them. */
+    private static ArraySpan array(Span s) { return new ArraySpan(arr(s.storage()), s.offset()); }
+
+    /** A weight and bias (or their gradients), each null when absent. */
+    private static ArrayAffine arrays(Affine a) { return new ArrayAffine(arrOrNull(a.weight()), arrOrNull(a.bias())); }
+
+    /** Saved mean and rstd. */
+    private static ArrayNormStats arrays(NormStats s) { return new ArrayNormStats(arr(s.mean()), arr(s.rstd())); }
 
     /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
     private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
@@ -99,30 +119,11 @@ public final class CpuBackend implements Backend {
 
     // ---- elementwise -----------------------------------------------------------------------
     @Override public void unary(UnaryOp op, Span outs, Span xs, int n, float p) {
-        float[] x = arr(xs.storage()), y = arr(outs.storage());
-        int xOff = xs.offset(), outOff = outs.offset();
-        if (op == UnaryOp.GELU && VectorSupport.available()) {      // a lambda of its own: see geluBackward below
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluRow(x, xOff + s, y, outOff + s, e - s));
-            return;
-        }
-        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unary(op, p, x, xOff + s, y, outOff + s, e - s));
+        Unary.forward(op, p, array(xs), array(outs), n);
     }
 
     @Override public void unaryBackward(UnaryOp op, Span gins, Span xs, Span gs, int n, float p) {
-        float[] x = arr(xs.storage()), g = arr(gs.storage()), gin = arr(gins.storage());
-        int xOff = xs.offset(), gOff = gs.offset(), ginOff = gins.offset();
-        if (op == UnaryOp.GELU && VectorSupport.available()) {
-            // C2 compiles this lambda with the GELU loop alone; inlined into the switch over every op
-            // (all of whose branches a model step makes hot) the compile grew so large that C2 gave up
-            // the vector store intrinsic, and the loop ran the Vector API's scalar fallback (~10x slower)
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.geluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
-            return;
-        }
-        if (op == UnaryOp.RELU && VectorSupport.available()) {      // a branch per element mispredicts on activations
-            Parallel.range(n, GRAIN, (s, e) -> VectorKernels.reluBackward(x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
-            return;
-        }
-        Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.unaryBackward(op, p, x, xOff + s, g, gOff + s, gin, ginOff + s, e - s));
+        Unary.backward(op, p, array(xs), array(gs), array(gins), n);
     }
 
     @Override public void binary(BinaryOp op, Span outs, View a, View b) {
@@ -130,11 +131,12 @@ public final class CpuBackend implements Backend {
         int outOff = outs.offset();
         if (Strided.dense(a) && Strided.dense(b)) {
             int n = a.numel();
-            Parallel.range(n, GRAIN, (s, e) -> CpuElementwise.binary(op, x, a.offset() + s, 1, y, b.offset() + s, 1, out, outOff + s, e - s));
+            Parallel.range(n, GRAIN, (s, e) -> Binary.run(op, new ArraySpan(x, a.offset() + s), 1, new ArraySpan(y, b.offset() + s), 1,
+                    new ArraySpan(out, outOff + s), e - s));
             return;
         }
         Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
-                CpuElementwise.binary(op, x, ao, as, y, bo, bs, out, outOff + i, n));
+                Binary.run(op, new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, new ArraySpan(out, outOff + i), n));
     }
 
     @Override public void where(Span outs, View cond, View a, View b) {
@@ -147,83 +149,43 @@ public final class CpuBackend implements Backend {
 
     // ---- reductions ------------------------------------------------------------------------
     @Override public void reduce(ReduceOp op, Span outs, Span xs, int outer, int dim, int inner) {
-        float[] x = arr(xs.storage()), out = arr(outs.storage());
-        int xOff = xs.offset(), outOff = outs.offset();
-        boolean max = op == ReduceOp.MAX;
-        if (inner == 1) {
-            Parallel.range(outer, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
-                for (int o = s; o < e; o++) {
-                    int base = xOff + o * dim;
-                    if (max) {
-                        float m = Float.NEGATIVE_INFINITY;
-                        for (int d = 0; d < dim; d++) { float v = x[base + d]; if (v > m || Float.isNaN(v)) m = v; }
-                        out[outOff + o] = m;
-                    } else {
-                        double acc = 0;
-                        for (int d = 0; d < dim; d++) acc += x[base + d];
-                        out[outOff + o] = (float) acc;
-                    }
-                }
-            });
-            return;
-        }
-        Parallel.range(outer * inner, Math.max(1, GRAIN / Math.max(dim, 1)), (s, e) -> {
-            for (int flat = s; flat < e; flat++) {
-                int o = flat / inner, i = flat - o * inner;
-                int base = xOff + o * dim * inner + i;
-                if (max) {
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int d = 0; d < dim; d++) { float v = x[base + d * inner]; if (v > m || Float.isNaN(v)) m = v; }
-                    out[outOff + flat] = m;
-                } else {
-                    double acc = 0;
-                    for (int d = 0; d < dim; d++) acc += x[base + d * inner];
-                    out[outOff + flat] = (float) acc;
-                }
-            }
-        });
+        Reduce.run(op, array(xs), outer, dim, inner, array(outs));
     }
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
-        boolean transA = shape.transA(), transB = shape.transB();
-        int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
-        Storage a = am.storage(), b = bm.storage(), c = cm.storage();
-        int aOff = am.offset(), lda = am.ld(), strideA = am.batchStride(), bOff = bm.offset(), ldb = bm.ld(), strideB = bm.batchStride();
-        int cOff = cm.offset(), ldc = cm.ld(), strideC = cm.batchStride();
-        java.nio.FloatBuffer ma = mapped(a), mb = mapped(b);
-        if (ma == null && mb == null) {
-            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, arr(a), aOff, lda, strideA, arr(b), bOff, ldb, strideB,
-                    beta, arr(c), cOff, ldc, strideC, batch);
-        } else {    // a frozen mapped weight as either operand
-            Sgemm.sgemmBatched(transA, transB, m, n, k, alpha, ma == null ? arr(a) : null, ma, aOff, lda, strideA,
-                    mb == null ? arr(b) : null, mb, bOff, ldb, strideB, beta, arr(c), cOff, ldc, strideC, batch);
-        }
+        Sgemm.sgemm(shape, alpha, matrix(am), matrix(bm), beta, ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()));
     }
 
-    // ---- fused neural-network kernels (CpuNnKernels) ---------------------------------------
+    /** A GEMM operand as the CPU kernels read it: its array, or the buffer of a frozen mapped weight. */
+    private static ArrayMatrix matrix(Matrix x) {
+        java.nio.FloatBuffer fb = mapped(x.storage());
+        return fb != null ? ArrayMatrix.mapped(fb, x.offset(), x.ld(), x.batchStride())
+                : ArrayMatrix.batched(arr(x.storage()), x.offset(), x.ld(), x.batchStride());
+    }
+
+    // ---- fused neural-network kernels (cpu/kernels) ----------------------------------------
     @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
-        CpuNnKernels.softmax(log, arr(x.storage()), x.offset(), arr(y.storage()), y.offset(), rows, cols);
+        Softmax.forward(log, array(x), array(y), rows, cols);
     }
     @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
-        CpuNnKernels.softmaxBackward(log, arr(y.storage()), y.offset(), arr(gy.storage()), gy.offset(), arr(gx.storage()), gx.offset(), rows, cols);
+        Softmax.backward(log, array(y), array(gy), array(gx), rows, cols);
     }
     @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape, float eps) {
-        CpuNnKernels.batchNorm(arr(x.storage()), x.offset(), arrOrNull(affine.weight()), arrOrNull(affine.bias()), eps, running.momentum(),
-                arrOrNull(running.mean()), arrOrNull(running.var()), arr(y), arr(saved.mean()), arr(saved.rstd()),
-                shape.batch(), shape.channels(), shape.length());
+        BatchNorm.Running run = running.mean() == null ? null
+                : new BatchNorm.Running(arr(running.mean()), arr(running.var()), running.momentum());
+        BatchNorm.forward(array(x), arrays(affine), eps, run, arr(y), arrays(saved),
+                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
     }
     @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, ChannelShape shape) {
-        CpuNnKernels.batchNormBackward(arr(x.storage()), x.offset(), arrOrNull(w), arr(saved.mean()), arr(saved.rstd()), arr(gy), arr(gx),
-                arrOrNull(grads.weight()), arrOrNull(grads.bias()), shape.batch(), shape.channels(), shape.length());
+        BatchNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads),
+                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
     }
     @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
-        CpuNnKernels.layerNorm(arr(x.storage()), x.offset(), arrOrNull(affine.weight()), arrOrNull(affine.bias()), eps, arr(y),
-                arr(saved.mean()), arr(saved.rstd()), rows, cols);
+        LayerNorm.forward(array(x), arrays(affine), eps, arr(y), arrays(saved), rows, cols);
     }
     @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
-        CpuNnKernels.layerNormBackward(arr(x.storage()), x.offset(), arrOrNull(w), arr(saved.mean()), arr(saved.rstd()), arr(gy),
-                arr(gx), arrOrNull(grads.weight()), arrOrNull(grads.bias()), rows, cols);
+        LayerNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads), rows, cols);
     }
     @Override public void gatherRows(Storage out, Span tableSpan, int[] ids, int cols) {
         Storage table = tableSpan.storage();
@@ -250,13 +212,12 @@ public final class CpuBackend implements Backend {
         });
     }
     @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
-        CpuNnKernels.crossEntropy(arr(logits.storage()), logits.offset(), targets.classes(), targets.ignoreIndex(), arr(loss), arr(lse), rows, cols);
+        CrossEntropy.forward(array(logits), targets.classes(), targets.ignoreIndex(), arr(loss), arr(lse), rows, cols);
     }
     @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
                                                float scale) {
         float g = arr(gout.storage())[gout.offset()] * scale;
-        CpuNnKernels.crossEntropyBackward(arr(logits.storage()), logits.offset(), arr(lse), targets.classes(), targets.ignoreIndex(), g,
-                arr(glogits), rows, cols);
+        CrossEntropy.backward(array(logits), arr(lse), targets.classes(), targets.ignoreIndex(), g, arr(glogits), rows, cols);
     }
     @Override public void dropoutMask(Storage mask, int n, float p, long seed) {
         float[] m = arr(mask);
@@ -266,7 +227,7 @@ public final class CpuBackend implements Backend {
         });
     }
     @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
-        CpuNnKernels.adamw(arr(param), arr(grad), arr(m), arr(v), n, step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(),
-                step.bias1(), step.bias2());
+        AdamW.step(arr(param), arr(grad), arr(m), arr(v), n,
+                new AdamW.Hyper(step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(), step.bias1(), step.bias2()));
     }
 }

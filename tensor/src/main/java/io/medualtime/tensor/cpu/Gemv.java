@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import java.nio.FloatBuffer;
 
 /**
@@ -28,16 +29,15 @@ final class Gemv {
     private static final int ROW_BLOCK = 64;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
-    static void run(SgemmBlocked kernel, int threads, boolean transB, int m, int n, int k, float alpha,
-                    float[] a, int aOff, int lda, float[] b, FloatBuffer bBuf, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int ldc) {
+    /** C = alpha * A * op(B) + beta * C for shape.m() <= MAX_ROWS, A an array, not transposed. */
+    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        int m = shape.m(), n = shape.n(), k = shape.k();
         int nt = (int) Math.max(1, Math.min(threads, 4L * n * k / MIN_BYTES_PER_THREAD));
-        if (transB) {                         // task t: rows [n*t/nt, n*(t+1)/nt) of B, in blocks
+        if (shape.transB()) {                 // task t: rows [n*t/nt, n*(t+1)/nt) of B, in blocks
             Parallel.range(nt, 1, (s, e) -> {
                 for (int t = s; t < e; t++)
                     for (int j0 = (int) ((long) n * t / nt), j1 = (int) ((long) n * (t + 1) / nt); j0 < j1; j0 += ROW_BLOCK)
-                        dots(kernel, m, Math.min(ROW_BLOCK, j1 - j0), k, alpha, a, aOff, lda, b, bBuf, bOff + j0 * ldb, ldb,
-                                beta, c, cOff + j0, ldc);
+                        dots(kernel, Sgemm.part(shape, m, Math.min(ROW_BLOCK, j1 - j0), k), alpha, a, b.at(j0 * b.ld()), beta, c.at(j0));
             });
             return;
         }
@@ -45,26 +45,28 @@ final class Gemv {
         int tasks = (n + step - 1) / step;
         Parallel.range(tasks, 1, (s, e) -> {
             for (int t = s; t < e; t++)
-                columns(kernel, m, Math.min(step, n - t * step), k, alpha, a, aOff, lda, b, bBuf, bOff + t * step, ldb,
-                        beta, c, cOff + t * step, ldc);
+                columns(kernel, Sgemm.part(shape, m, Math.min(step, n - t * step), k), alpha, a, b.at(t * step), beta, c.at(t * step));
         });
     }
 
-    /** C[:, 0:rows] = dot products with `rows` rows of B stored [n, k] (staged onto the heap from a buffer). */
-    private static void dots(SgemmBlocked kernel, int m, int rows, int k, float alpha, float[] a, int aOff, int lda,
-                             float[] b, FloatBuffer bBuf, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        if (b == null) {
-            int len = (rows - 1) * ldb + k;
-            b = scratch(0, len);
-            bBuf.get(bOff, b, 0, len);
-            bOff = 0;
+    /** C[:, 0:n] = dot products with the n rows of B stored [n, k] (staged onto the heap from a buffer). */
+    private static void dots(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        int rows = shape.n(), k = shape.k();
+        if (b.array() == null) {
+            int len = (rows - 1) * b.ld() + k;
+            float[] heap = scratch(0, len);
+            b.buffer().get(b.offset(), heap, 0, len);
+            b = ArrayMatrix.of(heap, 0, b.ld());
         }
-        kernel.dotProducts(m, rows, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        kernel.dotProducts(shape.m(), rows, k, alpha, a, b, beta, c);
     }
 
-    /** C[:, 0:w] for B's columns starting at bOff, one k-slice at a time. */
-    private static void columns(SgemmBlocked kernel, int m, int w, int k, float alpha, float[] a, int aOff, int lda,
-                                float[] b, FloatBuffer bBuf, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    /** C[:, 0:n] for B's columns from its offset on, one k-slice at a time. */
+    private static void columns(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
+        int m = shape.m(), w = shape.n(), k = shape.k();
+        float[] a = am.array(), b = bm.array(), c = cm.array();
+        FloatBuffer bBuf = bm.buffer();
+        int aOff = am.offset(), lda = am.ld(), bOff = bm.offset(), ldb = bm.ld(), cOff = cm.offset(), ldc = cm.ld();
         float[] acc = scratch(0, m * w);
         float[] row = bBuf != null ? scratch(1, w) : null;
         int slices = (k + kernel.kcMax - 1) / kernel.kcMax, kcB = (k + slices - 1) / slices;   // balanced, as SgemmBlocked.run

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import java.nio.FloatBuffer;
 
 /**
@@ -49,120 +50,80 @@ public final class Sgemm {
     }
 
     /**
-     * C = alpha * op(A) * op(B) + beta * C; row-major; op(A) is [m,k], op(B) is [k,n]. When transA,
-     * A is stored [k,m] (lda >= m); else [m,k] (lda >= k). Same for B. beta == 0 means C is not
-     * read (NaN in C is overwritten).
+     * C = alpha * op(A) * op(B) + beta * C for each of {@code shape.batch()} products (matrix i of each
+     * operand at its offset + i * stride), row-major; op(A) is [m,k], op(B) is [k,n] (see
+     * {@link GemmShape}). A and B may come from a buffer (a memory-mapped weight): its blocks are
+     * staged into a heap array before packing, so the result is bitwise that of an array. C must be
+     * an array; beta == 0 means C is not read (NaN in C is overwritten). Parallelised over the batch
+     * when the matrices are small, inside a matrix when they are large.
      */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc) {
-        sgemmBatched(transA, transB, m, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0,
-                beta, c, cOff, ldc, 0, 1);
+    public static void sgemm(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        run(KERNEL, Parallel.threads(), shape, alpha, a, b, beta, c);
     }
 
-    /**
-     * Batched: matrix i uses offsets aOff + i*strideA, bOff + i*strideB, cOff + i*strideC.
-     * Parallelised over the batch when the matrices are small, inside a matrix when they are large.
-     * A stride of 0 reuses the same A (or B) for every item.
-     */
-    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                    float[] a, int aOff, int lda, int strideA,
-                                    float[] b, int bOff, int ldb, int strideB,
-                                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
-        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, null, aOff, lda, strideA,
-                b, null, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
-    }
-
-    /**
-     * As {@link #sgemmBatched}, with A and/or B read from a {@link FloatBuffer} (a read-only
-     * memory-mapped weight; offsets index the buffer) instead of an array: for each operand pass
-     * the array or the buffer, the other null. Blocks of a buffer operand are staged into a heap
-     * array before packing, so the result is bitwise that of the array path.
-     */
-    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                    float[] a, FloatBuffer aBuf, int aOff, int lda, int strideA,
-                                    float[] b, FloatBuffer bBuf, int bOff, int ldb, int strideB,
-                                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
-        run(KERNEL, Parallel.threads(), transA, transB, m, n, k, alpha, a, aBuf, aOff, lda, strideA,
-                b, bBuf, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
-    }
+    /** One product (batch 1) of the same kind, m x n x k: a slice of {@code shape}. */
+    static GemmShape part(GemmShape shape, int m, int n, int k) { return new GemmShape(shape.transA(), shape.transB(), m, n, k, 1); }
 
     /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
-    static void run(SgemmBlocked kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
-                    float alpha, float[] a, int aOff, int lda, int strideA,
-                    float[] b, int bOff, int ldb, int strideB,
-                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
-        run(kernel, threads, transA, transB, m, n, k, alpha, a, null, aOff, lda, strideA,
-                b, null, bOff, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
-    }
-
-    /** The full path; A and B each come as an array or (the other null) a buffer. */
-    static void run(SgemmBlocked kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
-                    float alpha, float[] a, FloatBuffer aBuf, int aOff, int lda, int strideA,
-                    float[] b, FloatBuffer bBuf, int bOff, int ldb, int strideB,
-                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        boolean transA = shape.transA(), transB = shape.transB();
+        int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
         check(m >= 0, "m", m, "must be >= 0");
         check(n >= 0, "n", n, "must be >= 0");
         check(k >= 0, "k", k, "must be >= 0");
         check(batch >= 0, "batch", batch, "must be >= 0");
-        checkMatrix("A", a, aBuf, aOff, lda, strideA, transA ? k : m, transA ? m : k, transA ? "m" : "k", batch);
-        checkMatrix("B", b, bBuf, bOff, ldb, strideB, transB ? n : k, transB ? k : n, transB ? "k" : "n", batch);
-        checkMatrix("C", c, null, cOff, ldc, strideC, m, n, "n", batch);
+        checkMatrix("A", a, transA ? k : m, transA ? m : k, transA ? "m" : "k", batch);
+        checkMatrix("B", b, transB ? n : k, transB ? k : n, transB ? "k" : "n", batch);
+        checkMatrix("C", c, m, n, "n", batch);
+        if (c.array() == null) throw new IllegalArgumentException("c (matrix C) must be an array, not a buffer");
         if (m == 0 || n == 0 || batch == 0) return;
 
         if (k == 0 || alpha == 0f) {            // nothing to multiply: C = beta * C
-            for (int i = 0; i < batch; i++) scale(beta, c, cOff + i * strideC, m, n, ldc);
+            for (int i = 0; i < batch; i++) scale(beta, c.item(i), m, n);
             return;
         }
         if (batch == 1 && m <= Gemv.MAX_ROWS && !transA) {   // a few rows: stream B once, unpacked
-            float[] ha = a != null ? a : span(aBuf, aOff, 0, m, lda, k, 1);    // (a mapped A is small here)
-            Gemv.run(kernel, threads, transB, m, n, k, alpha, ha, a != null ? aOff : 0, lda, b, bBuf, bOff, ldb, beta, c, cOff, ldc);
+            ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.of(span(a, m, k, 1), 0, a.ld());    // (a mapped A is small here)
+            Gemv.run(kernel, threads, shape, alpha, ha, b, beta, c);
             return;
         }
         long flops = 2L * m * n * k;
-        boolean disjointC = batch == 1 || strideC >= (long) (m - 1) * ldc + n;
+        boolean disjointC = batch == 1 || c.stride() >= (long) (m - 1) * c.ld() + n;
         if (!transA && transB && n * 4 <= kernel.nr) {   // too narrow for the tile: dot products
-            if (aBuf != null || bBuf != null) {           // a mapped operand: read its span onto the heap
-                float[] ha = a != null ? a : span(aBuf, aOff, strideA, m, lda, k, batch);
-                float[] hb = b != null ? b : span(bBuf, bOff, strideB, n, ldb, k, batch);
-                run(kernel, threads, false, true, m, n, k, alpha, ha, null, a != null ? aOff : 0, lda, strideA,
-                        hb, null, b != null ? bOff : 0, ldb, strideB, beta, c, cOff, ldc, strideC, batch);
+            if (a.buffer() != null || b.buffer() != null) {   // a mapped operand: read its span onto the heap
+                ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.batched(span(a, m, k, batch), 0, a.ld(), a.stride());
+                ArrayMatrix hb = b.array() != null ? b : ArrayMatrix.batched(span(b, n, k, batch), 0, b.ld(), b.stride());
+                run(kernel, threads, shape, alpha, ha, hb, beta, c);
                 return;
             }
             if (batch == 1) {
                 Parallel.range(m, (int) Math.max(1, MIN_FLOPS_PER_THREAD / (2L * n * k)), (s, e) ->
-                        kernel.dotProducts(e - s, n, k, alpha, a, aOff + s * lda, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
+                        kernel.dotProducts(e - s, n, k, alpha, a.at(s * a.ld()), b, beta, c.at(s * c.ld())));
             } else {
                 Parallel.range(batch, disjointC ? (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops) : Integer.MAX_VALUE, (s, e) -> {
-                    for (int i = s; i < e; i++)
-                        kernel.dotProducts(m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                                beta, c, cOff + i * strideC, ldc);
+                    for (int i = s; i < e; i++) kernel.dotProducts(m, n, k, alpha, a.item(i), b.item(i), beta, c.item(i));
                 });
             }
             return;
         }
+        GemmShape one = part(shape, m, n, k);
         if (batch > 1 && disjointC && threads > 1 && flops < MIN_FLOPS_PER_THREAD * threads * 4) {
             // many small products: one thread per group of whole matrices
             int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
             Parallel.range(batch, grain, (s, e) -> {
-                for (int i = s; i < e; i++)
-                    kernel.run(transA, transB, m, n, k, alpha, a, aBuf, aOff + i * strideA, lda,
-                            b, bBuf, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+                for (int i = s; i < e; i++) kernel.run(one, alpha, a.item(i), b.item(i), beta, c.item(i));
             });
             return;
         }
-        for (int i = 0; i < batch; i++)
-            single(kernel, threads, transA, transB, m, n, k, alpha, a, aBuf, aOff + i * strideA, lda,
-                    b, bBuf, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
+        for (int i = 0; i < batch; i++) single(kernel, threads, one, alpha, a.item(i), b.item(i), beta, c.item(i));
     }
 
     /**
      * One product, split over threads by blocks of rows or of columns of C. A row split makes each
      * thread pack all of B, a column split all of A: the split follows the smaller operand.
      */
-    private static void single(SgemmBlocked kernel, int threads, boolean transA, boolean transB,
-                               int m, int n, int k, float alpha, float[] a, FloatBuffer aBuf, int aOff, int lda,
-                               float[] b, FloatBuffer bBuf, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    private static void single(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        int m = shape.m(), n = shape.n(), k = shape.k();
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
         // every thread packs all of the operand it does not split: split the larger one's partner,
@@ -171,7 +132,7 @@ public final class Sgemm {
         int units = byRows ? mBlocks : nBlocks;
         int nt = (int) Math.min(Math.min(threads, units), Math.max(1, flops / MIN_FLOPS_PER_THREAD));
         if (nt <= 1) {
-            kernel.run(transA, transB, m, n, k, alpha, a, aBuf, aOff, lda, b, bBuf, bOff, ldb, beta, c, cOff, ldc);
+            kernel.run(shape, alpha, a, b, beta, c);
             return;
         }
         Parallel.range(nt, 1, (s, e) -> {
@@ -179,29 +140,28 @@ public final class Sgemm {
                 int u0 = (int) ((long) units * t / nt), u1 = (int) ((long) units * (t + 1) / nt);
                 if (byRows) {
                     int r0 = u0 * kernel.mr, r1 = Math.min(m, u1 * kernel.mr);
-                    kernel.run(transA, transB, r1 - r0, n, k, alpha, a, aBuf, aOff + (transA ? r0 : r0 * lda), lda,
-                            b, bBuf, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
+                    kernel.run(part(shape, r1 - r0, n, k), alpha, a.at(shape.transA() ? r0 : r0 * a.ld()), b, beta, c.at(r0 * c.ld()));
                 } else {
                     int c0 = u0 * kernel.nr, c1 = Math.min(n, u1 * kernel.nr);
-                    kernel.run(transA, transB, m, c1 - c0, k, alpha, a, aBuf, aOff, lda,
-                            b, bBuf, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
+                    kernel.run(part(shape, m, c1 - c0, k), alpha, a, b.at(shape.transB() ? c0 * b.ld() : c0), beta, c.at(c0));
                 }
             }
         });
     }
 
-    /** The floats of a buffer operand's matrices (batch of rows x cols, leading dimension ld), from its offset on. */
-    private static float[] span(FloatBuffer buf, int off, int stride, int rows, int ld, int cols, int batch) {
-        float[] out = new float[(int) ((long) (batch - 1) * stride + (long) (rows - 1) * ld + cols)];
-        buf.get(off, out, 0, out.length);
+    /** The floats of a buffer operand's matrices (batch of rows x cols), from its offset on. */
+    private static float[] span(ArrayMatrix x, int rows, int cols, int batch) {
+        float[] out = new float[(int) ((long) (batch - 1) * x.stride() + (long) (rows - 1) * x.ld() + cols)];
+        x.buffer().get(x.offset(), out, 0, out.length);
         return out;
     }
 
-    private static void scale(float beta, float[] c, int off, int m, int n, int ldc) {
+    private static void scale(float beta, ArrayMatrix c, int m, int n) {
+        float[] ca = c.array();
         for (int i = 0; i < m; i++) {
-            int o = off + i * ldc;
-            if (beta == 0f) java.util.Arrays.fill(c, o, o + n, 0f);
-            else if (beta != 1f) for (int j = 0; j < n; j++) c[o + j] *= beta;
+            int o = c.offset() + i * c.ld();
+            if (beta == 0f) java.util.Arrays.fill(ca, o, o + n, 0f);
+            else if (beta != 1f) for (int j = 0; j < n; j++) ca[o + j] *= beta;
         }
     }
 
@@ -210,9 +170,12 @@ public final class Sgemm {
     }
 
     /** A matrix stored as rows x cols with leading dimension ld, batch copies stride apart. */
-    private static void checkMatrix(String name, float[] arr, FloatBuffer buf, int off, int ld, int stride,
-                                    int rows, int cols, String colsName, int batch) {
+    private static void checkMatrix(String name, ArrayMatrix x, int rows, int cols, String colsName, int batch) {
         String lower = name.toLowerCase();
+        if (x == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
+        float[] arr = x.array();
+        FloatBuffer buf = x.buffer();
+        int off = x.offset(), ld = x.ld(), stride = x.stride();
         if (arr == null && buf == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
         if (arr != null && buf != null) throw new IllegalArgumentException(lower + " (matrix " + name + ") given as both an array and a buffer");
         int length = arr != null ? arr.length : buf.limit();

@@ -1,6 +1,6 @@
 package io.medualtime.tensor.cpu;
 
-import java.nio.FloatBuffer;
+import io.medualtime.tensor.backend.GemmShape;
 
 /**
  * The cache-blocked GEMM driver shared by the Vector API kernel ({@link SgemmVector}) and the
@@ -46,28 +46,27 @@ abstract class SgemmBlocked {
     /** Why the block sizes are what they are (printed by the benchmarks). */
     String blockingReason() { return "fixed"; }
 
+    /** A thread's packed panels of A and B and its micro-tile of C (see {@link #buffers}). */
+    record Packed(float[] a, float[] b, float[] tile) {}
+
+    /** Rows [row, row + rows) and columns [col, col + cols) of a logical (un-transposed) operand. */
+    record Block(int row, int rows, int col, int cols) {}
+
     /**
-     * Computes the tiles of one packed block: C[0:mc, 0:nc] (at cOff) = pa * pb + beta * C, where
+     * Computes the tiles of one packed block: C[0:mc, 0:nc] = pa * pb + beta * C (kc deep), where
      * {@code overwrite} means C is not read (beta == 0 on the first k-slice).
      */
-    abstract void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb,
-                              float beta, boolean overwrite, float[] c, int cOff, int ldc, float[] tile);
-
-    /** Single-threaded blocked GEMM on a (sub)problem; arguments already validated, k > 0. */
-    final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                   float beta, float[] c, int cOff, int ldc) {
-        run(transA, transB, m, n, k, alpha, a, null, aOff, lda, b, null, bOff, ldb, beta, c, cOff, ldc);
-    }
+    abstract void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix c);
 
     /**
-     * The same with A and/or B read from a FloatBuffer (a memory-mapped weight) when the array is
-     * null: each block is first staged into a heap array in its stored layout, then packed by the
-     * array code, so the packed data (and the result) are bitwise those of the array path.
+     * Single-threaded blocked GEMM on one (sub)problem; arguments already validated, k > 0. A and/or B
+     * may be read from a FloatBuffer (a memory-mapped weight): each block is first staged into a heap
+     * array in its stored layout, then packed by the array code, so the packed data (and the result)
+     * are bitwise those of the array path.
      */
-    final void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                   float[] a, FloatBuffer aBuf, int aOff, int lda, float[] b, FloatBuffer bBuf, int bOff, int ldb,
-                   float beta, float[] c, int cOff, int ldc) {
+    final void run(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+        boolean transA = shape.transA(), transB = shape.transB();
+        int m = shape.m(), n = shape.n(), k = shape.k();
         // Balanced block sizes: k = 400 becomes two slices of 200 rather than 384 + 16, so no
         // block is much thinner (less efficient) than the others.
         int kcB = ceilDiv(k, ceilDiv(k, kcMax));
@@ -78,27 +77,29 @@ abstract class SgemmBlocked {
         if (pa == null || pa.length < mcB * kcB) buf[0] = pa = new float[mcB * kcB];
         if (pb == null || pb.length < ncB * kcB) buf[1] = pb = new float[ncB * kcB];
         if (tile == null) buf[2] = tile = new float[mr * nr];
-        float[] sa = aBuf == null ? null : staging(buf, 3, mcB * kcB), sb = bBuf == null ? null : staging(buf, 4, ncB * kcB);
+        Packed packed = new Packed(pa, pb, tile);
+        float[] sa = a.buffer() == null ? null : staging(buf, 3, mcB * kcB), sb = b.buffer() == null ? null : staging(buf, 4, ncB * kcB);
 
         for (int jc = 0; jc < n; jc += ncB) {
             int nc = Math.min(ncB, n - jc);
             for (int pc = 0; pc < k; pc += kcB) {
                 int kc = Math.min(kcB, k - pc);
-                if (sb == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, nr);
+                Block bBlock = new Block(pc, kc, jc, nc);
+                if (sb == null) packB(transB, b, bBlock, pb);
                 else {      // stored block: kc rows of nc (or, transposed, nc rows of kc)
-                    int cols = stage(bBuf, bOff, ldb, transB, pc, kc, jc, nc, sb);
-                    packB(transB, sb, 0, cols, 0, kc, 0, nc, pb, nr);
+                    int cols = stage(b, transB, bBlock, sb);
+                    packB(transB, ArrayMatrix.of(sb, 0, cols), new Block(0, kc, 0, nc), pb);
                 }
                 boolean first = pc == 0;
                 for (int ic = 0; ic < m; ic += mcB) {
                     int mc = Math.min(mcB, m - ic);
-                    if (sa == null) packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, mr);
+                    Block aBlock = new Block(ic, mc, pc, kc);
+                    if (sa == null) packA(transA, a, aBlock, alpha, pa);
                     else {
-                        int cols = stage(aBuf, aOff, lda, transA, ic, mc, pc, kc, sa);
-                        packA(transA, sa, 0, cols, 0, mc, 0, kc, alpha, pa, mr);
+                        int cols = stage(a, transA, aBlock, sa);
+                        packA(transA, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), alpha, pa);
                     }
-                    macroKernel(mc, nc, kc, pa, pb, first ? beta : 1f, first && beta == 0f,
-                            c, cOff + ic * ldc + jc, ldc, tile);
+                    macroKernel(packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f, c.at(ic * c.ld() + jc));
                 }
             }
         }
@@ -110,8 +111,9 @@ abstract class SgemmBlocked {
      * contiguous rows, with no packing (gated prefix attention to a handful of tokens has n = 5,
      * which the 64-wide tile would compute 13 times over).
      */
-    final void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    final void dotProducts(int m, int n, int k, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
+        float[] a = am.array(), b = bm.array(), c = cm.array();
+        int aOff = am.offset(), lda = am.ld(), bOff = bm.offset(), ldb = bm.ld(), cOff = cm.offset(), ldc = cm.ld();
         float[] lanes = new float[nr];
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) {
@@ -142,14 +144,14 @@ abstract class SgemmBlocked {
     }
 
     /**
-     * Copies the stored block of a matrix with logical rows [r0, r0+rn) and columns [c0, c0+cn)
-     * (stored transposed when {@code colMajor}) from a buffer into dst with no padding; returns
+     * Copies the stored block of a buffer operand with logical rows [row, row + rows) and columns
+     * [col, col + cols) (stored transposed when {@code colMajor}) into dst with no padding; returns
      * dst's leading dimension.
      */
-    private static int stage(FloatBuffer src, int off, int ld, boolean colMajor, int r0, int rn, int c0, int cn, float[] dst) {
-        int lines = colMajor ? cn : rn, width = colMajor ? rn : cn;
-        int start = colMajor ? off + c0 * ld + r0 : off + r0 * ld + c0;
-        for (int l = 0; l < lines; l++) src.get(start + l * ld, dst, l * width, width);
+    private static int stage(ArrayMatrix src, boolean colMajor, Block blk, float[] dst) {
+        int ld = src.ld(), lines = colMajor ? blk.cols() : blk.rows(), width = colMajor ? blk.rows() : blk.cols();
+        int start = colMajor ? src.offset() + blk.col() * ld + blk.row() : src.offset() + blk.row() * ld + blk.col();
+        for (int l = 0; l < lines; l++) src.buffer().get(start + l * ld, dst, l * width, width);
         return width;
     }
 
@@ -158,37 +160,39 @@ abstract class SgemmBlocked {
     static int roundUp(int x, int m) { return (x + m - 1) / m * m; }
 
     /**
-     * Packs alpha * op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: panel q holds rows
-     * q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
+     * Packs alpha * op(A)[block] (mc rows from i0, kc columns from p0) into MR-row panels: panel q
+     * holds rows q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                      float alpha, float[] dst, int mr) {
+    final void packA(boolean transA, ArrayMatrix a, Block blk, float alpha, float[] dst) {
+        int i0 = blk.row(), mc = blk.rows(), p0 = blk.col(), kc = blk.cols(), lda = a.ld();
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            if (transA) packAlong(a, aOff + p0 * lda + i0 + ir, lda, kc, rows, alpha, dst, ir * kc, mr);
-            else packAcross(a, aOff + (i0 + ir) * lda + p0, lda, kc, rows, alpha, dst, ir * kc, mr);
+            if (transA) packAlong(a.at(p0 * lda + i0 + ir), kc, rows, alpha, dst, ir * kc, mr);
+            else packAcross(a.at((i0 + ir) * lda + p0), kc, rows, alpha, dst, ir * kc, mr);
         }
     }
 
     /**
-     * Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel q holds columns
-     * q*NR..q*NR+NR-1 as dst[q*NR*kc + p*NR + j] (the NR values of one k contiguous).
+     * Packs op(B)[block] (kc rows from p0, nc columns from j0) into NR-column panels: panel q holds
+     * columns q*NR..q*NR+NR-1 as dst[q*NR*kc + p*NR + j] (the NR values of one k contiguous).
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                      float[] dst, int nr) {
+    final void packB(boolean transB, ArrayMatrix b, Block blk, float[] dst) {
+        int p0 = blk.row(), kc = blk.rows(), j0 = blk.col(), nc = blk.cols(), ldb = b.ld();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            if (transB) packAcross(b, bOff + (j0 + jr) * ldb + p0, ldb, kc, cols, 1f, dst, jr * kc, nr);
-            else packAlong(b, bOff + p0 * ldb + j0 + jr, ldb, kc, cols, 1f, dst, jr * kc, nr);
+            if (transB) packAcross(b.at((j0 + jr) * ldb + p0), kc, cols, 1f, dst, jr * kc, nr);
+            else packAlong(b.at(p0 * ldb + j0 + jr), kc, cols, 1f, dst, jr * kc, nr);
         }
     }
 
     /**
      * One panel whose w values for each k are contiguous in the source (A transposed, B not):
-     * dst[d + p*width + l] = alpha * src[s + p*ld + l] for l < w, zero for w <= l < width.
+     * dst[d + p*width + l] = alpha * src[s + p*ld + l] for l < w, zero for w <= l < width (s, ld: the
+     * panel's start and leading dimension in {@code from}).
      */
-    private static void packAlong(float[] src, int s, int ld, int kc, int w, float alpha,
-                                  float[] dst, int d, int width) {
+    private static void packAlong(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+        float[] src = from.array();
+        int s = from.offset(), ld = from.ld();
         if (alpha == 1f) {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(src, s + p * ld, dst, d + p * width, w);
@@ -209,8 +213,9 @@ abstract class SgemmBlocked {
      * 1), so each pass reads 8 sequential streams and writes 8 adjacent floats (measured 13% faster
      * than 4 per pass on a weight streamed from memory: half as many passes over the panel).
      */
-    private static void packAcross(float[] src, int s, int ld, int kc, int w, float alpha,
-                                   float[] dst, int d, int width) {
+    private static void packAcross(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+        float[] src = from.array();
+        int s = from.offset(), ld = from.ld();
         int l = 0;
         for (; l + 8 <= w; l += 8) {
             int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld, s6 = s5 + ld, s7 = s6 + ld;

@@ -14,8 +14,9 @@ final class SgemmScalar extends SgemmBlocked {
     SgemmScalar(int kc, int mc, int nc) { super(MR, NR, kc, mc, nc); }
 
     @Override
-    void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb,
-                     float beta, boolean overwrite, float[] c, int cOff, int ldc, float[] tile) {
+    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
+        float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
+        int cOff = cm.offset(), ldc = cm.ld();
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {

@@ -45,8 +45,9 @@ final class SgemmVector extends SgemmBlocked {
     @Override String blockingReason() { return BLOCKING.reason(); }
 
     @Override
-    void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb,
-                     float beta, boolean overwrite, float[] c, int cOff, int ldc, float[] tile) {
+    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
+        float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
+        int cOff = cm.offset(), ldc = cm.ld();
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             for (int jr = 0; jr < nc; jr += NR) {

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -71,8 +72,8 @@ class SgemmBlockingTest {
         SgemmBlocked zen4 = VectorSupport.available() ? new SgemmVector(384, 480, 1536) : new SgemmScalar(384, 480, 1536);
         SgemmBlocked large = VectorSupport.available() ? new SgemmVector(spr.kc(), spr.mc(), spr.nc())
                 : new SgemmScalar(spr.kc(), spr.mc(), spr.nc());
-        zen4.run(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c1, 0, n);
-        large.run(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c2, 0, n);
+        zen4.run(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c1, 0, n));
+        large.run(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c2, 0, n));
         assertArrayEquals(c1, c2);
     }
 

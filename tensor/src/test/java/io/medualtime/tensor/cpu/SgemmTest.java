@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu;
 
+import io.medualtime.tensor.backend.GemmShape;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,10 +43,10 @@ class SgemmTest {
         float B(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
         float[] run(SgemmBlocked kernel, int threads) {
             float[] c = c0.clone();
-            Sgemm.run(kernel, threads, ta, tb, m, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0,
-                    beta, c, cOff, ldc, 0, 1);
+            Sgemm.run(kernel, threads, shape(), alpha, ArrayMatrix.of(a, aOff, lda), ArrayMatrix.of(b, bOff, ldb), beta, ArrayMatrix.of(c, cOff, ldc));
             return c;
         }
+        GemmShape shape() { return GemmShape.of(ta, tb, m, n, k); }
         void check(float[] c, String what) {
             for (int i = 0; i < c.length; i++) {
                 int rel = i - cOff, row = rel < 0 ? -1 : rel / ldc, col = rel < 0 ? -1 : rel % ldc;
@@ -144,22 +145,25 @@ class SgemmTest {
         Random r = new Random(3);
         Case cs = new Case(r, true, false, 40, 50, 60, 1.25f, -0.5f, true);
         float[] c = cs.c0.clone();
-        Sgemm.sgemm(cs.ta, cs.tb, cs.m, cs.n, cs.k, cs.alpha, cs.a, cs.aOff, cs.lda, cs.b, cs.bOff, cs.ldb,
-                cs.beta, c, cs.cOff, cs.ldc);
+        Sgemm.sgemm(cs.shape(), cs.alpha, ArrayMatrix.of(cs.a, cs.aOff, cs.lda), ArrayMatrix.of(cs.b, cs.bOff, cs.ldb), cs.beta,
+                ArrayMatrix.of(c, cs.cOff, cs.ldc));
         cs.check(c, "Sgemm.sgemm " + Sgemm.kernelName());
 
         // beta == 0: NaN in C is overwritten, never propagated
         float[] a = rand(r, 6, 0), b = rand(r, 6, 0), cn = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
-        Sgemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, cn, 0, 2);
+        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 3), 1f, ArrayMatrix.of(a, 0, 3), ArrayMatrix.of(b, 0, 2), 0f, ArrayMatrix.of(cn, 0, 2));
         for (float v : cn) assertFalse(Float.isNaN(v));
         // k == 0: C = beta * C, and with beta == 0, C = 0 even if it held NaN
         float[] c2 = {1, 2, 3, 4};
-        Sgemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 3f, c2, 0, 2);
+        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 0), 1f, ArrayMatrix.of(new float[0], 0, 1),
+                ArrayMatrix.of(new float[0], 0, 2), 3f, ArrayMatrix.of(c2, 0, 2));
         assertArrayEquals(new float[]{3, 6, 9, 12}, c2);
-        Sgemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, cn, 0, 2);
+        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 0), 1f, ArrayMatrix.of(new float[0], 0, 1), ArrayMatrix.of(new float[0], 0, 2),
+                0f, ArrayMatrix.of(cn, 0, 2));
         assertArrayEquals(new float[]{0, 0, 0, 0}, cn);
         // m == 0 or n == 0: nothing happens
-        Sgemm.sgemm(false, false, 0, 5, 5, 1f, new float[0], 0, 5, new float[25], 0, 5, 0f, new float[0], 0, 5);
+        Sgemm.sgemm(GemmShape.of(false, false, 0, 5, 5), 1f, ArrayMatrix.of(new float[0], 0, 5), ArrayMatrix.of(new float[25], 0, 5),
+                0f, ArrayMatrix.of(new float[0], 0, 5));
     }
 
     @Test
@@ -180,8 +184,8 @@ class SgemmTest {
                     System.arraycopy(cs.b, 0, b, off + i * sb, k * n);
                     System.arraycopy(cs.c0, 0, c, off + i * sc, m * n);
                 }
-                Sgemm.sgemmBatched(ta, tb, m, n, k, 0.5f, a, off, cases.get(0).lda, sa, b, off, cases.get(0).ldb, sb,
-                        1.5f, c, off, n, sc, batch);
+                Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 0.5f, ArrayMatrix.batched(a, off, cases.get(0).lda, sa),
+                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), 1.5f, ArrayMatrix.batched(c, off, n, sc));
                 for (int i = 0; i < batch; i++) {
                     float[] ci = new float[m * n];
                     System.arraycopy(c, off + i * sc, ci, 0, m * n);
@@ -190,8 +194,9 @@ class SgemmTest {
                 SgemmBlocked scalar = new SgemmScalar();
                 float[] cs = new float[off + batch * sc];
                 for (int i = 0; i < batch; i++) System.arraycopy(cases.get(i).c0, 0, cs, off + i * sc, m * n);
-                Sgemm.run(scalar, Parallel.threads(), ta, tb, m, n, k, 0.5f, a, off, cases.get(0).lda, sa,
-                        b, off, cases.get(0).ldb, sb, 1.5f, cs, off, n, sc, batch);
+                Sgemm.run(scalar, Parallel.threads(), new GemmShape(ta, tb, m, n, k, batch), 0.5f,
+                        ArrayMatrix.batched(a, off, cases.get(0).lda, sa), ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), 1.5f,
+                        ArrayMatrix.batched(cs, off, n, sc));
                 for (int i = 0; i < batch; i++) {
                     float[] ci = new float[m * n];
                     System.arraycopy(cs, off + i * sc, ci, 0, m * n);
@@ -201,26 +206,38 @@ class SgemmTest {
         }
         // strideB == 0: every item shares one B
         float[] a = rand(r, 2 * 6, 0), b = rand(r, 6, 0), c = new float[2 * 4];
-        Sgemm.sgemmBatched(false, false, 2, 2, 3, 1f, a, 0, 3, 6, b, 0, 2, 0, 0f, c, 0, 2, 4, 2);
+        Sgemm.sgemm(new GemmShape(false, false, 2, 2, 3, 2), 1f, ArrayMatrix.batched(a, 0, 3, 6), ArrayMatrix.batched(b, 0, 2, 0), 0f,
+                ArrayMatrix.batched(c, 0, 2, 4));
         float[] c1 = new float[4];
-        Sgemm.sgemm(false, false, 2, 2, 3, 1f, a, 6, 3, b, 0, 2, 0f, c1, 0, 2);
+        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 3), 1f, ArrayMatrix.of(a, 6, 3), ArrayMatrix.of(b, 0, 2), 0f, ArrayMatrix.of(c1, 0, 2));
         assertArrayEquals(c1, java.util.Arrays.copyOfRange(c, 4, 8));
     }
 
     @Test
     void rejectsBadArguments() {
         float[] x = new float[100];
-        assertMessage("m", () -> Sgemm.sgemm(false, false, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
-        assertMessage("k", () -> Sgemm.sgemm(false, false, 2, 2, -3, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
-        assertMessage("lda", () -> Sgemm.sgemm(false, false, 4, 4, 5, 1f, x, 0, 4, x, 0, 4, 0f, x, 0, 4));
-        assertMessage("lda", () -> Sgemm.sgemm(true, false, 6, 4, 5, 1f, x, 0, 5, x, 0, 4, 0f, x, 0, 4));
-        assertMessage("ldb", () -> Sgemm.sgemm(false, true, 4, 4, 5, 1f, x, 0, 5, x, 0, 4, 0f, x, 0, 4));
-        assertMessage("ldc", () -> Sgemm.sgemm(false, false, 4, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, x, 0, 3));
-        assertMessage("array a", () -> Sgemm.sgemm(false, false, 11, 4, 10, 1f, x, 0, 10, x, 0, 4, 0f, x, 0, 4));
-        assertMessage("array c", () -> Sgemm.sgemm(false, false, 4, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, new float[15], 0, 4));
-        assertMessage("bOff", () -> Sgemm.sgemm(false, false, 4, 4, 4, 1f, x, 0, 4, x, -1, 4, 0f, x, 0, 4));
-        assertMessage("strideC", () -> Sgemm.sgemmBatched(false, false, 2, 2, 2, 1f, x, 0, 2, 4, x, 0, 2, 4, 0f, x, 0, 2, -4, 2));
-        assertMessage("array b", () -> Sgemm.sgemmBatched(false, false, 2, 2, 2, 1f, x, 0, 2, 4, x, 0, 2, 50, 0f, x, 0, 2, 4, 3));
+        assertMessage("GEMM sizes m -1", () -> Sgemm.sgemm(GemmShape.of(false, false, -1, 2, 2), 1f, ArrayMatrix.of(x, 0, 2),
+                ArrayMatrix.of(x, 0, 2), 0f, ArrayMatrix.of(x, 0, 2)));
+        assertMessage("GEMM sizes m 2, n 2, k -3", () -> Sgemm.sgemm(GemmShape.of(false, false, 2, 2, -3), 1f, ArrayMatrix.of(x, 0, 2),
+                ArrayMatrix.of(x, 0, 2), 0f, ArrayMatrix.of(x, 0, 2)));
+        assertMessage("lda", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 5), 1f, ArrayMatrix.of(x, 0, 4),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
+        assertMessage("lda", () -> Sgemm.sgemm(GemmShape.of(true, false, 6, 4, 5), 1f, ArrayMatrix.of(x, 0, 5),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
+        assertMessage("ldb", () -> Sgemm.sgemm(GemmShape.of(false, true, 4, 4, 5), 1f, ArrayMatrix.of(x, 0, 5),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
+        assertMessage("ldc", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 3)));
+        assertMessage("array a", () -> Sgemm.sgemm(GemmShape.of(false, false, 11, 4, 10), 1f, ArrayMatrix.of(x, 0, 10),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
+        assertMessage("array c", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
+                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(new float[15], 0, 4)));
+        assertMessage("bOff", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
+                ArrayMatrix.of(x, -1, 4), 0f, ArrayMatrix.of(x, 0, 4)));
+        assertMessage("strideC", () -> Sgemm.sgemm(new GemmShape(false, false, 2, 2, 2, 2), 1f, ArrayMatrix.batched(x, 0, 2, 4),
+                ArrayMatrix.batched(x, 0, 2, 4), 0f, ArrayMatrix.batched(x, 0, 2, -4)));
+        assertMessage("array b", () -> Sgemm.sgemm(new GemmShape(false, false, 2, 2, 2, 3), 1f, ArrayMatrix.batched(x, 0, 2, 4),
+                ArrayMatrix.batched(x, 0, 2, 50), 0f, ArrayMatrix.batched(x, 0, 2, 4)));
     }
 
     private static void assertMessage(String name, Runnable call) {
@@ -251,13 +268,14 @@ class SgemmTest {
                         cs.check(c1, what);
                         assertArrayEquals(c1, cs.run(kernel, 1), "depends on the thread count: " + what);
                         float[] mapped = cs.c0.clone();
-                        Sgemm.run(kernel, Parallel.threads(), false, tb, m, cs.n, cs.k, cs.alpha, cs.a, null, cs.aOff, cs.lda, 0,
-                                null, bBuf, cs.bOff, cs.ldb, 0, cs.beta, mapped, cs.cOff, cs.ldc, 0, 1);
+                        Sgemm.run(kernel, Parallel.threads(), new GemmShape(false, tb, m, cs.n, cs.k, 1), cs.alpha,
+                                ArrayMatrix.batched(cs.a, cs.aOff, cs.lda, 0), ArrayMatrix.mapped(bBuf, cs.bOff, cs.ldb, 0), cs.beta,
+                                ArrayMatrix.batched(mapped, cs.cOff, cs.ldc, 0));
                         assertArrayEquals(c1, mapped, "mapped B differs: " + what);
                         if (!tb) {
                             float[] blocked = cs.c0.clone();
-                            kernel.run(false, false, m, cs.n, cs.k, cs.alpha, cs.a, cs.aOff, cs.lda, cs.b, cs.bOff, cs.ldb,
-                                    cs.beta, blocked, cs.cOff, cs.ldc);
+                            kernel.run(cs.shape(), cs.alpha, ArrayMatrix.of(cs.a, cs.aOff, cs.lda), ArrayMatrix.of(cs.b, cs.bOff, cs.ldb),
+                                    cs.beta, ArrayMatrix.of(blocked, cs.cOff, cs.ldc));
                             assertArrayEquals(blocked, c1, "differs from the blocked kernel: " + what);
                         }
                     }

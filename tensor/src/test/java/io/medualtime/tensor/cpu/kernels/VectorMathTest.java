@@ -1,4 +1,6 @@
-package io.medualtime.tensor.cpu;
+package io.medualtime.tensor.cpu.kernels;
+
+import io.medualtime.tensor.cpu.VectorSupport;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Assumptions;

@@ -1,4 +1,4 @@
-package io.medualtime.tensor.cpu;
+package io.medualtime.tensor.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

@@ -1,0 +1,108 @@
+package io.medualtime.bench;
+
+import io.medualtime.tensor.cpu.kernels.AdamW;
+import io.medualtime.tensor.cpu.kernels.ArrayAffine;
+import io.medualtime.tensor.cpu.kernels.CrossEntropy;
+import io.medualtime.tensor.cpu.kernels.Gelu;
+import io.medualtime.tensor.cpu.kernels.LayerNorm;
+import io.medualtime.tensor.cpu.kernels.ArrayNormStats;
+import io.medualtime.tensor.cpu.kernels.Softmax;
+import io.medualtime.tensor.cpu.kernels.ArraySpan;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.*;
+
+/**
+ * The memory-bound CPU kernels of a training step ({@code io.medualtime.tensor.cpu.kernels}, called
+ * directly, on all threads): layer norm, softmax and GELU forward and backward, AdamW, and
+ * cross-entropy forward and backward. Sizes are beyond L2 (and L3 here): every operand is 8 Mi floats
+ * (32 MB), GPT-2 widths (768 features, 50257-word vocabulary). {@link #bytes} gives the bytes each call
+ * must move at least (each operand read or written once), which {@link KernelsReport} turns into GB/s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+public class CpuKernels {
+    /** Layer norm rows of 768 features; GELU and AdamW elements (ROWS * COLS = 8 Mi). */
+    static final int ROWS = 10922, COLS = 768, N = 1 << 23;
+    /** Softmax: attention rows of 256 keys. */
+    static final int SM_ROWS = N / 256, SM_COLS = 256;
+    /** Cross-entropy: 160 token rows over GPT-2's vocabulary (8 Mi floats). */
+    static final int CE_ROWS = 160, CE_COLS = 50257;
+
+    private float[] x, y, gy, gx, w, b, gw, gb, m, v, loss, lse, logits, glogits;
+    private ArrayNormStats stats;
+    private int[] targets;
+
+    @Setup
+    public void setup() {
+        Random r = new Random(1);
+        x = rand(r, N); y = rand(r, N); gy = rand(r, N); gx = new float[N];
+        w = rand(r, COLS); b = rand(r, COLS); gw = new float[COLS]; gb = new float[COLS];
+        stats = new ArrayNormStats(new float[ROWS], new float[ROWS]);
+        m = new float[N]; v = new float[N];
+        logits = rand(r, CE_ROWS * CE_COLS); glogits = new float[CE_ROWS * CE_COLS];
+        loss = new float[CE_ROWS]; lse = new float[CE_ROWS];
+        targets = new int[CE_ROWS];
+        for (int i = 0; i < CE_ROWS; i++) targets[i] = r.nextInt(CE_COLS);
+        layerNormForward();     // saved statistics for the backward
+    }
+
+    private static float[] rand(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    @Benchmark public float[] layerNormForward() { LayerNorm.forward(ArraySpan.of(x), new ArrayAffine(w, b), 1e-5f, y, stats, ROWS, COLS); return y; }
+
+    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(ArraySpan.of(x), w, stats, gy, gx, new ArrayAffine(gw, gb), ROWS, COLS); return gx; }
+
+    @Benchmark public float[] softmaxForward() { Softmax.forward(false, ArraySpan.of(x), ArraySpan.of(y), SM_ROWS, SM_COLS); return y; }
+
+    @Benchmark public float[] softmaxBackward() { Softmax.backward(false, ArraySpan.of(y), ArraySpan.of(gy), ArraySpan.of(gx), SM_ROWS, SM_COLS); return gx; }
+
+    @Benchmark public float[] geluForward() { Gelu.forward(ArraySpan.of(x), ArraySpan.of(y), N); return y; }
+
+    @Benchmark public float[] geluBackward() { Gelu.backward(ArraySpan.of(x), ArraySpan.of(gy), ArraySpan.of(gx), N); return gx; }
+
+    /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
+    @Benchmark public float[] adamw() { AdamW.step(y, gy, m, v, N, HYPER); return y; }
+
+    private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
+
+    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(ArraySpan.of(logits), targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+
+    @Benchmark public float[] crossEntropyBackward() {
+        CrossEntropy.backward(ArraySpan.of(logits), lse, targets, -100, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
+        return glogits;
+    }
+
+    /** The shape a benchmark runs on, for the report. */
+    static String size(String method) {
+        if (method.startsWith("layerNorm")) return ROWS + "x" + COLS;
+        if (method.startsWith("softmax")) return SM_ROWS + "x" + SM_COLS;
+        if (method.startsWith("crossEntropy")) return CE_ROWS + "x" + CE_COLS;
+        return String.valueOf(N);
+    }
+
+    /** The bytes a call must move at least: each full-size operand once (4 bytes a float). */
+    static double bytes(String method) {
+        int operands = switch (method) {
+            case "layerNormForward", "softmaxForward", "geluForward", "crossEntropyBackward" -> 2;   // in, out
+            case "layerNormBackward", "softmaxBackward", "geluBackward" -> 3;                       // x or y, gy, gx
+            case "adamw" -> 7;                                                                      // p, g, m, v in; p, m, v out
+            case "crossEntropyForward" -> 1;
+            default -> throw new IllegalArgumentException("unknown benchmark " + method);
+        };
+        return 4.0 * operands * elements(method);
+    }
+
+    private static long elements(String method) {
+        if (method.startsWith("layerNorm")) return (long) ROWS * COLS;
+        if (method.startsWith("softmax")) return (long) SM_ROWS * SM_COLS;
+        if (method.startsWith("crossEntropy")) return (long) CE_ROWS * CE_COLS;
+        return N;
+    }
+}
