@@ -154,7 +154,7 @@ public final class CpuBackend implements Backend {
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
-        Sgemm.sgemm(shape, alpha, matrix(am), matrix(bm), beta, ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()));
+        Sgemm.sgemm(ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()), matrix(am), matrix(bm), shape, alpha, beta);
     }
 
     /** A GEMM operand as the CPU kernels read it: its array, or the buffer of a frozen mapped weight. */
