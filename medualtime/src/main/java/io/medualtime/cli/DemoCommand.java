@@ -89,7 +89,7 @@ final class DemoCommand extends JobCommand {
                 log.println();
                 log.println("---- " + mode.cliName() + ": " + mode.describe() + " ----");
                 RunFolder run = RunFolder.at(root.dir().resolve(mode.cliName()));
-                results.put(mode, TrainCommand.trainOne("demo " + mode.cliName(), null, m, t, label, mode, data, run, device, log));
+                results.put(mode, TrainCommand.trainOne(new TrainCommand.Job("demo " + mode.cliName(), null, label, mode), m, t, data, run, device, log));
             }
             SummaryTable table = new SummaryTable("MedualTime demo: supervised, " + label.classNames(data).size() + " classes (" + label.cliName() + "), test split");
             for (Map.Entry<Mode, SupervisedTrainer.Result> e : results.entrySet())

@@ -61,7 +61,7 @@ final class TrainCommand extends RunOptions.Resumable {
     }
 
     private void trainOnce(RunFolder run, Dataset data, Device device, PrintStream log) throws Exception {
-        SupervisedTrainer.Result r = trainOne("train", runs.recorded(spec), m, t, t.labelKind(), t.modeValue(), data, run, device, log);
+        SupervisedTrainer.Result r = trainOne(new Job("train", runs.recorded(spec), t.labelKind(), t.modeValue()), m, t, data, run, device, log);
         TrainCommand.printSelected(log, r);
         log.println();
         log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
@@ -88,7 +88,7 @@ final class TrainCommand extends RunOptions.Resumable {
                 continue;
             }
             m.seed = seed;
-            done.add(trainOne("train (seed " + seed + ")", null, m, t, t.labelKind(), t.modeValue(), data, one, device, log).metrics());
+            done.add(trainOne(new Job("train (seed " + seed + ")", null, t.labelKind(), t.modeValue()), m, t, data, one, device, log).metrics());
         }
         Repeats spread = Repeats.of("seed", seeds, done.stream().map(x -> x.test().report()).toList());
         ModelSpec first = io.medualtime.train.SavedRun.spec(run.dir().resolve(folders.values().iterator().next()));
@@ -105,12 +105,19 @@ final class TrainCommand extends RunOptions.Resumable {
         log.println("metrics: " + run.resolve(RunFolder.METRICS_FILE) + " (per seed: " + run.dir().resolve("seed-<SEED>") + ")");
     }
 
+    /** What one supervised run is called in the log and metrics, what {@code --resume} replays (null: not resumable), its label and mode. */
+    record Job(String command, List<String> arguments, LabelKind label, Mode mode) {}
+
     /**
      * Builds a fresh model for {@code data} and trains it into {@code run} (continuing from the run's checkpoint if it
      * has one); {@code arguments} are what {@code --resume} replays (null: the run cannot be resumed by itself).
      */
-    static SupervisedTrainer.Result trainOne(String command, List<String> arguments, ModelOptions m, TrainingOptions t, LabelKind label, Mode mode,
-                                             Dataset data, RunFolder run, Device device, PrintStream log) throws Exception {
+    static SupervisedTrainer.Result trainOne(Job job, ModelOptions m, TrainingOptions t, Dataset data, RunFolder run, Device device,
+                                             PrintStream log) throws Exception {
+        String command = job.command();
+        List<String> arguments = job.arguments();
+        LabelKind label = job.label();
+        Mode mode = job.mode();
         ModelSpec spec = m.spec("supervised", data, label, mode);
         ModelOptions.header(log, data, spec, device);
         log.println("[run]  " + command + ": mode " + mode.cliName() + " (" + mode.describe() + "), label " + label.cliName()

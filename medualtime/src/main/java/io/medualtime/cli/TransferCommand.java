@@ -86,7 +86,7 @@ final class TransferCommand extends RunOptions.Resumable {
                 // the coarse run's data is the transfer run's data
                 ModelOptions mm = m;
                 if (mm.data == null) mm.data = m.dataFolder(run.dir());
-                SupervisedTrainer.Result r = TrainCommand.trainOne("transfer (coarse stage)", null, mm, t, LabelKind.COARSE, t.modeValue(), data, coarse, device, log);
+                SupervisedTrainer.Result r = TrainCommand.trainOne(new TrainCommand.Job("transfer (coarse stage)", null, LabelKind.COARSE, t.modeValue()), mm, t, data, coarse, device, log);
                 log.println("[transfer] coarse model: selected epoch " + r.metrics().selectedEpoch() + ", test accuracy "
                         + String.format(java.util.Locale.ROOT, "%.4f", r.metrics().test().report().accuracy()));
             }

@@ -32,12 +32,12 @@ public final class DiskDataset implements Dataset {
     private final JsonNode json;
     private final long recordBytes;
 
-    private DiskDataset(Path folder, Path signalsFile, DatasetInfo info, JsonNode json, List<String> ids,
+    private DiskDataset(Path folder, Path signalsFile, DatasetJson meta, List<String> ids,
                         List<Split> splits, short[][] labels, List<String> reports, FileChannel ch) {
         this.folder = folder;
         this.signalsFile = signalsFile;
-        this.info = info;
-        this.json = json;
+        this.info = meta.info();
+        this.json = meta.json();
         this.ids = ids.toArray(new String[0]);
         this.splits = splits.toArray(new Split[0]);
         this.labels = labels;
@@ -142,7 +142,7 @@ public final class DiskDataset implements Dataset {
         } catch (NoSuchFileException e) {
             throw new EcgDataException(sf, null, "missing file", e);
         }
-        return new DiskDataset(folder, sf, info, meta.json(), ids, splits, labels, reports, ch);
+        return new DiskDataset(folder, sf, meta, ids, splits, labels, reports, ch);
     }
 
     /**
