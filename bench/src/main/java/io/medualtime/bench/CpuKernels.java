@@ -55,27 +55,27 @@ public class CpuKernels {
         return a;
     }
 
-    @Benchmark public float[] layerNormForward() { LayerNorm.forward(ArraySpan.of(x), new ArrayAffine(w, b), 1e-5f, y, stats, ROWS, COLS); return y; }
+    @Benchmark public float[] layerNormForward() { LayerNorm.forward(y, stats, ArraySpan.of(x), new ArrayAffine(w, b), ROWS, COLS, 1e-5f); return y; }
 
-    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(ArraySpan.of(x), w, stats, gy, gx, new ArrayAffine(gw, gb), ROWS, COLS); return gx; }
+    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(gx, new ArrayAffine(gw, gb), gy, ArraySpan.of(x), stats, w, ROWS, COLS); return gx; }
 
-    @Benchmark public float[] softmaxForward() { Softmax.forward(false, ArraySpan.of(x), ArraySpan.of(y), SM_ROWS, SM_COLS); return y; }
+    @Benchmark public float[] softmaxForward() { Softmax.forward(ArraySpan.of(y), ArraySpan.of(x), SM_ROWS, SM_COLS, false); return y; }
 
-    @Benchmark public float[] softmaxBackward() { Softmax.backward(false, ArraySpan.of(y), ArraySpan.of(gy), ArraySpan.of(gx), SM_ROWS, SM_COLS); return gx; }
+    @Benchmark public float[] softmaxBackward() { Softmax.backward(ArraySpan.of(gx), ArraySpan.of(y), ArraySpan.of(gy), SM_ROWS, SM_COLS, false); return gx; }
 
-    @Benchmark public float[] geluForward() { Gelu.forward(ArraySpan.of(x), ArraySpan.of(y), N); return y; }
+    @Benchmark public float[] geluForward() { Gelu.forward(ArraySpan.of(y), ArraySpan.of(x), N); return y; }
 
-    @Benchmark public float[] geluBackward() { Gelu.backward(ArraySpan.of(x), ArraySpan.of(gy), ArraySpan.of(gx), N); return gx; }
+    @Benchmark public float[] geluBackward() { Gelu.backward(ArraySpan.of(gx), ArraySpan.of(x), ArraySpan.of(gy), N); return gx; }
 
     /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
-    @Benchmark public float[] adamw() { AdamW.step(y, gy, m, v, N, HYPER); return y; }
+    @Benchmark public float[] adamw() { AdamW.step(y, m, v, gy, N, HYPER); return y; }
 
     private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
 
-    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(ArraySpan.of(logits), targets, -100, loss, lse, CE_ROWS, CE_COLS); return loss; }
+    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(loss, lse, ArraySpan.of(logits), targets, -100, CE_ROWS, CE_COLS); return loss; }
 
     @Benchmark public float[] crossEntropyBackward() {
-        CrossEntropy.backward(ArraySpan.of(logits), lse, targets, -100, 1f / CE_ROWS, glogits, CE_ROWS, CE_COLS);
+        CrossEntropy.backward(glogits, ArraySpan.of(logits), lse, targets, -100, CE_ROWS, CE_COLS, 1f / CE_ROWS);
         return glogits;
     }
 

@@ -39,7 +39,7 @@ public class SgemmBenchmark {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c, 0, n));
+        Sgemm.sgemm(ArrayMatrix.of(c, 0, n), ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), GemmShape.of(false, false, m, n, k), 1f, 0f);
         return c;
     }
 }

@@ -59,7 +59,7 @@ public final class SgemmGflops {
             GemmShape shape = new GemmShape(fta, ftb, m, n, k, batch);
             ArrayMatrix ma = ArrayMatrix.batched(a, 0, fta ? m : k, m * k), mb = ArrayMatrix.batched(b, 0, ftb ? k : n, k * n);
             ArrayMatrix mc = ArrayMatrix.batched(c, 0, n, m * n);
-            Runnable call = () -> Sgemm.sgemm(shape, 1f, ma, mb, 0f, mc);
+            Runnable call = () -> Sgemm.sgemm(mc, ma, mb, shape, 1f, 0f);
             double flops = 2.0 * m * n * k * batch;
             time(call, warmup);
             double best = 0;

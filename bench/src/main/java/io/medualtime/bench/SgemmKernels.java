@@ -41,8 +41,8 @@ public class SgemmKernels {
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 1f, ArrayMatrix.batched(a, 0, ta ? m : k, m * k),
-                ArrayMatrix.batched(b, 0, tb ? k : n, k * n), 0f, ArrayMatrix.batched(c, 0, n, m * n));
+        Sgemm.sgemm(ArrayMatrix.batched(c, 0, n, m * n), ArrayMatrix.batched(a, 0, ta ? m : k, m * k), ArrayMatrix.batched(b, 0, tb ? k : n, k * n),
+                new GemmShape(ta, tb, m, n, k, batch), 1f, 0f);
         return c;
     }
 

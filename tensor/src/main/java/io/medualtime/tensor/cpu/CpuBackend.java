@@ -119,11 +119,11 @@ public final class CpuBackend implements Backend {
 
     // ---- elementwise -----------------------------------------------------------------------
     @Override public void unary(UnaryOp op, Span outs, Span xs, int n, float p) {
-        Unary.forward(op, p, array(xs), array(outs), n);
+        Unary.forward(op, array(outs), array(xs), n, p);
     }
 
     @Override public void unaryBackward(UnaryOp op, Span gins, Span xs, Span gs, int n, float p) {
-        Unary.backward(op, p, array(xs), array(gs), array(gins), n);
+        Unary.backward(op, array(gins), array(xs), array(gs), n, p);
     }
 
     @Override public void binary(BinaryOp op, Span outs, View a, View b) {
@@ -131,12 +131,12 @@ public final class CpuBackend implements Backend {
         int outOff = outs.offset();
         if (Strided.dense(a) && Strided.dense(b)) {
             int n = a.numel();
-            Parallel.range(n, GRAIN, (s, e) -> Binary.run(op, new ArraySpan(x, a.offset() + s), 1, new ArraySpan(y, b.offset() + s), 1,
-                    new ArraySpan(out, outOff + s), e - s));
+            Parallel.range(n, GRAIN, (s, e) -> Binary.run(op, new ArraySpan(out, outOff + s), new ArraySpan(x, a.offset() + s), 1,
+                    new ArraySpan(y, b.offset() + s), 1, e - s));
             return;
         }
         Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
-                Binary.run(op, new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, new ArraySpan(out, outOff + i), n));
+                Binary.run(op, new ArraySpan(out, outOff + i), new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, n));
     }
 
     @Override public void where(Span outs, View cond, View a, View b) {
@@ -149,12 +149,12 @@ public final class CpuBackend implements Backend {
 
     // ---- reductions ------------------------------------------------------------------------
     @Override public void reduce(ReduceOp op, Span outs, Span xs, int outer, int dim, int inner) {
-        Reduce.run(op, array(xs), outer, dim, inner, array(outs));
+        Reduce.run(op, array(outs), array(xs), outer, dim, inner);
     }
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
-        Sgemm.sgemm(shape, alpha, matrix(am), matrix(bm), beta, ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()));
+        Sgemm.sgemm(ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()), matrix(am), matrix(bm), shape, alpha, beta);
     }
 
     /** A GEMM operand as the CPU kernels read it: its array, or the buffer of a frozen mapped weight. */
@@ -166,26 +166,26 @@ public final class CpuBackend implements Backend {
 
     // ---- fused neural-network kernels (cpu/kernels) ----------------------------------------
     @Override public void softmax(Span y, Span x, int rows, int cols, boolean log) {
-        Softmax.forward(log, array(x), array(y), rows, cols);
+        Softmax.forward(array(y), array(x), rows, cols, log);
     }
     @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
-        Softmax.backward(log, array(y), array(gy), array(gx), rows, cols);
+        Softmax.backward(array(gx), array(y), array(gy), rows, cols, log);
     }
     @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape, float eps) {
         BatchNorm.Running run = running.mean() == null ? null
                 : new BatchNorm.Running(arr(running.mean()), arr(running.var()), running.momentum());
-        BatchNorm.forward(array(x), arrays(affine), eps, run, arr(y), arrays(saved),
-                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
+        BatchNorm.forward(arr(y), arrays(saved), array(x), arrays(affine), run,
+                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()), eps);
     }
     @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, ChannelShape shape) {
-        BatchNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads),
+        BatchNorm.backward(arr(gx), arrays(grads), arr(gy), array(x), arrays(saved), arrOrNull(w),
                 new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
     }
     @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
-        LayerNorm.forward(array(x), arrays(affine), eps, arr(y), arrays(saved), rows, cols);
+        LayerNorm.forward(arr(y), arrays(saved), array(x), arrays(affine), rows, cols, eps);
     }
     @Override public void layerNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, int rows, int cols) {
-        LayerNorm.backward(array(x), arrOrNull(w), arrays(saved), arr(gy), arr(gx), arrays(grads), rows, cols);
+        LayerNorm.backward(arr(gx), arrays(grads), arr(gy), array(x), arrays(saved), arrOrNull(w), rows, cols);
     }
     @Override public void gatherRows(Storage out, Span tableSpan, int[] ids, int cols) {
         Storage table = tableSpan.storage();
@@ -212,12 +212,12 @@ public final class CpuBackend implements Backend {
         });
     }
     @Override public void crossEntropy(Storage loss, Storage lse, Span logits, Targets targets, int rows, int cols) {
-        CrossEntropy.forward(array(logits), targets.classes(), targets.ignoreIndex(), arr(loss), arr(lse), rows, cols);
+        CrossEntropy.forward(arr(loss), arr(lse), array(logits), targets.classes(), targets.ignoreIndex(), rows, cols);
     }
     @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
                                                float scale) {
         float g = arr(gout.storage())[gout.offset()] * scale;
-        CrossEntropy.backward(array(logits), arr(lse), targets.classes(), targets.ignoreIndex(), g, arr(glogits), rows, cols);
+        CrossEntropy.backward(arr(glogits), array(logits), arr(lse), targets.classes(), targets.ignoreIndex(), rows, cols, g);
     }
     @Override public void dropoutMask(Storage mask, int n, float p, long seed) {
         float[] m = arr(mask);
@@ -227,7 +227,7 @@ public final class CpuBackend implements Backend {
         });
     }
     @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
-        AdamW.step(arr(param), arr(grad), arr(m), arr(v), n,
+        AdamW.step(arr(param), arr(m), arr(v), arr(grad), n,
                 new AdamW.Hyper(step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(), step.bias1(), step.bias2()));
     }
 }

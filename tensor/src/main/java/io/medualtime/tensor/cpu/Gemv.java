@@ -30,14 +30,14 @@ final class Gemv {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     /** C = alpha * A * op(B) + beta * C for shape.m() <= MAX_ROWS, A an array, not transposed. */
-    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         int nt = (int) Math.max(1, Math.min(threads, 4L * n * k / MIN_BYTES_PER_THREAD));
         if (shape.transB()) {                 // task t: rows [n*t/nt, n*(t+1)/nt) of B, in blocks
             Parallel.range(nt, 1, (s, e) -> {
                 for (int t = s; t < e; t++)
                     for (int j0 = (int) ((long) n * t / nt), j1 = (int) ((long) n * (t + 1) / nt); j0 < j1; j0 += ROW_BLOCK)
-                        dots(kernel, Sgemm.part(shape, m, Math.min(ROW_BLOCK, j1 - j0), k), alpha, a, b.at(j0 * b.ld()), beta, c.at(j0));
+                        dots(kernel, c.at(j0), a, b.at(j0 * b.ld()), Sgemm.part(shape, m, Math.min(ROW_BLOCK, j1 - j0), k), alpha, beta);
             });
             return;
         }
@@ -45,12 +45,12 @@ final class Gemv {
         int tasks = (n + step - 1) / step;
         Parallel.range(tasks, 1, (s, e) -> {
             for (int t = s; t < e; t++)
-                columns(kernel, Sgemm.part(shape, m, Math.min(step, n - t * step), k), alpha, a, b.at(t * step), beta, c.at(t * step));
+                columns(kernel, c.at(t * step), a, b.at(t * step), Sgemm.part(shape, m, Math.min(step, n - t * step), k), alpha, beta);
         });
     }
 
     /** C[:, 0:n] = dot products with the n rows of B stored [n, k] (staged onto the heap from a buffer). */
-    private static void dots(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+    private static void dots(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, float alpha, float beta) {
         int rows = shape.n(), k = shape.k();
         if (b.array() == null) {
             int len = (rows - 1) * b.ld() + k;
@@ -58,11 +58,11 @@ final class Gemv {
             b.buffer().get(b.offset(), heap, 0, len);
             b = ArrayMatrix.of(heap, 0, b.ld());
         }
-        kernel.dotProducts(shape.m(), rows, k, alpha, a, b, beta, c);
+        kernel.dotProducts(c, a, b, shape.m(), rows, k, alpha, beta);
     }
 
     /** C[:, 0:n] for B's columns from its offset on, one k-slice at a time. */
-    private static void columns(SgemmBlocked kernel, GemmShape shape, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
+    private static void columns(SgemmBlocked kernel, ArrayMatrix cm, ArrayMatrix am, ArrayMatrix bm, GemmShape shape, float alpha, float beta) {
         int m = shape.m(), w = shape.n(), k = shape.k();
         float[] a = am.array(), b = bm.array(), c = cm.array();
         FloatBuffer bBuf = bm.buffer();
@@ -77,11 +77,11 @@ final class Gemv {
                 float[] src = b;
                 int so = bOff + p * ldb;
                 if (row != null) { bBuf.get(so, row, 0, w); src = row; so = 0; }
-                for (int i = 0; i < m; i++) kernel.axpy(alpha * a[aOff + i * lda + p], src, so, acc, i * w, w);
+                for (int i = 0; i < m; i++) kernel.axpy(acc, i * w, src, so, w, alpha * a[aOff + i * lda + p]);
             }
             boolean first = pc == 0;
             for (int i = 0; i < m; i++)       // the blocked kernel's merge, a row at a time (acc's row stride is w)
-                SgemmBlocked.mergeRow(acc, i * w, w, first ? beta : 1f, first && beta == 0f, c, cOff + i * ldc);
+                SgemmBlocked.mergeRow(c, cOff + i * ldc, acc, i * w, w, first ? beta : 1f, first && beta == 0f);
         }
     }
 

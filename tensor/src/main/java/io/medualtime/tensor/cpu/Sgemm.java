@@ -55,17 +55,18 @@ public final class Sgemm {
      * {@link GemmShape}). A and B may come from a buffer (a memory-mapped weight): its blocks are
      * staged into a heap array before packing, so the result is bitwise that of an array. C must be
      * an array; beta == 0 means C is not read (NaN in C is overwritten). Parallelised over the batch
-     * when the matrices are small, inside a matrix when they are large.
+     * when the matrices are small, inside a matrix when they are large. Arguments in
+     * {@code Backend.gemm}'s order: the output C, the inputs A and B, then the shape and the scalars.
      */
-    public static void sgemm(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
-        run(KERNEL, Parallel.threads(), shape, alpha, a, b, beta, c);
+    public static void sgemm(ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, float alpha, float beta) {
+        run(KERNEL, c, a, b, shape, Parallel.threads(), alpha, beta);
     }
 
     /** One product (batch 1) of the same kind, m x n x k: a slice of {@code shape}. */
     static GemmShape part(GemmShape shape, int m, int n, int k) { return new GemmShape(shape.transA(), shape.transB(), m, n, k, 1); }
 
     /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
-    static void run(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
         boolean transA = shape.transA(), transB = shape.transB();
         int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
         check(m >= 0, "m", m, "must be >= 0");
@@ -79,12 +80,12 @@ public final class Sgemm {
         if (m == 0 || n == 0 || batch == 0) return;
 
         if (k == 0 || alpha == 0f) {            // nothing to multiply: C = beta * C
-            for (int i = 0; i < batch; i++) scale(beta, c.item(i), m, n);
+            for (int i = 0; i < batch; i++) scale(c.item(i), m, n, beta);
             return;
         }
         if (batch == 1 && m <= Gemv.MAX_ROWS && !transA) {   // a few rows: stream B once, unpacked
             ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.of(span(a, m, k, 1), 0, a.ld());    // (a mapped A is small here)
-            Gemv.run(kernel, threads, shape, alpha, ha, b, beta, c);
+            Gemv.run(kernel, c, ha, b, shape, threads, alpha, beta);
             return;
         }
         long flops = 2L * m * n * k;
@@ -93,15 +94,15 @@ public final class Sgemm {
             if (a.buffer() != null || b.buffer() != null) {   // a mapped operand: read its span onto the heap
                 ArrayMatrix ha = a.array() != null ? a : ArrayMatrix.batched(span(a, m, k, batch), 0, a.ld(), a.stride());
                 ArrayMatrix hb = b.array() != null ? b : ArrayMatrix.batched(span(b, n, k, batch), 0, b.ld(), b.stride());
-                run(kernel, threads, shape, alpha, ha, hb, beta, c);
+                run(kernel, c, ha, hb, shape, threads, alpha, beta);
                 return;
             }
             if (batch == 1) {
                 Parallel.range(m, (int) Math.max(1, MIN_FLOPS_PER_THREAD / (2L * n * k)), (s, e) ->
-                        kernel.dotProducts(e - s, n, k, alpha, a.at(s * a.ld()), b, beta, c.at(s * c.ld())));
+                        kernel.dotProducts(c.at(s * c.ld()), a.at(s * a.ld()), b, e - s, n, k, alpha, beta));
             } else {
                 Parallel.range(batch, disjointC ? (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops) : Integer.MAX_VALUE, (s, e) -> {
-                    for (int i = s; i < e; i++) kernel.dotProducts(m, n, k, alpha, a.item(i), b.item(i), beta, c.item(i));
+                    for (int i = s; i < e; i++) kernel.dotProducts(c.item(i), a.item(i), b.item(i), m, n, k, alpha, beta);
                 });
             }
             return;
@@ -111,18 +112,18 @@ public final class Sgemm {
             // many small products: one thread per group of whole matrices
             int grain = (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops);
             Parallel.range(batch, grain, (s, e) -> {
-                for (int i = s; i < e; i++) kernel.run(one, alpha, a.item(i), b.item(i), beta, c.item(i));
+                for (int i = s; i < e; i++) kernel.run(c.item(i), a.item(i), b.item(i), one, alpha, beta);
             });
             return;
         }
-        for (int i = 0; i < batch; i++) single(kernel, threads, one, alpha, a.item(i), b.item(i), beta, c.item(i));
+        for (int i = 0; i < batch; i++) single(kernel, c.item(i), a.item(i), b.item(i), one, threads, alpha, beta);
     }
 
     /**
      * One product, split over threads by blocks of rows or of columns of C. A row split makes each
      * thread pack all of B, a column split all of A: the split follows the smaller operand.
      */
-    private static void single(SgemmBlocked kernel, int threads, GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+    private static void single(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
@@ -132,7 +133,7 @@ public final class Sgemm {
         int units = byRows ? mBlocks : nBlocks;
         int nt = (int) Math.min(Math.min(threads, units), Math.max(1, flops / MIN_FLOPS_PER_THREAD));
         if (nt <= 1) {
-            kernel.run(shape, alpha, a, b, beta, c);
+            kernel.run(c, a, b, shape, alpha, beta);
             return;
         }
         Parallel.range(nt, 1, (s, e) -> {
@@ -140,10 +141,10 @@ public final class Sgemm {
                 int u0 = (int) ((long) units * t / nt), u1 = (int) ((long) units * (t + 1) / nt);
                 if (byRows) {
                     int r0 = u0 * kernel.mr, r1 = Math.min(m, u1 * kernel.mr);
-                    kernel.run(part(shape, r1 - r0, n, k), alpha, a.at(shape.transA() ? r0 : r0 * a.ld()), b, beta, c.at(r0 * c.ld()));
+                    kernel.run(c.at(r0 * c.ld()), a.at(shape.transA() ? r0 : r0 * a.ld()), b, part(shape, r1 - r0, n, k), alpha, beta);
                 } else {
                     int c0 = u0 * kernel.nr, c1 = Math.min(n, u1 * kernel.nr);
-                    kernel.run(part(shape, m, c1 - c0, k), alpha, a, b.at(shape.transB() ? c0 * b.ld() : c0), beta, c.at(c0));
+                    kernel.run(c.at(c0), a, b.at(shape.transB() ? c0 * b.ld() : c0), part(shape, m, c1 - c0, k), alpha, beta);
                 }
             }
         });
@@ -156,7 +157,7 @@ public final class Sgemm {
         return out;
     }
 
-    private static void scale(float beta, ArrayMatrix c, int m, int n) {
+    private static void scale(ArrayMatrix c, int m, int n, float beta) {
         float[] ca = c.array();
         for (int i = 0; i < m; i++) {
             int o = c.offset() + i * c.ld();

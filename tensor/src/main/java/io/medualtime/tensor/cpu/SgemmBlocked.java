@@ -56,7 +56,7 @@ abstract class SgemmBlocked {
      * Computes the tiles of one packed block: C[0:mc, 0:nc] = pa * pb + beta * C (kc deep), where
      * {@code overwrite} means C is not read (beta == 0 on the first k-slice).
      */
-    abstract void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix c);
+    abstract void macroKernel(ArrayMatrix c, Packed p, int mc, int nc, int kc, float beta, boolean overwrite);
 
     /**
      * Single-threaded blocked GEMM on one (sub)problem; arguments already validated, k > 0. A and/or B
@@ -64,7 +64,7 @@ abstract class SgemmBlocked {
      * array in its stored layout, then packed by the array code, so the packed data (and the result)
      * are bitwise those of the array path.
      */
-    final void run(GemmShape shape, float alpha, ArrayMatrix a, ArrayMatrix b, float beta, ArrayMatrix c) {
+    final void run(ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, float alpha, float beta) {
         boolean transA = shape.transA(), transB = shape.transB();
         int m = shape.m(), n = shape.n(), k = shape.k();
         // Balanced block sizes: k = 400 becomes two slices of 200 rather than 384 + 16, so no
@@ -85,21 +85,21 @@ abstract class SgemmBlocked {
             for (int pc = 0; pc < k; pc += kcB) {
                 int kc = Math.min(kcB, k - pc);
                 Block bBlock = new Block(pc, kc, jc, nc);
-                if (sb == null) packB(transB, b, bBlock, pb);
+                if (sb == null) packB(pb, b, bBlock, transB);
                 else {      // stored block: kc rows of nc (or, transposed, nc rows of kc)
-                    int cols = stage(b, transB, bBlock, sb);
-                    packB(transB, ArrayMatrix.of(sb, 0, cols), new Block(0, kc, 0, nc), pb);
+                    int cols = stage(sb, b, bBlock, transB);
+                    packB(pb, ArrayMatrix.of(sb, 0, cols), new Block(0, kc, 0, nc), transB);
                 }
                 boolean first = pc == 0;
                 for (int ic = 0; ic < m; ic += mcB) {
                     int mc = Math.min(mcB, m - ic);
                     Block aBlock = new Block(ic, mc, pc, kc);
-                    if (sa == null) packA(transA, a, aBlock, alpha, pa);
+                    if (sa == null) packA(pa, a, aBlock, transA, alpha);
                     else {
-                        int cols = stage(a, transA, aBlock, sa);
-                        packA(transA, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), alpha, pa);
+                        int cols = stage(sa, a, aBlock, transA);
+                        packA(pa, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), transA, alpha);
                     }
-                    macroKernel(packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f, c.at(ic * c.ld() + jc));
+                    macroKernel(c.at(ic * c.ld() + jc), packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f);
                 }
             }
         }
@@ -111,7 +111,7 @@ abstract class SgemmBlocked {
      * contiguous rows, with no packing (gated prefix attention to a handful of tokens has n = 5,
      * which the 64-wide tile would compute 13 times over).
      */
-    final void dotProducts(int m, int n, int k, float alpha, ArrayMatrix am, ArrayMatrix bm, float beta, ArrayMatrix cm) {
+    final void dotProducts(ArrayMatrix cm, ArrayMatrix am, ArrayMatrix bm, int m, int n, int k, float alpha, float beta) {
         float[] a = am.array(), b = bm.array(), c = cm.array();
         int aOff = am.offset(), lda = am.ld(), bOff = bm.offset(), ldb = bm.ld(), cOff = cm.offset(), ldc = cm.ld();
         float[] lanes = new float[nr];
@@ -127,7 +127,7 @@ abstract class SgemmBlocked {
      * acc[ao + j] += x * src[so + j] for j < len, each element exactly as the micro-kernel
      * accumulates it (so {@link Gemv} matches the blocked path bit for bit).
      */
-    void axpy(float x, float[] src, int so, float[] acc, int ao, int len) {
+    void axpy(float[] acc, int ao, float[] src, int so, int len, float x) {
         for (int j = 0; j < len; j++) acc[ao + j] += x * src[so + j];
     }
 
@@ -148,7 +148,7 @@ abstract class SgemmBlocked {
      * [col, col + cols) (stored transposed when {@code colMajor}) into dst with no padding; returns
      * dst's leading dimension.
      */
-    private static int stage(ArrayMatrix src, boolean colMajor, Block blk, float[] dst) {
+    private static int stage(float[] dst, ArrayMatrix src, Block blk, boolean colMajor) {
         int ld = src.ld(), lines = colMajor ? blk.cols() : blk.rows(), width = colMajor ? blk.rows() : blk.cols();
         int start = colMajor ? src.offset() + blk.col() * ld + blk.row() : src.offset() + blk.row() * ld + blk.col();
         for (int l = 0; l < lines; l++) src.buffer().get(start + l * ld, dst, l * width, width);
@@ -163,12 +163,12 @@ abstract class SgemmBlocked {
      * Packs alpha * op(A)[block] (mc rows from i0, kc columns from p0) into MR-row panels: panel q
      * holds rows q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
      */
-    final void packA(boolean transA, ArrayMatrix a, Block blk, float alpha, float[] dst) {
+    final void packA(float[] dst, ArrayMatrix a, Block blk, boolean transA, float alpha) {
         int i0 = blk.row(), mc = blk.rows(), p0 = blk.col(), kc = blk.cols(), lda = a.ld();
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            if (transA) packAlong(a.at(p0 * lda + i0 + ir), kc, rows, alpha, dst, ir * kc, mr);
-            else packAcross(a.at((i0 + ir) * lda + p0), kc, rows, alpha, dst, ir * kc, mr);
+            if (transA) packAlong(dst, ir * kc, mr, a.at(p0 * lda + i0 + ir), kc, rows, alpha);
+            else packAcross(dst, ir * kc, mr, a.at((i0 + ir) * lda + p0), kc, rows, alpha);
         }
     }
 
@@ -176,12 +176,12 @@ abstract class SgemmBlocked {
      * Packs op(B)[block] (kc rows from p0, nc columns from j0) into NR-column panels: panel q holds
      * columns q*NR..q*NR+NR-1 as dst[q*NR*kc + p*NR + j] (the NR values of one k contiguous).
      */
-    final void packB(boolean transB, ArrayMatrix b, Block blk, float[] dst) {
+    final void packB(float[] dst, ArrayMatrix b, Block blk, boolean transB) {
         int p0 = blk.row(), kc = blk.rows(), j0 = blk.col(), nc = blk.cols(), ldb = b.ld();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            if (transB) packAcross(b.at((j0 + jr) * ldb + p0), kc, cols, 1f, dst, jr * kc, nr);
-            else packAlong(b.at(p0 * ldb + j0 + jr), kc, cols, 1f, dst, jr * kc, nr);
+            if (transB) packAcross(dst, jr * kc, nr, b.at((j0 + jr) * ldb + p0), kc, cols, 1f);
+            else packAlong(dst, jr * kc, nr, b.at(p0 * ldb + j0 + jr), kc, cols, 1f);
         }
     }
 
@@ -190,7 +190,7 @@ abstract class SgemmBlocked {
      * dst[d + p*width + l] = alpha * src[s + p*ld + l] for l < w, zero for w <= l < width (s, ld: the
      * panel's start and leading dimension in {@code from}).
      */
-    private static void packAlong(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+    private static void packAlong(float[] dst, int d, int width, ArrayMatrix from, int kc, int w, float alpha) {
         float[] src = from.array();
         int s = from.offset(), ld = from.ld();
         if (alpha == 1f) {
@@ -213,7 +213,7 @@ abstract class SgemmBlocked {
      * 1), so each pass reads 8 sequential streams and writes 8 adjacent floats (measured 13% faster
      * than 4 per pass on a weight streamed from memory: half as many passes over the panel).
      */
-    private static void packAcross(ArrayMatrix from, int kc, int w, float alpha, float[] dst, int d, int width) {
+    private static void packAcross(float[] dst, int d, int width, ArrayMatrix from, int kc, int w, float alpha) {
         float[] src = from.array();
         int s = from.offset(), ld = from.ld();
         int l = 0;
@@ -251,13 +251,12 @@ abstract class SgemmBlocked {
     }
 
     /** Merges a computed tile (tile[r*NR + j], r < rows, j < cols) into C with beta semantics. */
-    final void mergeTile(float[] tile, int rows, int cols, float beta, boolean overwrite,
-                         float[] c, int cOff, int ldc) {
-        for (int r = 0; r < rows; r++) mergeRow(tile, r * nr, cols, beta, overwrite, c, cOff + r * ldc);
+    final void mergeTile(float[] c, int cOff, int ldc, float[] tile, int rows, int cols, float beta, boolean overwrite) {
+        for (int r = 0; r < rows; r++) mergeRow(c, cOff + r * ldc, tile, r * nr, cols, beta, overwrite);
     }
 
     /** C[co .. co+cols) = acc[t ..] (+ beta * C; not read when overwrite): one row of {@link #mergeTile}, also {@link Gemv}'s merge. */
-    static void mergeRow(float[] acc, int t, int cols, float beta, boolean overwrite, float[] c, int co) {
+    static void mergeRow(float[] c, int co, float[] acc, int t, int cols, float beta, boolean overwrite) {
         if (overwrite) for (int j = 0; j < cols; j++) c[co + j] = acc[t + j];
         else if (beta == 1f) for (int j = 0; j < cols; j++) c[co + j] += acc[t + j];
         else for (int j = 0; j < cols; j++) c[co + j] = acc[t + j] + beta * c[co + j];

@@ -14,21 +14,21 @@ final class SgemmScalar extends SgemmBlocked {
     SgemmScalar(int kc, int mc, int nc) { super(MR, NR, kc, mc, nc); }
 
     @Override
-    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
+    void macroKernel(ArrayMatrix cm, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                micro(kc, pa, ir * kc, pb, jr * kc, tile);
-                mergeTile(tile, rows, cols, beta, overwrite, c, cOff + ir * ldc + jr, ldc);
+                micro(tile, pa, ir * kc, pb, jr * kc, kc);
+                mergeTile(c, cOff + ir * ldc + jr, ldc, tile, rows, cols, beta, overwrite);
             }
         }
     }
 
     /** tile[r*NR + j] = sum_p pa[pao + p*MR + r] * pb[pbo + p*NR + j]. */
-    private static void micro(int kc, float[] pa, int pao, float[] pb, int pbo, float[] tile) {
+    private static void micro(float[] tile, float[] pa, int pao, float[] pb, int pbo, int kc) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int p = 0; p < kc; p++) {

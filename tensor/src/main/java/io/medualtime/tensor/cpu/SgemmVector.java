@@ -45,22 +45,22 @@ final class SgemmVector extends SgemmBlocked {
     @Override String blockingReason() { return BLOCKING.reason(); }
 
     @Override
-    void macroKernel(Packed p, int mc, int nc, int kc, float beta, boolean overwrite, ArrayMatrix cm) {
+    void macroKernel(ArrayMatrix cm, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr), co = cOff + ir * ldc + jr;
-                micro(kc, pa, ir * kc, pb, jr * kc, tile);
-                if (rows == MR && cols == NR) mergeFull(tile, beta, overwrite, c, co, ldc);
-                else mergeTile(tile, rows, cols, beta, overwrite, c, co, ldc);
+                micro(tile, pa, ir * kc, pb, jr * kc, kc);
+                if (rows == MR && cols == NR) mergeFull(c, co, ldc, tile, beta, overwrite);
+                else mergeTile(c, co, ldc, tile, rows, cols, beta, overwrite);
             }
         }
     }
 
     /** C[0:MR, 0:NR] (at co) = tile + beta * C, by vectors; C is not read when overwrite. */
-    private static void mergeFull(float[] tile, float beta, boolean overwrite, float[] c, int co, int ldc) {
+    private static void mergeFull(float[] c, int co, int ldc, float[] tile, float beta, boolean overwrite) {
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j += V) {
                 FloatVector t = FloatVector.fromArray(S, tile, r * NR + j);
@@ -74,7 +74,7 @@ final class SgemmVector extends SgemmBlocked {
 
     /** Fused multiply-adds, as the micro-kernel's {@code x.fma(b, c)} (the tail too: Math.fma rounds once). */
     @Override
-    void axpy(float x, float[] src, int so, float[] acc, int ao, int len) {
+    void axpy(float[] acc, int ao, float[] src, int so, int len, float x) {
         FloatVector xv = FloatVector.broadcast(S, x);
         int j = 0, bound = S.loopBound(len);
         for (; j < bound; j += V)
@@ -101,7 +101,7 @@ final class SgemmVector extends SgemmBlocked {
      * (an array of vectors would live in memory), and the accumulators are stored here rather than
      * passed to a helper, which C2 might not inline in so large a method (it would then box them).
      */
-    private static void micro(int kc, float[] pa, int pao, float[] pb, int pbo, float[] tile) {
+    private static void micro(float[] tile, float[] pa, int pao, float[] pb, int pbo, int kc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);

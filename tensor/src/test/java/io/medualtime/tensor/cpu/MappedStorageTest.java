@@ -46,10 +46,10 @@ class MappedStorageTest {
                     for (int which = 1; which <= 3; which++) {   // A, B, both from buffers
                         boolean ma = (which & 1) != 0, mb = (which & 2) != 0;
                         float[] c = cs.c0.clone();
-                        Sgemm.run(kernel, Parallel.threads(), new GemmShape(cs.ta, cs.tb, cs.m, cs.n, cs.k, 1), cs.alpha,
+                        Sgemm.run(kernel, ArrayMatrix.batched(c, cs.cOff, cs.ldc, 0),
                                 new ArrayMatrix(ma ? null : cs.a, ma ? buffer(cs.a) : null, cs.aOff, cs.lda, 0),
-                                new ArrayMatrix(mb ? null : cs.b, mb ? buffer(cs.b) : null, cs.bOff, cs.ldb, 0), cs.beta,
-                                ArrayMatrix.batched(c, cs.cOff, cs.ldc, 0));
+                                new ArrayMatrix(mb ? null : cs.b, mb ? buffer(cs.b) : null, cs.bOff, cs.ldb, 0),
+                                new GemmShape(cs.ta, cs.tb, cs.m, cs.n, cs.k, 1), Parallel.threads(), cs.alpha, cs.beta);
                         assertArrayEquals(want, c, kernel.getClass().getSimpleName() + " kc=" + kernel.kcMax + " buffers " + which + " " + cs);
                     }
                 }
@@ -62,14 +62,14 @@ class MappedStorageTest {
         Random r = new Random(5);
         float[] a = SgemmTest.rand(r, 3 * 20 * 9 + 1, 0), b = SgemmTest.rand(r, 9 * 11, 0);
         float[] want = new float[3 * 20 * 11], got = new float[want.length];
-        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.batched(a, 1, 9, 180), ArrayMatrix.batched(b, 0, 11, 0),
-                0f, ArrayMatrix.batched(want, 0, 11, 220));
-        Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.mapped(buffer(a), 1, 9, 180),
-                ArrayMatrix.mapped(buffer(b), 0, 11, 0), 0f, ArrayMatrix.batched(got, 0, 11, 220));
+        Sgemm.sgemm(ArrayMatrix.batched(want, 0, 11, 220), ArrayMatrix.batched(a, 1, 9, 180), ArrayMatrix.batched(b, 0, 11, 0),
+                new GemmShape(false, false, 20, 11, 9, 3), 1f, 0f);
+        Sgemm.sgemm(ArrayMatrix.batched(got, 0, 11, 220), ArrayMatrix.mapped(buffer(a), 1, 9, 180), ArrayMatrix.mapped(buffer(b), 0, 11, 0),
+                new GemmShape(false, false, 20, 11, 9, 3), 1f, 0f);
         assertArrayEquals(want, got);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                Sgemm.sgemm(new GemmShape(false, false, 20, 11, 9, 3), 1f, ArrayMatrix.mapped(buffer(a), 2, 9, 180),
-                        ArrayMatrix.batched(b, 0, 11, 0), 0f, ArrayMatrix.batched(got, 0, 11, 220)));
+                Sgemm.sgemm(ArrayMatrix.batched(got, 0, 11, 220), ArrayMatrix.mapped(buffer(a), 2, 9, 180), ArrayMatrix.batched(b, 0, 11, 0),
+                        new GemmShape(false, false, 20, 11, 9, 3), 1f, 0f));
         assertTrue(e.getMessage().contains("too short"), e.getMessage());
     }
 

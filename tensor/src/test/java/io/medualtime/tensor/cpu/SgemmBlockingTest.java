@@ -72,8 +72,8 @@ class SgemmBlockingTest {
         SgemmBlocked zen4 = VectorSupport.available() ? new SgemmVector(384, 480, 1536) : new SgemmScalar(384, 480, 1536);
         SgemmBlocked large = VectorSupport.available() ? new SgemmVector(spr.kc(), spr.mc(), spr.nc())
                 : new SgemmScalar(spr.kc(), spr.mc(), spr.nc());
-        zen4.run(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c1, 0, n));
-        large.run(GemmShape.of(false, false, m, n, k), 1f, ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), 0f, ArrayMatrix.of(c2, 0, n));
+        zen4.run(ArrayMatrix.of(c1, 0, n), ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), GemmShape.of(false, false, m, n, k), 1f, 0f);
+        large.run(ArrayMatrix.of(c2, 0, n), ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), GemmShape.of(false, false, m, n, k), 1f, 0f);
         assertArrayEquals(c1, c2);
     }
 

@@ -43,7 +43,8 @@ class SgemmTest {
         float B(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
         float[] run(SgemmBlocked kernel, int threads) {
             float[] c = c0.clone();
-            Sgemm.run(kernel, threads, shape(), alpha, ArrayMatrix.of(a, aOff, lda), ArrayMatrix.of(b, bOff, ldb), beta, ArrayMatrix.of(c, cOff, ldc));
+            Sgemm.run(kernel, ArrayMatrix.of(c, cOff, ldc), ArrayMatrix.of(a, aOff, lda), ArrayMatrix.of(b, bOff, ldb), shape(), threads, alpha,
+                    beta);
             return c;
         }
         GemmShape shape() { return GemmShape.of(ta, tb, m, n, k); }
@@ -145,25 +146,25 @@ class SgemmTest {
         Random r = new Random(3);
         Case cs = new Case(r, true, false, 40, 50, 60, 1.25f, -0.5f, true);
         float[] c = cs.c0.clone();
-        Sgemm.sgemm(cs.shape(), cs.alpha, ArrayMatrix.of(cs.a, cs.aOff, cs.lda), ArrayMatrix.of(cs.b, cs.bOff, cs.ldb), cs.beta,
-                ArrayMatrix.of(c, cs.cOff, cs.ldc));
+        Sgemm.sgemm(ArrayMatrix.of(c, cs.cOff, cs.ldc), ArrayMatrix.of(cs.a, cs.aOff, cs.lda), ArrayMatrix.of(cs.b, cs.bOff, cs.ldb),
+                cs.shape(), cs.alpha, cs.beta);
         cs.check(c, "Sgemm.sgemm " + Sgemm.kernelName());
 
         // beta == 0: NaN in C is overwritten, never propagated
         float[] a = rand(r, 6, 0), b = rand(r, 6, 0), cn = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
-        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 3), 1f, ArrayMatrix.of(a, 0, 3), ArrayMatrix.of(b, 0, 2), 0f, ArrayMatrix.of(cn, 0, 2));
+        Sgemm.sgemm(ArrayMatrix.of(cn, 0, 2), ArrayMatrix.of(a, 0, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f, 0f);
         for (float v : cn) assertFalse(Float.isNaN(v));
         // k == 0: C = beta * C, and with beta == 0, C = 0 even if it held NaN
         float[] c2 = {1, 2, 3, 4};
-        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 0), 1f, ArrayMatrix.of(new float[0], 0, 1),
-                ArrayMatrix.of(new float[0], 0, 2), 3f, ArrayMatrix.of(c2, 0, 2));
+        Sgemm.sgemm(ArrayMatrix.of(c2, 0, 2), ArrayMatrix.of(new float[0], 0, 1), ArrayMatrix.of(new float[0], 0, 2),
+                GemmShape.of(false, false, 2, 2, 0), 1f, 3f);
         assertArrayEquals(new float[]{3, 6, 9, 12}, c2);
-        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 0), 1f, ArrayMatrix.of(new float[0], 0, 1), ArrayMatrix.of(new float[0], 0, 2),
-                0f, ArrayMatrix.of(cn, 0, 2));
+        Sgemm.sgemm(ArrayMatrix.of(cn, 0, 2), ArrayMatrix.of(new float[0], 0, 1), ArrayMatrix.of(new float[0], 0, 2),
+                GemmShape.of(false, false, 2, 2, 0), 1f, 0f);
         assertArrayEquals(new float[]{0, 0, 0, 0}, cn);
         // m == 0 or n == 0: nothing happens
-        Sgemm.sgemm(GemmShape.of(false, false, 0, 5, 5), 1f, ArrayMatrix.of(new float[0], 0, 5), ArrayMatrix.of(new float[25], 0, 5),
-                0f, ArrayMatrix.of(new float[0], 0, 5));
+        Sgemm.sgemm(ArrayMatrix.of(new float[0], 0, 5), ArrayMatrix.of(new float[0], 0, 5), ArrayMatrix.of(new float[25], 0, 5),
+                GemmShape.of(false, false, 0, 5, 5), 1f, 0f);
     }
 
     @Test
@@ -184,8 +185,8 @@ class SgemmTest {
                     System.arraycopy(cs.b, 0, b, off + i * sb, k * n);
                     System.arraycopy(cs.c0, 0, c, off + i * sc, m * n);
                 }
-                Sgemm.sgemm(new GemmShape(ta, tb, m, n, k, batch), 0.5f, ArrayMatrix.batched(a, off, cases.get(0).lda, sa),
-                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), 1.5f, ArrayMatrix.batched(c, off, n, sc));
+                Sgemm.sgemm(ArrayMatrix.batched(c, off, n, sc), ArrayMatrix.batched(a, off, cases.get(0).lda, sa),
+                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), new GemmShape(ta, tb, m, n, k, batch), 0.5f, 1.5f);
                 for (int i = 0; i < batch; i++) {
                     float[] ci = new float[m * n];
                     System.arraycopy(c, off + i * sc, ci, 0, m * n);
@@ -194,9 +195,8 @@ class SgemmTest {
                 SgemmBlocked scalar = new SgemmScalar();
                 float[] cs = new float[off + batch * sc];
                 for (int i = 0; i < batch; i++) System.arraycopy(cases.get(i).c0, 0, cs, off + i * sc, m * n);
-                Sgemm.run(scalar, Parallel.threads(), new GemmShape(ta, tb, m, n, k, batch), 0.5f,
-                        ArrayMatrix.batched(a, off, cases.get(0).lda, sa), ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), 1.5f,
-                        ArrayMatrix.batched(cs, off, n, sc));
+                Sgemm.run(scalar, ArrayMatrix.batched(cs, off, n, sc), ArrayMatrix.batched(a, off, cases.get(0).lda, sa),
+                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), new GemmShape(ta, tb, m, n, k, batch), Parallel.threads(), 0.5f, 1.5f);
                 for (int i = 0; i < batch; i++) {
                     float[] ci = new float[m * n];
                     System.arraycopy(cs, off + i * sc, ci, 0, m * n);
@@ -206,38 +206,38 @@ class SgemmTest {
         }
         // strideB == 0: every item shares one B
         float[] a = rand(r, 2 * 6, 0), b = rand(r, 6, 0), c = new float[2 * 4];
-        Sgemm.sgemm(new GemmShape(false, false, 2, 2, 3, 2), 1f, ArrayMatrix.batched(a, 0, 3, 6), ArrayMatrix.batched(b, 0, 2, 0), 0f,
-                ArrayMatrix.batched(c, 0, 2, 4));
+        Sgemm.sgemm(ArrayMatrix.batched(c, 0, 2, 4), ArrayMatrix.batched(a, 0, 3, 6), ArrayMatrix.batched(b, 0, 2, 0),
+                new GemmShape(false, false, 2, 2, 3, 2), 1f, 0f);
         float[] c1 = new float[4];
-        Sgemm.sgemm(GemmShape.of(false, false, 2, 2, 3), 1f, ArrayMatrix.of(a, 6, 3), ArrayMatrix.of(b, 0, 2), 0f, ArrayMatrix.of(c1, 0, 2));
+        Sgemm.sgemm(ArrayMatrix.of(c1, 0, 2), ArrayMatrix.of(a, 6, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f, 0f);
         assertArrayEquals(c1, java.util.Arrays.copyOfRange(c, 4, 8));
     }
 
     @Test
     void rejectsBadArguments() {
         float[] x = new float[100];
-        assertMessage("GEMM sizes m -1", () -> Sgemm.sgemm(GemmShape.of(false, false, -1, 2, 2), 1f, ArrayMatrix.of(x, 0, 2),
-                ArrayMatrix.of(x, 0, 2), 0f, ArrayMatrix.of(x, 0, 2)));
-        assertMessage("GEMM sizes m 2, n 2, k -3", () -> Sgemm.sgemm(GemmShape.of(false, false, 2, 2, -3), 1f, ArrayMatrix.of(x, 0, 2),
-                ArrayMatrix.of(x, 0, 2), 0f, ArrayMatrix.of(x, 0, 2)));
-        assertMessage("lda", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 5), 1f, ArrayMatrix.of(x, 0, 4),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
-        assertMessage("lda", () -> Sgemm.sgemm(GemmShape.of(true, false, 6, 4, 5), 1f, ArrayMatrix.of(x, 0, 5),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
-        assertMessage("ldb", () -> Sgemm.sgemm(GemmShape.of(false, true, 4, 4, 5), 1f, ArrayMatrix.of(x, 0, 5),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
-        assertMessage("ldc", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 3)));
-        assertMessage("array a", () -> Sgemm.sgemm(GemmShape.of(false, false, 11, 4, 10), 1f, ArrayMatrix.of(x, 0, 10),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(x, 0, 4)));
-        assertMessage("array c", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
-                ArrayMatrix.of(x, 0, 4), 0f, ArrayMatrix.of(new float[15], 0, 4)));
-        assertMessage("bOff", () -> Sgemm.sgemm(GemmShape.of(false, false, 4, 4, 4), 1f, ArrayMatrix.of(x, 0, 4),
-                ArrayMatrix.of(x, -1, 4), 0f, ArrayMatrix.of(x, 0, 4)));
-        assertMessage("strideC", () -> Sgemm.sgemm(new GemmShape(false, false, 2, 2, 2, 2), 1f, ArrayMatrix.batched(x, 0, 2, 4),
-                ArrayMatrix.batched(x, 0, 2, 4), 0f, ArrayMatrix.batched(x, 0, 2, -4)));
-        assertMessage("array b", () -> Sgemm.sgemm(new GemmShape(false, false, 2, 2, 2, 3), 1f, ArrayMatrix.batched(x, 0, 2, 4),
-                ArrayMatrix.batched(x, 0, 2, 50), 0f, ArrayMatrix.batched(x, 0, 2, 4)));
+        assertMessage("GEMM sizes m -1", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2),
+                GemmShape.of(false, false, -1, 2, 2), 1f, 0f));
+        assertMessage("GEMM sizes m 2, n 2, k -3", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2),
+                GemmShape.of(false, false, 2, 2, -3), 1f, 0f));
+        assertMessage("lda", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(false, false, 4, 4, 5), 1f, 0f));
+        assertMessage("lda", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 5), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(true, false, 6, 4, 5), 1f, 0f));
+        assertMessage("ldb", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 5), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(false, true, 4, 4, 5), 1f, 0f));
+        assertMessage("ldc", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 3), ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(false, false, 4, 4, 4), 1f, 0f));
+        assertMessage("array a", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 10), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(false, false, 11, 4, 10), 1f, 0f));
+        assertMessage("array c", () -> Sgemm.sgemm(ArrayMatrix.of(new float[15], 0, 4), ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4),
+                GemmShape.of(false, false, 4, 4, 4), 1f, 0f));
+        assertMessage("bOff", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, -1, 4),
+                GemmShape.of(false, false, 4, 4, 4), 1f, 0f));
+        assertMessage("strideC", () -> Sgemm.sgemm(ArrayMatrix.batched(x, 0, 2, -4), ArrayMatrix.batched(x, 0, 2, 4),
+                ArrayMatrix.batched(x, 0, 2, 4), new GemmShape(false, false, 2, 2, 2, 2), 1f, 0f));
+        assertMessage("array b", () -> Sgemm.sgemm(ArrayMatrix.batched(x, 0, 2, 4), ArrayMatrix.batched(x, 0, 2, 4),
+                ArrayMatrix.batched(x, 0, 2, 50), new GemmShape(false, false, 2, 2, 2, 3), 1f, 0f));
     }
 
     private static void assertMessage(String name, Runnable call) {
@@ -268,14 +268,14 @@ class SgemmTest {
                         cs.check(c1, what);
                         assertArrayEquals(c1, cs.run(kernel, 1), "depends on the thread count: " + what);
                         float[] mapped = cs.c0.clone();
-                        Sgemm.run(kernel, Parallel.threads(), new GemmShape(false, tb, m, cs.n, cs.k, 1), cs.alpha,
-                                ArrayMatrix.batched(cs.a, cs.aOff, cs.lda, 0), ArrayMatrix.mapped(bBuf, cs.bOff, cs.ldb, 0), cs.beta,
-                                ArrayMatrix.batched(mapped, cs.cOff, cs.ldc, 0));
+                        Sgemm.run(kernel, ArrayMatrix.batched(mapped, cs.cOff, cs.ldc, 0), ArrayMatrix.batched(cs.a, cs.aOff, cs.lda, 0),
+                                ArrayMatrix.mapped(bBuf, cs.bOff, cs.ldb, 0), new GemmShape(false, tb, m, cs.n, cs.k, 1), Parallel.threads(),
+                                cs.alpha, cs.beta);
                         assertArrayEquals(c1, mapped, "mapped B differs: " + what);
                         if (!tb) {
                             float[] blocked = cs.c0.clone();
-                            kernel.run(cs.shape(), cs.alpha, ArrayMatrix.of(cs.a, cs.aOff, cs.lda), ArrayMatrix.of(cs.b, cs.bOff, cs.ldb),
-                                    cs.beta, ArrayMatrix.of(blocked, cs.cOff, cs.ldc));
+                            kernel.run(ArrayMatrix.of(blocked, cs.cOff, cs.ldc), ArrayMatrix.of(cs.a, cs.aOff, cs.lda),
+                                    ArrayMatrix.of(cs.b, cs.bOff, cs.ldb), cs.shape(), cs.alpha, cs.beta);
                             assertArrayEquals(blocked, c1, "differs from the blocked kernel: " + what);
                         }
                     }

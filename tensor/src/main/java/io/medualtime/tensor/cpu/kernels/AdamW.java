@@ -19,16 +19,16 @@ public final class AdamW {
     private record Coefs(float b1, float b2, float eps, float stepSize, float sqrtBias2, float decay) {}
 
     /** Updates p, m, v in place from the gradient g over their first n elements. */
-    public static void step(float[] p, float[] g, float[] m, float[] v, int n, Hyper h) {
+    public static void step(float[] p, float[] m, float[] v, float[] g, int n, Hyper h) {
         Coefs k = new Coefs(h.beta1(), h.beta2(), h.eps(), h.lr() / h.bias1(), (float) Math.sqrt(h.bias2()), 1 - h.lr() * h.weightDecay());
         Parallel.range(n, Grains.ELEMENTS, (s, e) -> {
-            if (VectorSupport.available()) { Vec.update(p, g, m, v, s, e, k); return; }
-            scalar(p, g, m, v, s, e, k);
+            if (VectorSupport.available()) { Vec.update(p, m, v, g, s, e, k); return; }
+            scalar(p, m, v, g, s, e, k);
         });
     }
 
     /** The scalar reference over [s, e) (and the tail of the vector loop). */
-    private static void scalar(float[] p, float[] g, float[] m, float[] v, int s, int e, Coefs k) {
+    private static void scalar(float[] p, float[] m, float[] v, float[] g, int s, int e, Coefs k) {
         float b1 = k.b1(), b2 = k.b2(), eps = k.eps(), stepSize = k.stepSize(), sqrtBias2 = k.sqrtBias2(), decay = k.decay();
         for (int i = s; i < e; i++) {
             float gi = g[i];
@@ -44,7 +44,7 @@ public final class AdamW {
 
         private static final VectorSpecies<Float> S = VectorRows.S;
 
-        static void update(float[] p, float[] g, float[] m, float[] v, int s, int e, Coefs k) {
+        static void update(float[] p, float[] m, float[] v, float[] g, int s, int e, Coefs k) {
             float b1 = k.b1(), b2 = k.b2(), eps = k.eps(), stepSize = k.stepSize(), sqrtBias2 = k.sqrtBias2(), decay = k.decay();
             int i = s, bound = s + S.loopBound(e - s);
             for (; i < bound; i += S.length()) {
@@ -56,7 +56,7 @@ public final class AdamW {
                 FloatVector denom = vi.sqrt().div(sqrtBias2).add(eps);
                 FloatVector.fromArray(S, p, i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
             }
-            scalar(p, g, m, v, i, e, k);
+            scalar(p, m, v, g, i, e, k);
         }
     }
 }

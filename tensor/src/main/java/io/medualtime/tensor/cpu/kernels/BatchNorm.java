@@ -21,7 +21,7 @@ public final class BatchNorm {
      * stats = each channel's mean and invstd (two passes); {@code run} (may be null) moves toward them;
      * y (from index 0) = (x - mean) * invstd * w + b.
      */
-    public static void forward(ArraySpan x, ArrayAffine p, float eps, Running run, float[] y, ArrayNormStats stats, Shape shape) {
+    public static void forward(float[] y, ArrayNormStats stats, ArraySpan x, ArrayAffine p, Running run, Shape shape, float eps) {
         float[] xa = x.array(), w = p.weight(), b = p.bias(), mean = stats.mean(), invstd = stats.rstd();
         int xo = x.offset(), batch = shape.batch(), channels = shape.channels(), len = shape.length();
         long n = (long) batch * len;
@@ -62,7 +62,7 @@ public final class BatchNorm {
      * gx (from index 0) = w * invstd * (gy - sum(gy)/N - xhat * sum(gy * xhat)/N), per channel over
      * its N values; grads' weight = sum(gy * xhat), bias = sum(gy) (each may be null; overwritten).
      */
-    public static void backward(ArraySpan x, float[] w, ArrayNormStats stats, float[] gy, float[] gx, ArrayAffine grads, Shape shape) {
+    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, Shape shape) {
         float[] xa = x.array(), mean = stats.mean(), invstd = stats.rstd();
         int xo = x.offset(), batch = shape.batch(), channels = shape.channels(), len = shape.length();
         long n = (long) batch * len;
@@ -76,7 +76,7 @@ public final class BatchNorm {
                     int o = (i * channels + c) * len;
                     if (vec) {          // sum(dy * xhat) = invstd * sum(dy * (x - mean))
                         sd += VectorRows.rowMoment(gy, o, len, 0f, false);
-                        sdx += VectorRows.rowCenteredDot(gy, o, xa, xo + o, m, len);
+                        sdx += VectorRows.rowCenteredDot(gy, o, xa, xo + o, len, m);
                     } else for (int l = 0; l < len; l++) {
                         float g = gy[o + l];
                         sd += g;

@@ -14,13 +14,13 @@ public final class Binary {
     private Binary() {}
 
     /** out = op(a, b) over n elements read with strides aStride and bStride (one thread: callers split the work). */
-    public static void run(BinaryOp op, ArraySpan a, int aStride, ArraySpan b, int bStride, ArraySpan out, int n) {
-        int i = VectorSupport.available() ? Vec.head(op, a, aStride, b, bStride, out, n) : 0;
-        scalar(op, a, aStride, b, bStride, out, i, n);
+    public static void run(BinaryOp op, ArraySpan out, ArraySpan a, int aStride, ArraySpan b, int bStride, int n) {
+        int i = VectorSupport.available() ? Vec.head(op, out, a, aStride, b, bStride, n) : 0;
+        scalar(op, out, a, aStride, b, bStride, i, n);
     }
 
     /** The scalar reference of {@link #run} over elements [from, n). */
-    static void scalar(BinaryOp op, ArraySpan x, int as, ArraySpan y, int bs, ArraySpan z, int from, int n) {
+    static void scalar(BinaryOp op, ArraySpan z, ArraySpan x, int as, ArraySpan y, int bs, int from, int n) {
         float[] a = x.array(), b = y.array(), out = z.array();
         int ao = x.offset(), bo = y.offset(), oo = z.offset();
         switch (op) {
@@ -46,49 +46,49 @@ public final class Binary {
          * The whole vectors of op(a, b) when the strides are both 1, or one of them 0 (a broadcast
          * scalar, e.g. a per-channel statistic over a row); returns how many elements were done (0: none).
          */
-        static int head(BinaryOp op, ArraySpan x, int as, ArraySpan y, int bs, ArraySpan z, int n) {
+        static int head(BinaryOp op, ArraySpan z, ArraySpan x, int as, ArraySpan y, int bs, int n) {
             float[] a = x.array(), b = y.array(), out = z.array();
             int ao = x.offset(), bo = y.offset(), oo = z.offset();
             boolean dense = as == 1 && bs == 1, scalarB = as == 1 && bs == 0, scalarA = as == 0 && bs == 1;
             if (!dense && !scalarB && !scalarA) return 0;
             switch (op) {
                 case ADD:
-                    return dense ? add(a, ao, b, bo, out, oo, n)
-                            : scalarB ? VectorRows.affine(a, ao, b[bo], 1f, out, oo, n) : VectorRows.affine(b, bo, a[ao], 1f, out, oo, n);
+                    return dense ? add(out, oo, a, ao, b, bo, n)
+                            : scalarB ? VectorRows.affine(out, oo, a, ao, n, b[bo], 1f) : VectorRows.affine(out, oo, b, bo, n, a[ao], 1f);
                 case MUL:
-                    return dense ? mul(a, ao, b, bo, out, oo, n)
-                            : scalarB ? VectorRows.scale(a, ao, b[bo], out, oo, n) : VectorRows.scale(b, bo, a[ao], out, oo, n);
+                    return dense ? mul(out, oo, a, ao, b, bo, n)
+                            : scalarB ? VectorRows.scale(out, oo, a, ao, n, b[bo]) : VectorRows.scale(out, oo, b, bo, n, a[ao]);
                 case SUB:   // a - s == a + (-s) exactly
                     if (scalarA) return 0;
-                    return dense ? sub(a, ao, b, bo, out, oo, n) : VectorRows.affine(a, ao, -b[bo], 1f, out, oo, n);
+                    return dense ? sub(out, oo, a, ao, b, bo, n) : VectorRows.affine(out, oo, a, ao, n, -b[bo], 1f);
                 case DIV:
-                    return dense ? div(a, ao, b, bo, out, oo, n) : 0;
+                    return dense ? div(out, oo, a, ao, b, bo, n) : 0;
                 default: return 0;
             }
         }
 
-        private static int add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        private static int add(float[] out, int oo, float[] a, int ao, float[] b, int bo, int n) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
                 FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
             return i;
         }
 
-        private static int sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        private static int sub(float[] out, int oo, float[] a, int ao, float[] b, int bo, int n) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
                 FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
             return i;
         }
 
-        private static int mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        private static int mul(float[] out, int oo, float[] a, int ao, float[] b, int bo, int n) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
                 FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
             return i;
         }
 
-        private static int div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        private static int div(float[] out, int oo, float[] a, int ao, float[] b, int bo, int n) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
                 FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);

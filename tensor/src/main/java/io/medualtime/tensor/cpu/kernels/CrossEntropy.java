@@ -14,7 +14,7 @@ public final class CrossEntropy {
     private CrossEntropy() {}
 
     /** loss[r] and lse[r] (saved for the backward) per row. */
-    public static void forward(ArraySpan logits, int[] targets, int ignore, float[] loss, float[] lse, int rows, int cols) {
+    public static void forward(float[] loss, float[] lse, ArraySpan logits, int[] targets, int ignore, int rows, int cols) {
         float[] x = logits.array();
         int lo = logits.offset();
         boolean vec = VectorSupport.available();
@@ -25,7 +25,7 @@ public final class CrossEntropy {
                 double sum = 0;
                 if (vec) {
                     max = VectorRows.rowMax(x, base, cols);
-                    sum = VectorRows.expShiftSum(x, base, max, null, 0, cols);
+                    sum = VectorRows.expShiftSum(null, 0, x, base, cols, max);
                 } else {
                     max = Float.NEGATIVE_INFINITY;
                     for (int c = 0; c < cols; c++) max = Math.max(max, x[base + c]);
@@ -39,7 +39,7 @@ public final class CrossEntropy {
     }
 
     /** g (from index 0) = (softmax(x) - onehot(target)) * scale per row. */
-    public static void backward(ArraySpan logits, float[] lse, int[] targets, int ignore, float scale, float[] g, int rows, int cols) {
+    public static void backward(float[] g, ArraySpan logits, float[] lse, int[] targets, int ignore, int rows, int cols, float scale) {
         float[] x = logits.array();
         int lo = logits.offset();
         boolean vec = VectorSupport.available();
@@ -48,7 +48,7 @@ public final class CrossEntropy {
                 int base = lo + r * cols, gbase = r * cols;
                 if (targets[r] == ignore) { java.util.Arrays.fill(g, gbase, gbase + cols, 0f); continue; }
                 float l = lse[r];
-                if (vec) Vec.expScaled(x, base, l, scale, g, gbase, cols);
+                if (vec) Vec.expScaled(g, gbase, x, base, cols, l, scale);
                 else for (int c = 0; c < cols; c++) g[gbase + c] = (float) Math.exp(x[base + c] - l) * scale;
                 g[gbase + targets[r]] -= scale;
             }
@@ -62,7 +62,7 @@ public final class CrossEntropy {
         private static final VectorSpecies<Float> S = VectorRows.S;
 
         /** g[i] = exp(x[i] - shift) * scale. */
-        static void expScaled(float[] x, int o, float shift, float scale, float[] g, int go, int n) {
+        static void expScaled(float[] g, int go, float[] x, int o, int n, float shift, float scale) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
                 VectorMath.exp(FloatVector.fromArray(S, x, o + i).sub(shift)).mul(scale).intoArray(g, go + i);

@@ -16,25 +16,25 @@ public final class Gelu {
     static final float C = (float) Math.sqrt(2.0 / Math.PI), A = 0.044715f;
 
     /** y = GELU(x) over n elements, on all threads. */
-    public static void forward(ArraySpan x, ArraySpan y, int n) {
+    public static void forward(ArraySpan y, ArraySpan x, int n) {
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
         if (VectorSupport.available()) {        // a lambda of its own: see backward
-            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.forward(xa, xo + s, ya, yo + s, e - s));
+            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.forward(ya, yo + s, xa, xo + s, e - s));
             return;
         }
         Parallel.range(n, Grains.ELEMENTS, (s, e) -> { for (int i = s; i < e; i++) ya[yo + i] = value(xa[xo + i]); });
     }
 
     /** gin = g * GELU'(x) over n elements, on all threads. */
-    public static void backward(ArraySpan x, ArraySpan g, ArraySpan gin, int n) {
+    public static void backward(ArraySpan gin, ArraySpan x, ArraySpan g, int n) {
         float[] xa = x.array(), ga = g.array(), gia = gin.array();
         int xo = x.offset(), go = g.offset(), gio = gin.offset();
         if (VectorSupport.available()) {
             // C2 compiles this lambda with the GELU loop alone; inlined into a switch over every op
             // (all of whose branches a model step makes hot) the compile grew so large that C2 gave up
             // the vector store intrinsic, and the loop ran the Vector API's scalar fallback (~10x slower)
-            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.backward(xa, xo + s, ga, go + s, gia, gio + s, e - s));
+            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.backward(gia, gio + s, xa, xo + s, ga, go + s, e - s));
             return;
         }
         Parallel.range(n, Grains.ELEMENTS, (s, e) -> {
@@ -91,31 +91,31 @@ public final class Gelu {
          * inside a model step, lost the vector intrinsics part way through the expression and ran the
          * rest through the Vector API's scalar fallback (~3x slower; JDK 25 did not).
          */
-        static void forward(float[] x, int xo, float[] y, int yo, int n) {
+        static void forward(float[] y, int yo, float[] x, int xo, int n) {
             int vn = S.loopBound(n);
             float[] t = SCRATCH.get();
             for (int b = 0; b < vn; b += BLOCK) {
                 int len = Math.min(BLOCK, vn - b);
-                tanhArg(x, xo + b, t, len);
-                fromTanh(x, xo + b, t, y, yo + b, len);
+                tanhArg(t, x, xo + b, len);
+                fromTanh(y, yo + b, x, xo + b, t, len);
             }
             for (int i = vn; i < n; i++) y[yo + i] = value(x[xo + i]);
         }
 
         /** gin = g * GELU'(x), in the same two passes per block as {@link #forward}. */
-        static void backward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
+        static void backward(float[] gin, int gio, float[] x, int xo, float[] g, int go, int n) {
             int vn = S.loopBound(n);
             float[] t = SCRATCH.get();
             for (int b = 0; b < vn; b += BLOCK) {
                 int len = Math.min(BLOCK, vn - b);
-                tanhArg(x, xo + b, t, len);
-                gradFromTanh(x, xo + b, t, g, go + b, gin, gio + b, len);
+                tanhArg(t, x, xo + b, len);
+                gradFromTanh(gin, gio + b, x, xo + b, t, g, go + b, len);
             }
             for (int i = vn; i < n; i++) gin[gio + i] = g[go + i] * grad(x[xo + i]);
         }
 
         /** t[i] = tanh(C (x + A x^3)) for i < n, n a multiple of the vector length. */
-        private static void tanhArg(float[] x, int xo, float[] t, int n) {
+        private static void tanhArg(float[] t, float[] x, int xo, int n) {
             for (int i = 0; i < n; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i);
                 VectorMath.tanh(v.mul(v).mul(A * C).add(C).mul(v)).intoArray(t, i);
@@ -123,7 +123,7 @@ public final class Gelu {
         }
 
         /** y[i] = 0.5 x (1 + t[i]). */
-        private static void fromTanh(float[] x, int xo, float[] t, float[] y, int yo, int n) {
+        private static void fromTanh(float[] y, int yo, float[] x, int xo, float[] t, int n) {
             for (int i = 0; i < n; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i);
                 v.mul(0.5f).mul(FloatVector.fromArray(S, t, i).add(1f)).intoArray(y, yo + i);
@@ -131,7 +131,7 @@ public final class Gelu {
         }
 
         /** gin[i] = g[i] (0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 A x^2)), t = tanh of the GELU argument. */
-        private static void gradFromTanh(float[] x, int xo, float[] tb, float[] g, int go, float[] gin, int gio, int n) {
+        private static void gradFromTanh(float[] gin, int gio, float[] x, int xo, float[] tb, float[] g, int go, int n) {
             for (int i = 0; i < n; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i), t = FloatVector.fromArray(S, tb, i);
                 FloatVector x2 = v.mul(v);

@@ -16,7 +16,7 @@ public final class LayerNorm {
     private LayerNorm() {}
 
     /** y (from index 0) = the normalised rows of x; the mean and rstd of each row go to {@code stats}. */
-    public static void forward(ArraySpan x, ArrayAffine p, float eps, float[] y, ArrayNormStats stats, int rows, int cols) {
+    public static void forward(float[] y, ArrayNormStats stats, ArraySpan x, ArrayAffine p, int rows, int cols, float eps) {
         float[] xa = x.array(), w = p.weight(), b = p.bias(), mean = stats.mean(), rstd = stats.rstd();
         int xo = x.offset();
         if (VectorSupport.available()) {        // a lambda of its own (see Gelu.backward)
@@ -28,7 +28,7 @@ public final class LayerNorm {
                     float rs = (float) (1.0 / Math.sqrt(v + eps));
                     mean[r] = mu;
                     rstd[r] = rs;
-                    Vec.normalizeRow(xa, xb, mu, rs, p, y, r * cols, cols);
+                    Vec.normalizeRow(y, r * cols, xa, xb, p, cols, mu, rs);
                 }
             });
             return;
@@ -59,9 +59,9 @@ public final class LayerNorm {
      * The parameter sums are reduced per thread chunk in double, then added in chunk order
      * (deterministic for a thread count).
      */
-    public static void backward(ArraySpan x, float[] w, ArrayNormStats stats, float[] gy, float[] gx, ArrayAffine grads, int rows, int cols) {
+    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, int rows, int cols) {
         float[] gw = grads.weight(), gb = grads.bias();
-        Rows a = new Rows(x, w, stats, gy, gx, cols);
+        Rows a = new Rows(gx, gy, x, stats, w, cols);
         boolean vec = VectorSupport.available();
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows));
         double[][] pw = new double[chunks][], pb = new double[chunks][];
@@ -87,7 +87,7 @@ public final class LayerNorm {
     }
 
     /** The arguments of the backward that every row shares. */
-    record Rows(ArraySpan x, float[] w, ArrayNormStats stats, float[] gy, float[] gx, int cols) {}
+    record Rows(float[] gx, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, int cols) {}
 
     /**
      * The scalar reference of the backward over rows [r0, r1): row sums in double, and each row's
@@ -125,7 +125,7 @@ public final class LayerNorm {
         private static final VectorSpecies<Double> D = VectorRows.D;
 
         /** y[i] = (x[i] - mean) * rs * w[i] + b[i] over a row; w and b may be null. */
-        static void normalizeRow(float[] x, int o, float mean, float rs, ArrayAffine p, float[] y, int yo, int n) {
+        static void normalizeRow(float[] y, int yo, float[] x, int o, ArrayAffine p, int n, float mean, float rs) {
             float[] w = p.weight(), b = p.bias();
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length()) {

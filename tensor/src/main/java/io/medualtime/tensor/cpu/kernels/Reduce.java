@@ -10,7 +10,7 @@ import io.medualtime.tensor.cpu.Parallel;
 public final class Reduce {
     private Reduce() {}
 
-    public static void run(ReduceOp op, ArraySpan xs, int outer, int dim, int inner, ArraySpan outs) {
+    public static void run(ReduceOp op, ArraySpan outs, ArraySpan xs, int outer, int dim, int inner) {
         float[] x = xs.array(), out = outs.array();
         int xOff = xs.offset(), outOff = outs.offset();
         boolean max = op == ReduceOp.MAX;

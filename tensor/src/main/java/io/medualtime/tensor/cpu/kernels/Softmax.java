@@ -11,20 +11,20 @@ public final class Softmax {
     private Softmax() {}
 
     /** y = softmax(x) (or log-softmax) per row. */
-    public static void forward(boolean log, ArraySpan x, ArraySpan y, int rows, int cols) {
+    public static void forward(ArraySpan y, ArraySpan x, int rows, int cols, boolean log) {
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
         boolean vec = VectorSupport.available();
         Parallel.range(rows, Grains.rows(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                if (vec) vectorRow(log, xa, xo + r * cols, ya, yo + r * cols, cols);
-                else scalarRow(log, xa, xo + r * cols, ya, yo + r * cols, cols);
+                if (vec) vectorRow(ya, yo + r * cols, xa, xo + r * cols, cols, log);
+                else scalarRow(ya, yo + r * cols, xa, xo + r * cols, cols, log);
             }
         });
     }
 
     /** One row, the scalar reference. */
-    static void scalarRow(boolean log, float[] x, int xb, float[] y, int yb, int cols) {
+    static void scalarRow(float[] y, int yb, float[] x, int xb, int cols, boolean log) {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < cols; c++) max = Math.max(max, x[xb + c]);
         if (max == Float.NEGATIVE_INFINITY) max = 0; // a fully masked row: avoid inf - inf
@@ -41,16 +41,16 @@ public final class Softmax {
     }
 
     /** One row with the Vector API. */
-    static void vectorRow(boolean log, float[] x, int xb, float[] y, int yb, int cols) {
+    static void vectorRow(float[] y, int yb, float[] x, int xb, int cols, boolean log) {
         float max = VectorRows.rowMax(x, xb, cols);
         if (max == Float.NEGATIVE_INFINITY) max = 0; // a fully masked row: avoid inf - inf
         if (log) {
-            double sum = VectorRows.expShiftSum(x, xb, max, null, 0, cols);
+            double sum = VectorRows.expShiftSum(null, 0, x, xb, cols, max);
             float lse = (float) (max + Math.log(sum));
-            VectorRows.affineRow(x, xb, -lse, 1f, y, yb, cols);
+            VectorRows.affineRow(y, yb, x, xb, cols, -lse, 1f);
         } else {
-            double sum = VectorRows.expShiftSum(x, xb, max, y, yb, cols);
-            VectorRows.scaleRow(y, yb, (float) (1.0 / sum), cols);
+            double sum = VectorRows.expShiftSum(y, yb, x, xb, cols, max);
+            VectorRows.scaleRow(y, yb, cols, (float) (1.0 / sum));
         }
     }
 
@@ -59,20 +59,20 @@ public final class Softmax {
      * has a Vector API version; log-softmax (not on a model's hot path: cross-entropy is fused) runs
      * the scalar reference.
      */
-    public static void backward(boolean log, ArraySpan y, ArraySpan gy, ArraySpan gx, int rows, int cols) {
+    public static void backward(ArraySpan gx, ArraySpan y, ArraySpan gy, int rows, int cols, boolean log) {
         float[] ya = y.array(), ga = gy.array(), gxa = gx.array();
         int yo = y.offset(), go = gy.offset(), gxo = gx.offset();
         boolean vec = VectorSupport.available() && !log;
         Parallel.range(rows, Grains.rows(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                if (vec) vectorBackwardRow(ya, yo + r * cols, ga, go + r * cols, gxa, gxo + r * cols, cols);
-                else scalarBackwardRow(log, ya, yo + r * cols, ga, go + r * cols, gxa, gxo + r * cols, cols);
+                if (vec) vectorBackwardRow(gxa, gxo + r * cols, ya, yo + r * cols, ga, go + r * cols, cols);
+                else scalarBackwardRow(gxa, gxo + r * cols, ya, yo + r * cols, ga, go + r * cols, cols, log);
             }
         });
     }
 
     /** One row of the backward, the scalar reference: the row sum in double. */
-    static void scalarBackwardRow(boolean log, float[] y, int yb, float[] gy, int gb, float[] gx, int xb, int cols) {
+    static void scalarBackwardRow(float[] gx, int xb, float[] y, int yb, float[] gy, int gb, int cols, boolean log) {
         double dot = 0;
         if (log) {
             for (int c = 0; c < cols; c++) dot += gy[gb + c];
@@ -88,8 +88,8 @@ public final class Softmax {
      * One softmax row of the backward with the Vector API: sum(gy * y) in double lanes (see
      * {@link VectorRows#dotInDouble}), then gx by the scalar reference's operations.
      */
-    static void vectorBackwardRow(float[] y, int yb, float[] gy, int gb, float[] gx, int xb, int cols) {
+    static void vectorBackwardRow(float[] gx, int xb, float[] y, int yb, float[] gy, int gb, int cols) {
         float d = (float) VectorRows.dotInDouble(gy, gb, y, yb, cols);
-        VectorRows.productOfDifference(y, yb, gy, gb, d, gx, xb, cols);
+        VectorRows.productOfDifference(gx, xb, y, yb, gy, gb, cols, d);
     }
 }

@@ -16,20 +16,20 @@ public final class Unary {
     private Unary() {}
 
     /** y = op(x, p) over n elements, on all threads. */
-    public static void forward(UnaryOp op, float p, ArraySpan x, ArraySpan y, int n) {
-        if (op == UnaryOp.GELU) { Gelu.forward(x, y, n); return; }
+    public static void forward(UnaryOp op, ArraySpan y, ArraySpan x, int n, float p) {
+        if (op == UnaryOp.GELU) { Gelu.forward(y, x, n); return; }
         float[] xa = x.array(), ya = y.array();
         int xo = x.offset(), yo = y.offset();
-        Parallel.range(n, Grains.ELEMENTS, (s, e) -> run(op, p, xa, xo + s, ya, yo + s, e - s));
+        Parallel.range(n, Grains.ELEMENTS, (s, e) -> run(op, ya, yo + s, xa, xo + s, e - s, p));
     }
 
-    private static void run(UnaryOp op, float p, float[] x, int xo, float[] y, int yo, int n) {
-        int i = VectorSupport.available() ? Vec.head(op, p, x, xo, y, yo, n) : 0;
-        scalar(op, p, x, xo + i, y, yo + i, n - i);
+    private static void run(UnaryOp op, float[] y, int yo, float[] x, int xo, int n, float p) {
+        int i = VectorSupport.available() ? Vec.head(op, y, yo, x, xo, n, p) : 0;
+        scalar(op, y, yo + i, x, xo + i, n - i, p);
     }
 
     /** The scalar reference of {@link #forward} (and the tail of its vector loops). */
-    static void scalar(UnaryOp op, float p, float[] x, int xo, float[] y, int yo, int n) {
+    static void scalar(UnaryOp op, float[] y, int yo, float[] x, int xo, int n, float p) {
         switch (op) {
             case NEG: for (int i = 0; i < n; i++) y[yo + i] = -x[xo + i]; break;
             case EXP: for (int i = 0; i < n; i++) y[yo + i] = (float) Math.exp(x[xo + i]); break;
@@ -50,19 +50,19 @@ public final class Unary {
     }
 
     /** gin = g * op'(x) over n elements, on all threads. */
-    public static void backward(UnaryOp op, float p, ArraySpan x, ArraySpan g, ArraySpan gin, int n) {
-        if (op == UnaryOp.GELU) { Gelu.backward(x, g, gin, n); return; }
+    public static void backward(UnaryOp op, ArraySpan gin, ArraySpan x, ArraySpan g, int n, float p) {
+        if (op == UnaryOp.GELU) { Gelu.backward(gin, x, g, n); return; }
         if (op == UnaryOp.RELU && VectorSupport.available()) {      // a branch per element mispredicts on activations
             float[] xa = x.array(), ga = g.array(), gia = gin.array();
             int xo = x.offset(), go = g.offset(), gio = gin.offset();
-            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.reluBackward(xa, xo + s, ga, go + s, gia, gio + s, e - s));
+            Parallel.range(n, Grains.ELEMENTS, (s, e) -> Vec.reluBackward(gia, gio + s, xa, xo + s, ga, go + s, e - s));
             return;
         }
-        Parallel.range(n, Grains.ELEMENTS, (s, e) -> scalarBackward(op, p, x, g, gin, s, e));
+        Parallel.range(n, Grains.ELEMENTS, (s, e) -> scalarBackward(op, gin, x, g, s, e, p));
     }
 
     /** The scalar reference of {@link #backward} over elements [s, e). */
-    static void scalarBackward(UnaryOp op, float p, ArraySpan xs, ArraySpan gs, ArraySpan gins, int s, int e) {
+    static void scalarBackward(UnaryOp op, ArraySpan gins, ArraySpan xs, ArraySpan gs, int s, int e, float p) {
         float[] x = xs.array(), g = gs.array(), gin = gins.array();
         int xo = xs.offset(), go = gs.offset(), gio = gins.offset();
         switch (op) {
@@ -88,24 +88,24 @@ public final class Unary {
          * the API's scalar fallback (measured in a model step: GELU at ~4 ns per element, ~1 ns alone).
          */
         /** The whole vectors of op(x) for the ops covered here; returns how many elements were done (0: none). */
-        static int head(UnaryOp op, float p, float[] x, int xo, float[] y, int yo, int n) {
+        static int head(UnaryOp op, float[] y, int yo, float[] x, int xo, int n, float p) {
             switch (op) {
-                case ADD_SCALAR: return VectorRows.affine(x, xo, p, 1f, y, yo, n);
-                case MUL_SCALAR: return VectorRows.scale(x, xo, p, y, yo, n);
-                case NEG: return VectorRows.scale(x, xo, -1f, y, yo, n);
-                case RELU: return relu(x, xo, y, yo, n);
+                case ADD_SCALAR: return VectorRows.affine(y, yo, x, xo, n, p, 1f);
+                case MUL_SCALAR: return VectorRows.scale(y, yo, x, xo, n, p);
+                case NEG: return VectorRows.scale(y, yo, x, xo, n, -1f);
+                case RELU: return relu(y, yo, x, xo, n);
                 default: return 0;
             }
         }
 
-        private static int relu(float[] x, int xo, float[] y, int yo, int n) {
+        private static int relu(float[] y, int yo, float[] x, int xo, int n) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
             return i;
         }
 
         /** gin = x > 0 ? g : 0 (NaN gives 0, as the scalar loop), without a branch per element. */
-        static void reluBackward(float[] x, int xo, float[] g, int go, float[] gin, int gio, int n) {
+        static void reluBackward(float[] gin, int gio, float[] x, int xo, float[] g, int go, int n) {
             int i = 0, bound = S.loopBound(n);
             FloatVector zero = FloatVector.zero(S);
             for (; i < bound; i += S.length())

@@ -34,7 +34,7 @@ final class VectorRows {
     }
 
     /** y[i] = exp(x[i] - shift) (y may be null), returns the sum in double. */
-    static double expShiftSum(float[] x, int o, float shift, float[] y, int yo, int n) {
+    static double expShiftSum(float[] y, int yo, float[] x, int o, int n, float shift) {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         double sum = 0;
@@ -67,7 +67,7 @@ final class VectorRows {
     }
 
     /** The sum of g[i] * (x[i] - center) over a row. */
-    static double rowCenteredDot(float[] g, int go, float[] x, int xo, float center, int n) {
+    static double rowCenteredDot(float[] g, int go, float[] x, int xo, int n, float center) {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         double sum = 0;
@@ -82,7 +82,7 @@ final class VectorRows {
     }
 
     /** out[i] = a[i] * (b[i] - s) over a row, tail included: softmax's backward. */
-    static void productOfDifference(float[] a, int ao, float[] b, int bo, float s, float[] out, int oo, int n) {
+    static void productOfDifference(float[] out, int oo, float[] a, int ao, float[] b, int bo, int n, float s) {
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += S.length())
             FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i).sub(s)).intoArray(out, oo + i);
@@ -132,26 +132,26 @@ final class VectorRows {
      * the softmax kernel, the two-loop {@link #affine} lost the vector intrinsics and boxed every
      * vector (1 GB of garbage per few steps in a JFR allocation profile).
      */
-    static void scaleRow(float[] y, int o, float s, int n) {
-        int i = scale(y, o, s, y, o, n);
+    static void scaleRow(float[] y, int o, int n, float s) {
+        int i = scale(y, o, y, o, n, s);
         for (; i < n; i++) y[o + i] *= s;
     }
 
     /** y[i] = (x[i] + add) * scale, in place allowed. */
-    static void affineRow(float[] x, int o, float add, float scale, float[] y, int yo, int n) {
-        int i = affine(x, o, add, scale, y, yo, n);
+    static void affineRow(float[] y, int yo, float[] x, int o, int n, float add, float scale) {
+        int i = affine(y, yo, x, o, n, add, scale);
         for (; i < n; i++) y[yo + i] = (x[o + i] + add) * scale;
     }
 
     /** y[i] = x[i] * p for the whole vectors of a row; returns where the scalar tail starts. */
-    static int scale(float[] x, int xo, float p, float[] y, int yo, int n) {
+    static int scale(float[] y, int yo, float[] x, int xo, int n, float p) {
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).mul(p).intoArray(y, yo + i);
         return i;
     }
 
     /** The vector part of {@link #affineRow} (scale 1 gives x + add bitwise); returns where the tail starts. */
-    static int affine(float[] x, int o, float add, float scale, float[] y, int yo, int n) {
+    static int affine(float[] y, int yo, float[] x, int o, int n, float add, float scale) {
         int i = 0, bound = S.loopBound(n);
         if (scale == 1f) for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).intoArray(y, yo + i);
         else for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, o + i).add(add).mul(scale).intoArray(y, yo + i);

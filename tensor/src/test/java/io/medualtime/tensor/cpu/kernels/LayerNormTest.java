@@ -22,7 +22,7 @@ class LayerNormTest {
             for (boolean affine : new boolean[]{true, false}) {
                 Problem p = new Problem(r, s[0], s[1], affine);
                 float[] gx = new float[p.n], gw = affine ? new float[p.cols] : null, gb = affine ? new float[p.cols] : null;
-                LayerNorm.backward(new ArraySpan(p.x, 3), p.w, p.stats, p.gy, gx, new ArrayAffine(gw, gb), p.rows, p.cols);
+                LayerNorm.backward(gx, new ArrayAffine(gw, gb), p.gy, new ArraySpan(p.x, 3), p.stats, p.w, p.rows, p.cols);
                 String what = s[0] + "x" + s[1] + (affine ? " affine" : "");
                 p.check(gx, gw, gb, what);
             }
@@ -61,10 +61,10 @@ class LayerNormTest {
             gy = new float[n];
             for (int i = 0; i < n; i++) gy[i] = (float) r.nextGaussian();
             stats = new ArrayNormStats(new float[rows], new float[rows]);
-            LayerNorm.forward(new ArraySpan(x, 3), new ArrayAffine(w, null), 1e-5f, new float[n], stats, rows, cols);
+            LayerNorm.forward(new float[n], stats, new ArraySpan(x, 3), new ArrayAffine(w, null), rows, cols, 1e-5f);
         }
 
-        LayerNorm.Rows rowsArgs(float[] gx) { return new LayerNorm.Rows(new ArraySpan(x, 3), w, stats, gy, gx, cols); }
+        LayerNorm.Rows rowsArgs(float[] gx) { return new LayerNorm.Rows(gx, gy, new ArraySpan(x, 3), stats, w, cols); }
 
         void check(float[] gx, float[] gw, float[] gb, String what) {
             double[] dw = new double[cols], db = new double[cols];

@@ -17,8 +17,8 @@ class SoftmaxTest {
             for (boolean log : new boolean[]{false, true}) {
                 int rows = s[0], cols = s[1], n = rows * cols;
                 float[] x = gaussian(r, n + 2, 3), y = new float[n + 1], gy = gaussian(r, n, 1), gx = new float[n + 3];
-                Softmax.forward(log, new ArraySpan(x, 2), new ArraySpan(y, 1), rows, cols);
-                Softmax.backward(log, new ArraySpan(y, 1), new ArraySpan(gy, 0), new ArraySpan(gx, 3), rows, cols);
+                Softmax.forward(new ArraySpan(y, 1), new ArraySpan(x, 2), rows, cols, log);
+                Softmax.backward(new ArraySpan(gx, 3), new ArraySpan(y, 1), new ArraySpan(gy, 0), rows, cols, log);
                 for (int i = 0; i < rows; i++) {
                     double dot = 0;
                     for (int c = 0; c < cols; c++) dot += log ? gy[i * cols + c] : (double) gy[i * cols + c] * y[1 + i * cols + c];
@@ -39,14 +39,14 @@ class SoftmaxTest {
             int cols = s[1];
             float[] x = gaussian(r, cols, 3), ys = new float[cols], yv = new float[cols], gy = gaussian(r, cols, 1);
             for (boolean log : new boolean[]{false, true}) {
-                Softmax.scalarRow(log, x, 0, ys, 0, cols);
-                Softmax.vectorRow(log, x, 0, yv, 0, cols);
+                Softmax.scalarRow(ys, 0, x, 0, cols, log);
+                Softmax.vectorRow(yv, 0, x, 0, cols, log);
                 for (int c = 0; c < cols; c++) assertEquals(ys[c], yv[c], 2e-6 * (1 + Math.abs(ys[c])), "forward " + log + " " + cols + " [" + c + "]");
             }
-            Softmax.scalarRow(false, x, 0, ys, 0, cols);
+            Softmax.scalarRow(ys, 0, x, 0, cols, false);
             float[] gs = new float[cols], gv = new float[cols];
-            Softmax.scalarBackwardRow(false, ys, 0, gy, 0, gs, 0, cols);
-            Softmax.vectorBackwardRow(ys, 0, gy, 0, gv, 0, cols);
+            Softmax.scalarBackwardRow(gs, 0, ys, 0, gy, 0, cols, false);
+            Softmax.vectorBackwardRow(gv, 0, ys, 0, gy, 0, cols);
             for (int c = 0; c < cols; c++) assertEquals(gs[c], gv[c], 1e-6 * (1 + Math.abs(gs[c])), "backward " + cols + " [" + c + "]");
         }
     }
