@@ -32,8 +32,7 @@ public class ComposedKernels {
 
     private Tensor q, k, v, mask, gOut, ka, va, gate, x, w, gConv;
 
-    @Setup
-    public void setup() {
+    @Setup public void setup() {
         Rng rng = new Rng(1);
         q = Tensor.randn(rng, B, H, T, HD).requiresGrad(true);
         k = Tensor.randn(rng, B, H, T, HD).requiresGrad(true);
@@ -94,9 +93,11 @@ public class ComposedKernels {
 
     /** Multiply-add flops: forward, and three times that for forward + backward (two products per product). */
     static double flops(String method) {
-        double fwd = method.startsWith("attention") ? 4.0 * B * H * T * T * HD
-                : method.startsWith("adapter") ? 4.0 * B * H * T * K * HD
-                : 2.0 * CB * COUT * CIN * KW * LEN;
+        double fwd = method.startsWith("attention")
+                ? 4.0 * B * H * T * T * HD
+                : method.startsWith("adapter")
+                        ? 4.0 * B * H * T * K * HD
+                        : 2.0 * CB * COUT * CIN * KW * LEN;
         return method.endsWith("Backward") ? 3 * fwd : fwd;
     }
 

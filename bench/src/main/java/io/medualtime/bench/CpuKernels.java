@@ -35,15 +35,23 @@ public class CpuKernels {
     private ArrayNormStats stats;
     private int[] targets;
 
-    @Setup
-    public void setup() {
+    @Setup public void setup() {
         Random r = new Random(1);
-        x = rand(r, N); y = rand(r, N); gy = rand(r, N); gx = new float[N];
-        w = rand(r, COLS); b = rand(r, COLS); gw = new float[COLS]; gb = new float[COLS];
+        x = rand(r, N);
+        y = rand(r, N);
+        gy = rand(r, N);
+        gx = new float[N];
+        w = rand(r, COLS);
+        b = rand(r, COLS);
+        gw = new float[COLS];
+        gb = new float[COLS];
         stats = new ArrayNormStats(new float[ROWS], new float[ROWS]);
-        m = new float[N]; v = new float[N];
-        logits = rand(r, CE_ROWS * CE_COLS); glogits = new float[CE_ROWS * CE_COLS];
-        loss = new float[CE_ROWS]; lse = new float[CE_ROWS];
+        m = new float[N];
+        v = new float[N];
+        logits = rand(r, CE_ROWS * CE_COLS);
+        glogits = new float[CE_ROWS * CE_COLS];
+        loss = new float[CE_ROWS];
+        lse = new float[CE_ROWS];
         targets = new int[CE_ROWS];
         for (int i = 0; i < CE_ROWS; i++) targets[i] = r.nextInt(CE_COLS);
         layerNormForward();     // saved statistics for the backward
@@ -55,24 +63,39 @@ public class CpuKernels {
         return a;
     }
 
-    @Benchmark public float[] layerNormForward() { LayerNorm.forward(y, stats, ArraySpan.of(x), new ArrayAffine(w, b), ROWS, COLS, 1e-5f); return y; }
+    @Benchmark public float[] layerNormForward() {
+        LayerNorm.forward(y, stats, ArraySpan.of(x), new ArrayAffine(w, b), ROWS, COLS, 1e-5f);
+        return y;
+    }
 
-    @Benchmark public float[] layerNormBackward() { LayerNorm.backward(gx, new ArrayAffine(gw, gb), gy, ArraySpan.of(x), stats, w, ROWS, COLS); return gx; }
+    @Benchmark public float[] layerNormBackward() {
+        LayerNorm.backward(gx, new ArrayAffine(gw, gb), gy, ArraySpan.of(x), stats, w, ROWS, COLS);
+        return gx;
+    }
 
     @Benchmark public float[] softmaxForward() { Softmax.forward(ArraySpan.of(y), ArraySpan.of(x), SM_ROWS, SM_COLS, false); return y; }
 
-    @Benchmark public float[] softmaxBackward() { Softmax.backward(ArraySpan.of(gx), ArraySpan.of(y), ArraySpan.of(gy), SM_ROWS, SM_COLS, false); return gx; }
+    @Benchmark public float[] softmaxBackward() {
+        Softmax.backward(ArraySpan.of(gx), ArraySpan.of(y), ArraySpan.of(gy), SM_ROWS, SM_COLS, false);
+        return gx;
+    }
 
     @Benchmark public float[] geluForward() { Gelu.forward(ArraySpan.of(y), ArraySpan.of(x), N); return y; }
 
     @Benchmark public float[] geluBackward() { Gelu.backward(ArraySpan.of(gx), ArraySpan.of(x), ArraySpan.of(gy), N); return gx; }
 
     /** One AdamW step of 8 Mi parameters (the gradient stays fixed; the moments evolve). */
-    @Benchmark public float[] adamw() { AdamW.step(y, m, v, gy, N, HYPER); return y; }
+    @Benchmark public float[] adamw() {
+        AdamW.step(y, m, v, gy, N, HYPER);
+        return y;
+    }
 
     private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
 
-    @Benchmark public float[] crossEntropyForward() { CrossEntropy.forward(loss, lse, ArraySpan.of(logits), targets, -100, CE_ROWS, CE_COLS); return loss; }
+    @Benchmark public float[] crossEntropyForward() {
+        CrossEntropy.forward(loss, lse, ArraySpan.of(logits), targets, -100, CE_ROWS, CE_COLS);
+        return loss;
+    }
 
     @Benchmark public float[] crossEntropyBackward() {
         CrossEntropy.backward(glogits, ArraySpan.of(logits), lse, targets, -100, CE_ROWS, CE_COLS, 1f / CE_ROWS);

@@ -24,23 +24,22 @@ import org.openjdk.jmh.results.ScalarResult;
  */
 public final class CpuTimeProfiler implements InternalProfiler {
     static final String PROCESS = "cpu.process/op", BUSIEST = "cpu.busiest/op";
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+            .getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private long processStart;
     private final Map<Long, Long> threadStart = new HashMap<>();
 
     @Override public String getDescription() { return "process and busiest-thread CPU time per operation"; }
 
-    @Override
-    public void beforeIteration(BenchmarkParams benchmark, IterationParams iteration) {
+    @Override public void beforeIteration(BenchmarkParams benchmark, IterationParams iteration) {
         threadStart.clear();
         for (long id : THREADS.getAllThreadIds()) threadStart.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
         processStart = OS.getProcessCpuTime();
     }
 
-    @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmark, IterationParams iteration, IterationResult result) {
+    @Override public Collection<? extends Result> afterIteration(BenchmarkParams benchmark, IterationParams iteration,
+            IterationResult result) {
         double process = (OS.getProcessCpuTime() - processStart) / 1e6, ops = Math.max(1, result.getMetadata().getAllOps());
         long busiest = 0;
         for (long id : THREADS.getAllThreadIds()) {
@@ -48,6 +47,6 @@ public final class CpuTimeProfiler implements InternalProfiler {
             if (t >= 0) busiest = Math.max(busiest, t - threadStart.getOrDefault(id, 0L));
         }
         return List.of(new ScalarResult(PROCESS, process / ops, "ms/op", AggregationPolicy.AVG),
-                       new ScalarResult(BUSIEST, busiest / 1e6 / ops, "ms/op", AggregationPolicy.AVG));
+                new ScalarResult(BUSIEST, busiest / 1e6 / ops, "ms/op", AggregationPolicy.AVG));
     }
 }

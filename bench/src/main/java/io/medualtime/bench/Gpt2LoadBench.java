@@ -72,9 +72,10 @@ public final class Gpt2LoadBench {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         System.out.printf("RESULT %sload_ms_median %.0f (min %.0f, max %.0f, %d runs; the first includes JIT warm-up and a cold page cache "
-                        + "only if the file was not just written)%n", map ? "mapped " : "", sorted[runs / 2], sorted[0], sorted[runs - 1], runs);
+                + "only if the file was not just written)%n", map ? "mapped " : "", sorted[runs / 2], sorted[0], sorted[runs - 1], runs);
         System.out.printf("%sfile %.1f MB, %d params; heap used with the model live %.1f MB (before load %.1f MB): "
-                        + "%.2f x the file size%n", map ? "weights memory-mapped (read-only, frozen): " : "", fileBytes / 1e6, lm.parameterCount(false),
+                + "%.2f x the file size%n", map ? "weights memory-mapped (read-only, frozen): " : "", fileBytes / 1e6,
+                lm.parameterCount(false),
                 heapAfter / 1e6, heapBefore / 1e6, (heapAfter - heapBefore) / (double) fileBytes);
         if (temp) {
             try (var paths = Files.walk(dir)) {

@@ -52,7 +52,10 @@ public final class Gpt2TrainStepBench {
         int[] seq = new int[b * (t + 1)];
         for (int i = 0; i < seq.length; i++) seq[i] = (int) (rng.uniform() * cfg.vocabSize());
         for (int r = 0; r < b; r++)
-            for (int j = 0; j < t; j++) { ids[r * t + j] = seq[r * (t + 1) + j]; targets[r * t + j] = seq[r * (t + 1) + j + 1]; }
+            for (int j = 0; j < t; j++) {
+                ids[r * t + j] = seq[r * (t + 1) + j];
+                targets[r * t + j] = seq[r * (t + 1) + j + 1];
+            }
         AdamW opt = new AdamW(lm.trainableParameters(), 1e-4f, 0.9f, 0.999f, 1e-8f, 0f);
 
         int total = warmup + steps;
@@ -78,12 +81,16 @@ public final class Gpt2TrainStepBench {
             if (s >= warmup) {
                 int k = s - warmup;
                 cpu[k] = cpuMs;
-                step[k] = ms; fwd[k] = (t1 - t0) / 1e6; bwd[k] = (t2 - t1) / 1e6; optT[k] = (t3 - t2) / 1e6;
+                step[k] = ms;
+                fwd[k] = (t1 - t0) / 1e6;
+                bwd[k] = (t2 - t1) / 1e6;
+                optT[k] = (t3 - t2) / 1e6;
             }
         }
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        System.out.printf("RESULT java step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f min %.0f (median of %d after %d warm-up)%n",
+        System.out.printf(
+                "RESULT java step_ms_median %.0f forward %.0f backward %.0f optimizer %.0f min %.0f (median of %d after %d warm-up)%n",
                 median(step), median(fwd), median(bwd), median(optT), Arrays.stream(step).min().orElse(0), steps, warmup);
         System.out.printf("RESULT java process_cpu_ms_median %.0f (all threads incl. GC/JIT; / %d threads = %.0f ms, an estimate of the "
                 + "wall time on %d idle cores when other jobs share the machine)%n", median(cpu), Parallel.threads(),

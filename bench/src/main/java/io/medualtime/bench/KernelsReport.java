@@ -85,7 +85,8 @@ public final class KernelsReport {
             if (!className(r).equals("Roofline")) continue;
             int n = Integer.parseInt(r.getParams().getParam("n"));
             double gbs = Roofline.bytesPerElement(method(r)) * n / (bestMs(r, cpuTime) * 1e-3) / 1e9;
-            if (n == largest) bandwidth = Math.max(bandwidth, gbs); else bandwidthMid = Math.max(bandwidthMid, gbs);
+            if (n == largest) bandwidth = Math.max(bandwidth, gbs);
+            else bandwidthMid = Math.max(bandwidthMid, gbs);
         }
         double peak = corePeak * threads;
         System.out.println("CPU:       " + cpuModel() + ", " + Parallel.cores() + " cores, kernels on " + threads + " threads");
@@ -93,15 +94,20 @@ public final class KernelsReport {
         System.out.println("java:      " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + "; JMH " + (longRun ? "long (3x2 s warm-up, 5x2 s)" : "short (2x0.5 s warm-up, 3x0.5 s)"));
         System.out.println("sgemm:     " + Sgemm.blocking());
-        System.out.println("clock:     " + (cpuTime ? "--cputime: rates from the busiest thread's CPU time (less disturbed by other work)"
+        System.out.println("clock:     " + (cpuTime
+                ? "--cputime: rates from the busiest thread's CPU time (less disturbed by other work)"
                 : "wall time (on a shared machine rerun with --cputime)"));
-        System.out.printf("roofline:  FMA %.1f GFLOPS per core measured (best iteration) (nominal %.1f: vector width x 2 units x clock) x %d threads = %.1f GFLOPS;%n",
+        System.out.printf(
+                "roofline:  FMA %.1f GFLOPS per core measured (best iteration) (nominal %.1f: vector width x 2 units x clock) x %d threads = %.1f GFLOPS;%n",
                 corePeak, FmaPeak.nominalCoreGflops(), threads, peak);
-        System.out.printf("           STREAM (best of copy, triad, update; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
+        System.out.printf(
+                "           STREAM (best of copy, triad, update; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
                 threads, bandwidth, largest * 4L >> 20, bandwidthMid);
         System.out.println();
-        System.out.printf("| %-36s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest", "GFLOPS", "GB/s", "roofline");
-        System.out.println("|--------------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
+        System.out.printf("| %-36s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest",
+                "GFLOPS", "GB/s", "roofline");
+        System.out.println(
+                "|--------------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String cls = className(r), m = method(r);
@@ -112,20 +118,26 @@ public final class KernelsReport {
                 case "SgemmKernels" -> {
                     size = r.getParams().getParam("shape");
                     name = "sgemm " + r.getParams().getParam("trans") + (size.split("x").length > 3 ? " batched" : "");
-                    flops = SgemmKernels.flops(size); bytes = 0;
+                    flops = SgemmKernels.flops(size);
+                    bytes = 0;
                 }
                 case "CpuKernels" -> { name = m; size = CpuKernels.size(m); flops = 0; bytes = CpuKernels.bytes(m); }
-                case "ComposedKernels" -> { name = m; size = ComposedKernels.size(m); flops = ComposedKernels.flops(m); bytes = ComposedKernels.bytes(m); }
+                case "ComposedKernels" ->
+                    { name = m; size = ComposedKernels.size(m); flops = ComposedKernels.flops(m); bytes = ComposedKernels.bytes(m); }
                 case "FmaPeak" -> { name = "(roofline) FMA loop, 1 thread"; size = "12 chains"; flops = FmaPeak.fmaFlops(); bytes = 0; }
                 default -> {
                     int n = Integer.parseInt(r.getParams().getParam("n"));
-                    name = "(roofline) STREAM " + m.substring(6).toLowerCase() + (m.equals("streamUpdate") ? " (in place)" : ""); size = (n * 4L >> 20) + " MB arrays";
-                    flops = 0; bytes = Roofline.bytesPerElement(m) * n;
+                    name = "(roofline) STREAM " + m.substring(6).toLowerCase() + (m.equals("streamUpdate") ? " (in place)" : "");
+                    size = (n * 4L >> 20) + " MB arrays";
+                    flops = 0;
+                    bytes = Roofline.bytesPerElement(m) * n;
                 }
             }
             double s = ms * 1e-3, bound = Math.max(flops / (peak * 1e9), bytes / (bandwidth * 1e9));
-            rows.add(String.format("| %-36s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size, r.getPrimaryResult().getScore(),
-                    r.getSecondaryResults().get(CpuTimeProfiler.PROCESS).getScore(), r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore(),
+            rows.add(String.format("| %-36s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size,
+                    r.getPrimaryResult().getScore(),
+                    r.getSecondaryResults().get(CpuTimeProfiler.PROCESS).getScore(),
+                    r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore(),
                     flops > 0 ? String.format("%.1f", flops / s / 1e9) : "", bytes > 0 ? String.format("%.1f", bytes / s / 1e9) : "",
                     roof ? "" : String.format("%.2f", bound / s)));
         }

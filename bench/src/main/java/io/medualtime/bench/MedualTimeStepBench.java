@@ -51,7 +51,8 @@ public final class MedualTimeStepBench {
         }
         Gpt2Config small = Gpt2Config.gpt2();
         MedualTimeConfig cfg = MedualTimeConfig.defaults(5).withDropout(dropout);
-        BenchStep bench = BenchStep.of(BenchStep.lm(small.vocabSize(), small.nEmbd(), small.nLayer(), small.nHead(), small.nInner(), dropout),
+        BenchStep bench = BenchStep.of(
+                BenchStep.lm(small.vocabSize(), small.nEmbd(), small.nLayer(), small.nHead(), small.nInner(), dropout),
                 cfg, b, reportTokens, device);
         MedualTime model = bench.model();
         System.out.printf("device %s%n", device == Device.CPU ? "CPU" : io.medualtime.tensor.cuda.CudaRuntime.get().describe());
@@ -72,7 +73,9 @@ public final class MedualTimeStepBench {
             model.eval();
             for (int s = 0; s < warmup + steps; s++) {
                 double ms = time(scoped, () -> {
-                    try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
+                    try (GradMode g = GradMode.noGrad()) {
+                        return model.forward(signals, reports, textVectors).logits();
+                    }
                 });
                 System.out.printf("run %d%s: inference %.0f ms%n", s, s < warmup ? " (warm-up)" : "", ms);
                 if (s >= warmup) infer[s - warmup] = ms;
@@ -99,7 +102,9 @@ public final class MedualTimeStepBench {
             long c4 = cpuNanos();
             double inferMs = time(scoped, () -> {
                 model.eval();
-                try (GradMode g = GradMode.noGrad()) { return model.forward(signals, reports, textVectors).logits(); }
+                try (GradMode g = GradMode.noGrad()) {
+                    return model.forward(signals, reports, textVectors).logits();
+                }
             });
             double inferCpuMs = (cpuNanos() - c4) / 1e6;
             System.out.printf("run %d%s: loss %.6f  step %.0f ms (forward %.0f, backward %.0f, AdamW %.1f)  inference %.0f ms%n",
@@ -110,7 +115,9 @@ public final class MedualTimeStepBench {
                 infer[k] = inferMs;
                 stepCpu[k] = (c3 - c0) / 1e6;
                 inferCpu[k] = inferCpuMs;
-                parts[0][k] = (t1 - t0) / 1e6; parts[1][k] = (t2 - t1) / 1e6; parts[2][k] = (t3 - t2) / 1e6;
+                parts[0][k] = (t1 - t0) / 1e6;
+                parts[1][k] = (t2 - t1) / 1e6;
+                parts[2][k] = (t3 - t2) / 1e6;
             }
         }
         System.out.printf("breakdown (median ms): forward %.0f (both passes, TemEnc, head, loss), backward %.0f, AdamW %.1f%n",
@@ -118,19 +125,23 @@ public final class MedualTimeStepBench {
         // CPU time of this process: robust to other work on shared cores; / threads = the wall time
         // the step would take with the cores to itself and perfect parallelism (a lower bound)
         System.out.printf("process CPU time (median ms): step %.0f, inference %.0f; / %d threads = %.0f, %.0f%n",
-                median(stepCpu), median(inferCpu), Parallel.threads(), median(stepCpu) / Parallel.threads(), median(inferCpu) / Parallel.threads());
+                median(stepCpu), median(inferCpu), Parallel.threads(), median(stepCpu) / Parallel.threads(),
+                median(inferCpu) / Parallel.threads());
         System.out.printf("RESULT java train_step_ms %.0f inference_ms %.0f (median of %d after %d warm-up)%n",
                 median(step), median(infer), steps, warmup);
     }
 
     static double time(boolean scoped, Supplier<Tensor> f) {
         long t0 = System.nanoTime();
-        try (TensorScope scope = scoped ? TensorScope.open() : null) { f.get().toArray(); }
+        try (TensorScope scope = scoped ? TensorScope.open() : null) {
+            f.get().toArray();
+        }
         return (System.nanoTime() - t0) / 1e6;
     }
 
     static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double median(double[] v) {

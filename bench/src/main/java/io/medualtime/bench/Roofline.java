@@ -23,19 +23,21 @@ public class Roofline {
 
     private float[] a, b, c;
 
-    @Setup
-    public void setup() {
+    @Setup public void setup() {
         Random r = new Random(1);
-        a = new float[n]; b = new float[n]; c = new float[n];
+        a = new float[n];
+        b = new float[n];
+        c = new float[n];
         for (int i = 0; i < n; i++) { b[i] = r.nextFloat(); c[i] = r.nextFloat(); }
     }
 
     /** The bytes per element a STREAM benchmark counts (reads plus writes, as STREAM does). */
-    static double bytesPerElement(String method) { return method.equals("streamCopy") ? 8 : 12; }
+    static double bytesPerElement(String method) {
+        return method.equals("streamCopy") ? 8 : 12;
+    }
 
     /** b = a: 8 bytes per element. */
-    @Benchmark
-    public float[] streamCopy() {
+    @Benchmark public float[] streamCopy() {
         Parallel.range(n, 1 << 16, (s, e) -> System.arraycopy(a, s, b, s, e - s));
         return b;
     }
@@ -45,15 +47,13 @@ public class Roofline {
      * triad (whose stores into an unread array also fetch its lines, a third more traffic than STREAM
      * counts) it moves what it counts, like AdamW's in-place update.
      */
-    @Benchmark
-    public float[] streamUpdate() {
+    @Benchmark public float[] streamUpdate() {
         Parallel.range(n, 1 << 16, (s, e) -> { for (int i = s; i < e; i++) a[i] += 3f * b[i]; });
         return a;
     }
 
     /** a = b + 3 c: 12 bytes per element. */
-    @Benchmark
-    public float[] streamTriad() {
+    @Benchmark public float[] streamTriad() {
         Parallel.range(n, 1 << 16, (s, e) -> { for (int i = s; i < e; i++) a[i] = b[i] + 3f * c[i]; });
         return a;
     }

@@ -27,18 +27,20 @@ public class SgemmBenchmark {
     private int m, n, k;
     private float[] a, b, c;
 
-    @Setup
-    public void setup() {
+    @Setup public void setup() {
         String[] p = shape.split("x");
-        m = Integer.parseInt(p[0]); n = Integer.parseInt(p[1]); k = Integer.parseInt(p[2]);
+        m = Integer.parseInt(p[0]);
+        n = Integer.parseInt(p[1]);
+        k = Integer.parseInt(p[2]);
         Random r = new Random(1);
-        a = new float[m * k]; b = new float[k * n]; c = new float[m * n];
+        a = new float[m * k];
+        b = new float[k * n];
+        c = new float[m * n];
         for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
         for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
     }
 
-    @Benchmark
-    public float[] sgemm() {
+    @Benchmark public float[] sgemm() {
         Sgemm.sgemm(ArrayMatrix.of(c, 0, n), ArrayMatrix.of(a, 0, k), ArrayMatrix.of(b, 0, n), GemmShape.of(false, false, m, n, k), 1f, 0f);
         return c;
     }

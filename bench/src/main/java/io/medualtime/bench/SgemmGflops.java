@@ -29,6 +29,7 @@ public final class SgemmGflops {
         cpuTime = false;
         List<int[]> shapes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
+            // @formatter:off
             switch (args[i]) {
                 case "--seconds": seconds = Double.parseDouble(args[++i]); break;
                 case "--warmup": warmup = Double.parseDouble(args[++i]); break;
@@ -40,6 +41,7 @@ public final class SgemmGflops {
                     shapes.add(new int[]{Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
                             p.length > 3 ? Integer.parseInt(p[3]) : 1});
             }
+            // @formatter:on
         }
         if (shapes.isEmpty())
             for (String s : new String[]{"1024x768x768", "1024x3072x768", "1024x768x3072", "2048x2048x2048"}) {
@@ -48,7 +50,8 @@ public final class SgemmGflops {
             }
         System.out.println("# blocking: " + Sgemm.blocking());
         System.out.println("# kernel=" + Sgemm.kernelName() + " threads=" + Parallel.threads()
-                + " java=" + System.getProperty("java.version") + " trans=" + (ta ? "T" : "N") + (tb ? "T" : "N") + (cpuTime ? " clock=thread-cpu-time" : " clock=wall"));
+                + " java=" + System.getProperty("java.version") + " trans=" + (ta ? "T" : "N") + (tb ? "T" : "N")
+                + (cpuTime ? " clock=thread-cpu-time" : " clock=wall"));
         Random r = new Random(1);
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2], batch = s[3];

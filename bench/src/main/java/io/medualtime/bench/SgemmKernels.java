@@ -28,20 +28,25 @@ public class SgemmKernels {
     private boolean ta, tb;
     private float[] a, b, c;
 
-    @Setup
-    public void setup() {
+    @Setup public void setup() {
         int[] s = parse(shape);
-        m = s[0]; n = s[1]; k = s[2]; batch = s[3];
-        ta = trans.charAt(0) == 'T'; tb = trans.charAt(1) == 'T';
+        m = s[0];
+        n = s[1];
+        k = s[2];
+        batch = s[3];
+        ta = trans.charAt(0) == 'T';
+        tb = trans.charAt(1) == 'T';
         Random r = new Random(1);
-        a = new float[batch * m * k]; b = new float[batch * k * n]; c = new float[batch * m * n];
+        a = new float[batch * m * k];
+        b = new float[batch * k * n];
+        c = new float[batch * m * n];
         for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
         for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
     }
 
-    @Benchmark
-    public float[] sgemm() {
-        Sgemm.sgemm(ArrayMatrix.batched(c, 0, n, m * n), ArrayMatrix.batched(a, 0, ta ? m : k, m * k), ArrayMatrix.batched(b, 0, tb ? k : n, k * n),
+    @Benchmark public float[] sgemm() {
+        Sgemm.sgemm(ArrayMatrix.batched(c, 0, n, m * n), ArrayMatrix.batched(a, 0, ta ? m : k, m * k),
+                ArrayMatrix.batched(b, 0, tb ? k : n, k * n),
                 new GemmShape(ta, tb, m, n, k, batch), 1f, 0f);
         return c;
     }

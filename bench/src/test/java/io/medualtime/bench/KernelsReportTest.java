@@ -9,8 +9,7 @@ import org.openjdk.jmh.annotations.Param;
 
 /** The report can rate every benchmark it runs: each has its work (flops or bytes) and size. */
 class KernelsReportTest {
-    @Test
-    void everyKernelBenchmarkHasItsWork() {
+    @Test void everyKernelBenchmarkHasItsWork() {
         int seen = 0;
         for (Method m : CpuKernels.class.getDeclaredMethods()) {
             if (!m.isAnnotationPresent(Benchmark.class)) continue;
@@ -23,20 +22,19 @@ class KernelsReportTest {
             assertTrue(ComposedKernels.flops(m.getName()) > 0 && ComposedKernels.bytes(m.getName()) > 0, m.getName());
             seen++;
         }
-        assertEquals(9 + 6, seen, "layer norm, softmax, GELU (fwd, bwd), AdamW, cross-entropy (fwd, bwd); attention, adapter, conv1d (fwd, fwd+bwd)");
+        assertEquals(9 + 6, seen,
+                "layer norm, softmax, GELU (fwd, bwd), AdamW, cross-entropy (fwd, bwd); attention, adapter, conv1d (fwd, fwd+bwd)");
         assertThrows(IllegalArgumentException.class, () -> CpuKernels.bytes("notABenchmark"));
     }
 
-    @Test
-    void sgemmShapesAndFlops() throws NoSuchFieldException {
+    @Test void sgemmShapesAndFlops() throws NoSuchFieldException {
         for (String shape : SgemmKernels.class.getField("shape").getAnnotation(Param.class).value())
             assertTrue(SgemmKernels.flops(shape) > 0, shape);
         assertEquals(2.0 * 256 * 256 * 64 * 48, SgemmKernels.flops("256x256x64x48"));
         assertEquals(2.0 * 1024 * 3072 * 768, SgemmKernels.flops("1024x3072x768"));
     }
 
-    @Test
-    void fmaLoopStaysFinite() {
+    @Test void fmaLoopStaysFinite() {
         float s = new FmaPeak().fmaPeak();
         assertTrue(Float.isFinite(s) && s > 0, "FMA chains converge, got " + s);
     }

@@ -36,9 +36,12 @@ import java.util.Map;
         "SYNTHETIC data, a small RANDOM-init GPT-2-architecture LM; test accuracy / macro-F1 with 95%% CIs side by side.",
         "Its defaults (shown below) are the demo scale, smaller than train's."})
 final class DemoCommand extends JobCommand {
-    @Mixin ModelOptions m;
-    @Mixin TrainCommand.TrainingOptions t;
-    @Option(names = "--modes", defaultValue = "dual,ts-only,text-only", split = ",", description = "Modes to train (default ${DEFAULT-VALUE}).")
+    @Mixin
+    ModelOptions m;
+    @Mixin
+    TrainCommand.TrainingOptions t;
+    @Option(names = "--modes", defaultValue = "dual,ts-only,text-only", split = ",",
+            description = "Modes to train (default ${DEFAULT-VALUE}).")
     List<String> modes;
     @Option(names = "--overwrite", description = "Replace the demo in an existing --out folder (its files are deleted first).")
     boolean overwrite;
@@ -72,13 +75,18 @@ final class DemoCommand extends JobCommand {
         log.println("================================================================================");
         log.println(" MedualTime demo");
         log.println(" " + Main.backendLine());
-        log.println(" data : " + (m.data != null ? m.data.toString() : "SYNTHETIC ECG + report dataset, generated now ("
-                + m.syntheticSizes.get(0) + "/" + m.syntheticSizes.get(1) + "/" + m.syntheticSizes.get(2) + " records, "
-                + (int) m.syntheticHz + " Hz x 10 s, 12 leads) -- NOT real patients"));
-        log.println(" LM   : " + (m.lm != null ? "weights from " + m.lm
-                : "GPT-2-architecture LM, RANDOM initialisation, NOT pretrained GPT-2 (" + m.lmLayers + " layers, width " + m.lmWidth + ", " + m.lmHeads + " heads)"));
-        log.println(" model: MedualTime, TemEnc width " + m.temEncWidth + (m.temEncWidth != 64 ? " (official: 64; narrowed for CPU speed)" : "")
-                + ", " + t.epochs + " epochs, batch " + t.batchSize + ", AdamW lr " + t.lr + ", label " + label.cliName());
+        log.println(" data : " + (m.data != null
+                ? m.data.toString()
+                : "SYNTHETIC ECG + report dataset, generated now ("
+                        + m.syntheticSizes.get(0) + "/" + m.syntheticSizes.get(1) + "/" + m.syntheticSizes.get(2) + " records, "
+                        + (int) m.syntheticHz + " Hz x 10 s, 12 leads) -- NOT real patients"));
+        log.println(" LM   : " + (m.lm != null
+                ? "weights from " + m.lm
+                : "GPT-2-architecture LM, RANDOM initialisation, NOT pretrained GPT-2 (" + m.lmLayers + " layers, width " + m.lmWidth + ", "
+                        + m.lmHeads + " heads)"));
+        log.println(
+                " model: MedualTime, TemEnc width " + m.temEncWidth + (m.temEncWidth != 64 ? " (official: 64; narrowed for CPU speed)" : "")
+                        + ", " + t.epochs + " epochs, batch " + t.batchSize + ", AdamW lr " + t.lr + ", label " + label.cliName());
         log.println(" runs : " + ms.stream().map(x -> x.cliName() + " = " + x.describe()).toList());
         log.println(" out  : " + root.dir());
         log.println("================================================================================");
@@ -89,9 +97,11 @@ final class DemoCommand extends JobCommand {
                 log.println();
                 log.println("---- " + mode.cliName() + ": " + mode.describe() + " ----");
                 RunFolder run = RunFolder.at(root.dir().resolve(mode.cliName()));
-                results.put(mode, TrainCommand.trainOne(new TrainCommand.Job("demo " + mode.cliName(), null, label, mode), m, t, data, run, device, log));
+                results.put(mode, TrainCommand.trainOne(new TrainCommand.Job("demo " + mode.cliName(), null, label, mode), m, t, data, run,
+                        device, log));
             }
-            SummaryTable table = new SummaryTable("MedualTime demo: supervised, " + label.classNames(data).size() + " classes (" + label.cliName() + "), test split");
+            SummaryTable table = new SummaryTable(
+                    "MedualTime demo: supervised, " + label.classNames(data).size() + " classes (" + label.cliName() + "), test split");
             for (Map.Entry<Mode, SupervisedTrainer.Result> e : results.entrySet())
                 table.add(e.getKey().cliName() + " (" + shortDescription(e.getKey()) + ")", e.getValue().metrics());
             log.println();
@@ -100,9 +110,12 @@ final class DemoCommand extends JobCommand {
             verdict(log, results);
             log.println();
             for (Map.Entry<Mode, SupervisedTrainer.Result> e : results.entrySet())
-                log.println("metrics.json (" + e.getKey().cliName() + "): " + root.dir().resolve(e.getKey().cliName()).resolve(RunFolder.METRICS_FILE));
-            log.printf(Locale.ROOT, "total time %.0fs (%s)%n", (System.nanoTime() - t0) / 1e9, Main.backendLine().replace("[medualtime] ", ""));
-            log.println("next: bin/medualtime eval --run " + root.dir().resolve("dual") + "   |   docs/TRAINING.md for real data and GPT-2");
+                log.println("metrics.json (" + e.getKey().cliName() + "): "
+                        + root.dir().resolve(e.getKey().cliName()).resolve(RunFolder.METRICS_FILE));
+            log.printf(Locale.ROOT, "total time %.0fs (%s)%n", (System.nanoTime() - t0) / 1e9,
+                    Main.backendLine().replace("[medualtime] ", ""));
+            log.println(
+                    "next: bin/medualtime eval --run " + root.dir().resolve("dual") + "   |   docs/TRAINING.md for real data and GPT-2");
         }
         RunReport.writeOrWarn(root.dir(), log);   // after the results are on disk: a report failure is one warning line
         return 0;
@@ -129,7 +142,8 @@ final class DemoCommand extends JobCommand {
             BootstrapCI c = o.metrics().test().ci();
             double da = d.accuracy().estimate() - c.accuracy().estimate(), df = d.macroF1().estimate() - c.macroF1().estimate();
             log.printf(Locale.ROOT, "dual vs %-9s: accuracy %+.4f, macro-F1 %+.4f%s%n", other.cliName(), da, df,
-                    da > 0 && d.accuracy().lower() > c.accuracy().estimate() ? "  (dual better; its CI lies above the ablation's estimate)"
+                    da > 0 && d.accuracy().lower() > c.accuracy().estimate()
+                            ? "  (dual better; its CI lies above the ablation's estimate)"
                             : da > 0 ? "  (dual better, within sampling noise)" : "  (dual NOT better)");
         }
     }

@@ -88,15 +88,16 @@ final class ErrorLine {
         for (StackTraceElement e : trace) if (e.getClassName().startsWith("io.medualtime.")) { at = e; break; }
         String cls = at.getClassName();
         return cls.substring(cls.lastIndexOf('.') + 1) + "." + at.getMethodName()
-                + "(" + (at.getFileName() == null ? "?" : at.getFileName()) + (at.getLineNumber() > 0 ? ":" + at.getLineNumber() : "") + ")";
+                + "(" + (at.getFileName() == null ? "?" : at.getFileName()) + (at.getLineNumber() > 0 ? ":" + at.getLineNumber() : "")
+                + ")";
     }
 
     /** The failure itself, not the wrappers picocli, reflection, futures or the thread pool put around it. */
     static Throwable unwrap(Throwable t) {
         while (t.getCause() != null && t.getCause() != t
                 && (t instanceof CommandLine.ExecutionException || t instanceof InvocationTargetException
-                || t instanceof ExceptionInInitializerError || t instanceof ExecutionException || t instanceof CompletionException
-                || (t.getClass() == RuntimeException.class && t.getCause().toString().equals(t.getMessage()))))
+                        || t instanceof ExceptionInInitializerError || t instanceof ExecutionException || t instanceof CompletionException
+                        || (t.getClass() == RuntimeException.class && t.getCause().toString().equals(t.getMessage()))))
             t = t.getCause();
         return t;
     }

@@ -38,15 +38,18 @@ final class EvalCommand extends JobCommand {
     String device;
     @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
-    @Mixin PinOptions pins;
-    @Mixin FolderOptions folders;
+    @Mixin
+    PinOptions pins;
+    @Mixin
+    FolderOptions folders;
 
     @Override int run() throws Exception {
         PrintStream log = out();
         Device dev = ModelOptions.requireDevice(device);
         Split sp = Split.parse(split);
         ModelSpec saved = SavedRun.spec(run);
-        if (!"supervised".equals(saved.kind())) throw new UserError(run + " is a " + saved.kind() + " run; eval needs a supervised run (train / demo)");
+        if (!"supervised".equals(saved.kind()))
+            throw new UserError(run + " is a " + saved.kind() + " run; eval needs a supervised run (train / demo)");
         Path folder = data != null ? data : SavedRun.dataFolder(run);
         if (folder == null) throw new UserError("the run does not say which data it used; pass --data DIR");
         try (Dataset d = DiskDataset.open(folder)) {
@@ -62,7 +65,8 @@ final class EvalCommand extends JobCommand {
             Session.Scores sc = s.score(idx, 64, "eval " + sp.diskName());
             SavedRun.requireFinite(run, d, sc);
             MetricsFile.Evaluation ev = MetricsFile.Evaluation.of(sc.truth(), sc.predicted(), spec.classNames(), seed);
-            log.printf(Locale.ROOT, "%s%s, split %s, mode %s, label %s: loss %.4f%n", d.isSynthetic() ? "SYNTHETIC data " : "data ", d.name(),
+            log.printf(Locale.ROOT, "%s%s, split %s, mode %s, label %s: loss %.4f%n", d.isSynthetic() ? "SYNTHETIC data " : "data ",
+                    d.name(),
                     sp.diskName(), spec.mode(), spec.label(), sc.loss());
             log.print(ev.report().toText());
             BootstrapCI ci = ev.ci();

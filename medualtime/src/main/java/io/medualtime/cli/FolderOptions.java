@@ -11,8 +11,9 @@ final class FolderOptions {
             + "(its files must be those the run was trained with, see --allow-changed-weights).")
     Path lm;
 
-    @Option(names = "--bert", paramLabel = "DIR", description = "Load the run's BERT text encoder from DIR instead of the folder run.json records "
-            + "(checked like --lm).")
+    @Option(names = "--bert", paramLabel = "DIR",
+            description = "Load the run's BERT text encoder from DIR instead of the folder run.json records "
+                    + "(checked like --lm).")
     Path bert;
 
     SavedRun.Folders folders() { return new SavedRun.Folders(lm, bert); }

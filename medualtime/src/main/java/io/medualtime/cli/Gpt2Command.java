@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
         description = "Run a GPT-2 model folder (Hugging Face layout: config.json + model.safetensors).",
         subcommands = {Gpt2Command.Generate.class, Gpt2Command.Score.class, Gpt2Command.Logits.class})
 final class Gpt2Command implements Runnable {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
@@ -50,7 +51,8 @@ final class Gpt2Command implements Runnable {
 
     /** Shared: the model folder and the run-with-clean-errors wrapper. */
     abstract static class Base implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--model", required = true, paramLabel = "DIR",
                 description = "Hugging Face GPT-2 folder: config.json + model.safetensors (or a sharded index); "
@@ -86,7 +88,8 @@ final class Gpt2Command implements Runnable {
         /** Checks the folder before loading, so each problem is one line naming the path; returns its config. */
         Gpt2Config checkFolder() throws IOException {
             if (!Files.exists(model)) throw new UserError("model folder " + model + " does not exist");
-            if (!Files.isDirectory(model)) throw new UserError("--model " + model + " is not a folder (expected a Hugging Face model folder)");
+            if (!Files.isDirectory(model))
+                throw new UserError("--model " + model + " is not a folder (expected a Hugging Face model folder)");
             Path config = model.resolve(Gpt2Config.CONFIG_FILE);
             if (!Files.isRegularFile(config)) throw new UserError(model + " has no " + Gpt2Config.CONFIG_FILE);
             if (!Files.isRegularFile(model.resolve(ShardedSafetensors.SINGLE_FILE))
@@ -103,14 +106,16 @@ final class Gpt2Command implements Runnable {
             Gpt2 lm = Gpt2Loader.load(model, true);   // inference only: large weights stay in the mapped file
             Gpt2Config c = lm.config;
             err().printf(Locale.ROOT, "[medualtime] loaded %s in %.0f ms: GPT-2-architecture LM, %d layers x %d wide, %d heads, "
-                            + "vocab %d, %d positions, %.1fM params%n", model, (System.nanoTime() - t0) / 1e6,
+                    + "vocab %d, %d positions, %.1fM params%n", model, (System.nanoTime() - t0) / 1e6,
                     c.nLayer(), c.nEmbd(), c.nHead(), c.vocabSize(), c.nPositions(), lm.parameterCount(false) / 1e6);
             err().flush();
             return new Gpt2Pipeline(lm, tokenizer);
         }
 
         /** The folder's tokenizer, refused (before the model is loaded) when it has ids the model's vocabulary lacks. */
-        Gpt2Tokenizer tokenizer(Gpt2Config config) throws IOException { return Gpt2Tokenizer.forModelFolder(model, config.vocabSize()); }
+        Gpt2Tokenizer tokenizer(Gpt2Config config) throws IOException {
+            return Gpt2Tokenizer.forModelFolder(model, config.vocabSize());
+        }
 
         /** Keeps the last {@code max} ids, saying so on stderr. */
         int[] fitLeft(int[] ids, int max, String what) {
@@ -125,12 +130,21 @@ final class Gpt2Command implements Runnable {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Continue a prompt, streaming tokens to stdout; speed (prefill and decode tokens/s) on stderr.")
     static final class Generate extends Base {
-        @Option(names = "--prompt", required = true, description = "Text to continue.") String prompt;
-        @Option(names = "--max-new", defaultValue = "50", description = "New tokens to generate (default ${DEFAULT-VALUE}).") int maxNew;
-        @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples from softmax(logits / T) (a finite number).") float temperature;
-        @Option(names = "--top-k", defaultValue = "0", description = "Sample among the K most likely tokens only (0 = all; default ${DEFAULT-VALUE}).") int topK;
-        @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--no-cache", description = "Recompute the whole prefix each step instead of using the KV cache (slow; for checking).") boolean noCache;
+        @Option(names = "--prompt", required = true, description = "Text to continue.")
+        String prompt;
+        @Option(names = "--max-new", defaultValue = "50", description = "New tokens to generate (default ${DEFAULT-VALUE}).")
+        int maxNew;
+        @Option(names = "--temperature", defaultValue = "0",
+                description = "0 = greedy (default); > 0 samples from softmax(logits / T) (a finite number).")
+        float temperature;
+        @Option(names = "--top-k", defaultValue = "0",
+                description = "Sample among the K most likely tokens only (0 = all; default ${DEFAULT-VALUE}).")
+        int topK;
+        @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--no-cache",
+                description = "Recompute the whole prefix each step instead of using the KV cache (slow; for checking).")
+        boolean noCache;
 
         @Override int execute() throws IOException {
             if (maxNew < 1) throw new UserError("--max-new must be >= 1, got " + maxNew);
@@ -165,12 +179,14 @@ final class Gpt2Command implements Runnable {
             out.flush();
             double prefillS = (firstAt[0] - t0) / 1e9, decodeS = (t1 - firstAt[0]) / 1e9;
             err().printf(Locale.ROOT, "[medualtime] prompt %d tokens, generated %d (%s, %s): prefill %.1f tokens/s (%.0f ms), "
-                            + "decode %s%n", ids.length, generated.length,
+                    + "decode %s%n", ids.length, generated.length,
                     temperature == 0 ? "greedy" : "temperature " + temperature + (topK > 0 ? ", top-k " + topK : "") + ", seed " + seed,
                     noCache ? "no KV cache" : "KV cache",
                     ids.length / prefillS, prefillS * 1e3,
-                    generated.length > 1 ? String.format(Locale.ROOT, "%.1f tokens/s (%d tokens in %.0f ms)",
-                            (generated.length - 1) / decodeS, generated.length - 1, decodeS * 1e3) : "-");
+                    generated.length > 1
+                            ? String.format(Locale.ROOT, "%.1f tokens/s (%d tokens in %.0f ms)",
+                                    (generated.length - 1) / decodeS, generated.length - 1, decodeS * 1e3)
+                            : "-");
             err().flush();
             return 0;
         }
@@ -212,8 +228,10 @@ final class Gpt2Command implements Runnable {
             description = "Per-token log-probabilities (natural log) of a text and its perplexity exp(mean NLL). "
                     + "The first token has no prediction unless --prepend-eos.")
     static final class Score extends Base {
-        @Option(names = "--text", required = true, description = "Text to score.") String text;
-        @Option(names = "--json", description = "Print JSON instead of a table.") boolean json;
+        @Option(names = "--text", required = true, description = "Text to score.")
+        String text;
+        @Option(names = "--json", description = "Print JSON instead of a table.")
+        boolean json;
         @Option(names = "--prepend-eos", description = "Prepend <|endoftext|> so the first token is scored too (as GPT-2 evaluations do).")
         boolean prependEos;
 
@@ -272,11 +290,14 @@ final class Gpt2Command implements Runnable {
             description = "The last position's logits as JSON {\"ids\":[...],\"logits\":[...]}, for comparison with other implementations.")
     static final class Logits extends Base {
         static final class Input {
-            @Option(names = "--prompt", description = "Text, tokenized with the model's vocabulary.") String prompt;
-            @Option(names = "--ids", split = ",", description = "Token ids, comma-separated (e.g. 464,2068,7586).") int[] ids;
+            @Option(names = "--prompt", description = "Text, tokenized with the model's vocabulary.")
+            String prompt;
+            @Option(names = "--ids", split = ",", description = "Token ids, comma-separated (e.g. 464,2068,7586).")
+            int[] ids;
         }
 
-        @ArgGroup(exclusive = true, multiplicity = "1") Input input;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Input input;
 
         @Override int execute() throws IOException {
             Gpt2Tokenizer tok = input.ids != null ? null : tokenizer(checkFolder());

@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
         "Makes a run folder from an official MedualTime checkpoint, so that eval and predict use it.",
         "An official .pth must be converted first: /usr/bin/python3 tools/convert_pth.py MODEL.pth MODEL.safetensors (docs/TRAINING.md)."})
 final class ImportCommand extends JobCommand {
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The checkpoint as tools/convert_pth.py writes it (.safetensors).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+            description = "The checkpoint as tools/convert_pth.py writes it (.safetensors).")
     Path checkpoint;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -61,22 +62,27 @@ final class ImportCommand extends JobCommand {
         String random;
     }
 
-    @Option(names = "--text-encoder", defaultValue = "bert", description = "The report vector the checkpoint was trained with: bert (--bert DIR; "
-            + "the official scripts use ClinicalBERT) or gpt2 (the LM itself) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--text-encoder", defaultValue = "bert",
+            description = "The report vector the checkpoint was trained with: bert (--bert DIR; "
+                    + "the official scripts use ClinicalBERT) or gpt2 (the LM itself) (default ${DEFAULT-VALUE}).")
     String textEncoder;
-    @Option(names = "--bert", paramLabel = "DIR", description = "BERT / DistilBERT folder for --text-encoder bert (e.g. medicalai/ClinicalBERT).")
+    @Option(names = "--bert", paramLabel = "DIR",
+            description = "BERT / DistilBERT folder for --text-encoder bert (e.g. medicalai/ClinicalBERT).")
     Path bert;
-    @Option(names = "--classes", required = true, split = ",", paramLabel = "NAME", description = "The class of each head row, in row order "
-            + "(the official scripts' LabelEncoder sorts the label strings, e.g. CD,HYP,MI,NORM,STTC): the 5 classes "
-            + "NORM,MI,STTC,CD,HYP or the 4 NORM,MI,STTC,CD_HYP.")
+    @Option(names = "--classes", required = true, split = ",", paramLabel = "NAME",
+            description = "The class of each head row, in row order "
+                    + "(the official scripts' LabelEncoder sorts the label strings, e.g. CD,HYP,MI,NORM,STTC): the 5 classes "
+                    + "NORM,MI,STTC,CD,HYP or the 4 NORM,MI,STTC,CD_HYP.")
     List<String> classes;
     @Option(names = "--label", paramLabel = "NAME", description = "The label column of the data to evaluate on: the head keeps the rows "
             + "as --classes names them, any names in any order (e.g. --label fine --classes CD,HYP,MI,NORM,STTC for the authors' files "
             + "converted by tools/convert_pkl.py). Without it the rows are reordered into the PTB-XL labelling.")
     String label;
-    @Option(names = "--adapter-layers", paramLabel = "M", description = "M (default: the checkpoint's number of gates; checked when given).")
+    @Option(names = "--adapter-layers", paramLabel = "M",
+            description = "M (default: the checkpoint's number of gates; checked when given).")
     Integer adapterLayers;
-    @Option(names = "--adapter-tokens", paramLabel = "K", description = "K (default: from the checkpoint's adaptation queries; checked when given).")
+    @Option(names = "--adapter-tokens", paramLabel = "K",
+            description = "K (default: from the checkpoint's adaptation queries; checked when given).")
     Integer adapterTokens;
     @Option(names = "--patch-len", defaultValue = "25", description = "Patch length (default ${DEFAULT-VALUE}, as the official scripts).")
     int patchLen;
@@ -86,7 +92,8 @@ final class ImportCommand extends JobCommand {
     int leads;
     @Option(names = "--steps", defaultValue = "1000", description = "Time steps per record (default ${DEFAULT-VALUE}: 10 s at 100 Hz).")
     int steps;
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder to write (refused when it holds files, unless --overwrite).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The run folder to write (refused when it holds files, unless --overwrite).")
     Path out;
     @Option(names = "--overwrite", description = "Replace the run in an existing --out folder (its files are deleted first).")
     boolean overwrite;
@@ -99,8 +106,9 @@ final class ImportCommand extends JobCommand {
         Map<String, long[]> shapes = shapes(checkpoint);
         boolean useBert = ModelOptions.isBert(textEncoder);
         if (useBert && bert == null)
-            throw new UserError("--text-encoder bert (the default: the official scripts' report vector is ClinicalBERT's [CLS]) needs --bert DIR; "
-                    + "pass --text-encoder gpt2 only for a checkpoint trained with the LM's own report vector");
+            throw new UserError(
+                    "--text-encoder bert (the default: the official scripts' report vector is ClinicalBERT's [CLS]) needs --bert DIR; "
+                            + "pass --text-encoder gpt2 only for a checkpoint trained with the LM's own report vector");
         if (!useBert && bert != null) throw new UserError("--bert is only used with --text-encoder bert");
 
         ModelSpec.RandomLm random = lm.random == null ? null : randomLm(lm.random);
@@ -130,8 +138,10 @@ final class ImportCommand extends JobCommand {
 
         log.println("[lm]   " + (random != null ? "*** " + random.describe() + " ***" : "weights from " + runSpec.lmFolder()));
         log.println("[text] report vectors: " + (useBert ? "frozen BERT [CLS] from " + runSpec.bertFolder() : "the frozen LM itself"));
-        log.printf(Locale.ROOT, "imported %s: M = %d, K = %d, patch %d / stride %d, %d leads x %d steps, TemEnc width %d, classes %s (head rows %s)%n",
-                checkpoint, cfg.adapterLayers(), cfg.adapterTokens(), cfg.patchLen(), cfg.stride(), cfg.leads(), cfg.steps(), cfg.temEncWidth(),
+        log.printf(Locale.ROOT,
+                "imported %s: M = %d, K = %d, patch %d / stride %d, %d leads x %d steps, TemEnc width %d, classes %s (head rows %s)%n",
+                checkpoint, cfg.adapterLayers(), cfg.adapterTokens(), cfg.patchLen(), cfg.stride(), cfg.leads(), cfg.steps(),
+                cfg.temEncWidth(),
                 String.join(",", names), String.join(",", classes));
         log.println("run folder: " + run.dir() + " (eval / predict --run " + run.dir() + " --data DIR)");
         return 0;
@@ -143,7 +153,8 @@ final class ImportCommand extends JobCommand {
             return RunFolder.open(out, overwrite ? RunFolder.Existing.OVERWRITE : RunFolder.Existing.REFUSE);
         } catch (IllegalArgumentException e) {
             if (overwrite || !Files.isDirectory(out)) throw e;
-            throw new UserError("run folder " + out + " already holds files; replace the run in it with --overwrite, or choose another --out");
+            throw new UserError(
+                    "run folder " + out + " already holds files; replace the run in it with --overwrite, or choose another --out");
         }
     }
 
@@ -156,7 +167,8 @@ final class ImportCommand extends JobCommand {
             n = in.readNBytes(head, 0, 4);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean zip = n == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4, pickle = n >= 1 && (head[0] & 0xff) == 0x80;
+        boolean zip = n == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4,
+                pickle = n >= 1 && (head[0] & 0xff) == 0x80;
         if (zip || pickle || name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin"))
             throw new UserError(file + " is a PyTorch checkpoint (a Python pickle, which Java does not read); convert it first: "
                     + "/usr/bin/python3 tools/convert_pth.py " + file + " " + stripExtension(file) + ".safetensors");
@@ -184,7 +196,9 @@ final class ImportCommand extends JobCommand {
             if (m.matches()) gates.add(Integer.parseInt(m.group(1)));
         }
         int m = gates.size(), layers = lmc.nLayer();
-        if (m == 0) throw new UserError(checkpoint + ": no h.{i}.attn.gate tensors (is it a MedualTime checkpoint written by tools/convert_pth.py?)");
+        if (m == 0)
+            throw new UserError(
+                    checkpoint + ": no h.{i}.attn.gate tensors (is it a MedualTime checkpoint written by tools/convert_pth.py?)");
         if (gates.first() != layers - m || gates.last() != layers - 1)
             throw new UserError(checkpoint + ": gates on layers " + gates + " are not the top " + m + " of the LM's " + layers + " layers");
         if (adapterLayers != null && adapterLayers != m)
@@ -194,16 +208,23 @@ final class ImportCommand extends JobCommand {
         long[] patchIn = need(shapes, "ts_adapter_layer.weight", 2);
         long[] temEnc = need(shapes, "adapter_temenc.resblock1.convblock1.0.weight", 3);
         int d = lmc.nEmbd();
-        if (queries[1] != d) throw new UserError(checkpoint + ": adapter_query_ts.weight is " + Arrays.toString(queries) + ", the LM's width is " + d);
-        if (queries[0] % m != 0) throw new UserError(checkpoint + ": adapter_query_ts.weight has " + queries[0] + " rows, not a multiple of M = " + m);
+        if (queries[1] != d)
+            throw new UserError(checkpoint + ": adapter_query_ts.weight is " + Arrays.toString(queries) + ", the LM's width is " + d);
+        if (queries[0] % m != 0)
+            throw new UserError(checkpoint + ": adapter_query_ts.weight has " + queries[0] + " rows, not a multiple of M = " + m);
         int k = (int) (queries[0] / m);
         if (adapterTokens != null && adapterTokens != k)
-            throw new UserError("--adapter-tokens " + adapterTokens + " but " + checkpoint + " has " + queries[0] + " adaptation queries for M = " + m + " (K = " + k + ")");
+            throw new UserError("--adapter-tokens " + adapterTokens + " but " + checkpoint + " has " + queries[0]
+                    + " adaptation queries for M = " + m + " (K = " + k + ")");
         if (head[0] != classes.size())
-            throw new UserError("--classes names " + classes.size() + " classes but " + checkpoint + "'s head.weight " + Arrays.toString(head) + " has " + head[0] + " rows");
+            throw new UserError("--classes names " + classes.size() + " classes but " + checkpoint + "'s head.weight "
+                    + Arrays.toString(head) + " has " + head[0] + " rows");
         if (patchIn[1] != (long) leads * patchLen)
-            throw new UserError(checkpoint + ": ts_adapter_layer.weight is " + Arrays.toString(patchIn) + ", but --leads " + leads + " x --patch-len " + patchLen + " = " + leads * patchLen);
-        if (temEnc[1] != leads) throw new UserError(checkpoint + ": adapter_temenc.resblock1.convblock1.0.weight is " + Arrays.toString(temEnc) + ", for " + temEnc[1] + " leads, not --leads " + leads);
+            throw new UserError(checkpoint + ": ts_adapter_layer.weight is " + Arrays.toString(patchIn) + ", but --leads " + leads
+                    + " x --patch-len " + patchLen + " = " + leads * patchLen);
+        if (temEnc[1] != leads)
+            throw new UserError(checkpoint + ": adapter_temenc.resblock1.convblock1.0.weight is " + Arrays.toString(temEnc) + ", for "
+                    + temEnc[1] + " leads, not --leads " + leads);
         MedualTimeConfig cfg;
         try {
             cfg = new MedualTimeConfig(m, k, patchLen, stride, leads, steps, (int) head[0], MedualTimeConfig.defaults(1).dropout(),
@@ -218,26 +239,32 @@ final class ImportCommand extends JobCommand {
     private long[] need(Map<String, long[]> shapes, String name, int rank) {
         long[] s = shapes.get(name);
         if (s == null)
-            throw new UserError(checkpoint + ": no " + name + (name.startsWith("head.") ? " (convert the .pth again with the current "
-                    + "tools/convert_pth.py: older versions dropped the official classifier)" : ""));
-        if (s.length != rank) throw new UserError(checkpoint + ": " + name + " is " + Arrays.toString(s) + ", expected " + rank + " dimensions");
+            throw new UserError(checkpoint + ": no " + name + (name.startsWith("head.")
+                    ? " (convert the .pth again with the current "
+                            + "tools/convert_pth.py: older versions dropped the official classifier)"
+                    : ""));
+        if (s.length != rank)
+            throw new UserError(checkpoint + ": " + name + " is " + Arrays.toString(s) + ", expected " + rank + " dimensions");
         return s;
     }
 
     /** The 5 fine or 4 coarse classes, each once, in any order. */
     static LabelKind labelKind(List<String> given) {
         List<String> upper = given.stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList();
-        if (new HashSet<>(upper).size() != upper.size()) throw new UserError("--classes " + String.join(",", given) + ": a class is named twice");
+        if (new HashSet<>(upper).size() != upper.size())
+            throw new UserError("--classes " + String.join(",", given) + ": a class is named twice");
         if (upper.size() == 5 && new HashSet<>(upper).equals(new HashSet<>(EcgClasses.FINE))) return LabelKind.FINE;
         if (upper.size() == 4 && new HashSet<>(upper).equals(new HashSet<>(EcgClasses.COARSE))) return LabelKind.COARSE;
-        throw new UserError("--classes " + String.join(",", given) + ": name the 5 classes " + String.join(",", EcgClasses.FINE) + " or the 4 "
-                + String.join(",", EcgClasses.COARSE) + ", each once, in the order of the checkpoint's head rows");
+        throw new UserError(
+                "--classes " + String.join(",", given) + ": name the 5 classes " + String.join(",", EcgClasses.FINE) + " or the 4 "
+                        + String.join(",", EcgClasses.COARSE) + ", each once, in the order of the checkpoint's head rows");
     }
 
     /** The --classes names as given (stripped), each once. */
     static List<String> asGiven(List<String> given) {
         List<String> names = given.stream().map(String::strip).toList();
-        if (new HashSet<>(names).size() != names.size()) throw new UserError("--classes " + String.join(",", given) + ": a class is named twice");
+        if (new HashSet<>(names).size() != names.size())
+            throw new UserError("--classes " + String.join(",", given) + ": a class is named twice");
         return names;
     }
 
@@ -263,7 +290,8 @@ final class ImportCommand extends JobCommand {
         String[] p = sizes.split(",");
         try {
             if (p.length != 3 && p.length != 4) throw new NumberFormatException();
-            return new ModelSpec.RandomLm(Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()),
+            return new ModelSpec.RandomLm(Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, Integer.parseInt(p[0].strip()),
+                    Integer.parseInt(p[1].strip()),
                     Integer.parseInt(p[2].strip()), p.length == 4 ? Long.parseLong(p[3].strip()) : 0L);
         } catch (NumberFormatException e) {
             throw new UserError("--random-lm " + sizes + ": expected WIDTH,LAYERS,HEADS or WIDTH,LAYERS,HEADS,SEED (integers)");

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
  * not built by {@link Main#commandLine()}). Throw {@link UserError} when the message is the whole story.
  */
 abstract class JobCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     /** Where results go (stdout; tests may redirect System.out). */
     PrintStream out() { return System.out; }

@@ -13,17 +13,19 @@ import java.util.List;
 /** Entry point of the {@code ./medualtime} launcher: one subcommand per job. */
 @Command(name = "medualtime", mixinStandardHelpOptions = true, version = Main.VERSION, scope = CommandLine.ScopeType.INHERIT,
         description = "MedualTime: a dual-adapter GPT-2 for ECG + report learning, on a pure-Java deep-learning stack.",
-        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class, PredictCommand.class, ReportCommand.class, ImportCommand.class, DataCommand.class, Gpt2Command.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, PretrainCommand.class, EvalCommand.class,
+                PredictCommand.class, ReportCommand.class, ImportCommand.class, DataCommand.class, Gpt2Command.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** What --version prints, on every command (the Command scope INHERIT gives it to the subcommands). */
     static final String VERSION = "medualtime 0.1.0";
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
     private boolean debug;
 
     @Option(names = "--threads", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
-            description = "CPU threads (default: all cores; at most 4 per core)")
-    void threads(int n) {
+            description = "CPU threads (default: all cores; at most 4 per core)") void threads(int n) {
         if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
         int used = Parallel.setThreads(n);
         if (used != n)
@@ -32,8 +34,10 @@ public final class Main implements Runnable {
     }
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "On failure, print the stack trace above the one-line error (also: " + ErrorLine.DEBUG_ENV + "=1)")
-    void debug(boolean on) { debug = on; }
+            description = "On failure, print the stack trace above the one-line error (also: " + ErrorLine.DEBUG_ENV + "=1)") void debug(
+                    boolean on) {
+        debug = on;
+    }
 
     /** Whether {@code --debug} was given to the CLI that runs {@code command}. */
     static boolean debug(CommandSpec command) {

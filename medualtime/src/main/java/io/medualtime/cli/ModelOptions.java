@@ -29,11 +29,13 @@ import java.util.Locale;
 
 /** Options shared by the training commands: data, LM, text encoder, scale, seed, run folder, device. */
 final class ModelOptions {
-    @Option(names = "--data", paramLabel = "DIR", description = "Canonical dataset folder (see medualtime/src/main/java/io/medualtime/data/FORMAT.md). Default: generate the SYNTHETIC set into the run folder.")
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Canonical dataset folder (see medualtime/src/main/java/io/medualtime/data/FORMAT.md). Default: generate the SYNTHETIC set into the run folder.")
     Path data;
 
-    @Option(names = "--lm", paramLabel = "DIR", description = "Hugging Face GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt). "
-            + "Default: a small GPT-2-architecture LM with RANDOM weights (NOT pretrained GPT-2).")
+    @Option(names = "--lm", paramLabel = "DIR",
+            description = "Hugging Face GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt). "
+                    + "Default: a small GPT-2-architecture LM with RANDOM weights (NOT pretrained GPT-2).")
     Path lm;
 
     @Option(names = "--lm-width", defaultValue = "128", description = "Random-init LM only: width (default ${DEFAULT-VALUE}).")
@@ -43,27 +45,35 @@ final class ModelOptions {
     @Option(names = "--lm-heads", defaultValue = "4", description = "Random-init LM only: heads (default ${DEFAULT-VALUE}).")
     int lmHeads;
 
-    @Option(names = "--adapter-layers", description = "M: top layers with adaptation tokens (default: 11, or all but layer 0 of a smaller LM).")
+    @Option(names = "--adapter-layers",
+            description = "M: top layers with adaptation tokens (default: 11, or all but layer 0 of a smaller LM).")
     Integer adapterLayers;
-    @Option(names = "--adapter-tokens", defaultValue = "5", description = "K: adaptation tokens per layer and pass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--adapter-tokens", defaultValue = "5",
+            description = "K: adaptation tokens per layer and pass (default ${DEFAULT-VALUE}).")
     int adapterTokens;
-    @Option(names = "--temenc-width", defaultValue = "64", description = "TemEnc width c (blocks of c, 2c, 2c channels; official 64) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--temenc-width", defaultValue = "64",
+            description = "TemEnc width c (blocks of c, 2c, 2c channels; official 64) (default ${DEFAULT-VALUE}).")
     int temEncWidth;
     @Option(names = "--dropout", description = "Patch-embedding dropout (default: --gpt-dropout if given, else 0.1).")
     Float dropout;
-    @Option(names = "--gpt-dropout", paramLabel = "P", description = "The frozen LM's embedding, attention and residual dropout in training, "
-            + "as the official --gpt_dropout (which also drops the patch embeddings: so does this, unless --dropout is given) "
-            + "(default: the LM's config.json values, 0.1 for GPT-2).")
+    @Option(names = "--gpt-dropout", paramLabel = "P",
+            description = "The frozen LM's embedding, attention and residual dropout in training, "
+                    + "as the official --gpt_dropout (which also drops the patch embeddings: so does this, unless --dropout is given) "
+                    + "(default: the LM's config.json values, 0.1 for GPT-2).")
     Float gptDropout;
-    @Option(names = "--init", description = "Initialisation of a fresh model: default (PyTorch's) or official (TemEnc: fastai's Kaiming init, "
-            + "BatchNorm bias 1e-3; pretrain also: patch embedding N(0, 0.01), bias 0) (default: default; official with --protocol official).")
+    @Option(names = "--init",
+            description = "Initialisation of a fresh model: default (PyTorch's) or official (TemEnc: fastai's Kaiming init, "
+                    + "BatchNorm bias 1e-3; pretrain also: patch embedding N(0, 0.01), bias 0) (default: default; official with --protocol official).")
     String init;
-    @Option(names = "--patch-len", defaultValue = "25", description = "Patch length in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
+    @Option(names = "--patch-len", defaultValue = "25",
+            description = "Patch length in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
     int patchLen;
-    @Option(names = "--stride", defaultValue = "25", description = "Patch stride in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
+    @Option(names = "--stride", defaultValue = "25",
+            description = "Patch stride in time steps (default ${DEFAULT-VALUE}, as the official scripts).")
     int stride;
 
-    @Option(names = "--text-encoder", defaultValue = "gpt2", description = "Frozen report vector of the temporal-primary pass: gpt2 (the LM itself) or bert (--bert DIR).")
+    @Option(names = "--text-encoder", defaultValue = "gpt2",
+            description = "Frozen report vector of the temporal-primary pass: gpt2 (the LM itself) or bert (--bert DIR).")
     String textEncoder;
     @Option(names = "--bert", paramLabel = "DIR", description = "BERT / DistilBERT folder (e.g. ClinicalBERT) for --text-encoder bert.")
     Path bert;
@@ -71,7 +81,8 @@ final class ModelOptions {
             + "(every training step with BERT's dropout active, as the official code; slower) (default: cached; recomputed with --protocol official).")
     String textVectors;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling, dropout and bootstrap (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Seed of initialisation, shuffling, dropout and bootstrap (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default runs/<command>-<timestamp>).")
     Path out;
@@ -81,16 +92,21 @@ final class ModelOptions {
     @Option(names = "--synthetic-sizes", defaultValue = "1400,300,300", split = ",", paramLabel = "TRAIN,VAL,TEST",
             description = "Without --data: records per split of the generated SYNTHETIC set (default ${DEFAULT-VALUE}).")
     List<Integer> syntheticSizes;
-    @Option(names = "--synthetic-hz", defaultValue = "100", description = "Without --data: sampling rate of the generated SYNTHETIC set, 10 s records (default ${DEFAULT-VALUE}).")
+    @Option(names = "--synthetic-hz", defaultValue = "100",
+            description = "Without --data: sampling rate of the generated SYNTHETIC set, 10 s records (default ${DEFAULT-VALUE}).")
     double syntheticHz;
 
     Device device() { return requireDevice(device); }
 
     /** The patch-embedding dropout: --dropout, else --gpt-dropout (one knob officially), else 0.1. */
-    float patchDropout() { return dropout != null ? dropout : gptDropout != null ? gptDropout : 0.1f; }
+    float patchDropout() {
+        return dropout != null ? dropout : gptDropout != null ? gptDropout : 0.1f;
+    }
 
     /** Whether {@code --init official} applies; anything but official or default is refused. */
-    boolean officialInit() { return ProtocolOption.isOfficial("--init", init); }
+    boolean officialInit() {
+        return ProtocolOption.isOfficial("--init", init);
+    }
 
     /** Whether {@code --text-vectors recomputed} applies; only with the BERT text encoder. */
     boolean recomputedTextVectors() {
@@ -101,7 +117,8 @@ final class ModelOptions {
             default -> throw new JobCommand.UserError("--text-vectors must be cached or recomputed, got '" + textVectors + "'");
         };
         if (recomputed && !isBert(textEncoder))
-            throw new JobCommand.UserError("--text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not " + textEncoder);
+            throw new JobCommand.UserError(
+                    "--text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not " + textEncoder);
         return recomputed;
     }
 
@@ -120,7 +137,8 @@ final class ModelOptions {
     /** Records {@link #setup()} and the protocol in metrics.json ({@code config.lm_dropout}, {@code config.init}, {@code config.protocol}). */
     MetricsFile recordSetup(MetricsFile metrics) {
         TrainingSetup s = setup();
-        return metrics.config("lm_dropout", s.describeLmDropout()).config("init", s.describeInit()).config("text_vectors", s.describeTextVectors())
+        return metrics.config("lm_dropout", s.describeLmDropout()).config("init", s.describeInit())
+                .config("text_vectors", s.describeTextVectors())
                 .config("protocol", official ? "official" : "default");
     }
 
@@ -155,7 +173,8 @@ final class ModelOptions {
                 Tensor.zeros(Device.CUDA, 1).toArray();
             } catch (Throwable e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
-                throw new JobCommand.UserError("--device cuda: CUDA is not available here (" + why.lines().findFirst().orElse(why) + "); use --device cpu");
+                throw new JobCommand.UserError(
+                        "--device cuda: CUDA is not available here (" + why.lines().findFirst().orElse(why) + "); use --device cpu");
             }
         }
         return d;
@@ -163,7 +182,8 @@ final class ModelOptions {
 
     SyntheticConfig syntheticConfig() {
         if (syntheticSizes.size() != 3) throw new JobCommand.UserError("--synthetic-sizes needs TRAIN,VAL,TEST, got " + syntheticSizes);
-        return SyntheticConfig.DEFAULT.withSizes(syntheticSizes.get(0), syntheticSizes.get(1), syntheticSizes.get(2)).withSampling(syntheticHz, 10.0);
+        return SyntheticConfig.DEFAULT.withSizes(syntheticSizes.get(0), syntheticSizes.get(1), syntheticSizes.get(2))
+                .withSampling(syntheticHz, 10.0);
     }
 
     /** Opens --data, or generates the synthetic set into {@code runDir/data} (reused when already there). */
@@ -173,10 +193,14 @@ final class ModelOptions {
     }
 
     /** The dataset folder a run uses (recorded in metrics.json for eval / predict). */
-    Path dataFolder(Path runDir) { return (data != null ? data : runDir.resolve("data")).toAbsolutePath().normalize(); }
+    Path dataFolder(Path runDir) {
+        return (data != null ? data : runDir.resolve("data")).toAbsolutePath().normalize();
+    }
 
     /** {@link #dataFolder} as metrics.json records it: relative when inside the run folder, which can then move ({@link RunPaths}). */
-    String recordedDataFolder(Path runDir) { return RunPaths.stored(runDir, dataFolder(runDir).toString()); }
+    String recordedDataFolder(Path runDir) {
+        return RunPaths.stored(runDir, dataFolder(runDir).toString());
+    }
 
     static Dataset generate(SyntheticConfig cfg, Path folder, PrintStream log) throws IOException {
         if (!Files.isRegularFile(folder.resolve("dataset.json"))) {
@@ -205,7 +229,8 @@ final class ModelOptions {
             }
         } else {
             try {
-                random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads, seed);
+                random = new ModelSpec.RandomLm(io.medualtime.nn.tokenizer.Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, lmWidth, lmLayers, lmHeads,
+                        seed);
             } catch (IllegalArgumentException e) {
                 throw new JobCommand.UserError("random-init LM (--lm-width / --lm-layers / --lm-heads): " + e.getMessage());
             }
@@ -219,7 +244,8 @@ final class ModelOptions {
         try {   // the record length is checked against the patching here, so a too-short record names both
             cfg = cfg.withSignal(data.leads(), data.steps()).withPatching(patchLen, stride);
         } catch (IllegalArgumentException e) {
-            throw new JobCommand.UserError("--patch-len " + patchLen + " --stride " + stride + " for records of " + data.steps() + " steps: " + e.getMessage());
+            throw new JobCommand.UserError(
+                    "--patch-len " + patchLen + " --stride " + stride + " for records of " + data.steps() + " steps: " + e.getMessage());
         }
         ModelSpec spec = new ModelSpec(kind, lm == null ? null : lm.toAbsolutePath().normalize().toString(), random,
                 useBert ? "bert" : "gpt2", useBert ? bert.toAbsolutePath().normalize().toString() : null,
@@ -240,7 +266,8 @@ final class ModelOptions {
     static MetricsFile metrics(String command, ModelSpec spec, Dataset data, long seed) {
         MetricsFile m = new MetricsFile().command(command).seed(seed).threads(Parallel.threads())
                 .data(data.provenance() + " [" + data.name() + ", " + data.size(io.medualtime.data.Split.TRAIN) + "/"
-                        + data.size(io.medualtime.data.Split.VAL) + "/" + data.size(io.medualtime.data.Split.TEST) + " records]", data.isSynthetic());
+                        + data.size(io.medualtime.data.Split.VAL) + "/" + data.size(io.medualtime.data.Split.TEST) + " records]",
+                        data.isSynthetic());
         if (spec.lmFolder() != null) m.lmPretrained(Path.of(spec.lmFolder()), "GPT-2 weights");
         else m.lm(spec.randomLm().describe(), false);
         m.config("model", spec.model()).config("label", spec.label()).config("classes", spec.classNames())
@@ -259,15 +286,19 @@ final class ModelOptions {
         String derived = spec.labelKind().derivedWarning(data);
         if (derived != null) log.println(derived);
         log.println("[lm]   " + (spec.lmFolder() == null ? "*** " + spec.randomLm().describe() + " ***" : spec.describeLm()));
-        log.println("[text] report vectors: " + (spec.bertFolder() != null ? "frozen BERT [CLS] from " + spec.bertFolder()
+        log.println("[text] report vectors: " + (spec.bertFolder() != null
+                ? "frozen BERT [CLS] from " + spec.bertFolder()
                 : "the frozen LM itself (last real token after ln_f)" + (spec.lmFolder() == null ? " -- random weights" : "")));
         if (spec.lmFolder() != null && spec.bertFolder() == null)
             log.println("[text] warning: GPT-2 weights from " + spec.lmFolder() + " with the GPT-2 report vector, while the paper's "
                     + "temporal-primary pass uses ClinicalBERT's [CLS] (--text-encoder bert --bert DIR): not the paper's configuration");
         Pins p = spec.pins();
         if (p != null)
-            log.println("[pins] sha256 of the LM " + p.lm().shortHash() + (p.textEncoder() == null ? "" : ", text encoder " + p.textEncoder().shortHash())
+            log.println("[pins] sha256 of the LM " + p.lm().shortHash()
+                    + (p.textEncoder() == null ? "" : ", text encoder " + p.textEncoder().shortHash())
                     + (p.data() == null ? "" : ", data " + p.data().shortHash())
-                    + (p.unverified().isEmpty() ? "" : "; NOT verified against the run's training inputs: " + String.join(", ", p.unverified())));
+                    + (p.unverified().isEmpty()
+                            ? ""
+                            : "; NOT verified against the run's training inputs: " + String.join(", ", p.unverified())));
     }
 }

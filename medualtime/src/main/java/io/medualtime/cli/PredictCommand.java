@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Predictions of a saved run, with class probabilities. */
-@Command(name = "predict", mixinStandardHelpOptions = true, description =
-        {"Reloads a run (run.json + model.safetensors) and writes a prediction with class probabilities for every record of a dataset.",
+@Command(name = "predict", mixinStandardHelpOptions = true, description = {
+        "Reloads a run (run.json + model.safetensors) and writes a prediction with class probabilities for every record of a dataset.",
         "The records need no labels (both label fields empty in records.csv); --logits and --embedding add the logits and the fused embedding z.",
         "The run's LM and text encoder are checked against its fingerprints (run.json \"pins\"); the data may be any dataset (its fingerprint is recorded)."})
 final class PredictCommand extends JobCommand {
@@ -34,13 +34,15 @@ final class PredictCommand extends JobCommand {
     Path outFile;
     @Option(names = "--logits", description = "Also write each record's logits (before the softmax), one per class.")
     boolean logits;
-    @Option(names = "--embedding", description = "Also write each record's embedding z, the fused vector the head classifies (LM width values).")
+    @Option(names = "--embedding",
+            description = "Also write each record's embedding z, the fused vector the head classifies (LM width values).")
     boolean embedding;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default ${DEFAULT-VALUE}).")
     String device;
     @Option(names = SavedRun.ALLOW_WEIGHTS_FLAG, description = PinOptions.WEIGHTS_DESCRIPTION)
     boolean allowChangedWeights;
-    @Mixin FolderOptions folders;
+    @Mixin
+    FolderOptions folders;
 
     @Override int run() throws Exception {
         PrintStream log = out();
@@ -48,7 +50,8 @@ final class PredictCommand extends JobCommand {
         if (!fmt.equals("csv") && !fmt.equals("json")) throw new UserError("--format must be csv or json, got " + format);
         Device dev = ModelOptions.requireDevice(device);
         ModelSpec saved = SavedRun.spec(run);
-        if (!"supervised".equals(saved.kind())) throw new UserError(run + " is a " + saved.kind() + " run; predict needs a supervised run (train / demo)");
+        if (!"supervised".equals(saved.kind()))
+            throw new UserError(run + " is a " + saved.kind() + " run; predict needs a supervised run (train / demo)");
         try (Dataset d = DiskDataset.open(data)) {
             // predicting on new data is what predict is for: the data is recorded, never refused
             Session s = SavedRun.open(run, d, dev, new SavedRun.Trust(allowChangedWeights, true), folders.folders(), System.err);
@@ -68,10 +71,14 @@ final class PredictCommand extends JobCommand {
                 labelled++;
                 if (sc.truth()[i] == sc.predicted()[i]) correct++;
             }
-            log.printf(Locale.ROOT, "%d predictions (%s%s, mode %s) -> %s; %s%n", idx.length, d.isSynthetic() ? "SYNTHETIC data " : "data ", d.name(),
-                    spec.mode(), f, labelled == 0 ? "no stored labels to compare with"
+            log.printf(Locale.ROOT, "%d predictions (%s%s, mode %s) -> %s; %s%n", idx.length, d.isSynthetic() ? "SYNTHETIC data " : "data ",
+                    d.name(),
+                    spec.mode(), f, labelled == 0
+                            ? "no stored labels to compare with"
                             : String.format(Locale.ROOT, "accuracy against the stored labels %.4f", correct / (double) labelled)
-                            + (labelled < idx.length ? " (" + labelled + " labelled records; " + (idx.length - labelled) + " without a label)" : ""));
+                                    + (labelled < idx.length
+                                            ? " (" + labelled + " labelled records; " + (idx.length - labelled) + " without a label)"
+                                            : ""));
         }
         return 0;
     }

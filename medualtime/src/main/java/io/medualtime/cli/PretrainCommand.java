@@ -33,28 +33,50 @@ import java.util.Map;
         "InfoNCE within and across the two passes, augmented ECG views; selection by the validation loss over ALL batches;",
         "the probe is fitted on the normalised, averaged embeddings."})
 final class PretrainCommand extends RunOptions.Resumable {
-    @Mixin ModelOptions m;
-    @Mixin RunOptions runs;
-    @Option(names = "--epochs", defaultValue = "4", description = "Epochs (default ${DEFAULT-VALUE}).") int epochs;
-    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size; the other records of a batch are the negatives (default ${DEFAULT-VALUE}).") int batchSize;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}).") double lr;
-    @Option(names = "--temperature", defaultValue = "0.1", description = "InfoNCE temperature (default ${DEFAULT-VALUE}).") double temperature;
-    @Option(names = "--lambda", defaultValue = "0.1", description = "Weight of the cross-modal terms (default ${DEFAULT-VALUE}).") double lambda;
-    @Option(names = "--noise", defaultValue = "0.5", description = "Std of the Gaussian noise of the augmented ECG view (default ${DEFAULT-VALUE}).") double noise;
-    @Option(names = "--label", defaultValue = "fine", description = "Label of the linear probe: fine, coarse, another label column of the dataset, or both (two probes on the same "
-            + "embeddings, as the official code: fine with --probe-lr, coarse with --coarse-probe-lr) (default ${DEFAULT-VALUE}; both with --protocol official).") String label;
-    @Option(names = "--coarse-probe-lr", defaultValue = "5e-3", description = "With --label both: the coarse probe's Adam lr (default ${DEFAULT-VALUE}, "
-            + "the official 4-class probe's).") double coarseProbeLr;
-    @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear probe epochs (default ${DEFAULT-VALUE}).") int probeEpochs;
-    @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear probe Adam lr (default ${DEFAULT-VALUE}).") double probeLr;
+    @Mixin
+    ModelOptions m;
+    @Mixin
+    RunOptions runs;
+    @Option(names = "--epochs", defaultValue = "4", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "64",
+            description = "Batch size; the other records of a batch are the negatives (default ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--temperature", defaultValue = "0.1", description = "InfoNCE temperature (default ${DEFAULT-VALUE}).")
+    double temperature;
+    @Option(names = "--lambda", defaultValue = "0.1", description = "Weight of the cross-modal terms (default ${DEFAULT-VALUE}).")
+    double lambda;
+    @Option(names = "--noise", defaultValue = "0.5",
+            description = "Std of the Gaussian noise of the augmented ECG view (default ${DEFAULT-VALUE}).")
+    double noise;
+    @Option(names = "--label", defaultValue = "fine",
+            description = "Label of the linear probe: fine, coarse, another label column of the dataset, or both (two probes on the same "
+                    + "embeddings, as the official code: fine with --probe-lr, coarse with --coarse-probe-lr) (default ${DEFAULT-VALUE}; both with --protocol official).")
+    String label;
+    @Option(names = "--coarse-probe-lr", defaultValue = "5e-3",
+            description = "With --label both: the coarse probe's Adam lr (default ${DEFAULT-VALUE}, "
+                    + "the official 4-class probe's).")
+    double coarseProbeLr;
+    @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear probe epochs (default ${DEFAULT-VALUE}).")
+    int probeEpochs;
+    @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear probe Adam lr (default ${DEFAULT-VALUE}).")
+    double probeLr;
     @Option(names = "--schedule", defaultValue = "none", description = "Learning rate per epoch: none (constant) or step (StepLR, "
-            + "--step-size, --step-gamma; the official unsupervised code halves it every 20 epochs) (default ${DEFAULT-VALUE}).") String schedule;
-    @Option(names = "--step-size", description = "StepLR: epochs between decays (default 20).") Integer stepSize;
-    @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.5).") Double stepGamma;
-    @Option(names = "--select", defaultValue = "best", description = "Which epoch is kept: best (lowest validation loss over all batches) or last "
-            + "(default ${DEFAULT-VALUE}).") String select;
+            + "--step-size, --step-gamma; the official unsupervised code halves it every 20 epochs) (default ${DEFAULT-VALUE}).")
+    String schedule;
+    @Option(names = "--step-size", description = "StepLR: epochs between decays (default 20).")
+    Integer stepSize;
+    @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.5).")
+    Double stepGamma;
+    @Option(names = "--select", defaultValue = "best",
+            description = "Which epoch is kept: best (lowest validation loss over all batches) or last "
+                    + "(default ${DEFAULT-VALUE}).")
+    String select;
 
-    @Mixin ProtocolOption protocol;   // official: unsupervised_exp.sh (seed 64, StepLR x0.5 every 20 epochs, last epoch, both probes, ...)
+    @Mixin
+    ProtocolOption protocol;   // official: unsupervised_exp.sh (seed 64, StepLR x0.5 every 20 epochs, last epoch, both probes, ...)
 
     /** main_unsupervised.py's default --seed (unsupervised_exp.sh passes none). */
     static final long OFFICIAL_SEED = 64;
@@ -92,7 +114,8 @@ final class PretrainCommand extends RunOptions.Resumable {
     /** null for a constant learning rate; the step options are refused without {@code --schedule step}. */
     private Schedule schedule() {
         if (schedule.equalsIgnoreCase("none")) {
-            if (stepSize != null || stepGamma != null) throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
+            if (stepSize != null || stepGamma != null)
+                throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
             return null;
         }
         if (!schedule.equalsIgnoreCase("step")) throw new UserError("--schedule must be none or step for pretrain, got '" + schedule + "'");
@@ -103,13 +126,16 @@ final class PretrainCommand extends RunOptions.Resumable {
         PrintStream log = out();
         if (runs.resume != null) return RunOptions.resume(spec, runs.resume, PretrainCommand::new, log);
         if (protocol.official()) officialProtocol();
-        PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise, schedule(), Selection.parse(select));
+        PretrainTrainer.Options o = new PretrainTrainer.Options(epochs, batchSize, lr, temperature, lambda, 0.1, noise, schedule(),
+                Selection.parse(select));
         var probes = probes();
         for (double plr : probes.values()) new LinearProbe.Options(plr, 50, 0.9, 128, probeEpochs);   // bad values fail before anything is written
         TrainingSetup setup = m.setup();
         if (protocol.official())
-            log.println("[pretrain] --protocol official: unsupervised_exp.sh (" + (o.schedule() == null ? "constant lr" : o.schedule().describe())
-                    + ", " + o.selection().criterion() + ", probes " + probes.keySet() + ", seed " + m.seed + ", LM dropout " + m.gptDropout + ", init " + m.init + ")");
+            log.println("[pretrain] --protocol official: unsupervised_exp.sh ("
+                    + (o.schedule() == null ? "constant lr" : o.schedule().describe())
+                    + ", " + o.selection().criterion() + ", probes " + probes.keySet() + ", seed " + m.seed + ", LM dropout " + m.gptDropout
+                    + ", init " + m.init + ")");
         LabelKind first = probes.keySet().iterator().next();
         Device device = m.device();
         RunFolder run = runs.open(spec, m);
@@ -135,11 +161,16 @@ final class PretrainCommand extends RunOptions.Resumable {
                 LinearProbe.Options po = new LinearProbe.Options(probe.getValue(), 50, 0.9, 128, probeEpochs);
                 List<String> names = kind.classNames(data);
                 long t0 = System.nanoTime();
-                LinearProbe.Result pr = LinearProbe.fit(xTr, kind.labels(data, tr), xVa, kind.labels(data, va), xTe, names.size(), po, m.seed);
-                log.printf(Locale.ROOT, "[probe] linear probe (%s label, %d classes, lr %s): selected epoch %d of %d (val loss %.4f), %.1fs%n", kind.cliName(),
+                LinearProbe.Result pr = LinearProbe.fit(xTr, kind.labels(data, tr), xVa, kind.labels(data, va), xTe, names.size(), po,
+                        m.seed);
+                log.printf(Locale.ROOT,
+                        "[probe] linear probe (%s label, %d classes, lr %s): selected epoch %d of %d (val loss %.4f), %.1fs%n",
+                        kind.cliName(),
                         names.size(), probe.getValue(), pr.selectedEpoch(), probeEpochs, pr.valLoss(), (System.nanoTime() - t0) / 1e9);
                 MetricsFile.Evaluation test = MetricsFile.Evaluation.of(kind.labels(data, te), pr.predicted(), names, m.seed);
-                if (kind == first) metrics.config("probe", po).config("probe_label", kind.cliName()).test(test).extra("probeSelectedEpoch", pr.selectedEpoch());
+                if (kind == first)
+                    metrics.config("probe", po).config("probe_label", kind.cliName()).test(test).extra("probeSelectedEpoch",
+                            pr.selectedEpoch());
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("label", kind.cliName());
                 one.put("classes", names);
@@ -153,7 +184,8 @@ final class PretrainCommand extends RunOptions.Resumable {
             if (probes.size() > 1) metrics.extra("probes", fitted);
             run.complete(metrics);
             if (probes.size() == 1) {   // one probe: the run's own row (it carries the run's provenance labels)
-                table = new SummaryTable("Contrastive pre-training + linear probe, " + first.classNames(data).size() + " classes, test split")
+                table = new SummaryTable(
+                        "Contrastive pre-training + linear probe, " + first.classNames(data).size() + " classes, test split")
                         .add("pretrain+probe", metrics);
             } else {
                 if (data.isSynthetic()) table.label(SummaryTable.SYNTHETIC_LABEL);

@@ -17,7 +17,9 @@ final class ProtocolOption {
     String protocol;
 
     /** Whether {@code --protocol official} was given; anything but official or default is refused. */
-    boolean official() { return isOfficial("--protocol", protocol); }
+    boolean official() {
+        return isOfficial("--protocol", protocol);
+    }
 
     /** Whether an {@code official|default} option's value (null: not given) is official; anything else is refused naming the option. */
     static boolean isOfficial(String option, String value) {

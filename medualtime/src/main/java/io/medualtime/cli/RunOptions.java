@@ -47,7 +47,8 @@ final class RunOptions {
     RunFolder open(CommandSpec spec, ModelOptions m) {
         if (resuming != null) return RunFolder.open(resuming, RunFolder.Existing.RESUME);
         RunFolder run = folder(spec.name(), m, overwrite);
-        run.writeMetrics(new MetricsFile().command(spec.name()).arguments(arguments(spec)).threads(Parallel.threads()).status(MetricsFile.RUNNING));
+        run.writeMetrics(
+                new MetricsFile().command(spec.name()).arguments(arguments(spec)).threads(Parallel.threads()).status(MetricsFile.RUNNING));
         return run;
     }
 
@@ -61,7 +62,9 @@ final class RunOptions {
     }
 
     /** The arguments that {@code --resume} replays: the command's own, or those of the run it continues. */
-    List<String> recorded(CommandSpec spec) { return resuming != null ? resumingArguments : arguments(spec); }
+    List<String> recorded(CommandSpec spec) {
+        return resuming != null ? resumingArguments : arguments(spec);
+    }
 
     /** The command's own options as given (without those in {@link #NOT_RECORDED}). */
     static List<String> arguments(CommandSpec spec) {
@@ -86,13 +89,15 @@ final class RunOptions {
         if (!others.isEmpty())
             throw new JobCommand.UserError("--resume continues " + dir + " with the run's own options; drop " + others.get(0));
         if (!Files.isRegularFile(dir.resolve(RunFolder.METRICS_FILE)))
-            throw new JobCommand.UserError("--resume " + dir + ": no " + RunFolder.METRICS_FILE + " there (not a run folder, or a run that stopped "
-                    + "before it started); start the run again with --overwrite");
+            throw new JobCommand.UserError(
+                    "--resume " + dir + ": no " + RunFolder.METRICS_FILE + " there (not a run folder, or a run that stopped "
+                            + "before it started); start the run again with --overwrite");
         MetricsFile saved = RunFolder.readMetrics(dir);
         if (!spec.name().equals(saved.command()))
             throw new JobCommand.UserError("--resume " + dir + ": it is a '" + saved.command() + "' run, not a '" + spec.name() + "' run");
         if (saved.arguments() == null)
-            throw new JobCommand.UserError("--resume " + dir + ": its " + RunFolder.METRICS_FILE + " does not record the run's arguments (an older version wrote it)");
+            throw new JobCommand.UserError("--resume " + dir + ": its " + RunFolder.METRICS_FILE
+                    + " does not record the run's arguments (an older version wrote it)");
         if (MetricsFile.COMPLETED.equals(saved.status())) {
             ResumeState.delete(RunFolder.at(dir));
             log.println("[resume] " + dir + " already completed; nothing to resume (metrics: " + dir.resolve(RunFolder.METRICS_FILE) + ")");

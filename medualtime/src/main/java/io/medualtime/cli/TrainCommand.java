@@ -26,12 +26,17 @@ import java.util.List;
         "Supervised training with selection by the lowest validation loss, and test metrics at the selected epoch.",
         "AdamW, ExponentialLR per epoch; test metrics with bootstrap 95%% CIs. Writes run.json, model.safetensors and metrics.json."})
 final class TrainCommand extends RunOptions.Resumable {
-    @Mixin ModelOptions m;
-    @Mixin TrainingOptions t;
-    @Mixin RunOptions runs;
-    @Mixin ProtocolOption protocol;
-    @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Train once per seed (each in RUN/seed-<SEED>) and add the mean "
-            + "+- std of the test scores over the seeds; replaces --seed.")
+    @Mixin
+    ModelOptions m;
+    @Mixin
+    TrainingOptions t;
+    @Mixin
+    RunOptions runs;
+    @Mixin
+    ProtocolOption protocol;
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED",
+            description = "Train once per seed (each in RUN/seed-<SEED>) and add the mean "
+                    + "+- std of the test scores over the seeds; replaces --seed.")
     List<Long> seeds;
 
     @Override RunOptions runOptions() { return runs; }
@@ -49,8 +54,10 @@ final class TrainCommand extends RunOptions.Resumable {
         Device device = m.device();
         RunFolder run = runs.open(spec, m);
         if (seeds != null) {
-            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) throw new UserError("--seeds replaces --seed; give one of them");
-            if (seeds.isEmpty() || seeds.size() != new java.util.HashSet<>(seeds).size()) throw new UserError("--seeds needs distinct seeds, got " + seeds);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed"))
+                throw new UserError("--seeds replaces --seed; give one of them");
+            if (seeds.isEmpty() || seeds.size() != new java.util.HashSet<>(seeds).size())
+                throw new UserError("--seeds needs distinct seeds, got " + seeds);
         }
         try (Dataset data = m.openData(run.dir(), log)) {
             if (seeds != null) repeated(run, data, device, log);
@@ -61,7 +68,8 @@ final class TrainCommand extends RunOptions.Resumable {
     }
 
     private void trainOnce(RunFolder run, Dataset data, Device device, PrintStream log) throws Exception {
-        SupervisedTrainer.Result r = trainOne(new Job("train", runs.recorded(spec), t.labelKind(), t.modeValue()), m, t, data, run, device, log);
+        SupervisedTrainer.Result r = trainOne(new Job("train", runs.recorded(spec), t.labelKind(), t.modeValue()), m, t, data, run, device,
+                log);
         TrainCommand.printSelected(log, r);
         log.println();
         log.print(new SummaryTable("Supervised, " + r.metrics().test().report().numClasses() + " classes (" + t.label + "), test split")
@@ -88,7 +96,8 @@ final class TrainCommand extends RunOptions.Resumable {
                 continue;
             }
             m.seed = seed;
-            done.add(trainOne(new Job("train (seed " + seed + ")", null, t.labelKind(), t.modeValue()), m, t, data, one, device, log).metrics());
+            done.add(trainOne(new Job("train (seed " + seed + ")", null, t.labelKind(), t.modeValue()), m, t, data, one, device, log)
+                    .metrics());
         }
         Repeats spread = Repeats.of("seed", seeds, done.stream().map(x -> x.test().report()).toList());
         ModelSpec first = io.medualtime.train.SavedRun.spec(run.dir().resolve(folders.values().iterator().next()));
@@ -97,7 +106,8 @@ final class TrainCommand extends RunOptions.Resumable {
                 .config("selection", Selection.parse(t.select).criterion())
                 .extra("repeats", spread).extra("seedRuns", folders);
         run.complete(summary);
-        SummaryTable table = new SummaryTable("Supervised, " + done.get(0).test().report().numClasses() + " classes (" + t.label + "), test split");
+        SummaryTable table = new SummaryTable(
+                "Supervised, " + done.get(0).test().report().numClasses() + " classes (" + t.label + "), test split");
         for (int i = 0; i < seeds.size(); i++) table.add(t.modeValue().cliName() + " seed=" + seeds.get(i), done.get(i));
         table.repeats(t.modeValue().cliName(), spread);
         log.println();
@@ -113,7 +123,7 @@ final class TrainCommand extends RunOptions.Resumable {
      * has one); {@code arguments} are what {@code --resume} replays (null: the run cannot be resumed by itself).
      */
     static SupervisedTrainer.Result trainOne(Job job, ModelOptions m, TrainingOptions t, Dataset data, RunFolder run, Device device,
-                                             PrintStream log) throws Exception {
+            PrintStream log) throws Exception {
         String command = job.command();
         List<String> arguments = job.arguments();
         LabelKind label = job.label();
@@ -140,9 +150,11 @@ final class TrainCommand extends RunOptions.Resumable {
 
     /** The protocol's knobs (official defaults). */
     static final class TrainingOptions {
-        @Option(names = "--label", defaultValue = "fine", description = "Label column to learn: fine, coarse or any column the dataset declares (PTB-XL: 5 superclasses / 4 groups; the authors' files: Y / sl_Y) (default ${DEFAULT-VALUE}).")
+        @Option(names = "--label", defaultValue = "fine",
+                description = "Label column to learn: fine, coarse or any column the dataset declares (PTB-XL: 5 superclasses / 4 groups; the authors' files: Y / sl_Y) (default ${DEFAULT-VALUE}).")
         String label;
-        @Option(names = "--mode", defaultValue = "dual", description = "dual, ts-only (ECG only), text-only (report only), ts-primary or text-primary (default ${DEFAULT-VALUE}).")
+        @Option(names = "--mode", defaultValue = "dual",
+                description = "dual, ts-only (ECG only), text-only (report only), ts-primary or text-primary (default ${DEFAULT-VALUE}).")
         String mode;
         @Option(names = "--epochs", defaultValue = "40", description = "Epochs (default ${DEFAULT-VALUE}).")
         int epochs;
@@ -161,8 +173,9 @@ final class TrainCommand extends RunOptions.Resumable {
         Integer stepSize;
         @Option(names = "--step-gamma", description = "StepLR: decay factor (default 0.3).")
         Double stepGamma;
-        @Option(names = "--select", defaultValue = "best", description = "Which epoch's model is kept and tested: best (lowest validation loss) "
-                + "or last (default ${DEFAULT-VALUE}).")
+        @Option(names = "--select", defaultValue = "best",
+                description = "Which epoch's model is kept and tested: best (lowest validation loss) "
+                        + "or last (default ${DEFAULT-VALUE}).")
         String select;
 
         LabelKind labelKind() { return LabelKind.parse(label); }
@@ -177,7 +190,8 @@ final class TrainCommand extends RunOptions.Resumable {
         Schedule schedule(LabelKind l) {
             Schedule.Kind kind = schedule == null ? Schedule.Kind.EXP : Schedule.parseKind(schedule);
             if (kind == Schedule.Kind.EXP) {
-                if (stepSize != null || stepGamma != null) throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
+                if (stepSize != null || stepGamma != null)
+                    throw new UserError((stepSize != null ? "--step-size" : "--step-gamma") + " applies to --schedule step");
                 return Schedule.exponential(gamma != null ? gamma : l.defaultGamma());
             }
             if (gamma != null) throw new UserError("--gamma applies to --schedule exp; --schedule step takes --step-gamma");

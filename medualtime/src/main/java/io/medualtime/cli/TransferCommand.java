@@ -30,27 +30,38 @@ import java.util.List;
         "Trains on the coarse label (or --checkpoint a coarse run), LOADS the best checkpoint, freezes, embeds every split,",
         "then fits a new linear head on the fine label with K records per class."})
 final class TransferCommand extends RunOptions.Resumable {
-    @Mixin ModelOptions m;
-    @Mixin TrainCommand.TrainingOptions t;
-    @Mixin PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
-    @Mixin RunOptions runs;
-    @Option(names = "--checkpoint", paramLabel = "RUN_DIR", description = "A finished run (train --label coarse) to start from instead of training; "
-            + "--lm / --bert / --data then say where its LM, text encoder and data are now (default: where its run.json says).")
+    @Mixin
+    ModelOptions m;
+    @Mixin
+    TrainCommand.TrainingOptions t;
+    @Mixin
+    PinOptions pins;   // --checkpoint: the overrides of the base run's fingerprints
+    @Mixin
+    RunOptions runs;
+    @Option(names = "--checkpoint", paramLabel = "RUN_DIR",
+            description = "A finished run (train --label coarse) to start from instead of training; "
+                    + "--lm / --bert / --data then say where its LM, text encoder and data are now (default: where its run.json says).")
     Path checkpoint;
     @Option(names = "--k", defaultValue = "5,10,15,20,50,100", split = ",", description = "Records per class (default ${DEFAULT-VALUE}).")
     List<Integer> ks;
-    @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear head epochs (default ${DEFAULT-VALUE}).") int probeEpochs;
-    @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear head Adam lr (default ${DEFAULT-VALUE}).") double probeLr;
-    @Option(names = "--probe-batch-size", defaultValue = "128", description = "Linear head batch size (default ${DEFAULT-VALUE}).") int probeBatch;
-    @Option(names = "--probe-step", defaultValue = "50", description = "StepLR step size in epochs (default ${DEFAULT-VALUE}).") int probeStep;
-    @Option(names = "--probe-gamma", defaultValue = "0.9", description = "StepLR gamma (default ${DEFAULT-VALUE}).") double probeGamma;
+    @Option(names = "--probe-epochs", defaultValue = "500", description = "Linear head epochs (default ${DEFAULT-VALUE}).")
+    int probeEpochs;
+    @Option(names = "--probe-lr", defaultValue = "1e-3", description = "Linear head Adam lr (default ${DEFAULT-VALUE}).")
+    double probeLr;
+    @Option(names = "--probe-batch-size", defaultValue = "128", description = "Linear head batch size (default ${DEFAULT-VALUE}).")
+    int probeBatch;
+    @Option(names = "--probe-step", defaultValue = "50", description = "StepLR step size in epochs (default ${DEFAULT-VALUE}).")
+    int probeStep;
+    @Option(names = "--probe-gamma", defaultValue = "0.9", description = "StepLR gamma (default ${DEFAULT-VALUE}).")
+    double probeGamma;
     @Option(names = "--sampling", description = "How the K records per class are drawn: independent (per K, from --seed) or nested "
             + "(the official draw: seed 42 + class, the K=5 set inside the K=10 set) (default independent; nested with --protocol official).")
     String sampling;
     @Option(names = "--draws", defaultValue = "1", description = "Draws of the K records per K; more than 1 adds the mean +- std over "
             + "the draws (default ${DEFAULT-VALUE}).")
     int draws;
-    @Mixin ProtocolOption protocol;   // official: transfer_exp.sh (stage 1 StepLR x0.3 every 5 epochs, seed 128, nested draws, ...)
+    @Mixin
+    ProtocolOption protocol;   // official: transfer_exp.sh (stage 1 StepLR x0.3 every 5 epochs, seed 128, nested draws, ...)
 
     @Override RunOptions runOptions() { return runs; }
 
@@ -60,8 +71,11 @@ final class TransferCommand extends RunOptions.Resumable {
         boolean official = officialProtocol();
         LinearProbe.Options o = new LinearProbe.Options(probeLr, probeStep, probeGamma, probeBatch, probeEpochs);   // bad values fail first
         TransferTrainer.Draws drawing = new TransferTrainer.Draws(nested(official), draws);
-        if (official) log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null ? t.schedule(LabelKind.COARSE).describe()
-                + ", LM dropout " + m.gptDropout + ", TemEnc init " + m.init : "from --checkpoint") + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
+        if (official)
+            log.println("[transfer] --protocol official: stage 1 " + (checkpoint == null
+                    ? t.schedule(LabelKind.COARSE).describe()
+                            + ", LM dropout " + m.gptDropout + ", TemEnc init " + m.init
+                    : "from --checkpoint") + ", seed " + m.seed + ", K-shot draws " + drawing.describe());
         if (checkpoint == null) t.options(LabelKind.COARSE);
         for (int k : ks) if (k < 1) throw new UserError("--k must be >= 1, got " + k);
         Device device = m.device();
@@ -70,7 +84,8 @@ final class TransferCommand extends RunOptions.Resumable {
         Dataset data;
         if (checkpoint != null) {
             ModelSpec spec = SavedRun.spec(checkpoint);
-            if (!spec.label().equals("coarse")) log.println("[transfer] note: " + checkpoint + " was trained on the " + spec.label() + " label, not coarse");
+            if (!spec.label().equals("coarse"))
+                log.println("[transfer] note: " + checkpoint + " was trained on the " + spec.label() + " label, not coarse");
             Path folder = m.data != null ? m.data : SavedRun.dataFolder(checkpoint);
             if (folder == null) throw new UserError("the checkpoint run does not say which data it used; pass --data DIR");
             data = DiskDataset.open(folder);
@@ -86,7 +101,9 @@ final class TransferCommand extends RunOptions.Resumable {
                 // the coarse run's data is the transfer run's data
                 ModelOptions mm = m;
                 if (mm.data == null) mm.data = m.dataFolder(run.dir());
-                SupervisedTrainer.Result r = TrainCommand.trainOne(new TrainCommand.Job("transfer (coarse stage)", null, LabelKind.COARSE, t.modeValue()), mm, t, data, coarse, device, log);
+                SupervisedTrainer.Result r = TrainCommand.trainOne(
+                        new TrainCommand.Job("transfer (coarse stage)", null, LabelKind.COARSE, t.modeValue()), mm, t, data, coarse, device,
+                        log);
                 log.println("[transfer] coarse model: selected epoch " + r.metrics().selectedEpoch() + ", test accuracy "
                         + String.format(java.util.Locale.ROOT, "%.4f", r.metrics().test().report().accuracy()));
             }
@@ -98,7 +115,8 @@ final class TransferCommand extends RunOptions.Resumable {
             log.println("[transfer] loaded the best checkpoint " + base.resolve(ModelSpec.CHECKPOINT)
                     + " (the official code embeds with the last epoch's weights; fixed), frozen");
             s.model.freeze();
-            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec)).config("base_run", RunPaths.stored(run.dir(), base.toString()))
+            MetricsFile metrics = ModelOptions.metrics("transfer", s.spec, data, m.seed).arguments(runs.recorded(spec))
+                    .config("base_run", RunPaths.stored(run.dir(), base.toString()))
                     .config("protocol", official ? "official" : "default");
             MetricsFile baseMetrics = null;
             try {
@@ -112,7 +130,8 @@ final class TransferCommand extends RunOptions.Resumable {
             SummaryTable table = new SummaryTable("Few-shot transfer coarse -> fine (5 classes), test split");
             if (data.isSynthetic()) table.label(SummaryTable.SYNTHETIC_LABEL);
             if (!s.spec.pretrainedLm()) table.label(SummaryTable.RANDOM_LM_LABEL);
-            for (TransferTrainer.Shot sh : shots) table.add("K=" + sh.k() + " (" + sh.trainRecords() + ")", sh.test().report(), sh.test().ci());
+            for (TransferTrainer.Shot sh : shots)
+                table.add("K=" + sh.k() + " (" + sh.trainRecords() + ")", sh.test().report(), sh.test().ci());
             for (TransferTrainer.Shot sh : shots) if (sh.repeats() != null) table.repeats("K=" + sh.k(), sh.repeats());
             log.println();
             log.print(table.render());

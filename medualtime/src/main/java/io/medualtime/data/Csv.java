@@ -53,7 +53,10 @@ public final class Csv {
 
         private int read() throws IOException {
             int c;
-            if (pushback != -2) { c = pushback; pushback = -2; } else c = decoded();
+            if (pushback != -2) {
+                c = pushback;
+                pushback = -2;
+            } else c = decoded();
             if (first) { first = false; if (c == 0xFEFF) return read(); }
             if (++recordChars > DataLimits.MAX_CSV_RECORD_CHARS)
                 throw new EcgDataException(file, "line " + recordLine, "record longer than "
@@ -92,8 +95,9 @@ public final class Csv {
                     // quoted field
                     while (true) {
                         c = read();
-                        if (c == -1) throw new EcgDataException(file, "line " + recordLine,
-                                "unterminated quoted field (opened in field " + (fields.size() + 1) + ")");
+                        if (c == -1)
+                            throw new EcgDataException(file, "line " + recordLine,
+                                    "unterminated quoted field (opened in field " + (fields.size() + 1) + ")");
                         if (c == '"') {
                             int d = read();
                             if (d == '"') { sb.append('"'); continue; }
@@ -118,8 +122,9 @@ public final class Csv {
                     fields.add(sb.toString());
                     return fields;
                 }
-                if (c == '"') throw new EcgDataException(file, "line " + line,
-                        "quote inside unquoted field " + (fields.size() + 1));
+                if (c == '"')
+                    throw new EcgDataException(file, "line " + line,
+                            "quote inside unquoted field " + (fields.size() + 1));
                 sb.append((char) c);
                 c = read();
             }

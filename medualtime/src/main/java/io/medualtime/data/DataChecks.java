@@ -49,8 +49,8 @@ public final class DataChecks {
         for (Split s : ordered(splits)) records += data.size(s);
         long values = records * data.leads() * data.steps();
         return String.format(Locale.ROOT, "verified %d records (%s): every split non-empty and labelled; all %,d signal values "
-                        + "(%d leads x %d steps per record) read and finite; on open: dataset.json fields, records.csv "
-                        + "rows (unique ids, known labels, coarse matching fine), counts and the size of %s",
+                + "(%d leads x %d steps per record) read and finite; on open: dataset.json fields, records.csv "
+                + "rows (unique ids, known labels, coarse matching fine), counts and the size of %s",
                 records, sizes(data, ordered(splits)), values, data.leads(), data.steps(), DatasetWriter.SIGNALS);
     }
 

@@ -33,7 +33,9 @@ public interface Dataset extends AutoCloseable {
     default double samplingRate() { return info().samplingRate(); }
 
     /** The label columns (records.csv order): each record carries one class of each, or no label at all. */
-    default List<LabelColumn> labelColumns() { return info().labels(); }
+    default List<LabelColumn> labelColumns() {
+        return info().labels();
+    }
 
     /**
      * The index of the label column {@code name}.
@@ -51,10 +53,14 @@ public interface Dataset extends AutoCloseable {
     }
 
     /** Class names of the column {@code fine} (index = label id). */
-    default List<String> classNames() { return labelColumns().get(labelColumn(EcgClasses.FINE_COLUMN)).classes(); }
+    default List<String> classNames() {
+        return labelColumns().get(labelColumn(EcgClasses.FINE_COLUMN)).classes();
+    }
 
     /** Class names of the column {@code coarse} (index = label id). */
-    default List<String> coarseClassNames() { return labelColumns().get(labelColumn(EcgClasses.COARSE_COLUMN)).classes(); }
+    default List<String> coarseClassNames() {
+        return labelColumns().get(labelColumn(EcgClasses.COARSE_COLUMN)).classes();
+    }
 
     /** Number of records over all splits. */
     int size();
@@ -73,16 +79,22 @@ public interface Dataset extends AutoCloseable {
     int label(int column, int index);
 
     /** The label id in the column {@code fine}, or {@link #UNLABELLED}. */
-    default int fineLabel(int index) { return label(labelColumn(EcgClasses.FINE_COLUMN), index); }
+    default int fineLabel(int index) {
+        return label(labelColumn(EcgClasses.FINE_COLUMN), index);
+    }
 
     /** The label id in the column {@code coarse}, or {@link #UNLABELLED}. */
-    default int coarseLabel(int index) { return label(labelColumn(EcgClasses.COARSE_COLUMN), index); }
+    default int coarseLabel(int index) {
+        return label(labelColumn(EcgClasses.COARSE_COLUMN), index);
+    }
 
     /** The label of a record without one (all labels empty in records.csv): predict works on it, training and eval refuse it. */
     int UNLABELLED = -1;
 
     /** Whether the record has labels (a record has a label in every column or in none). */
-    default boolean labelled(int index) { return label(0, index) != UNLABELLED; }
+    default boolean labelled(int index) {
+        return label(0, index) != UNLABELLED;
+    }
 
     String report(int index);
 
@@ -128,7 +140,9 @@ public interface Dataset extends AutoCloseable {
     }
 
     /** Per-split, per-class counts of the labelled records in the first label column: {@code [split.ordinal()][label]}. */
-    default int[][] classCounts() { return classCounts(0); }
+    default int[][] classCounts() {
+        return classCounts(0);
+    }
 
     /** Per-split, per-class counts of the labelled records in a label column: {@code [split.ordinal()][label]}. */
     default int[][] classCounts(int column) {
@@ -163,6 +177,5 @@ public interface Dataset extends AutoCloseable {
         return sb.toString();
     }
 
-    @Override
-    default void close() {}
+    @Override default void close() {}
 }

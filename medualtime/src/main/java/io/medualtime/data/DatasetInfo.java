@@ -15,10 +15,9 @@ import java.util.Objects;
  * @param labels        the label columns, in records.csv order ({@link EcgClasses#PTBXL_LABELS} unless declared otherwise)
  */
 public record DatasetInfo(String name, String provenance, boolean synthetic, List<String> leadNames, int steps,
-                          double samplingRate, List<LabelColumn> labels) {
+        double samplingRate, List<LabelColumn> labels) {
     /** The 12 standard leads in the order used by PTB-XL and by this project. */
-    public static final List<String> STANDARD_LEADS =
-            List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6");
+    public static final List<String> STANDARD_LEADS = List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6");
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
@@ -44,7 +43,9 @@ public record DatasetInfo(String name, String provenance, boolean synthetic, Lis
     }
 
     /** Whether the labels are the PTB-XL labelling (written as format version 1, see FORMAT.md). */
-    public boolean ptbXlLabelling() { return labels.equals(EcgClasses.PTBXL_LABELS); }
+    public boolean ptbXlLabelling() {
+        return labels.equals(EcgClasses.PTBXL_LABELS);
+    }
 
     /** The index of the label column named {@code name}, or -1. */
     public int labelColumn(String name) {

@@ -53,7 +53,7 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
         if (j == null || !j.isObject()) throw new EcgDataException(jf, null, "not a JSON object");
         JsonNode vn = j.get("format_version");
         boolean v2 = vn != null && vn.isInt() && vn.asInt() == DatasetWriter.FORMAT_VERSION;
-        for (Iterator<String> it = j.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = j.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!(v2 ? FIELDS_V2 : FIELDS).contains(name))
                 throw new EcgDataException(jf, "field '" + name + "'", "unknown field" + (name.equals("labels") || name.equals("classes")
@@ -162,8 +162,9 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
                         + " class names, got " + show(cn));
             List<String> classes = new ArrayList<>();
             for (JsonNode x : cn) {
-                if (!x.isTextual()) throw new EcgDataException(jf, "field '" + where + ".classes[" + classes.size() + "]'",
-                        "must be a class name, got " + show(x));
+                if (!x.isTextual())
+                    throw new EcgDataException(jf, "field '" + where + ".classes[" + classes.size() + "]'",
+                            "must be a class name, got " + show(x));
                 classes.add(x.asText());
             }
             String source = col.has("source") ? text(col, "source", jf, where + ".source") : "";
@@ -230,7 +231,8 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
         for (int k = 0; k < EcgClasses.numFine(); k++)
             want.put(EcgClasses.FINE.get(k), EcgClasses.COARSE.get(EcgClasses.coarseOf(k)));
         Map<String, String> got = new LinkedHashMap<>();
-        if (cof.isObject()) cof.fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : null));
+        if (cof.isObject())
+            cof.fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : null));
         if (!got.equals(want))
             throw new EcgDataException(jf, "field 'classes.coarse_of_fine'", "mapping " + show(cof)
                     + " differs from the project's fixed mapping " + want);
@@ -247,7 +249,7 @@ record DatasetJson(Path file, DatasetInfo info, JsonNode json, int[] counts) {
 
     private static void onlyFields(JsonNode obj, Path jf, String prefix, String... names) {
         Set<String> allowed = Set.of(names);
-        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext();) {
             String n = it.next();
             if (!allowed.contains(n))
                 throw new EcgDataException(jf, "field '" + prefix + "." + n + "'", "unknown field (expected only "

@@ -242,8 +242,7 @@ public final class DatasetWriter implements AutoCloseable {
     }
 
     /** Deletes the temporary folder unless committed. */
-    @Override
-    public void close() throws IOException {
+    @Override public void close() throws IOException {
         if (done) return;
         done = true;
         try {

@@ -33,7 +33,7 @@ public final class DiskDataset implements Dataset {
     private final long recordBytes;
 
     private DiskDataset(Path folder, Path signalsFile, DatasetJson meta, List<String> ids,
-                        List<Split> splits, short[][] labels, List<String> reports, FileChannel ch) {
+            List<Split> splits, short[][] labels, List<String> reports, FileChannel ch) {
         this.folder = folder;
         this.signalsFile = signalsFile;
         this.info = meta.info();
@@ -83,8 +83,9 @@ public final class DiskDataset implements Dataset {
         java.util.Set<String> seen = new java.util.HashSet<>();
         try (Csv.Reader r = Csv.Reader.open(cf)) {
             List<String> header = r.next();
-            if (header == null) throw new EcgDataException(cf, "line 1", "empty file, expected header "
-                    + String.join(",", expectedHeader));
+            if (header == null)
+                throw new EcgDataException(cf, "line 1", "empty file, expected header "
+                        + String.join(",", expectedHeader));
             List<String> trimmed = new ArrayList<>();
             for (String h : header) trimmed.add(h.trim());
             if (!trimmed.equals(expectedHeader))
@@ -163,7 +164,8 @@ public final class DiskDataset implements Dataset {
             String name = f.get(2 + c);
             String field = where + ", field '" + col.csvField() + "'";
             if (name.isEmpty())
-                throw new EcgDataException(cf, field, nc == 2 ? "empty, but the other label is not: an unlabelled record leaves both empty"
+                throw new EcgDataException(cf, field, nc == 2
+                        ? "empty, but the other label is not: an unlabelled record leaves both empty"
                         : "empty, but other labels are not: an unlabelled record leaves every label empty");
             y[c] = col.indexOf(name);
             if (y[c] < 0) throw new EcgDataException(cf, field, "unknown label name '" + name + "', expected one of " + col.classes());
@@ -189,8 +191,7 @@ public final class DiskDataset implements Dataset {
     @Override public int label(int column, int index) { return labels[column][index]; }
     @Override public String report(int index) { return reports[index]; }
 
-    @Override
-    public void readSignal(int index, float[] dst, int offset) {
+    @Override public void readSignal(int index, float[] dst, int offset) {
         if (index < 0 || index >= ids.length)
             throw new IndexOutOfBoundsException("record " + index + " of " + ids.length);
         int count = info.leads() * info.steps();
@@ -201,8 +202,9 @@ public final class DiskDataset implements Dataset {
         try {
             while (bb.hasRemaining()) {
                 int r = channel.read(bb, pos + bb.position());
-                if (r < 0) throw new EcgDataException(signalsFile, "record " + index + " (id " + ids[index] + ")",
-                        "unexpected end of file (file changed after open?)");
+                if (r < 0)
+                    throw new EcgDataException(signalsFile, "record " + index + " (id " + ids[index] + ")",
+                            "unexpected end of file (file changed after open?)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading record " + index + " from " + signalsFile, e);
@@ -212,8 +214,7 @@ public final class DiskDataset implements Dataset {
         DataChecks.requireFinite(this, signalsFile, index, dst, offset);
     }
 
-    @Override
-    public void close() {
+    @Override public void close() {
         try {
             channel.close();
         } catch (IOException e) {

@@ -44,9 +44,8 @@ public final class EcgClasses {
     public static final String FINE_COLUMN = "fine", COARSE_COLUMN = "coarse";
 
     /** Human-readable description of the grouping, also written into dataset.json. */
-    public static final String COARSE_GROUPING =
-            "NORM->NORM, MI->MI, STTC->STTC, CD->CD_HYP, HYP->CD_HYP "
-                    + "(conduction disturbance and hypertrophy merged: depolarisation/QRS abnormalities)";
+    public static final String COARSE_GROUPING = "NORM->NORM, MI->MI, STTC->STTC, CD->CD_HYP, HYP->CD_HYP "
+            + "(conduction disturbance and hypertrophy merged: depolarisation/QRS abnormalities)";
 
     /**
      * The PTB-XL labelling as label columns: {@code fine} (the five superclasses) and {@code coarse}, derived from

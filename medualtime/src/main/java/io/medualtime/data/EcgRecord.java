@@ -70,8 +70,7 @@ public final class EcgRecord {
     public int leads() { return signal.length; }
     public int steps() { return signal[0].length; }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return "EcgRecord{" + id + ", " + split.diskName() + ", labels " + Arrays.toString(labels) + ", " + leads() + "x" + steps()
                 + ", report=\"" + report + "\"}";
     }

@@ -48,7 +48,7 @@ public final class PtbXl {
 
     /** One row of ptbxl_database.csv with its label decision. */
     public record Entry(int line, String ecgId, String report, Map<String, Double> scpCodes, int fold, String filename,
-                        List<String> superclasses) {
+            List<String> superclasses) {
         /** Fine label id, or -1 if the record has zero or several superclasses. */
         public int label() {
             return superclasses.size() == 1 ? EcgClasses.fineIndex(superclasses.get(0)) : -1;
@@ -61,9 +61,8 @@ public final class PtbXl {
 
     /** Result of a conversion. */
     public record Summary(Path output, int rows, int kept, int droppedNoSuperclass, int droppedMultiple,
-                          Map<String, Integer> keptPerSplit) {
-        @Override
-        public String toString() {
+            Map<String, Integer> keptPerSplit) {
+        @Override public String toString() {
             return String.format(Locale.ROOT, "PTB-XL: %d rows, kept %d single-superclass records %s, dropped %d without "
                     + "and %d with several diagnostic superclasses -> %s", rows, kept, keptPerSplit, droppedNoSuperclass,
                     droppedMultiple, output);
@@ -208,7 +207,8 @@ public final class PtbXl {
                 String id = normaliseId(f.get(cId).strip());
                 String where = "line " + line + " (ecg_id " + id + ")";
                 if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl))
-                    throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", id.isEmpty() ? "empty ecg_id"
+                    throw new EcgDataException(file, "line " + line + ", column 'ecg_id'", id.isEmpty()
+                            ? "empty ecg_id"
                             : "ecg_id '" + id + "' contains a control character");
                 if (!ids.add(id)) throw new EcgDataException(file, where, "duplicate ecg_id");
                 Map<String, Double> scp;
@@ -261,8 +261,11 @@ public final class PtbXl {
                 throw new EcgDataException(hea, "line 1", "sampling frequency " + h.samplingRate() + " Hz, expected "
                         + o.samplingRate() + " Hz");
             if (h.nsamples() != o.steps())
-                throw new EcgDataException(hea, "line 1", (h.nsamples() < 0 ? "no sample count" : "record has "
-                        + h.nsamples() + " samples") + ", expected " + o.steps());
+                throw new EcgDataException(hea, "line 1", (h.nsamples() < 0
+                        ? "no sample count"
+                        : "record has "
+                                + h.nsamples() + " samples")
+                        + ", expected " + o.steps());
             for (int i = 0; i < 12; i++) {
                 String d = h.signals().get(i).description();
                 String want = DatasetInfo.STANDARD_LEADS.get(i);
@@ -287,9 +290,11 @@ public final class PtbXl {
         int none = (int) entries.stream().filter(e -> e.superclasses().isEmpty()).count();
         int multi = (int) entries.stream().filter(e -> e.superclasses().size() > 1).count();
         if (none + multi == entries.size()) // found before any record is read or written
-            throw new EcgDataException(ptbxlRoot.resolve(DATABASE), null, entries.isEmpty() ? "no records" : "all "
-                    + entries.size() + " rows dropped: " + none + " without and " + multi
-                    + " with several diagnostic superclasses, none with exactly one");
+            throw new EcgDataException(ptbxlRoot.resolve(DATABASE), null, entries.isEmpty()
+                    ? "no records"
+                    : "all "
+                            + entries.size() + " rows dropped: " + none + " without and " + multi
+                            + " with several diagnostic superclasses, none with exactly one");
         Map<String, Integer> perSplit = new LinkedHashMap<>();
         for (Split s : Split.values()) perSplit.put(s.diskName(), 0);
         String rule = "single-label diagnostic superclass: scp_codes statements with diagnostic == 1 and likelihood >= "

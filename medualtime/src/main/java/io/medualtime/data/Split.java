@@ -17,11 +17,13 @@ public enum Split {
      * @throws IllegalArgumentException naming the value if it is not a split
      */
     public static Split parse(String s) {
+        // @formatter:off
         switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "train": return TRAIN;
             case "val": case "valid": case "validation": return VAL;
             case "test": return TEST;
             default: throw new IllegalArgumentException("unknown split '" + s + "' (expected train, val or test)");
         }
+        // @formatter:on
     }
 }

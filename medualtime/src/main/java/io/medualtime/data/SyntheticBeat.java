@@ -26,7 +26,11 @@ final class SyntheticBeat {
         boolean p, qt; // moves with PR / scales with sqrt(RR)
 
         Wave(int kind, double t, double sl, double sr, double[] v) {
-            this.kind = kind; this.t = t; this.sl = sl; this.sr = sr; this.v = v;
+            this.kind = kind;
+            this.t = t;
+            this.sl = sl;
+            this.sr = sr;
+            this.v = v;
         }
 
         double area() { return kind == 0 ? (sl + sr) * 0.5 * Math.sqrt(TWO_PI) : (t2 - t); }
@@ -81,6 +85,7 @@ final class SyntheticBeat {
      * variant instead), and records what it did in f.
      */
     void applyClass(int fine, double s, boolean mild, SyntheticRandom rng, SyntheticFindings f) {
+        // @formatter:off
         switch (fine) {
             case EcgClasses.NORM: if (mild) normalVariant(rng, f); break;
             case EcgClasses.MI: infarction(s, rng, f); break;
@@ -88,6 +93,7 @@ final class SyntheticBeat {
             case EcgClasses.CD: conductionDisturbance(s, mild, rng, f); break;
             default: hypertrophy(s, mild, rng, f);
         }
+        // @formatter:on
         waves.addAll(extra);
     }
 
@@ -97,6 +103,7 @@ final class SyntheticBeat {
                 Variant.IRBBB, Variant.EARLY_REPOL};
         f.variant = vs[rng.nextInt(vs.length)];
         double b = rng.uniform(0.1, 0.3);
+        // @formatter:off
         switch (f.variant) {
             case T_FLAT: scaleWave(w.get(T), 1 - 0.9 * b); break;
             case PR_BORDERLINE: pToR += 0.02 + 0.15 * b; w.get(P).t = -pToR; break;
@@ -108,6 +115,7 @@ final class SyntheticBeat {
                 extra.add(st);
             }
         }
+        // @formatter:on
     }
 
     private void infarction(double s, SyntheticRandom rng, SyntheticFindings f) {
@@ -171,7 +179,9 @@ final class SyntheticBeat {
             double widen = 1 + 1.4 * s, spread = 1 + 1.2 * s;
             for (int k = Q; k <= S; k++) {
                 Wave x = w.get(k);
-                x.t *= spread; x.sl *= widen; x.sr *= widen;
+                x.t *= spread;
+                x.sl *= widen;
+                x.sr *= widen;
             }
             scaleWave(w.get(Q), 1 - s);
             rotHorizontal(w.get(R1).v, -40 * s);
@@ -279,12 +289,14 @@ final class SyntheticBeat {
     }
 
     private static double[] territoryDir(Territory t) {
+        // @formatter:off
         switch (t) {
             case INFERIOR: return unit(0.05, 1, 0.05);
             case ANTERIOR: return unit(-0.3, 0, 0.95);
             case LATERAL: return unit(1, -0.35, 0.1);
             default: return unit(0.6, 0.55, 0.45); // inferolateral / lateral precordial
         }
+        // @formatter:on
     }
 
     // ------------------------------------------------------------------ 3-D vectors
@@ -314,13 +326,15 @@ final class SyntheticBeat {
     private static void rotFrontal(double[] a, double deg) {
         double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
         double x = a[0] * c - a[1] * s, y = a[0] * s + a[1] * c;
-        a[0] = x; a[1] = y;
+        a[0] = x;
+        a[1] = y;
     }
 
     /** Rotation in the horizontal plane (about the y axis), degrees; + = from left towards anterior. */
     private static void rotHorizontal(double[] a, double deg) {
         double c = StrictMath.cos(Math.toRadians(deg)), s = StrictMath.sin(Math.toRadians(deg));
         double x = a[0] * c - a[2] * s, z = a[0] * s + a[2] * c;
-        a[0] = x; a[2] = z;
+        a[0] = x;
+        a[2] = z;
     }
 }

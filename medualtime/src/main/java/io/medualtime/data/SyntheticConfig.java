@@ -26,8 +26,8 @@ import java.util.Map;
  * </table>
  */
 public record SyntheticConfig(int trainSize, int valSize, int testSize, long seed, double noiseLevel,
-                              double ambiguityRate, double uninformativeReportRate, Balance balance,
-                              double samplingRate, double durationSeconds) {
+        double ambiguityRate, double uninformativeReportRate, Balance balance,
+        double samplingRate, double durationSeconds) {
 
     /** Class frequencies. */
     public enum Balance {
@@ -47,8 +47,8 @@ public record SyntheticConfig(int trainSize, int valSize, int testSize, long see
         public double[] weights() { return weights.clone(); }
     }
 
-    public static final SyntheticConfig DEFAULT =
-            new SyntheticConfig(1400, 300, 300, 20240611L, 1.0, 0.45, 0.35, Balance.BALANCED, 100.0, 10.0);
+    public static final SyntheticConfig DEFAULT = new SyntheticConfig(1400, 300, 300, 20240611L, 1.0, 0.45, 0.35, Balance.BALANCED, 100.0,
+            10.0);
 
     public SyntheticConfig {
         if (trainSize < 0 || valSize < 0 || testSize < 0) throw new IllegalArgumentException("split sizes must be >= 0");
@@ -57,52 +57,64 @@ public record SyntheticConfig(int trainSize, int valSize, int testSize, long see
         if (!(uninformativeReportRate >= 0 && uninformativeReportRate <= 1))
             throw new IllegalArgumentException("uninformativeReportRate must be in [0, 1]");
         if (balance == null) throw new IllegalArgumentException("balance is null");
-        if (!(samplingRate >= 50 && samplingRate <= 2000)) throw new IllegalArgumentException("samplingRate must be in [50, 2000] Hz, got " + samplingRate);
+        if (!(samplingRate >= 50 && samplingRate <= 2000))
+            throw new IllegalArgumentException("samplingRate must be in [50, 2000] Hz, got " + samplingRate);
         if (!(durationSeconds >= 1 && durationSeconds <= 120)) throw new IllegalArgumentException("durationSeconds must be in [1, 120]");
     }
 
     public static SyntheticConfig defaults() { return DEFAULT; }
 
     public SyntheticConfig withSizes(int train, int val, int test) {
-        return new SyntheticConfig(train, val, test, seed, noiseLevel, ambiguityRate, uninformativeReportRate, balance, samplingRate, durationSeconds);
+        return new SyntheticConfig(train, val, test, seed, noiseLevel, ambiguityRate, uninformativeReportRate, balance, samplingRate,
+                durationSeconds);
     }
 
     public SyntheticConfig withSeed(long s) {
-        return new SyntheticConfig(trainSize, valSize, testSize, s, noiseLevel, ambiguityRate, uninformativeReportRate, balance, samplingRate, durationSeconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, s, noiseLevel, ambiguityRate, uninformativeReportRate, balance,
+                samplingRate, durationSeconds);
     }
 
     public SyntheticConfig withNoiseLevel(double v) {
-        return new SyntheticConfig(trainSize, valSize, testSize, seed, v, ambiguityRate, uninformativeReportRate, balance, samplingRate, durationSeconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, seed, v, ambiguityRate, uninformativeReportRate, balance, samplingRate,
+                durationSeconds);
     }
 
     public SyntheticConfig withAmbiguityRate(double v) {
-        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, v, uninformativeReportRate, balance, samplingRate, durationSeconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, v, uninformativeReportRate, balance, samplingRate,
+                durationSeconds);
     }
 
     public SyntheticConfig withUninformativeReportRate(double v) {
-        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, v, balance, samplingRate, durationSeconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, v, balance, samplingRate,
+                durationSeconds);
     }
 
     public SyntheticConfig withBalance(Balance b) {
-        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, uninformativeReportRate, b, samplingRate, durationSeconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, uninformativeReportRate, b, samplingRate,
+                durationSeconds);
     }
 
     public SyntheticConfig withSampling(double hz, double seconds) {
-        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, uninformativeReportRate, balance, hz, seconds);
+        return new SyntheticConfig(trainSize, valSize, testSize, seed, noiseLevel, ambiguityRate, uninformativeReportRate, balance, hz,
+                seconds);
     }
 
     public int size(Split s) {
+        // @formatter:off
         switch (s) {
             case TRAIN: return trainSize;
             case VAL: return valSize;
             default: return testSize;
         }
+        // @formatter:on
     }
 
     public int total() { return trainSize + valSize + testSize; }
 
     /** Samples per lead: round(samplingRate * durationSeconds). */
-    public int steps() { return (int) Math.round(samplingRate * durationSeconds); }
+    public int steps() {
+        return (int) Math.round(samplingRate * durationSeconds);
+    }
 
     /** For dataset.json's {@code extra.generator_config}. */
     public Map<String, Object> toMap() {
@@ -120,9 +132,10 @@ public record SyntheticConfig(int trainSize, int valSize, int testSize, long see
         return m;
     }
 
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "seed=%d, sizes=%d/%d/%d, noise=%.3g, ambiguity=%.3g, uninformative=%.3g, balance=%s, %g Hz x %g s",
-                seed, trainSize, valSize, testSize, noiseLevel, ambiguityRate, uninformativeReportRate, balance, samplingRate, durationSeconds);
+    @Override public String toString() {
+        return String.format(Locale.ROOT,
+                "seed=%d, sizes=%d/%d/%d, noise=%.3g, ambiguity=%.3g, uninformative=%.3g, balance=%s, %g Hz x %g s",
+                seed, trainSize, valSize, testSize, noiseLevel, ambiguityRate, uninformativeReportRate, balance, samplingRate,
+                durationSeconds);
     }
 }

@@ -201,7 +201,7 @@ public final class SyntheticEcg {
      * QRS width factor, frontal and horizontal rotation of the heart (degrees), limb and precordial gains.
      */
     private record Patient(double hr, double pToR, double tOffC, double qrsW, double axisRot, double horRot,
-                           double limbGain, double precGain) {
+            double limbGain, double precGain) {
         static Patient draw(SyntheticRandom rng) {       // arguments are evaluated left to right: this is the draw order
             return new Patient(rng.normal(70, 11, 45, 118), rng.normal(0.155, 0.016, 0.12, 0.19),
                     rng.normal(0.265, 0.014, 0.23, 0.30), rng.normal(1.0, 0.07, 0.85, 1.15),
@@ -259,7 +259,10 @@ public final class SyntheticEcg {
         double rrSum = 0;
         int rrN = 0;
         for (int k = 1; k < beats.size(); k++)
-            if (beats.get(k)[0] >= 0 && beats.get(k)[0] < dur && beats.get(k)[2] == 0) { rrSum += beats.get(k)[1]; rrN++; }
+            if (beats.get(k)[0] >= 0 && beats.get(k)[0] < dur && beats.get(k)[2] == 0) {
+                rrSum += beats.get(k)[1];
+                rrN++;
+            }
         if (rrN > 0) f.heartRate = 60.0 / (rrSum / rrN);
         return new Rhythm(beats, fResp, phResp, pvcDir);
     }

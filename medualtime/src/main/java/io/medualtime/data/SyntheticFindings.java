@@ -6,18 +6,16 @@ package io.medualtime.data;
  */
 final class SyntheticFindings {
     enum Sub {
-        NONE,
-        MI_OLD, MI_ACUTE,
-        STTC_ISCHEMIC, STTC_TINV, STTC_NONSPECIFIC, STTC_LONG_QT,
-        CD_LBBB, CD_RBBB, CD_LAFB, CD_AVB1, CD_AVB2,
-        HYP_LVH, HYP_RVH
+        NONE, MI_OLD, MI_ACUTE, STTC_ISCHEMIC, STTC_TINV, STTC_NONSPECIFIC, STTC_LONG_QT, CD_LBBB, CD_RBBB, CD_LAFB, CD_AVB1, CD_AVB2, HYP_LVH, HYP_RVH
     }
 
     /** Infarct / ST-T territory. */
     enum Territory { INFERIOR, ANTERIOR, LATERAL, INFEROLATERAL }
 
     /** Borderline findings of a NORM record (normal variants). */
-    enum Variant { NONE, T_FLAT, PR_BORDERLINE, HIGH_VOLTAGE, LEFT_AXIS, IRBBB, EARLY_REPOL }
+    enum Variant {
+        NONE, T_FLAT, PR_BORDERLINE, HIGH_VOLTAGE, LEFT_AXIS, IRBBB, EARLY_REPOL
+    }
 
     int fine;
     Sub sub = Sub.NONE;

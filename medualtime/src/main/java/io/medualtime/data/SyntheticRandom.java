@@ -18,10 +18,14 @@ public final class SyntheticRandom {
 
     public SyntheticRandom(long seed) {
         long x = seed;
-        x += 0x9E3779B97F4A7C15L; s0 = mix(x);
-        x += 0x9E3779B97F4A7C15L; s1 = mix(x);
-        x += 0x9E3779B97F4A7C15L; s2 = mix(x);
-        x += 0x9E3779B97F4A7C15L; s3 = mix(x);
+        x += 0x9E3779B97F4A7C15L;
+        s0 = mix(x);
+        x += 0x9E3779B97F4A7C15L;
+        s1 = mix(x);
+        x += 0x9E3779B97F4A7C15L;
+        s2 = mix(x);
+        x += 0x9E3779B97F4A7C15L;
+        s3 = mix(x);
         if ((s0 | s1 | s2 | s3) == 0) s0 = 1;
     }
 
@@ -104,8 +108,7 @@ public final class SyntheticRandom {
         return StrictMath.exp(sd * gaussian());
     }
 
-    @SafeVarargs
-    public final <T> T pick(T... options) {
+    @SafeVarargs public final <T> T pick(T... options) {
         return options[nextInt(options.length)];
     }
 
@@ -125,7 +128,9 @@ public final class SyntheticRandom {
     public void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = nextInt(i + 1);
-            int t = a[i]; a[i] = a[j]; a[j] = t;
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
     }
 }

@@ -29,6 +29,7 @@ final class SyntheticReports {
         List<String> out = new ArrayList<>();
         String rhythm = rhythm(f, rng);
         if (rng.chance(uninformativeRate)) {
+            // @formatter:off
             switch (rng.pickWeighted(3, 3, 2, 1, 1, 1, 1, 0.6, 1)) {
                 case 0: out.add("Unconfirmed report."); break;
                 case 1: out.add(rhythm); break;
@@ -41,6 +42,7 @@ final class SyntheticReports {
                 case 7: out.add(f.fine == EcgClasses.NORM ? "Borderline ECG." : rng.pick("Abnormal ECG.", "Abnormal tracing.")); break;
                 default: out.add(rhythm); out.add("Please see clinical notes."); break;
             }
+            // @formatter:on
             extras(f, rng, out, 0.2);
             return String.join(" ", out);
         }
@@ -48,7 +50,8 @@ final class SyntheticReports {
         if (rng.chance(0.2) && f.sub != Sub.CD_LAFB) out.add(axis(f, rng));
         out.add(statement(f, rng));
         if (f.fine == EcgClasses.NORM && f.variant != SyntheticFindings.Variant.NONE && !out.get(out.size() - 1).startsWith("Normal")
-                && rng.chance(0.5)) out.add(rng.pick("Otherwise normal ECG.", "Otherwise within normal limits."));
+                && rng.chance(0.5))
+            out.add(rng.pick("Otherwise normal ECG.", "Otherwise within normal limits."));
         if (rng.chance(DISTRACTOR_RATE)) out.add(distractor(f, rng));
         extras(f, rng, out, 0.0);
         if (rng.chance(0.08)) out.add("Unconfirmed report.");
@@ -58,7 +61,8 @@ final class SyntheticReports {
     private static void extras(SyntheticFindings f, SyntheticRandom rng, List<String> out, double axisRate) {
         if (rng.chance(axisRate)) out.add(axis(f, rng));
         if (f.pvcs > 0 && rng.chance(0.7))
-            out.add(f.pvcs > 1 ? rng.pick("Occasional ventricular extrasystoles.", "Ventricular premature complexes.", "Two PVCs.")
+            out.add(f.pvcs > 1
+                    ? rng.pick("Occasional ventricular extrasystoles.", "Ventricular premature complexes.", "Two PVCs.")
                     : rng.pick("Single ventricular premature complex.", "Isolated PVC.", "One VPB."));
         if (f.noisy && rng.chance(0.4)) out.add(rng.pick("Baseline wander.", "Muscle artefact.", "Noisy recording."));
     }
@@ -87,21 +91,25 @@ final class SyntheticReports {
     }
 
     private static String leads(Territory t, SyntheticRandom rng) {
+        // @formatter:off
         switch (t) {
             case INFERIOR: return rng.pick("II, III, aVF", "II, III and aVF", "the inferior leads", "III, aVF");
             case ANTERIOR: return rng.pick("V1-V4", "V1-V3", "V2-V4", "the anteroseptal leads", "V1, V2, V3");
             case LATERAL: return rng.pick("I, aVL, V5, V6", "I, aVL", "V5-V6", "the lateral leads", "I, aVL, V6");
             default: return rng.pick("II, III, aVF, V4-V6", "V4-V6", "V5, V6", "the inferolateral leads", "II, aVF, V5, V6");
         }
+        // @formatter:on
     }
 
     private static String wall(Territory t, SyntheticRandom rng) {
+        // @formatter:off
         switch (t) {
             case INFERIOR: return rng.pick("inferior", "inferior wall", "diaphragmatic");
             case ANTERIOR: return rng.pick("anterior", "anteroseptal", "anterior wall");
             case LATERAL: return rng.pick("lateral", "high lateral", "lateral wall");
             default: return "inferolateral";
         }
+        // @formatter:on
     }
 
     private static String cap(String s) {
@@ -112,6 +120,7 @@ final class SyntheticReports {
         boolean hedge = rng.chance(f.mild ? 0.6 : 0.15);
         boolean partial = rng.chance(PARTIAL_RATE);
         int qrs = (int) (Math.round(f.qrsMs / 2.0) * 2), pr = (int) (Math.round(f.prMs / 2.0) * 2);
+        // @formatter:off
         switch (f.fine) {
             case EcgClasses.NORM: {
                 if (f.variant != SyntheticFindings.Variant.NONE && rng.chance(0.5)) {
@@ -236,12 +245,14 @@ final class SyntheticReports {
                 return st;
             }
         }
+        // @formatter:on
     }
 
     private static String distractor(SyntheticFindings f, SyntheticRandom rng) {
         while (true) {
             int k = rng.nextInt(5);
             if (k == f.fine) continue;
+            // @formatter:off
             switch (k) {
                 case EcgClasses.NORM: return "Borderline ECG.";
                 case EcgClasses.MI: return rng.pick("Cannot exclude inferior infarction.", "Small Q waves in III.", "Possible old anterior infarct.");
@@ -249,6 +260,7 @@ final class SyntheticReports {
                 case EcgClasses.CD: return rng.pick("Left axis deviation.", "Borderline PR interval.", "Incomplete right bundle branch block.");
                 default: return rng.pick("High QRS voltage.", "Borderline voltage criteria for LVH.");
             }
+            // @formatter:on
         }
     }
 }

@@ -28,12 +28,12 @@ public final class Wfdb {
 
     /** One signal line. */
     public record Signal(String file, int format, double gain, int baseline, String units, int adcResolution,
-                         int adcZero, Integer initialValue, Integer checksum, int blockSize, String description,
-                         int line) {}
+            int adcZero, Integer initialValue, Integer checksum, int blockSize, String description,
+            int line) {}
 
     /** A parsed header. */
     public record Header(Path file, String recordName, int nsig, double samplingRate, int nsamples,
-                         List<Signal> signals) {}
+            List<Signal> signals) {}
 
     /** Parses a header file; every error names the file and line. */
     public static Header readHeader(Path hea) throws IOException {
@@ -45,7 +45,13 @@ public final class Wfdb {
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
-            if (recordLine == null) { recordLine = l; recordLineNo = i + 1; } else { sigLines.add(l); sigLineNos.add(i + 1); }
+            if (recordLine == null) {
+                recordLine = l;
+                recordLineNo = i + 1;
+            } else {
+                sigLines.add(l);
+                sigLineNos.add(i + 1);
+            }
         }
         if (recordLine == null) throw new EcgDataException(hea, null, "no record line (file is empty or only comments)");
         String rl = "line " + recordLineNo;

@@ -56,7 +56,8 @@ final class AdapterAttention implements AttentionHook {
         // layer and sample at once, [layers, B, K, d], and each layer's K * B rows go through one GEMM
         // with the bias in it (four launches fewer per layer and pass)
         perSample = GatedPrefixAttention.fuses(condition);
-        tokens = perSample ? queries.reshape(layers, 1, k, d).add(condition.reshape(1, batch, 1, d))
+        tokens = perSample
+                ? queries.reshape(layers, 1, k, d).add(condition.reshape(1, batch, 1, d))
                 : F.cat(1, queries.reshape(layers, k, d), condition.unsqueeze(0).expand(layers, batch, d));  // [layers, K + B, d]
     }
 

@@ -20,7 +20,9 @@ public final class BertReportEncoder implements TextEncoder {
     public BertReportEncoder(BertTextEncoder bert) { this.bert = bert; }
 
     /** A Hugging Face (Distil)BERT folder: config.json, safetensors, vocab.txt. */
-    public static BertReportEncoder load(Path folder) throws IOException { return new BertReportEncoder(BertTextEncoder.load(folder)); }
+    public static BertReportEncoder load(Path folder) throws IOException {
+        return new BertReportEncoder(BertTextEncoder.load(folder));
+    }
 
     @Override public int dim() { return bert.dim(); }
 
@@ -40,5 +42,7 @@ public final class BertReportEncoder implements TextEncoder {
     }
 
     /** BERT's dropout generators by name: reseeded per run and saved with a run's resume state. */
-    public Map<String, Rng> dropoutRngs() { return bert.model().namedRngs(); }
+    public Map<String, Rng> dropoutRngs() {
+        return bert.model().namedRngs();
+    }
 }

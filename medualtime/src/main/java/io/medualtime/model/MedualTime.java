@@ -92,13 +92,19 @@ public final class MedualTime extends Module {
     }
 
     /** The lowest GPT-2 layer with adaptation tokens: n - M. */
-    public int firstAdapterLayer() { return lm.config.nLayer() - config.adapterLayers(); }
+    public int firstAdapterLayer() {
+        return lm.config.nLayer() - config.adapterLayers();
+    }
 
     /** The gate of a GPT-2 layer ([1, heads, 1, 1]); null for layers without an adapter. */
-    public Tensor gate(int layer) { return gates[layer]; }
+    public Tensor gate(int layer) {
+        return gates[layer];
+    }
 
     /** Parameters that train (903,300 + head with GPT-2 small and the defaults). */
-    public long trainableParameterCount() { return parameterCount(true); }
+    public long trainableParameterCount() {
+        return parameterCount(true);
+    }
 
     /** Reports as token ids for the textual-primary pass: padded with eos, cut to the LM's positions. */
     public ReportBatch tokenize(io.medualtime.nn.tokenizer.Tokenizer tokenizer, java.util.List<String> reports) {
@@ -118,7 +124,8 @@ public final class MedualTime extends Module {
             }
         };
         if (enc.dim() != lm.config.nEmbd())
-            throw new IllegalArgumentException("text vectors of width " + enc.dim() + " cannot condition a GPT-2 of width " + lm.config.nEmbd());
+            throw new IllegalArgumentException(
+                    "text vectors of width " + enc.dim() + " cannot condition a GPT-2 of width " + lm.config.nEmbd());
         return new CachedTextEncoder(enc);
     }
 
@@ -179,11 +186,14 @@ public final class MedualTime extends Module {
     /** The patch embeddings [B, P, d]: ts_adapter_layer(patches(RevIN(x))) + wpe[0..P-1], dropout. */
     public Tensor patchEmbedding(Tensor signals) {
         checkSignals(signals);
-        Tensor patches = SignalPatching.patchesFromEnd(SignalPatching.revin(signals, MedualTimeConfig.EPS), config.patchLen(), config.stride());
+        Tensor patches = SignalPatching.patchesFromEnd(SignalPatching.revin(signals, MedualTimeConfig.EPS), config.patchLen(),
+                config.stride());
         int p = patches.size(1);
-        if (p > lm.config.nPositions()) throw new IllegalArgumentException(p + " patches exceed the LM's " + lm.config.nPositions() + " positions");
+        if (p > lm.config.nPositions())
+            throw new IllegalArgumentException(p + " patches exceed the LM's " + lm.config.nPositions() + " positions");
         // an embedding lookup rather than narrow + add: it also reads read-only mapped weights (Gpt2Loader)
-        return patchDropout.forward(tsAdapterLayer.forward(patches).add(lm.wpe.forward(java.util.stream.IntStream.range(0, p).toArray(), p)));
+        return patchDropout
+                .forward(tsAdapterLayer.forward(patches).add(lm.wpe.forward(java.util.stream.IntStream.range(0, p).toArray(), p)));
     }
 
     /** c_ts [B, d] = adapter_ts_proj_norm(TemEnc(raw signals)) (no RevIN on this branch). */
@@ -236,7 +246,8 @@ public final class MedualTime extends Module {
 
     private void checkSignals(Tensor signals) {
         if (signals.dim() != 3 || signals.size(1) != config.leads())
-            throw new IllegalArgumentException("signals must be [B, " + config.leads() + ", T], got " + java.util.Arrays.toString(signals.shape()));
+            throw new IllegalArgumentException(
+                    "signals must be [B, " + config.leads() + ", T], got " + java.util.Arrays.toString(signals.shape()));
     }
 
     // ---- modes and devices also apply to the held LM ------------------------------------------

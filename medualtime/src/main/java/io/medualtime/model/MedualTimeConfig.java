@@ -20,14 +20,14 @@ import io.medualtime.nn.gpt2.Gpt2Config;
  *                      smaller only to make CPU demos fast)
  */
 public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLen, int stride, int leads, int steps,
-                               int classes, float dropout, TextEncoderKind textEncoder, int temEncWidth) {
+        int classes, float dropout, TextEncoderKind textEncoder, int temEncWidth) {
 
     /** The official TemEnc width (64 / 128 / 128 channels). */
     public static final int TEMENC_WIDTH = 64;
 
     /** With the official TemEnc width. */
     public MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLen, int stride, int leads, int steps,
-                            int classes, float dropout, TextEncoderKind textEncoder) {
+            int classes, float dropout, TextEncoderKind textEncoder) {
         this(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, TEMENC_WIDTH);
     }
 
@@ -74,18 +74,35 @@ public record MedualTimeConfig(int adapterLayers, int adapterTokens, int patchLe
         return new MedualTimeConfig(11, 5, 25, 25, 12, 1000, classes, 0.1f, TextEncoderKind.GPT2);
     }
 
-    public MedualTimeConfig withAdapterLayers(int m) { return new MedualTimeConfig(m, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth); }
-    public MedualTimeConfig withAdapterTokens(int k) { return new MedualTimeConfig(adapterLayers, k, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth); }
-    public MedualTimeConfig withSignal(int leadCount, int stepCount) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leadCount, stepCount, classes, dropout, textEncoder, temEncWidth); }
-    public MedualTimeConfig withDropout(float p) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder, temEncWidth); }
-    public MedualTimeConfig withTextEncoder(TextEncoderKind kind) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind, temEncWidth); }
+    public MedualTimeConfig withAdapterLayers(int m) {
+        return new MedualTimeConfig(m, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth);
+    }
+    public MedualTimeConfig withAdapterTokens(int k) {
+        return new MedualTimeConfig(adapterLayers, k, patchLen, stride, leads, steps, classes, dropout, textEncoder, temEncWidth);
+    }
+    public MedualTimeConfig withSignal(int leadCount, int stepCount) {
+        return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leadCount, stepCount, classes, dropout, textEncoder,
+                temEncWidth);
+    }
+    public MedualTimeConfig withDropout(float p) {
+        return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, p, textEncoder, temEncWidth);
+    }
+    public MedualTimeConfig withTextEncoder(TextEncoderKind kind) {
+        return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, kind, temEncWidth);
+    }
 
-    public MedualTimeConfig withPatching(int patch, int step) { return new MedualTimeConfig(adapterLayers, adapterTokens, patch, step, leads, steps, classes, dropout, textEncoder, temEncWidth); }
+    public MedualTimeConfig withPatching(int patch, int step) {
+        return new MedualTimeConfig(adapterLayers, adapterTokens, patch, step, leads, steps, classes, dropout, textEncoder, temEncWidth);
+    }
 
-    public MedualTimeConfig withTemEncWidth(int c) { return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, c); }
+    public MedualTimeConfig withTemEncWidth(int c) {
+        return new MedualTimeConfig(adapterLayers, adapterTokens, patchLen, stride, leads, steps, classes, dropout, textEncoder, c);
+    }
 
     /** P = (max(T, patch) - patch) / stride + 1 windows of a signal of {@code t} steps. */
-    public int patchCount(int t) { return (Math.max(t, patchLen) - patchLen) / stride + 1; }
+    public int patchCount(int t) {
+        return (Math.max(t, patchLen) - patchLen) / stride + 1;
+    }
 
     public int patchCount() { return patchCount(steps); }
 

@@ -18,7 +18,8 @@ public record ReportBatch(int[] ids, int[] mask, int[] lengths, int batch, int l
                 throw new IllegalArgumentException("report " + b + " has " + lengths[b] + " real tokens (1.." + length + " allowed)");
             for (int t = 0; t < length; t++)
                 if (mask[b * length + t] != (t < lengths[b] ? 1 : 0))
-                    throw new IllegalArgumentException("report " + b + ": the mask must be 1 for the first " + lengths[b] + " tokens and 0 after (right padding)");
+                    throw new IllegalArgumentException(
+                            "report " + b + ": the mask must be 1 for the first " + lengths[b] + " tokens and 0 after (right padding)");
         }
     }
 

@@ -26,7 +26,8 @@ final class EcgStrips {
             double x0 = c * (LABEL + COLUMN + GAP) + LABEL;
             svg.rect(x0, 0, COLUMN, rows * rowH, "fill:#fff8f8;stroke:#e8b4b4");
             for (double t = 0.2; t < seconds - 1e-9; t += 0.2)
-                svg.line(x0 + t * pxPerSec, 0, x0 + t * pxPerSec, rows * rowH, Math.abs(t - Math.rint(t)) < 1e-6 ? "stroke:#eab8b8" : "stroke:#f6dede");
+                svg.line(x0 + t * pxPerSec, 0, x0 + t * pxPerSec, rows * rowH,
+                        Math.abs(t - Math.rint(t)) < 1e-6 ? "stroke:#eab8b8" : "stroke:#f6dede");
             for (double v = 0.5; v < rows * ROW_MV - 1e-9; v += 0.5)
                 svg.line(x0, v * pxPerMv, x0 + COLUMN, v * pxPerMv, "stroke:#f6dede");
         }

@@ -42,7 +42,8 @@ final class HeatMap {
     /** White to the palette's blue (#0072B2) by {@code share} in [0, 1]. */
     static String shade(double share) {
         double s = Math.max(0, Math.min(1, share));
-        int r = (int) Math.round(255 + s * (0x00 - 255)), g = (int) Math.round(255 + s * (0x72 - 255)), b = (int) Math.round(255 + s * (0xB2 - 255));
+        int r = (int) Math.round(255 + s * (0x00 - 255)), g = (int) Math.round(255 + s * (0x72 - 255)),
+                b = (int) Math.round(255 + s * (0xB2 - 255));
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 }

@@ -44,7 +44,8 @@ final class ReportPage {
         for (Section s : sections)
             b.append("<section id=\"").append(Html.esc(s.id)).append("\"><h2>").append(Html.esc(s.heading)).append("</h2>")
                     .append(s.html).append("</section>\n");
-        b.append("<footer>Written by <code>medualtime report</code> from the run folder (metrics.json, run.json, the dataset and the saved model); ")
+        b.append(
+                "<footer>Written by <code>medualtime report</code> from the run folder (metrics.json, run.json, the dataset and the saved model); ")
                 .append("rebuild it with <code>bin/medualtime report RUN</code>. Bootstrap intervals show the sampling noise of the test set only, ")
                 .append("not seed-to-seed training noise.</footer></main></body></html>\n");
         return b.toString();

@@ -62,12 +62,14 @@ public final class RunReport {
             Repeats seeds = extra(run.metrics(), "repeats", Repeats.class);
             List<RunView> seedRuns = seeds == null ? List.of() : subRuns(dir);
             if (!seedRuns.isEmpty())   // train --seeds: the summary of the seed runs in the sub-folders
-                return supervised(dir, seedRuns, RepeatsTable.of(List.of(String.valueOf(run.spec() != null ? run.spec().mode() : "run")), List.of(seeds)));
+                return supervised(dir, seedRuns,
+                        RepeatsTable.of(List.of(String.valueOf(run.spec() != null ? run.spec().mode() : "run")), List.of(seeds)));
             return supervised(dir, List.of(run), null);
         }
         List<RunView> runs = subRuns(dir);
         if (runs.isEmpty())
-            throw new NoSuchFileException(dir.resolve(RunFolder.METRICS_FILE).toString(), null, "not a run folder (no metrics.json here or in its sub-folders)");
+            throw new NoSuchFileException(dir.resolve(RunFolder.METRICS_FILE).toString(), null,
+                    "not a run folder (no metrics.json here or in its sub-folders)");
         return supervised(dir, runs, null);
     }
 
@@ -99,13 +101,18 @@ public final class RunReport {
         RunView first = runs.get(0);
         boolean one = runs.size() == 1;
         String cmd = String.valueOf(first.metrics().command());
-        String title = one ? "MedualTime supervised run: " + first.name()
-                : cmd.startsWith("demo") ? "MedualTime demo: the dual model against its ECG-only and report-only ablations"
-                : repeats != null ? "MedualTime supervised runs over " + runs.size() + " seeds: " + dir.toAbsolutePath().normalize().getFileName()
-                : "MedualTime: " + runs.size() + " runs side by side";
-        ReportPage page = new ReportPage(title, one ? subtitle(dir, first)
+        String title = one
+                ? "MedualTime supervised run: " + first.name()
+                : cmd.startsWith("demo")
+                        ? "MedualTime demo: the dual model against its ECG-only and report-only ablations"
+                        : repeats != null
+                                ? "MedualTime supervised runs over " + runs.size() + " seeds: "
+                                        + dir.toAbsolutePath().normalize().getFileName()
+                                : "MedualTime: " + runs.size() + " runs side by side";
+        ReportPage page = new ReportPage(title, one
+                ? subtitle(dir, first)
                 : "runs " + String.join(", ", runs.stream().map(RunView::name).toList()) + " · folder " + dir.toAbsolutePath().normalize()
-                + (first.metrics().createdAt() != null ? " · created " + first.metrics().createdAt() : ""));
+                        + (first.metrics().createdAt() != null ? " · created " + first.metrics().createdAt() : ""));
         Sections.banners(page, runs);
         List<Examples.Predictor> predictors = new ArrayList<>();
         for (RunView r : runs) if (r.canPredict()) predictors.add(new Examples.Predictor(one ? "predicted" : r.name(), r));
@@ -146,11 +153,16 @@ public final class RunReport {
         if (m.test() != null) {
             Object pe = m.extra().get("probeSelectedEpoch");
             page.section("results", "Linear probe on the frozen embeddings, test split",
-                    Sections.scoreCards(m.test(), "label " + m.config().get("probe_label") + "; probe selected at epoch " + pe + " by its validation loss"));
+                    Sections.scoreCards(m.test(),
+                            "label " + m.config().get("probe_label") + "; probe selected at epoch " + pe + " by its validation loss"));
         }
         page.section("curves", "Contrastive training curves (InfoNCE)", Sections.curves(List.of(run)));
-        if (m.test() != null) page.section("confusion", "Linear probe: confusion matrix and per-class precision / recall / F1", Sections.confusion("test split", m.test(), seed(run)));
-        LabelKind label = m.config().get("probe_label") != null ? LabelKind.parse(m.config().get("probe_label").toString()) : LabelKind.FINE;
+        if (m.test() != null)
+            page.section("confusion", "Linear probe: confusion matrix and per-class precision / recall / F1",
+                    Sections.confusion("test split", m.test(), seed(run)));
+        LabelKind label = m.config().get("probe_label") != null
+                ? LabelKind.parse(m.config().get("probe_label").toString())
+                : LabelKind.FINE;
         Examples.Drawn d = Examples.load(run.dataFolder(), label, List.of(), EXAMPLES);
         List<String> notes = new ArrayList<>(d.notes());
         notes.add("The linear probe is not saved with the run, so the ECGs are shown with their true label only.");
@@ -168,8 +180,13 @@ public final class RunReport {
 
     static String selection(RunView r) {
         MetricsFile m = r.metrics();
-        return m.selectedEpoch() == null ? null : "Selected epoch " + m.selectedEpoch() + " of " + m.history().size() + " (" + m.selectionCriterion() + ")"
-                + (r.spec() != null ? "; mode " + r.spec().mode() + " (" + Mode.parse(r.spec().mode()).describe() + "), label " + r.spec().label() : "");
+        return m.selectedEpoch() == null
+                ? null
+                : "Selected epoch " + m.selectedEpoch() + " of " + m.history().size() + " (" + m.selectionCriterion() + ")"
+                        + (r.spec() != null
+                                ? "; mode " + r.spec().mode() + " (" + Mode.parse(r.spec().mode()).describe() + "), label "
+                                        + r.spec().label()
+                                : "");
     }
 
     static long seed(RunView r) { return r.metrics().seed() == null ? 0 : r.metrics().seed(); }

@@ -44,5 +44,7 @@ record RunView(String name, Path dir, MetricsFile metrics, ModelSpec spec) {
     boolean isTransfer() { return metrics.extra().containsKey("fewShot"); }
 
     /** A supervised run with a checkpoint the report can predict with. */
-    boolean canPredict() { return spec != null && "supervised".equals(spec.kind()) && Files.isRegularFile(dir.resolve(ModelSpec.CHECKPOINT)); }
+    boolean canPredict() {
+        return spec != null && "supervised".equals(spec.kind()) && Files.isRegularFile(dir.resolve(ModelSpec.CHECKPOINT));
+    }
 }

@@ -32,13 +32,16 @@ final class Sections {
             if (te != null) text.add(te.toString());
         }
         if (synthetic)
-            page.banner(true, "SYNTHETIC DATA.", "Generated ECGs and reports, not real patients: these numbers say nothing about clinical performance. "
-                    + String.join("; ", data));
-        else page.banner(false, "Data:", String.join("; ", data));
+            page.banner(true, "SYNTHETIC DATA.",
+                    "Generated ECGs and reports, not real patients: these numbers say nothing about clinical performance. "
+                            + String.join("; ", data));
+        else
+            page.banner(false, "Data:", String.join("; ", data));
         if (randomLm) page.banner(true, "LM: RANDOM INITIALISATION, NOT pretrained GPT-2.", String.join("; ", lms));
         else page.banner(false, "LM:", String.join("; ", lms));
-        if (!text.isEmpty()) page.banner(false, "Report vectors (temporal-primary pass):", String.join("; ", text)
-                + (text.contains("gpt2") ? " (the frozen LM itself)" : ""));
+        if (!text.isEmpty())
+            page.banner(false, "Report vectors (temporal-primary pass):", String.join("; ", text)
+                    + (text.contains("gpt2") ? " (the frozen LM itself)" : ""));
     }
 
     /** The LM as the run recorded it in metrics.json (else as run.json describes it). */
@@ -62,7 +65,9 @@ final class Sections {
 
     private static void card(StringBuilder b, String name, double v, BootstrapCI.Interval ci) {
         b.append("<div class=\"card\"><div class=\"v\">").append(Html.num(v, 4)).append("</div><div class=\"k\">").append(Html.esc(name));
-        if (ci != null) b.append(" <span class=\"ci\">95% CI [").append(Html.num(ci.lower(), 4)).append(", ").append(Html.num(ci.upper(), 4)).append("]</span>");
+        if (ci != null)
+            b.append(" <span class=\"ci\">95% CI [").append(Html.num(ci.lower(), 4)).append(", ").append(Html.num(ci.upper(), 4))
+                    .append("]</span>");
         b.append("</div></div>");
     }
 
@@ -72,30 +77,35 @@ final class Sections {
      * {@code extraHeads} columns.
      */
     static String comparison(String rowHead, List<String> extraHeads, List<String> names, List<String> notes, List<List<String>> extraCells,
-                             List<MetricsFile.Evaluation> evs, String title) {
+            List<MetricsFile.Evaluation> evs, String title) {
         StringBuilder b = new StringBuilder("<div class=\"row\"><table><tr><th class=\"l\">").append(Html.esc(rowHead)).append("</th>");
         for (String h : extraHeads) b.append("<th>").append(Html.esc(h)).append("</th>");
-        b.append("<th>n</th><th>accuracy <span class=\"ci\">[95% CI]</span></th><th>macro-F1 <span class=\"ci\">[95% CI]</span></th><th>macro-P</th><th>macro-R</th></tr>");
+        b.append(
+                "<th>n</th><th>accuracy <span class=\"ci\">[95% CI]</span></th><th>macro-F1 <span class=\"ci\">[95% CI]</span></th><th>macro-P</th><th>macro-R</th></tr>");
         IntervalPlot plot = new IntervalPlot(List.of("accuracy", "macro-F1"));
         for (int i = 0; i < names.size(); i++) {
             ClassificationReport r = evs.get(i).report();
             BootstrapCI ci = evs.get(i).ci();
             b.append("<tr><td class=\"l\"><b>").append(Html.esc(names.get(i))).append("</b>");
-            if (notes != null && notes.get(i) != null) b.append("<br/><span class=\"ci\">").append(Html.esc(notes.get(i))).append("</span>");
+            if (notes != null && notes.get(i) != null)
+                b.append("<br/><span class=\"ci\">").append(Html.esc(notes.get(i))).append("</span>");
             b.append("</td>");
             for (String c : extraCells.get(i)) b.append("<td>").append(Html.esc(c)).append("</td>");
             b.append("<td>").append(r.n()).append("</td><td>").append(withCi(r.accuracy(), ci == null ? null : ci.accuracy()))
                     .append("</td><td>").append(withCi(r.macroF1(), ci == null ? null : ci.macroF1())).append("</td><td>")
                     .append(Html.num(r.macroPrecision(), 4)).append("</td><td>").append(Html.num(r.macroRecall(), 4)).append("</td></tr>");
-            plot.row(names.get(i), ci == null ? List.of(new BootstrapCI.Interval(r.accuracy(), r.accuracy(), r.accuracy()),
-                    new BootstrapCI.Interval(r.macroF1(), r.macroF1(), r.macroF1())) : List.of(ci.accuracy(), ci.macroF1()));
+            plot.row(names.get(i), ci == null
+                    ? List.of(new BootstrapCI.Interval(r.accuracy(), r.accuracy(), r.accuracy()),
+                            new BootstrapCI.Interval(r.macroF1(), r.macroF1(), r.macroF1()))
+                    : List.of(ci.accuracy(), ci.macroF1()));
         }
         b.append("</table><figure class=\"fig\">").append(plot.render(520, title)).append("</figure></div>");
         return b.toString();
     }
 
     private static String withCi(double v, BootstrapCI.Interval ci) {
-        return Html.num(v, 4) + (ci == null ? "" : " <span class=\"ci\">[" + Html.num(ci.lower(), 4) + ", " + Html.num(ci.upper(), 4) + "]</span>");
+        return Html.num(v, 4)
+                + (ci == null ? "" : " <span class=\"ci\">[" + Html.num(ci.lower(), 4) + ", " + Html.num(ci.upper(), 4) + "]</span>");
     }
 
     /** Per-epoch curves: one run gets loss (train + validation) and validation accuracy; several get one chart per quantity. */
@@ -113,21 +123,24 @@ final class Sections {
             charts.add(acc);
             titles.add("Validation accuracy per epoch");
         } else {
-            String[][] kinds = {{"train", "Training loss", "loss"}, {"val", "Validation loss", "loss"}, {"acc", "Validation accuracy", "accuracy"}};
+            String[][] kinds = {{"train", "Training loss", "loss"}, {"val", "Validation loss", "loss"},
+                    {"acc", "Validation accuracy", "accuracy"}};
             for (String[] k : kinds) {
                 LineChart c = new LineChart("epoch", k[2]);
                 if (k[0].equals("acc")) c.yRange(0, 1);
                 for (int i = 0; i < runs.size(); i++) {
                     List<MetricsFile.Epoch> h = runs.get(i).metrics().history();
                     if (!k[0].equals("acc") || hasAccuracy(h))
-                        c.series(runs.get(i).name(), epochs(h), values(h, k[0]), i, k[0].equals("train") ? Double.NaN : selected(runs.get(i)));
+                        c.series(runs.get(i).name(), epochs(h), values(h, k[0]), i,
+                                k[0].equals("train") ? Double.NaN : selected(runs.get(i)));
                 }
                 charts.add(c);
                 titles.add(k[1]);
             }
         }
         int w = runs.size() == 1 ? 510 : 334;
-        StringBuilder b = new StringBuilder("<p class=\"note\">A ring marks the selected epoch (the lowest validation loss): its weights are the saved model.</p><div class=\"row\">");
+        StringBuilder b = new StringBuilder(
+                "<p class=\"note\">A ring marks the selected epoch (the lowest validation loss): its weights are the saved model.</p><div class=\"row\">");
         for (int i = 0; i < charts.size(); i++) {
             if (charts.get(i).isEmpty()) continue;
             b.append("<figure class=\"fig\"><h3>").append(Html.esc(titles.get(i))).append("</h3>")
@@ -161,27 +174,33 @@ final class Sections {
         PerClassCI ci = r.n() == 0 ? null : PerClassCI.compute(r.confusion(), seed);
         StringBuilder b = new StringBuilder("<div class=\"row\"><figure class=\"fig\"><h3>").append(Html.esc(name)).append("</h3>")
                 .append(HeatMap.render(r.classNames(), r.confusion(), "confusion matrix, " + name)).append("</figure>");
-        b.append("<table><tr><th class=\"l\">class</th><th>precision <span class=\"ci\">[95% CI]</span></th><th>recall <span class=\"ci\">[95% CI]</span></th>")
+        b.append(
+                "<table><tr><th class=\"l\">class</th><th>precision <span class=\"ci\">[95% CI]</span></th><th>recall <span class=\"ci\">[95% CI]</span></th>")
                 .append("<th>F1 <span class=\"ci\">[95% CI]</span></th><th>support</th></tr>");
         for (int c = 0; c < r.numClasses(); c++) {
             b.append("<tr><td class=\"l\">").append(Html.esc(r.classNames().get(c))).append("</td><td>")
                     .append(withCi(r.precision(c), ci == null ? null : ci.precision().get(c))).append("</td><td>")
                     .append(withCi(r.recall(c), ci == null ? null : ci.recall().get(c))).append("</td><td>")
-                    .append(withCi(r.f1(c), ci == null ? null : ci.f1().get(c))).append("</td><td>").append(r.support(c)).append("</td></tr>");
+                    .append(withCi(r.f1(c), ci == null ? null : ci.f1().get(c))).append("</td><td>").append(r.support(c))
+                    .append("</td></tr>");
         }
         b.append("<tr><td class=\"l\"><b>macro</b></td><td>").append(Html.num(r.macroPrecision(), 4)).append("</td><td>")
-                .append(Html.num(r.macroRecall(), 4)).append("</td><td>").append(Html.num(r.macroF1(), 4)).append("</td><td>").append(r.n()).append("</td></tr></table></div>");
+                .append(Html.num(r.macroRecall(), 4)).append("</td><td>").append(Html.num(r.macroF1(), 4)).append("</td><td>").append(r.n())
+                .append("</td></tr></table></div>");
         return b.toString();
     }
 
     /** The example ECGs with their report text, true label and each model's prediction. */
     static String examples(Examples.Drawn d) {
-        StringBuilder b = new StringBuilder("<p class=\"note\">The first test record of each class. Paper proportions 25 mm/s, 10 mm/mV; grid 0.2 s x 0.5 mV.</p>");
+        StringBuilder b = new StringBuilder(
+                "<p class=\"note\">The first test record of each class. Paper proportions 25 mm/s, 10 mm/mV; grid 0.2 s x 0.5 mV.</p>");
         for (Examples.Example e : d.examples()) {
-            b.append("<div class=\"ex\"><div><span class=\"tag\">record <b>").append(Html.esc(e.id())).append("</b></span><span class=\"tag\">true: <b>")
+            b.append("<div class=\"ex\"><div><span class=\"tag\">record <b>").append(Html.esc(e.id()))
+                    .append("</b></span><span class=\"tag\">true: <b>")
                     .append(Html.esc(e.truth())).append("</b></span>");
             for (Examples.Guess g : e.guesses())
-                b.append("<span class=\"tag\">").append(Html.esc(g.source())).append(": <span class=\"").append(g.correct() ? "ok" : "bad").append("\">")
+                b.append("<span class=\"tag\">").append(Html.esc(g.source())).append(": <span class=\"").append(g.correct() ? "ok" : "bad")
+                        .append("\">")
                         .append(Html.esc(g.label())).append(g.correct() ? " (right)" : " (wrong)").append("</span></span>");
             b.append("</div><p class=\"report\">").append(Html.esc(e.report())).append("</p>")
                     .append(EcgStrips.render(e.signal(), e.leads(), e.hz(), "ECG of record " + e.id())).append("</div>");
@@ -209,7 +228,8 @@ final class Sections {
 
     private static void kv(StringBuilder b, String k, String v) {
         if (v == null) return;
-        b.append("<tr><th class=\"l\">").append(Html.esc(k)).append("</th><td class=\"wrap\"><code>").append(Html.esc(v)).append("</code></td></tr>");
+        b.append("<tr><th class=\"l\">").append(Html.esc(k)).append("</th><td class=\"wrap\"><code>").append(Html.esc(v))
+                .append("</code></td></tr>");
     }
 
     static String compact(Object v) {

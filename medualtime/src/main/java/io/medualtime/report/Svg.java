@@ -23,13 +23,15 @@ final class Svg {
 
     Svg line(double x1, double y1, double x2, double y2, String style) {
         body.append("<line x1=\"").append(Html.coord(x1)).append("\" y1=\"").append(Html.coord(y1)).append("\" x2=\"")
-                .append(Html.coord(x2)).append("\" y2=\"").append(Html.coord(y2)).append("\" style=\"").append(Html.esc(style)).append("\"/>");
+                .append(Html.coord(x2)).append("\" y2=\"").append(Html.coord(y2)).append("\" style=\"").append(Html.esc(style))
+                .append("\"/>");
         return this;
     }
 
     Svg rect(double x, double y, double w, double h, String style) {
         body.append("<rect x=\"").append(Html.coord(x)).append("\" y=\"").append(Html.coord(y)).append("\" width=\"")
-                .append(Html.coord(w)).append("\" height=\"").append(Html.coord(h)).append("\" style=\"").append(Html.esc(style)).append("\"/>");
+                .append(Html.coord(w)).append("\" height=\"").append(Html.coord(h)).append("\" style=\"").append(Html.esc(style))
+                .append("\"/>");
         return this;
     }
 
@@ -52,7 +54,8 @@ final class Svg {
 
     /** Text at (x, y); {@code anchor} is start, middle or end; {@code cls} a CSS class of the page (or null). */
     Svg text(double x, double y, String anchor, String cls, String text) {
-        body.append("<text x=\"").append(Html.coord(x)).append("\" y=\"").append(Html.coord(y)).append("\" text-anchor=\"").append(anchor).append('"');
+        body.append("<text x=\"").append(Html.coord(x)).append("\" y=\"").append(Html.coord(y)).append("\" text-anchor=\"").append(anchor)
+                .append('"');
         if (cls != null) body.append(" class=\"").append(cls).append('"');
         body.append('>').append(Html.esc(text)).append("</text>");
         return this;
@@ -61,7 +64,8 @@ final class Svg {
     /** Text rotated by -90 degrees around (x, y) (a vertical axis title). */
     Svg verticalText(double x, double y, String cls, String text) {
         body.append("<text transform=\"translate(").append(Html.coord(x)).append(',').append(Html.coord(y))
-                .append(") rotate(-90)\" text-anchor=\"middle\" class=\"").append(cls).append("\">").append(Html.esc(text)).append("</text>");
+                .append(") rotate(-90)\" text-anchor=\"middle\" class=\"").append(cls).append("\">").append(Html.esc(text))
+                .append("</text>");
         return this;
     }
 

@@ -21,7 +21,9 @@ final class TransferPage {
         MetricsFile m = run.metrics();
         ReportPage page = new ReportPage("MedualTime few-shot transfer, coarse to fine: " + run.name(), RunReport.subtitle(run.dir(), run));
         Path basePath = run.baseRun();
-        RunView base = basePath != null && Files.isRegularFile(basePath.resolve(RunFolder.METRICS_FILE)) ? RunView.load(basePath, "coarse base run") : null;
+        RunView base = basePath != null && Files.isRegularFile(basePath.resolve(RunFolder.METRICS_FILE))
+                ? RunView.load(basePath, "coarse base run")
+                : null;
         Sections.banners(page, base == null ? List.of(run) : List.of(run, base));
 
         List<String> names = new ArrayList<>();
@@ -40,19 +42,24 @@ final class TransferPage {
             evs.add(MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class));
         }
         page.section("results", "Fine-label test results per K (records per class for the new linear head)",
-                Sections.comparison("K", List.of("records", "head epoch", "val loss"), names, null, cells, evs, "test accuracy and macro-F1 per K"));
+                Sections.comparison("K", List.of("records", "head epoch", "val loss"), names, null, cells, evs,
+                        "test accuracy and macro-F1 per K"));
         if (!draws.isEmpty())
             page.section("repeats", "Over the K-shot draws: mean and spread per K", RepeatsTable.of(drawn, draws));
         MetricsFile.Evaluation coarse = RunReport.extra(m, "coarseTest", MetricsFile.Evaluation.class);
         if (coarse != null)
-            page.section("coarse", "The frozen coarse model the heads start from (its own test result, " + coarse.report().numClasses() + " classes)",
+            page.section("coarse",
+                    "The frozen coarse model the heads start from (its own test result, " + coarse.report().numClasses() + " classes)",
                     Sections.scoreCards(coarse, base != null ? RunReport.selection(base) : null));
         if (base != null) page.section("curves", "Training curves of the coarse model", Sections.curves(List.of(base)));
         if (!evs.isEmpty())
-            page.section("confusion", "Largest K (" + names.get(names.size() - 1) + "): confusion matrix and per-class precision / recall / F1",
+            page.section("confusion",
+                    "Largest K (" + names.get(names.size() - 1) + "): confusion matrix and per-class precision / recall / F1",
                     Sections.confusion(names.get(names.size() - 1), evs.get(evs.size() - 1), RunReport.seed(run)));
 
-        List<Examples.Predictor> predictors = base != null && base.canPredict() ? List.of(new Examples.Predictor("coarse model", base)) : List.of();
+        List<Examples.Predictor> predictors = base != null && base.canPredict()
+                ? List.of(new Examples.Predictor("coarse model", base))
+                : List.of();
         Examples.Drawn d = Examples.load(run.dataFolder(), LabelKind.FINE, predictors, RunReport.EXAMPLES);
         List<String> notes = new ArrayList<>(d.notes());
         notes.add("The few-shot heads are not saved with the run: the predictions drawn are the coarse model's (coarse classes), "
@@ -62,8 +69,7 @@ final class TransferPage {
         return page.render();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> fewShotRows(MetricsFile m) {
+    @SuppressWarnings("unchecked") private static List<Map<String, Object>> fewShotRows(MetricsFile m) {
         Object v = m.extra().get("fewShot");
         return v instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }

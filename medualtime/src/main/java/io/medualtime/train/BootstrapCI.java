@@ -30,7 +30,7 @@ import java.util.Locale;
  * @param macroF1        macro F1, with its interval
  */
 public record BootstrapCI(double level, int resamples, long seed, Interval accuracy, Interval macroPrecision,
-                          Interval macroRecall, Interval macroF1) {
+        Interval macroRecall, Interval macroF1) {
 
     public static final int DEFAULT_RESAMPLES = 1000;
     public static final double DEFAULT_LEVEL = 0.95;
@@ -40,7 +40,9 @@ public record BootstrapCI(double level, int resamples, long seed, Interval accur
         public boolean contains(double v) { return lower <= v && v <= upper; }
         public double width() { return upper - lower; }
         /** {@code 0.8123 [0.7950, 0.8290]}. */
-        public String format() { return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", estimate, lower, upper); }
+        public String format() {
+            return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", estimate, lower, upper);
+        }
         @Override public String toString() { return format(); }
     }
 

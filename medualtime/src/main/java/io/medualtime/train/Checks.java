@@ -13,12 +13,14 @@ final class Checks {
 
     /** Finite and above 0 (a learning rate, a temperature). */
     static void positive(String option, double value) {
-        if (!(value > 0 && value < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException(option + " must be a finite number > 0, got " + value);
+        if (!(value > 0 && value < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException(option + " must be a finite number > 0, got " + value);
     }
 
     /** Finite and at least 0 (a weight decay, a noise level, a loss weight). */
     static void nonNegative(String option, double value) {
-        if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + value);
+        if (!(value >= 0 && value < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + value);
     }
 
     /** In (0, 1] (a decay factor). */

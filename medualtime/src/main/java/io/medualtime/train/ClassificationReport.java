@@ -58,9 +58,8 @@ public final class ClassificationReport {
      * @throws IllegalArgumentException if the matrix is not square, does not match {@code classNames}, or holds a
      *                                  negative count
      */
-    @JsonCreator
-    public ClassificationReport(@JsonProperty("classNames") List<String> classNames,
-                                @JsonProperty("confusion") int[][] confusion) {
+    @JsonCreator public ClassificationReport(@JsonProperty("classNames") List<String> classNames,
+            @JsonProperty("confusion") int[][] confusion) {
         if (classNames == null || confusion == null) throw new IllegalArgumentException("classNames and confusion are required");
         int k = classNames.size();
         if (k == 0) throw new IllegalArgumentException("no classes");
@@ -134,8 +133,10 @@ public final class ClassificationReport {
         int[][] m = new int[numClasses][numClasses];
         for (int i = 0; i < truth.length; i++) {
             int t = truth[i], p = predicted[i];
-            if (t < 0 || t >= numClasses) throw new IllegalArgumentException("true label " + t + " at " + i + " out of [0, " + numClasses + ")");
-            if (p < 0 || p >= numClasses) throw new IllegalArgumentException("predicted label " + p + " at " + i + " out of [0, " + numClasses + ")");
+            if (t < 0 || t >= numClasses)
+                throw new IllegalArgumentException("true label " + t + " at " + i + " out of [0, " + numClasses + ")");
+            if (p < 0 || p >= numClasses)
+                throw new IllegalArgumentException("predicted label " + p + " at " + i + " out of [0, " + numClasses + ")");
             m[t][p]++;
         }
         return m;
@@ -149,13 +150,19 @@ public final class ClassificationReport {
     public int numClasses() { return classNames.size(); }
     @JsonProperty(value = "n", access = JsonProperty.Access.READ_ONLY) public int n() { return n; }
     /** Fraction of correct predictions; 0 for an empty report. */
-    @JsonProperty(value = "accuracy", access = JsonProperty.Access.READ_ONLY) public double accuracy() { return safeDiv(correct, n); }
+    @JsonProperty(value = "accuracy", access = JsonProperty.Access.READ_ONLY) public double accuracy() {
+        return safeDiv(correct, n);
+    }
     @JsonProperty(value = "macroPrecision", access = JsonProperty.Access.READ_ONLY) public double macroPrecision() { return macroP; }
     @JsonProperty(value = "macroRecall", access = JsonProperty.Access.READ_ONLY) public double macroRecall() { return macroR; }
     @JsonProperty(value = "macroF1", access = JsonProperty.Access.READ_ONLY) public double macroF1() { return macroF1; }
     /** How many classes the macro averages are over (those in the truth or the predictions). */
-    @JsonProperty(value = "macroClasses", access = JsonProperty.Access.READ_ONLY) public int macroClasses() { return macroClasses; }
-    @JsonProperty(value = "weightedPrecision", access = JsonProperty.Access.READ_ONLY) public double weightedPrecision() { return weightedP; }
+    @JsonProperty(value = "macroClasses", access = JsonProperty.Access.READ_ONLY) public int macroClasses() {
+        return macroClasses;
+    }
+    @JsonProperty(value = "weightedPrecision", access = JsonProperty.Access.READ_ONLY) public double weightedPrecision() {
+        return weightedP;
+    }
     @JsonProperty(value = "weightedRecall", access = JsonProperty.Access.READ_ONLY) public double weightedRecall() { return weightedR; }
     @JsonProperty(value = "weightedF1", access = JsonProperty.Access.READ_ONLY) public double weightedF1() { return weightedF1; }
 
@@ -168,15 +175,13 @@ public final class ClassificationReport {
     public int predictedCount(int c) { return predictedCount[c]; }
 
     /** A copy of the confusion matrix, {@code [true][predicted]}. */
-    @JsonProperty("confusion")
-    public int[][] confusion() {
+    @JsonProperty("confusion") public int[][] confusion() {
         int[][] copy = new int[confusion.length][];
         for (int i = 0; i < copy.length; i++) copy[i] = confusion[i].clone();
         return copy;
     }
 
-    @JsonProperty(value = "perClass", access = JsonProperty.Access.READ_ONLY)
-    public List<ClassStats> perClass() {
+    @JsonProperty(value = "perClass", access = JsonProperty.Access.READ_ONLY) public List<ClassStats> perClass() {
         List<ClassStats> rows = new ArrayList<>(classNames.size());
         for (int c = 0; c < classNames.size(); c++)
             rows.add(new ClassStats(classNames.get(c), precision[c], recall[c], f1[c], support[c], predictedCount[c]));
@@ -184,7 +189,9 @@ public final class ClassificationReport {
     }
 
     /** Pretty-printed JSON (see the class comment); {@link #fromJson} reads it back. */
-    public String toJson() { return MetricsJson.write(this); }
+    public String toJson() {
+        return MetricsJson.write(this);
+    }
 
     public static ClassificationReport fromJson(String json) { return MetricsJson.read(json, ClassificationReport.class); }
 
@@ -207,7 +214,7 @@ public final class ClassificationReport {
         sb.append(String.format(Locale.ROOT, rowFmt, "weighted avg", f4(weightedP), f4(weightedR), f4(weightedF1), n));
         if (macroClasses < classNames.size())
             sb.append("(macro averages over the ").append(macroClasses).append(" of ").append(classNames.size())
-              .append(" classes that occur in the truth or the predictions)").append(System.lineSeparator());
+                    .append(" classes that occur in the truth or the predictions)").append(System.lineSeparator());
         sb.append(System.lineSeparator()).append("confusion matrix (rows: true, columns: predicted)").append(System.lineSeparator());
         int cellW = Integer.toString(n).length();
         for (String s : classNames) cellW = Math.max(cellW, s.length());

@@ -124,7 +124,8 @@ final class FileDigests {
 
     private static void writeSidecar(Path folder, Map<String, Entry> files) {
         try {
-            RunFolder.writeAtomically(folder.resolve(SIDECAR), MetricsJson.write(new Sidecar(FORMAT, files)).getBytes(StandardCharsets.UTF_8));
+            RunFolder.writeAtomically(folder.resolve(SIDECAR),
+                    MetricsJson.write(new Sidecar(FORMAT, files)).getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException e) {
             // a read-only folder: no cache, the digests are computed again next time
         }

@@ -52,7 +52,8 @@ public record Fingerprint(String sha256, SortedMap<String, String> files) {
     public static Fingerprint ofModelFolder(Path folder) throws IOException {
         TreeSet<String> names = new TreeSet<>(MODEL_FILES);
         try (Stream<Path> s = Files.list(folder)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".safetensors") || n.endsWith(".safetensors.index.json")).forEach(names::add);
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".safetensors") || n.endsWith(".safetensors.index.json"))
+                    .forEach(names::add);
         }
         return ofFiles(folder, names);
     }
@@ -104,7 +105,9 @@ public record Fingerprint(String sha256, SortedMap<String, String> files) {
     }
 
     /** Whether both describe the same content. */
-    public boolean sameAs(Fingerprint other) { return other != null && sha256.equals(other.sha256); }
+    public boolean sameAs(Fingerprint other) {
+        return other != null && sha256.equals(other.sha256);
+    }
 
     /** The first 12 hex digits, for log lines. */
     public String shortHash() { return sha256.substring(0, 12); }

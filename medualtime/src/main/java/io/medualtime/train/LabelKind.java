@@ -29,18 +29,23 @@ public final class LabelKind {
     public String column() { return column; }
 
     /** The column's class list (index = label id), the same in every split (the official code re-encodes per split; we do not). */
-    public List<String> classNames(Dataset d) { return d.labelColumns().get(d.labelColumn(column)).classes(); }
+    public List<String> classNames(Dataset d) {
+        return d.labelColumns().get(d.labelColumn(column)).classes();
+    }
 
     /** The record's label id; a record without a label is an error naming it. */
     public int label(Dataset d, int index) {
         int y = labelOrUnlabelled(d, index);
         if (y == Dataset.UNLABELLED)
-            throw new IllegalStateException("record '" + d.id(index) + "' of " + d.name() + " has no label; this needs labelled records (predict works without)");
+            throw new IllegalStateException(
+                    "record '" + d.id(index) + "' of " + d.name() + " has no label; this needs labelled records (predict works without)");
         return y;
     }
 
     /** The record's label id, or {@link Dataset#UNLABELLED}. */
-    public int labelOrUnlabelled(Dataset d, int index) { return d.label(d.labelColumn(column), index); }
+    public int labelOrUnlabelled(Dataset d, int index) {
+        return d.label(d.labelColumn(column), index);
+    }
 
     public int[] labels(Dataset d, int[] indices) {
         int c = d.labelColumn(column);
@@ -64,7 +69,9 @@ public final class LabelKind {
     }
 
     /** The official ExponentialLR gamma of the supervised protocol: 0.5 for the 5-class task, 0.85 for the 4-class one (and any other column). */
-    public double defaultGamma() { return this == FINE ? 0.5 : 0.85; }
+    public double defaultGamma() {
+        return this == FINE ? 0.5 : 0.85;
+    }
 
     /**
      * The name recorded in run.json and metrics.json: {@code fine}, {@code coarse}, or {@code column:NAME} for another

@@ -38,7 +38,8 @@ public final class LinearProbe {
     public record Result(int selectedEpoch, double valLoss, int[] predicted, double[][] probabilities) {}
 
     /** Fits a head on (xTrain, yTrain), selects by the loss on (xVal, yVal) and scores xTest. */
-    public static Result fit(float[][] xTrain, int[] yTrain, float[][] xVal, int[] yVal, float[][] xTest, int classes, Options o, long seed) {
+    public static Result fit(float[][] xTrain, int[] yTrain, float[][] xVal, int[] yVal, float[][] xTest, int classes, Options o,
+            long seed) {
         if (xTrain.length == 0) throw new IllegalArgumentException("no training embeddings for the linear probe");
         int d = xTrain[0].length;
         Rng rng = new Rng(seed);
@@ -78,7 +79,8 @@ public final class LinearProbe {
             }
         }
         if (bestW == null) throw new IllegalStateException("the linear probe's validation loss was never finite");
-        head.loadStateDict(java.util.Map.of("weight", Tensor.of(bestW, head.weight.shape()), "bias", Tensor.of(bestB, head.bias.shape())), true);
+        head.loadStateDict(java.util.Map.of("weight", Tensor.of(bestW, head.weight.shape()), "bias", Tensor.of(bestB, head.bias.shape())),
+                true);
         Linear selected = head;
         int[] pred = new int[xTest.length];
         double[][] prob = new double[xTest.length][classes];

@@ -52,7 +52,8 @@ public final class MedualTimeClassifier {
     public static MedualTimeClassifier open(Path runDir) throws IOException {
         ModelSpec spec = SavedRun.spec(runDir);
         if (!"supervised".equals(spec.kind()))
-            throw new IllegalArgumentException(runDir + " is a " + spec.kind() + " run; classification needs a supervised run (train / demo)");
+            throw new IllegalArgumentException(
+                    runDir + " is a " + spec.kind() + " run; classification needs a supervised run (train / demo)");
         var m = spec.model();
         List<String> leads = java.util.stream.IntStream.range(0, m.leads()).mapToObj(l -> "lead" + l).toList();
         // the session only needs the signal shape: records come from the caller
@@ -88,7 +89,9 @@ public final class MedualTimeClassifier {
     public String mode() { return spec.mode(); }
 
     /** Classifies one ECG {@code [leads][steps]} (millivolts) with its report. */
-    public Result classify(float[][] ecg, String report) { return classify(List.<float[][]>of(ecg), List.of(report)).get(0); }
+    public Result classify(float[][] ecg, String report) {
+        return classify(List.<float[][]>of(ecg), List.of(report)).get(0);
+    }
 
     /** Classifies a batch of ECGs with their reports, in order. */
     public synchronized List<Result> classify(List<float[][]> ecgs, List<String> reports) {
@@ -99,12 +102,15 @@ public final class MedualTimeClassifier {
         float[] signals = new float[b * l * t];
         for (int i = 0; i < b; i++) {
             float[][] e = ecgs.get(i);
-            if (e == null || e.length != l) throw new IllegalArgumentException("ECG " + i + " has " + (e == null ? "no" : e.length) + " leads; the model expects " + l);
+            if (e == null || e.length != l)
+                throw new IllegalArgumentException("ECG " + i + " has " + (e == null ? "no" : e.length) + " leads; the model expects " + l);
             for (int k = 0; k < l; k++) {
                 if (e[k] == null || e[k].length != t)
-                    throw new IllegalArgumentException("ECG " + i + " lead " + k + " has " + (e[k] == null ? "no" : e[k].length) + " samples; the model expects " + t);
+                    throw new IllegalArgumentException(
+                            "ECG " + i + " lead " + k + " has " + (e[k] == null ? "no" : e[k].length) + " samples; the model expects " + t);
                 for (int s = 0; s < t; s++)
-                    if (!Float.isFinite(e[k][s])) throw new IllegalArgumentException("ECG " + i + " lead " + k + " sample " + s + " is " + e[k][s]);
+                    if (!Float.isFinite(e[k][s]))
+                        throw new IllegalArgumentException("ECG " + i + " lead " + k + " sample " + s + " is " + e[k][s]);
                 System.arraycopy(e[k], 0, signals, (i * l + k) * t, t);
             }
             if (reports.get(i) == null) throw new IllegalArgumentException("report " + i + " is null");
@@ -123,7 +129,8 @@ public final class MedualTimeClassifier {
             int best = 0;
             for (int k = 0; k < c; k++) {
                 p[k] = Math.exp(logProbs[i * c + k]);
-                if (!Double.isFinite(p[k])) throw new IllegalStateException("the model's output for ECG " + i + " is not finite (" + p[k] + ")");
+                if (!Double.isFinite(p[k]))
+                    throw new IllegalStateException("the model's output for ECG " + i + " is not finite (" + p[k] + ")");
                 if (p[k] > p[best]) best = k;
             }
             out.add(new Result(best, classNames().get(best), p, java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d)));

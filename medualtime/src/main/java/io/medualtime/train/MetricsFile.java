@@ -112,15 +112,24 @@ public final class MetricsFile {
     // ---- what was run ----
 
     /** The command line or subcommand name, e.g. {@code "train-supervised --task fine"}. */
-    public MetricsFile command(String command) { this.command = command; return this; }
+    public MetricsFile command(String command) {
+        this.command = command;
+        return this;
+    }
     public String command() { return command; }
 
     /** The command's own arguments (what {@code --resume} runs again), e.g. {@code ["--data", "d", "--epochs", "3"]}. */
-    public MetricsFile arguments(List<String> arguments) { this.arguments = arguments == null ? null : List.copyOf(arguments); return this; }
+    public MetricsFile arguments(List<String> arguments) {
+        this.arguments = arguments == null ? null : List.copyOf(arguments);
+        return this;
+    }
     public List<String> arguments() { return arguments; }
 
     /** {@link #RUNNING}, {@link #COMPLETED}, {@link #DIVERGED} or {@link #FAILED}; null in files of older versions. */
-    public MetricsFile status(String status) { this.status = status; return this; }
+    public MetricsFile status(String status) {
+        this.status = status;
+        return this;
+    }
     public String status() { return status; }
 
     /** Marks the run {@link #DIVERGED} at {@code d}. */
@@ -156,12 +165,16 @@ public final class MetricsFile {
      * Prefer plain values (String, numbers, booleans, lists); a {@code Path} would be written as a URI.
      */
     public MetricsFile config(Object config) {
-        this.config = config == null ? new LinkedHashMap<>()
+        this.config = config == null
+                ? new LinkedHashMap<>()
                 : MetricsJson.mapper().convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
         return this;
     }
     /** Adds or replaces one configuration entry. */
-    public MetricsFile config(String key, Object value) { config.put(key, value); return this; }
+    public MetricsFile config(String key, Object value) {
+        config.put(key, value);
+        return this;
+    }
     public Map<String, Object> config() { return Collections.unmodifiableMap(config); }
 
     // ---- provenance ----
@@ -245,7 +258,10 @@ public final class MetricsFile {
     public Evaluation test() { return test; }
 
     /** Free-form additions (e.g. few-shot results per K); values must be Jackson-serialisable. */
-    public MetricsFile extra(String key, Object value) { extra.put(key, value); return this; }
+    public MetricsFile extra(String key, Object value) {
+        extra.put(key, value);
+        return this;
+    }
     public Map<String, Object> extra() { return Collections.unmodifiableMap(extra); }
 
     /** Makes this file a copy of {@code saved} (a checkpoint's), keeping only this run's thread count. */

@@ -25,7 +25,9 @@ public enum Mode {
     public String cliName() { return cliName; }
 
     /** Whether the frozen report vectors c_text are needed. */
-    public boolean needsTextVectors() { return this == DUAL || this == TS_PRIMARY; }
+    public boolean needsTextVectors() {
+        return this == DUAL || this == TS_PRIMARY;
+    }
 
     /** What the classifier sees, for tables and logs. */
     public String describe() {
@@ -39,7 +41,8 @@ public enum Mode {
     }
 
     public static Mode parse(String s) {
-        if (s == null) throw new IllegalArgumentException("the mode is missing (expected dual, ts-only, text-only, ts-primary or text-primary)");
+        if (s == null)
+            throw new IllegalArgumentException("the mode is missing (expected dual, ts-only, text-only, ts-primary or text-primary)");
         String k = s.toLowerCase(Locale.ROOT).replace('_', '-');
         for (Mode m : values()) if (m.cliName.equals(k)) return m;
         throw new IllegalArgumentException("unknown mode '" + s + "' (expected dual, ts-only, text-only, ts-primary or text-primary)");

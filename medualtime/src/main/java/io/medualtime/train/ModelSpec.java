@@ -45,10 +45,10 @@ import java.util.Set;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(@JsonProperty(required = true) String kind, String lmFolder, RandomLm randomLm,
-                        @JsonProperty(required = true) String textEncoder, String bertFolder,
-                        @JsonProperty(required = true) ModelConfig model, @JsonProperty(required = true) String label,
-                        @JsonProperty(required = true) List<String> classNames, @JsonProperty(required = true) String mode,
-                        @JsonProperty(required = true) long seed, Pins pins) {
+        @JsonProperty(required = true) String textEncoder, String bertFolder,
+        @JsonProperty(required = true) ModelConfig model, @JsonProperty(required = true) String label,
+        @JsonProperty(required = true) List<String> classNames, @JsonProperty(required = true) String mode,
+        @JsonProperty(required = true) long seed, Pins pins) {
 
     public static final String FILE = "run.json";
     public static final String CHECKPOINT = "model.safetensors";
@@ -62,8 +62,8 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RandomLm(@JsonProperty(required = true) int vocab, @JsonProperty(required = true) int positions,
-                           @JsonProperty(required = true) int width, @JsonProperty(required = true) int layers,
-                           @JsonProperty(required = true) int heads, @JsonProperty(required = true) long seed) {
+            @JsonProperty(required = true) int width, @JsonProperty(required = true) int layers,
+            @JsonProperty(required = true) int heads, @JsonProperty(required = true) long seed) {
         public static final int MAX_VOCAB = 1 << 20, MAX_POSITIONS = 1 << 16, MAX_WIDTH = 1 << 14, MAX_LAYERS = 256;
 
         public RandomLm {
@@ -73,19 +73,25 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
             within("layers", layers, 1, MAX_LAYERS);
             within("heads", heads, 1, width);
             if (width % heads != 0) throw new IllegalArgumentException("width (" + width + ") is not divisible by heads (" + heads + ")");
-            long bytes = Gpt2Config.of(vocab, positions, width, layers, heads).parameterCount() * Float.BYTES, heap = Runtime.getRuntime().maxMemory();
+            long bytes = Gpt2Config.of(vocab, positions, width, layers, heads).parameterCount() * Float.BYTES,
+                    heap = Runtime.getRuntime().maxMemory();
             if (bytes > heap / 2)
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "a random LM of these sizes holds %.1f GB of weights, more than half the JVM's "
-                        + "maximum heap (%.1f GB); raise it (MEDUALTIME_JAVA_OPTS=-Xmx...) or use smaller sizes", bytes / 1e9, heap / 1e9));
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "a random LM of these sizes holds %.1f GB of weights, more than half the JVM's "
+                                + "maximum heap (%.1f GB); raise it (MEDUALTIME_JAVA_OPTS=-Xmx...) or use smaller sizes",
+                        bytes / 1e9, heap / 1e9));
         }
 
         public Gpt2Config config() { return Gpt2Config.of(vocab, positions, width, layers, heads); }
 
         /** The LM itself: the same weights for the same sizes and seed on every machine ({@link Rng}). */
-        public Gpt2 generate() { return new Gpt2(config(), new Rng(seed)); }
+        public Gpt2 generate() {
+            return new Gpt2(config(), new Rng(seed));
+        }
 
         public String describe() {
-            return String.format(Locale.ROOT, "GPT-2-architecture LM, random initialisation, NOT pretrained (%d layers, width %d, %d heads, seed %d)",
+            return String.format(Locale.ROOT,
+                    "GPT-2-architecture LM, random initialisation, NOT pretrained (%d layers, width %d, %d heads, seed %d)",
                     layers, width, heads, seed);
         }
     }
@@ -93,10 +99,10 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
     /** {@link MedualTimeConfig} as plain JSON fields ({@code temEncWidth} may be absent: the official width). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ModelConfig(@JsonProperty(required = true) int adapterLayers, @JsonProperty(required = true) int adapterTokens,
-                              @JsonProperty(required = true) int patchLen, @JsonProperty(required = true) int stride,
-                              @JsonProperty(required = true) int leads, @JsonProperty(required = true) int steps,
-                              @JsonProperty(required = true) int classes, @JsonProperty(required = true) float dropout,
-                              @JsonProperty(required = true) String textEncoder, Integer temEncWidth) {
+            @JsonProperty(required = true) int patchLen, @JsonProperty(required = true) int stride,
+            @JsonProperty(required = true) int leads, @JsonProperty(required = true) int steps,
+            @JsonProperty(required = true) int classes, @JsonProperty(required = true) float dropout,
+            @JsonProperty(required = true) String textEncoder, Integer temEncWidth) {
         public static ModelConfig of(MedualTimeConfig c) {
             return new ModelConfig(c.adapterLayers(), c.adapterTokens(), c.patchLen(), c.stride(), c.leads(), c.steps(),
                     c.classes(), c.dropout(), c.textEncoder().name(), c.temEncWidth());
@@ -116,11 +122,14 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
     public boolean pretrainedLm() { return lmFolder != null; }
 
     /** The BERT folder giving the report vectors, or null when the LM itself gives them (a bertFolder is then unused). */
-    public String textEncoderFolder() { return "bert".equals(textEncoder) ? bertFolder : null; }
+    public String textEncoderFolder() {
+        return "bert".equals(textEncoder) ? bertFolder : null;
+    }
 
     /** This spec built from other LM / BERT folders (null keeps the current one); the pins still say what it was trained with. */
     public ModelSpec withFolders(String lm, String bert) {
-        return new ModelSpec(kind, lm != null ? lm : lmFolder, randomLm, textEncoder, bert != null ? bert : bertFolder, model, label, classNames, mode, seed, pins);
+        return new ModelSpec(kind, lm != null ? lm : lmFolder, randomLm, textEncoder, bert != null ? bert : bertFolder, model, label,
+                classNames, mode, seed, pins);
     }
 
     /** This spec with every recorded folder mapped by {@code f} (null stays null). */
@@ -186,7 +195,8 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
         Path f = runDir.resolve(FILE);
         if (!Files.isRegularFile(f)) throw new NoSuchFileException(f.toString(), null, "not a MedualTime run folder (no " + FILE + ")");
         long size = Files.size(f);
-        if (size > MAX_FILE_BYTES) throw new IOException(f + ": " + size + " bytes, more than a run.json can hold (" + MAX_FILE_BYTES + ")");
+        if (size > MAX_FILE_BYTES)
+            throw new IOException(f + ": " + size + " bytes, more than a run.json can hold (" + MAX_FILE_BYTES + ")");
         String text;
         try {
             text = Files.readString(f, StandardCharsets.UTF_8);
@@ -212,7 +222,8 @@ public record ModelSpec(@JsonProperty(required = true) String kind, String lmFol
         if (kind == null || !KINDS.contains(kind)) throw field("kind", "must be one of " + KINDS + ", got " + quoted(kind));   // List.of rejects contains(null)
         if ((lmFolder == null) == (randomLm == null)) throw field("lmFolder", "exactly one of lmFolder and randomLm must be set");
         if (lmFolder != null && lmFolder.isBlank()) throw field("lmFolder", "is empty");
-        if (!"gpt2".equals(textEncoder) && !"bert".equals(textEncoder)) throw field("textEncoder", "must be gpt2 or bert, got " + quoted(textEncoder));
+        if (!"gpt2".equals(textEncoder) && !"bert".equals(textEncoder))
+            throw field("textEncoder", "must be gpt2 or bert, got " + quoted(textEncoder));
         if ("bert".equals(textEncoder) && (bertFolder == null || bertFolder.isBlank()))
             throw field("bertFolder", "must name the BERT folder when textEncoder is bert");
         MedualTimeConfig cfg;

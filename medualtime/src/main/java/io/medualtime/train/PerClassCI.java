@@ -36,7 +36,9 @@ public record PerClassCI(List<BootstrapCI.Interval> precision, List<BootstrapCI.
     public static PerClassCI compute(int[][] confusion, int resamples, double level, long seed) {
         int k = confusion.length, n = 0;
         for (int[] row : confusion) {
-            if (row.length != k) throw new IllegalArgumentException("confusion matrix must be square, got a row of " + row.length + " for " + k + " classes");
+            if (row.length != k)
+                throw new IllegalArgumentException(
+                        "confusion matrix must be square, got a row of " + row.length + " for " + k + " classes");
             for (int v : row) {
                 if (v < 0) throw new IllegalArgumentException("negative count in confusion matrix");
                 n += v;

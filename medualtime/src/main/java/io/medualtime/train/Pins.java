@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Pins(Fingerprint lm, Fingerprint textEncoder, Fingerprint data, String dataFolder,
-                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unverified) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unverified) {
     public static final String LM = "lm", TEXT_ENCODER = "text encoder", DATA = "data";
 
     /** Fingerprints of random-init LMs generated in this JVM (a few bytes each; a JVM uses a handful of LMs). */
@@ -43,13 +43,17 @@ public record Pins(Fingerprint lm, Fingerprint textEncoder, Fingerprint data, St
      * same code gives the same weights: a reload always hashes the weights it really built).
      */
     public static Pins of(ModelSpec spec, Dataset data) throws IOException {
-        Fingerprint lm = spec.lmFolder() != null ? Fingerprint.ofModelFolder(Path.of(spec.lmFolder()))
+        Fingerprint lm = spec.lmFolder() != null
+                ? Fingerprint.ofModelFolder(Path.of(spec.lmFolder()))
                 : GENERATED.computeIfAbsent(spec.randomLm(), r -> Fingerprint.ofWeights(r.generate()));
         Fingerprint text = spec.textEncoderFolder() != null ? Fingerprint.ofModelFolder(Path.of(spec.textEncoderFolder())) : null;
         Path folder = data instanceof DiskDataset d ? d.folder().toAbsolutePath().normalize() : null;
-        return new Pins(lm, text, folder == null ? null : Fingerprint.ofDataset(folder), folder == null ? null : folder.toString(), List.of());
+        return new Pins(lm, text, folder == null ? null : Fingerprint.ofDataset(folder), folder == null ? null : folder.toString(),
+                List.of());
     }
 
     /** Whether the weights (LM or text encoder) in use are not known to be those of training. */
-    public boolean weightsUnverified() { return unverified.contains(LM) || unverified.contains(TEXT_ENCODER); }
+    public boolean weightsUnverified() {
+        return unverified.contains(LM) || unverified.contains(TEXT_ENCODER);
+    }
 }

@@ -24,7 +24,8 @@ public final class Predictions {
      *
      * @param pins the fingerprints of the LM, text encoder and data used (null: unknown)
      */
-    public static void write(Path file, String format, Dataset d, List<String> classNames, Session.Scores sc, Pins pins, boolean withLogits) {
+    public static void write(Path file, String format, Dataset d, List<String> classNames, Session.Scores sc, Pins pins,
+            boolean withLogits) {
         int n = sc.indices().length;
         float[][] z = sc.embeddings();
         String text;

@@ -46,7 +46,7 @@ public final class PretrainTrainer {
 
     /** The protocol's knobs; invalid values are refused naming the option. */
     public record Options(int epochs, int batchSize, double lr, double temperature, double lambda, double warmupFraction, double noiseStd,
-                          Schedule schedule, Selection selection) {
+            Schedule schedule, Selection selection) {
         public Options {
             if (selection == null) throw new IllegalArgumentException("the selection is required");
             Checks.atLeast("--epochs", epochs, 1);
@@ -64,10 +64,14 @@ public final class PretrainTrainer {
         }
 
         /** Adam lr 1e-3, batch 64, 4 epochs, tau 0.1, lambda 0.1 after the first 10 % of epochs, noise 0.5. */
-        public static Options defaults() { return new Options(4, 64, 1e-3, 0.1, 0.1, 0.1, 0.5); }
+        public static Options defaults() {
+            return new Options(4, 64, 1e-3, 0.1, 0.1, 0.1, 0.5);
+        }
 
         /** Epochs (0-based index) before this one train without the cross-modal terms. */
-        public int lambdaStartEpoch() { return (int) Math.ceil(warmupFraction * epochs - 1e-9); }
+        public int lambdaStartEpoch() {
+            return (int) Math.ceil(warmupFraction * epochs - 1e-9);
+        }
     }
 
     /** The two projection heads (saved as {@code projection_heads.safetensors}: ts.*, text.*). */
@@ -99,8 +103,9 @@ public final class PretrainTrainer {
         if (s.mode != Mode.DUAL) throw new IllegalArgumentException("contrastive pre-training uses both passes (mode dual)");
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         for (Split split : List.of(Split.TRAIN, Split.VAL))
-            if (s.data.size(split) < 2) throw new IllegalArgumentException("dataset " + s.data.name() + ": the " + split.diskName()
-                    + " split has " + s.data.size(split) + " record; contrastive pre-training needs at least 2 (in-batch negatives)");
+            if (s.data.size(split) < 2)
+                throw new IllegalArgumentException("dataset " + s.data.name() + ": the " + split.diskName()
+                        + " split has " + s.data.size(split) + " record; contrastive pre-training needs at least 2 (in-batch negatives)");
         s.spec.write(run.dir());
         s.precomputeTextVectors();
         int d = s.model.lm.config.nEmbd();
@@ -113,7 +118,8 @@ public final class PretrainTrainer {
         Rng shuffle = new Rng(seed ^ 0x5EEDL), noise = new Rng(seed ^ 0xA06L);
         metrics.config("pretrain", o).config("trainable_parameters", s.model.trainableParameterCount() + heads.parameterCount(true))
                 .config("schedule", o.schedule() == null ? "constant" : o.schedule().describe())
-                .config("selection", o.selection().criterion() + (o.selection() == Selection.BEST ? " (all validation batches, lambda fixed)" : ""))
+                .config("selection",
+                        o.selection().criterion() + (o.selection() == Selection.BEST ? " (all validation batches, lambda fixed)" : ""))
                 .status(MetricsFile.RUNNING);
         ResumeState state = new ResumeState().module("model", s.model).module("heads", heads).optimizer(opt, sched)
                 .rng("shuffle", shuffle).rng("noise", noise);
@@ -128,7 +134,8 @@ public final class PretrainTrainer {
             bestEpoch = from.bestEpoch();
             bestModel = from.best().get("model");
             bestHeads = from.best().get("heads");
-            log.printf(Locale.ROOT, "[pretrain] resuming after epoch %d of %d (best so far: epoch %d)%n", from.epoch(), o.epochs(), bestEpoch);
+            log.printf(Locale.ROOT, "[pretrain] resuming after epoch %d of %d (best so far: epoch %d)%n", from.epoch(), o.epochs(),
+                    bestEpoch);
         } else {
             run.writeMetrics(metrics);
         }
@@ -141,7 +148,8 @@ public final class PretrainTrainer {
             double sum = 0;
             int seen = 0, step = 0;
             List<int[]> batches = s.batches(Split.TRAIN, o.batchSize(), shuffle);
-            try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda), batches.size())) {
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "pretrain epoch %d/%d (lambda %.2f)", epoch, o.epochs(), lambda),
+                    batches.size())) {
                 for (int[] idx : batches) {
                     step++;
                     if (idx.length < 2) continue; // no negatives in a batch of one
@@ -155,7 +163,8 @@ public final class PretrainTrainer {
                         l = loss.item();
                     }
                     if (!Double.isFinite(l))
-                        throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "pre-training loss", "; try a lower --lr");
+                        throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "pre-training loss",
+                                "; try a lower --lr");
                     sum += l * idx.length;
                     seen += idx.length;
                     p.metric("loss", sum / seen);
@@ -165,7 +174,8 @@ public final class PretrainTrainer {
             if (sched != null) sched.step();
             double val = validationLoss(s, heads, o, seed);
             if (!Double.isFinite(val))
-                throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss", "; try a lower --lr");
+                throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val), "pre-training validation loss",
+                        "; try a lower --lr");
             boolean improved = val < best;
             if (o.selection().replaces(val, best)) {
                 best = val;
@@ -176,9 +186,11 @@ public final class PretrainTrainer {
                 save(heads, run.resolve(HEADS_FILE));
             }
             double secs = (System.nanoTime() - e0) / 1e9;
-            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, sched == null ? o.lr() : (double) epochLr, secs, Map.of("lambda", lambda)));
+            metrics.addEpoch(new MetricsFile.Epoch(epoch, sum / Math.max(1, seen), val, sched == null ? o.lr() : (double) epochLr, secs,
+                    Map.of("lambda", lambda)));
             log.printf(Locale.ROOT, "[pretrain] epoch %d/%d  lambda %.2f  train loss %.4f  val loss %.4f  %.1fs%s%n",
-                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs, improved && o.selection() == Selection.BEST ? "  *best" : "");
+                    epoch, o.epochs(), lambda, sum / Math.max(1, seen), val, secs,
+                    improved && o.selection() == Selection.BEST ? "  *best" : "");
             run.writeMetrics(metrics);
             state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestModel, "heads", bestHeads), metrics));
         }

@@ -111,7 +111,9 @@ public final class Progress implements Closeable {
     }
 
     /** A progress line on stderr in the {@linkplain Display#detect() detected} display. */
-    public static Progress start(String task, long total) { return builder(task, total).build(); }
+    public static Progress start(String task, long total) {
+        return builder(task, total).build();
+    }
 
     public static Builder builder(String task, long total) { return new Builder(task, total); }
 
@@ -136,25 +138,42 @@ public final class Progress implements Closeable {
         /** Where to write (default stderr). */
         public Builder out(PrintStream out) { this.out = Objects.requireNonNull(out); return this; }
         /** Force a display (default {@link Display#detect()}). */
-        public Builder display(Display display) { this.mode = display; return this; }
+        public Builder display(Display display) {
+            this.mode = display;
+            return this;
+        }
         /** A nanosecond clock (default {@link System#nanoTime()}); tests pass a fake one. */
-        public Builder clock(LongSupplier nanos) { this.clock = Objects.requireNonNull(nanos); return this; }
+        public Builder clock(LongSupplier nanos) {
+            this.clock = Objects.requireNonNull(nanos);
+            return this;
+        }
         /** PLAIN: a line each time the percentage crosses a multiple of this (default 10; 1..100). */
         public Builder percentStep(int percent) {
             if (percent < 1 || percent > 100) throw new IllegalArgumentException("percentStep must be in [1, 100]");
-            this.percentStep = percent; return this;
+            this.percentStep = percent;
+            return this;
         }
         /** PLAIN: a line at least this often while it moves (default 10 s). */
         public Builder plainIntervalSeconds(double seconds) {
             if (!(seconds > 0)) throw new IllegalArgumentException("plainIntervalSeconds must be > 0");
-            this.plainIntervalSeconds = seconds; return this;
+            this.plainIntervalSeconds = seconds;
+            return this;
         }
         /** TTY: redraw at most this often (default 100 ms). */
-        public Builder ttyRefreshMillis(long millis) { this.ttyRefreshMillis = Math.max(0, millis); return this; }
+        public Builder ttyRefreshMillis(long millis) {
+            this.ttyRefreshMillis = Math.max(0, millis);
+            return this;
+        }
         /** TTY: characters of the bar (default 24; 0 for none). */
-        public Builder barWidth(int width) { this.barWidth = Math.max(0, width); return this; }
+        public Builder barWidth(int width) {
+            this.barWidth = Math.max(0, width);
+            return this;
+        }
         /** TTY: the longest line (default {@code $COLUMNS - 1}, or 119); the bar goes first, then the end is cut. */
-        public Builder ttyColumns(int columns) { this.ttyColumns = columns; return this; }
+        public Builder ttyColumns(int columns) {
+            this.ttyColumns = columns;
+            return this;
+        }
         public Progress build() { return new Progress(this); }
     }
 
@@ -174,21 +193,26 @@ public final class Progress implements Closeable {
     }
 
     /** Sets a running metric shown after the counts, e.g. {@code metric("loss", 0.4321)} shows {@code loss 0.4321}. */
-    public synchronized void metric(String name, double value) { metrics.put(name, formatNumber(value)); }
+    public synchronized void metric(String name, double value) {
+        metrics.put(name, formatNumber(value));
+    }
 
     /** A free text shown at the end of the line (empty to clear). */
-    public synchronized void message(String text) { message = text == null ? "" : text; }
+    public synchronized void message(String text) {
+        message = text == null ? "" : text;
+    }
 
     public synchronized long done() { return done; }
 
     public Display display() { return mode; }
 
     /** The current status text without bar or control characters (what a PLAIN line shows). */
-    public synchronized String line() { return plainLine(clock.getAsLong(), false); }
+    public synchronized String line() {
+        return plainLine(clock.getAsLong(), false);
+    }
 
     /** Writes the final line (TTY: ends the redrawn line). Idempotent. */
-    @Override
-    public synchronized void close() {
+    @Override public synchronized void close() {
         if (closed) return;
         closed = true;
         long now = clock.getAsLong();
@@ -202,7 +226,7 @@ public final class Progress implements Closeable {
                 out.println(plainLine(now, true));
                 out.flush();
             }
-            case OFF -> { }
+            case OFF -> {}
         }
     }
 

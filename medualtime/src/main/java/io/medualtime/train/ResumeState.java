@@ -57,7 +57,7 @@ public final class ResumeState {
 
     /** The JSON part of the file (the tensors are stored as tensors). */
     private record Meta(String schema, int epoch, double bestLoss, int bestEpoch, List<String> best, Integer optimizerSteps,
-                        Float lr, Integer schedulerSteps, Map<String, Rng.State> rngs, JsonNode metrics) {}
+            Float lr, Integer schedulerSteps, Map<String, Rng.State> rngs, JsonNode metrics) {}
 
     /** Registers a module: its state dict and its random generators ({@link Module#namedRngs}). */
     public ResumeState module(String name, Module m) {
@@ -123,9 +123,11 @@ public final class ResumeState {
             String json = f.metadata().get(META);
             if (json == null) throw new IllegalArgumentException(file + ": not a resume checkpoint (no " + META + " metadata)");
             Meta meta = MetricsJson.read(json, Meta.class);
-            if (!SCHEMA.equals(meta.schema())) throw new IllegalArgumentException(file + ": unknown format " + meta.schema() + " (expected " + SCHEMA + ")");
+            if (!SCHEMA.equals(meta.schema()))
+                throw new IllegalArgumentException(file + ": unknown format " + meta.schema() + " (expected " + SCHEMA + ")");
             if (!meta.rngs().keySet().equals(rngs.keySet()))
-                throw new IllegalArgumentException(file + ": random generators " + meta.rngs().keySet() + " do not match this run's " + rngs.keySet());
+                throw new IllegalArgumentException(
+                        file + ": random generators " + meta.rngs().keySet() + " do not match this run's " + rngs.keySet());
             for (Map.Entry<String, Module> e : modules.entrySet()) e.getValue().loadStateDict(read(f, e.getKey() + "."), true);
             Map<String, Map<String, Tensor>> best = new LinkedHashMap<>();
             for (String name : meta.best()) best.put(name, read(f, BEST + name + "."));

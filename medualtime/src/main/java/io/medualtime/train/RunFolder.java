@@ -50,14 +50,16 @@ public final class RunFolder {
     void checkpointed(String what) { checkpointListeners.forEach(l -> l.accept(what)); }
 
     /** A new folder {@code <runsRoot>/<name>-<local time yyyyMMdd-HHmmss>} (with {@code -2}, {@code -3}... if taken). */
-    public static RunFolder create(Path runsRoot, String name) { return create(runsRoot, name, Clock.systemDefaultZone()); }
+    public static RunFolder create(Path runsRoot, String name) {
+        return create(runsRoot, name, Clock.systemDefaultZone());
+    }
 
     /** As {@link #create(Path, String)} with the given clock (for tests). */
     public static RunFolder create(Path runsRoot, String name, Clock clock) {
         String base = sanitise(name) + "-" + LocalDateTime.now(clock).format(STAMP);
         try {
             Files.createDirectories(runsRoot);
-            for (int k = 1; ; k++) {
+            for (int k = 1;; k++) {
                 Path candidate = runsRoot.resolve(k == 1 ? base : base + "-" + k);
                 try {
                     return new RunFolder(Files.createDirectory(candidate)); // atomic: two runs never share a folder
@@ -107,11 +109,12 @@ public final class RunFolder {
                         + "); continue it with --resume " + dir + ", replace it with --overwrite, or choose another --out");
                 case OVERWRITE -> {
                     if (files.stream().noneMatch(RUN_MARKERS::contains))
-                        throw new IllegalArgumentException("--overwrite: " + dir + " holds no run (none of " + String.join(", ", RUN_MARKERS)
-                                + "); refusing to delete its files");
+                        throw new IllegalArgumentException(
+                                "--overwrite: " + dir + " holds no run (none of " + String.join(", ", RUN_MARKERS)
+                                        + "); refusing to delete its files");
                     clear(dir);
                 }
-                case RESUME -> { }
+                case RESUME -> {}
             }
         }
         return at(dir);
@@ -247,11 +250,13 @@ public final class RunFolder {
     public void writePredictions(List<String> classNames, List<Prediction> predictions) {
         int k = classNames.size();
         for (Prediction p : predictions) {
-            if (p.predicted() < 0 || p.predicted() >= k) throw new IllegalArgumentException("prediction of " + p.id() + " out of range: " + p.predicted());
+            if (p.predicted() < 0 || p.predicted() >= k)
+                throw new IllegalArgumentException("prediction of " + p.id() + " out of range: " + p.predicted());
             if (p.trueLabel() != null && (p.trueLabel() < 0 || p.trueLabel() >= k))
                 throw new IllegalArgumentException("true label of " + p.id() + " out of range: " + p.trueLabel());
             if (p.probabilities() != null && p.probabilities().length != k)
-                throw new IllegalArgumentException("probabilities of " + p.id() + " have " + p.probabilities().length + " entries for " + k + " classes");
+                throw new IllegalArgumentException(
+                        "probabilities of " + p.id() + " have " + p.probabilities().length + " entries for " + k + " classes");
         }
         StringBuilder csv = new StringBuilder("id,true,true_name,predicted,predicted_name");
         for (String c : classNames) csv.append(",").append(csvCell("p_" + c));

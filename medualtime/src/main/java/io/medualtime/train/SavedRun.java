@@ -71,15 +71,19 @@ public final class SavedRun {
     public static Session open(Path runDir, Dataset data, Device device, Trust trust, Folders folders, PrintStream log) throws IOException {
         ModelSpec spec = overridden(runDir, ModelSpec.read(runDir), folders);
         Path ckpt = runDir.resolve(ModelSpec.CHECKPOINT);
-        if (!Files.isRegularFile(ckpt)) throw new NoSuchFileException(ckpt.toString(), null, "the run has no checkpoint (did training finish an epoch?)");
+        if (!Files.isRegularFile(ckpt))
+            throw new NoSuchFileException(ckpt.toString(), null, "the run has no checkpoint (did training finish an epoch?)");
         List<String> expected = spec.labelKind().classNames(data);
         if (!expected.equals(spec.classNames()))
-            throw new IllegalStateException(runDir.resolve(ModelSpec.FILE) + ": classNames " + spec.classNames() + " differ from the dataset's "
-                    + spec.label() + " classes " + expected);
+            throw new IllegalStateException(
+                    runDir.resolve(ModelSpec.FILE) + ": classNames " + spec.classNames() + " differ from the dataset's "
+                            + spec.label() + " classes " + expected);
         Check check = new Check(runDir, spec, trust, log);
 
         Fingerprint lm = spec.lmFolder() == null ? null : Fingerprint.ofModelFolder(folder(spec.lmFolder(), "GPT-2 folder"));
-        Fingerprint text = spec.textEncoderFolder() == null ? null : Fingerprint.ofModelFolder(folder(spec.textEncoderFolder(), "BERT folder"));
+        Fingerprint text = spec.textEncoderFolder() == null
+                ? null
+                : Fingerprint.ofModelFolder(folder(spec.textEncoderFolder(), "BERT folder"));
         if (lm != null) check.weights(Pins.LM, "the frozen LM in " + spec.lmFolder(), p -> p.lm(), lm);
         if (text != null) check.weights(Pins.TEXT_ENCODER, "the text encoder in " + spec.textEncoderFolder(), p -> p.textEncoder(), text);
         Path dataFolder = data instanceof DiskDataset d ? d.folder().toAbsolutePath().normalize() : null;
@@ -102,9 +106,11 @@ public final class SavedRun {
 
     private static ModelSpec overridden(Path runDir, ModelSpec spec, Folders f) {
         if (f.lm() != null && spec.lmFolder() == null)
-            throw new IllegalArgumentException("--lm " + f.lm() + ": the run " + runDir + " uses a random-init LM generated from run.json, not an LM folder");
+            throw new IllegalArgumentException(
+                    "--lm " + f.lm() + ": the run " + runDir + " uses a random-init LM generated from run.json, not an LM folder");
         if (f.bert() != null && spec.textEncoderFolder() == null)
-            throw new IllegalArgumentException("--bert " + f.bert() + ": the run " + runDir + " takes its report vectors from the LM, not from a BERT folder");
+            throw new IllegalArgumentException(
+                    "--bert " + f.bert() + ": the run " + runDir + " takes its report vectors from the LM, not from a BERT folder");
         return spec.withFolders(f.lm() == null ? null : f.lm().toAbsolutePath().normalize().toString(),
                 f.bert() == null ? null : f.bert().toAbsolutePath().normalize().toString());
     }
@@ -125,7 +131,8 @@ public final class SavedRun {
             if (pinned == null) {
                 log.println("warning: " + runDir.resolve(ModelSpec.FILE) + " has no fingerprints (written before runs were pinned): "
                         + "the LM, text encoder and data it is rebuilt from cannot be verified; the outputs say so");
-                unverified.addAll(spec.textEncoderFolder() == null ? List.of(Pins.LM, Pins.DATA) : List.of(Pins.LM, Pins.TEXT_ENCODER, Pins.DATA));
+                unverified.addAll(
+                        spec.textEncoderFolder() == null ? List.of(Pins.LM, Pins.DATA) : List.of(Pins.LM, Pins.TEXT_ENCODER, Pins.DATA));
             }
         }
 
@@ -133,7 +140,9 @@ public final class SavedRun {
             if (pinned == null) return;
             Fingerprint was = pin.apply(pinned);
             if (now.sameAs(was)) return;
-            String change = what + (was == null ? " was not pinned when the run was trained" : " changed since the run was trained (" + was.differences(now) + ")");
+            String change = what + (was == null
+                    ? " was not pinned when the run was trained"
+                    : " changed since the run was trained (" + was.differences(now) + ")");
             if (!trust.allowChangedWeights())
                 throw new IllegalStateException(runDir + ": " + change + "; pass " + ALLOW_WEIGHTS_FLAG + " to use it anyway");
             log.println("warning: " + change + "; used as it is now (" + ALLOW_WEIGHTS_FLAG + "), recorded in the outputs");
@@ -185,15 +194,18 @@ public final class SavedRun {
         for (int i = 0; i < sc.probabilities().length; i++)
             for (double p : sc.probabilities()[i])
                 if (!Double.isFinite(p))
-                    throw new IllegalStateException(runDir + ": the model's class probabilities for record '" + data.id(sc.indices()[i]) + "' are " + p
-                            + " (a weight of the LM or text encoder, or the record's signal, is not finite); nothing was written");
+                    throw new IllegalStateException(
+                            runDir + ": the model's class probabilities for record '" + data.id(sc.indices()[i]) + "' are " + p
+                                    + " (a weight of the LM or text encoder, or the record's signal, is not finite); nothing was written");
         if (sc.embeddings() != null)
             for (int i = 0; i < sc.embeddings().length; i++)
                 for (float v : sc.embeddings()[i])
                     if (!Float.isFinite(v))
-                        throw new IllegalStateException(runDir + ": the embedding of record '" + data.id(sc.indices()[i]) + "' holds " + v + "; nothing was written");
+                        throw new IllegalStateException(runDir + ": the embedding of record '" + data.id(sc.indices()[i]) + "' holds " + v
+                                + "; nothing was written");
         if (sc.indices().length > 0 && sc.labelled() && !Double.isFinite(sc.loss()))
-            throw new IllegalStateException(runDir + ": the loss is " + sc.loss() + " (a weight or an input is not finite); nothing was written");
+            throw new IllegalStateException(
+                    runDir + ": the loss is " + sc.loss() + " (a weight or an input is not finite); nothing was written");
     }
 
     /** The dataset folder the run was trained on (from its metrics.json, else its run.json; a relative one is in the run folder), or null. */

@@ -44,6 +44,8 @@ public record Schedule(Kind kind, double gamma, int stepSize) {
 
     /** What metrics.json records as {@code config.schedule}. */
     public String describe() {
-        return kind == Kind.EXP ? "ExponentialLR(gamma=" + gamma + ") per epoch" : "StepLR(step_size=" + stepSize + ", gamma=" + gamma + ") per epoch";
+        return kind == Kind.EXP
+                ? "ExponentialLR(gamma=" + gamma + ") per epoch"
+                : "StepLR(step_size=" + stepSize + ", gamma=" + gamma + ") per epoch";
     }
 }

@@ -14,10 +14,14 @@ public enum Selection {
     Selection(String criterion) { this.criterion = criterion; }
 
     /** What metrics.json records as {@code config.selection} and {@code selectionCriterion}. */
-    public String criterion() { return criterion; }
+    public String criterion() {
+        return criterion;
+    }
 
     /** Whether the epoch that just ended, with validation loss {@code loss}, replaces the one kept so far ({@code kept}). */
-    public boolean replaces(double loss, double kept) { return this == LAST || loss < kept; }
+    public boolean replaces(double loss, double kept) {
+        return this == LAST || loss < kept;
+    }
 
     public String cliName() { return name().toLowerCase(Locale.ROOT); }
 

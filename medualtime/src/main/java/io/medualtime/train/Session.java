@@ -46,8 +46,9 @@ public final class Session {
         this.device = device;
         var c = model.config;
         if (data.leads() != c.leads() || data.steps() != c.steps())
-            throw new IllegalArgumentException("the dataset has " + data.leads() + " leads x " + data.steps() + " steps but the model expects "
-                    + c.leads() + " x " + c.steps());
+            throw new IllegalArgumentException(
+                    "the dataset has " + data.leads() + " leads x " + data.steps() + " steps but the model expects "
+                            + c.leads() + " x " + c.steps());
         if (device != Device.CPU) model.to(device);
     }
 
@@ -118,7 +119,8 @@ public final class Session {
      */
     public void recomputeTextVectors(long seed) {
         if (!(built.textVectors().inner() instanceof io.medualtime.model.BertReportEncoder bert))
-            throw new IllegalArgumentException("report vectors recomputed with dropout need the BERT text encoder (the official ClinicalBERT path)");
+            throw new IllegalArgumentException(
+                    "report vectors recomputed with dropout need the BERT text encoder (the official ClinicalBERT path)");
         recomputing = bert;
         Rng base = new Rng(seed ^ 0xBE27L);
         new java.util.TreeMap<>(bert.dropoutRngs()).values().forEach(r -> r.restore(base.split().state()));
@@ -162,7 +164,8 @@ public final class Session {
      * @param truth      the labels, {@link Dataset#UNLABELLED} for a record without one
      * @param embeddings the embeddings z the head classifies, or null when not asked for
      */
-    public record Scores(double loss, int[] truth, int[] predicted, double[][] probabilities, int[] indices, float[][] logits, float[][] embeddings) {
+    public record Scores(double loss, int[] truth, int[] predicted, double[][] probabilities, int[] indices, float[][] logits,
+            float[][] embeddings) {
         /** Whether every record has a label (then loss and accuracy mean something). */
         public boolean labelled() {
             for (int t : truth) if (t == Dataset.UNLABELLED) return false;
@@ -231,7 +234,9 @@ public final class Session {
         try (GradMode g = GradMode.noGrad(); Progress p = Progress.start(task, bs.size())) {
             for (int[] idx : bs) {
                 float[] z;
-                try (TensorScope batch = TensorScope.open()) { z = embed(load(idx)).toArray(); }
+                try (TensorScope batch = TensorScope.open()) {
+                    z = embed(load(idx)).toArray();
+                }
                 for (int i = 0; i < idx.length; i++) out[done + i] = java.util.Arrays.copyOfRange(z, i * d, (i + 1) * d);
                 done += idx.length;
                 p.step();

@@ -45,8 +45,10 @@ final class StrictJson {
             throw new IOException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + reason(e), e);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new IOException(file + ": invalid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + ": " + firstLine(e.getOriginalMessage()), e);
+            throw new IOException(
+                    file + ": invalid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                            + ": " + firstLine(e.getOriginalMessage()),
+                    e);
         }
         if (value == null) throw new IOException(file + ": not a JSON object");
         return value;
@@ -72,7 +74,8 @@ final class StrictJson {
             return "expected " + typeName(f.getTargetType()) + ", got " + (f.getValue() instanceof String s ? '"' + s + '"' : f.getValue());
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             Matcher got = GOT.matcher(msg);
-            return "expected " + typeName(m.getTargetType()) + (got.find() ? ", got " + (got.group(1) != null ? got.group(1) : got.group(2) + " value") : "");
+            return "expected " + typeName(m.getTargetType())
+                    + (got.find() ? ", got " + (got.group(1) != null ? got.group(1) : got.group(2) + " value") : "");
         }
         return msg;
     }

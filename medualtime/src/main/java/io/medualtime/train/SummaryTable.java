@@ -40,7 +40,10 @@ public final class SummaryTable {
     public SummaryTable(String title) { this.title = Objects.requireNonNull(title, "title"); }
 
     /** Adds a label to the title line (duplicates are ignored). */
-    public SummaryTable label(String label) { labels.add(Objects.requireNonNull(label)); return this; }
+    public SummaryTable label(String label) {
+        labels.add(Objects.requireNonNull(label));
+        return this;
+    }
 
     /** A row; {@code ci} may be null (then only point estimates are shown). */
     public SummaryTable add(String name, ClassificationReport report, BootstrapCI ci) {
@@ -59,7 +62,7 @@ public final class SummaryTable {
 
     /** A line of the block under the table that gives the spread over repeated runs (seeds or draws). */
     public SummaryTable repeats(String name, Repeats r) {
-        repeats.add(new Object[] {Objects.requireNonNull(name), Objects.requireNonNull(r, "repeats")});
+        repeats.add(new Object[]{Objects.requireNonNull(name), Objects.requireNonNull(r, "repeats")});
         return this;
     }
 
@@ -67,10 +70,10 @@ public final class SummaryTable {
 
     private List<String[]> repeatCells() {
         List<String[]> out = new ArrayList<>();
-        out.add(new String[] {"run", "runs", "accuracy mean +- std", "macro-F1 mean +- std", "accuracy per run"});
+        out.add(new String[]{"run", "runs", "accuracy mean +- std", "macro-F1 mean +- std", "accuracy per run"});
         for (Object[] e : repeats) {
             Repeats r = (Repeats) e[1];
-            out.add(new String[] {(String) e[0], r.runs().size() + " " + r.over() + (r.runs().size() == 1 ? "" : "s"),
+            out.add(new String[]{(String) e[0], r.runs().size() + " " + r.over() + (r.runs().size() == 1 ? "" : "s"),
                     r.accuracy().format(), r.macroF1().format(), r.accuracy().formatValues()});
         }
         return out;
@@ -82,10 +85,10 @@ public final class SummaryTable {
         String level = "95%";
         for (Row r : rows) if (r.ci != null) { level = pct(r.ci.level()); break; }
         List<String[]> out = new ArrayList<>();
-        out.add(new String[] {"run", "n", "accuracy [" + level + " CI]", "macro-F1 [" + level + " CI]", "macro-P", "macro-R"});
+        out.add(new String[]{"run", "n", "accuracy [" + level + " CI]", "macro-F1 [" + level + " CI]", "macro-P", "macro-R"});
         for (Row r : rows) {
             ClassificationReport m = r.report;
-            out.add(new String[] {r.name, Integer.toString(m.n()),
+            out.add(new String[]{r.name, Integer.toString(m.n()),
                     r.ci == null ? f4(m.accuracy()) : r.ci.accuracy().format(),
                     r.ci == null ? f4(m.macroF1()) : r.ci.macroF1().format(),
                     f4(m.macroPrecision()), f4(m.macroRecall())});

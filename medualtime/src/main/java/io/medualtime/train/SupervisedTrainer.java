@@ -29,7 +29,8 @@ import java.util.Map;
 public final class SupervisedTrainer {
 
     /** The protocol's knobs (official defaults in {@link #defaults(LabelKind)}); invalid values are refused naming the option. */
-    public record Options(int epochs, int batchSize, double lr, double weightDecay, Schedule schedule, Selection selection, int evalBatchSize) {
+    public record Options(int epochs, int batchSize, double lr, double weightDecay, Schedule schedule, Selection selection,
+            int evalBatchSize) {
         public Options {
             Checks.atLeast("--epochs", epochs, 1);
             Checks.atLeast("--batch-size", batchSize, 1);
@@ -45,7 +46,9 @@ public final class SupervisedTrainer {
         }
 
         /** AdamW lr 1e-3, weight decay 0.01, batch 32, 40 epochs, gamma 0.5 (5 classes) / 0.85 (4 classes). */
-        public static Options defaults(LabelKind label) { return new Options(40, 32, 1e-3, 0.01, label.defaultGamma(), 64); }
+        public static Options defaults(LabelKind label) {
+            return new Options(40, 32, 1e-3, 0.01, label.defaultGamma(), 64);
+        }
     }
 
     /** The outcome: metrics (also written to metrics.json) and the selected epoch's test scores. */
@@ -97,7 +100,8 @@ public final class SupervisedTrainer {
             best = from.bestLoss();
             bestEpoch = from.bestEpoch();
             bestState = from.best().get("model");
-            log.printf(Locale.ROOT, "[%s] resuming after epoch %d of %d (best so far: epoch %d)%n", s.mode.cliName(), from.epoch(), o.epochs(), bestEpoch);
+            log.printf(Locale.ROOT, "[%s] resuming after epoch %d of %d (best so far: epoch %d)%n", s.mode.cliName(), from.epoch(),
+                    o.epochs(), bestEpoch);
         } else {
             run.writeMetrics(metrics);
         }
@@ -108,7 +112,8 @@ public final class SupervisedTrainer {
             double sum = 0;
             int seen = 0, step = 0;
             s.model.train(true);
-            try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()), batches.size())) {
+            try (Progress p = Progress.start(String.format(Locale.ROOT, "%s epoch %d/%d", s.mode.cliName(), epoch, o.epochs()),
+                    batches.size())) {
                 for (int[] idx : batches) {
                     step++;
                     double l;
@@ -120,7 +125,9 @@ public final class SupervisedTrainer {
                         opt.step();
                         l = loss.item();
                     }
-                    if (!Double.isFinite(l)) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "training loss", "; try a lower --lr");
+                    if (!Double.isFinite(l))
+                        throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, step, l), "training loss",
+                                "; try a lower --lr");
                     sum += l * idx.length;
                     seen += idx.length;
                     p.metric("loss", sum / seen);
@@ -129,7 +136,9 @@ public final class SupervisedTrainer {
             }
             sched.step();
             Session.Scores val = s.score(Split.VAL, o.evalBatchSize(), "  validation");
-            if (!Double.isFinite(val.loss())) throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val.loss()), "validation loss", "; try a lower --lr");
+            if (!Double.isFinite(val.loss()))
+                throw run.recordDivergence(metrics, new MetricsFile.Divergence(epoch, 0, val.loss()), "validation loss",
+                        "; try a lower --lr");
             double trainLoss = sum / Math.max(1, seen);
             double valAcc = accuracy(val);
             boolean improved = val.loss() < best;
@@ -142,7 +151,8 @@ public final class SupervisedTrainer {
             double secs = (System.nanoTime() - e0) / 1e9;
             metrics.addEpoch(new MetricsFile.Epoch(epoch, trainLoss, val.loss(), (double) lr, secs, Map.of("valAccuracy", valAcc)));
             log.printf(Locale.ROOT, "[%s] epoch %2d/%d  train loss %.4f  val loss %.4f  val acc %.4f  lr %.2e  %.1fs%s%n",
-                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs, improved && o.selection() == Selection.BEST ? "  *best" : "");
+                    s.mode.cliName(), epoch, o.epochs(), trainLoss, val.loss(), valAcc, lr, secs,
+                    improved && o.selection() == Selection.BEST ? "  *best" : "");
             run.writeMetrics(metrics);
             state.save(run, new ResumeState.Saved(epoch, best, bestEpoch, Map.of("model", bestState), metrics));
         }
@@ -157,7 +167,8 @@ public final class SupervisedTrainer {
                 .totalSeconds((System.nanoTime() - t0) / 1e9);
         run.complete(metrics);
         log.printf(Locale.ROOT, "[%s] selected epoch %d (%s %.4f); test accuracy %.4f, macro-F1 %.4f%n",
-                s.mode.cliName(), bestEpoch, o.selection() == Selection.BEST ? "lowest validation loss" : "last epoch, validation loss", best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
+                s.mode.cliName(), bestEpoch, o.selection() == Selection.BEST ? "lowest validation loss" : "last epoch, validation loss",
+                best, metrics.test().report().accuracy(), metrics.test().report().macroF1());
         return new Result(metrics, test, ckpt);
     }
 

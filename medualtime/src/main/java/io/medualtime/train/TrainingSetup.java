@@ -22,7 +22,9 @@ public record TrainingSetup(Float lmDropout, boolean officialInit, boolean recom
     }
 
     /** What metrics.json records as {@code config.lm_dropout}. */
-    public String describeLmDropout() { return lmDropout == null ? "the LM's config.json values" : Float.toString(lmDropout); }
+    public String describeLmDropout() {
+        return lmDropout == null ? "the LM's config.json values" : Float.toString(lmDropout);
+    }
 
     /** What metrics.json records as {@code config.text_vectors}. */
     public String describeTextVectors() {

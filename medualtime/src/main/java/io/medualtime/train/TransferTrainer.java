@@ -38,7 +38,8 @@ public final class TransferTrainer {
         public Draws { Checks.atLeast("--draws", count, 1); }
 
         int[] sample(int[] pool, int[] labels, int classes, int k, long seed, int draw) {
-            return nested ? LinearProbe.sampleNested(pool, labels, classes, k, OFFICIAL_BASE + 1000L * draw)
+            return nested
+                    ? LinearProbe.sampleNested(pool, labels, classes, k, OFFICIAL_BASE + 1000L * draw)
                     : LinearProbe.sampleK(pool, labels, classes, k, new Rng((seed + 7919L * draw) * 1000003L + k));
         }
 
@@ -51,18 +52,21 @@ public final class TransferTrainer {
      * with the next K (each K draws from its own seeds, so the rows are those of an uninterrupted run). The data is
      * checked first. The run stays {@link MetricsFile#RUNNING}: the caller completes it.
      */
-    public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics, PrintStream log) {
+    public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, long seed, RunFolder run, MetricsFile metrics,
+            PrintStream log) {
         return run(s, ks, o, Draws.DEFAULT, seed, run, metrics, log);
     }
 
     /** As {@link #run(Session, List, LinearProbe.Options, long, RunFolder, MetricsFile, PrintStream)}, drawing the records as {@code draws} says. */
-    public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run, MetricsFile metrics,
-                                 PrintStream log) {
+    public static List<Shot> run(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run,
+            MetricsFile metrics,
+            PrintStream log) {
         return run.recordingFailure(metrics, () -> runOrThrow(s, ks, o, draws, seed, run, metrics, log));
     }
 
-    private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run, MetricsFile metrics,
-                                         PrintStream log) {
+    private static List<Shot> runOrThrow(Session s, List<Integer> ks, LinearProbe.Options o, Draws draws, long seed, RunFolder run,
+            MetricsFile metrics,
+            PrintStream log) {
         DataChecks.requireUsable(s.data, EnumSet.allOf(Split.class));
         for (int k : ks) Checks.atLeast("--k", k, 1);
         s.precomputeTextVectors();
@@ -71,7 +75,8 @@ public final class TransferTrainer {
         float[][] zVal = s.embeddings(valIdx, 64, "embed val (frozen)");
         float[][] zTest = s.embeddings(testIdx, 64, "embed test (frozen)");
         List<String> fine = LabelKind.FINE.classNames(s.data);
-        int[] yTrain = LabelKind.FINE.labels(s.data, trainIdx), yVal = LabelKind.FINE.labels(s.data, valIdx), yTest = LabelKind.FINE.labels(s.data, testIdx);
+        int[] yTrain = LabelKind.FINE.labels(s.data, trainIdx), yVal = LabelKind.FINE.labels(s.data, valIdx),
+                yTest = LabelKind.FINE.labels(s.data, testIdx);
         Map<Integer, Integer> pos = new LinkedHashMap<>();
         for (int i = 0; i < trainIdx.length; i++) pos.put(trainIdx[i], i);
         Map<String, Object> config = new LinkedHashMap<>();
@@ -132,8 +137,10 @@ public final class TransferTrainer {
                     }
                     reports.add(ev.report());
                     ids.add((long) d);
-                    log.printf(Locale.ROOT, "[transfer] K=%3d per class (%d records%s): selected probe epoch %d (val loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
-                            k, chosen.length, draws.count() > 1 ? ", draw " + d : "", r.selectedEpoch(), r.valLoss(), ev.report().accuracy(), ev.report().macroF1());
+                    log.printf(Locale.ROOT,
+                            "[transfer] K=%3d per class (%d records%s): selected probe epoch %d (val loss %.4f); test accuracy %.4f, macro-F1 %.4f%n",
+                            k, chosen.length, draws.count() > 1 ? ", draw " + d : "", r.selectedEpoch(), r.valLoss(),
+                            ev.report().accuracy(), ev.report().macroF1());
                 }
                 Repeats spread = draws.count() > 1 ? Repeats.of("draw", ids, reports) : null;
                 if (spread != null) {
@@ -156,7 +163,8 @@ public final class TransferTrainer {
 
     /** A row of {@code extra.fewShot} read back from a checkpoint. */
     private static Shot shot(Map<?, ?> row) {
-        return new Shot(((Number) row.get("k")).intValue(), ((Number) row.get("trainRecords")).intValue(), ((Number) row.get("selectedEpoch")).intValue(),
+        return new Shot(((Number) row.get("k")).intValue(), ((Number) row.get("trainRecords")).intValue(),
+                ((Number) row.get("selectedEpoch")).intValue(),
                 MetricsJson.mapper().convertValue(row.get("valLoss"), Double.class),
                 MetricsJson.mapper().convertValue(row.get("test"), MetricsFile.Evaluation.class),
                 row.get("repeats") == null ? null : MetricsJson.mapper().convertValue(row.get("repeats"), Repeats.class));

@@ -50,7 +50,8 @@ class BadInputSweepTest {
     /** Exit 0 with finite output, or exit 2 with one foreseen one-line error; {@code what} names the case. */
     static void assertHandled(String what, Run r) {
         if (Boolean.getBoolean("sweep.print"))   // -Dsweep.print=true lists every case's outcome
-            System.out.println("SWEEP " + r.code() + " " + what + " => " + r.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(""));
+            System.out.println(
+                    "SWEEP " + r.code() + " " + what + " => " + r.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(""));
         String all = r.out() + r.err();
         assertFalse(all.contains("\tat ") || all.contains("Exception in thread") || all.contains("Caused by:"),
                 what + ": stack trace\n" + all);
@@ -80,7 +81,8 @@ class BadInputSweepTest {
             cases.add(option("--threads " + v, new String[]{"--threads", v, "data", "info", data.toString()}));
         }
         for (String[] bad : new String[][]{{"--label", "bogus"}, {"--mode", "bogus"}, {"--lm-width", "33"}, {"--lm-heads", "0"},
-                {"--adapter-tokens", "-1"}, {"--temenc-width", "0"}, {"--data", "/nonexistent"}, {"--data", GPT2.resolve("config.json").toString()},
+                {"--adapter-tokens", "-1"}, {"--temenc-width", "0"}, {"--data", "/nonexistent"},
+                {"--data", GPT2.resolve("config.json").toString()},
                 {"--out", GPT2.resolve("config.json").toString()}, {"--schedule", "bogus"}, {"--select", "bogus"}})
             cases.add(option("train " + String.join(" ", bad), train.apply(bad)));
         for (String v : new String[]{"NaN", "-1", "0", "abc", "99999999999"})
@@ -92,7 +94,8 @@ class BadInputSweepTest {
             cases.add(option("gpt2 generate " + String.join(" ", g), with(new String[]{"gpt2", "generate", "--model", GPT2.toString(),
                     "--prompt", "The heart", "--max-new", "2"}, g)));
         for (String[] e : new String[][]{{"eval", "--run", "/nonexistent"}, {"eval", "--run", data.toString()},
-                {"eval", "--run", runDir.toString(), "--data", "/nonexistent"}, {"predict", "--run", runDir.toString(), "--data", data.toString(), "--format", "bogus"},
+                {"eval", "--run", runDir.toString(), "--data", "/nonexistent"},
+                {"predict", "--run", runDir.toString(), "--data", data.toString(), "--format", "bogus"},
                 {"data", "info", "/nonexistent"}, {"report", "/nonexistent"}, {"report", data.toString()}})
             cases.add(option(String.join(" ", e), e));
         return cases.stream();
@@ -105,14 +108,23 @@ class BadInputSweepTest {
     // ---- damaged files -----------------------------------------------------------------------------------------
 
     /** A way to damage a file; returns false where it does not apply (a NaN only in binary float files). */
-    interface Damage { boolean apply(Path file) throws IOException; }
+    interface Damage {
+        boolean apply(Path file) throws IOException;
+    }
 
     static final Damage[] DAMAGES = {
             f -> { Files.delete(f); return true; },
             f -> { Files.write(f, new byte[0]); return true; },
-            f -> { byte[] b = Files.readAllBytes(f); Files.write(f, java.util.Arrays.copyOf(b, b.length / 2)); return true; },
+            f -> {
+                byte[] b = Files.readAllBytes(f);
+                Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));
+                return true;
+            },
             f -> { byte[] b = Files.readAllBytes(f); new Random(7).nextBytes(b); Files.write(f, b); return true; },
-            f -> { Files.write(f, "\u0000garbage\r\n\u001b[2J".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND); return true; },
+            f -> {
+                Files.write(f, "\u0000garbage\r\n\u001b[2J".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+                return true;
+            },
             f -> jsonValue(f, "null"), f -> jsonValue(f, "[]"), f -> jsonValue(f, "{}"), f -> jsonValue(f, "{\"a\":" + "[".repeat(5000)),
             BadInputSweepTest::nanInTheMiddle,
     };
@@ -170,7 +182,8 @@ class BadInputSweepTest {
                 for (String[] command : commands.apply(copy)) {
                     Run r = run(command);
                     assertHandled(name + ": " + String.join(" ", command), r);
-                    if (!OUTPUTS.contains(file)) assertEquals(ErrorLine.EXIT, r.code(), name + ": a damaged input was accepted\n" + r.out());
+                    if (!OUTPUTS.contains(file))
+                        assertEquals(ErrorLine.EXIT, r.code(), name + ": a damaged input was accepted\n" + r.out());
                 }
             }));
         }
@@ -189,7 +202,10 @@ class BadInputSweepTest {
         for (int i = 0; i < pairs.length; i += 2) {
             int at = r.indexOf(pairs[i]);
             if (at >= 0) r.set(at + 1, pairs[i + 1]);
-            else { r.add(pairs[i]); r.add(pairs[i + 1]); }
+            else {
+                r.add(pairs[i]);
+                r.add(pairs[i + 1]);
+            }
         }
         return r.toArray(new String[0]);
     }

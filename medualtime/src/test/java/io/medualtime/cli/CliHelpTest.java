@@ -70,9 +70,11 @@ class CliHelpTest {
             List<ArgSpec> args = new ArrayList<>(s.options());
             args.addAll(s.positionalParameters());
             for (ArgSpec a : args)
-                assertTrue(a.description().length > 0 && !a.description()[0].isBlank(), s.qualifiedName() + " " + a + " has no description");
+                assertTrue(a.description().length > 0 && !a.description()[0].isBlank(),
+                        s.qualifiedName() + " " + a + " has no description");
             String usage = c.getUsageMessage();
-            assertFalse(usage.replace("io/medualtime/data/FORMAT.md", "").contains("FORMAT.md"), s.qualifiedName() + " points at a wrong FORMAT.md: " + usage);
+            assertFalse(usage.replace("io/medualtime/data/FORMAT.md", "").contains("FORMAT.md"),
+                    s.qualifiedName() + " points at a wrong FORMAT.md: " + usage);
             assertFalse(usage.contains("pretrained GPT-2 weights"), s.qualifiedName() + ": " + usage);
         }
     }

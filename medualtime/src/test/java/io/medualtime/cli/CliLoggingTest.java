@@ -37,9 +37,10 @@ class CliLoggingTest {
      */
     @Test void libraryCodeDoesNotWriteToTheConsole() throws IOException {
         List<String> offenders;
-        try (Stream<Path> files = Stream.of("../tensor/src/main/java", "../tensor-cuda/src/main/java", "../nn/src/main/java").flatMap(CliLoggingTest::walk)) {
+        try (Stream<Path> files = Stream.of("../tensor/src/main/java", "../tensor-cuda/src/main/java", "../nn/src/main/java")
+                .flatMap(CliLoggingTest::walk)) {
             offenders = files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().endsWith("Bench.java")
-                            && !f.getFileName().toString().equals("KernelProfile.java"))
+                    && !f.getFileName().toString().equals("KernelProfile.java"))
                     .filter(f -> read(f).contains("System.out.print") || read(f).contains("System.err.print"))
                     .map(Path::toString).collect(Collectors.toList());
         }

@@ -16,7 +16,9 @@ class DataCommandTest {
         Path d = SyntheticEcg.writeTo(SyntheticConfig.DEFAULT.withSizes(4, 2, 2).withSampling(50, 10), tmp.resolve("d"));
         TrainingCommandsTest.Run r = TrainingCommandsTest.run("data", "info", "--verify", d.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("verified 8 records (train 4, val 2, test 2): every split non-empty and labelled; all 48,000 signal values"),
+        assertTrue(
+                r.out().contains(
+                        "verified 8 records (train 4, val 2, test 2): every split non-empty and labelled; all 48,000 signal values"),
                 r.out());
 
         try (RandomAccessFile f = new RandomAccessFile(d.resolve("signals.f32").toFile(), "rw")) {

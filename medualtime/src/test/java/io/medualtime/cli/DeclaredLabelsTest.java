@@ -78,11 +78,13 @@ class DeclaredLabelsTest {
 
     @Test void anOfficialCheckpointImportedWithLabelKeepsItsRowsAndEvaluatesOnTheAuthorsFiles(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
-        String[] common = {"import", "--checkpoint", ImportCommandTest.CONVERTED.toString(), "--random-lm", "32,2,2", "--text-encoder", "gpt2",
+        String[] common = {"import", "--checkpoint", ImportCommandTest.CONVERTED.toString(), "--random-lm", "32,2,2", "--text-encoder",
+                "gpt2",
                 "--classes", ImportCommandTest.OFFICIAL_ROWS, "--steps", "100"};
         TrainingCommandsTest.Run r = run(with(common, "--label", "fine", "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        assertEquals("[\"CD\",\"HYP\",\"MI\",\"NORM\",\"STTC\"]", JSON.readTree(out.resolve("run.json").toFile()).get("classNames").toString());
+        assertEquals("[\"CD\",\"HYP\",\"MI\",\"NORM\",\"STTC\"]",
+                JSON.readTree(out.resolve("run.json").toFile()).get("classNames").toString());
         assertArrayEquals(ImportCommandTest.readFloat(ImportCommandTest.CONVERTED, "head.weight"),
                 ImportCommandTest.readFloat(out.resolve("model.safetensors"), "head.weight"));   // rows not moved
         TrainingCommandsTest.Run e = run("eval", "--run", out.toString(), "--data", authors.toString());
@@ -116,7 +118,8 @@ class DeclaredLabelsTest {
 
     @Test void aCoarseLabelDerivedByTheGroupingIsAnnounced(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("syn");
-        assertEquals(0, run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "4", "--hz", "50").code());
+        assertEquals(0,
+                run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "4", "--hz", "50").code());
         TrainingCommandsTest.Run r = run(args(new String[]{"train", "--data", data.toString(), "--label", "coarse", "--epochs", "1",
                 "--batch-size", "8", "--out", tmp.resolve("run").toString()}));
         assertEquals(0, r.code(), r.err());

@@ -53,7 +53,8 @@ class DocSnippetsTest {
             import java.nio.file.*;
             import java.util.*;
             """;
-    static final Pattern BLOCK = Pattern.compile("```java([^\\n]*)\\n(.*?)\\n```[ \\t]*\\n(?:<!-- snippet-output: (.*?) -->)?", Pattern.DOTALL);
+    static final Pattern BLOCK = Pattern.compile("```java([^\\n]*)\\n(.*?)\\n```[ \\t]*\\n(?:<!-- snippet-output: (.*?) -->)?",
+            Pattern.DOTALL);
 
     static final Map<String, String> PATHS = new LinkedHashMap<>();
 
@@ -108,7 +109,8 @@ class DocSnippetsTest {
     static void checkExcerpt(Snippet s, Path source) throws IOException {
         assertTrue(Files.isRegularFile(source), s.name() + ": excerpt of a missing file " + source);
         String missing = DocExcerpts.firstMissingLine(s.code(), Files.readString(source));
-        assertNull(missing, s.name() + ": the excerpt's line is not in " + ROOT.relativize(source) + " (in order, whitespace ignored): " + missing);
+        assertNull(missing,
+                s.name() + ": the excerpt's line is not in " + ROOT.relativize(source) + " (in order, whitespace ignored): " + missing);
     }
 
     static String compileAndRun(Snippet s, Path dir) throws Exception {
@@ -122,7 +124,8 @@ class DocSnippetsTest {
             source = code;
         } else {
             className = "Snippet";
-            source = IMPORTS + "public class Snippet {\n    public static void main(String[] args) throws Exception {\n" + code + "\n    }\n}\n";
+            source = IMPORTS + "public class Snippet {\n    public static void main(String[] args) throws Exception {\n" + code
+                    + "\n    }\n}\n";
         }
         String pkg = packageOf(source);
         Path src = dir.resolve("src").resolve(className + ".java"), classes = dir.resolve("classes");

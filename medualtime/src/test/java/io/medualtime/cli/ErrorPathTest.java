@@ -33,7 +33,8 @@ class ErrorPathTest {
     /** A job that fails the way it is told to, as any subcommand might. */
     @Command(name = "boom")
     static final class Boom extends JobCommand {
-        @Parameters String what;
+        @Parameters
+        String what;
 
         @Override int run() {
             Supplier<RuntimeException> thrown = switch (what) {

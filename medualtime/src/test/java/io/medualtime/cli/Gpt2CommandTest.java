@@ -106,7 +106,8 @@ class Gpt2CommandTest {
         // the table form prints the same perplexity
         Run table = run("gpt2", "score", "--model", TINY.toString(), "--text", text);
         assertEquals(0, table.code(), table.err());
-        assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "perplexity %.4f", root.get("perplexity").asDouble())), table.out());
+        assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "perplexity %.4f", root.get("perplexity").asDouble())),
+                table.out());
     }
 
     @Test void generateWithAndWithoutCacheGivesTheSameGreedyTokens() throws Exception {
@@ -120,8 +121,10 @@ class Gpt2CommandTest {
         assertEquals(prompt + Gpt2Tokenizer.r50k().decode(want) + System.lineSeparator(), cached.out());
         assertTrue(cached.err().contains("prefill") && cached.err().contains("decode") && cached.err().contains("tokens/s"), cached.err());
         // sampling is seeded: same seed, same text; cache or not
-        Run s1 = run("gpt2", "generate", "--model", TINY.toString(), "--prompt", prompt, "--max-new", "8", "--temperature", "0.9", "--top-k", "20", "--seed", "3");
-        Run s2 = run("gpt2", "generate", "--model", TINY.toString(), "--prompt", prompt, "--max-new", "8", "--temperature", "0.9", "--top-k", "20", "--seed", "3", "--no-cache");
+        Run s1 = run("gpt2", "generate", "--model", TINY.toString(), "--prompt", prompt, "--max-new", "8", "--temperature", "0.9",
+                "--top-k", "20", "--seed", "3");
+        Run s2 = run("gpt2", "generate", "--model", TINY.toString(), "--prompt", prompt, "--max-new", "8", "--temperature", "0.9",
+                "--top-k", "20", "--seed", "3", "--no-cache");
         assertEquals(0, s1.code(), s1.err());
         assertEquals(s1.out(), s2.out());
     }
@@ -150,7 +153,8 @@ class Gpt2CommandTest {
 
     static void assertOneLineError(Run r, String... fragments) {
         assertEquals(2, r.code(), r.err());
-        String[] lines = Arrays.stream(r.err().strip().split("\\R")).filter(l -> !l.startsWith("[medualtime] loaded")).toArray(String[]::new);
+        String[] lines = Arrays.stream(r.err().strip().split("\\R")).filter(l -> !l.startsWith("[medualtime] loaded"))
+                .toArray(String[]::new);
         assertEquals(1, lines.length, r.err());
         assertTrue(lines[0].startsWith("error: "), r.err());
         for (String f : fragments) assertTrue(lines[0].contains(f), "'" + f + "' not in: " + lines[0]);
@@ -172,9 +176,11 @@ class Gpt2CommandTest {
     }
 
     /** The tiny fixture's config.json (with fields replaced) and weights (with tensors edited) in {@code dir}. */
-    static Path tinyCopy(Path dir, java.util.Map<String, Object> config, java.util.Map<String, java.util.function.UnaryOperator<float[]>> edits)
+    static Path tinyCopy(Path dir, java.util.Map<String, Object> config,
+            java.util.Map<String, java.util.function.UnaryOperator<float[]>> edits)
             throws Exception {
-        com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(TINY.resolve("config.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode) JSON
+                .readTree(TINY.resolve("config.json").toFile());
         config.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
         Files.writeString(dir.resolve("config.json"), c.toString());
         io.medualtime.tensor.io.TestCheckpoints.copyWithEdits(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors"), edits);
@@ -182,9 +188,11 @@ class Gpt2CommandTest {
     }
 
     @Test void nanWeightsAreAOneLineErrorNamingTheTensorNotNanOutput(@TempDir Path tmp) throws Exception {
-        Path dir = tinyCopy(tmp, java.util.Map.of(), java.util.Map.of("transformer.h.0.attn.c_proj.weight", io.medualtime.tensor.io.TestCheckpoints.set(5, Float.NaN)));
+        Path dir = tinyCopy(tmp, java.util.Map.of(),
+                java.util.Map.of("transformer.h.0.attn.c_proj.weight", io.medualtime.tensor.io.TestCheckpoints.set(5, Float.NaN)));
         String m = dir.toString();
-        for (String[] args : new String[][]{{"gpt2", "logits", "--model", m, "--ids", "464,2068"}, {"gpt2", "score", "--model", m, "--text", "Hello world"},
+        for (String[] args : new String[][]{{"gpt2", "logits", "--model", m, "--ids", "464,2068"},
+                {"gpt2", "score", "--model", m, "--text", "Hello world"},
                 {"gpt2", "generate", "--model", m, "--prompt", "Hello", "--max-new", "3"}})
             assertOneLineError(run(args), "model.safetensors", "'transformer.h.0.attn.c_proj.weight'", "element 5 is NaN");
     }
@@ -193,7 +201,8 @@ class Gpt2CommandTest {
         // finite weights whose final LayerNorm scales to +-Infinity: logits of Infinity and NaN
         java.util.function.UnaryOperator<float[]> huge = a -> { float[] c = a.clone(); java.util.Arrays.fill(c, 3e38f); return c; };
         Path dir = tinyCopy(tmp, java.util.Map.of(), java.util.Map.of("transformer.ln_f.weight", huge, "transformer.ln_f.bias", huge));
-        assertOneLineError(run("gpt2", "logits", "--model", dir.toString(), "--ids", "464,2068"), "the logits holds a non-finite value", "overflowed");
+        assertOneLineError(run("gpt2", "logits", "--model", dir.toString(), "--ids", "464,2068"), "the logits holds a non-finite value",
+                "overflowed");
         assertOneLineError(run("gpt2", "score", "--model", dir.toString(), "--text", "Hello world"), "the logits holds a non-finite value");
         assertOneLineError(run("gpt2", "generate", "--model", dir.toString(), "--prompt", "Hello", "--max-new", "3"), "is not finite");
     }
@@ -201,11 +210,13 @@ class Gpt2CommandTest {
     @Test void badGenerationOptionsAreOneLineErrors() {
         String m = TINY.toString();
         assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "NaN"), "--temperature", "NaN");
-        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "Infinity"), "--temperature", "Infinity");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "Infinity"), "--temperature",
+                "Infinity");
         assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "1e39"), "--temperature", "Infinity");
         assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--temperature", "-1"), "--temperature", "-1.0");
         assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--top-k", "-2", "--temperature", "1"), "--top-k", "-2");
-        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--top-k", "40"), "--top-k 40 has no effect with --temperature 0");
+        assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--top-k", "40"),
+                "--top-k 40 has no effect with --temperature 0");
         assertOneLineError(run("gpt2", "generate", "--model", m, "--prompt", "hi", "--max-new", "0"), "--max-new", "0");
     }
 
@@ -213,11 +224,12 @@ class Gpt2CommandTest {
         io.medualtime.nn.gpt2.Gpt2Config small = io.medualtime.nn.gpt2.Gpt2Config.of(300, 16, 8, 1, 2);
         small.save(tmp);
         io.medualtime.tensor.io.SafetensorsWriter w = new io.medualtime.tensor.io.SafetensorsWriter();
-        new Gpt2(small, new io.medualtime.tensor.Rng(1)).stateDict().forEach((k, t) ->
-                w.addFloat(k, t.toArray(), Arrays.stream(t.shape()).asLongStream().toArray()));
+        new Gpt2(small, new io.medualtime.tensor.Rng(1)).stateDict()
+                .forEach((k, t) -> w.addFloat(k, t.toArray(), Arrays.stream(t.shape()).asLongStream().toArray()));
         w.write(tmp.resolve("model.safetensors"));
         for (String[] args : new String[][]{{"gpt2", "generate", "--model", tmp.toString(), "--prompt", "hi", "--max-new", "2"},
-                {"gpt2", "score", "--model", tmp.toString(), "--text", "hi there"}, {"gpt2", "logits", "--model", tmp.toString(), "--prompt", "hi"}})
+                {"gpt2", "score", "--model", tmp.toString(), "--text", "hi there"},
+                {"gpt2", "logits", "--model", tmp.toString(), "--prompt", "hi"}})
             assertOneLineError(run(args), tmp.toString(), "50257 ids", "vocab_size is 300");
         assertEquals(0, run("gpt2", "logits", "--model", tmp.toString(), "--ids", "1,2,299").code(), "ids need no tokenizer");
     }

@@ -34,7 +34,8 @@ class ImportCommandTest {
     @BeforeAll static void tinyData(@TempDir Path tmp) {
         System.setProperty("medualtime.progress", "off");
         data = tmp.resolve("tiny");
-        TrainingCommandsTest.Run r = run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "6", "--hz", "50");
+        TrainingCommandsTest.Run r = run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "6", "--hz",
+                "50");
         assertEquals(0, r.code(), r.err());
     }
 
@@ -71,10 +72,12 @@ class ImportCommandTest {
         float[] officialBias = readFloat(CONVERTED, "head.bias"), importedBias = readFloat(out.resolve("model.safetensors"), "head.bias");
         int[] from = {3, 2, 4, 0, 1};
         for (int i = 0; i < 5; i++) {
-            assertArrayEquals(Arrays.copyOfRange(official, from[i] * 32, from[i] * 32 + 32), Arrays.copyOfRange(imported, i * 32, i * 32 + 32), "row " + i);
+            assertArrayEquals(Arrays.copyOfRange(official, from[i] * 32, from[i] * 32 + 32),
+                    Arrays.copyOfRange(imported, i * 32, i * 32 + 32), "row " + i);
             assertEquals(officialBias[from[i]], importedBias[i]);
         }
-        assertArrayEquals(readFloat(CONVERTED, "adapter_query_ts.weight"), readFloat(out.resolve("model.safetensors"), "adapter_query_ts.weight"));
+        assertArrayEquals(readFloat(CONVERTED, "adapter_query_ts.weight"),
+                readFloat(out.resolve("model.safetensors"), "adapter_query_ts.weight"));
 
         TrainingCommandsTest.Run p = run("predict", "--run", out.toString(), "--data", data.toString());
         assertEquals(0, p.code(), p.err());
@@ -117,7 +120,8 @@ class ImportCommandTest {
             for (Path f : files.toList()) Files.delete(f);
         }
         Files.delete(bert);
-        assertOneLineError(run("predict", "--run", out.toString(), "--data", data.toString()), bert.toAbsolutePath().normalize().toString());
+        assertOneLineError(run("predict", "--run", out.toString(), "--data", data.toString()),
+                bert.toAbsolutePath().normalize().toString());
     }
 
     @Test void sizesThatDisagreeWithTheCheckpointAreOneLineErrors(@TempDir Path tmp) throws Exception {
@@ -127,9 +131,11 @@ class ImportCommandTest {
         assertOneLineError(run("import", "--checkpoint", CONVERTED.toString(), "--random-lm", "32,2,2", "--text-encoder", "gpt2",
                 "--classes", "NORM,MI,STTC,CD_HYP", "--steps", "500", "--out", tmp.resolve("d").toString()), "4 classes", "5 rows");
         assertOneLineError(run("import", "--checkpoint", CONVERTED.toString(), "--random-lm", "32,2,2", "--text-encoder", "gpt2",
-                "--classes", "NORM,MI,STTC,CD,XYZ", "--steps", "500", "--out", tmp.resolve("e").toString()), "--classes NORM,MI,STTC,CD,XYZ");
+                "--classes", "NORM,MI,STTC,CD,XYZ", "--steps", "500", "--out", tmp.resolve("e").toString()),
+                "--classes NORM,MI,STTC,CD,XYZ");
         assertOneLineError(run("import", "--checkpoint", CONVERTED.toString(), "--random-lm", "64,2,2", "--text-encoder", "gpt2",
-                "--classes", OFFICIAL_ROWS, "--steps", "500", "--out", tmp.resolve("f").toString()), "adapter_query_ts.weight", "width is 64");
+                "--classes", OFFICIAL_ROWS, "--steps", "500", "--out", tmp.resolve("f").toString()), "adapter_query_ts.weight",
+                "width is 64");
         for (String d : List.of("a", "b", "c", "d", "e", "f")) assertFalse(Files.exists(tmp.resolve(d)), d);
 
         Path old = tmp.resolve("no-head.safetensors");   // what the previous convert_pth.py wrote

@@ -47,7 +47,8 @@ class MedualTimeClassifierTest {
             JsonNode want = rows.get(i);
             assertEquals(want.get("predicted").asText(), got.get(i).className(), "record " + i);
             for (int k = 0; k < 5; k++)
-                assertEquals(want.get("probabilities").get(k).asDouble(), got.get(i).probabilities()[k], 1e-5, "record " + i + " class " + k);
+                assertEquals(want.get("probabilities").get(k).asDouble(), got.get(i).probabilities()[k], 1e-5,
+                        "record " + i + " class " + k);
             assertEquals(model.leads() > 0 ? got.get(i).embedding().length : -1, 32);   // the LM's width (TINY: 32)
         }
 

@@ -65,7 +65,8 @@ class OfficialPresetTest {
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
         assertEquals(0, train(a).code());
         assertEquals(0, train(b, "--init", "official").code());
-        assertNotEquals(metrics(a).get("history").get(0).get("trainLoss").asDouble(), metrics(b).get("history").get(0).get("trainLoss").asDouble());
+        assertNotEquals(metrics(a).get("history").get(0).get("trainLoss").asDouble(),
+                metrics(b).get("history").get(0).get("trainLoss").asDouble());
         Run bad = train(tmp.resolve("bad"), "--init", "fastai");
         assertEquals("error: --init must be official or default, got 'fastai'", bad.err().strip());
     }
@@ -125,8 +126,9 @@ class OfficialPresetTest {
 
         // an explicit option wins; one probe unless --label both
         Path mine = tmp.resolve("mine");
-        Run r2 = run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--out", mine.toString(),
-                "--probe-epochs", "2", "--protocol", "official", "--label", "coarse", "--select", "best", "--schedule", "none"}));
+        Run r2 = run(
+                args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--out", mine.toString(),
+                        "--probe-epochs", "2", "--protocol", "official", "--label", "coarse", "--select", "best", "--schedule", "none"}));
         assertEquals(0, r2.code(), r2.err());
         JsonNode m2 = metrics(mine);
         assertNull(m2.get("extra").get("probes"));
@@ -177,6 +179,7 @@ class OfficialPresetTest {
         assertEquals("bert", PinnedRunsTest.json(official.resolve("run.json")).get("textEncoder").asText());
 
         Run bad = train(tmp.resolve("bad"), "--text-vectors", "recomputed");
-        assertEquals("error: --text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not gpt2", bad.err().strip());
+        assertEquals("error: --text-vectors recomputed applies to --text-encoder bert (the official ClinicalBERT path), not gpt2",
+                bad.err().strip());
     }
 }

@@ -18,13 +18,15 @@ class PatchOptionsTest {
     @BeforeAll static void tinyData(@TempDir Path tmp) {
         System.setProperty("medualtime.progress", "off");
         data = tmp.resolve("tiny");
-        assertEquals(0, run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "4", "--hz", "50").code());
+        assertEquals(0,
+                run("data", "synthetic", "--out", data.toString(), "--train", "8", "--val", "4", "--test", "4", "--hz", "50").code());
     }
 
     @Test void overlappingPatchesTrainAndReload(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
-        TrainingCommandsTest.Run r = run(TrainingCommandsTest.args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(),
-                "--patch-len", "50", "--stride", "20"}));
+        TrainingCommandsTest.Run r = run(
+                TrainingCommandsTest.args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(),
+                        "--patch-len", "50", "--stride", "20"}));
         assertEquals(0, r.code(), r.err());
         JsonNode model = JSON.readTree(out.resolve("run.json").toFile()).get("model");
         assertEquals(50, model.get("patchLen").asInt());

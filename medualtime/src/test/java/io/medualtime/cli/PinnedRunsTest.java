@@ -103,8 +103,10 @@ class PinnedRunsTest {
         Path csv = tmp.resolve("p.csv");
         assertOneLineError(run("predict", "--run", out.toString(), "--data", data.toString(), "--out", csv.toString()),
                 "frozen LM", "--allow-changed-weights");
-        assertOneLineError(run(args(new String[]{"transfer", "--checkpoint", out.toString(), "--out", tmp.resolve("t").toString(), "--k", "2",
-                "--probe-epochs", "2"})), "frozen LM", "--allow-changed-weights");
+        assertOneLineError(
+                run(args(new String[]{"transfer", "--checkpoint", out.toString(), "--out", tmp.resolve("t").toString(), "--k", "2",
+                        "--probe-epochs", "2"})),
+                "frozen LM", "--allow-changed-weights");
 
         Run e = run("eval", "--run", out.toString(), "--allow-changed-weights");
         assertEquals(0, e.code(), e.err());
@@ -187,7 +189,8 @@ class PinnedRunsTest {
         assertOneLineError(run("eval", "--run", out.toString()), "class probabilities", "nothing was written");
         assertFalse(Files.exists(out.resolve("eval-test.json")));
         Path csv = tmp.resolve("p.csv");
-        assertOneLineError(run("predict", "--run", out.toString(), "--data", data.toString(), "--out", csv.toString()), "class probabilities");
+        assertOneLineError(run("predict", "--run", out.toString(), "--data", data.toString(), "--out", csv.toString()),
+                "class probabilities");
         assertFalse(Files.exists(csv), "no predictions with NaN probabilities");
     }
 

@@ -35,7 +35,8 @@ class PortableRunsTest {
                 "--synthetic-sizes", "24,12,12", "--synthetic-hz", "50"}));
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("[lm]   weights from " + lm), "an LM folder is not called pretrained GPT-2: " + t.out());
-        assertEquals("data", json(out.resolve("run.json")).get("pins").get("dataFolder").asText(), "the run's own data is recorded relative to it");
+        assertEquals("data", json(out.resolve("run.json")).get("pins").get("dataFolder").asText(),
+                "the run's own data is recorded relative to it");
         assertEquals("data", json(out.resolve("metrics.json")).get("config").get("data_folder").asText());
         assertEquals(0, run("eval", "--run", out.toString()).code());
         JsonNode before = json(out.resolve("eval-test.json"));
@@ -50,7 +51,8 @@ class PortableRunsTest {
         JsonNode after = json(moved.resolve("eval-test.json"));
         assertEquals(before.get("evaluation"), after.get("evaluation"));
         assertEquals(before.get("loss"), after.get("loss"));
-        assertTrue(PinnedRunsTest.strings(after.get("pins").get("unverified")).isEmpty(), "identical files are verified: " + after.get("pins"));
+        assertTrue(PinnedRunsTest.strings(after.get("pins").get("unverified")).isEmpty(),
+                "identical files are verified: " + after.get("pins"));
 
         // the data moved out of the run too: --data gives it, with the same fingerprint
         Path movedData = Files.move(moved.resolve("data"), tmp.resolve("ecg"));
@@ -59,11 +61,13 @@ class PortableRunsTest {
         assertEquals(0, e2.code(), e2.err());
         assertEquals(before.get("evaluation"), json(moved.resolve("eval-test.json")).get("evaluation"));
         Path csv2 = tmp.resolve("after.csv");
-        Run p = run("predict", "--run", moved.toString(), "--lm", movedLm.toString(), "--data", movedData.toString(), "--out", csv2.toString());
+        Run p = run("predict", "--run", moved.toString(), "--lm", movedLm.toString(), "--data", movedData.toString(), "--out",
+                csv2.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(Files.readAllLines(csv), Files.readAllLines(csv2));
-        Run tr = run(args(new String[]{"transfer", "--checkpoint", moved.toString(), "--lm", movedLm.toString(), "--data", movedData.toString(),
-                "--out", tmp.resolve("t").toString(), "--k", "2", "--probe-epochs", "2"}));
+        Run tr = run(
+                args(new String[]{"transfer", "--checkpoint", moved.toString(), "--lm", movedLm.toString(), "--data", movedData.toString(),
+                        "--out", tmp.resolve("t").toString(), "--k", "2", "--probe-epochs", "2"}));
         assertEquals(0, tr.code(), tr.err());
 
         // another LM under the override is refused unless accepted, as the recorded folder would be
@@ -71,7 +75,8 @@ class PortableRunsTest {
         writeLm(other, 0.5f);
         assertOneLineError(run("eval", "--run", moved.toString(), "--lm", other.toString(), "--data", movedData.toString()),
                 "frozen LM", "model.safetensors changed", "--allow-changed-weights");
-        Run accepted = run("eval", "--run", moved.toString(), "--lm", other.toString(), "--data", movedData.toString(), "--allow-changed-weights");
+        Run accepted = run("eval", "--run", moved.toString(), "--lm", other.toString(), "--data", movedData.toString(),
+                "--allow-changed-weights");
         assertEquals(0, accepted.code(), accepted.err());
         assertEquals(List.of("lm"), PinnedRunsTest.strings(json(moved.resolve("eval-test.json")).get("pins").get("unverified")));
     }

@@ -68,7 +68,8 @@ class ProtocolOptionsTest {
 
     @Test void selectLastKeepsTheLastEpoch(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("last");
-        Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "3", "--out", out.toString(), "--select", "last", "--lr", "0.05"}));
+        Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "3", "--out", out.toString(), "--select", "last",
+                "--lr", "0.05"}));
         assertEquals(0, r.code(), r.err());
         JsonNode m = metrics(out);
         assertEquals(3, m.get("selectedEpoch").asInt());
@@ -95,7 +96,9 @@ class ProtocolOptionsTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("K=3 +3 draws +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
         String page = java.nio.file.Files.readString(out.resolve("report.html"));   // the report shows the spread too
         assertTrue(page.contains("Over the K-shot draws") && page.contains("<th>K=3</th><td>3 draws [0, 1, 2]</td><td>"
-                + String.format(java.util.Locale.ROOT, "%.4f +- ", m.get("extra").get("fewShot").get(1).get("repeats").get("accuracy").get("mean").asDouble())), page);
+                + String.format(java.util.Locale.ROOT, "%.4f +- ",
+                        m.get("extra").get("fewShot").get(1).get("repeats").get("accuracy").get("mean").asDouble())),
+                page);
     }
 
     @Test void officialTransferPresetSetsStepDecaySeedAndNestedDraws(@TempDir Path tmp) throws Exception {
@@ -134,7 +137,9 @@ class ProtocolOptionsTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("dual +2 seeds +\\d\\.\\d{4} \\+- \\d\\.\\d{4} .*")), r.out());
         String page = java.nio.file.Files.readString(out.resolve("report.html"));   // one page: both seed runs and the spread
         assertTrue(page.contains("over 2 seeds") && page.contains("seed-1") && page.contains("seed-2")
-                && page.contains("<td>2 seeds [1, 2]</td><td>" + String.format(java.util.Locale.ROOT, "%.4f +- ", rep.get("accuracy").get("mean").asDouble())), page);
+                && page.contains("<td>2 seeds [1, 2]</td><td>"
+                        + String.format(java.util.Locale.ROOT, "%.4f +- ", rep.get("accuracy").get("mean").asDouble())),
+                page);
 
         // an interrupted repeat continues with the seeds not yet completed
         com.fasterxml.jackson.databind.node.ObjectNode unfinished = (com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy();
@@ -149,7 +154,8 @@ class ProtocolOptionsTest {
 
     @Test void seedsAreRefusedWithSeedOrTwice(@TempDir Path tmp) {
         for (String[] bad : new String[][]{{"--seeds", "1,1"}, {"--seeds", "1,2", "--seed", "3"}}) {
-            List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", tmp.resolve("bad" + bad.length).toString()));
+            List<String> a = new ArrayList<>(
+                    List.of("train", "--data", data.toString(), "--out", tmp.resolve("bad" + bad.length).toString()));
             a.addAll(List.of(bad));
             Run r = run(args(a.toArray(new String[0])));
             assertNotEquals(0, r.code(), String.join(" ", bad));
@@ -168,7 +174,8 @@ class ProtocolOptionsTest {
         assertEquals(0.0005f, (float) lr(m, 2));
         assertEquals(2, m.get("selectedEpoch").asInt());
         assertEquals("last epoch", m.get("selectionCriterion").asText());
-        Run bad = run(args(new String[]{"pretrain", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--step-gamma", "0.5"}));
+        Run bad = run(
+                args(new String[]{"pretrain", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--step-gamma", "0.5"}));
         assertNotEquals(0, bad.code());
         assertEquals("error: --step-gamma applies to --schedule step", bad.err().strip());
     }

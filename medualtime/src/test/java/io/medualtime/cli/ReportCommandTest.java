@@ -22,7 +22,8 @@ class ReportCommandTest {
     @BeforeAll static void tinyData(@TempDir Path tmp) {
         System.setProperty("medualtime.progress", "off");
         data = tmp.resolve("tiny");
-        assertEquals(0, run("data", "synthetic", "--out", data.toString(), "--train", "40", "--val", "20", "--test", "20", "--hz", "50").code());
+        assertEquals(0,
+                run("data", "synthetic", "--out", data.toString(), "--train", "40", "--val", "20", "--test", "20", "--hz", "50").code());
     }
 
     static String page(Path dir) throws Exception {
@@ -60,12 +61,14 @@ class ReportCommandTest {
 
     @Test void transferAndPretrainPagesShowWhatTheyRecord(@TempDir Path tmp) throws Exception {
         Path tr = tmp.resolve("transfer");
-        assertEquals(0, run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "1", "--out", tr.toString(), "--k", "2,4", "--probe-epochs", "3"})).code());
+        assertEquals(0, run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "1", "--out", tr.toString(), "--k", "2,4",
+                "--probe-epochs", "3"})).code());
         String t = page(tr);
         assertTrue(t.contains("<b>K=2</b>") && t.contains("<b>K=4</b>"), "a row per K");
         assertTrue(t.contains("coarse model: <span"), "the examples carry the coarse model's predictions");
         Path pt = tmp.resolve("pretrain");
-        assertEquals(0, run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--out", pt.toString(), "--probe-epochs", "3"})).code());
+        assertEquals(0, run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--out",
+                pt.toString(), "--probe-epochs", "3"})).code());
         String p = page(pt);
         assertTrue(p.contains("Linear probe on the frozen embeddings"), "probe results");
         assertTrue(p.contains("The linear probe is not saved with the run"), "says why no predictions are drawn");
@@ -87,7 +90,8 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("metrics.json")) && Files.isRegularFile(out.resolve("model.safetensors")));
         String warnings = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(1, warnings.lines().count(), warnings);
-        assertTrue(warnings.startsWith("warning:") && warnings.contains("report.html not written") && warnings.contains(out.toString()), warnings);
+        assertTrue(warnings.startsWith("warning:") && warnings.contains("report.html not written") && warnings.contains(out.toString()),
+                warnings);
     }
 
     @Test void reportOfAFolderThatIsNoRunIsAOneLineError(@TempDir Path tmp) {

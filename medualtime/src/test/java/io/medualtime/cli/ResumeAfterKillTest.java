@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * for wall-clock times) as a run that was never killed, and leaves no temporary file behind.
  */
 class ResumeAfterKillTest {
-    static final String[] TINY = {"--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "4", "--adapter-tokens", "2"};
+    static final String[] TINY = {"--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "4", "--adapter-tokens",
+            "2"};
 
     /** {@code java -cp <test classpath> Main --threads 1 <args>}, progress off; the process is started, not awaited. */
     static Process start(Path log, String... args) throws Exception {
@@ -70,8 +71,9 @@ class ResumeAfterKillTest {
     @Test void killedAtRandomPointsAndResumedEndsAsTheUninterruptedRun(@TempDir Path tmp) throws Exception {
         Path data = SyntheticEcg.writeTo(SyntheticConfig.DEFAULT.withSizes(24, 12, 12).withSampling(50, 10), tmp.resolve("data"));
         Path log = tmp.resolve("log.txt");
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs", "4", "--batch-size", "6", "--lr", "3e-3",
-                "--seed", "4"));
+        List<String> args = new ArrayList<>(
+                List.of("train", "--data", data.toString(), "--epochs", "4", "--batch-size", "6", "--lr", "3e-3",
+                        "--seed", "4"));
         args.addAll(Arrays.asList(TINY));
         Path straight = tmp.resolve("straight"), killed = tmp.resolve("killed");
         Process reference = start(tmp.resolve("reference.txt"), concat(args, "--out", straight.toString()));
@@ -80,7 +82,8 @@ class ResumeAfterKillTest {
         // kill 1: anywhere in the start-up or the first epoch (even before the run folder holds anything)
         Process p = start(log, concat(args, "--out", killed.toString()));
         if (!p.waitFor(random.nextInt(3000), TimeUnit.MILLISECONDS)) kill(p);
-        p = Files.isRegularFile(killed.resolve(RunFolder.METRICS_FILE)) ? start(log, "train", "--resume", killed.toString())
+        p = Files.isRegularFile(killed.resolve(RunFolder.METRICS_FILE))
+                ? start(log, "train", "--resume", killed.toString())
                 : start(log, concat(args, "--out", killed.toString()));
         // kills 2 and 3: at a random moment after a new epoch's checkpoint (mid-epoch, mid-validation or mid-write)
         int kills = 1;
@@ -98,7 +101,8 @@ class ResumeAfterKillTest {
         SameRun.assertSameRun(straight, killed, ModelSpec.CHECKPOINT, ModelSpec.FILE);
         MetricsFile m = RunFolder.readMetrics(killed);
         assertEquals(MetricsFile.COMPLETED, m.status());
-        assertEquals(List.of(concat(args.subList(1, args.size()), "--out", killed.toString())), List.of(m.arguments().toArray(new String[0])),
+        assertEquals(List.of(concat(args.subList(1, args.size()), "--out", killed.toString())),
+                List.of(m.arguments().toArray(new String[0])),
                 "the recorded arguments are the run's own");
         assertEquals(List.of(), tempFiles(killed), "temporary files left behind");
         assertFalse(Files.exists(killed.resolve(ResumeState.FILE)));

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  */
 class TrainingCommandsTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String[] TINY = {"--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "4", "--adapter-tokens", "2"};
+    static final String[] TINY = {"--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "4", "--adapter-tokens",
+            "2"};
     static Path data;
 
     record Run(int code, String out, String err) {}
@@ -113,7 +114,8 @@ class TrainingCommandsTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(Files.isRegularFile(out.resolve("eval-test.json")));
         JsonNode ev = JSON.readTree(out.resolve("eval-test.json").toFile());
-        assertEquals(m.get("test").get("report").get("accuracy").asDouble(), ev.get("evaluation").get("report").get("accuracy").asDouble(), 1e-12);
+        assertEquals(m.get("test").get("report").get("accuracy").asDouble(), ev.get("evaluation").get("report").get("accuracy").asDouble(),
+                1e-12);
 
         Path pred = tmp.resolve("pred.json");
         Run p = run("predict", "--run", out.toString(), "--data", data.toString(), "--format", "json", "--out", pred.toString());
@@ -122,7 +124,8 @@ class TrainingCommandsTest {
         assertEquals(80, pj.get("predictions").size());
         assertEquals(5, pj.get("predictions").get(0).get("probabilities").size());
         Path csv = tmp.resolve("pred.csv");
-        assertEquals(0, run("predict", "--run", out.toString(), "--data", data.toString(), "--split", "test", "--out", csv.toString()).code());
+        assertEquals(0,
+                run("predict", "--run", out.toString(), "--data", data.toString(), "--split", "test", "--out", csv.toString()).code());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("id,split,true,predicted,p_NORM,p_MI,p_STTC,p_CD,p_HYP", lines.get(0));
         assertEquals(21, lines.size());
@@ -132,7 +135,8 @@ class TrainingCommandsTest {
         JsonNode[] ms = new JsonNode[2];
         for (int i = 0; i < 2; i++) {
             Path out = tmp.resolve("r" + i);
-            Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "2", "--out", out.toString(), "--seed", "11", "--mode", "dual"}));
+            Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "2", "--out", out.toString(), "--seed", "11",
+                    "--mode", "dual"}));
             assertEquals(0, r.code(), r.err());
             ms[i] = metrics(out);
         }
@@ -148,7 +152,8 @@ class TrainingCommandsTest {
     @Test void ablationModesRunAndSayWhatTheySee(@TempDir Path tmp) throws Exception {
         for (String mode : List.of("ts-only", "text-only")) {
             Path out = tmp.resolve(mode);
-            Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--mode", mode, "--label", "coarse"}));
+            Run r = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--mode", mode,
+                    "--label", "coarse"}));
             assertEquals(0, r.code(), r.err());
             JsonNode m = metrics(out);
             assertEquals(mode, m.get("config").get("mode").asText());
@@ -158,7 +163,8 @@ class TrainingCommandsTest {
 
     @Test void transferRunsEveryKAndLoadsTheBestCheckpoint(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("transfer");
-        Run r = run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "2", "--out", out.toString(), "--k", "2,4", "--probe-epochs", "5"}));
+        Run r = run(args(new String[]{"transfer", "--data", data.toString(), "--epochs", "2", "--out", out.toString(), "--k", "2,4",
+                "--probe-epochs", "5"}));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loaded the best checkpoint"), r.out());
         JsonNode m = metrics(out);
@@ -168,14 +174,16 @@ class TrainingCommandsTest {
         assertEquals("coarse", metrics(out.resolve("coarse")).get("config").get("label").asText());
         // from a finished coarse run
         Path again = tmp.resolve("transfer2");
-        Run r2 = run(args(new String[]{"transfer", "--checkpoint", out.resolve("coarse").toString(), "--out", again.toString(), "--k", "2", "--probe-epochs", "3"}));
+        Run r2 = run(args(new String[]{"transfer", "--checkpoint", out.resolve("coarse").toString(), "--out", again.toString(), "--k", "2",
+                "--probe-epochs", "3"}));
         assertEquals(0, r2.code(), r2.err());
         assertEquals(1, metrics(again).get("extra").get("fewShot").size());
     }
 
     @Test void pretrainSelectsOnAllValidationBatchesAndProbes(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("pretrain");
-        Run r = run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "2", "--batch-size", "8", "--out", out.toString(), "--probe-epochs", "5"}));
+        Run r = run(args(new String[]{"pretrain", "--data", data.toString(), "--epochs", "2", "--batch-size", "8", "--out", out.toString(),
+                "--probe-epochs", "5"}));
         assertEquals(0, r.code(), r.err());
         JsonNode m = metrics(out);
         assertEquals(2, m.get("history").size());
@@ -194,7 +202,8 @@ class TrainingCommandsTest {
     @Test void dualModelFitsATinySetFarAboveChance(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
         Run r = run("train", "--data", data.toString(), "--epochs", "6", "--batch-size", "8", "--lr", "3e-3", "--gamma", "0.9",
-                "--out", out.toString(), "--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "8", "--adapter-tokens", "2");
+                "--out", out.toString(), "--lm-width", "32", "--lm-layers", "1", "--lm-heads", "2", "--temenc-width", "8",
+                "--adapter-tokens", "2");
         assertEquals(0, r.code(), r.err());
         assertEquals(0, run("eval", "--run", out.toString(), "--split", "train").code());
         double acc = JSON.readTree(out.resolve("eval-train.json").toFile()).get("evaluation").get("report").get("accuracy").asDouble();
@@ -233,15 +242,15 @@ class TrainingCommandsTest {
     /** The CLI in a child JVM with -Dmedualtime.cuda.emulate=never (same classpath). */
     static Run runWithoutEmulator(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-modules", "jdk.incubator.vector", "-Dmedualtime.cuda.emulate=never",
-            "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--add-modules", "jdk.incubator.vector", "-Dmedualtime.cuda.emulate=never",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes(), err = p.getErrorStream().readAllBytes();
         int code = p.waitFor();
         String errText = new String(err, StandardCharsets.UTF_8).lines()
-            .filter(l -> !l.startsWith("WARNING: Using incubator modules")).reduce("", (a, b) -> a + b + "\n");
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).reduce("", (a, b) -> a + b + "\n");
         return new Run(code, new String(out, StandardCharsets.UTF_8), errText);
     }
 
@@ -271,7 +280,8 @@ class TrainingCommandsTest {
         assertOneLineError(run("pretrain", "--resume", out.toString()), "'train' run");
         assertOneLineError(run("train", "--resume", tmp.resolve("missing").toString()), "missing", "metrics.json");
 
-        Run over = run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--overwrite", "--seed", "9"}));
+        Run over = run(args(
+                new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString(), "--overwrite", "--seed", "9"}));
         assertEquals(0, over.code(), over.err());
         assertFalse(Files.exists(out.resolve("stale.txt")), "--overwrite removes the old run's files");
         assertEquals(9, metrics(out).get("seed").asInt());
@@ -279,19 +289,22 @@ class TrainingCommandsTest {
 
         Path notARun = Files.createDirectories(tmp.resolve("notes"));
         Files.writeString(notARun.resolve("notes.txt"), "mine");
-        assertOneLineError(run(args(new String[]{"train", "--data", data.toString(), "--out", notARun.toString(), "--overwrite"})), "holds no run");
+        assertOneLineError(run(args(new String[]{"train", "--data", data.toString(), "--out", notARun.toString(), "--overwrite"})),
+                "holds no run");
         assertEquals("mine", Files.readString(notARun.resolve("notes.txt")));
     }
 
     @Test void runFilesHaveTheDefaultPermissionsOfNewFilesLikeTheModel(@TempDir Path tmp) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assumptions
+                .assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         Path out = tmp.resolve("run");
         assertEquals(0, run(args(new String[]{"train", "--data", data.toString(), "--epochs", "1", "--out", out.toString()})).code());
         Path pred = tmp.resolve("pred.csv");
         assertEquals(0, run("predict", "--run", out.toString(), "--data", data.toString(), "--out", pred.toString()).code());
         assertEquals(0, run("eval", "--run", out.toString()).code());
         var want = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain")));
-        for (Path f : List.of(out.resolve("model.safetensors"), out.resolve("run.json"), out.resolve("metrics.json"), out.resolve("eval-test.json"), pred))
+        for (Path f : List.of(out.resolve("model.safetensors"), out.resolve("run.json"), out.resolve("metrics.json"),
+                out.resolve("eval-test.json"), pred))
             assertEquals(want, Files.getPosixFilePermissions(f), f.toString());
     }
 
@@ -324,7 +337,8 @@ class TrainingCommandsTest {
 
     @Test void anEmptyValidationSplitStopsTheRunBeforeTheFirstEpoch(@TempDir Path tmp) throws Exception {
         Path noVal = tmp.resolve("noval");
-        assertEquals(0, run("data", "synthetic", "--out", noVal.toString(), "--train", "20", "--val", "0", "--test", "10", "--hz", "50").code());
+        assertEquals(0,
+                run("data", "synthetic", "--out", noVal.toString(), "--train", "20", "--val", "0", "--test", "10", "--hz", "50").code());
         for (String command : List.of("train", "pretrain", "transfer")) {
             Path out = tmp.resolve(command);
             Run r = run(args(new String[]{command, "--data", noVal.toString(), "--epochs", "2", "--out", out.toString()}));

@@ -101,11 +101,15 @@ class UnlabelledPredictTest {
                 assertEquals(y.get("probabilities").get(k).asDouble(), Math.exp(y.get("logits").get(k).asDouble() - max) / sum, 1e-5);
         }
 
-        Run c = run("predict", "--run", runDir.toString(), "--data", unlabelled.toString(), "--logits", "--embedding", "--out", unlabelledCsv.toString());
+        Run c = run("predict", "--run", runDir.toString(), "--data", unlabelled.toString(), "--logits", "--embedding", "--out",
+                unlabelledCsv.toString());
         assertEquals(0, c.code(), c.err());
         List<String> rows = Files.readAllLines(unlabelledCsv);
         String header = rows.get(0);
-        assertTrue(header.startsWith("id,split,true,predicted,p_NORM,p_MI,p_STTC,p_CD,p_HYP,logit_NORM,logit_MI,logit_STTC,logit_CD,logit_HYP,z_0,"), header);
+        assertTrue(
+                header.startsWith(
+                        "id,split,true,predicted,p_NORM,p_MI,p_STTC,p_CD,p_HYP,logit_NORM,logit_MI,logit_STTC,logit_CD,logit_HYP,z_0,"),
+                header);
         assertTrue(header.endsWith(",z_31"), header);
         String[] first = rows.get(1).split(",");
         assertEquals(4 + 5 + 5 + 32, first.length);

@@ -84,7 +84,9 @@ final class Baselines {
         for (int k = 0; k < peaks.size(); k++) {
             if (k > 0) {
                 double rr = (peaks.get(k) - peaks.get(k - 1)) / fs;
-                rrSum += rr; rrSq += rr * rr; rrN++;
+                rrSum += rr;
+                rrSq += rr * rr;
+                rrN++;
             }
             int c = peaks.get(k);
             if (c - pre < 0 || c + post > T) continue;

@@ -27,8 +27,7 @@ class DataChecksTest {
         return new InMemoryDataset(FormatTest.INFO, keep);
     }
 
-    @Test
-    void aUsableDatasetPassesAndIsDescribed() throws IOException {
+    @Test void aUsableDatasetPassesAndIsDescribed() throws IOException {
         DataChecks.requireUsable(tiny(), ALL);
         try (DiskDataset d = DiskDataset.open(FormatTest.writeTiny(tmp.resolve("ds")))) {
             DataChecks.requireUsable(d, ALL);
@@ -38,8 +37,7 @@ class DataChecksTest {
         }
     }
 
-    @Test
-    void emptySplitIsNamed() {
+    @Test void emptySplitIsNamed() {
         EcgDataException e = assertThrows(EcgDataException.class, () -> DataChecks.requireUsable(tiny("r2"), ALL));
         assertTrue(e.getMessage().contains("dataset 'tiny'") && e.getMessage().contains("the test split is empty")
                 && e.getMessage().contains("train 2, val 2, test 0"), e.getMessage());
@@ -50,8 +48,7 @@ class DataChecksTest {
         assertTrue(e.getMessage().contains("no records"), e.getMessage());
     }
 
-    @Test
-    void nonFiniteValueNamesRecordSplitAndLead() throws IOException {
+    @Test void nonFiniteValueNamesRecordSplitAndLead() throws IOException {
         List<EcgRecord> recs = new ArrayList<>(FormatTest.tinyRecords());
         recs.get(4).signal()[1][6] = Float.NaN;
         InMemoryDataset mem = new InMemoryDataset(FormatTest.INFO, recs);

@@ -29,8 +29,7 @@ class DatasetJsonFuzzTest {
     private static final Path SET = DIR.resolve("set"), JSON = SET.resolve(DatasetWriter.JSON);
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(JSON, input);
         ParserContract.check(() -> {
             try (DiskDataset d = DiskDataset.open(SET)) {

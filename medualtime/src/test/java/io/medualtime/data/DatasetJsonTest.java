@@ -24,8 +24,7 @@ class DatasetJsonTest {
     Path tmp;
     Path ds, jf;
 
-    @BeforeEach
-    void tiny() throws IOException {
+    @BeforeEach void tiny() throws IOException {
         ds = FormatTest.writeTiny(tmp.resolve("ds"));
         jf = ds.resolve(DatasetWriter.JSON);
     }
@@ -47,8 +46,7 @@ class DatasetJsonTest {
         return e;
     }
 
-    @Test
-    void signalsFieldsThatSaySomethingElseAreErrors() throws IOException {
+    @Test void signalsFieldsThatSaySomethingElseAreErrors() throws IOException {
         edit(j -> obj(j, "signals").put("dtype", "float16"));
         assertTrue(openFails("signals.dtype").getMessage().contains("\"float16\""));
         tiny();
@@ -65,8 +63,7 @@ class DatasetJsonTest {
         openFails("signals.compression");
     }
 
-    @Test
-    void unknownFieldsAndDuplicateKeysAreErrors() throws IOException {
+    @Test void unknownFieldsAndDuplicateKeysAreErrors() throws IOException {
         edit(j -> j.put("sampling_rate", 500));
         assertTrue(openFails("sampling_rate").getMessage().contains("extra"));
         tiny();
@@ -79,8 +76,7 @@ class DatasetJsonTest {
         assertTrue(e.getMessage().contains("dataset.json") && e.getMessage().contains("invalid JSON"), e.getMessage());
     }
 
-    @Test
-    void everyFieldSetToNullNamesTheField() throws IOException {
+    @Test void everyFieldSetToNullNamesTheField() throws IOException {
         List<String> top = List.of("format", "format_version", "name", "synthetic", "provenance", "leads", "steps",
                 "sampling_rate_hz", "units", "signals", "classes", "counts", "class_counts", "extra");
         for (String f : top) {
@@ -103,16 +99,14 @@ class DatasetJsonTest {
         openFails("extra");
     }
 
-    @Test
-    void deeplyNestedJsonIsAnErrorNotATrace() throws IOException {
+    @Test void deeplyNestedJsonIsAnErrorNotATrace() throws IOException {
         String text = Files.readString(jf);
         Files.writeString(jf, text.replaceFirst("\\{", "{\"extra\": " + "[".repeat(100_000) + "]".repeat(100_000) + ", "));
         EcgDataException e = assertThrows(EcgDataException.class, () -> DiskDataset.open(ds).close());
         assertTrue(e.getMessage().contains("dataset.json") && e.getMessage().contains("nesting depth"), e.getMessage());
     }
 
-    @Test
-    void sizesAreBoundedBeforeAnythingIsRead() throws IOException {
+    @Test void sizesAreBoundedBeforeAnythingIsRead() throws IOException {
         edit(j -> j.put("steps", DataLimits.MAX_VALUES_PER_RECORD));
         assertTrue(openFails("steps").getMessage().contains("3 leads"));
         tiny();
@@ -129,22 +123,19 @@ class DatasetJsonTest {
         openFails("counts.total");
     }
 
-    @Test
-    void classCountsMustMatchTheRecords() throws IOException {
+    @Test void classCountsMustMatchTheRecords() throws IOException {
         edit(j -> obj(obj(j, "class_counts"), "train").put("NORM", 7));
         assertTrue(openFails("class_counts.train.NORM").getMessage().contains("says 7 records, records.csv has 1"));
     }
 
-    @Test
-    void moreRowsThanDeclaredStopAtTheFirstExtraRow() throws IOException {
+    @Test void moreRowsThanDeclaredStopAtTheFirstExtraRow() throws IOException {
         edit(j -> obj(j, "counts").put("total", 2));
         EcgDataException e = assertThrows(EcgDataException.class, () -> DiskDataset.open(ds).close());
         assertTrue(e.getMessage().contains("records.csv, line 4 (record 2)") && e.getMessage().contains("counts.total"),
                 e.getMessage());
     }
 
-    @Test
-    void signalsLinkedOutsideTheFolderAreRefused() throws IOException {
+    @Test void signalsLinkedOutsideTheFolderAreRefused() throws IOException {
         Path outside = Files.move(ds.resolve(DatasetWriter.SIGNALS), tmp.resolve("elsewhere.f32"));
         try {
             Files.createSymbolicLink(ds.resolve(DatasetWriter.SIGNALS), outside.toAbsolutePath());
@@ -155,8 +146,7 @@ class DatasetJsonTest {
         assertTrue(e.getMessage().contains("signals.f32") && e.getMessage().contains("outside"), e.getMessage());
     }
 
-    @Test
-    void latin1OrHugeRecordsCsvNamesTheLine() throws IOException {
+    @Test void latin1OrHugeRecordsCsvNamesTheLine() throws IOException {
         Path csv = ds.resolve(DatasetWriter.CSV);
         String text = Files.readString(csv).replace("Normal ECG.", "Normal ECG, \u00dcberleitung");
         Files.write(csv, text.getBytes(StandardCharsets.ISO_8859_1));
@@ -167,8 +157,7 @@ class DatasetJsonTest {
         assertTrue(e.getMessage().contains("records.csv, line 2") && e.getMessage().contains("record longer than"), e.getMessage());
     }
 
-    @Test
-    void messagesStayOnOneLine() throws IOException {
+    @Test void messagesStayOnOneLine() throws IOException {
         Path csv = ds.resolve(DatasetWriter.CSV);
         Files.writeString(csv, Files.readString(csv).replace("r2,test,STTC", "\"r2\",\"te\nst\",STTC"));
         EcgDataException e = assertThrows(EcgDataException.class, () -> DiskDataset.open(ds).close());

@@ -37,8 +37,7 @@ class FormatTest {
         }
     }
 
-    @Test
-    void roundTrip() throws IOException {
+    @Test void roundTrip() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         List<EcgRecord> want = tinyRecords();
         try (DiskDataset ds = DiskDataset.open(f)) {
@@ -71,16 +70,14 @@ class FormatTest {
         }
     }
 
-    @Test
-    void coarseMappingIsFixed() {
+    @Test void coarseMappingIsFixed() {
         assertEquals(List.of("NORM", "MI", "STTC", "CD", "HYP"), EcgClasses.FINE);
         assertEquals(List.of("NORM", "MI", "STTC", "CD_HYP"), EcgClasses.COARSE);
         int[] want = {0, 1, 2, 3, 3};
         for (int k = 0; k < 5; k++) assertEquals(want[k], EcgClasses.coarseOf(k));
     }
 
-    @Test
-    void syntheticSummarySaysSynthetic() throws IOException {
+    @Test void syntheticSummarySaysSynthetic() throws IOException {
         SyntheticConfig cfg = SyntheticConfig.DEFAULT.withSizes(3, 1, 1).withSampling(100, 2);
         Path f = SyntheticEcg.writeTo(cfg, tmp.resolve("syn"));
         try (DiskDataset ds = DiskDataset.open(f)) {
@@ -91,18 +88,21 @@ class FormatTest {
         }
     }
 
-    @Test
-    void writeIsAtomicAndReplacesOnlyDatasets() throws IOException {
+    @Test void writeIsAtomicAndReplacesOnlyDatasets() throws IOException {
         Path target = tmp.resolve("ds");
         try (DatasetWriter w = DatasetWriter.create(target, INFO)) {
             w.add(tinyRecords().get(0));
             // no commit: nothing must appear
         }
         assertFalse(Files.exists(target));
-        try (var s = Files.list(tmp)) { assertEquals(0, s.count(), "temporary folder left behind"); }
+        try (var s = Files.list(tmp)) {
+            assertEquals(0, s.count(), "temporary folder left behind");
+        }
         writeTiny(target);
         writeTiny(target); // replacing an earlier dataset is fine
-        try (DiskDataset ds = DiskDataset.open(target)) { assertEquals(5, ds.size()); }
+        try (DiskDataset ds = DiskDataset.open(target)) {
+            assertEquals(5, ds.size());
+        }
         Path other = tmp.resolve("other");
         Files.createDirectories(other);
         Files.writeString(other.resolve("notes.txt"), "mine");
@@ -110,13 +110,14 @@ class FormatTest {
         assertTrue(Files.exists(other.resolve("notes.txt")));
     }
 
-    @Test
-    void writerRejectsBadRecords() throws IOException {
+    @Test void writerRejectsBadRecords() throws IOException {
         try (DatasetWriter w = DatasetWriter.create(tmp.resolve("x"), INFO)) {
             float[][] s = new float[3][7];
             s[2][5] = Float.NaN;
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.add(new EcgRecord("a", Split.TRAIN, 0, "", s)));
-            assertTrue(e.getMessage().contains("non-finite") && e.getMessage().contains("V1") && e.getMessage().contains("step 5"), e.getMessage());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> w.add(new EcgRecord("a", Split.TRAIN, 0, "", s)));
+            assertTrue(e.getMessage().contains("non-finite") && e.getMessage().contains("V1") && e.getMessage().contains("step 5"),
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> w.add(new EcgRecord("b", Split.TRAIN, 0, "", new float[2][7])));
             assertTrue(e.getMessage().contains("shape"), e.getMessage());
             w.add(new EcgRecord("c", Split.TRAIN, 0, "", new float[3][7]));
@@ -137,8 +138,7 @@ class FormatTest {
         Files.writeString(p, s.replace(a, b), StandardCharsets.UTF_8);
     }
 
-    @Test
-    void missingFiles() throws IOException {
+    @Test void missingFiles() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         Files.delete(f.resolve("signals.f32"));
         EcgDataException e = openFails(f);
@@ -153,16 +153,14 @@ class FormatTest {
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
 
-    @Test
-    void badCsvHeader() throws IOException {
+    @Test void badCsvHeader() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         replaceInFile(f.resolve("records.csv"), "id,split,fine_label", "id,fold,fine_label");
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("records.csv, line 1") && e.getMessage().contains("bad header"), e.getMessage());
     }
 
-    @Test
-    void unknownLabelNamesTheLine() throws IOException {
+    @Test void unknownLabelNamesTheLine() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         replaceInFile(f.resolve("records.csv"), "r2,test,STTC", "r2,test,ISCH");
         EcgDataException e = openFails(f);
@@ -171,40 +169,37 @@ class FormatTest {
                 && e.getMessage().contains("'ISCH'"), e.getMessage());
     }
 
-    @Test
-    void inconsistentCoarseLabel() throws IOException {
+    @Test void inconsistentCoarseLabel() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         replaceInFile(f.resolve("records.csv"), "r1,val,MI,MI", "r1,val,MI,STTC");
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("does not match"), e.getMessage());
     }
 
-    @Test
-    void wrongSignalsSize() throws IOException {
+    @Test void wrongSignalsSize() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
-        try (RandomAccessFile raf = new RandomAccessFile(f.resolve("signals.f32").toFile(), "rw")) { raf.setLength(raf.length() - 4); }
+        try (RandomAccessFile raf = new RandomAccessFile(f.resolve("signals.f32").toFile(), "rw")) {
+            raf.setLength(raf.length() - 4);
+        }
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("signals.f32") && e.getMessage().contains("expected " + (5 * 3 * 7 * 4)), e.getMessage());
     }
 
-    @Test
-    void countsMismatch() throws IOException {
+    @Test void countsMismatch() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         replaceInFile(f.resolve("dataset.json"), "\"total\" : 5", "\"total\" : 6");
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("dataset.json") && e.getMessage().contains("counts.total"), e.getMessage());
     }
 
-    @Test
-    void classListMustBeTheFixedOne() throws IOException {
+    @Test void classListMustBeTheFixedOne() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         replaceInFile(f.resolve("dataset.json"), "\"CD\", \"HYP\"", "\"HYP\", \"CD\"");
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("classes.fine"), e.getMessage());
     }
 
-    @Test
-    void nonFiniteValueNamesRecordAndLead() throws IOException {
+    @Test void nonFiniteValueNamesRecordAndLead() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         try (RandomAccessFile raf = new RandomAccessFile(f.resolve("signals.f32").toFile(), "rw")) {
             raf.seek(((2L * 3 + 2) * 7 + 4) * 4);
@@ -219,8 +214,7 @@ class FormatTest {
         }
     }
 
-    @Test
-    void unterminatedQuoteNamesLine() throws IOException {
+    @Test void unterminatedQuoteNamesLine() throws IOException {
         Path f = writeTiny(tmp.resolve("ds"));
         Files.writeString(f.resolve("records.csv"), "id,split,fine_label,coarse_label,report\nr0,train,NORM,NORM,\"open\n",
                 StandardCharsets.UTF_8);

@@ -78,7 +78,8 @@ class LabelColumnsTest {
     }
 
     @Test void aClassNameNotDeclaredNamesTheColumnField() throws IOException {
-        editFails("records.csv", "r1,val,AF,normal,", "r1,val,AF,right,", "field 'axis_label'", "unknown label name 'right'", "[normal, left]");
+        editFails("records.csv", "r1,val,AF,normal,", "r1,val,AF,right,", "field 'axis_label'", "unknown label name 'right'",
+                "[normal, left]");
     }
 
     @Test void oneLabelMissingOfSeveralIsAnError() throws IOException {
@@ -94,7 +95,8 @@ class LabelColumnsTest {
         Path f = write();
         String json = Files.readString(f.resolve("dataset.json"));
         int at = json.indexOf("\"axis\" : {", json.indexOf("\"val\" : {", json.indexOf("\"class_counts\"")));
-        Files.writeString(f.resolve("dataset.json"), json.substring(0, at) + json.substring(at).replaceFirst("\"left\" : 1", "\"left\" : 4"));
+        Files.writeString(f.resolve("dataset.json"),
+                json.substring(0, at) + json.substring(at).replaceFirst("\"left\" : 1", "\"left\" : 4"));
         EcgDataException e = openFails(f);
         assertTrue(e.getMessage().contains("class_counts.val.axis.left") && e.getMessage().contains("says 4 records"), e.getMessage());
     }
@@ -111,7 +113,8 @@ class LabelColumnsTest {
     }
 
     @Test void badColumnDeclarationsNameTheField() throws IOException {
-        editFails("dataset.json", "\"name\" : \"axis\"", "\"name\" : \"rhythm\"", "field 'labels'", "label column 'rhythm' is declared twice");
+        editFails("dataset.json", "\"name\" : \"axis\"", "\"name\" : \"rhythm\"", "field 'labels'",
+                "label column 'rhythm' is declared twice");
         editFails("dataset.json", "\"left\" ]", "\"normal\" ]", "field 'labels[1]'", "'normal' is repeated");
         editFails("dataset.json", "\"name\" : \"axis\"", "\"name\" : \"axis label\"", "field 'labels[1]'", "must be 1..64 letters");
     }

@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * modality (nearly) sufficient or useless.
  */
 class ModalityGapTest {
-    @Test
-    void neitherModalityAloneIsEnough() {
+    @Test void neitherModalityAloneIsEnough() {
         SyntheticConfig cfg = SyntheticConfig.DEFAULT.withSizes(600, 0, 400).withSeed(7);
         InMemoryDataset ds = SyntheticEcg.generate(cfg);
         int iters = Baselines.ITERS;

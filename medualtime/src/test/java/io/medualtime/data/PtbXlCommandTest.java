@@ -49,7 +49,8 @@ class PtbXlCommandTest {
             for (int l = 0; l < 12; l++) {
                 int sum = 0;
                 for (int t = 0; t < 5000; t++) sum += PtbXlTest.adc(r, l, t);
-                h.append(String.format("%s.dat 16 1000.0(0)/mV 16 0 %d %d 0 %s%n", name, PtbXlTest.adc(r, l, 0), (short) sum, PtbXlTest.LEADS[l]));
+                h.append(String.format("%s.dat 16 1000.0(0)/mV 16 0 %d %d 0 %s%n", name, PtbXlTest.adc(r, l, 0), (short) sum,
+                        PtbXlTest.LEADS[l]));
             }
             Files.writeString(dir.resolve(name + ".hea"), h.toString(), StandardCharsets.US_ASCII);
             Files.write(dir.resolve(name + ".dat"), bb.array());

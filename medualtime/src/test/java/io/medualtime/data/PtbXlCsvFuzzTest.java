@@ -19,8 +19,7 @@ class PtbXlCsvFuzzTest {
     }
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(DATABASE, input);
         ParserContract.check(() -> PtbXl.readDatabase(ROOT, PtbXl.Options.DEFAULT),
                 List.of(EcgDataException.class, IOException.class), DATABASE);

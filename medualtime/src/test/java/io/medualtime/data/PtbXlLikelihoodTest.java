@@ -19,13 +19,18 @@ class PtbXlLikelihoodTest {
         Path any = tmp.resolve("any"), strict = tmp.resolve("strict");
         PtbXlCommandTest.Run r = cli("data", "ptbxl", "--root", root.toString(), "--out", any.toString(), "--hz", "500");
         assertEquals(0, r.code(), r.err());
-        try (DiskDataset d = DiskDataset.open(any)) { assertEquals(2, d.size()); }
+        try (DiskDataset d = DiskDataset.open(any)) {
+            assertEquals(2, d.size());
+        }
         r = cli("data", "ptbxl", "--root", root.toString(), "--out", strict.toString(), "--hz", "500", "--likelihood", "50");
         assertEquals(0, r.code(), r.err());
-        try (DiskDataset d = DiskDataset.open(strict)) { assertEquals(1, d.size(), "IMI at 35 % is below the threshold: record 2 has no superclass"); }
+        try (DiskDataset d = DiskDataset.open(strict)) {
+            assertEquals(1, d.size(), "IMI at 35 % is below the threshold: record 2 has no superclass");
+        }
         assertTrue(Files.readString(strict.resolve("dataset.json")).contains("likelihood >= 50.0"));
 
-        PtbXlCommandTest.Run bad = cli("data", "ptbxl", "--root", root.toString(), "--out", tmp.resolve("bad").toString(), "--likelihood", "150");
+        PtbXlCommandTest.Run bad = cli("data", "ptbxl", "--root", root.toString(), "--out", tmp.resolve("bad").toString(), "--likelihood",
+                "150");
         assertEquals(2, bad.code());
         assertEquals("error: --likelihood must be in 0..100 (a percentage), got 150.0", bad.err().strip());
     }

@@ -18,8 +18,7 @@ class PtbXlSafetyTest {
     Path tmp;
     Path root, outside;
 
-    @BeforeEach
-    void layout() throws IOException {
+    @BeforeEach void layout() throws IOException {
         root = tmp.resolve("ptbxl");
         outside = tmp.resolve("outside");
         Files.createDirectories(root);
@@ -42,16 +41,14 @@ class PtbXlSafetyTest {
         return PtbXlTest.dbRow(id, "ok", "{'NORM': 100.0}", 1).replace(String.format("records100/00000/%05d_lr", id), filenameLr);
     }
 
-    @Test
-    void filenameEscapingTheRootIsRefusedBeforeAnyRecordIsRead() throws IOException {
+    @Test void filenameEscapingTheRootIsRefusedBeforeAnyRecordIsRead() throws IOException {
         database(row(1, "records100/00000/00001_lr"), row(2, "../outside/records100/00000/00002_lr"));
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("ptbxl_database.csv, line 3 (ecg_id 2), column 'filename_lr'")
                 && e.getMessage().contains("'..'"), e.getMessage());
     }
 
-    @Test
-    void absoluteFilenameIsRefused() throws IOException {
+    @Test void absoluteFilenameIsRefused() throws IOException {
         String abs = outside.resolve("records100/00000/00002_lr").toAbsolutePath().toString();
         database(row(2, abs));
         EcgDataException e = convertFails();
@@ -59,8 +56,7 @@ class PtbXlSafetyTest {
                 && e.getMessage().contains(abs), e.getMessage());
     }
 
-    @Test
-    void recordFolderLinkedOutsideTheRootIsRefused() throws IOException {
+    @Test void recordFolderLinkedOutsideTheRootIsRefused() throws IOException {
         Files.delete(root.resolve("records100/00000/00001_lr.hea"));
         Files.delete(root.resolve("records100/00000/00001_lr.dat"));
         Files.delete(root.resolve("records100/00000"));
@@ -75,8 +71,7 @@ class PtbXlSafetyTest {
                 && e.getMessage().contains("ecg_id 2"), e.getMessage());
     }
 
-    @Test
-    void latin1CsvNamesFileAndLine() throws IOException {
+    @Test void latin1CsvNamesFileAndLine() throws IOException {
         String db = PtbXlTest.DB_HEADER + PtbXlTest.dbRow(1, "sinusrhythmus", "{'NORM': 100.0}", 1)
                 + PtbXlTest.dbRow(2, "\u00fcberleitung", "{'NORM': 100.0}", 1);
         Files.write(root.resolve(PtbXl.DATABASE), db.getBytes(StandardCharsets.ISO_8859_1));
@@ -85,32 +80,28 @@ class PtbXlSafetyTest {
                 && e.getMessage().contains("0xFC"), e.getMessage());
     }
 
-    @Test
-    void hugeCsvRecordIsRefused() throws IOException {
+    @Test void hugeCsvRecordIsRefused() throws IOException {
         database(PtbXlTest.dbRow(1, "x".repeat(DataLimits.MAX_CSV_RECORD_CHARS), "{'NORM': 100.0}", 1));
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("ptbxl_database.csv, line 2") && e.getMessage().contains("record longer than"),
                 e.getMessage());
     }
 
-    @Test
-    void controlCharacterInAnIdIsNamedAtItsRow() throws IOException {
+    @Test void controlCharacterInAnIdIsNamedAtItsRow() throws IOException {
         database(row(1, "records100/00000/00001_lr").replaceFirst("^1,", "\"1\n2\",")); // a quoted id with a line break
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("ptbxl_database.csv, line 2, column 'ecg_id'") && e.getMessage().contains("'1\\n2'"),
                 e.getMessage());
     }
 
-    @Test
-    void allRowsDroppedIsAnErrorNotAnEmptyDataset() throws IOException {
+    @Test void allRowsDroppedIsAnErrorNotAnEmptyDataset() throws IOException {
         database(PtbXlTest.dbRow(1, "sinusrhythmus", "{'SR': 0.0}", 1), PtbXlTest.dbRow(2, "x", "{'IMI': 100, 'LVH': 100}", 9));
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("all 2 rows dropped") && e.getMessage().contains("1 without and 1 with several"),
                 e.getMessage());
     }
 
-    @Test
-    void statementsFileThatIsAFolderIsRefused() throws IOException {
+    @Test void statementsFileThatIsAFolderIsRefused() throws IOException {
         database(row(1, "records100/00000/00001_lr"));
         Files.delete(root.resolve(PtbXl.STATEMENTS));
         Files.createDirectory(root.resolve(PtbXl.STATEMENTS));

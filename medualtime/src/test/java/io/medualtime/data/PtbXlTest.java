@@ -60,8 +60,7 @@ class PtbXlTest {
 
     static final String DB_HEADER = "ecg_id,patient_id,age,sex,report,scp_codes,strat_fold,filename_lr,filename_hr\n";
 
-    @BeforeEach
-    void layout() throws IOException {
+    @BeforeEach void layout() throws IOException {
         Files.writeString(root.resolve("scp_statements.csv"), STATEMENTS);
         String db = DB_HEADER
                 + dbRow(1, "sinusrhythmus, normales ekg", "{'NORM': 100.0, 'SR': 0.0}", 3)
@@ -73,8 +72,7 @@ class PtbXlTest {
         for (int r : new int[]{1, 2, 3, 4, 5}) writeRecord(root, r, "16", 1000, 1000, 12);
     }
 
-    @Test
-    void parsesScpCodes() {
+    @Test void parsesScpCodes() {
         assertEquals(Map.of("NORM", 100.0, "SR", 0.0), PtbXl.parseScpCodes("{'NORM': 100.0, 'SR': 0.0}"));
         assertEquals(Map.of(), PtbXl.parseScpCodes("{}"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PtbXl.parseScpCodes("{'NORM' 100.0}"));
@@ -84,8 +82,7 @@ class PtbXlTest {
         assertThrows(IllegalArgumentException.class, () -> PtbXl.parseScpCodes("{'NORM': 1.0"));
     }
 
-    @Test
-    void readsHeaderAndSignals() throws IOException {
+    @Test void readsHeaderAndSignals() throws IOException {
         Wfdb.Header h = Wfdb.readHeader(root.resolve("records100/00000/00002_lr.hea"));
         assertEquals("00002_lr", h.recordName());
         assertEquals(12, h.nsig());
@@ -98,8 +95,7 @@ class PtbXlTest {
         assertEquals(adc(2, 11, 999) / 1000f, s[11][999], 1e-7);
     }
 
-    @Test
-    void labelsAndSplitsFollowTheRule() throws IOException {
+    @Test void labelsAndSplitsFollowTheRule() throws IOException {
         List<PtbXl.Entry> e = PtbXl.readDatabase(root, PtbXl.Options.DEFAULT);
         assertEquals(5, e.size());
         assertEquals(EcgClasses.NORM, e.get(0).label());
@@ -114,8 +110,7 @@ class PtbXlTest {
         assertEquals(EcgClasses.MI, PtbXl.readDatabase(root, new PtbXl.Options(false, 50)).get(2).label());
     }
 
-    @Test
-    void convertsToCanonicalFormat() throws IOException {
+    @Test void convertsToCanonicalFormat() throws IOException {
         PtbXl.Summary s = PtbXl.convert(root, root.resolve("out"));
         assertEquals(5, s.rows());
         assertEquals(3, s.kept());
@@ -139,8 +134,7 @@ class PtbXlTest {
         return assertThrows(EcgDataException.class, () -> PtbXl.convert(root, root.resolve("out")));
     }
 
-    @Test
-    void badHeaderLineCount() throws IOException {
+    @Test void badHeaderLineCount() throws IOException {
         writeRecord(root, 2, "16", 1000, 1000, 11);
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("00002_lr.hea") && e.getMessage().contains("line 1")
@@ -148,24 +142,21 @@ class PtbXlTest {
         assertFalse(Files.exists(root.resolve("out")), "no partial output");
     }
 
-    @Test
-    void nsamplesMismatchWithDatSize() throws IOException {
+    @Test void nsamplesMismatchWithDatSize() throws IOException {
         writeRecord(root, 1, "16", 1000, 990, 12);
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("00001_lr.dat") && e.getMessage().contains("24000 bytes")
                 && e.getMessage().contains("ecg_id 1"), e.getMessage());
     }
 
-    @Test
-    void unsupportedFormat212() throws IOException {
+    @Test void unsupportedFormat212() throws IOException {
         writeRecord(root, 5, "212", 1000, 1000, 12);
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("00005_lr.hea") && e.getMessage().contains("line 2")
                 && e.getMessage().contains("format 212"), e.getMessage());
     }
 
-    @Test
-    void missingRecordFile() throws IOException {
+    @Test void missingRecordFile() throws IOException {
         Files.delete(root.resolve("records100/00000/00002_lr.dat"));
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("00002_lr.dat") && e.getMessage().contains("missing")
@@ -175,8 +166,7 @@ class PtbXlTest {
         assertTrue(e.getMessage().contains("00001_lr.hea") && e.getMessage().contains("missing"), e.getMessage());
     }
 
-    @Test
-    void corruptSamplesFailChecksum() throws IOException {
+    @Test void corruptSamplesFailChecksum() throws IOException {
         Path dat = root.resolve("records100/00000/00001_lr.dat");
         byte[] b = Files.readAllBytes(dat);
         b[1001] ^= 0x10;
@@ -185,8 +175,7 @@ class PtbXlTest {
         assertTrue(e.getMessage().contains("00001_lr.dat") && e.getMessage().contains("checksum"), e.getMessage());
     }
 
-    @Test
-    void badScpCodesLiteral() throws IOException {
+    @Test void badScpCodesLiteral() throws IOException {
         Files.writeString(root.resolve("ptbxl_database.csv"), DB_HEADER
                 + dbRow(1, "ok", "{'NORM': 100.0}", 1) + dbRow(2, "bad", "{'NORM': 100.0, 'SR' 0.0}", 1));
         EcgDataException e = convertFails();
@@ -194,8 +183,7 @@ class PtbXlTest {
                 && e.getMessage().contains("ecg_id 2") && e.getMessage().contains("scp_codes"), e.getMessage());
     }
 
-    @Test
-    void missingColumnAndBadFold() throws IOException {
+    @Test void missingColumnAndBadFold() throws IOException {
         Files.writeString(root.resolve("ptbxl_database.csv"), "ecg_id,report,scp_codes,filename_lr\n1,x,{},a\n");
         EcgDataException e = convertFails();
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("strat_fold"), e.getMessage());

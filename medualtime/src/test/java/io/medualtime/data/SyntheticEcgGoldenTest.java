@@ -17,23 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SyntheticEcgGoldenTest {
 
-    @Test
-    void defaultConfig() {
+    @Test void defaultConfig() {
         assertEquals("41a247335c279a5e4cb33852134e1659b454803a1f30fb6573d39d1485696e09", digest(SyntheticConfig.DEFAULT, Split.TRAIN, 300));
     }
 
-    @Test
-    void everyRecordMildNoReportGaps() {
-        assertEquals("d9957f4b4732701e5d2020327dfad47e60036848d17523076dae8f3808d502f0", digest(SyntheticConfig.DEFAULT.withAmbiguityRate(1.0).withUninformativeReportRate(0), Split.VAL, 100));
+    @Test void everyRecordMildNoReportGaps() {
+        assertEquals("d9957f4b4732701e5d2020327dfad47e60036848d17523076dae8f3808d502f0",
+                digest(SyntheticConfig.DEFAULT.withAmbiguityRate(1.0).withUninformativeReportRate(0), Split.VAL, 100));
     }
 
-    @Test
-    void noiseFree() {
-        assertEquals("3e7618b5c1dc41746a2ca397a2a377526d1fb694d107c5c7ca9bf558296d670e", digest(SyntheticConfig.DEFAULT.withNoiseLevel(0).withSeed(7), Split.TEST, 60));
+    @Test void noiseFree() {
+        assertEquals("3e7618b5c1dc41746a2ca397a2a377526d1fb694d107c5c7ca9bf558296d670e",
+                digest(SyntheticConfig.DEFAULT.withNoiseLevel(0).withSeed(7), Split.TEST, 60));
     }
 
-    @Test
-    void otherSamplingRateAndBalance() {
+    @Test void otherSamplingRateAndBalance() {
         SyntheticConfig cfg = SyntheticConfig.DEFAULT.withSampling(250, 4).withBalance(SyntheticConfig.Balance.PTBXL)
                 .withNoiseLevel(2.0).withSeed(3);
         assertEquals("e4bef32137e74258828c8215ae74bf986df55d82c5c4ae89f0bfe8566fb5a28f", digest(cfg, Split.TRAIN, 60));

@@ -18,8 +18,7 @@ class SyntheticEcgTest {
 
     static final SyntheticConfig SMALL = SyntheticConfig.DEFAULT.withSizes(20, 5, 5);
 
-    @Test
-    void sameSeedSameBytesDifferentSeedDifferentBytes() throws IOException {
+    @Test void sameSeedSameBytesDifferentSeedDifferentBytes() throws IOException {
         Path a = SyntheticEcg.writeTo(SMALL, tmp.resolve("a"));
         Path b = SyntheticEcg.writeTo(SMALL, tmp.resolve("b"));
         Path c = SyntheticEcg.writeTo(SMALL.withSeed(SMALL.seed() + 1), tmp.resolve("c"));
@@ -29,8 +28,7 @@ class SyntheticEcgTest {
         assertFalse(Arrays.equals(Files.readAllBytes(a.resolve("records.csv")), Files.readAllBytes(c.resolve("records.csv"))));
     }
 
-    @Test
-    void inMemoryEqualsOnDisk() throws IOException {
+    @Test void inMemoryEqualsOnDisk() throws IOException {
         InMemoryDataset mem = SyntheticEcg.generate(SMALL);
         try (DiskDataset disk = DiskDataset.open(SyntheticEcg.writeTo(SMALL, tmp.resolve("d")))) {
             assertEquals(mem.size(), disk.size());
@@ -44,8 +42,7 @@ class SyntheticEcgTest {
         }
     }
 
-    @Test
-    void recordsArePureFunctionsOfSeedSplitIndex() {
+    @Test void recordsArePureFunctionsOfSeedSplitIndex() {
         // the same record regardless of how many records the split has
         SyntheticEcg small = new SyntheticEcg(SMALL);
         SyntheticEcg big = new SyntheticEcg(SMALL.withSizes(20, 50, 5));
@@ -54,8 +51,7 @@ class SyntheticEcgTest {
         assertArrayEquals(a.signal()[6], b.signal()[6]);
     }
 
-    @Test
-    void shapeLabelsAndPlausibleValues() {
+    @Test void shapeLabelsAndPlausibleValues() {
         InMemoryDataset ds = SyntheticEcg.generate(SyntheticConfig.DEFAULT.withSizes(100, 10, 10));
         assertTrue(ds.isSynthetic());
         assertEquals(12, ds.leads());
@@ -81,8 +77,7 @@ class SyntheticEcgTest {
         assertTrue(ds.summary().startsWith("SYNTHETIC"));
     }
 
-    @Test
-    void ptbxlBalanceAndConfigurableSizes() {
+    @Test void ptbxlBalanceAndConfigurableSizes() {
         SyntheticConfig cfg = SyntheticConfig.DEFAULT.withSizes(100, 0, 0).withBalance(SyntheticConfig.Balance.PTBXL)
                 .withSampling(250, 4);
         InMemoryDataset ds = SyntheticEcg.generate(cfg);
@@ -91,10 +86,10 @@ class SyntheticEcgTest {
         assertArrayEquals(new int[]{55, 15, 15, 11, 4}, ds.classCounts()[0]);
     }
 
-    @Test
-    void noiseFreeSignalIsSmootherThanNoisy() {
+    @Test void noiseFreeSignalIsSmootherThanNoisy() {
         SyntheticConfig cfg = SyntheticConfig.DEFAULT.withSizes(5, 0, 0);
-        double clean = roughness(SyntheticEcg.generate(cfg.withNoiseLevel(0))), noisy = roughness(SyntheticEcg.generate(cfg.withNoiseLevel(3)));
+        double clean = roughness(SyntheticEcg.generate(cfg.withNoiseLevel(0))),
+                noisy = roughness(SyntheticEcg.generate(cfg.withNoiseLevel(3)));
         assertTrue(noisy > clean * 1.5, clean + " vs " + noisy);
     }
 
@@ -107,8 +102,7 @@ class SyntheticEcgTest {
         return s;
     }
 
-    @Test
-    void generationIsFast() {
+    @Test void generationIsFast() {
         SyntheticEcg g = new SyntheticEcg(SyntheticConfig.DEFAULT.withSizes(400, 0, 0));
         g.record(Split.TRAIN, 0); // warm-up
         long t0 = System.nanoTime();

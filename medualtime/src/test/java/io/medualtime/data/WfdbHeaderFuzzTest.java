@@ -17,8 +17,7 @@ class WfdbHeaderFuzzTest {
     private static final Path HEADER = DIR.resolve("r.hea"), DATA = ParserContract.write(DIR.resolve("r.dat"), new byte[12 * 100 * 2]);
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(HEADER, input);
         ParserContract.check(() -> Wfdb.readSignals(Wfdb.readHeader(HEADER)),
                 List.of(EcgDataException.class, IOException.class), HEADER, DATA);

@@ -20,8 +20,7 @@ class WfdbSafetyTest {
     Path dir, hea;
 
     /** Record 1 of {@link PtbXlTest}'s layout in {@code root/records100/00000}, header re-pointed by the test. */
-    @BeforeEach
-    void record() throws IOException {
+    @BeforeEach void record() throws IOException {
         PtbXlTest.writeRecord(root, 1, "16", 1000, 1000, 12);
         dir = root.resolve("records100/00000");
         hea = dir.resolve("00001_lr.hea");
@@ -37,8 +36,7 @@ class WfdbSafetyTest {
         return assertThrows(EcgDataException.class, () -> Wfdb.readSignals(Wfdb.readHeader(hea)));
     }
 
-    @Test
-    void signalFileOutsideTheFolderIsRefused() throws IOException {
+    @Test void signalFileOutsideTheFolderIsRefused() throws IOException {
         // a valid data file one level up: the old reader read it
         Files.copy(dir.resolve("00001_lr.dat"), root.resolve("records100/stolen.dat"));
         pointSignalsAt("../stolen.dat");
@@ -49,16 +47,14 @@ class WfdbSafetyTest {
         assertTrue(readFails().getMessage().contains("'..'"));
     }
 
-    @Test
-    void absoluteSignalFileIsRefused() throws IOException {
+    @Test void absoluteSignalFileIsRefused() throws IOException {
         Path outside = Files.copy(dir.resolve("00001_lr.dat"), root.resolve("elsewhere.dat")).toAbsolutePath();
         Files.writeString(hea, Files.readString(hea).replace("00001_lr.dat", outside.toString()), StandardCharsets.UTF_8);
         EcgDataException e = readFails();
         assertTrue(e.getMessage().contains("absolute path") && e.getMessage().contains(outside.toString()), e.getMessage());
     }
 
-    @Test
-    void linkLeadingOutOfTheFolderIsRefused() throws IOException {
+    @Test void linkLeadingOutOfTheFolderIsRefused() throws IOException {
         Path outside = Files.copy(dir.resolve("00001_lr.dat"), root.resolve("elsewhere.dat"));
         Files.delete(dir.resolve("00001_lr.dat"));
         try {
@@ -75,8 +71,7 @@ class WfdbSafetyTest {
         assertEquals(PtbXlTest.adc(1, 3, 7) / 1000f, Wfdb.readSignals(Wfdb.readHeader(hea))[3][7], 1e-7);
     }
 
-    @Test
-    void aFolderOrDeviceIsNotReadAsSignals() throws IOException {
+    @Test void aFolderOrDeviceIsNotReadAsSignals() throws IOException {
         Files.createDirectory(dir.resolve("sub.dat"));
         pointSignalsAt("sub.dat");
         EcgDataException e = readFails();
@@ -84,8 +79,7 @@ class WfdbSafetyTest {
         assertThrows(EcgDataException.class, () -> DataFiles.regularSize(Path.of("/dev/zero"), Long.MAX_VALUE, "file"));
     }
 
-    @Test
-    void hugeSampleCountIsRefusedAtTheHeader() throws IOException {
+    @Test void hugeSampleCountIsRefusedAtTheHeader() throws IOException {
         Files.writeString(hea, Files.readString(hea).replace("00001_lr 12 100 1000", "00001_lr 12 100 2000000000"));
         EcgDataException e = assertThrows(EcgDataException.class, () -> Wfdb.readHeader(hea));
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("2000000000 samples x 12 signals"),
@@ -95,27 +89,28 @@ class WfdbSafetyTest {
         assertTrue(e.getMessage().contains("sampling frequency"), e.getMessage());
     }
 
-    @Test
-    void withoutASampleCountTheFileSizeIsBoundedBeforeReading() throws IOException {
+    @Test void withoutASampleCountTheFileSizeIsBoundedBeforeReading() throws IOException {
         Files.writeString(hea, Files.readString(hea).replace("00001_lr 12 100 1000", "00001_lr 12 100"));
         // a sparse file just over the limit: refused from its size, never read
         long frames = DataLimits.MAX_VALUES_PER_RECORD / 12 + 1;
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("00001_lr.dat").toFile(), "rw")) { f.setLength(frames * 24); }
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("00001_lr.dat").toFile(), "rw")) {
+            f.setLength(frames * 24);
+        }
         EcgDataException e = readFails();
         assertTrue(e.getMessage().contains(frames + " samples x 12 signals") && e.getMessage().contains("no sample count"),
                 e.getMessage());
     }
 
-    @Test
-    void sizeMismatchEitherWayIsAnError() throws IOException {
+    @Test void sizeMismatchEitherWayIsAnError() throws IOException {
         Path dat = dir.resolve("00001_lr.dat");
-        try (RandomAccessFile f = new RandomAccessFile(dat.toFile(), "rw")) { f.setLength(f.length() + 24); }
+        try (RandomAccessFile f = new RandomAccessFile(dat.toFile(), "rw")) {
+            f.setLength(f.length() + 24);
+        }
         EcgDataException e = readFails();
         assertTrue(e.getMessage().contains("24024 bytes does not match") && e.getMessage().contains("24000 bytes"), e.getMessage());
     }
 
-    @Test
-    void oversizedOrNonUtf8HeaderIsAOneLineError() throws IOException {
+    @Test void oversizedOrNonUtf8HeaderIsAOneLineError() throws IOException {
         String valid = Files.readString(hea);
         Files.write(hea, (valid + "# Gr\u00f6\u00dfe: 180\n").getBytes(StandardCharsets.ISO_8859_1));
         EcgDataException e = assertThrows(EcgDataException.class, () -> Wfdb.readHeader(hea));

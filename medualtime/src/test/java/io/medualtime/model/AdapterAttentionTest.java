@@ -51,7 +51,8 @@ class AdapterAttentionTest {
             Tensor queries = leaves[0].to(device).detach().requiresGrad(true), cond = leaves[1].to(device).detach().requiresGrad(true);
             Tensor q = leaves[2].to(device).detach().requiresGrad(true);
             Tensor[] gates = new Tensor[LAYERS];
-            for (int l = first; l < LAYERS; l++) gates[l] = Tensor.randn(new Rng(10 + l), 1, HEADS, 1, 1).to(device).detach().requiresGrad(true);
+            for (int l = first; l < LAYERS; l++)
+                gates[l] = Tensor.randn(new Rng(10 + l), 1, HEADS, 1, 1).to(device).detach().requiresGrad(true);
             AdapterAttention adapter = new AdapterAttention(queries, K, cond, gates, 0f, new Rng(0));
             Tensor sum = Tensor.zeros(B, T, HEADS, HD).to(device);
             for (int l = 0; l < LAYERS; l++) {
@@ -59,7 +60,10 @@ class AdapterAttentionTest {
                 Tensor out = Tensor.randn(new Rng(20 + l), B, T, HEADS, HD).to(device);
                 Tensor y;
                 if (run == 0) y = adapter.addTo(l, q, attn, out);
-                else y = l < first ? out : out.add(paperTerm(attn, queries.narrow(0, (l - first) * K, K), cond, gates[l], q).transpose(1, 2));
+                else
+                    y = l < first
+                            ? out
+                            : out.add(paperTerm(attn, queries.narrow(0, (l - first) * K, K), cond, gates[l], q).transpose(1, 2));
                 if (run == 0 && l < first) assertSame(out, y, "layer " + l + " has no adapter");
                 sum = sum.add(y);
             }
@@ -69,7 +73,8 @@ class AdapterAttentionTest {
         }
         Fixtures.assertClose("output", results[1].to(Device.CPU), results[0].to(Device.CPU), tol);
         String[] names = {"adapter_query", "condition", "q", "gate " + first, "gate " + (LAYERS - 1)};
-        for (int i = 0; i < names.length; i++) Fixtures.assertClose("grad " + names[i], grads[1][i].to(Device.CPU), grads[0][i].to(Device.CPU), tol);
+        for (int i = 0; i < names.length; i++)
+            Fixtures.assertClose("grad " + names[i], grads[1][i].to(Device.CPU), grads[0][i].to(Device.CPU), tol);
     }
 
     /** tanh(g) softmax(Q Ka^T / sqrt(hd)) Va, Ka and Va from c_attn(A_l), A_l = tokens + c: [B, heads, T, hd]. */

@@ -25,9 +25,10 @@ class ContrastiveViewsTest {
     static Map<String, Tensor> run(boolean together) throws Exception {
         MedualTime m = fx.model();
         Tensor sig = fx.signals, aug = sig.add(Tensor.randn(new Rng(5), sig.shape()).mul(0.1f)), text = fx.textVectors(m);
-        Tensor[] views = together ? m.contrastiveViews(sig, aug, text, fx.reports)
+        Tensor[] views = together
+                ? m.contrastiveViews(sig, aug, text, fx.reports)
                 : new Tensor[]{m.temporalPrimary(sig, text), m.temporalPrimary(aug, text),
-                               m.textualPrimary(fx.reports, sig), m.textualPrimary(fx.reports, aug)};
+                        m.textualPrimary(fx.reports, sig), m.textualPrimary(fx.reports, aug)};
         Map<String, Tensor> out = new LinkedHashMap<>();
         Tensor loss = null;
         for (int i = 0; i < views.length; i++) {

@@ -58,7 +58,7 @@ class MedualTimeCheckpointTest {
         Path file = tmp.resolve("ckpt.safetensors");
         MedualTimeCheckpoint.save(m, file);
         try (SafetensorsFile ours = SafetensorsFile.open(file);
-             SafetensorsFile ref = SafetensorsFile.open(fx.dir.resolve("trainable.safetensors"))) {
+                SafetensorsFile ref = SafetensorsFile.open(fx.dir.resolve("trainable.safetensors"))) {
             assertEquals(new TreeSet<>(ref.names()), new TreeSet<>(ours.names()));
             for (String name : ref.names()) {
                 assertEquals(ref.info(name).dtype(), ours.info(name).dtype(), name);
@@ -79,7 +79,8 @@ class MedualTimeCheckpointTest {
         io.medualtime.tensor.io.SafetensorsWriter w = new io.medualtime.tensor.io.SafetensorsWriter();
         for (Map.Entry<String, Tensor> en : sd.entrySet()) {
             boolean head = en.getKey().equals("head.weight");
-            w.addFloat(en.getKey(), head ? new float[4 * 64] : en.getValue().toArray(), head ? new long[]{4, 64} : longs(en.getValue().shape()));
+            w.addFloat(en.getKey(), head ? new float[4 * 64] : en.getValue().toArray(),
+                    head ? new long[]{4, 64} : longs(en.getValue().shape()));
         }
         w.write(file);
         e = assertThrows(java.io.IOException.class, () -> MedualTimeCheckpoint.load(fx.model(), file));
@@ -112,7 +113,8 @@ class MedualTimeCheckpointTest {
         long n = java.nio.ByteBuffer.wrap(all, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         long dataLen = all.length - 8 - n, elements = 1_500_000_000L;
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var header = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(new String(all, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
+        var header = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                .readTree(new String(all, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
         var stray = header.putObject("stray");
         stray.put("dtype", "F32");
         stray.putArray("shape").add(elements);

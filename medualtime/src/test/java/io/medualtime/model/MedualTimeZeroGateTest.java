@@ -30,7 +30,8 @@ class MedualTimeZeroGateTest {
     static MedualTime zeroGateModel() throws Exception {
         MedualTime m = fx.model();
         try (GradMode g = GradMode.noGrad()) {
-            for (int l = m.firstAdapterLayer(); l < m.lm.config.nLayer(); l++) Norms.updateInPlace(m.gate(l), Tensor.zeros(m.gate(l).shape()));
+            for (int l = m.firstAdapterLayer(); l < m.lm.config.nLayer(); l++)
+                Norms.updateInPlace(m.gate(l), Tensor.zeros(m.gate(l).shape()));
         }
         return m;
     }
@@ -55,7 +56,8 @@ class MedualTimeZeroGateTest {
         int nonZero = 0;
         for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
             String name = p.getKey();
-            boolean mustBeZero = name.startsWith("adapter_query_") || name.startsWith("adapter_temenc.") || name.startsWith("adapter_ts_proj_norm.");
+            boolean mustBeZero = name.startsWith("adapter_query_") || name.startsWith("adapter_temenc.")
+                    || name.startsWith("adapter_ts_proj_norm.");
             if (mustBeZero) {
                 if (p.getValue().grad() != null)
                     for (float v : p.getValue().grad().toArray()) assertEquals(0f, v, 0f, "gradient of " + name + " must be exactly 0");

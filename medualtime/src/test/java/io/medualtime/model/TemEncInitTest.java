@@ -34,7 +34,8 @@ class TemEncInitTest {
             } else if (name.endsWith(".bias") && !name.startsWith("fc")) {
                 for (float v : t.toArray()) assertEquals(1e-3f, v, 0f, name);
             } else {
-                assertArrayEquals(a.get(name).toArray(), t.toArray(), 0f, name + " keeps PyTorch's default (convblock3, shortcut conv, BN weights, fc)");
+                assertArrayEquals(a.get(name).toArray(), t.toArray(), 0f,
+                        name + " keeps PyTorch's default (convblock3, shortcut conv, BN weights, fc)");
             }
         }
         assertTrue(b.keySet().stream().anyMatch(k -> k.endsWith("shortcut.bias")), "the identity shortcut's BatchNorm is covered");

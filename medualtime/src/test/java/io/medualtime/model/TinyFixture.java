@@ -32,7 +32,9 @@ final class TinyFixture implements AutoCloseable {
     }
 
     /** A fresh model (LM + trainables + BN stats of the fixture), in train mode. */
-    MedualTime model() throws Exception { return model(false); }
+    MedualTime model() throws Exception {
+        return model(false);
+    }
 
     /** The same with every matrix of the LM left read-only in its memory-mapped file. */
     MedualTime model(boolean mappedLm) throws Exception {
@@ -43,7 +45,9 @@ final class TinyFixture implements AutoCloseable {
     }
 
     /** c_text: the default text vector (frozen GPT-2, last real token after ln_f). */
-    Tensor textVectors(MedualTime m) { return new FrozenGpt2TextEncoder(m.lm, null, 8).encodeIds(reports); }
+    Tensor textVectors(MedualTime m) {
+        return new FrozenGpt2TextEncoder(m.lm, null, 8).encodeIds(reports);
+    }
 
     Tensor exp(String name) throws Exception { return Fixtures.tensor(expected, name); }
 

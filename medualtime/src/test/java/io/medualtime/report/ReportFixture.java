@@ -34,12 +34,14 @@ final class ReportFixture {
     /** Writes the run into {@code dir} (dataset in dir/data) and returns dir. */
     static Path run(Path dir, boolean synthetic, boolean pretrainedLm) throws Exception {
         Path data = dir.resolve("data");
-        DatasetInfo info = new DatasetInfo("fixture", "hand-made fixture <of the report test>", synthetic, DatasetInfo.STANDARD_LEADS, 500, 50);
+        DatasetInfo info = new DatasetInfo("fixture", "hand-made fixture <of the report test>", synthetic, DatasetInfo.STANDARD_LEADS, 500,
+                50);
         try (DatasetWriter w = DatasetWriter.create(data, info)) {
             int n = 0;
             for (Split s : Split.values())
                 for (int c = 0; c < EcgClasses.numFine(); c++, n++)
-                    w.add(new EcgRecord("r" + n, s, c, c == 1 ? NASTY_REPORT : "Report of class " + EcgClasses.FINE.get(c) + ".", signal(n)));
+                    w.add(new EcgRecord("r" + n, s, c, c == 1 ? NASTY_REPORT : "Report of class " + EcgClasses.FINE.get(c) + ".",
+                            signal(n)));
             w.commit();
         }
         MetricsFile m = new MetricsFile().command("train").seed(7).threads(2)
@@ -48,7 +50,8 @@ final class ReportFixture {
         if (pretrainedLm) m.lmPretrained(Path.of("/models/gpt2"), "GPT-2 weights");
         else m.lm("GPT-2-architecture LM, random initialisation, NOT pretrained (1 layers, width 32)", false);
         for (int e = 1; e <= 3; e++)
-            m.addEpoch(new MetricsFile.Epoch(e, 1.6 - 0.3 * e, 1.5 - 0.2 * e + (e == 3 ? 0.5 : 0), 1e-3, 1.0, Map.of("valAccuracy", 0.2 * e)));
+            m.addEpoch(
+                    new MetricsFile.Epoch(e, 1.6 - 0.3 * e, 1.5 - 0.2 * e + (e == 3 ? 0.5 : 0), 1e-3, 1.0, Map.of("valAccuracy", 0.2 * e)));
         m.selectedEpoch(2, MetricsFile.LOWEST_VAL_LOSS);
         ClassificationReport r = new ClassificationReport(EcgClasses.FINE, CONFUSION);
         int[][] pairs = pairs(CONFUSION);
@@ -64,14 +67,18 @@ final class ReportFixture {
         int i = 0;
         for (int a = 0; a < confusion.length; a++)
             for (int b = 0; b < confusion.length; b++)
-                for (int k = 0; k < confusion[a][b]; k++, i++) { t[i] = a; p[i] = b; }
+                for (int k = 0; k < confusion[a][b]; k++, i++) {
+                    t[i] = a;
+                    p[i] = b;
+                }
         return new int[][]{t, p};
     }
 
     private static float[][] signal(int seed) {
         float[][] s = new float[12][500];
         for (int l = 0; l < 12; l++)
-            for (int t = 0; t < 500; t++) s[l][t] = (float) (Math.exp(-Math.pow((t % 50) - 20, 2) / 3.0) * (1 + 0.1 * l) + 0.05 * Math.sin(t * 0.1 + seed));
+            for (int t = 0; t < 500; t++)
+                s[l][t] = (float) (Math.exp(-Math.pow((t % 50) - 20, 2) / 3.0) * (1 + 0.1 * l) + 0.05 * Math.sin(t * 0.1 + seed));
         return s;
     }
 

@@ -31,7 +31,8 @@ class ReportPageTest {
         assertEquals(8, svgs.getLength(), "figures");
         for (int i = 0; i < svgs.getLength(); i++) {
             Element s = (Element) svgs.item(i);
-            assertTrue(Integer.parseInt(s.getAttribute("width")) > 100 && Integer.parseInt(s.getAttribute("height")) > 100, "svg " + i + " size");
+            assertTrue(Integer.parseInt(s.getAttribute("width")) > 100 && Integer.parseInt(s.getAttribute("height")) > 100,
+                    "svg " + i + " size");
             assertEquals(1, s.getElementsByTagName("title").getLength(), "svg " + i + " has an accessible title");
         }
         Element ex = ReportFixture.byId(d, "examples");
@@ -55,20 +56,24 @@ class ReportPageTest {
         assertTrue(text.contains("run <&>"), "the folder name reads as written");
         assertTrue(text.contains("dual <both>"), "configuration values read as written");
         assertFalse(Pattern.compile("https?:", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no URL in the page");
-        for (String tag : List.of("script", "link", "img", "iframe", "object", "embed")) assertEquals(0, d.getElementsByTagName(tag).getLength(), tag);
+        for (String tag : List.of("script", "link", "img", "iframe", "object", "embed"))
+            assertEquals(0, d.getElementsByTagName(tag).getLength(), tag);
         Matcher m = Pattern.compile("(src|href)\\s*=").matcher(html);
         assertFalse(m.find(), "no external resource");
     }
 
     @Test void randomLmIsNeverCalledGpt2AndRealDataIsNotLabelledSynthetic(@TempDir Path tmp) throws Exception {
-        String random = ReportFixture.parse(RunReport.build(ReportFixture.run(tmp.resolve("a"), true, false))).getDocumentElement().getTextContent();
+        String random = ReportFixture.parse(RunReport.build(ReportFixture.run(tmp.resolve("a"), true, false))).getDocumentElement()
+                .getTextContent();
         assertTrue(random.contains("LM: RANDOM INITIALISATION, NOT pretrained GPT-2."), random);
         Matcher m = Pattern.compile("GPT-2").matcher(random);
         while (m.find()) {
             String around = random.substring(Math.max(0, m.start() - 15), Math.min(random.length(), m.end() + 13));
-            assertTrue(around.contains("GPT-2-architecture") || around.contains("NOT pretrained GPT-2"), "a random-init LM called GPT-2: ..." + around + "...");
+            assertTrue(around.contains("GPT-2-architecture") || around.contains("NOT pretrained GPT-2"),
+                    "a random-init LM called GPT-2: ..." + around + "...");
         }
-        String real = ReportFixture.parse(RunReport.build(ReportFixture.run(tmp.resolve("b"), false, true))).getDocumentElement().getTextContent();
+        String real = ReportFixture.parse(RunReport.build(ReportFixture.run(tmp.resolve("b"), false, true))).getDocumentElement()
+                .getTextContent();
         assertFalse(real.contains("SYNTHETIC"), "real data is not labelled synthetic");
         assertFalse(real.contains("RANDOM"), real);
         assertTrue(real.contains("pretrained LM from /models/gpt2"), real);

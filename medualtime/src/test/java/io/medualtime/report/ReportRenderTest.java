@@ -44,7 +44,8 @@ class ReportRenderTest {
             p.destroyForcibly();
             fail("headless Chromium did not finish in 120 s; log: " + Files.readString(work.resolve("chromium.log")));
         }
-        assertTrue(Files.isRegularFile(png), "no screenshot; exit " + p.exitValue() + ", log: " + Files.readString(work.resolve("chromium.log")));
+        assertTrue(Files.isRegularFile(png),
+                "no screenshot; exit " + p.exitValue() + ", log: " + Files.readString(work.resolve("chromium.log")));
         return read(png);
     }
 

@@ -16,8 +16,7 @@ class ClassificationReportTest {
     static final int[] PRED = {0, 0, 1, 1, 3, 0, 1, 1};
     static final List<String> NAMES = List.of("A", "B", "C", "D");
 
-    @Test
-    void handComputedExampleWithUnpredictedAndAbsentClasses() {
+    @Test void handComputedExampleWithUnpredictedAndAbsentClasses() {
         ClassificationReport r = ClassificationReport.of(TRUTH, PRED, NAMES);
         assertEquals(8, r.n());
         assertEquals(3.0 / 8, r.accuracy(), EPS);
@@ -48,12 +47,11 @@ class ClassificationReportTest {
         assertEquals(2.5 / 8, r.weightedPrecision(), EPS);
         assertEquals(3.0 / 8, r.weightedRecall(), EPS);
         assertEquals(1.0 / 3, r.weightedF1(), EPS);
-        assertArrayEquals(new int[][] {{2, 1, 0, 0}, {0, 1, 0, 1}, {1, 2, 0, 0}, {0, 0, 0, 0}}, r.confusion());
-        assertArrayEquals(new int[] {3, 2, 3, 0}, r.perClass().stream().mapToInt(ClassificationReport.ClassStats::support).toArray());
+        assertArrayEquals(new int[][]{{2, 1, 0, 0}, {0, 1, 0, 1}, {1, 2, 0, 0}, {0, 0, 0, 0}}, r.confusion());
+        assertArrayEquals(new int[]{3, 2, 3, 0}, r.perClass().stream().mapToInt(ClassificationReport.ClassStats::support).toArray());
     }
 
-    @Test
-    void classInNeitherTruthNorPredictionsIsLeftOutOfTheMacroAverage() {
+    @Test void classInNeitherTruthNorPredictionsIsLeftOutOfTheMacroAverage() {
         List<String> five = List.of("A", "B", "C", "D", "E");
         ClassificationReport r = ClassificationReport.of(TRUTH, PRED, five);
         assertEquals(4, r.macroClasses());
@@ -63,9 +61,8 @@ class ClassificationReportTest {
         assertTrue(r.toText().contains("macro averages over the 4 of 5 classes"));
     }
 
-    @Test
-    void perfectAndEmpty() {
-        ClassificationReport perfect = ClassificationReport.of(new int[] {0, 1, 2, 1}, new int[] {0, 1, 2, 1}, List.of("x", "y", "z"));
+    @Test void perfectAndEmpty() {
+        ClassificationReport perfect = ClassificationReport.of(new int[]{0, 1, 2, 1}, new int[]{0, 1, 2, 1}, List.of("x", "y", "z"));
         assertEquals(1, perfect.accuracy(), EPS);
         assertEquals(1, perfect.macroF1(), EPS);
         ClassificationReport empty = ClassificationReport.of(new int[0], new int[0], List.of("x", "y"));
@@ -74,16 +71,14 @@ class ClassificationReportTest {
         assertEquals(0, empty.macroF1(), EPS);
     }
 
-    @Test
-    void rejectsBadInput() {
-        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[] {0}, new int[] {0, 1}, NAMES));
-        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[] {4}, new int[] {0}, NAMES));
-        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[] {0}, new int[] {-1}, NAMES));
-        assertThrows(IllegalArgumentException.class, () -> new ClassificationReport(List.of("a", "b"), new int[][] {{1, 2}}));
+    @Test void rejectsBadInput() {
+        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[]{0}, new int[]{0, 1}, NAMES));
+        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[]{4}, new int[]{0}, NAMES));
+        assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new int[]{0}, new int[]{-1}, NAMES));
+        assertThrows(IllegalArgumentException.class, () -> new ClassificationReport(List.of("a", "b"), new int[][]{{1, 2}}));
     }
 
-    @Test
-    void jsonRoundTripAndDerivedFields() throws Exception {
+    @Test void jsonRoundTripAndDerivedFields() throws Exception {
         ClassificationReport r = ClassificationReport.of(TRUTH, PRED, NAMES);
         String json = r.toJson();
         ClassificationReport back = ClassificationReport.fromJson(json);
@@ -97,8 +92,7 @@ class ClassificationReportTest {
         assertEquals(4, tree.get("confusion").size());
     }
 
-    @Test
-    void textRenderingIsAligned() {
+    @Test void textRenderingIsAligned() {
         String text = ClassificationReport.of(TRUTH, PRED, List.of("NORM", "MI", "STTC", "CD")).toText();
         List<String> lines = text.lines().toList();
         assertTrue(lines.get(0).endsWith("precision     recall   f1-score  support"), lines.get(0));

@@ -45,7 +45,8 @@ class KShotDrawsTest {
         TransferTrainer.Draws independent = TransferTrainer.Draws.DEFAULT;
         assertFalse(set(draw(independent, 10, 0)).containsAll(set(draw(independent, 5, 0))));
         // the first draw is what the transfer protocol drew before draws were an option
-        assertArrayEquals(LinearProbe.sampleK(POOL, LABELS, CLASSES, 5, new io.medualtime.tensor.Rng(7 * 1000003L + 5)), draw(independent, 5, 0));
+        assertArrayEquals(LinearProbe.sampleK(POOL, LABELS, CLASSES, 5, new io.medualtime.tensor.Rng(7 * 1000003L + 5)),
+                draw(independent, 5, 0));
     }
 
     @Test void drawCountIsChecked() {

@@ -57,7 +57,9 @@ class OfficialLoopsTest {
     /** The fixture's reports are token ids written as text: "12 7 431". */
     static final Tokenizer IDS = new Tokenizer() {
         @Override public int[] encode(String text) { return Arrays.stream(text.split(" ")).mapToInt(Integer::parseInt).toArray(); }
-        @Override public String decode(int[] ids) { return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")); }
+        @Override public String decode(int[] ids) {
+            return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" "));
+        }
         @Override public int vocabSize() { return 1000; }
     };
 
@@ -82,7 +84,8 @@ class OfficialLoopsTest {
                 }
             }
         }
-        data = new InMemoryDataset(new DatasetInfo("official-loops", "SYNTHETIC: official_loops.py", true, List.of("a", "b", "c", "d"), 100, 10), records);
+        data = new InMemoryDataset(
+                new DatasetInfo("official-loops", "SYNTHETIC: official_loops.py", true, List.of("a", "b", "c", "d"), 100, 10), records);
         expected = SafetensorsFile.open(DIR.resolve("trajectories.safetensors"));
     }
 
@@ -113,7 +116,8 @@ class OfficialLoopsTest {
     static MetricsFile metrics() { return new MetricsFile().command("test").seed(SEED); }
 
     static void assertTrajectory(String run, List<MetricsFile.Epoch> history) throws Exception {
-        float[] train = expected.readFloat(run + "/train_loss"), val = expected.readFloat(run + "/val_loss"), lr = expected.readFloat(run + "/lr");
+        float[] train = expected.readFloat(run + "/train_loss"), val = expected.readFloat(run + "/val_loss"),
+                lr = expected.readFloat(run + "/lr");
         assertEquals(train.length, history.size(), run + ": epochs");
         float[] gotTrain = new float[train.length], gotVal = new float[train.length], gotLr = new float[train.length];
         for (int e = 0; e < train.length; e++) {

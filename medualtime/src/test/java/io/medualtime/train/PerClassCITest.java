@@ -32,9 +32,12 @@ class PerClassCITest {
     }
 
     @Test void badMatricesAreClearErrors() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{0, 0}, {0, 0}}, 0)).getMessage().contains("empty"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{1, 0}, {0}}, 0)).getMessage().contains("square"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{1, -1}, {0, 1}}, 0)).getMessage().contains("negative"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{0, 0}, {0, 0}}, 0)).getMessage()
+                .contains("empty"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{1, 0}, {0}}, 0)).getMessage()
+                .contains("square"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(new int[][]{{1, -1}, {0, 1}}, 0)).getMessage()
+                .contains("negative"));
         assertThrows(IllegalArgumentException.class, () -> PerClassCI.compute(M, 0, 0.95, 1));
         assertEquals(EcgClasses.numFine(), PerClassCI.compute(identity(5), 0).f1().size());
     }

@@ -28,8 +28,7 @@ class ProgressTest {
         }
     }
 
-    @Test
-    void plainPrintsOneLinePerTenPercentWithoutRedrawing() {
+    @Test void plainPrintsOneLinePerTenPercentWithoutRedrawing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("epoch 1/40", 200).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -51,8 +50,7 @@ class ProgressTest {
         assertTrue(lines.get(9).endsWith("loss 0.0050"), lines.get(9));
     }
 
-    @Test
-    void plainAlsoPrintsEveryIntervalWhileMoving() {
+    @Test void plainAlsoPrintsEveryIntervalWhileMoving() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         Progress p = Progress.builder("eval", 100).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -71,8 +69,7 @@ class ProgressTest {
         assertPlainText(bytes.toString(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void unknownTotalShowsCountsOnly() {
+    @Test void unknownTotalShowsCountsOnly() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("read", 0).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -86,8 +83,7 @@ class ProgressTest {
         assertEquals(List.of("read: 10 elapsed 0:10 1.0 it/s", "read: 20 elapsed 0:20 1.0 it/s", "read: 25 done in 0:25 1.0 it/s"), lines);
     }
 
-    @Test
-    void ttyRedrawsInPlaceWithoutAnsiAndEndsWithNewline() {
+    @Test void ttyRedrawsInPlaceWithoutAnsiAndEndsWithNewline() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("train", 10).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -107,8 +103,7 @@ class ProgressTest {
         assertTrue(out.contains("\rtrain 100% [##########] 10/10"), out);
     }
 
-    @Test
-    void ttyLineFitsTheTerminal() {
+    @Test void ttyLineFitsTheTerminal() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         Progress p = Progress.builder("train", 10).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -126,8 +121,7 @@ class ProgressTest {
         assertFalse(second.contains("["));
     }
 
-    @Test
-    void ttyIsRateLimited() {
+    @Test void ttyIsRateLimited() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FakeClock clock = new FakeClock();
         try (Progress p = Progress.builder("train", 1000).out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
@@ -141,8 +135,7 @@ class ProgressTest {
         assertTrue(redraws >= 10 && redraws <= 14, "redraws " + redraws);
     }
 
-    @Test
-    void offPrintsNothingAndLineIsAvailable() {
+    @Test void offPrintsNothingAndLineIsAvailable() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (Progress p = Progress.builder("x", 4).out(new PrintStream(bytes)).display(Progress.Display.OFF).build()) {
             p.step(3);
@@ -153,8 +146,7 @@ class ProgressTest {
         assertEquals(0, bytes.size());
     }
 
-    @Test
-    void formatting() {
+    @Test void formatting() {
         assertEquals("0:07", Progress.formatDuration(7.2));
         assertEquals("12:34", Progress.formatDuration(754));
         assertEquals("1:02:03", Progress.formatDuration(3723));
@@ -164,8 +156,7 @@ class ProgressTest {
     }
 
     /** The real detection, in a child JVM whose stdin/stdout/stderr are pipes (as in CI). */
-    @Test
-    void detectsPipedStderrInAChildJvm() throws Exception {
+    @Test void detectsPipedStderrInAChildJvm() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Child.class.getName());
         pb.environment().remove("MEDUALTIME_PROGRESS");

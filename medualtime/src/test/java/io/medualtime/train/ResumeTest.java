@@ -43,7 +43,8 @@ class ResumeTest {
         List<String> names = label.classNames(data);
         MedualTimeConfig cfg = MedualTimeConfig.defaults(names.size()).withAdapterLayers(1).withAdapterTokens(2)
                 .withSignal(data.leads(), data.steps()).withDropout(0.2f).withTemEncWidth(4);
-        ModelSpec spec = new ModelSpec(kind, null, new ModelSpec.RandomLm(Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, 32, 1, 2, seed), "gpt2", null,
+        ModelSpec spec = new ModelSpec(kind, null, new ModelSpec.RandomLm(Gpt2Tokenizer.GPT2_VOCAB_SIZE, 1024, 32, 1, 2, seed), "gpt2",
+                null,
                 ModelSpec.ModelConfig.of(cfg), label.cliName(), names, mode.cliName(), seed, null);
         return new Session(spec, spec.build(), data, Device.CPU);
     }
@@ -71,7 +72,8 @@ class ResumeTest {
         supervised(RunFolder.at(dir), o);
         SameRun.assertSameRun(tmp.resolve("straight"), dir, ModelSpec.CHECKPOINT, ModelSpec.FILE);
         MetricsFile m = RunFolder.readMetrics(dir);
-        assertEquals(List.of((double) 3e-3f, (double) 3e-3f, (double) 1.5e-3f, (double) 1.5e-3f), m.history().stream().map(MetricsFile.Epoch::lr).toList());
+        assertEquals(List.of((double) 3e-3f, (double) 3e-3f, (double) 1.5e-3f, (double) 1.5e-3f),
+                m.history().stream().map(MetricsFile.Epoch::lr).toList());
         assertEquals(4, m.selectedEpoch());
         assertEquals(Selection.LAST.criterion(), m.selectionCriterion());
     }
@@ -157,7 +159,8 @@ class ResumeTest {
         Path dir = tmp.resolve("resumed");
         assertThrows(Interrupted.class, () -> transfer(interruptedAt(dir, Set.of("epoch 1"))));
         List<TransferTrainer.Shot> got = transfer(RunFolder.at(dir));
-        assertEquals(want.stream().map(s -> s.test().report().accuracy()).toList(), got.stream().map(s -> s.test().report().accuracy()).toList());
+        assertEquals(want.stream().map(s -> s.test().report().accuracy()).toList(),
+                got.stream().map(s -> s.test().report().accuracy()).toList());
         assertEquals(want.get(0).test(), got.get(0).test(), "the first K is read back from the checkpoint");
         SameRun.assertSameRun(tmp.resolve("straight"), dir);
     }

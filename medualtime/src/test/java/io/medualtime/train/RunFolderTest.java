@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 class RunFolderTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     record Config(String task, int epochs, double lr, List<String> classes) {}
 
@@ -45,8 +46,7 @@ class RunFolderTest {
         return m;
     }
 
-    @Test
-    void createsTimestampedFoldersWithoutCollisions() {
+    @Test void createsTimestampedFoldersWithoutCollisions() {
         Clock clock = Clock.fixed(Instant.parse("2025-03-04T05:06:07Z"), ZoneOffset.UTC);
         RunFolder a = RunFolder.create(tmp.resolve("runs"), "dual 5-class/x", clock);
         RunFolder b = RunFolder.create(tmp.resolve("runs"), "dual 5-class/x", clock);
@@ -59,8 +59,7 @@ class RunFolderTest {
         assertEquals("run.hidden", RunFolder.sanitise(".hidden"));
     }
 
-    @Test
-    void metricsJsonRoundTripAndStructure() throws Exception {
+    @Test void metricsJsonRoundTripAndStructure() throws Exception {
         RunFolder run = RunFolder.at(tmp.resolve("r"));
         MetricsFile m = sampleRun();
         Path file = run.writeMetrics(m);
@@ -97,8 +96,7 @@ class RunFolderTest {
         assertEquals(1000, test.get("ci").get("resamples").asInt());
     }
 
-    @Test
-    void overwritesAtomicallyAndCleansUpOnFailure() throws Exception {
+    @Test void overwritesAtomicallyAndCleansUpOnFailure() throws Exception {
         RunFolder run = RunFolder.at(tmp.resolve("r"));
         run.writeText("report.txt", "first");
         run.writeText("report.txt", "second");
@@ -109,13 +107,12 @@ class RunFolderTest {
         assertEquals(List.of("metrics.json", "report.txt"), listing(run.dir()));
     }
 
-    @Test
-    void predictionsCsvAndJson() throws Exception {
+    @Test void predictionsCsvAndJson() throws Exception {
         RunFolder run = RunFolder.at(tmp.resolve("p"));
         List<String> names = List.of("NORM", "MI", "ST,TC");
         run.writePredictions(names, List.of(
-                RunFolder.Prediction.argmax("101", 1, new double[] {0.2, 0.7, 0.1}),
-                new RunFolder.Prediction("a,\"b\"", null, 2, new double[] {0.25, 0.25, 0.5}),
+                RunFolder.Prediction.argmax("101", 1, new double[]{0.2, 0.7, 0.1}),
+                new RunFolder.Prediction("a,\"b\"", null, 2, new double[]{0.25, 0.25, 0.5}),
                 new RunFolder.Prediction("103", 0, 0, null)));
         assertEquals(List.of("predictions.csv", "predictions.json"), listing(run.dir()));
         List<String> csv = Files.readAllLines(run.resolve("predictions.csv"));
@@ -132,14 +129,14 @@ class RunFolderTest {
         assertEquals("ST,TC", second.get("predictedName").asText());
         assertEquals(0.5, second.get("probabilities").get(2).asDouble());
         assertThrows(IllegalArgumentException.class, () -> run.writePredictions(names,
-                List.of(new RunFolder.Prediction("x", 0, 0, new double[] {1.0}))));
+                List.of(new RunFolder.Prediction("x", 0, 0, new double[]{1.0}))));
         assertThrows(IllegalArgumentException.class, () -> run.writePredictions(names,
                 List.of(new RunFolder.Prediction("x", 3, 0, null))));
     }
 
-    @Test
-    void pretrainedProvenanceAndSelectionWithoutValidation() {
-        MetricsFile m = new MetricsFile().data("PTB-XL 1.0.3 at /data/ptbxl", false).lmPretrained(Path.of("/models/gpt2"), "12 layers, 768 wide");
+    @Test void pretrainedProvenanceAndSelectionWithoutValidation() {
+        MetricsFile m = new MetricsFile().data("PTB-XL 1.0.3 at /data/ptbxl", false).lmPretrained(Path.of("/models/gpt2"),
+                "12 layers, 768 wide");
         assertFalse(m.syntheticData());
         assertEquals("PTB-XL 1.0.3 at /data/ptbxl", m.dataProvenance());
         assertEquals("pretrained LM from /models/gpt2 (12 layers, 768 wide)", m.lmProvenance());
@@ -162,13 +159,13 @@ class RunFolderTest {
         return p.pid();
     }
 
-    @Test
-    void openRefusesAFolderThatHoldsFilesUnlessResumedOrOverwritten() throws Exception {
+    @Test void openRefusesAFolderThatHoldsFilesUnlessResumedOrOverwritten() throws Exception {
         Path dir = tmp.resolve("run");
         RunFolder.open(dir, RunFolder.Existing.REFUSE).writeMetrics(sampleRun());
         Files.writeString(dir.resolve("stale.txt"), "old");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunFolder.open(dir, RunFolder.Existing.REFUSE));
-        assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite") && e.getMessage().contains("metrics.json"), e.getMessage());
+        assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite") && e.getMessage().contains("metrics.json"),
+                e.getMessage());
         assertEquals(List.of("metrics.json", "stale.txt"), listing(RunFolder.open(dir, RunFolder.Existing.RESUME).dir()));
         Files.createDirectories(dir.resolve("coarse/data"));
         assertEquals(List.of(), listing(RunFolder.open(dir, RunFolder.Existing.OVERWRITE).dir()));
@@ -182,8 +179,7 @@ class RunFolderTest {
     }
 
     /** A killed run's temporary files (a half-written checkpoint, a half-generated dataset) go; a live writer's stay. */
-    @Test
-    void staleTemporaryFilesOfDeadProcessesAreCleanedWhenARunOrDatasetFolderIsWritten() throws Exception {
+    @Test void staleTemporaryFilesOfDeadProcessesAreCleanedWhenARunOrDatasetFolderIsWritten() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("run"));
         long dead = deadPid(), live = ProcessHandle.current().parent().orElseThrow().pid();
         Path checkpoint = Files.writeString(dir.resolve(tempNameOf(dir.resolve("model.safetensors"), dead)), "40 MB");
@@ -196,17 +192,18 @@ class RunFolderTest {
         assertTrue(Files.exists(busy));
 
         Path again = Files.createDirectory(dir.resolve(tempNameOf(dir.resolve("data"), dead)));
-        io.medualtime.data.SyntheticEcg.writeTo(io.medualtime.data.SyntheticConfig.DEFAULT.withSizes(2, 1, 1).withSampling(50, 10), dir.resolve("data"));
+        io.medualtime.data.SyntheticEcg.writeTo(io.medualtime.data.SyntheticConfig.DEFAULT.withSizes(2, 1, 1).withSampling(50, 10),
+                dir.resolve("data"));
         assertFalse(Files.exists(again), "the dataset writer cleans its folder's stale temporary folders");
         assertTrue(Files.isRegularFile(dir.resolve("data/dataset.json")));
 
         Path fresh = Files.createDirectories(tmp.resolve("fresh"));
         Files.writeString(fresh.resolve(tempNameOf(fresh.resolve("metrics.json"), dead)), "half");
-        assertEquals(List.of(), listing(RunFolder.open(fresh, RunFolder.Existing.REFUSE).dir()), "only dead processes' files: an empty folder");
+        assertEquals(List.of(), listing(RunFolder.open(fresh, RunFolder.Existing.REFUSE).dir()),
+                "only dead processes' files: an empty folder");
     }
 
-    @Test
-    void completionAndFailureAreRecorded() throws Exception {
+    @Test void completionAndFailureAreRecorded() throws Exception {
         RunFolder run = RunFolder.at(tmp.resolve("r"));
         Files.writeString(run.resolve(ResumeState.FILE), "x");
         MetricsFile m = sampleRun().status(MetricsFile.RUNNING);

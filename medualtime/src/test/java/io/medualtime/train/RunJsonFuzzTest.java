@@ -16,8 +16,7 @@ class RunJsonFuzzTest {
     private static final Path RUN = ParserContract.scratch("run"), FILE = RUN.resolve(ModelSpec.FILE);
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(FILE, input);
         ModelSpec[] spec = new ModelSpec[1];
         ParserContract.check(() -> spec[0] = ModelSpec.read(RUN), List.of(IOException.class), FILE);

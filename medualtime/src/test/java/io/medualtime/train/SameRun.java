@@ -24,7 +24,8 @@ public final class SameRun {
 
     public static void assertSameRun(Path expected, Path actual, String... weightFiles) throws Exception {
         for (String f : weightFiles)
-            assertArrayEquals(Files.readAllBytes(expected.resolve(f)), Files.readAllBytes(actual.resolve(f)), f + " differs from the uninterrupted run's");
+            assertArrayEquals(Files.readAllBytes(expected.resolve(f)), Files.readAllBytes(actual.resolve(f)),
+                    f + " differs from the uninterrupted run's");
         assertEquals(metricsWithoutTimes(expected).toPrettyString(), metricsWithoutTimes(actual).toPrettyString(), "metrics.json differs");
     }
 }

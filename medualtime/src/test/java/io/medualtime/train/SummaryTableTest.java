@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class SummaryTableTest {
 
-    @Test
-    void rendersAnAlignedComparison() {
+    @Test void rendersAnAlignedComparison() {
         List<String> names = List.of("NORM", "MI", "STTC", "CD", "HYP");
         SummaryTable t = new SummaryTable("Supervised, 5 classes, test fold").label("SYNTHETIC data").label("random-init LM");
         String[] runs = {"dual", "ts-only", "text-only"};
@@ -28,7 +27,9 @@ class SummaryTableTest {
         assertTrue(lines.get(4).startsWith("dual "));
         assertTrue(lines.get(6).startsWith("text-only "));
         for (int i = 3; i <= 6; i++) assertEquals(header.length(), lines.get(i).length(), "line " + i + ": " + lines.get(i));
-        assertTrue(lines.get(4).matches("dual +400  \\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]  \\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]  +\\d\\.\\d{4}  +\\d\\.\\d{4}"), lines.get(4));
+        assertTrue(lines.get(4).matches(
+                "dual +400  \\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]  \\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]  +\\d\\.\\d{4}  +\\d\\.\\d{4}"),
+                lines.get(4));
         assertEquals("95% percentile-bootstrap intervals over the test samples (200 resamples).", lines.get(8));
         // columns line up: the "[" of every accuracy interval sits at the same offset
         int bracket = lines.get(4).indexOf('[');
@@ -41,8 +42,7 @@ class SummaryTableTest {
         assertTrue(md.contains("|---|---:|---:|---:|---:|---:|"));
     }
 
-    @Test
-    void repeatsAreSummarisedUnderTheTableWithTheirPerRunValues() {
+    @Test void repeatsAreSummarisedUnderTheTableWithTheirPerRunValues() {
         List<String> names = List.of("A", "B");
         List<ClassificationReport> tests = List.of(ClassificationReport.of(new int[]{0, 1, 0, 1}, new int[]{0, 1, 0, 0}, names),
                 ClassificationReport.of(new int[]{0, 1, 0, 1}, new int[]{0, 1, 1, 0}, names));
@@ -50,16 +50,17 @@ class SummaryTableTest {
         assertEquals(0.625, r.accuracy().mean(), 1e-12);
         assertEquals(Math.sqrt(0.03125), r.accuracy().std(), 1e-12);   // sample std of 0.75 and 0.5
         assertEquals(List.of(0.75, 0.5), r.accuracy().values());
-        SummaryTable t = new SummaryTable("T").add("dual seed=1", tests.get(0), null).add("dual seed=2", tests.get(1), null).repeats("dual", r);
+        SummaryTable t = new SummaryTable("T").add("dual seed=1", tests.get(0), null).add("dual seed=2", tests.get(1), null).repeats("dual",
+                r);
         String text = t.render();
         assertTrue(text.contains("Over repeated runs: mean +- sample standard deviation of the test scores."), text);
-        assertTrue(text.lines().anyMatch(l -> l.matches("dual +2 seeds +0\\.6250 \\+- 0\\.1768 +\\d\\.\\d{4} \\+- \\d\\.\\d{4} +0\\.7500 0\\.5000")), text);
+        assertTrue(text.lines().anyMatch(
+                l -> l.matches("dual +2 seeds +0\\.6250 \\+- 0\\.1768 +\\d\\.\\d{4} \\+- \\d\\.\\d{4} +0\\.7500 0\\.5000")), text);
         assertTrue(t.renderMarkdown().contains("| dual | 2 seeds | 0.6250 +- 0.1768 |"), t.renderMarkdown());
         assertFalse(new SummaryTable("T").add("x", tests.get(0), null).render().contains("repeated"), "no block without repeats");
     }
 
-    @Test
-    void labelsComeFromTheRunsProvenance() {
+    @Test void labelsComeFromTheRunsProvenance() {
         MetricsFile run = RunFolderTest.sampleRun();
         SummaryTable t = new SummaryTable("smoke").add("dual", run).add("dual again", run);
         assertEquals(List.of(SummaryTable.SYNTHETIC_LABEL, SummaryTable.RANDOM_LM_LABEL), t.labels());
@@ -67,9 +68,9 @@ class SummaryTableTest {
         assertThrows(IllegalArgumentException.class, () -> new SummaryTable("x").add("no test", new MetricsFile()));
     }
 
-    @Test
-    void withoutIntervalsShowsPointEstimates() {
-        ClassificationReport r = ClassificationReport.of(ClassificationReportTest.TRUTH, ClassificationReportTest.PRED, ClassificationReportTest.NAMES);
+    @Test void withoutIntervalsShowsPointEstimates() {
+        ClassificationReport r = ClassificationReport.of(ClassificationReportTest.TRUTH, ClassificationReportTest.PRED,
+                ClassificationReportTest.NAMES);
         String text = new SummaryTable("plain").add("a", r, null).render();
         assertEquals(String.join(System.lineSeparator(),
                 "plain",

@@ -14,5 +14,7 @@ public final class Embedding extends Module {
     }
 
     /** Rows for ids laid out with the given shape (e.g. [B, T]) -> shape + [dim]. */
-    public Tensor forward(int[] ids, int... shape) { return F.embedding(weight, ids, shape); }
+    public Tensor forward(int[] ids, int... shape) {
+        return F.embedding(weight, ids, shape);
+    }
 }

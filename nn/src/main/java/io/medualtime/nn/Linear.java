@@ -32,7 +32,9 @@ public final class Linear extends Module {
     }
 
     /** A PyTorch-layout layer with given initial weights (e.g. N(0, std)). */
-    public static Linear withWeights(Tensor weightOutIn, Tensor bias) { return new Linear(weightOutIn, bias, false); }
+    public static Linear withWeights(Tensor weightOutIn, Tensor bias) {
+        return new Linear(weightOutIn, bias, false);
+    }
 
     public int inFeatures() { return inOutLayout ? weight.size(0) : weight.size(1); }
     public int outFeatures() { return inOutLayout ? weight.size(1) : weight.size(0); }

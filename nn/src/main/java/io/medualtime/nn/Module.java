@@ -139,7 +139,8 @@ public abstract class Module {
         Map<String, Tensor> own = stateDict();
         if (strict) {
             for (String k : own.keySet()) if (!values.containsKey(k)) throw new IllegalArgumentException("missing key in state dict: " + k);
-            for (String k : values.keySet()) if (!own.containsKey(k)) throw new IllegalArgumentException("unexpected key in state dict: " + k);
+            for (String k : values.keySet())
+                if (!own.containsKey(k)) throw new IllegalArgumentException("unexpected key in state dict: " + k);
         }
         try (GradMode g = GradMode.noGrad()) {
             for (Map.Entry<String, Tensor> e : values.entrySet()) {
@@ -147,11 +148,13 @@ public abstract class Module {
                 if (target == null) continue;
                 Tensor v = e.getValue();
                 if (!java.util.Arrays.equals(v.shape(), target.shape()))
-                    throw new IllegalArgumentException("state dict entry " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())
-                            + ", the module expects " + java.util.Arrays.toString(target.shape()));
+                    throw new IllegalArgumentException(
+                            "state dict entry " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())
+                                    + ", the module expects " + java.util.Arrays.toString(target.shape()));
                 if (target.storage() instanceof MappedStorage)   // read-only mapped weight: replaced by a heap copy
                     target.setData(Tensor.of(v.toArray(), v.shape()));
-                else Norms.updateInPlace(target, v.to(target.device()));
+                else
+                    Norms.updateInPlace(target, v.to(target.device()));
             }
         }
     }

@@ -63,7 +63,7 @@ public final class StateDictLoader {
      * {@link #load}); {@link #NEVER_MAP} copies everything.
      */
     public static <M extends Module> M buildAndLoad(Map<String, int[]> expected, Supplier<M> build, SafetensorsReader st, Keys keys,
-                                                    long mapMinBytes) throws IOException {
+            long mapMinBytes) throws IOException {
         requireHeap(checkHeader(expected, st, keys, mapMinBytes), Runtime.getRuntime().maxMemory(), st.describe(), keys.modelName());
         M model = build.get();
         load(model, st, keys, mapMinBytes);
@@ -109,8 +109,9 @@ public final class StateDictLoader {
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             String key = keys.fileKeys().get(e.getKey());
             if (key == null)
-                throw new ConfigException(st.describe() + ": tensor '" + keys.keyPrefix() + e.getKey() + "' is missing (config.json describes "
-                        + keys.describe() + ")");
+                throw new ConfigException(
+                        st.describe() + ": tensor '" + keys.keyPrefix() + e.getKey() + "' is missing (config.json describes "
+                                + keys.describe() + ")");
             used.add(e.getKey());
             TensorInfo info = st.info(key);
             int[] shape = e.getValue();
@@ -127,7 +128,8 @@ public final class StateDictLoader {
         if (used.size() != keys.fileKeys().size()) {
             Set<String> extra = new java.util.TreeSet<>();
             keys.fileKeys().forEach((own, file) -> { if (!used.contains(own)) extra.add(file); });
-            throw new ConfigException(st.describe() + ": unexpected tensors " + extra + " (not part of " + keys.modelName() + " with this config)");
+            throw new ConfigException(
+                    st.describe() + ": unexpected tensors " + extra + " (not part of " + keys.modelName() + " with this config)");
         }
         return heapBytes;
     }
@@ -146,7 +148,7 @@ public final class StateDictLoader {
         if (bytes <= maxHeap) return;
         long suggestGiB = (long) Math.ceil(bytes * 1.5 / (1L << 30)) + 1;   // weights + room for activations and the rest
         throw new ConfigException(String.format(Locale.ROOT, "%s: the %s weights need %.1f GB of heap but the JVM may use at most %.1f GB; "
-                        + "raise the limit, e.g. MEDUALTIME_JAVA_OPTS=-Xmx%dg bin/medualtime ... (java -Xmx%dg)",
+                + "raise the limit, e.g. MEDUALTIME_JAVA_OPTS=-Xmx%dg bin/medualtime ... (java -Xmx%dg)",
                 source, modelName, bytes / 1e9, maxHeap / 1e9, suggestGiB, suggestGiB));
     }
 }

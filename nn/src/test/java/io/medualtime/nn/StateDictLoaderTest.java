@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The header is checked against the model before any tensor data is read; the heap is checked before the model is built. */
 class StateDictLoaderTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** Counts data reads of a file. */
     static final class CountingReader implements SafetensorsReader {
@@ -31,7 +32,10 @@ class StateDictLoaderTest {
         @Override public Map<String, String> metadata() { return f.metadata(); }
         @Override public Set<String> names() { return f.names(); }
         @Override public TensorInfo info(String name) throws SafetensorsException { return f.info(name); }
-        @Override public void readFloat(String n, long o, float[] d, int dOff, int c) throws SafetensorsException { reads++; f.readFloat(n, o, d, dOff, c); }
+        @Override public void readFloat(String n, long o, float[] d, int dOff, int c) throws SafetensorsException {
+            reads++;
+            f.readFloat(n, o, d, dOff, c);
+        }
         @Override public FloatBuffer mapF32(String name) throws SafetensorsException { reads++; return f.mapF32(name); }
         @Override public int[] readInt(String name) throws SafetensorsException { reads++; return f.readInt(name); }
         @Override public List<FileStamp> files() { return f.files(); }
@@ -63,26 +67,32 @@ class StateDictLoaderTest {
 
     @Test void aWrongFileIsRefusedBeforeAnyDataIsRead() throws Exception {
         try (CountingReader st = file(complete().addFloat("extra.weight", new float[4], 4))) {
-            ConfigException e = assertThrows(ConfigException.class, () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
             assertTrue(e.getMessage().endsWith("unexpected tensors [extra.weight] (not part of Two with this config)"), e.getMessage());
             assertEquals(0, st.reads);
         }
         try (CountingReader st = file(new SafetensorsWriter().addFloat("a.weight", new float[6], 2, 3).addFloat("a.bias", new float[3], 3)
                 .addFloat("b.weight", new float[4], 4).addFloat("b.bias", new float[3], 3))) {
-            ConfigException e = assertThrows(ConfigException.class, () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
             assertTrue(e.getMessage().contains("'b.weight' has shape [4] but config.json implies [3]"), e.getMessage());
             assertEquals(0, st.reads, "a.weight and a.bias come first but are not read either");
         }
         try (CountingReader st = file(new SafetensorsWriter().addFloat("a.weight", new float[6], 2, 3).addFloat("a.bias", new float[3], 3)
                 .addLong("b.weight", new long[3], 3).addFloat("b.bias", new float[3], 3))) {
-            ConfigException e = assertThrows(ConfigException.class, () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> StateDictLoader.load(new Two(), st, keys(st), StateDictLoader.NEVER_MAP));
             assertTrue(e.getMessage().contains("'b.weight' has dtype I64; weights must be F32, F16, BF16 or F64"), e.getMessage());
             assertEquals(0, st.reads);
         }
         try (CountingReader st = file(complete())) {
             boolean[] built = {false};
             Two m = StateDictLoader.buildAndLoad(Map.of("a.weight", new int[]{2, 3}, "a.bias", new int[]{3}, "b.weight", new int[]{3},
-                    "b.bias", new int[]{3}), () -> { built[0] = true; return new Two(); }, st, keys(st), StateDictLoader.NEVER_MAP);
+                    "b.bias", new int[]{3}), () -> {
+                        built[0] = true;
+                        return new Two();
+                    }, st, keys(st), StateDictLoader.NEVER_MAP);
             assertTrue(built[0]);
             assertEquals(4, st.reads);
             assertArrayEquals(new float[]{1, 1, 1}, m.b.weight.toArray());

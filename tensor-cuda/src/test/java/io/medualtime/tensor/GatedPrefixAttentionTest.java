@@ -114,7 +114,8 @@ class GatedPrefixAttentionTest {
                 Tensor w = rnd(7, yc.shape());
                 yc.mul(w).sum().backward();
                 yg.mul(w.to(Device.CUDA)).sum().backward();
-                for (int i = 0; i < 4; i++) Fixtures.assertClose("cuda grad " + i + " kv " + kvBatch + " p " + p, cpu[i].grad(), gpu[i].grad(), 1e-5);
+                for (int i = 0; i < 4; i++)
+                    Fixtures.assertClose("cuda grad " + i + " kv " + kvBatch + " p " + p, cpu[i].grad(), gpu[i].grad(), 1e-5);
             }
         }
     }
@@ -176,7 +177,7 @@ class GatedPrefixAttentionTest {
     @Test void baseMustBeTokenMajor() {
         Tensor[] in = inputs(B, 170);
         assertThrows(IllegalArgumentException.class,
-            () -> GatedPrefixAttention.apply(in[0], in[1], in[2], in[3], 0f, 0L, rnd(171, B, H, T, HD)));
+                () -> GatedPrefixAttention.apply(in[0], in[1], in[2], in[3], 0f, 0L, rnd(171, B, H, T, HD)));
     }
 
     /** As a caller that projects the tokens once passes them: ka and va are head views of one [B or 1, K, 2 * H * hd] key/value tensor (read in place on CUDA). */
@@ -214,8 +215,10 @@ class GatedPrefixAttentionTest {
 
     @Test void rejectsMismatchedShapes() {
         Tensor[] in = inputs(B, 110);
-        assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], rnd(1, B, H, K, HD + 1), rnd(2, B, H, K, HD + 1), in[3], 0f, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatedPrefixAttention.apply(in[0], rnd(1, B, H, K, HD + 1), rnd(2, B, H, K, HD + 1), in[3], 0f, 0));
         assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], in[1], in[2], rnd(3, H + 1), 0f, 0));
-        assertThrows(IllegalArgumentException.class, () -> GatedPrefixAttention.apply(in[0], rnd(1, 3, H, K, HD), rnd(2, 3, H, K, HD), in[3], 0f, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatedPrefixAttention.apply(in[0], rnd(1, 3, H, K, HD), rnd(2, 3, H, K, HD), in[3], 0f, 0));
     }
 }

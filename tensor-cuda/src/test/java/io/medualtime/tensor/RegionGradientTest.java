@@ -52,7 +52,9 @@ class RegionGradientTest {
      * used by rows, its gradient added to the one it had).
      */
     @Test void rowRangesOnRecycledMemory() {
-        for (Device device : io.medualtime.tensor.cuda.CudaRuntime.isAvailable() ? new Device[]{Device.CPU, Device.CUDA} : new Device[]{Device.CPU}) {
+        for (Device device : io.medualtime.tensor.cuda.CudaRuntime.isAvailable()
+                ? new Device[]{Device.CPU, Device.CUDA}
+                : new Device[]{Device.CPU}) {
             Poison.on(device);
             try {
                 int[][][] cases = {{{0, 2}, {2, 3}, {5, 1}}, {{0, 2}, {4, 2}}, {{0, 3}, {2, 3}}, {{1, 4}}};

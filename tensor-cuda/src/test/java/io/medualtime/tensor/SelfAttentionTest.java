@@ -58,7 +58,9 @@ class SelfAttentionTest {
             int b = s[0], t = s[1], heads = s[2], d = s[3], c = heads * d;
             float p = variant == 2 || variant == 4 ? 0.3f : 0f, scale = (float) (1 / Math.sqrt(d));
             int[] padded = variant == 0 ? null : java.util.stream.IntStream.range(0, b).map(i -> i % 3).toArray();
-            int[] rows = variant >= 3 ? java.util.stream.IntStream.range(0, b).map(i -> t - 1 - i % 3 - (padded == null ? 0 : padded[i])).toArray() : null;
+            int[] rows = variant >= 3
+                    ? java.util.stream.IntStream.range(0, b).map(i -> t - 1 - i % 3 - (padded == null ? 0 : padded[i])).toArray()
+                    : null;
             Tensor mask = mask(b, t, padded, rows);
             Tensor qkv = rnd(11 + variant, b, t, 3 * c), w = rnd(12 + variant, b, rows == null ? t : 1, c);
             Tensor xc = qkv.detach().requiresGrad(true), xg = qkv.to(Device.CUDA).detach().requiresGrad(true);
@@ -79,10 +81,12 @@ class SelfAttentionTest {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
         Tensor qkv = rnd(1, 2, 4, 12).to(Device.CUDA);
         assertFalse(F.fusesSelfAttention(qkv, rnd(2, 2, 1, 4, 5).to(Device.CUDA), null), "a mask over other keys");
-        assertFalse(F.fusesSelfAttention(qkv, mask(2, 4, null, null).to(Device.CUDA), new int[]{3, 3}), "a mask for every query, one row wanted");
+        assertFalse(F.fusesSelfAttention(qkv, mask(2, 4, null, null).to(Device.CUDA), new int[]{3, 3}),
+                "a mask for every query, one row wanted");
         assertFalse(F.fusesSelfAttention(rnd(3, 1, 300, 6).to(Device.CUDA), mask(1, 300, null, null).to(Device.CUDA), null), "too long");
-        assertThrows(IllegalArgumentException.class, () -> F.selfAttention(qkv, 3, mask(2, 4, null, null).to(Device.CUDA), null, 1f, 0f, 0));
         assertThrows(IllegalArgumentException.class,
-            () -> F.selfAttention(qkv, 2, mask(2, 4, null, new int[]{3, 4}).to(Device.CUDA), new int[]{3, 4}, 1f, 0f, 0));
+                () -> F.selfAttention(qkv, 3, mask(2, 4, null, null).to(Device.CUDA), null, 1f, 0f, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> F.selfAttention(qkv, 2, mask(2, 4, null, new int[]{3, 4}).to(Device.CUDA), new int[]{3, 4}, 1f, 0f, 0));
     }
 }

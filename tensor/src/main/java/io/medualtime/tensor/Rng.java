@@ -33,7 +33,9 @@ public final class Rng {
     }
 
     /** A snapshot of the state: {@link #restore} with it makes the generator repeat what follows. */
-    public State state() { return new State(seed, hasSpare, spareNormal); }
+    public State state() {
+        return new State(seed, hasSpare, spareNormal);
+    }
 
     /** Continues from a {@link #state()} snapshot. */
     public void restore(State state) {
@@ -45,7 +47,9 @@ public final class Rng {
     private long nextSeed() { return seed += GOLDEN_GAMMA; }
 
     /** Uniform in [0, 1) with 24 random bits (exactly representable as float). */
-    public float uniform() { return (nextInt() >>> 8) * 0x1.0p-24f; }
+    public float uniform() {
+        return (nextInt() >>> 8) * 0x1.0p-24f;
+    }
 
     private int nextInt() {
         long z = nextSeed();

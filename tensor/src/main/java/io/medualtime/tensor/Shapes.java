@@ -107,7 +107,8 @@ public final class Shapes {
             } else known *= s[i];
         }
         if (unknown >= 0) {
-            if (known == 0 || numel % known != 0) throw new IllegalArgumentException("cannot reshape " + numel + " elements to " + str(requested));
+            if (known == 0 || numel % known != 0)
+                throw new IllegalArgumentException("cannot reshape " + numel + " elements to " + str(requested));
             s[unknown] = numel / known;
         }
         if (numel(s) != numel) throw new IllegalArgumentException("cannot reshape " + numel + " elements to " + str(requested));

@@ -130,13 +130,19 @@ public final class Tensor {
     public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
     public View view() { return new View(storage, offset, shape, strides); }
     /** The storage from this tensor's offset: how a backend primitive reads a dense tensor. */
-    public Span span() { return new Span(storage, offset); }
+    public Span span() {
+        return new Span(storage, offset);
+    }
 
     /** This tensor if dense row-major, else a dense copy (with autograd). */
-    public Tensor contiguous() { return isContiguous() ? this : Views.contiguous(this); }
+    public Tensor contiguous() {
+        return isContiguous() ? this : Views.contiguous(this);
+    }
 
     /** Copies to a device (differentiable; a no-op when already there). */
-    public Tensor to(Device device) { return device == device() ? this : Views.toDevice(this, device); }
+    public Tensor to(Device device) {
+        return device == device() ? this : Views.toDevice(this, device);
+    }
 
     /** The values in row-major order, copied to the host. */
     public float[] toArray() {
@@ -175,7 +181,9 @@ public final class Tensor {
     /** The same data, cut from the graph. */
     public Tensor detach() { return new Tensor(storage, offset, shape, strides); }
     /** d this / d leaves for a one-element tensor; gradients accumulate into the leaves. */
-    public void backward() { Autograd.backward(this, null, false); }
+    public void backward() {
+        Autograd.backward(this, null, false);
+    }
     public void backward(Tensor seed) { Autograd.backward(this, seed, false); }
     public void backward(Tensor seed, boolean retainGraph) { Autograd.backward(this, seed, retainGraph); }
 
@@ -204,7 +212,8 @@ public final class Tensor {
     public void setData(Tensor src) {
         if (gradFn != null) throw new IllegalStateException("setData on a non-leaf tensor (op " + gradFn.name() + ")");
         if (!Arrays.equals(src.shape, shape))
-            throw new IllegalArgumentException("setData with shape " + Shapes.str(src.shape) + " for a tensor of shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "setData with shape " + Shapes.str(src.shape) + " for a tensor of shape " + Shapes.str(shape));
         storage = TensorScope.persist(src).storage;
         offset = src.offset;
         strides = src.strides;

@@ -73,10 +73,10 @@ public final class ParserContract {
     /** {@code input} split at the first {@code separator} line (the second part is empty when there is none). */
     public static byte[][] split(byte[] input, String separator) {
         byte[] sep = ("\n" + separator + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + sep.length <= input.length; i++) {
+        outer : for (int i = 0; i + sep.length <= input.length; i++) {
             for (int k = 0; k < sep.length; k++) if (input[i + k] != sep[k]) continue outer;
-            return new byte[][]{java.util.Arrays.copyOfRange(input, 0, i), java.util.Arrays.copyOfRange(input, i + sep.length, input.length)};
+            return new byte[][]{java.util.Arrays.copyOfRange(input, 0, i),
+                    java.util.Arrays.copyOfRange(input, i + sep.length, input.length)};
         }
         return new byte[][]{input, new byte[0]};
     }

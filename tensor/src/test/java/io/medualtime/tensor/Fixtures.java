@@ -37,7 +37,8 @@ public final class Fixtures {
      */
     public static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
         if (!java.util.Arrays.equals(expected.shape(), actual.shape()))
-            throw new AssertionError(what + ": shape " + java.util.Arrays.toString(actual.shape()) + " != expected " + java.util.Arrays.toString(expected.shape()));
+            throw new AssertionError(what + ": shape " + java.util.Arrays.toString(actual.shape()) + " != expected "
+                    + java.util.Arrays.toString(expected.shape()));
         assertClose(what, expected.toArray(), actual.toArray(), rtol);
     }
 

@@ -26,7 +26,9 @@ class GradCheckTest {
     static Tensor rnd(long seed, int... shape) { return Tensor.randn(new Rng(seed), shape); }
     static Tensor pos(long seed, int... shape) { return Tensor.rand(new Rng(seed), 0.5f, 2f, shape); }
     /** A non-contiguous [a, b] view: the transpose of a contiguous [b, a]. */
-    static Tensor transposed(long seed, int a, int b) { return rnd(seed, b, a).transpose(0, 1); }
+    static Tensor transposed(long seed, int a, int b) {
+        return rnd(seed, b, a).transpose(0, 1);
+    }
 
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
@@ -48,7 +50,8 @@ class GradCheckTest {
         c.add(new Case("gelu_erf", t -> io.medualtime.tensor.ops.Elementwise.geluErf(t[0].mul(2f)), new Tensor[]{rnd(200, 4, 5)}));
         c.add(new Case("clamp_min", t -> t[0].clampMin(0.3f), new Tensor[]{rnd(21, 9)}));
         c.add(new Case("matmul_2d", t -> t[0].matmul(t[1]), new Tensor[]{rnd(22, 3, 4), rnd(23, 4, 5)}));
-        c.add(new Case("matmul_batched_transposed", t -> t[0].matmul(t[1].transpose(-1, -2)), new Tensor[]{rnd(24, 2, 3, 4), rnd(25, 2, 5, 4)}));
+        c.add(new Case("matmul_batched_transposed", t -> t[0].matmul(t[1].transpose(-1, -2)),
+                new Tensor[]{rnd(24, 2, 3, 4), rnd(25, 2, 5, 4)}));
         c.add(new Case("matmul_broadcast", t -> t[0].matmul(t[1]), new Tensor[]{rnd(26, 2, 1, 3, 4), rnd(27, 3, 4, 2)}));
         c.add(new Case("matmul_weight", t -> t[0].matmul(t[1]), new Tensor[]{rnd(28, 2, 3, 4), rnd(29, 4, 6)}));
         c.add(new Case("matmul_vector", t -> t[0].matmul(t[1]), new Tensor[]{rnd(30, 3, 4), rnd(31, 4)}));
@@ -72,12 +75,14 @@ class GradCheckTest {
         c.add(new Case("where", t -> F.where(cond, t[0], t[1]), new Tensor[]{rnd(52, 2, 3), rnd(53, 1, 3)}));
         c.add(new Case("masked_fill", t -> F.maskedFill(t[0], cond, -4f), new Tensor[]{rnd(54, 2, 3)}));
         c.add(new Case("linear", t -> F.linear(t[0], t[1], t[2]), new Tensor[]{rnd(90, 2, 3, 4), rnd(91, 4, 5), rnd(92, 5)}));
-        c.add(new Case("linear_transposed_weight", t -> F.linear(t[0], t[1].transpose(0, 1), t[2]), new Tensor[]{rnd(93, 3, 4), rnd(94, 5, 4), rnd(95, 5)}));
+        c.add(new Case("linear_transposed_weight", t -> F.linear(t[0], t[1].transpose(0, 1), t[2]),
+                new Tensor[]{rnd(93, 3, 4), rnd(94, 5, 4), rnd(95, 5)}));
         c.add(new Case("conv1d_bias", t -> F.conv1d(t[0], t[1], t[2]), new Tensor[]{rnd(55, 2, 3, 6), rnd(56, 4, 3, 3), rnd(57, 4)}));
         c.add(new Case("conv1d_k5", t -> F.conv1d(t[0], t[1], null), new Tensor[]{rnd(58, 1, 2, 7), rnd(59, 2, 2, 5)}));
         c.add(new Case("batch_norm_train", t -> F.batchNorm1d(t[0], t[1], t[2], Tensor.zeros(3), Tensor.ones(3), true, 0.1f, 1e-5f),
                 new Tensor[]{rnd(60, 4, 3, 5), rnd(61, 3), rnd(62, 3)}));
-        c.add(new Case("batch_norm_train_strided_no_affine", t -> F.batchNorm1d(t[0].permute(1, 0, 2), null, null, null, null, true, 0.1f, 1e-5f),
+        c.add(new Case("batch_norm_train_strided_no_affine",
+                t -> F.batchNorm1d(t[0].permute(1, 0, 2), null, null, null, null, true, 0.1f, 1e-5f),
                 new Tensor[]{rnd(69, 3, 4, 5)}));
         c.add(new Case("batch_norm_eval", t -> F.batchNorm1d(t[0], t[1], t[2], Tensor.of(new float[]{0.1f, -0.2f, 0.3f}),
                 Tensor.of(new float[]{1.5f, 0.7f, 2f}), false, 0.1f, 1e-5f), new Tensor[]{rnd(63, 4, 3), rnd(64, 3), rnd(65, 3)}));

@@ -17,6 +17,7 @@ final class OpRegistry {
 
     static Tensor[] run(String op, JsonNode args, Tensor[] in, int[][] ints, JsonNode shapes) {
         Tensor x = in[0];
+        // @formatter:off
         switch (op) {
             case "add": return one(x.add(in[1]));
             case "sub": return one(x.sub(in[1]));
@@ -77,6 +78,7 @@ final class OpRegistry {
             case "unsqueeze": return one(x.unsqueeze(args.get("dim").asInt()));
             default: throw new AssertionError("fixture op '" + op + "' has no Java mapping");
         }
+        // @formatter:on
     }
 
     private static Tensor[] one(Tensor t) { return new Tensor[]{t}; }

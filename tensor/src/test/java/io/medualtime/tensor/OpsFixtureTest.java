@@ -47,7 +47,9 @@ public class OpsFixtureTest {
                 Poison.on(device);
                 try {
                     for (int run = 0; run < 2; run++)
-                        try (TensorScope scope = TensorScope.open()) { check(c, device); }
+                        try (TensorScope scope = TensorScope.open()) {
+                            check(c, device);
+                        }
                 } finally {
                     Poison.off(device);
                 }

@@ -12,7 +12,8 @@ class TensorBasicsTest {
     /** F.linear (bias rows + GEMM accumulating onto them) equals matmul + add: batched, 1-D and transposed-weight inputs. */
     @Test void linearEqualsMatmulPlusBias() {
         Tensor w = Tensor.randn(new Rng(11), 6, 5), b = Tensor.randn(new Rng(12), 5);
-        for (Tensor x : new Tensor[]{Tensor.randn(new Rng(13), 2, 3, 6), Tensor.randn(new Rng(14), 6), Tensor.randn(new Rng(15), 6, 4).transpose(0, 1)}) {
+        for (Tensor x : new Tensor[]{Tensor.randn(new Rng(13), 2, 3, 6), Tensor.randn(new Rng(14), 6),
+                Tensor.randn(new Rng(15), 6, 4).transpose(0, 1)}) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(x.matmul(w).add(b).toArray(), F.linear(x, w, b).toArray(), 1e-6f);
             Tensor wt = w.transpose(0, 1).contiguous().transpose(0, 1);      // the same matrix as a transposed view
             org.junit.jupiter.api.Assertions.assertArrayEquals(x.matmul(w).add(b).toArray(), F.linear(x, wt, b).toArray(), 1e-6f);
@@ -132,7 +133,9 @@ class TensorBasicsTest {
             Parallel.setThreads(1);
             float[] single = a.matmul(b).softmax(-1).sum(0, false).toArray();
             Fixtures.assertClose("1 thread vs default", first, single, 1e-5);
-        } finally { Parallel.setThreads(threads); }
+        } finally {
+            Parallel.setThreads(threads);
+        }
     }
 
     /** Long rows take the vector paths of the fused kernels; check them against double-precision loops. */

@@ -61,7 +61,11 @@ class TensorScopeTest {
         assertThrows(IllegalStateException.class, outer::close);
         java.util.concurrent.atomic.AtomicReference<Throwable> other = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = new Thread(() -> {
-            try { inner.close(); } catch (Throwable e) { other.set(e); }
+            try {
+                inner.close();
+            } catch (Throwable e) {
+                other.set(e);
+            }
         });
         t.start();
         t.join();
@@ -73,7 +77,9 @@ class TensorScopeTest {
     @Test void releasedArraysAreReusedByTheNextStep() {
         long before = ArrayPool.shared().reused();
         for (int step = 0; step < 2; step++)
-            try (TensorScope s = TensorScope.open()) { Tensor.randn(new Rng(step), 128, 64).mul(3f).sum().item(); }
+            try (TensorScope s = TensorScope.open()) {
+                Tensor.randn(new Rng(step), 128, 64).mul(3f).sum().item();
+            }
         assertTrue(ArrayPool.shared().reused() > before, "the second step took the first one's product from the pool");
     }
 }

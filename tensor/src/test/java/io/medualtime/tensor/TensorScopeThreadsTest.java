@@ -39,14 +39,35 @@ class TensorScopeThreadsTest {
         try (TensorScope scope = TensorScope.open()) {
             scoped = Tensor.arange(N).mul(2f);
             Tensor t = scoped;
-            Throwable whileOpen = onAnotherThread(() -> { try { t.toArray(); return null; } catch (Throwable e) { return e; } });
+            Throwable whileOpen = onAnotherThread(() -> {
+                try {
+                    t.toArray();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
             assertForeign(whileOpen);
-            Throwable op = onAnotherThread(() -> { try { t.add(1f); return null; } catch (Throwable e) { return e; } });
+            Throwable op = onAnotherThread(() -> {
+                try {
+                    t.add(1f);
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
             assertForeign(op);
             assertEquals(2f * (N - 1), scoped.toArray()[N - 1], "its own thread still uses it");
         }
         Tensor t = scoped;
-        Throwable afterClose = onAnotherThread(() -> { try { t.toArray(); return null; } catch (Throwable e) { return e; } });
+        Throwable afterClose = onAnotherThread(() -> {
+            try {
+                t.toArray();
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        });
         assertForeign(afterClose);
     }
 
@@ -55,7 +76,11 @@ class TensorScopeThreadsTest {
         try (TensorScope scope = TensorScope.open()) {
             Tensor t = Tensor.full(1f, N).mul(1f);
             Object got = onAnotherThread(() -> {
-                try { return (Object) ((CpuStorage) t.storage()).data(); } catch (Throwable x) { return x; }
+                try {
+                    return (Object) ((CpuStorage) t.storage()).data();
+                } catch (Throwable x) {
+                    return x;
+                }
             });
             assertInstanceOf(Throwable.class, got, "the other thread got the array itself");
             assertForeign((Throwable) got);
@@ -70,7 +95,14 @@ class TensorScopeThreadsTest {
                 kept = inner.keep(Tensor.arange(N).mul(5f));
             }
             Tensor k = kept;
-            assertForeign(onAnotherThread(() -> { try { k.toArray(); return null; } catch (Throwable e) { return e; } }));
+            assertForeign(onAnotherThread(() -> {
+                try {
+                    k.toArray();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            }));
             outer.closeKeeping();            // kept by the outermost scope: now in no scope
         }
         Tensor p = persisted, k = kept;

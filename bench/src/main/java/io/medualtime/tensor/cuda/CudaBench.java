@@ -49,7 +49,9 @@ public final class CudaBench {
             run("PTX", Gemm.of(ta, tb, size, size, size, 1f, 0f), iters, a, b, c, ha, hb);
         }
         if (Cublas.isAvailable()) run("cuBLAS", Gemm.of(false, false, size, size, size, 1f, 0f), iters, a, b, c, ha, hb);
-        a.free(); b.free(); c.free();
+        a.free();
+        b.free();
+        c.free();
         al.emptyCache();
     }
 
@@ -58,7 +60,7 @@ public final class CudaBench {
         int size = g.m();
         boolean ta = g.transA(), tb = g.transB();
         DeviceMatrix ma = new DeviceMatrix(a.ptr(), size, 0), mb = new DeviceMatrix(b.ptr(), size, 0),
-            mc = new DeviceMatrix(c.ptr(), size, 0);
+                mc = new DeviceMatrix(c.ptr(), size, 0);
         Runnable gemm = () -> {
             if (engine.equals("PTX"))
                 CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L);
@@ -84,7 +86,8 @@ public final class CudaBench {
             maxErr = Math.max(maxErr, Math.abs(row[j] - ref) / abs);
         }
         String variant = (ta ? "T" : "N") + (tb ? "T" : "N");
-        System.out.printf("SGEMM %s %s %d^3: %.3f ms/iter, %.0f GFLOPS, max err/sum|ab| %.2e%n", engine, variant, size, perIter, gflops, maxErr);
+        System.out.printf("SGEMM %s %s %d^3: %.3f ms/iter, %.0f GFLOPS, max err/sum|ab| %.2e%n", engine, variant, size, perIter, gflops,
+                maxErr);
     }
 
     /** Times each count:TT:MxNxK product (tiles only, split along K as chosen, cuBLAS) and prints count-weighted totals. */
@@ -112,22 +115,27 @@ public final class CudaBench {
             int lda = ta ? m : k, ldb = tb ? k : n, slices = CudaSgemm.splitK(m, n, k, 1, rt.multiprocessorCount());
             Gemm g = Gemm.of(ta, tb, m, n, k, 1f, 0f);
             DeviceMatrix ma = new DeviceMatrix(a.ptr(), lda, 0), mb = new DeviceMatrix(b.ptr(), ldb, 0),
-                mc = new DeviceMatrix(c.ptr(), n, 0);
+                    mc = new DeviceMatrix(c.ptr(), n, 0);
             double tiles = timeMs(() -> CudaSgemm.sgemmTiles(g, mc, ma, mb, 0L), 20);
             double tilesHost = lastHostMs;
             double chosen = timeMs(() -> CudaSgemm.sgemmPtx(g, mc, ma, mb, 0L), 20);
             double chosenHost = lastHostMs;
             double cublas = Cublas.isAvailable()
-                ? timeMs(() -> Cublas.sgemm(g, mc, ma, mb), 20) : Double.NaN;
-            total[0] += count * tiles; total[1] += count * chosen; total[2] += count * cublas;
+                    ? timeMs(() -> Cublas.sgemm(g, mc, ma, mb), 20)
+                    : Double.NaN;
+            total[0] += count * tiles;
+            total[1] += count * chosen;
+            total[2] += count * cublas;
             // host: the time to queue one call; near the GPU time, the host (not the kernel) set the pace
             System.out.printf("SHAPE %dx %s %dx%dx%d: tiles %.1f us (host %.1f), split-K/%d %.1f us (host %.1f), cuBLAS %s%n",
-                count, f[1], m, n, k, tiles * 1e3, tilesHost * 1e3, slices, chosen * 1e3, chosenHost * 1e3,
-                Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
-            a.free(); b.free(); c.free();
+                    count, f[1], m, n, k, tiles * 1e3, tilesHost * 1e3, slices, chosen * 1e3, chosenHost * 1e3,
+                    Double.isNaN(cublas) ? "n/a" : String.format("%.1f us", cublas * 1e3));
+            a.free();
+            b.free();
+            c.free();
         }
         System.out.printf("TOTAL the shapes x counts: tiles %.2f ms, split-K as chosen %.2f ms, cuBLAS %s%n", total[0], total[1],
-            Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
+                Double.isNaN(total[2]) ? "n/a" : String.format("%.2f ms", total[2]));
     }
 
     /**
@@ -142,19 +150,21 @@ public final class CudaBench {
         b.fill(0.5f, 0, 2 * 256 * 64);
         for (int i = 0; i < n; i++) {
             CudaSgemm.sgemmTiles(Gemm.of(false, false, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
-                new DeviceMatrix(a.ptr(), 256, 0),
-                new DeviceMatrix(b.ptr(), 64, 0), 0L);
+                    new DeviceMatrix(a.ptr(), 256, 0),
+                    new DeviceMatrix(b.ptr(), 64, 0), 0L);
             CudaSgemm.sgemmSplitK(Gemm.of(false, true, 64, 64, 256, 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
-                new DeviceMatrix(a.ptr(), 256, 0),
-                new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
+                    new DeviceMatrix(a.ptr(), 256, 0),
+                    new DeviceMatrix(b.ptr(), 256, 0), 0L, 2);
             CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(true, false, 64, 64, 256, 2), 1f, 0f), new DeviceMatrix(c.ptr(), 64, 0),
-                new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
+                    new DeviceMatrix(a.ptr(), 64, 64 * 256), new DeviceMatrix(b.ptr(), 64, 256 * 64), 2);
             CudaSgemm.sgemmPtx(Gemm.of(false, false, 64, 64, 256, 1f, 1f), new DeviceMatrix(c.ptr(), 64, 0),
-                new DeviceMatrix(a.ptr(), 256, 0),
-                new DeviceMatrix(b.ptr(), 64, 0), 0L);
+                    new DeviceMatrix(a.ptr(), 256, 0),
+                    new DeviceMatrix(b.ptr(), 64, 0), 0L);
         }
         CudaRuntime.get().driver().synchronize();
-        a.free(); b.free(); c.free();
+        a.free();
+        b.free();
+        c.free();
     }
 
     /**
@@ -172,17 +182,20 @@ public final class CudaBench {
         double perSample = timeMs(() -> {
             for (int z = 0; z < batch; z++)
                 CudaSgemm.sgemmPtx(Gemm.of(ta, tb, m, n, k, 1f, z == 0 ? 0f : 1f), new DeviceMatrix(c.ptr(), n, 0),
-                    new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0), new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), 0L);
+                        new DeviceMatrix(a.ptr() + 4 * z * sa, lda, 0), new DeviceMatrix(b.ptr() + 4 * z * sb, ldb, 0), 0L);
         }, 20);
         double perSampleHost = lastHostMs;
         double summed = timeMs(() -> CudaSgemm.sgemmBatchSum(new Gemm(new GemmShape(ta, tb, m, n, k, batch), 1f, 0f),
-            new DeviceMatrix(c.ptr(), n, 0), new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
+                new DeviceMatrix(c.ptr(), n, 0), new DeviceMatrix(a.ptr(), lda, sa), new DeviceMatrix(b.ptr(), ldb, sb)), 20);
         total[0] += count * perSample;
         total[1] += count * summed;
         total[2] = Double.NaN;
         System.out.printf("SUM %dx %s%s %dx%dx%d over %d: one product per sample %.1f us (host %.1f), batch sum %.1f us (host %.1f)%n",
-            count, ta ? "T" : "N", tb ? "T" : "N", m, n, k, batch, perSample * 1e3, perSampleHost * 1e3, summed * 1e3, lastHostMs * 1e3);
-        a.free(); b.free(); c.free();
+                count, ta ? "T" : "N", tb ? "T" : "N", m, n, k, batch, perSample * 1e3, perSampleHost * 1e3, summed * 1e3,
+                lastHostMs * 1e3);
+        a.free();
+        b.free();
+        c.free();
     }
 
     /**
@@ -200,14 +213,14 @@ public final class CudaBench {
         Runnable scalar = () -> ElementwiseKernels.unary(UnaryOp.ADD_SCALAR, x.ptr(), x.ptr(), 1, 0f);
         Gemm one = Gemm.of(false, false, 1, 1, 1, 1f, 0f);
         Runnable gemm = () -> CudaSgemm.sgemmTiles(one, new DeviceMatrix(x.ptr() + 8, 1, 0), new DeviceMatrix(x.ptr(), 1, 0),
-            new DeviceMatrix(x.ptr() + 4, 1, 0), 0L);
+                new DeviceMatrix(x.ptr() + 4, 1, 0), 0L);
         boolean jcuda = rt.driver() instanceof JCudaDriverApi;
         LaunchArgs.Mode initial = jcuda ? ((JCudaDriverApi) rt.driver()).argMode() : null;
         LaunchArgs.Mode[] modes = LaunchArgs.Mode.values();
-        for (int round = 0; round < (jcuda ? 2 : 1); round++) for (LaunchArgs.Mode mode : jcuda ? modes : new LaunchArgs.Mode[] {null}) {
+        for (int round = 0; round < (jcuda ? 2 : 1); round++) for (LaunchArgs.Mode mode : jcuda ? modes : new LaunchArgs.Mode[]{null}) {
             if (jcuda) ((JCudaDriverApi) rt.driver()).argMode(mode);
             String path = mode == null ? "(not JCuda)" : mode.name().toLowerCase(java.util.Locale.ROOT);
-            for (String kind : new String[] {"add_scalar, 5 args", "sgemm 1x1x1, 21 args"}) {
+            for (String kind : new String[]{"add_scalar, 5 args", "sgemm 1x1x1, 21 args"}) {
                 Runnable launch = kind.startsWith("add") ? scalar : gemm;
                 for (int i = 0; i < 1000; i++) launch.run();        // warm-up: JIT and the driver's queue
                 rt.driver().synchronize();
@@ -217,7 +230,7 @@ public final class CudaBench {
                 rt.driver().synchronize();
                 long t2 = System.nanoTime();
                 System.out.printf("LAUNCH %-22s %-14s host %.2f us/launch, until done %.2f us/launch%n",
-                    kind, path, (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
+                        kind, path, (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
             }
         }
         if (jcuda) ((JCudaDriverApi) rt.driver()).argMode(initial);

@@ -98,10 +98,12 @@ public record BertConfig(
             throw new IllegalArgumentException("field \"" + n.dropout() + "\" must be in [0, 1), got " + hiddenDropoutProb);
         }
         if (!(attentionProbsDropoutProb >= 0 && attentionProbsDropoutProb < 1)) {
-            throw new IllegalArgumentException("field \"" + n.attentionDropout() + "\" must be in [0, 1), got " + attentionProbsDropoutProb);
+            throw new IllegalArgumentException(
+                    "field \"" + n.attentionDropout() + "\" must be in [0, 1), got " + attentionProbsDropoutProb);
         }
         if (padTokenId < 0 || padTokenId >= vocabSize) {
-            throw new IllegalArgumentException("field \"pad_token_id\" = " + padTokenId + " is outside the vocabulary [0, " + vocabSize + ")");
+            throw new IllegalArgumentException(
+                    "field \"pad_token_id\" = " + padTokenId + " is outside the vocabulary [0, " + vocabSize + ")");
         }
     }
 
@@ -128,9 +130,7 @@ public record BertConfig(
         return s;
     }
 
-    public boolean isDistilBert() {
-        return "distilbert".equals(modelType);
-    }
+    public boolean isDistilBert() { return "distilbert".equals(modelType); }
 
     public int headDim() {
         return hiddenSize / numAttentionHeads;

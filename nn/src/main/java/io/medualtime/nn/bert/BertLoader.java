@@ -53,7 +53,8 @@ public final class BertLoader {
             StateDictLoader.Keys keys = new StateDictLoader.Keys(byShortName, prefixed ? prefix : "",
                     "a " + cfg.modelType() + " of " + cfg.numHiddenLayers() + " layers of width " + cfg.hiddenSize(), cfg.modelType());
             model = StateDictLoader.buildAndLoad(cfg.stateDictShapes(),
-                    () -> cfg.isDistilBert() ? new DistilBert(cfg, new Rng(0)) : new Bert(cfg, new Rng(0)), st, keys, StateDictLoader.NEVER_MAP);
+                    () -> cfg.isDistilBert() ? new DistilBert(cfg, new Rng(0)) : new Bert(cfg, new Rng(0)), st, keys,
+                    StateDictLoader.NEVER_MAP);
         }
         model.eval();
         return model;

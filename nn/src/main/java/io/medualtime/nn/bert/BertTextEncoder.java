@@ -60,7 +60,9 @@ public final class BertTextEncoder {
     public int maxLength() { return maxLength; }
 
     /** Token ids of one text: [CLS] pieces [SEP], truncated to maxLength(). */
-    public int[] tokenize(String text) { return tokenizer.encode(text, maxLength); }
+    public int[] tokenize(String text) {
+        return tokenizer.encode(text, maxLength);
+    }
 
     /** [CLS] vectors [N, d] of the texts, in order. */
     public Tensor encode(List<String> texts) {

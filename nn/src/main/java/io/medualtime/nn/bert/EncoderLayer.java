@@ -20,7 +20,7 @@ public final class EncoderLayer extends Module {
 
     /** Hugging Face names of a layer's sub-modules, relative to the layer. */
     public record Names(String query, String key, String value, String attnOut, String attnNorm,
-                        String ffnIn, String ffnOut, String outNorm) {
+            String ffnIn, String ffnOut, String outNorm) {
         /** DistilBertModel: {@code transformer.layer.{i}.*}. */
         public static final Names DISTILBERT = new Names("attention.q_lin", "attention.k_lin", "attention.v_lin",
                 "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm");
@@ -75,11 +75,13 @@ public final class EncoderLayer extends Module {
     }
 
     private Tensor activate(Tensor h) {
+        // @formatter:off
         switch (activation) {
             case "gelu": return Elementwise.geluErf(h);                 // exact erf GELU (BERT, DistilBERT)
             case "gelu_new": case "gelu_pytorch_tanh": return h.gelu(); // tanh approximation
             case "relu": return h.relu();
             default: throw new IllegalStateException("unsupported activation " + activation);
         }
+        // @formatter:on
     }
 }

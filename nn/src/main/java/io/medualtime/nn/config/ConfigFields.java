@@ -57,7 +57,8 @@ public final class ConfigFields {
             if (!Files.isRegularFile(file)) throw new ConfigException(file + ": not a regular file");
             long size = Files.size(file);
             if (size > maxBytes)
-                throw new ConfigException(file + ": " + size + " bytes, more than the " + maxBytes + "-byte limit for this file (corrupt or the wrong file?)");
+                throw new ConfigException(file + ": " + size + " bytes, more than the " + maxBytes
+                        + "-byte limit for this file (corrupt or the wrong file?)");
             return Files.readString(file);
         } catch (CharacterCodingException e) {
             throw new ConfigException(file + ": not valid UTF-8 text", e);
@@ -104,7 +105,9 @@ public final class ConfigFields {
             if (has(n)) return asInt(n, root.get(n));
         }
         throw new ConfigException(file + ": field \"" + names[0] + "\" is missing"
-                + (names.length > 1 ? " (also looked for " + String.join(", ", java.util.Arrays.asList(names).subList(1, names.length)) + ")" : ""));
+                + (names.length > 1
+                        ? " (also looked for " + String.join(", ", java.util.Arrays.asList(names).subList(1, names.length)) + ")"
+                        : ""));
     }
 
     public int optionalInt(String name, int dflt) throws ConfigException {

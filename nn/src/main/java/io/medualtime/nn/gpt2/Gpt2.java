@@ -65,7 +65,9 @@ public final class Gpt2 extends Module {
     private List<FileStamp> mappedFiles = List.of();
 
     /** Set by the loader when weights stay in the memory-mapped files. */
-    void mappedFrom(List<FileStamp> files) { mappedFiles = List.copyOf(files); }
+    void mappedFrom(List<FileStamp> files) {
+        mappedFiles = List.copyOf(files);
+    }
 
     /**
      * Throws, naming the file, if a weights file this model reads through memory mapping was
@@ -124,7 +126,9 @@ public final class Gpt2 extends Module {
     }
 
     /** The LM head: hidden [.., C] times wte^T -> logits [.., vocab]. */
-    public Tensor logits(Tensor hidden) { return hidden.matmul(wte.weight.transpose(0, 1)); }
+    public Tensor logits(Tensor hidden) {
+        return hidden.matmul(wte.weight.transpose(0, 1));
+    }
 
     /**
      * The mask on {@code device}. Off the CPU masks are kept by content (a few: one per shape and
@@ -152,7 +156,7 @@ public final class Gpt2 extends Module {
     private record MaskKey(int b, int t, int past, int[] padMask, int[] queryRows, Device device) {
         @Override public boolean equals(Object o) {
             return o instanceof MaskKey k && b == k.b && t == k.t && past == k.past && device == k.device
-                && Arrays.equals(padMask, k.padMask) && Arrays.equals(queryRows, k.queryRows);
+                    && Arrays.equals(padMask, k.padMask) && Arrays.equals(queryRows, k.queryRows);
         }
         @Override public int hashCode() {
             return Objects.hash(b, t, past, device, Arrays.hashCode(padMask), Arrays.hashCode(queryRows));
@@ -248,7 +252,8 @@ public final class Gpt2 extends Module {
             for (int p = 0; p < own.size(); p++) {
                 Passes.Seq s = passes.seqs().get(p);
                 int[] queryRows = lastBlock ? s.queryRows() : null;
-                outs.add(attend(own.get(p).reshape(s.b(), s.t(), 3 * c), queryRows == null ? s.mask() : s.lastMask(), s.hook(), cache, queryRows));
+                outs.add(attend(own.get(p).reshape(s.b(), s.t(), 3 * c), queryRows == null ? s.mask() : s.lastMask(), s.hook(), cache,
+                        queryRows));
             }
             return residDrop.forward(cProj.forward(Passes.join(outs)));
         }
@@ -286,7 +291,8 @@ public final class Gpt2 extends Module {
         private Tensor attendFused(Tensor qkv, Tensor mask, AttentionHook hook, int[] queryRows) {
             int b = qkv.size(0);
             float p = attnDrop.activeP();
-            Tensor out = F.selfAttention(qkv, heads, mask, queryRows, (float) (1 / Math.sqrt(headDim)), p, p > 0 ? attnDrop.nextSeed() : 0L);
+            Tensor out = F.selfAttention(qkv, heads, mask, queryRows, (float) (1 / Math.sqrt(headDim)), p,
+                    p > 0 ? attnDrop.nextSeed() : 0L);
             int rows = out.size(1);
             if (hook == null) return out.reshape(b * rows, heads * headDim);
             // q before out among the hook's inputs: backward then reaches the attention's node (which

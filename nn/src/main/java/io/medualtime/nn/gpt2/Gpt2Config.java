@@ -53,7 +53,8 @@ public record Gpt2Config(
     public static final Set<String> ACTIVATIONS = Set.of("gelu_new", "gelu_pytorch_tanh");
 
     public Gpt2Config {
-        if (!"gpt2".equals(modelType)) throw new IllegalArgumentException("field \"model_type\" must be \"gpt2\", got \"" + modelType + "\"");
+        if (!"gpt2".equals(modelType))
+            throw new IllegalArgumentException("field \"model_type\" must be \"gpt2\", got \"" + modelType + "\"");
         SizeLimits.requireSize("vocab_size", vocabSize, SizeLimits.MAX_VOCAB);
         SizeLimits.requireSize("n_positions", nPositions, SizeLimits.MAX_POSITIONS);
         SizeLimits.requireSize("n_embd", nEmbd, SizeLimits.MAX_WIDTH);

@@ -63,9 +63,11 @@ public final class Gpt2Loader {
                 String k = key.startsWith("transformer.") ? key.substring("transformer.".length()) : key;
                 if (k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias") || k.equals("lm_head.weight")) continue;
                 String twin = byShortName.put(k, key);
-                if (twin != null) throw new ConfigException(st.describe() + ": tensors '" + twin + "' and '" + key + "' are the same weight " + k);
+                if (twin != null)
+                    throw new ConfigException(st.describe() + ": tensors '" + twin + "' and '" + key + "' are the same weight " + k);
             }
-            StateDictLoader.Keys keys = new StateDictLoader.Keys(byShortName, "", cfg.nLayer() + " layers of width " + cfg.nEmbd(), "GPT-2");
+            StateDictLoader.Keys keys = new StateDictLoader.Keys(byShortName, "", cfg.nLayer() + " layers of width " + cfg.nEmbd(),
+                    "GPT-2");
             // every weight is read: skip the random init
             model = StateDictLoader.buildAndLoad(cfg.stateDictShapes(), () -> new Gpt2(cfg, new Rng(0), false), st, keys, mapMinBytes);
             if (mapMinBytes != StateDictLoader.NEVER_MAP) {

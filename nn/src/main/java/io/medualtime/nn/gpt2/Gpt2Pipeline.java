@@ -113,7 +113,9 @@ public final class Gpt2Pipeline {
     }
 
     /** Scores {@code text}; with {@code prependEos} the first token is scored too, after {@code <|endoftext|>} (as GPT-2 evaluations do). */
-    public Score score(String text, boolean prependEos) { return score(encode(text, prependEos)); }
+    public Score score(String text, boolean prependEos) {
+        return score(encode(text, prependEos));
+    }
 
     /** Token ids of {@code text}, after {@code <|endoftext|>} when {@code prependEos}. */
     public int[] encode(String text, boolean prependEos) {
@@ -165,7 +167,8 @@ public final class Gpt2Pipeline {
         int vocab = lm.config.vocabSize();
         for (int i = 0; i < ids.length; i++)
             if (ids[i] < 0 || ids[i] >= vocab)
-                throw new IllegalArgumentException("token id " + ids[i] + " at position " + i + " is outside the vocabulary [0, " + vocab + ")");
+                throw new IllegalArgumentException(
+                        "token id " + ids[i] + " at position " + i + " is outside the vocabulary [0, " + vocab + ")");
     }
 
     @Override public String toString() {

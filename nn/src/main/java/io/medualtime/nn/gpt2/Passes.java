@@ -61,7 +61,8 @@ final class Passes {
             if (joint == null && rows.stream().map(Tensor::requiresGrad).distinct().count() > 1) {
                 // a pass that needs no gradient yet (MedualTime's report before its first adapter)
                 // runs alone: joined, the backward would compute input gradients of its rows for nothing
-                for (int p = 0; p < rows.size(); p++) rows.set(p, block.forward(rows.get(p), new Passes(List.of(seqs.get(p))), null, lastBlock));
+                for (int p = 0; p < rows.size(); p++)
+                    rows.set(p, block.forward(rows.get(p), new Passes(List.of(seqs.get(p))), null, lastBlock));
                 continue;
             }
             if (joint == null) joint = join(rows);

@@ -25,7 +25,8 @@ public final class AdamW extends Optimizer {
         super(params, lr);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
             throw new IllegalArgumentException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        if (!(eps >= 0 && eps < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("AdamW eps must be finite and >= 0, got " + eps);
+        if (!(eps >= 0 && eps < Float.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("AdamW eps must be finite and >= 0, got " + eps);
         if (!(weightDecay >= 0 && weightDecay < Float.POSITIVE_INFINITY))
             throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         this.beta1 = beta1;
@@ -35,10 +36,14 @@ public final class AdamW extends Optimizer {
     }
 
     /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
-    public AdamW(List<Tensor> params, float lr) { this(params, lr, 0.9f, 0.999f, 1e-8f, 0.01f); }
+    public AdamW(List<Tensor> params, float lr) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, 0.01f);
+    }
 
     /** Plain Adam (PyTorch's L2-free default). */
-    public static AdamW adam(List<Tensor> params, float lr) { return new AdamW(params, lr, 0.9f, 0.999f, 1e-8f, 0f); }
+    public static AdamW adam(List<Tensor> params, float lr) {
+        return new AdamW(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+    }
 
     @Override public void step() {
         t++;
@@ -91,7 +96,8 @@ public final class AdamW extends Optimizer {
     /** Continues from a {@link #state()} of an optimizer over parameters of the same shapes, in the same order. */
     public void restore(State s) {
         if (s.firstMoments().length != params.size() || s.secondMoments().length != params.size())
-            throw new IllegalArgumentException("optimizer state for " + s.firstMoments().length + " parameters, this optimizer has " + params.size());
+            throw new IllegalArgumentException(
+                    "optimizer state for " + s.firstMoments().length + " parameters, this optimizer has " + params.size());
         state.clear();
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);

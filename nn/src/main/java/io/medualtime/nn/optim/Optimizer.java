@@ -10,7 +10,8 @@ public abstract class Optimizer {
     protected float lr;
 
     protected Optimizer(List<Tensor> params, float lr) {
-        if (!(lr >= 0 && lr < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
+        if (!(lr >= 0 && lr < Float.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         this.params = List.copyOf(params);
         this.lr = lr;
     }

@@ -73,7 +73,7 @@ final class ByteLevelBpe {
         }
         if (root == null || !root.isObject()) throw new ConfigException(vocabJson + ": not a JSON object of token -> id");
         Map<Integer, String> seen = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() >= SizeLimits.MAX_VOCAB) {
@@ -157,7 +157,7 @@ final class ByteLevelBpe {
             if (bestA == null) break;
             // merge every non-overlapping occurrence, left to right (encoder.py's loop)
             List<String> next = new ArrayList<>(word.size());
-            for (int i = 0; i < word.size(); ) {
+            for (int i = 0; i < word.size();) {
                 if (i + 1 < word.size() && word.get(i).equals(bestA) && word.get(i + 1).equals(bestB)) {
                     next.add(bestA + bestB);
                     i += 2;
@@ -183,7 +183,8 @@ final class ByteLevelBpe {
             int id = ids[i];
             String tok = id >= 0 && id < idToToken.length ? idToToken[id] : null;
             if (tok == null) {
-                throw new IllegalArgumentException("token id " + id + " at position " + i + " is not in the vocabulary (size " + idToToken.length + ")");
+                throw new IllegalArgumentException(
+                        "token id " + id + " at position " + i + " is not in the vocabulary (size " + idToToken.length + ")");
             }
             for (int k = 0; k < tok.length(); k++) {
                 char c = tok.charAt(k);

@@ -91,7 +91,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
     public static Gpt2Tokenizer forModelFolder(Path dir, int modelVocabSize) throws ConfigException {
         Gpt2Tokenizer t = forModelFolder(dir);
         if (t.vocabSize() > modelVocabSize) {
-            String which = t.bpe != null ? dir.resolve("vocab.json") + ": the tokenizer has"
+            String which = t.bpe != null
+                    ? dir.resolve("vocab.json") + ": the tokenizer has"
                     : dir + ": without vocab.json and merges.txt the built-in GPT-2 tokenizer is used, which has";
             throw new ConfigException(which + " " + t.vocabSize() + " ids but config.json's vocab_size is " + modelVocabSize
                     + ": ids from " + modelVocabSize + " on have no embedding; use the tokenizer files that came with the model");
@@ -100,8 +101,7 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     /** Ids of the text; {@code <|endoftext|>} in the text is ordinary text (see the class comment). */
-    @Override
-    public int[] encode(String text) {
+    @Override public int[] encode(String text) {
         if (jtokkit != null) return jtokkit.encodeOrdinary(text).toArray();
         List<Integer> out = new ArrayList<>();
         bpe.encodeOrdinary(text, out);
@@ -123,8 +123,7 @@ public final class Gpt2Tokenizer implements Tokenizer {
         return toArray(out);
     }
 
-    @Override
-    public String decode(int[] ids) {
+    @Override public String decode(int[] ids) {
         if (bpe != null) return bpe.decode(ids);
         IntArrayList l = new IntArrayList(ids.length);
         for (int i = 0; i < ids.length; i++) {
@@ -136,8 +135,7 @@ public final class Gpt2Tokenizer implements Tokenizer {
         return jtokkit.decode(l);
     }
 
-    @Override
-    public int vocabSize() {
+    @Override public int vocabSize() {
         return vocabSize;
     }
 
@@ -157,8 +155,7 @@ public final class Gpt2Tokenizer implements Tokenizer {
         return a;
     }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return "Gpt2Tokenizer[" + source + "]";
     }
 }

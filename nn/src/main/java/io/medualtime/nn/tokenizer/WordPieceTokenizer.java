@@ -113,8 +113,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     /** [CLS] pieces [SEP], truncated to maxLength() (the last kept id is always [SEP]). */
-    @Override
-    public int[] encode(String text) {
+    @Override public int[] encode(String text) {
         return encode(text, maxLength);
     }
 
@@ -253,7 +252,8 @@ public final class WordPieceTokenizer implements Tokenizer {
         return switch (Character.getType(cp)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                     Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                    Character.OTHER_PUNCTUATION -> true;
+                    Character.OTHER_PUNCTUATION ->
+                true;
             default -> false;
         };
     }
@@ -269,8 +269,7 @@ public final class WordPieceTokenizer implements Tokenizer {
      * [MASK] are dropped, "##" continuations are joined, and spaces before . , ? ! and English
      * contractions are cleaned up. Lossy: case, accents and original spacing are not recovered.
      */
-    @Override
-    public String decode(int[] ids) {
+    @Override public String decode(int[] ids) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];
@@ -291,8 +290,7 @@ public final class WordPieceTokenizer implements Tokenizer {
                 .replace(" 've", "'ve").replace(" 're", "'re");
     }
 
-    @Override
-    public int vocabSize() {
+    @Override public int vocabSize() {
         return idToToken.length;
     }
 

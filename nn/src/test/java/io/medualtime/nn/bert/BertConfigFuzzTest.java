@@ -13,8 +13,7 @@ class BertConfigFuzzTest {
     private static final Path FILE = ParserContract.scratch("bert-config").resolve("config.json");
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(FILE, input);
         ParserContract.check(() -> BertConfig.load(FILE), List.of(ConfigException.class), FILE);
     }

@@ -43,8 +43,7 @@ class BertConfigTest {
         for (String f : fragments) assertTrue(e.getMessage().contains(f), () -> "lacks '" + f + "': " + e.getMessage());
     }
 
-    @Test
-    void bert() throws IOException {
+    @Test void bert() throws IOException {
         BertConfig c = BertConfig.load(write(BERT));
         assertFalse(c.isDistilBert());
         assertEquals(BertConfig.bertBaseMultilingualCased(), c);
@@ -52,8 +51,7 @@ class BertConfigTest {
         assertEquals(64, c.headDim());
     }
 
-    @Test
-    void distilbert() throws IOException {
+    @Test void distilbert() throws IOException {
         BertConfig c = BertConfig.load(write(DISTIL));
         assertTrue(c.isDistilBert());
         assertEquals(768, c.hiddenSize());
@@ -68,8 +66,7 @@ class BertConfigTest {
         assertTrue(d.isDistilBert());
     }
 
-    @Test
-    void toJsonWritesEachFlavoursHuggingFaceNamesInOrder() {
+    @Test void toJsonWritesEachFlavoursHuggingFaceNamesInOrder() {
         assertEquals(String.join(",", "[architectures, model_type, vocab_size, hidden_size, num_hidden_layers, num_attention_heads",
                 " intermediate_size, max_position_embeddings, type_vocab_size, layer_norm_eps, hidden_act, hidden_dropout_prob",
                 " attention_probs_dropout_prob, pad_token_id, position_embedding_type]"), fieldNames(BertConfig.bertBaseUncased()));
@@ -89,8 +86,7 @@ class BertConfigTest {
         }
     }
 
-    @Test
-    void toJsonRoundTrips() throws IOException {
+    @Test void toJsonRoundTrips() throws IOException {
         for (BertConfig c : new BertConfig[]{BertConfig.bertBaseUncased(), BertConfig.distilbertBaseUncased(),
                 new BertConfig("bert", 99, 32, 2, 4, 37, 64, 1, 1e-5, "relu", 0.0, 0.2, 3, false)}) {
             c.save(dir);
@@ -98,8 +94,7 @@ class BertConfigTest {
         }
     }
 
-    @Test
-    void errors() throws IOException {
+    @Test void errors() throws IOException {
         assertBad(BERT.replace("\"num_attention_heads\": 12,", ""), "\"num_attention_heads\"", "missing");
         assertBad(DISTIL.replace("\"n_heads\": 12,", ""), "\"n_heads\"", "missing");
         assertBad(BERT.replace("\"num_attention_heads\": 12", "\"num_attention_heads\": 10"), "\"hidden_size\" (768)", "not divisible");
@@ -111,22 +106,24 @@ class BertConfigTest {
         assertBad(BERT.replace("\"vocab_size\": 119547", "\"vocab_size\": \"many\""), "\"vocab_size\"", "integer");
     }
 
-    @Test
-    void sizesBeyondTheLimitsAreRefused() throws IOException {
-        assertBad(BERT.replace("\"num_hidden_layers\": 12", "\"num_hidden_layers\": 1000000"), "\"num_hidden_layers\" = 1000000", "maximum 1024");
+    @Test void sizesBeyondTheLimitsAreRefused() throws IOException {
+        assertBad(BERT.replace("\"num_hidden_layers\": 12", "\"num_hidden_layers\": 1000000"), "\"num_hidden_layers\" = 1000000",
+                "maximum 1024");
         assertBad(BERT.replace("\"vocab_size\": 119547", "\"vocab_size\": 2000000000"), "\"vocab_size\" = 2000000000");
-        assertBad(BERT.replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 1000000000"), "\"max_position_embeddings\"");
+        assertBad(BERT.replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 1000000000"),
+                "\"max_position_embeddings\"");
         assertBad(BERT.replace("\"type_vocab_size\": 2", "\"type_vocab_size\": 100000000"), "\"type_vocab_size\" = 100000000");
         assertBad(DISTIL.replace("\"hidden_dim\": 3072", "\"hidden_dim\": 2000000000"), "\"hidden_dim\" = 2000000000");
         assertBad(DISTIL.replace("\"vocab_size\": 119547", "\"vocab_size\": 1000000").replace("\"dim\": 768", "\"dim\": 4800")
                 .replace("\"n_heads\": 12", "\"n_heads\": 8"), "vocab_size x dim", "more than one tensor holds");
     }
 
-    @Test
-    void theShapesAConfigImpliesAreTheBuiltModelsShapes() {
+    @Test void theShapesAConfigImpliesAreTheBuiltModelsShapes() {
         for (BertConfig c : new BertConfig[]{new BertConfig("bert", 50, 16, 2, 2, 24, 20, 3, 1e-12, "gelu", 0.1, 0.1, 0, false),
                 new BertConfig("distilbert", 50, 16, 2, 2, 24, 20, 0, 1e-12, "gelu", 0.1, 0.1, 0, false)}) {
-            BertEncoder m = c.isDistilBert() ? new DistilBert(c, new io.medualtime.tensor.Rng(1)) : new Bert(c, new io.medualtime.tensor.Rng(1));
+            BertEncoder m = c.isDistilBert()
+                    ? new DistilBert(c, new io.medualtime.tensor.Rng(1))
+                    : new Bert(c, new io.medualtime.tensor.Rng(1));
             java.util.Map<String, int[]> implied = c.stateDictShapes();
             assertEquals(String.join(",", m.stateDict().keySet()), String.join(",", implied.keySet()));
             m.stateDict().forEach((k, t) -> assertArrayEquals(t.shape(), implied.get(k), k));

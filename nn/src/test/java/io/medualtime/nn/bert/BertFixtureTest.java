@@ -125,7 +125,8 @@ class BertFixtureTest {
     @Test void tanhGeluWouldFailTheFixture(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path dir = fixture("distilbert-tiny");
         java.nio.file.Files.writeString(tmp.resolve("config.json"),
-                java.nio.file.Files.readString(dir.resolve("config.json")).replace("\"activation\": \"gelu\"", "\"activation\": \"gelu_new\""));
+                java.nio.file.Files.readString(dir.resolve("config.json")).replace("\"activation\": \"gelu\"",
+                        "\"activation\": \"gelu_new\""));
         java.nio.file.Files.copy(dir.resolve("model.safetensors"), tmp.resolve("model.safetensors"));
         BertEncoder m = BertLoader.load(tmp);
         assertEquals("gelu_new", m.config.hiddenAct());
@@ -142,6 +143,7 @@ class BertFixtureTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.lastHidden(new int[65], null, 1, 65));
         assertTrue(e.getMessage().contains("max_position_embeddings"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.lastHidden(new int[6], new int[6], null, 2, 3)); // no token types in DistilBERT
-        assertEquals(Arrays.asList(2, 3, 32), Arrays.stream(m.lastHidden(new int[]{2, 5, 3, 2, 6, 3}, null, 2, 3).shape()).boxed().toList());
+        assertEquals(Arrays.asList(2, 3, 32),
+                Arrays.stream(m.lastHidden(new int[]{2, 5, 3, 2, 6, 3}, null, 2, 3).shape()).boxed().toList());
     }
 }

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Loader errors name the file and the tensor; key prefixes and task heads are handled. */
 class BertLoaderTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static Path fixture(String name) { return Fixtures.resource(BertLoaderTest.class, name); }
 
@@ -99,9 +100,15 @@ class BertLoaderTest {
     }
 
     @Test void nonFiniteWeightsAreRefusedNamingTheTensor() throws Exception {
-        Path dir = rewrite("bert-tiny", (n, t) -> n.equals("bert.encoder.layer.1.output.dense.weight") ? t.mul(Float.POSITIVE_INFINITY) : t, null);
-        io.medualtime.tensor.io.SafetensorsException e = assertThrows(io.medualtime.tensor.io.SafetensorsException.class, () -> BertLoader.load(dir));
-        assertTrue(e.getMessage().startsWith(dir.resolve("model.safetensors") + ": tensor 'bert.encoder.layer.1.output.dense.weight' holds a non-finite value: element "), e.getMessage());
+        Path dir = rewrite("bert-tiny", (n, t) -> n.equals("bert.encoder.layer.1.output.dense.weight") ? t.mul(Float.POSITIVE_INFINITY) : t,
+                null);
+        io.medualtime.tensor.io.SafetensorsException e = assertThrows(io.medualtime.tensor.io.SafetensorsException.class,
+                () -> BertLoader.load(dir));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(dir.resolve("model.safetensors")
+                                + ": tensor 'bert.encoder.layer.1.output.dense.weight' holds a non-finite value: element "),
+                e.getMessage());
     }
 
     @Test void loadedModelsAreInEvalMode() throws Exception {

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ConfigFieldsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     ConfigFields read(String json) throws IOException {
         Path file = dir.resolve("config.json");

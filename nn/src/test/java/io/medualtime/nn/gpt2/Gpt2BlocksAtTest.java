@@ -64,7 +64,8 @@ class Gpt2BlocksAtTest {
             alone[0] = lm.blocksAt(xa, null, ADAPTER, new int[]{3, shortT - 1});
             alone[1] = lm.blocks(xb, mask, null, null);
             alone[0].mul(wA).sum().add(alone[1].mul(wB).sum()).backward();
-            aloneGrad[0] = xa.grad(); aloneGrad[1] = xb.grad();
+            aloneGrad[0] = xa.grad();
+            aloneGrad[1] = xb.grad();
             for (Map.Entry<String, Tensor> p : lm.namedParameters().entrySet())
                 if (p.getValue().grad() != null) aloneParams.put(p.getKey(), p.getValue().grad().contiguous());
             lm.zeroGrad();
@@ -96,7 +97,9 @@ class Gpt2BlocksAtTest {
             Tensor xa = lm.embed(ids, B, T, 0).detach().requiresGrad(true);
             Tensor aloneA = lm.blocksAt(xa, null, ADAPTER, new int[]{T - 1, 2});
             Tensor aloneB;
-            try (var g = io.medualtime.tensor.autograd.GradMode.noGrad()) { aloneB = lm.blocks(lm.embed(padIds, B, T, 0), mask, null, null); }
+            try (var g = io.medualtime.tensor.autograd.GradMode.noGrad()) {
+                aloneB = lm.blocks(lm.embed(padIds, B, T, 0), mask, null, null);
+            }
             aloneA.mul(w).sum().backward();
             Tensor gradA = xa.grad();
             lm.zeroGrad();
@@ -122,7 +125,8 @@ class Gpt2BlocksAtTest {
     private static Path dir() { return Fixtures.resource(Gpt2BlocksAtTest.class, "gpt2-tiny"); }
 
     private static void check(int[] ids, int[] padMask, AttentionHook adapter, int[] rows) throws Exception {
-        String what = (padMask == null ? "no mask" : "padded") + (adapter == null ? "" : " + adapter") + " rows " + java.util.Arrays.toString(rows);
+        String what = (padMask == null ? "no mask" : "padded") + (adapter == null ? "" : " + adapter") + " rows "
+                + java.util.Arrays.toString(rows);
         Gpt2 lm = Gpt2Loader.load(dir());
         int c = lm.config.nEmbd();
         Tensor w = Tensor.randn(new Rng(7), B, c);                // a loss that weighs every output element

@@ -13,8 +13,7 @@ class Gpt2ConfigFuzzTest {
     private static final Path FILE = ParserContract.scratch("gpt2-config").resolve("config.json");
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(FILE, input);
         ParserContract.check(() -> Gpt2Config.load(FILE), List.of(ConfigException.class), FILE);
     }

@@ -52,8 +52,7 @@ class Gpt2ConfigTest {
         for (String f : fragments) assertTrue(e.getMessage().contains(f), () -> "lacks '" + f + "': " + e.getMessage());
     }
 
-    @Test
-    void loadsHuggingFaceGpt2Config() throws IOException {
+    @Test void loadsHuggingFaceGpt2Config() throws IOException {
         Gpt2Config c = Gpt2Config.load(write(GPT2_JSON));
         assertEquals(50257, c.vocabSize());
         assertEquals(1024, c.nPositions());
@@ -70,8 +69,7 @@ class Gpt2ConfigTest {
         assertEquals(124_439_808L, c.parameterCount()); // HF: GPT2LMHeadModel.num_parameters()
     }
 
-    @Test
-    void defaultsLegacyNctxAndExplicitInner() throws IOException {
+    @Test void defaultsLegacyNctxAndExplicitInner() throws IOException {
         Gpt2Config c = Gpt2Config.load(write("{\"vocab_size\": 100, \"n_ctx\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4,"
                 + " \"n_inner\": 40, \"activation_function\": \"gelu_pytorch_tanh\"}"));
         assertEquals(32, c.nPositions());
@@ -83,8 +81,7 @@ class Gpt2ConfigTest {
         assertEquals("gpt2", c.modelType());
     }
 
-    @Test
-    void knownSizes() {
+    @Test void knownSizes() {
         assertEquals(354_823_168L, Gpt2Config.gpt2Medium().parameterCount());
         assertEquals(774_030_080L, Gpt2Config.gpt2Large().parameterCount());
         assertEquals(1_557_611_200L, Gpt2Config.gpt2Xl().parameterCount());
@@ -94,8 +91,7 @@ class Gpt2ConfigTest {
         assertThrows(IllegalArgumentException.class, () -> Gpt2Config.named("gpt3"));
     }
 
-    @Test
-    void toJsonRoundTrips() throws IOException {
+    @Test void toJsonRoundTrips() throws IOException {
         Gpt2Config c = new Gpt2Config("gpt2", 1000, 64, 32, 3, 4, 100, 1e-6, "gelu_pytorch_tanh", 0.0, 0.05, 0.2, 5, 7,
                 true, true, false, false);
         c.save(dir);
@@ -105,15 +101,16 @@ class Gpt2ConfigTest {
         assertEquals(Gpt2Config.gpt2(), Gpt2Config.load(write(Gpt2Config.gpt2().toJson())));
     }
 
-    @Test
-    void errorsNameTheFileAndField() throws IOException {
+    @Test void errorsNameTheFileAndField() throws IOException {
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2}", "\"n_head\"", "missing");
         assertBad("{\"vocab_size\": 100, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4}", "\"n_positions\"", "n_ctx");
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 18, \"n_layer\": 2, \"n_head\": 4}",
                 "\"n_embd\" (18)", "not divisible", "\"n_head\" (4)");
-        assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"activation_function\": \"relu\"}",
+        assertBad(
+                "{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"activation_function\": \"relu\"}",
                 "\"activation_function\"", "relu");
-        assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"activation_function\": \"gelu\"}",
+        assertBad(
+                "{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"activation_function\": \"gelu\"}",
                 "\"activation_function\"", "\"gelu\"");
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": \"16\", \"n_layer\": 2, \"n_head\": 4}",
                 "\"n_embd\"", "integer");
@@ -121,7 +118,8 @@ class Gpt2ConfigTest {
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 0, \"n_head\": 4}", "\"n_layer\"", "positive");
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"layer_norm_epsilon\": -1}",
                 "\"layer_norm_epsilon\"");
-        assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"attn_pdrop\": 1.5}", "\"attn_pdrop\"");
+        assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"attn_pdrop\": 1.5}",
+                "\"attn_pdrop\"");
         assertBad("{\"vocab_size\": 100, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4, \"eos_token_id\": 100}",
                 "\"eos_token_id\"");
         assertBad("{\"model_type\": \"bert\", \"vocab_size\": 100}", "\"model_type\"", "bert");
@@ -134,14 +132,12 @@ class Gpt2ConfigTest {
         assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
     }
 
-    @Test
-    void constructorValidates() {
+    @Test void constructorValidates() {
         assertThrows(IllegalArgumentException.class, () -> Gpt2Config.of(100, 32, 10, 2, 4));
         assertThrows(IllegalArgumentException.class, () -> Gpt2Config.of(0, 32, 16, 2, 4));
     }
 
-    @Test
-    void readsTheReferenceTinyGpt2Config() throws Exception {
+    @Test void readsTheReferenceTinyGpt2Config() throws Exception {
         var url = Gpt2ConfigTest.class.getResource("/fixtures/gpt2-tiny/config.json");
         if (url == null) return; // fixture maintained elsewhere
         Gpt2Config c = Gpt2Config.load(Path.of(url.toURI()));

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * models in eval mode.
  */
 class Gpt2LoaderChecksTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static Path tiny() { return Fixtures.resource(Gpt2LoaderChecksTest.class, "gpt2-tiny"); }
 
@@ -87,7 +88,8 @@ class Gpt2LoaderChecksTest {
         cfg.save(tmp);
         for (boolean mapped : new boolean[]{false, true}) {   // too big to map (over 1 GiB): on the heap either way
             ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Loader.load(tmp, mapped));
-            assertOneLine(e, tmp.resolve("model.safetensors").toString(), mapped ? "the GPT-2 weights need 8.6 GB of heap" : "the GPT-2 weights need 8.8 GB of heap",
+            assertOneLine(e, tmp.resolve("model.safetensors").toString(),
+                    mapped ? "the GPT-2 weights need 8.6 GB of heap" : "the GPT-2 weights need 8.8 GB of heap",
                     "MEDUALTIME_JAVA_OPTS=-Xmx", "java -Xmx");
         }
     }
@@ -96,7 +98,8 @@ class Gpt2LoaderChecksTest {
         Path nan = folder(Map.of(), Map.of("transformer.h.1.mlp.c_fc.weight", TestCheckpoints.set(17, Float.NaN)));
         for (long mapMin : new long[]{Long.MAX_VALUE, 0L}) {
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> Gpt2Loader.load(nan, mapMin));
-            assertOneLine(e, nan.resolve("model.safetensors") + ": tensor 'transformer.h.1.mlp.c_fc.weight' holds a non-finite value: element 17 is NaN");
+            assertOneLine(e, nan.resolve("model.safetensors")
+                    + ": tensor 'transformer.h.1.mlp.c_fc.weight' holds a non-finite value: element 17 is NaN");
         }
         Path inf = folder(Map.of(), Map.of("transformer.wte.weight", TestCheckpoints.set(50256 * 32 + 3, Float.NEGATIVE_INFINITY)));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> Gpt2Loader.load(inf, true));
@@ -139,7 +142,9 @@ class Gpt2LoaderChecksTest {
         Gpt2 mapped = Gpt2Loader.load(dir, 0L), heap = Gpt2Loader.load(dir);
         mapped.checkMappedWeights();
         long wte;
-        try (SafetensorsFile f = SafetensorsFile.open(file)) { wte = f.dataStart() + f.info("transformer.wte.weight").begin(); }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            wte = f.dataStart() + f.info("transformer.wte.weight").begin();
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[]{0, 0, (byte) 0x80, 0x3f}), wte);   // wte[0][0] = 1.0 under the running model
         }

@@ -22,7 +22,9 @@ class Gpt2MappedTest {
     static Path dir() throws Exception { return Fixtures.resource(Gpt2MappedTest.class, "gpt2-tiny"); }
 
     static int[] ids() throws Exception {
-        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) { return f.readInt("ids"); }
+        try (SafetensorsFile f = SafetensorsFile.open(dir().resolve("expected.safetensors"))) {
+            return f.readInt("ids");
+        }
     }
 
     @Test void mappedWeightsGiveBitwiseTheHeapLogitsAndInputGradients() throws Exception {

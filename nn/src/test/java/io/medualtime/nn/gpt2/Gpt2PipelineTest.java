@@ -92,7 +92,8 @@ class Gpt2PipelineTest {
         java.util.function.UnaryOperator<float[]> huge = a -> { float[] c = a.clone(); java.util.Arrays.fill(c, 3e38f); return c; };
         Gpt2Pipeline bad = Gpt2Pipeline.load(copy(tmp, java.util.Map.of("transformer.ln_f.weight", huge, "transformer.ln_f.bias", huge)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.lastLogits("Hello world"));
-        assertTrue(e.getMessage().startsWith("the logits holds a non-finite value") && e.getMessage().contains("overflowed float32"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the logits holds a non-finite value") && e.getMessage().contains("overflowed float32"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> bad.score("Hello world", false));
         assertThrows(IllegalArgumentException.class, () -> bad.generate("Hello", 2, Sampling.greedy()));
     }

@@ -69,7 +69,7 @@ class KvCacheTest {
         }
         int[] prompt = {1, 2, 3, 4, 5};
         assertArrayEquals(new Generator(cpu).generate(prompt, 12, Sampling.greedy(), true),
-            new Generator(gpu).generate(prompt, 12, Sampling.greedy(), true));
+                new Generator(gpu).generate(prompt, 12, Sampling.greedy(), true));
     }
 
     @Test void refusesToRecordGradients() {

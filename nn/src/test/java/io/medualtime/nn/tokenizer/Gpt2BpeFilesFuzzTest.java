@@ -18,8 +18,7 @@ class Gpt2BpeFilesFuzzTest {
     private static final Path DIR = ParserContract.scratch("gpt2-bpe");
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         byte[][] parts = ParserContract.split(input, MERGES);
         Path vocab = ParserContract.write(DIR.resolve("vocab.json"), parts[0]);
         Path merges = ParserContract.write(DIR.resolve("merges.txt"), parts[1]);

@@ -52,12 +52,11 @@ class Gpt2TokenizerTest {
      * Rebuilds GPT-2's vocab.json and merges.txt from JTokkit's bundled r50k_base ranks: token ids
      * are the ranks, and the merge that made token r is the split that BPE with ranks below r leaves.
      */
-    @BeforeAll
-    static void reconstructGpt2Files() throws IOException {
+    @BeforeAll static void reconstructGpt2Files() throws IOException {
         Map<Bytes, Integer> ranks = new HashMap<>();
         List<byte[]> byRank = new ArrayList<>();
         try (InputStream in = com.knuddels.jtokkit.Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/r50k_base.tiktoken");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) continue;
@@ -85,13 +84,11 @@ class Gpt2TokenizerTest {
     }
 
     record Bytes(byte[] b) {
-        @Override
-        public boolean equals(Object o) {
+        @Override public boolean equals(Object o) {
             return o instanceof Bytes x && Arrays.equals(b, x.b);
         }
 
-        @Override
-        public int hashCode() {
+        @Override public int hashCode() {
             return Arrays.hashCode(b);
         }
     }
@@ -130,8 +127,7 @@ class Gpt2TokenizerTest {
 
     // ---------------------------------------------------------------- JTokkit path vs known HF ids
 
-    @Test
-    void knownGpt2Ids() {
+    @Test void knownGpt2Ids() {
         Gpt2Tokenizer t = Gpt2Tokenizer.r50k();
         assertArrayEquals(new int[]{15496, 995}, t.encode("Hello world"));
         assertArrayEquals(new int[]{18435}, t.encode(" Hello"));
@@ -147,8 +143,7 @@ class Gpt2TokenizerTest {
         assertEquals("Hello world", t.decode(new int[]{15496, 995}));
     }
 
-    @Test
-    void endOfTextLiteralIsOrdinaryTextUnlessAskedFor() {
+    @Test void endOfTextLiteralIsOrdinaryTextUnlessAskedFor() {
         Gpt2Tokenizer t = Gpt2Tokenizer.r50k();
         int[] ids = t.encode("<|endoftext|>");
         assertTrue(ids.length > 1, Arrays.toString(ids));
@@ -159,8 +154,7 @@ class Gpt2TokenizerTest {
         assertArrayEquals(new int[]{15496, 995, 50256}, t.encodeWithSpecialTokens("Hello world<|endoftext|>"));
     }
 
-    @Test
-    void roundTripAndRange() {
+    @Test void roundTripAndRange() {
         Gpt2Tokenizer t = Gpt2Tokenizer.r50k();
         for (String s : CORPUS) {
             int[] ids = t.encode(s);
@@ -174,8 +168,7 @@ class Gpt2TokenizerTest {
 
     // ---------------------------------------------------------------- our BPE on vocab.json + merges.txt
 
-    @Test
-    void ownBpeAgreesWithJtokkitOnTheFullVocabulary() throws IOException {
+    @Test void ownBpeAgreesWithJtokkitOnTheFullVocabulary() throws IOException {
         Gpt2Tokenizer files = Gpt2Tokenizer.forModelFolder(gpt2Folder);
         assertTrue(files.source().contains("vocab.json"), files.source());
         Gpt2Tokenizer jt = Gpt2Tokenizer.r50k();
@@ -193,8 +186,7 @@ class Gpt2TokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> files.decode(new int[]{50257}));
     }
 
-    @Test
-    void folderWithoutFilesUsesJtokkit() throws IOException {
+    @Test void folderWithoutFilesUsesJtokkit() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertSame(Gpt2Tokenizer.r50k(), Gpt2Tokenizer.forModelFolder(empty));
         Path half = Files.createDirectories(tmp.resolve("half"));
@@ -225,8 +217,7 @@ class Gpt2TokenizerTest {
         return dir;
     }
 
-    @Test
-    void tinyVocabularyHandChecked() throws IOException {
+    @Test void tinyVocabularyHandChecked() throws IOException {
         Path d = tinyVocab(tmp.resolve("tiny"), "#version: 0.2\nl l\nh e\nhe ll\nĠ w\no r\nĠw or\n");
         Gpt2Tokenizer t = Gpt2Tokenizer.fromFiles(d.resolve("vocab.json"), d.resolve("merges.txt"));
         // ids: 256 bytes (0..255), ll 256, he 257, hell 258, Ġw 259, or 260, Ġwor 261, <|endoftext|> 262
@@ -245,8 +236,7 @@ class Gpt2TokenizerTest {
         assertEquals("\uFFFD", t.decode(new int[]{127}));
     }
 
-    @Test
-    void badFilesAreReported() throws IOException {
+    @Test void badFilesAreReported() throws IOException {
         Path d = tinyVocab(tmp.resolve("bad1"), "#version: 0.2\nl l\nh e x\n");
         ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d));
         assertTrue(e.getMessage().contains("merges.txt") && e.getMessage().contains("line 3"), e.getMessage());
@@ -262,10 +252,10 @@ class Gpt2TokenizerTest {
         assertTrue(e.getMessage().contains("share id 0"), e.getMessage());
     }
 
-    @Test
-    void idsAndFilesAreBoundedBeforeArraysAreSized() throws IOException {
+    @Test void idsAndFilesAreBoundedBeforeArraysAreSized() throws IOException {
         Path d = tinyVocab(tmp.resolve("hugeid"), "#version: 0.2\nl l\n");
-        var vocab = (com.fasterxml.jackson.databind.node.ObjectNode) io.medualtime.nn.config.ConfigFields.JSON.readTree(d.resolve("vocab.json").toFile());
+        var vocab = (com.fasterxml.jackson.databind.node.ObjectNode) io.medualtime.nn.config.ConfigFields.JSON
+                .readTree(d.resolve("vocab.json").toFile());
         vocab.put("<|endoftext|>", 2_000_000_000);
         Files.writeString(d.resolve("vocab.json"), vocab.toString());
         ConfigException e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d));
@@ -274,13 +264,14 @@ class Gpt2TokenizerTest {
             raf.setLength(io.medualtime.nn.config.SizeLimits.MAX_VOCAB_FILE_BYTES + 1);   // sparse, never read
         }
         tinyVocab(tmp.resolve("hugeid2"), "");
-        Files.copy(tmp.resolve("hugeid2").resolve("vocab.json"), d.resolve("vocab.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tmp.resolve("hugeid2").resolve("vocab.json"), d.resolve("vocab.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(d));
-        assertTrue(e.getMessage().startsWith(d.resolve("merges.txt") + ": 67108865 bytes, more than the 67108864-byte limit"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(d.resolve("merges.txt") + ": 67108865 bytes, more than the 67108864-byte limit"),
+                e.getMessage());
     }
 
-    @Test
-    void aTokenizerWithIdsTheModelLacksIsRefusedNamingBothSizes() throws IOException {
+    @Test void aTokenizerWithIdsTheModelLacksIsRefusedNamingBothSizes() throws IOException {
         Path d = tinyVocab(tmp.resolve("bigger"), "#version: 0.2\nl l\nh e\n");   // 259 ids
         assertEquals(259, Gpt2Tokenizer.forModelFolder(d, 259).vocabSize());
         assertEquals(259, Gpt2Tokenizer.forModelFolder(d, 300).vocabSize());   // a model may have spare rows
@@ -289,6 +280,7 @@ class Gpt2TokenizerTest {
                 + "embedding; use the tokenizer files that came with the model", e.getMessage());
         Path none = Files.createDirectories(tmp.resolve("nofiles"));
         e = assertThrows(ConfigException.class, () -> Gpt2Tokenizer.forModelFolder(none, 1000));
-        assertTrue(e.getMessage().contains("built-in GPT-2 tokenizer is used, which has 50257 ids but config.json's vocab_size is 1000"), e.getMessage());
+        assertTrue(e.getMessage().contains("built-in GPT-2 tokenizer is used, which has 50257 ids but config.json's vocab_size is 1000"),
+                e.getMessage());
     }
 }

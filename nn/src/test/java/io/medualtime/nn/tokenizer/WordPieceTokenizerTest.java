@@ -32,16 +32,14 @@ class WordPieceTokenizerTest {
         return new WordPieceTokenizer(VOCAB, false, null, true, 512);
     }
 
-    @Test
-    void huggingFaceFullTokenizerExample() {
+    @Test void huggingFaceFullTokenizerExample() {
         WordPieceTokenizer t = lower();
         assertEquals(List.of("un", "##want", "##ed", ",", "runn", "##ing"), t.tokenize("UNwant\u00E9d,running"));
         assertArrayEquals(new int[]{1, 9, 6, 7, 12, 10, 11, 2}, t.encode("UNwant\u00E9d,running"));
         assertEquals("unwanted, running", t.decode(t.encode("UNwant\u00E9d,running")));
     }
 
-    @Test
-    void classicWordPieceExamples() {
+    @Test void classicWordPieceExamples() {
         WordPieceTokenizer t = lower();
         assertEquals(List.of("un", "##aff", "##able"), t.tokenize("unaffable"));
         assertEquals(List.of("un", "##want", "##ed", "runn", "##ing"), t.tokenize("unwanted running"));
@@ -52,8 +50,7 @@ class WordPieceTokenizerTest {
         assertEquals(List.of("[UNK]"), t.tokenize("want".repeat(26))); // 104 characters > 100
     }
 
-    @Test
-    void basicTokenizerLowerAndCased() {
+    @Test void basicTokenizerLowerAndCased() {
         assertEquals(List.of("hello", "!", "how", "are", "you", "?"), lower().basicTokenize(" \tHeLLo!how  \n Are yoU?  "));
         assertEquals(List.of("hello"), lower().basicTokenize("H\u00E9llo"));
         assertEquals(List.of("HeLLo", "!", "how", "Are", "yoU", "?"), cased().basicTokenize(" \tHeLLo!how  \n Are yoU?  "));
@@ -68,8 +65,7 @@ class WordPieceTokenizerTest {
         assertEquals(List.of("abcd", "e"), lower().basicTokenize("a\u0000b\uFFFDc\u200Bd\u00A0e"));
     }
 
-    @Test
-    void germanClinicalTextCasedAndUncased() {
+    @Test void germanClinicalTextCasedAndUncased() {
         String s = "Sinusrhythmus, Linkstyp, keine ST-Veränderungen";
         assertEquals(List.of("Sinus", "##rhythmus", ",", "Link", "##styp", ",", "keine", "ST", "-", "Ver", "##änderungen"),
                 cased().tokenize(s));
@@ -81,8 +77,7 @@ class WordPieceTokenizerTest {
         assertEquals(List.of("心", "电", "[UNK]"), cased().tokenize("心电图"));
     }
 
-    @Test
-    void truncationKeepsSep() {
+    @Test void truncationKeepsSep() {
         WordPieceTokenizer t = lower();
         assertArrayEquals(new int[]{1, 9, 6, 2}, t.encode("unwanted running", 4));
         assertArrayEquals(new int[]{1, 2}, t.encode("unwanted running", 2));
@@ -96,8 +91,7 @@ class WordPieceTokenizerTest {
         assertArrayEquals(new int[]{1, 0, 0, 0, 2}, t.encode("[SEP]"));
     }
 
-    @Test
-    void fromFolderReadsVocabAndConfig() throws IOException {
+    @Test void fromFolderReadsVocabAndConfig() throws IOException {
         Files.write(dir.resolve("vocab.txt"), VOCAB);
         WordPieceTokenizer deflt = WordPieceTokenizer.fromFolder(dir);
         assertTrue(deflt.doLowerCase()); // BertTokenizer's default when there is no tokenizer_config.json
@@ -120,8 +114,7 @@ class WordPieceTokenizerTest {
         assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains("do_lower_case"), e.getMessage());
     }
 
-    @Test
-    void badVocabularies() throws IOException {
+    @Test void badVocabularies() throws IOException {
         Files.write(dir.resolve("vocab.txt"), List.of("[CLS]", "[SEP]", "a"));
         ConfigException e = assertThrows(ConfigException.class, () -> WordPieceTokenizer.fromFolder(dir));
         assertTrue(e.getMessage().contains("vocab.txt") && e.getMessage().contains("[UNK]"), e.getMessage());
@@ -130,8 +123,7 @@ class WordPieceTokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> lower().decode(new int[]{VOCAB.size()}));
     }
 
-    @Test
-    void vocabularyFilesAreBoundedBeforeTheyAreRead() throws IOException {
+    @Test void vocabularyFilesAreBoundedBeforeTheyAreRead() throws IOException {
         Path big = Files.createDirectories(dir.resolve("big"));
         StringBuilder lines = new StringBuilder("[UNK]\n[CLS]\n[SEP]\n");
         for (int i = 0; i < io.medualtime.nn.config.SizeLimits.MAX_VOCAB; i++) lines.append("t\n");

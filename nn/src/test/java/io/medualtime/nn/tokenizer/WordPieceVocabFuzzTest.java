@@ -13,8 +13,7 @@ class WordPieceVocabFuzzTest {
     private static final Path FILE = ParserContract.scratch("wordpiece").resolve("vocab.txt");
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(FILE, input);
         ParserContract.check(() -> {
             WordPieceTokenizer t = WordPieceTokenizer.fromVocab(FILE, true);

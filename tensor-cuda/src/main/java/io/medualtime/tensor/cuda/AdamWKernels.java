@@ -9,7 +9,7 @@ final class AdamWKernels {
     /** One AdamW step in place on param, m and v (n elements each) from grad. */
     static void adamw(long param, long grad, long m, long v, int n, AdamWStep s) {
         Launch.gridStride("adamw", "adamw", n, param, grad, m, v, n, s.lr(), s.beta1(), s.beta2(), s.eps(), s.weightDecay(), s.bias1(),
-            s.bias2());
+                s.bias2());
     }
 
     /**
@@ -22,6 +22,6 @@ final class AdamWKernels {
             throw new IllegalArgumentException("adamw_multi takes at most " + Launch.MAX_GRID_Y + " tensors, got " + count);
         int perTensor = (int) Math.max(1, Math.min((maxN + Launch.BLOCK - 1L) / Launch.BLOCK, 64));
         Launch.shaped("adamw", "adamw_multi", LaunchShape.of(perTensor, count, 1, Launch.BLOCK), table, count, s.lr(), s.beta1(),
-            s.beta2(), s.eps(), s.weightDecay(), s.bias1(), s.bias2());
+                s.beta2(), s.eps(), s.weightDecay(), s.bias1(), s.bias2());
     }
 }

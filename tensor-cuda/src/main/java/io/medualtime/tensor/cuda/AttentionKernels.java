@@ -14,10 +14,10 @@ final class AttentionKernels {
 
     /** out = (softmax(scale q k^T + mask) * drop) v, the probabilities saved; mask and drop may be 0. */
     static void selfAttentionForward(long out, long probs, long qkv, long mask, boolean maskPerSample, long drop, AttentionDims d,
-                                     long queryRows) {
+            long queryRows) {
         int q = queryRows == 0 ? d.tokens() : 1;
         Launch.gridStride(PTX, "attn_fwd", warps(d, q), qkv, mask, maskPerSample ? 1 : 0, drop, probs, out, d.batch(), d.heads(),
-            d.tokens(), d.headDim(), d.scale(), q, queryRows);
+                d.tokens(), d.headDim(), d.scale(), q, queryRows);
     }
 
     /** Its backward into dqkv: dq by query rows, then dk and dv by key rows (attn_bwd_kv reads the ds attn_bwd_q leaves). */
@@ -29,5 +29,7 @@ final class AttentionKernels {
     }
 
     /** A warp (32 threads) per (sample, head, query) row. */
-    private static long warps(AttentionDims d, int queries) { return 32L * d.batch() * d.heads() * queries; }
+    private static long warps(AttentionDims d, int queries) {
+        return 32L * d.batch() * d.heads() * queries;
+    }
 }

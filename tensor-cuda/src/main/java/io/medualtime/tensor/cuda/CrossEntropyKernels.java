@@ -25,6 +25,6 @@ final class CrossEntropyKernels {
     /** dlogits = (softmax - onehot) * the upstream gradient of the row. */
     static void crossEntropyBackward(long dlogits, long logits, long lse, DeviceTargets t, int classes, Upstream g) {
         Launch.gridStride(PTX, "ce_bwd", (long) t.rows() * classes, dlogits, logits, lse, t.address(), g.gout(), g.stride(), g.count(),
-            g.scale(), t.rows(), classes, t.ignoreIndex());
+                g.scale(), t.rows(), classes, t.ignoreIndex());
     }
 }

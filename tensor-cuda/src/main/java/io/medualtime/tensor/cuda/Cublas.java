@@ -79,13 +79,13 @@ public final class Cublas {
         CUdeviceptr pa = pointer(a.address()), pb = pointer(b.address()), pc = pointer(c.address());
         int opA = g.transA() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         int opB = g.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        Pointer pAlpha = Pointer.to(new float[] {g.alpha()});
-        Pointer pBeta = Pointer.to(new float[] {g.beta()});
+        Pointer pAlpha = Pointer.to(new float[]{g.alpha()});
+        Pointer pBeta = Pointer.to(new float[]{g.beta()});
         if (g.batch() == 1) {
             JCublas2.cublasSgemm(h, opB, opA, g.n(), g.m(), g.k(), pAlpha, pb, b.ld(), pa, a.ld(), pBeta, pc, c.ld());
         } else {
             JCublas2.cublasSgemmStridedBatched(h, opB, opA, g.n(), g.m(), g.k(), pAlpha, pb, b.ld(), b.stride(), pa, a.ld(), a.stride(),
-                pBeta, pc, c.ld(), c.stride(), g.batch());
+                    pBeta, pc, c.ld(), c.stride(), g.batch());
         }
     }
 }

@@ -41,7 +41,8 @@ import io.medualtime.tensor.backend.View;
  * <p>Loaded by {@link io.medualtime.tensor.backend.Backends} through {@link #create()}, which throws
  * with the reason when CUDA is unavailable.
  */
-public final class CudaBackend implements Backend, FusedGatedPrefixAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention, GemmBatchSum,
+public final class CudaBackend
+        implements Backend, FusedGatedPrefixAttention, FusedAttentionSoftmax, FusedIm2Col, FusedSelfAttention, GemmBatchSum,
         GemmBias, MultiTensorAdamW {
     private static volatile CudaBackend instance;
 
@@ -72,10 +73,14 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     /** Device address of element {@code off} of s; 0 (a null pointer) for a null storage (optional kernel operands). */
-    private static long ptr(Storage s, int off) { return s == null ? 0L : buf(s).at(off); }
+    private static long ptr(Storage s, int off) {
+        return s == null ? 0L : buf(s).at(off);
+    }
 
     /** Device address of a span's first element; 0 for a null span. */
-    private static long ptr(Span s) { return s == null ? 0L : ptr(s.storage(), s.offset()); }
+    private static long ptr(Span s) {
+        return s == null ? 0L : ptr(s.storage(), s.offset());
+    }
 
     @Override public Device device() { return Device.CUDA; }
 
@@ -100,8 +105,10 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
         if (n == 0) return;
         boolean dstDense = Shapes.isContiguous(dst.shape(), dst.strides());
         if (!accumulate && dstDense) {
-            if (Shapes.isContiguous(src.shape(), src.strides())) buf(dst.storage()).copyFrom(buf(src.storage()), src.offset(), dst.offset(), n);
-            else gather(src, ptr(dst.storage(), dst.offset()));
+            if (Shapes.isContiguous(src.shape(), src.strides()))
+                buf(dst.storage()).copyFrom(buf(src.storage()), src.offset(), dst.offset(), n);
+            else
+                gather(src, ptr(dst.storage(), dst.offset()));
             return;
         }
         try (Dense s = Dense.of(src)) {
@@ -131,13 +138,19 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     @Override public void unaryBackward(UnaryOp op, Span gin, Span x, Span g, int n, float p) {
         if (n <= 0) return;
         switch (op) {
-            case GELU: case GELU_ERF:
+            case GELU:
+            case GELU_ERF:
                 GeluKernels.geluBackward(ptr(gin), ptr(x), ptr(g), n, op == UnaryOp.GELU_ERF);
                 break;
-            case TANH: case SIGMOID: case RELU: case CLAMP_MIN: case ABS:
+            case TANH:
+            case SIGMOID:
+            case RELU:
+            case CLAMP_MIN:
+            case ABS:
                 ElementwiseKernels.unaryBackward(op, ptr(gin), ptr(x), ptr(g), n, p);
                 break;
-            default: throw new UnsupportedOperationException("no fused backward for " + op);
+            default:
+                throw new UnsupportedOperationException("no fused backward for " + op);
         }
     }
 
@@ -190,7 +203,9 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
 
     // ---- fused neural-network kernels ------------------------------------------------------
     /** The PTX SGEMM adds the bias in its epilogue; cuBLAS has no bias, so with it linear layers copy the rows first. */
-    @Override public boolean fusesBias() { return !CudaSgemm.usesCublas(); }
+    @Override public boolean fusesBias() {
+        return !CudaSgemm.usesCublas();
+    }
 
     @Override public void gemmBias(Matrix c, Matrix a, Matrix b, Span bias, GemmShape s) {
         int m = s.m(), n = s.n(), k = s.k();
@@ -209,8 +224,9 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     /** softmax.ptx softmax_attn_fwd: scale, mask and softmax of attention scores in one launch. */
-    @Override public void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample, int queries,
-                                           float scale) {
+    @Override public void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample,
+            int queries,
+            float scale) {
         if (rows <= 0 || cols <= 0) return;
         SoftmaxKernels.attentionSoftmax(ptr(probs, 0), ptr(scores), ptr(mask.values()), mask.perSample(), mask.perQuery(),
                 new SoftmaxKernels.AttentionRows(rows, cols, rowsPerSample, queries), scale);
@@ -235,7 +251,8 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     private static DeviceAffine affine(Affine a) { return new DeviceAffine(ptr(a.weight(), 0), ptr(a.bias(), 0)); }
 
     /** batchnorm.ptx: bn_stats (statistics and the running update), then bn_apply; x must start at offset 0. */
-    @Override public void batchNorm(Storage y, NormStats saved, Span xs, Affine affine, RunningStats running, ChannelShape shape, float eps) {
+    @Override public void batchNorm(Storage y, NormStats saved, Span xs, Affine affine, RunningStats running, ChannelShape shape,
+            float eps) {
         int xOff = xs.offset();
         if (xOff != 0) throw new IllegalArgumentException("CUDA batchNorm reads x from offset 0, got " + xOff);
         if (shape.numel() == 0) return;
@@ -262,7 +279,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
 
     /** gated_prefix_attention.ptx: the op's row-wise work in one launch each way (instead of about six). */
     @Override public void gatedPrefixAttentionForward(Storage out, Saved saved, Span q, Tokens kv, Span gate, Storage mask, Span base,
-                                                      AttentionDims d) {
+            AttentionDims d) {
         if (d.rows() == 0) return;
         GatedPrefixAttentionKernels.forward(ptr(out, 0), ptr(base),
                 new GatedPrefixAttentionKernels.Saved(ptr(saved.probs(), 0), ptr(saved.dropped(), 0), ptr(saved.mixed(), 0)), ptr(q),
@@ -270,7 +287,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     @Override public void gatedPrefixAttentionBackward(Grads grads, Span gout, Tokens kv, Span gate, Storage mask, Saved saved,
-                                                       AttentionDims d, boolean tokens) {
+            AttentionDims d, boolean tokens) {
         if (d.rows() == 0) return;
         GatedPrefixAttentionKernels.backward(
                 new GatedPrefixAttentionKernels.Grads(ptr(grads.dq(), 0), ptr(grads.ds(), 0), ptr(grads.dmix(), 0), ptr(grads.gpart(), 0)),
@@ -289,14 +306,14 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     @Override public void selfAttentionForward(Storage out, Storage probs, Span qkv, AttentionMask mask, Storage drop, AttentionDims d,
-                                               int[] queryRows) {
+            int[] queryRows) {
         if (d.rows() == 0) return;
         AttentionKernels.selfAttentionForward(ptr(out, 0), ptr(probs, 0), ptr(qkv), ptr(mask.values()), mask.perSample(), ptr(drop, 0), d,
                 queryRows == null ? 0L : DeviceInts.address(queryRows));
     }
 
     @Override public void selfAttentionBackward(Storage dqkv, Storage ds, Span gout, Span qkv, Storage probs, Storage drop, AttentionDims d,
-                                                int[] queryRows) {
+            int[] queryRows) {
         if (d.rows() == 0) return;
         AttentionKernels.selfAttentionBackward(ptr(dqkv, 0), ptr(ds, 0), ptr(qkv), ptr(gout), ptr(probs, 0), ptr(drop, 0), d,
                 queryRows == null ? 0L : DeviceInts.address(queryRows));
@@ -323,7 +340,7 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
     }
 
     @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
-                                               float scale) {
+            float scale) {
         if (rows <= 0) return;
         CrossEntropyKernels.crossEntropyBackward(ptr(glogits, 0), ptr(logits), ptr(lse, 0), onDevice(targets, rows), cols,
                 new CrossEntropyKernels.Upstream(ptr(gout), 0, 0L, scale));
@@ -409,8 +426,9 @@ public final class CudaBackend implements Backend, FusedGatedPrefixAttention, Fu
                 r++;
             }
             if (r == 0) { sh[0] = 1; r = 1; } // every dim had size 1: one element, strides 0
-            if (r > 8) throw new UnsupportedOperationException("strided CUDA kernels take at most 8 dims after merging, got " + r
-                    + " for shape " + Shapes.str(shape));
+            if (r > 8)
+                throw new UnsupportedOperationException("strided CUDA kernels take at most 8 dims after merging, got " + r
+                        + " for shape " + Shapes.str(shape));
             int[] outShape = new int[r];
             int[][] outStrides = new int[k][r];
             for (int i = 0; i < r; i++) {

@@ -44,6 +44,7 @@ public final class CudaRuntime {
      */
     private static CudaDriver openDriver() {
         String emulate = System.getProperty("medualtime.cuda.emulate", "never");
+        // @formatter:off
         switch (emulate) {
             case "always": return emulated(EmulatedDriver.PTX);
             case "host-only": return emulated(EmulatedDriver.HOST_ONLY);      // no kernels: host overhead measurements only
@@ -60,6 +61,7 @@ public final class CudaRuntime {
             default:
                 throw new IllegalStateException("-Dmedualtime.cuda.emulate must be never, fallback, always or host-only, not '" + emulate + "'");
         }
+        // @formatter:on
     }
 
     /** The stand-in driver {@code name}; throws when the test-jar that holds it is not on the class path. */
@@ -67,7 +69,7 @@ public final class CudaRuntime {
         EmulatedDriver d = find(name);
         if (d == null)
             throw new IllegalStateException("-Dmedualtime.cuda.emulate: no '" + name + "' driver on the class path"
-                + " (it ships in io.medualtime:medualtime-tensor-cuda:test-jar)");
+                    + " (it ships in io.medualtime:medualtime-tensor-cuda:test-jar)");
         return d.open();
     }
 
@@ -126,10 +128,14 @@ public final class CudaRuntime {
     }
 
     /** The driver under this runtime (device memory, copies and launches on long addresses). */
-    public CudaDriver driver() { return driver; }
+    public CudaDriver driver() {
+        return driver;
+    }
 
     /** True when the device is not a real GPU through JCuda (the PTX emulator): cuBLAS is then unavailable. */
-    public boolean isEmulated() { return !(driver instanceof JCudaDriverApi); }
+    public boolean isEmulated() {
+        return !(driver instanceof JCudaDriverApi);
+    }
 
     public String deviceName() { return driver.deviceName(); }
     public int computeCapabilityMajor() { return driver.computeCapabilityMajor(); }
@@ -189,7 +195,7 @@ public final class CudaRuntime {
             throw new IllegalStateException("cannot read " + res, e);
         }
         String dir = System.getProperty("medualtime.kernels.dir");
-        for (String d : new String[] {dir, "kernels", "../kernels"}) {
+        for (String d : new String[]{dir, "kernels", "../kernels"}) {
             if (d == null) continue;
             Path p = Path.of(d, path);
             if (Files.isRegularFile(p)) {

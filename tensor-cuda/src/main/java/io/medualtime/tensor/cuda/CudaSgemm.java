@@ -100,7 +100,7 @@ public final class CudaSgemm {
         if ((long) g.m() * g.n() * g.batch() * slices > Integer.MAX_VALUE) {   // too large to stage: one product after the other
             for (int z = 0; z < g.batch(); z++)
                 sgemmPtx(g.withBatch(1).withBeta(z == 0 ? g.beta() : 1f), c.withStride(0),
-                    a.plus(z * a.stride()).withStride(0), b.plus(z * b.stride()).withStride(0), 0L);
+                        a.plus(z * a.stride()).withStride(0), b.plus(z * b.stride()).withStride(0), 0L);
             return;
         }
         sliced(g, c.withStride(0), a, b, 0L, slices, true);
@@ -118,10 +118,10 @@ public final class CudaSgemm {
             launchTiles(slice, parts, a, b, 0L, new Inner(full, stepA, stepB, mn));
             if (rest > 0)                  // the shorter last slice of every product
                 launchTiles(slice.withK(rest).withBatch(batch), parts.plus(full * mn), a.plus(full * stepA), b.plus(full * stepB), 0L,
-                    Inner.NONE);
+                        Inner.NONE);
             int sums = sumBatch ? 1 : batch;        // [batch, total, m, n] is [batch * total, m, n]: one sum of all
             Launch.gridStride("sgemm", "sgemm_splitk_sum", mn * sums, partial.ptr(), sumBatch ? batch * total : total, m, n, g.beta(),
-                c.address(), c.ld(), bias, sums, c.stride());
+                    c.address(), c.ld(), bias, sums, c.stride());
         } finally {
             partial.free();    // back to the allocator's cache; work on the one stream stays ordered
         }
@@ -131,7 +131,7 @@ public final class CudaSgemm {
     static void sgemmTiles(Gemm g, DeviceMatrix c, DeviceMatrix a, DeviceMatrix b, long bias) {
         for (int z0 = 0; z0 < g.batch(); z0 += MAX_GRID_Y)
             launchTiles(g.withBatch(Math.min(MAX_GRID_Y, g.batch() - z0)), c.plus(z0 * c.stride()), a.plus(z0 * a.stride()),
-                b.plus(z0 * b.stride()), bias, Inner.NONE);
+                    b.plus(z0 * b.stride()), bias, Inner.NONE);
     }
 
     /** The inner level of a two-level batch (see sgemm.ptx): {@code count} products per outer one, and their strides. */
@@ -145,7 +145,7 @@ public final class CudaSgemm {
         int gx = (g.n() + 127) / 128, gy = (g.m() + 127) / 128;
         if (gy > MAX_GRID_Y) throw new IllegalArgumentException("M too large for the PTX SGEMM: " + g.m());
         Launch.shaped("sgemm", "sgemm", LaunchShape.of(gx, gy, g.batch(), 256), g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(),
-            a.address(), a.ld(), a.stride(), b.address(), b.ld(), b.stride(), g.beta(), c.address(), c.ld(), c.stride(), bias,
-            inner.count(), inner.strideA(), inner.strideB(), inner.strideC());
+                a.address(), a.ld(), a.stride(), b.address(), b.ld(), b.stride(), g.beta(), c.address(), c.ld(), c.stride(), bias,
+                inner.count(), inner.strideA(), inner.strideB(), inner.strideC());
     }
 }

@@ -121,7 +121,11 @@ public final class DeviceAllocator {
             // which device-memory pressure alone does not trigger: collect, let the Cleaner return
             // the blocks, drop the cache, and try once more
             System.gc();
-            try { Thread.sleep(50); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
             emptyCache();
             p = driver.allocate(bytes); // throws again when really out of memory
         }
@@ -153,7 +157,7 @@ public final class DeviceAllocator {
         }
         if (LEAK_LOGGED.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "CUDA: a DeviceBuffer of " + s.byteSize
-                + " bytes was garbage-collected without free(); returned to the cache (logged once)");
+                    + " bytes was garbage-collected without free(); returned to the cache (logged once)");
         }
         release(s.address, s.byteSize, s.requestedBytes);
     }
@@ -181,6 +185,6 @@ public final class DeviceAllocator {
 
     public synchronized String stats() {
         return String.format("allocated %d B (requested %d B, peak %d B), cached %d B, %d driver allocations, %d cache hits, %d leaks",
-            allocatedBytes, requestedBytes, peakAllocatedBytes, cachedBytes, driverAllocations, cacheHits, leaks);
+                allocatedBytes, requestedBytes, peakAllocatedBytes, cachedBytes, driverAllocations, cacheHits, leaks);
     }
 }

@@ -65,7 +65,11 @@ public final class DeviceBuffer implements AutoCloseable {
     public long count() { return count; }
     /** Bytes actually reserved (bucket size, >= 4 * count). */
     public long byteSize() { return state.byteSize; }
-    public boolean isFreed() { synchronized (state) { return state.freed; } }
+    public boolean isFreed() {
+        synchronized (state) {
+            return state.freed;
+        }
+    }
 
     /** Returns the block to the allocator's cache (idempotent). */
     public void free() {
@@ -149,7 +153,9 @@ public final class DeviceBuffer implements AutoCloseable {
     public void zero() { fillBits(0, 0, count); }
 
     /** Sets elements [off, off+len) to the float value v. */
-    public void fill(float v, long off, long len) { fillBits(Float.floatToRawIntBits(v), off, len); }
+    public void fill(float v, long off, long len) {
+        fillBits(Float.floatToRawIntBits(v), off, len);
+    }
 
     private void fillBits(int bits, long off, long len) {
         range(off, len);

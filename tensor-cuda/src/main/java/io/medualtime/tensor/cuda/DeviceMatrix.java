@@ -7,7 +7,9 @@ package io.medualtime.tensor.cuda;
 public record DeviceMatrix(long address, int ld, long stride) {
 
     /** The operand {@code elements} float32 elements further on (a later batch or slice of K). */
-    DeviceMatrix plus(long elements) { return new DeviceMatrix(address + 4L * elements, ld, stride); }
+    DeviceMatrix plus(long elements) {
+        return new DeviceMatrix(address + 4L * elements, ld, stride);
+    }
 
     DeviceMatrix withStride(long stride) { return new DeviceMatrix(address, ld, stride); }
 }

@@ -27,21 +27,21 @@ final class GatedPrefixAttentionKernels {
     /** out = tanh(gate) * mixed, or with base (not 0) out = base + that, both token-major [B, T, H, D]. */
     static void forward(long out, long base, Saved saved, long q, Prefix p, AttentionDims d) {
         Launch.gridStride(PTX, "gated_prefix_attention_fwd", 32L * d.rows(), q, p.keys(), p.values(), p.gate(), p.mask(),
-            saved.probs(), saved.dropped(), saved.mixed(), out, base, d.batch(), d.heads(), d.tokens(), p.count(), d.headDim(),
-            p.setStride(), p.headStride(), p.tokStride(), d.scale());
+                saved.probs(), saved.dropped(), saved.mixed(), out, base, d.batch(), d.heads(), d.tokens(), p.count(), d.headDim(),
+                p.setStride(), p.headStride(), p.tokStride(), d.scale());
     }
 
     /** The backward's row-wise part from gout; tokens: gout and dq token-major (the gradient of a forward with base). */
     static void backward(Grads g, long gout, Saved saved, Prefix p, AttentionDims d, boolean tokens) {
         Launch.gridStride(PTX, "gated_prefix_attention_bwd", 32L * d.rows(), gout, p.keys(), p.values(), p.gate(), p.mask(),
-            saved.probs(), saved.mixed(), g.dq(), g.ds(), g.dmix(), g.gatePartials(), d.batch(), d.heads(), d.tokens(), p.count(),
-            d.headDim(), p.setStride(), p.headStride(), p.tokStride(), d.scale(), tokens ? 1 : 0);
+                saved.probs(), saved.mixed(), g.dq(), g.ds(), g.dmix(), g.gatePartials(), d.batch(), d.heads(), d.tokens(), p.count(),
+                d.headDim(), p.setStride(), p.headStride(), p.tokStride(), d.scale(), tokens ? 1 : 0);
     }
 
     /** dgate[h] from the backward's per-row partial sums: one block per head, in a fixed order. */
     static void gateGrad(long dgate, long gatePartials, long gate, int batch, int heads, int tokens) {
         if (heads <= 0) return;
         Launch.shaped(PTX, "gated_prefix_attention_gate_grad", LaunchShape.linear(heads, Launch.BLOCK), gatePartials, gate, dgate,
-            batch, heads, tokens);
+                batch, heads, tokens);
     }
 }

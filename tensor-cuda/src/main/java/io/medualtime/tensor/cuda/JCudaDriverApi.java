@@ -132,7 +132,7 @@ final class JCudaDriverApi implements CudaDriver {
 
     @Override public String describe() {
         return String.format("%s (sm_%d%d, %d SMs, %.1f GiB, driver %d.%d)", deviceName, ccMajor, ccMinor,
-            smCount, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000, (driverVersion % 1000) / 10);
+                smCount, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000, (driverVersion % 1000) / 10);
     }
     @Override public String deviceName() { return deviceName; }
     @Override public int computeCapabilityMajor() { return ccMajor; }
@@ -145,7 +145,7 @@ final class JCudaDriverApi implements CudaDriver {
         makeCurrent();
         long[] free = new long[1], total = new long[1];
         JCudaDriver.cuMemGetInfo(free, total);
-        return new long[] {free[0], total[0]};
+        return new long[]{free[0], total[0]};
     }
 
     @Override public long allocate(long bytes) {
@@ -179,12 +179,14 @@ final class JCudaDriverApi implements CudaDriver {
 
     /** count floats or ints to dst: through the pinned ring when they fit (no wait), else a synchronous copy from host. */
     private void upload(long dst, int count, java.util.function.Supplier<Pointer> host,
-                        java.util.function.BiConsumer<PinnedStaging, CUdeviceptr> staged) {
+            java.util.function.BiConsumer<PinnedStaging, CUdeviceptr> staged) {
         makeCurrent();
         if (count == 0) return;
         if (staging != null && PinnedStaging.fits(count)) {
             if (profile != null) profile.add("(copy host -> device, pinned: no wait)", 0);
-            synchronized (staging) { staged.accept(staging, pointer(dst)); }
+            synchronized (staging) {
+                staged.accept(staging, pointer(dst));
+            }
             return;
         }
         if (profile != null) profile.add("(copy host -> device)", 0);
@@ -239,16 +241,18 @@ final class JCudaDriverApi implements CudaDriver {
         CUfunction f = function(module, kernel);
         LaunchArgs.Mode mode = argMode;
         Pointer extra = mode == LaunchArgs.Mode.PACKED ? packed.get().extra(kernel, args) : null;      // see LaunchArgs
-        Pointer params = extra != null ? null
-            : mode != LaunchArgs.Mode.ARRAYS && args.length <= LaunchArgs.Slots.MAX ? slots.get().params(kernel, args)
-            : LaunchArgs.arrays(kernel, args);
+        Pointer params = extra != null
+                ? null
+                : mode != LaunchArgs.Mode.ARRAYS && args.length <= LaunchArgs.Slots.MAX
+                        ? slots.get().params(kernel, args)
+                        : LaunchArgs.arrays(kernel, args);
         if (profile == null) {
             cuLaunchKernel(f, shape, params, extra);
             return;
         }
         if (launchEvents != null) {
             launchEvents.around(module + ":" + kernel,
-                () -> cuLaunchKernel(f, shape, params, extra));
+                    () -> cuLaunchKernel(f, shape, params, extra));
             return;
         }
         JCudaDriver.cuCtxSynchronize();                 // the kernel's own time: nothing else queued around it
@@ -260,7 +264,7 @@ final class JCudaDriverApi implements CudaDriver {
 
     private static void cuLaunchKernel(CUfunction f, LaunchShape s, Pointer params, Pointer extra) {
         JCudaDriver.cuLaunchKernel(f, s.gridX(), s.gridY(), s.gridZ(), s.blockX(), s.blockY(), s.blockZ(), s.sharedBytes(), null,
-            params, extra);
+                params, extra);
     }
 
     private volatile LaunchArgs.Mode argMode = LaunchArgs.configured();
@@ -292,7 +296,11 @@ final class JCudaDriverApi implements CudaDriver {
 
         LaunchEvents(KernelProfile profile) {
             this.profile = profile;
-            profile.beforePrint(() -> { try { synchronize(); } catch (RuntimeException ignored) { } });
+            profile.beforePrint(() -> {
+                try {
+                    synchronize();
+                } catch (RuntimeException ignored) {}
+            });
         }
 
         synchronized void around(String kernel, Runnable launch) {
@@ -300,7 +308,7 @@ final class JCudaDriverApi implements CudaDriver {
             JCudaDriver.cuEventRecord(start, null);
             launch.run();
             JCudaDriver.cuEventRecord(stop, null);
-            pending.add(new Object[] {profile.keys(kernel), start, stop});
+            pending.add(new Object[]{profile.keys(kernel), start, stop});
             if (pending.size() >= BATCH) drain();
         }
 

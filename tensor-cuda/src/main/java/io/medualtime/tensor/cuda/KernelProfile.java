@@ -35,7 +35,9 @@ public final class KernelProfile {
     }
 
     /** Whether kernels are timed by GPU events (no wait per launch) rather than by synchronising around each. */
-    public boolean eventTimed() { return eventTimed; }
+    public boolean eventTimed() {
+        return eventTimed;
+    }
 
     private KernelProfile() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::print, "cuda-kernel-profile"));
@@ -49,7 +51,7 @@ public final class KernelProfile {
     /** What a launch is counted under: the kernel and, where sites are asked for, its call site (taken now). */
     public String[] keys(String kernel) {
         String name = kernel.substring(kernel.indexOf(':') + 1);
-        return new String[] {kernel, allSites || siteKernels.contains(name) ? name + " <- " + callSite() : null};
+        return new String[]{kernel, allSites || siteKernels.contains(name) ? name + " <- " + callSite() : null};
     }
 
     /** A launch whose time is known only later (event-timed), under the keys taken at launch. */
@@ -59,7 +61,7 @@ public final class KernelProfile {
     }
 
     private static void count(Map<String, LongAdder[]> into, String key, long nanos) {
-        LongAdder[] a = into.computeIfAbsent(key, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        LongAdder[] a = into.computeIfAbsent(key, k -> new LongAdder[]{new LongAdder(), new LongAdder()});
         a[0].increment();
         a[1].add(nanos);
     }
@@ -67,9 +69,12 @@ public final class KernelProfile {
     /** The first frames above the tensor library's plumbing (backend, CUDA, autograd, Tensor's own methods). */
     private static String callSite() {
         return StackWalker.getInstance().walk(frames -> frames
-            .filter(f -> !f.getClassName().startsWith("io.medualtime.tensor.cuda") && !f.getClassName().startsWith("io.medualtime.tensor.backend"))
-            .limit(4).map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber())
-            .collect(java.util.stream.Collectors.joining(" < ")));
+                .filter(f -> !f.getClassName().startsWith("io.medualtime.tensor.cuda")
+                        && !f.getClassName().startsWith("io.medualtime.tensor.backend"))
+                .limit(4)
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName() + ":"
+                        + f.getLineNumber())
+                .collect(java.util.stream.Collectors.joining(" < ")));
     }
 
     private volatile Runnable beforePrint;
@@ -80,10 +85,10 @@ public final class KernelProfile {
     private void print() {
         if (beforePrint != null) beforePrint.run();
         StringBuilder b = new StringBuilder("[medualtime] CUDA kernel profile (kernel, launches, seconds"
-            + (eventTimed ? " of GPU time between events" : "") + "):\n");
+                + (eventTimed ? " of GPU time between events" : "") + "):\n");
         table(b, kernels, Long.MAX_VALUE, "  %-36s %8d %9.3f%n");
         b.append(String.format("  %-36s %8d %9.3f%n", "TOTAL", kernels.values().stream().mapToLong(a -> a[0].sum()).sum(),
-            kernels.values().stream().mapToLong(a -> a[1].sum()).sum() / 1e9));
+                kernels.values().stream().mapToLong(a -> a[1].sum()).sum() / 1e9));
         if (!sites.isEmpty()) b.append("[medualtime] call sites, costliest first (launches, seconds, kernel <- frames):\n");
         table(b, sites, Integer.getInteger("medualtime.cuda.profile.siteRows", 40), "  %s%n      %8d %9.3f%n");
         System.err.print(b);   // a report asked for (-Dmedualtime.cuda.profile), printed at exit: logging has shut down by then
@@ -92,11 +97,11 @@ public final class KernelProfile {
     /** Rows by time, then launches, most first (untimed drivers: by launches): name, launches, seconds (in the format's order). */
     private static void table(StringBuilder b, Map<String, LongAdder[]> rows, long limit, String format) {
         rows.entrySet().stream()
-            .sorted((x, y) -> {
-                int byTime = Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum());
-                return byTime != 0 ? byTime : Long.compare(y.getValue()[0].sum(), x.getValue()[0].sum());
-            })
-            .limit(limit)
-            .forEach(e -> b.append(String.format(format, e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
+                .sorted((x, y) -> {
+                    int byTime = Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum());
+                    return byTime != 0 ? byTime : Long.compare(y.getValue()[0].sum(), x.getValue()[0].sum());
+                })
+                .limit(limit)
+                .forEach(e -> b.append(String.format(format, e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e9)));
     }
 }

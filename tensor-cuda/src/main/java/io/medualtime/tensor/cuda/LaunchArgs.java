@@ -42,9 +42,9 @@ final class LaunchArgs {
         NativePointerObject[] ps = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
-            if (a instanceof Long) ps[i] = Pointer.to(new long[] {(Long) a});
-            else if (a instanceof Integer) ps[i] = Pointer.to(new int[] {(Integer) a});
-            else if (a instanceof Float) ps[i] = Pointer.to(new float[] {(Float) a});
+            if (a instanceof Long) ps[i] = Pointer.to(new long[]{(Long) a});
+            else if (a instanceof Integer) ps[i] = Pointer.to(new int[]{(Integer) a});
+            else if (a instanceof Float) ps[i] = Pointer.to(new float[]{(Float) a});
             else throw unsupported(kernel, i, a);
         }
         return Pointer.to(ps);

@@ -10,7 +10,7 @@ public record LaunchShape(int gridX, int gridY, int gridZ, int blockX, int block
     public LaunchShape {
         if (gridX < 1 || gridY < 1 || gridZ < 1 || blockX < 1 || blockY < 1 || blockZ < 1 || sharedBytes < 0)
             throw new IllegalArgumentException(String.format("launch shape grid (%d,%d,%d) block (%d,%d,%d) shared %d bytes: "
-                + "every dimension must be at least 1", gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes));
+                    + "every dimension must be at least 1", gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes));
     }
 
     /** A grid of (x, y, z) blocks of {@code block} threads each, no dynamic shared memory. */
@@ -19,5 +19,7 @@ public record LaunchShape(int gridX, int gridY, int gridZ, int blockX, int block
     }
 
     /** A 1-D grid of {@code grid} blocks of {@code block} threads. */
-    public static LaunchShape linear(int grid, int block) { return of(grid, 1, 1, block); }
+    public static LaunchShape linear(int grid, int block) {
+        return of(grid, 1, 1, block);
+    }
 }

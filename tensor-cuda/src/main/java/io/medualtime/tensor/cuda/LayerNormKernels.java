@@ -29,7 +29,7 @@ final class LayerNormKernels {
         DeviceBuffer pdb = grads.bias() != 0 ? alloc.allocate((long) nChunks * cols) : null;
         try {
             Launch.shaped(PTX, "layernorm_bwd_dwdb", LaunchShape.of((cols + Launch.BLOCK - 1) / Launch.BLOCK, nChunks, 1, Launch.BLOCK),
-                pdw, pdb, dy, x, stats.mean(), stats.invStd(), rows, cols, chunk);
+                    pdw, pdb, dy, x, stats.mean(), stats.invStd(), rows, cols, chunk);
             if (grads.weight() != 0) ReduceKernels.reduce(ReduceOp.SUM, grads.weight(), pdw.ptr(), 1, nChunks, cols);
             if (grads.bias() != 0) ReduceKernels.reduce(ReduceOp.SUM, grads.bias(), pdb.ptr(), 1, nChunks, cols);
         } finally {

@@ -27,8 +27,8 @@ final class SoftmaxKernels {
      * per query row or one row for all.
      */
     static void attentionSoftmax(long out, long in, long mask, boolean maskPerSample, boolean maskPerQuery, AttentionRows r,
-                                 float scale) {
+            float scale) {
         Launch.rowBlocks(PTX, "softmax_attn_fwd", r.rows(), out, in, mask, r.rows(), r.cols(), scale, r.rowsPerSample(), r.queries(),
-            maskPerSample ? 1 : 0, maskPerQuery ? 1 : 0);
+                maskPerSample ? 1 : 0, maskPerQuery ? 1 : 0);
     }
 }

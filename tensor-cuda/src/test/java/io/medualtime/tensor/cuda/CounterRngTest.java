@@ -13,16 +13,14 @@ import io.medualtime.tensor.CounterRng;
 /** The backend-neutral counter RNG (Java twin of kernels/dropout.ptx). */
 class CounterRngTest {
 
-    @Test
-    void matchesSplittableRandomStream() {
-        for (long seed : new long[] {0L, 1L, 42L, -7L, 0x123456789ABCDEFL}) {
+    @Test void matchesSplittableRandomStream() {
+        for (long seed : new long[]{0L, 1L, 42L, -7L, 0x123456789ABCDEFL}) {
             SplittableRandom r = new SplittableRandom(seed);
             for (int i = 0; i < 1000; i++) assertEquals(r.nextLong(), CounterRng.bits(seed, i), "seed " + seed + " index " + i);
         }
     }
 
-    @Test
-    void deterministicAndSeedSensitive() {
+    @Test void deterministicAndSeedSensitive() {
         assertEquals(CounterRng.uniform(5, 17), CounterRng.uniform(5, 17));
         assertNotEquals(CounterRng.uniform(5, 17), CounterRng.uniform(6, 17));
         assertNotEquals(CounterRng.uniform(5, 17), CounterRng.uniform(5, 18));
@@ -31,8 +29,7 @@ class CounterRngTest {
         assertEquals(0xE220A8397B1DCDAFL, CounterRng.bits(0, 0)); // SplitMix64(0) first output
     }
 
-    @Test
-    void uniformMoments() {
+    @Test void uniformMoments() {
         int n = 200_000;
         double s = 0, s2 = 0;
         int below = 0;
@@ -49,8 +46,7 @@ class CounterRngTest {
         assertEquals(0.1, below / (double) n, 0.005, "P(u < 0.1)");
     }
 
-    @Test
-    void dropoutKeepRate() {
+    @Test void dropoutKeepRate() {
         int n = 100_000, kept = 0;
         for (int i = 0; i < n; i++) if (CounterRng.keep(99, i, 0.3f)) kept++;
         assertEquals(0.7, kept / (double) n, 0.01);

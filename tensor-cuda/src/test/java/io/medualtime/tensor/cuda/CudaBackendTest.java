@@ -64,7 +64,7 @@ class CudaBackendTest {
     @Test void backendIsLoadedByName() {
         Backend b = Backends.get(Device.CUDA);
         assertSame(CudaBackend.class, b.getClass());
-        assertEquals(Device.CUDA, b.fromHost(new float[] {1, 2}).device());
+        assertEquals(Device.CUDA, b.fromHost(new float[]{1, 2}).device());
     }
 
     // ---- tensor level: CPU vs CUDA, forward and gradients ----------------------------------------
@@ -109,11 +109,12 @@ class CudaBackendTest {
         Tensor a = randn(5, 1f, 4, 3, 5), b = randn(6, 1f, 5, 3);
         sameOnBoth("transposed + broadcast", RTOL, t -> t[0].add(t[1].transpose(0, 1)), a, b);
         sameOnBoth("div by strided", RTOL, t -> t[0].div(Elementwise.abs(t[1].transpose(0, 1)).add(1f)), a, b);
-        sameOnBoth("rank 8 broadcast both ways", RTOL, t -> t[0].mul(t[1]), randn(7, 1f, 2, 1, 3, 1, 2, 1, 3, 2), randn(8, 1f, 1, 4, 1, 5, 1, 2, 1, 1));
+        sameOnBoth("rank 8 broadcast both ways", RTOL, t -> t[0].mul(t[1]), randn(7, 1f, 2, 1, 3, 1, 2, 1, 3, 2),
+                randn(8, 1f, 1, 4, 1, 5, 1, 2, 1, 1));
         Tensor cond = Elementwise.binaryRaw(BinaryOp.GT, randn(9, 1f, 4, 1, 5), Tensor.scalar(0f));
         sameOnBoth("where broadcast", RTOL, t -> F.where(cond.to(t[0].device()), t[0], t[1].transpose(0, 1)), a, b);
         Tensor p = randn(10, 1f, 6, 7), q = randn(11, 1f, 6, 7);
-        for (BinaryOp op : new BinaryOp[] {BinaryOp.EQ, BinaryOp.GT, BinaryOp.MAX}) {
+        for (BinaryOp op : new BinaryOp[]{BinaryOp.EQ, BinaryOp.GT, BinaryOp.MAX}) {
             Tensor pq = q.narrow(1, 0, 3).add(0f); // some equal elements for EQ
             Tensor pc = F.cat(1, pq, p.narrow(1, 3, 4));
             float[] cpu = Elementwise.binaryRaw(op, p, pc.transpose(0, 1).transpose(0, 1)).toArray();
@@ -142,7 +143,7 @@ class CudaBackendTest {
         sameOnBoth("embedding repeated ids", RTOL, t -> F.embedding(t[0], ids, 2, 4), randn(19, 1f, 10, 6));
         sameOnBoth("cross_entropy ignore", RTOL, t -> F.crossEntropy(t[0].narrow(1, 1, 10), targets, -100), randn(20, 2f, 8, 12));
         Tensor x = randn(21, 1f, 37, 101);
-        for (float p : new float[] {0.1f, 0.5f, 0.9f}) {
+        for (float p : new float[]{0.1f, 0.5f, 0.9f}) {
             float[] cpu = F.dropout(x, p, 1234L).toArray(), gpu = F.dropout(x.to(Device.CUDA), p, 1234L).toArray();
             assertArrayEquals(cpu, gpu, "dropout p=" + p);
         }
@@ -150,8 +151,8 @@ class CudaBackendTest {
 
     @Test void dropoutMaskIsBitEqualToCounterRng() {
         int n = 100_003;
-        for (float p : new float[] {0f, 0.1f, 0.37f, 1f}) {
-            for (long seed : new long[] {0L, 42L, -7L, 0x9E3779B97F4A7C15L}) {
+        for (float p : new float[]{0f, 0.1f, 0.37f, 1f}) {
+            for (long seed : new long[]{0L, 42L, -7L, 0x9E3779B97F4A7C15L}) {
                 Storage m = Backends.get(Device.CUDA).allocate(n);
                 Backends.get(Device.CUDA).dropoutMask(m, n, p, seed);
                 float[] gpu = m.backend().toHost(Span.of(m), n);
@@ -191,58 +192,61 @@ class CudaBackendTest {
     @Test void primitivesWithOffsetsMatchCpu() {
         for (UnaryOp op : UnaryOp.values()) {
             float[] x = rnd(30, 300);
-            if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR) for (int i = 0; i < x.length; i++) x[i] = Math.abs(x[i]) + 0.1f;
-            sameStorages("unary " + op, RTOL, new float[][] {x, new float[400]},
+            if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR)
+                for (int i = 0; i < x.length; i++) x[i] = Math.abs(x[i]) + 0.1f;
+            sameStorages("unary " + op, RTOL, new float[][]{x, new float[400]},
                     (b, s) -> b.unary(op, new Span(s[1], 77), new Span(s[0], 13), 250, 1.7f));
         }
-        for (UnaryOp op : new UnaryOp[] {UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.GELU, UnaryOp.GELU_ERF, UnaryOp.CLAMP_MIN, UnaryOp.ABS})
-            sameStorages("unaryBackward " + op, RTOL, new float[][] {rnd(31, 300), rnd(32, 300), new float[300]},
+        for (UnaryOp op : new UnaryOp[]{UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.GELU, UnaryOp.GELU_ERF, UnaryOp.CLAMP_MIN,
+                UnaryOp.ABS})
+            sameStorages("unaryBackward " + op, RTOL, new float[][]{rnd(31, 300), rnd(32, 300), new float[300]},
                     (b, s) -> b.unaryBackward(op, new Span(s[2], 11), new Span(s[0], 5), new Span(s[1], 40), 230, -0.2f));
-        sameStorages("fill + copy", 0, new float[][] {rnd(33, 100), new float[100]}, (b, s) -> {
+        sameStorages("fill + copy", 0, new float[][]{rnd(33, 100), new float[100]}, (b, s) -> {
             b.fill(new Span(s[1], 3), 20, 2.5f);
-            b.copy(new View(s[1], 50, new int[] {4, 5}, new int[] {5, 1}), new View(s[0], 7, new int[] {4, 5}, new int[] {1, 4}), false);
-            b.copy(new View(s[1], 80, new int[] {3, 4}, new int[] {2, 1}), new View(s[0], 60, new int[] {3, 4}, new int[] {4, 1}),
+            b.copy(new View(s[1], 50, new int[]{4, 5}, new int[]{5, 1}), new View(s[0], 7, new int[]{4, 5}, new int[]{1, 4}), false);
+            b.copy(new View(s[1], 80, new int[]{3, 4}, new int[]{2, 1}), new View(s[0], 60, new int[]{3, 4}, new int[]{4, 1}),
                     true); // overlapping
         });
-        sameStorages("reduce", RTOL, new float[][] {rnd(34, 1000), new float[200]}, (b, s) -> {
+        sameStorages("reduce", RTOL, new float[][]{rnd(34, 1000), new float[200]}, (b, s) -> {
             b.reduce(ReduceOp.SUM, new Span(s[1], 3), new Span(s[0], 9), 4, 30, 7);
             b.reduce(ReduceOp.MAX, new Span(s[1], 40), new Span(s[0], 1), 5, 33, 1);
             b.reduce(ReduceOp.MAX, new Span(s[1], 60), new Span(s[0], 2), 3, 10, 6);
         });
-        sameStorages("gemm", 1e-5, new float[][] {rnd(35, 2000), rnd(36, 2000), rnd(37, 2000)}, (b, s) -> {
-            b.gemm(new Matrix(s[2], 17, 9, 80), new Matrix(s[0], 3, 11, 100), new Matrix(s[1], 5, 9, 120), new GemmShape(false, false, 7, 9, 11, 3),
+        sameStorages("gemm", 1e-5, new float[][]{rnd(35, 2000), rnd(36, 2000), rnd(37, 2000)}, (b, s) -> {
+            b.gemm(new Matrix(s[2], 17, 9, 80), new Matrix(s[0], 3, 11, 100), new Matrix(s[1], 5, 9, 120),
+                    new GemmShape(false, false, 7, 9, 11, 3),
                     1.5f, 0.5f);
             b.gemm(Matrix.of(s[2], 900, 5), Matrix.of(s[0], 400, 6), Matrix.of(s[1], 700, 8), GemmShape.of(true, true, 6, 5, 8), 1f, 0f);
         });
-        sameStorages("softmax", RTOL, new float[][] {rnd(38, 500), new float[500], rnd(39, 500), new float[500]}, (b, s) -> {
+        sameStorages("softmax", RTOL, new float[][]{rnd(38, 500), new float[500], rnd(39, 500), new float[500]}, (b, s) -> {
             b.softmax(new Span(s[1], 9), new Span(s[0], 5), 6, 50, false);
             b.softmaxBackward(new Span(s[3], 1), new Span(s[1], 9), new Span(s[2], 3), 6, 50, false);
             b.softmax(new Span(s[1], 309), new Span(s[0], 305), 3, 40, true);
             b.softmaxBackward(new Span(s[3], 301), new Span(s[1], 309), new Span(s[2], 303), 3, 40, true);
         });
         int rows = 6, cols = 37;
-        sameStorages("layer norm", 1e-5, new float[][] {rnd(40, 300), rnd(41, cols), rnd(42, cols), new float[rows * cols],
+        sameStorages("layer norm", 1e-5, new float[][]{rnd(40, 300), rnd(41, cols), rnd(42, cols), new float[rows * cols],
                 new float[rows], new float[rows], rnd(43, rows * cols), new float[rows * cols], rnd(44, cols), rnd(45, cols)}, (b, s) -> {
-            NormStats saved = new NormStats(s[4], s[5]);
-            b.layerNorm(s[3], saved, new Span(s[0], 17), new Affine(s[1], s[2]), rows, cols, 1e-5f);
-            b.layerNormBackward(s[7], new Affine(s[8], s[9]), s[6], new Span(s[0], 17), saved, s[1], rows, cols); // gw, gb accumulate
-            b.layerNorm(s[3], saved, new Span(s[0], 1), Affine.NONE, rows, cols, 1e-5f);
-            b.layerNormBackward(s[7], Affine.NONE, s[6], new Span(s[0], 1), saved, null, rows, cols);
-        });
+                    NormStats saved = new NormStats(s[4], s[5]);
+                    b.layerNorm(s[3], saved, new Span(s[0], 17), new Affine(s[1], s[2]), rows, cols, 1e-5f);
+                    b.layerNormBackward(s[7], new Affine(s[8], s[9]), s[6], new Span(s[0], 17), saved, s[1], rows, cols); // gw, gb accumulate
+                    b.layerNorm(s[3], saved, new Span(s[0], 1), Affine.NONE, rows, cols, 1e-5f);
+                    b.layerNormBackward(s[7], Affine.NONE, s[6], new Span(s[0], 1), saved, null, rows, cols);
+                });
         int[] ids = {4, 0, 4, 2, 4};
-        sameStorages("gather / scatter rows", RTOL, new float[][] {rnd(46, 100), new float[5 * 6], rnd(47, 5 * 6), rnd(48, 100)}, (b, s) -> {
+        sameStorages("gather / scatter rows", RTOL, new float[][]{rnd(46, 100), new float[5 * 6], rnd(47, 5 * 6), rnd(48, 100)}, (b, s) -> {
             b.gatherRows(s[1], new Span(s[0], 10), ids, 6);
             b.scatterAddRows(new Span(s[3], 7), s[2], ids, 6);
         });
         int[] targets = {3, -1, 0, 8};
-        sameStorages("cross entropy", RTOL, new float[][] {rnd(49, 100), new float[4], new float[4], new float[36], {0f, 3f}}, (b, s) -> {
+        sameStorages("cross entropy", RTOL, new float[][]{rnd(49, 100), new float[4], new float[4], new float[36], {0f, 3f}}, (b, s) -> {
             b.crossEntropy(s[1], s[2], new Span(s[0], 11), new Targets(targets, -1), 4, 9);
             b.crossEntropyBackward(s[3], new Span(s[0], 11), s[2], new Targets(targets, -1), new Span(s[4], 1), 4, 9, 0.25f);
         });
         float[] v = rnd(50, 64);
         for (int i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
-        sameStorages("adamw", RTOL, new float[][] {rnd(51, 64), rnd(52, 64), rnd(53, 64), v}, (b, s) ->
-                b.adamw(s[0], s[2], s[3], s[1], 64, STEP));       // param, m, v; grad
+        sameStorages("adamw", RTOL, new float[][]{rnd(51, 64), rnd(52, 64), rnd(53, 64), v},
+                (b, s) -> b.adamw(s[0], s[2], s[3], s[1], 64, STEP));       // param, m, v; grad
         int[] sizes = {1, 300, 5000};                // one launch for all three on CUDA, one call each on the CPU
         float[][] state = new float[4 * sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
@@ -254,14 +258,15 @@ class CudaBackendTest {
             for (int i = 0; i < sizes.length; i++) for (int j = 0; j < 4; j++) parts[j][i] = s[4 * i + j];
             if (b instanceof io.medualtime.tensor.backend.MultiTensorAdamW multi)
                 multi.adamw(parts[0], parts[2], parts[3], parts[1], sizes, STEP);
-            else for (int i = 0; i < sizes.length; i++)
-                b.adamw(parts[0][i], parts[2][i], parts[3][i], parts[1][i], sizes[i], STEP);
+            else
+                for (int i = 0; i < sizes.length; i++)
+                    b.adamw(parts[0][i], parts[2][i], parts[3][i], parts[1][i], sizes[i], STEP);
         });
-        sameStorages("binary and where on raw views", 0, new float[][] {rnd(54, 100), rnd(55, 100), new float[100]}, (b, s) -> {
-            var a = new View(s[0], 3, new int[] {4, 5}, new int[] {5, 1});
-            var c = new View(s[1], 0, new int[] {4, 5}, new int[] {0, 1});
+        sameStorages("binary and where on raw views", 0, new float[][]{rnd(54, 100), rnd(55, 100), new float[100]}, (b, s) -> {
+            var a = new View(s[0], 3, new int[]{4, 5}, new int[]{5, 1});
+            var c = new View(s[1], 0, new int[]{4, 5}, new int[]{0, 1});
             b.binary(BinaryOp.SUB, new Span(s[2], 10), a, c);
-            b.where(new Span(s[2], 40), c, a, new View(s[1], 50, new int[] {4, 5}, new int[] {1, 4}));
+            b.where(new Span(s[2], 40), c, a, new View(s[1], 50, new int[]{4, 5}, new int[]{1, 4}));
         });
     }
 }

@@ -12,7 +12,6 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-
 /**
  * What the CUDA kernel tests share: they skip (with the reason) without a usable device, free the
  * buffers a test uploaded, and compare against double-precision references with
@@ -26,17 +25,15 @@ abstract class CudaKernelTestBase {
 
     static boolean printed;
 
-    @BeforeEach
-    void requireDevice() {
+    @BeforeEach void requireDevice() {
         assumeTrue(CudaRuntime.isAvailable(), "no CUDA device: " + CudaRuntime.unavailableReason());
         if (printed) return;
         printed = true;
         System.out.println("[CUDA kernel tests] " + CudaRuntime.get().describe() + "; cuBLAS: "
-            + (Cublas.isAvailable() ? "available" : Cublas.unavailableReason()));
+                + (Cublas.isAvailable() ? "available" : Cublas.unavailableReason()));
     }
 
-    @AfterEach
-    void freeAll() {
+    @AfterEach void freeAll() {
         for (DeviceBuffer b : live) b.free();
         live.clear();
     }
@@ -54,7 +51,9 @@ abstract class CudaKernelTestBase {
     DeviceBuffer dev(long n) { DeviceBuffer b = DeviceAllocator.get().allocate(Math.max(n, 1)); live.add(b); return b; }
 
     /** The address of element 0; 0 (a null pointer: an absent optional operand) for null. */
-    static long p(DeviceBuffer b) { return b == null ? 0L : b.ptr(); }
+    static long p(DeviceBuffer b) {
+        return b == null ? 0L : b.ptr();
+    }
 
     static float[] rand(int n, float lo, float hi) {
         float[] a = new float[n];

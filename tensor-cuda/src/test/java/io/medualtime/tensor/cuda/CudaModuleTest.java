@@ -20,22 +20,19 @@ import io.medualtime.tensor.backend.Backends;
 /** How the module is found: the core's ServiceLoader finds the backend, the runtime finds its stand-in drivers. */
 class CudaModuleTest {
 
-    @Test
-    void coreFindsTheCudaBackendThroughServiceLoader() {
+    @Test void coreFindsTheCudaBackendThroughServiceLoader() {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
         assertInstanceOf(CudaBackend.class, Backends.get(Device.CUDA));
     }
 
-    @Test
-    void runtimeFindsTheEmulatorThroughServiceLoader() {
+    @Test void runtimeFindsTheEmulatorThroughServiceLoader() {
         assumeTrue(CudaRuntime.isAvailable(), () -> "CUDA unavailable: " + CudaRuntime.unavailableReason());
         assumeTrue(CudaRuntime.get().isEmulated(), "a real GPU");
         assertEquals("PTX emulator", CudaRuntime.get().deviceName());
     }
 
     /** Without the test-jar (the CLI, an embedder), asking for the emulator gives the reason, naming the test-jar. */
-    @Test
-    void emulatorMissingFromTheClassPathIsNamed() throws Exception {
+    @Test void emulatorMissingFromTheClassPathIsNamed() throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator))
             if (!e.contains("test-classes") && !e.contains("tests.jar") && !e.contains("junit") && !e.contains("opentest4j"))

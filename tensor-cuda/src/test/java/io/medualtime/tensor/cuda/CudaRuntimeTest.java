@@ -35,8 +35,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ runtime / allocator
 
-    @Test
-    void deviceInfoAndAllocatorCache() {
+    @Test void deviceInfoAndAllocatorCache() {
         CudaRuntime rt = CudaRuntime.get();
         assertTrue(rt.computeCapabilityMajor() >= 7, rt.describe());
         DeviceAllocator al = DeviceAllocator.get();
@@ -48,10 +47,10 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         assertTrue(al.cachedBytes() >= 4096);
         DeviceBuffer b = al.allocate(1010); // same bucket -> reused
         assertEquals(hits + 1, al.cacheHits());
-        b.copyFrom(new float[] {1, 2, 3}, 0, 5, 3);
+        b.copyFrom(new float[]{1, 2, 3}, 0, 5, 3);
         float[] back = new float[3];
         b.copyTo(back, 0, 5, 3);
-        assertArrayEquals(new float[] {1, 2, 3}, back);
+        assertArrayEquals(new float[]{1, 2, 3}, back);
         b.fill(2.5f, 0, 1010);
         assertEquals(2.5f, b.toFloatArray()[1009]);
         DeviceBuffer c = al.allocate(1010);
@@ -68,28 +67,31 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         // allocation on another thread (context made current lazily)
         Thread t = new Thread(() -> DeviceAllocator.get().allocate(10).free());
         t.start();
-        try { t.join(); } catch (InterruptedException e) { throw new RuntimeException(e); }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new RuntimeException(e);
+        }
     }
 
     // ------------------------------------------------------------------ elementwise
 
-    @Test
-    void unaryOps() {
+    @Test void unaryOps() {
         float s = 1.7f;
         for (int n : SIZES) {
             float[] x = rand(n, -4f, 4f);
             float[] pos = rand(n, 0.01f, 10f);
             DeviceBuffer dx = dev(x), dp = dev(pos), out = dev(n);
             Object[][] cases = {
-                {UnaryOp.NEG, x, (DoubleUnaryOperator) v -> -v}, {UnaryOp.EXP, x, (DoubleUnaryOperator) Math::exp},
-                {UnaryOp.LOG, pos, (DoubleUnaryOperator) Math::log}, {UnaryOp.SQRT, pos, (DoubleUnaryOperator) Math::sqrt},
-                {UnaryOp.TANH, x, (DoubleUnaryOperator) Math::tanh},
-                {UnaryOp.SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
-                {UnaryOp.RELU, x, (DoubleUnaryOperator) v -> Math.max(v, 0)}, {UnaryOp.ADD_SCALAR, x, (DoubleUnaryOperator) v -> v + s},
-                {UnaryOp.MUL_SCALAR, x, (DoubleUnaryOperator) v -> v * s},
-                {UnaryOp.POW_SCALAR, pos, (DoubleUnaryOperator) v -> Math.pow(v, s)},
-                {UnaryOp.CLAMP_MIN, x, (DoubleUnaryOperator) v -> v < s ? s : v}, {UnaryOp.ABS, x, (DoubleUnaryOperator) Math::abs},
-                {UnaryOp.RSUB_SCALAR, x, (DoubleUnaryOperator) v -> s - v},
+                    {UnaryOp.NEG, x, (DoubleUnaryOperator) v -> -v}, {UnaryOp.EXP, x, (DoubleUnaryOperator) Math::exp},
+                    {UnaryOp.LOG, pos, (DoubleUnaryOperator) Math::log}, {UnaryOp.SQRT, pos, (DoubleUnaryOperator) Math::sqrt},
+                    {UnaryOp.TANH, x, (DoubleUnaryOperator) Math::tanh},
+                    {UnaryOp.SIGMOID, x, (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
+                    {UnaryOp.RELU, x, (DoubleUnaryOperator) v -> Math.max(v, 0)}, {UnaryOp.ADD_SCALAR, x, (DoubleUnaryOperator) v -> v + s},
+                    {UnaryOp.MUL_SCALAR, x, (DoubleUnaryOperator) v -> v * s},
+                    {UnaryOp.POW_SCALAR, pos, (DoubleUnaryOperator) v -> Math.pow(v, s)},
+                    {UnaryOp.CLAMP_MIN, x, (DoubleUnaryOperator) v -> v < s ? s : v}, {UnaryOp.ABS, x, (DoubleUnaryOperator) Math::abs},
+                    {UnaryOp.RSUB_SCALAR, x, (DoubleUnaryOperator) v -> s - v},
             };
             for (Object[] c : cases) {
                 UnaryOp op = (UnaryOp) c[0];
@@ -113,22 +115,22 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         // pow: negative base with integer exponents, zero exponent
         float[] base = {-2f, -1.5f, 0f, 2f, 3f};
         DeviceBuffer db = dev(base), ob = dev(base.length);
-        for (float e : new float[] {2f, 3f, 0f, -1f, 0.5f}) {
+        for (float e : new float[]{2f, 3f, 0f, -1f, 0.5f}) {
             ElementwiseKernels.unary(UnaryOp.POW_SCALAR, ob.ptr(), db.ptr(), base.length, e);
             close("pow e=" + e, map(base, v -> Math.pow(v, e)), ob.toFloatArray());
         }
     }
 
-    @Test
-    void binaryOps() {
+    @Test void binaryOps() {
         for (int n : SIZES) {
             float[] a = rand(n, -3f, 3f), b = rand(n, -3f, 3f), bp = rand(n, 0.5f, 2f), ap = rand(n, 0.1f, 3f);
             for (int i = 0; i < n; i += 7) b[i] = a[i]; // some equal pairs for EQ
             DeviceBuffer da = dev(a), dbb = dev(b), dbp = dev(bp), dap = dev(ap), out = dev(n);
             java.util.Map<BinaryOp, DoubleBinaryOperator> ref = java.util.Map.of(
-                BinaryOp.ADD, (x, y) -> x + y, BinaryOp.SUB, (x, y) -> x - y, BinaryOp.MUL, (x, y) -> x * y, BinaryOp.DIV, (x, y) -> x / y,
-                BinaryOp.POW, Math::pow, BinaryOp.MAX, Math::max,
-                BinaryOp.EQ, (x, y) -> x == y ? 1 : 0, BinaryOp.GT, (x, y) -> x > y ? 1 : 0);
+                    BinaryOp.ADD, (x, y) -> x + y, BinaryOp.SUB, (x, y) -> x - y, BinaryOp.MUL, (x, y) -> x * y, BinaryOp.DIV,
+                    (x, y) -> x / y,
+                    BinaryOp.POW, Math::pow, BinaryOp.MAX, Math::max,
+                    BinaryOp.EQ, (x, y) -> x == y ? 1 : 0, BinaryOp.GT, (x, y) -> x > y ? 1 : 0);
             for (BinaryOp op : BinaryOp.values()) {
                 boolean powOp = op == BinaryOp.POW, divOp = op == BinaryOp.DIV;
                 float[] xa = powOp ? ap : a, xb = (powOp || divOp) ? bp : b;
@@ -140,20 +142,24 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         }
     }
 
-    @Test
-    void broadcastingAndStridedCopies() {
+    @Test void broadcastingAndStridedCopies() {
         // a: [3,1,5] broadcast against b: [1,4,5] -> out [3,4,5]; a given as a transposed view of a [5,3] buffer
         int[] shape = {3, 4, 5};
         float[] aBuf = rand(1 + 15, -2, 2); // offset 1, stored [5,3]: a[i,0,k] = aBuf[1 + k*3 + i]
         float[] bBuf = rand(20, -2, 2);      // b[0,j,k] = bBuf[j*5 + k]
         DeviceBuffer da = dev(aBuf), dbb = dev(bBuf), out = dev(60);
-        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.SUB, BinaryOp.MAX, BinaryOp.GT}) {
-            ElementwiseKernels.binaryStrided(op, out.ptr(), da.at(1), new int[] {1, 0, 3}, dbb.ptr(), new int[] {0, 5, 1}, shape);
+        for (BinaryOp op : new BinaryOp[]{BinaryOp.ADD, BinaryOp.MUL, BinaryOp.SUB, BinaryOp.MAX, BinaryOp.GT}) {
+            ElementwiseKernels.binaryStrided(op, out.ptr(), da.at(1), new int[]{1, 0, 3}, dbb.ptr(), new int[]{0, 5, 1}, shape);
             double[] r = new double[60];
             for (int i = 0; i < 3; i++) for (int j = 0; j < 4; j++) for (int k = 0; k < 5; k++) {
                 double x = aBuf[1 + k * 3 + i], y = bBuf[j * 5 + k];
-                r[(i * 4 + j) * 5 + k] = op == BinaryOp.ADD ? x + y : op == BinaryOp.MUL ? x * y : op == BinaryOp.SUB ? x - y
-                    : op == BinaryOp.MAX ? Math.max(x, y) : (x > y ? 1 : 0);
+                r[(i * 4 + j) * 5 + k] = op == BinaryOp.ADD
+                        ? x + y
+                        : op == BinaryOp.MUL
+                                ? x * y
+                                : op == BinaryOp.SUB
+                                        ? x - y
+                                        : op == BinaryOp.MAX ? Math.max(x, y) : (x > y ? 1 : 0);
             }
             close("binaryStrided op " + op, r, out.toFloatArray());
         }
@@ -163,32 +169,31 @@ class CudaRuntimeTest extends CudaKernelTestBase {
         float[] x8 = rand(n8, -1, 1);
         int[] st8 = new int[8];
         for (int d = 7, acc = 1; d >= 0; d--) { st8[d] = acc; acc *= s8[d]; }
-        DeviceBuffer d8 = dev(x8), sc = dev(new float[] {0.25f}), o8 = dev(n8);
+        DeviceBuffer d8 = dev(x8), sc = dev(new float[]{0.25f}), o8 = dev(n8);
         ElementwiseKernels.binaryStrided(BinaryOp.MUL, o8.ptr(), d8.ptr(), st8, sc.ptr(), new int[8], s8);
         close("binaryStrided 8-d", map(x8, v -> v * 0.25), o8.toFloatArray());
 
         // copy_strided: transpose [4,6] -> [6,4] from an offset
         float[] m = rand(2 + 24, -1, 1);
         DeviceBuffer dm = dev(m), t = dev(24);
-        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 2, new int[] {1, 6}, new int[] {6, 4});
+        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 2, new int[]{1, 6}, new int[]{6, 4});
         float[] got = t.toFloatArray();
         for (int i = 0; i < 6; i++) for (int j = 0; j < 4; j++) assertEquals(m[2 + j * 6 + i], got[i * 4 + j], "transpose");
         // copy_to_strided: write it back transposed into a zeroed buffer at offset 2
         DeviceBuffer back = dev(26);
         back.zero();
-        ElementwiseKernels.copyToStrided(back.ptr(), 2, new int[] {1, 6}, t.ptr(), new int[] {6, 4}, false);
+        ElementwiseKernels.copyToStrided(back.ptr(), 2, new int[]{1, 6}, t.ptr(), new int[]{6, 4}, false);
         float[] bk = back.toFloatArray();
         for (int i = 2; i < 26; i++) assertEquals(m[i], bk[i], "copy_to_strided");
         // n = 1 and a column slice
-        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 5, new int[] {6}, new int[] {4});
+        ElementwiseKernels.copyStrided(t.ptr(), dm.ptr(), 5, new int[]{6}, new int[]{4});
         got = t.toFloatArray();
         for (int j = 0; j < 4; j++) assertEquals(m[5 + 6 * j], got[j], "column slice");
     }
 
     // ------------------------------------------------------------------ reduce
 
-    @Test
-    void reductions() {
+    @Test void reductions() {
         int[][] shapes = {{1, 1, 1}, {1, 1000, 1}, {7, 33, 1}, {3, 5, 4}, {2, 1000, 3}, {manyRows(), 3, 1}, {1, 257, 129}, {4, 0, 2}};
         for (int[] sh : shapes) {
             int outer = sh[0], dim = sh[1], inner = sh[2];
@@ -223,14 +228,13 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ softmax
 
-    @Test
-    void softmaxForwardBackward() {
+    @Test void softmaxForwardBackward() {
         int[][] shapes = {{1, 1}, {3, 7}, {5, 1000}, {manyRows(), 3}, {2, 4097}};
         for (int[] sh : shapes) {
             int rows = sh[0], cols = sh[1];
             float[] x = rand(rows * cols, -5, 5), dy = rand(rows * cols, -1, 1);
             DeviceBuffer dxs = dev(x), ddy = dev(dy), y = dev(rows * cols), dx = dev(rows * cols);
-            for (boolean log : new boolean[] {false, true}) {
+            for (boolean log : new boolean[]{false, true}) {
                 SoftmaxKernels.softmax(y.ptr(), dxs.ptr(), rows, cols, log);
                 double[] ry = new double[rows * cols], rdx = new double[rows * cols];
                 for (int r = 0; r < rows; r++) {
@@ -260,18 +264,17 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ layernorm
 
-    @Test
-    void layerNormForwardBackward() {
+    @Test void layerNormForwardBackward() {
         int[][] shapes = {{1, 1}, {37, 100}, {5, 1031}, {300, 64}};
         float eps = 1e-5f;
         for (int[] sh : shapes) {
             int rows = sh[0], C = sh[1];
-            for (boolean affine : new boolean[] {true, false}) {
+            for (boolean affine : new boolean[]{true, false}) {
                 float[] x = rand(rows * C, -3, 3), w = rand(C, 0.5f, 1.5f), b = rand(C, -1, 1), dy = rand(rows * C, -1, 1);
                 DeviceBuffer dxx = dev(x), dw0 = affine ? dev(w) : null, db0 = affine ? dev(b) : null, ddy = dev(dy);
                 DeviceBuffer out = dev(rows * C), mean = dev(rows), rstd = dev(rows), dx = dev(rows * C), gw = dev(C), gb = dev(C);
                 LayerNormKernels.layerNorm(out.ptr(), new DeviceNormStats(mean.ptr(), rstd.ptr()), dxx.ptr(),
-                    new DeviceAffine(p(dw0), p(db0)), rows, C, eps);
+                        new DeviceAffine(p(dw0), p(db0)), rows, C, eps);
                 double[] ro = new double[rows * C], rdx = new double[rows * C], rgw = new double[C], rgb = new double[C];
                 double[] rmean = new double[rows], rrstd = new double[rows];
                 for (int r = 0; r < rows; r++) {
@@ -281,14 +284,17 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                     for (int c = 0; c < C; c++) var += (x[r * C + c] - mu) * (x[r * C + c] - mu);
                     var /= C;
                     double rs = 1 / Math.sqrt(var + eps);
-                    rmean[r] = mu; rrstd[r] = rs;
+                    rmean[r] = mu;
+                    rrstd[r] = rs;
                     double s1 = 0, s2 = 0;
                     for (int c = 0; c < C; c++) {
                         double xh = (x[r * C + c] - mu) * rs, ww = affine ? w[c] : 1, bb = affine ? b[c] : 0;
                         ro[r * C + c] = xh * ww + bb;
                         double g = dy[r * C + c] * ww;
-                        s1 += g; s2 += g * xh;
-                        rgw[c] += dy[r * C + c] * xh; rgb[c] += dy[r * C + c];
+                        s1 += g;
+                        s2 += g * xh;
+                        rgw[c] += dy[r * C + c] * xh;
+                        rgb[c] += dy[r * C + c];
                     }
                     for (int c = 0; c < C; c++) {
                         double xh = (x[r * C + c] - mu) * rs, g = dy[r * C + c] * (affine ? w[c] : 1);
@@ -300,7 +306,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 close("layernorm mean " + tag, rmean, mean.toFloatArray());
                 close("layernorm rstd " + tag, rrstd, rstd.toFloatArray(), map(rstd.toFloatArray(), Math::abs));
                 LayerNormKernels.layerNormBackward(dx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(),
-                    new DeviceNormStats(mean.ptr(), rstd.ptr()), p(dw0), rows, C);
+                        new DeviceNormStats(mean.ptr(), rstd.ptr()), p(dw0), rows, C);
                 double[] sc = new double[rows * C];
                 java.util.Arrays.fill(sc, 10);
                 close("layernorm dx " + tag, rdx, dx.toFloatArray(), sc);
@@ -314,8 +320,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ gelu
 
-    @Test
-    void geluForwardBackward() {
+    @Test void geluForwardBackward() {
         for (int n : SIZES) {
             float[] x = rand(n, -6, 6), dy = rand(n, -1, 1);
             DeviceBuffer dx = dev(x), ddy = dev(dy), out = dev(n), g = dev(n);
@@ -334,8 +339,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ embedding
 
-    @Test
-    void embeddingForwardBackward() {
+    @Test void embeddingForwardBackward() {
         int V = 50, D = 33;
         int[] ids = {3, 7, 3, -1, 49, 0, 3, 12};
         float[] w = rand(V * D, -1, 1), dout = rand(ids.length * D, -1, 1);
@@ -353,8 +357,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ cross-entropy
 
-    @Test
-    void crossEntropyForwardBackward() {
+    @Test void crossEntropyForwardBackward() {
         int[][] shapes = {{1, 1}, {6, 10}, {33, 1000}, {4, 50257}};
         for (int[] sh : shapes) {
             int N = sh[0], C = sh[1];
@@ -362,7 +365,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             int[] t = new int[N];
             for (int i = 0; i < N; i++) t[i] = (i % 5 == 3) ? IGNORE_INDEX : RND.nextInt(C);
             DeviceBuffer dx = dev(x), dt = dev(t), loss = dev(N), lse = dev(N), cnt = dev(1), g = dev(N * C);
-            DeviceBuffer gout = dev(new float[] {0.7f});
+            DeviceBuffer gout = dev(new float[]{0.7f});
             CrossEntropyKernels.DeviceTargets tg = new CrossEntropyKernels.DeviceTargets(dt.ptr(), N, IGNORE_INDEX);
             CrossEntropyKernels.crossEntropy(loss.ptr(), lse.ptr(), dx.ptr(), tg, C);
             CrossEntropyKernels.crossEntropyCount(cnt.ptr(), tg);
@@ -380,7 +383,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             close("ce lse " + N + "x" + C, rlse, lse.toFloatArray());
             assertEquals(count, cnt.toFloatArray()[0], 0f, "ce count");
             CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
-                new CrossEntropyKernels.Upstream(gout.ptr(), 0, cnt.ptr(), 1f));
+                    new CrossEntropyKernels.Upstream(gout.ptr(), 0, cnt.ptr(), 1f));
             double[] rg = new double[N * C];
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
@@ -392,7 +395,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             DeviceBuffer gr = dev(rand(N, 0, 1));
             float[] grh = gr.toFloatArray();
             CrossEntropyKernels.crossEntropyBackward(g.ptr(), dx.ptr(), lse.ptr(), tg, C,
-                new CrossEntropyKernels.Upstream(gr.ptr(), 1, 0L, 2f));
+                    new CrossEntropyKernels.Upstream(gr.ptr(), 1, 0L, 2f));
             for (int r = 0; r < N; r++) for (int c = 0; c < C; c++) {
                 if (t[r] == IGNORE_INDEX) continue;
                 double p = Math.exp(x[r * C + c] - rlse[r]);
@@ -404,8 +407,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ dropout / RNG
 
-    @Test
-    void dropoutMatchesCounterRngExactly() {
+    @Test void dropoutMatchesCounterRngExactly() {
         for (int n : SIZES) {
             long seed = 0x5EEDL + n, offset = 1000L * n;
             float p = 0.3f;
@@ -426,8 +428,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ batchnorm
 
-    @Test
-    void batchNormForwardBackward() {
+    @Test void batchNormForwardBackward() {
         int[][] shapes = {{1, 1, 1}, {4, 3, 17}, {2, 8, 1000}, {16, 5, 1}};
         float eps = 1e-5f, mom = 0.1f;
         for (int[] sh : shapes) {
@@ -441,7 +442,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             BatchNormKernels.batchNormStats(stats, dxx.ptr(), shape, eps, new BatchNormKernels.Running(rm.ptr(), rv.ptr()), mom);
             BatchNormKernels.batchNormApply(out.ptr(), dxx.ptr(), stats, new DeviceAffine(dw.ptr(), dbb.ptr()), shape);
             BatchNormKernels.batchNormBackward(gx.ptr(), new DeviceAffine(gw.ptr(), gb.ptr()), ddy.ptr(), dxx.ptr(), stats, dw.ptr(),
-                shape);
+                    shape);
             double[] rmean = new double[C], rinv = new double[C], rrm = new double[C], rrv = new double[C];
             double[] rout = new double[n], rgx = new double[n], rgw = new double[C], rgb = new double[C];
             for (int c = 0; c < C; c++) {
@@ -451,7 +452,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                 for (int bb = 0; bb < B; bb++) for (int l = 0; l < L; l++) { double d = x[(bb * C + c) * L + l] - mu; var += d * d; }
                 var /= N;
                 double is = 1 / Math.sqrt(var + eps);
-                rmean[c] = mu; rinv[c] = is;
+                rmean[c] = mu;
+                rinv[c] = is;
                 rrm[c] = (1 - mom) * rm0[c] + mom * mu;
                 rrv[c] = (1 - mom) * rv0[c] + mom * var * N / Math.max(N - 1, 1);
                 double sdy = 0, sdyx = 0;
@@ -459,9 +461,11 @@ class CudaRuntimeTest extends CudaKernelTestBase {
                     int i = (bb * C + c) * L + l;
                     double xh = (x[i] - mu) * is;
                     rout[i] = xh * w[c] + b[c];
-                    sdy += dy[i]; sdyx += dy[i] * xh;
+                    sdy += dy[i];
+                    sdyx += dy[i] * xh;
                 }
-                rgw[c] = sdyx; rgb[c] = sdy;
+                rgw[c] = sdyx;
+                rgb[c] = sdy;
                 for (int bb = 0; bb < B; bb++) for (int l = 0; l < L; l++) {
                     int i = (bb * C + c) * L + l;
                     double xh = (x[i] - mu) * is;
@@ -486,8 +490,7 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ adamw
 
-    @Test
-    void adamwStep() {
+    @Test void adamwStep() {
         int n = 1003;
         float lr = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.01f;
         float[] p = rand(n, -1, 1), m = rand(n, -0.1f, 0.1f), v = rand(n, 0, 0.01f);
@@ -514,10 +517,9 @@ class CudaRuntimeTest extends CudaKernelTestBase {
 
     // ------------------------------------------------------------------ conv1d via im2col + sgemm
 
-    @Test
-    void conv1dIm2colCol2im() {
+    @Test void conv1dIm2colCol2im() {
         int B = 2, Cin = 3, L = 11, Cout = 4;
-        for (int K : new int[] {1, 3, 5}) {
+        for (int K : new int[]{1, 3, 5}) {
             int pad = K / 2, Lout = L + 2 * pad - K + 1;
             float[] x = rand(B * Cin * L, -1, 1), w = rand(Cout * Cin * K, -1, 1), dy = rand(B * Cout * Lout, -1, 1);
             DeviceBuffer dx = dev(x), dw = dev(w), cols = dev(B * Cin * K * Lout), out = dev(B * Cout * Lout);
@@ -530,8 +532,8 @@ class CudaRuntimeTest extends CudaKernelTestBase {
             }
             // out[b] = W (Cout x Cin*K) * cols[b] (Cin*K x Lout), strideA = 0
             CudaSgemm.sgemm(new Gemm(new GemmShape(false, false, Cout, Lout, Cin * K, B), 1f, 0f),
-                new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout), new DeviceMatrix(dw.ptr(), Cin * K, 0),
-                new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
+                    new DeviceMatrix(out.ptr(), Lout, (long) Cout * Lout), new DeviceMatrix(dw.ptr(), Cin * K, 0),
+                    new DeviceMatrix(cols.ptr(), Lout, (long) Cin * K * Lout));
             double[] ref = new double[B * Cout * Lout], sc = new double[B * Cout * Lout];
             for (int b = 0; b < B; b++) for (int co = 0; co < Cout; co++) for (int lo = 0; lo < Lout; lo++) {
                 double s = 0, a = 0;

@@ -18,8 +18,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
 
     /** Reference for the row-major batched GEMM contract. */
     static void gemmRef(boolean ta, boolean tb, int M, int N, int K, float alpha, float[] a, int aOff, int lda, int sA,
-                        float[] b, int bOff, int ldb, int sB, float beta, float[] c0, int cOff, int ldc, int sC, int batch,
-                        double[] ref, double[] scale) {
+            float[] b, int bOff, int ldb, int sB, float beta, float[] c0, int cOff, int ldc, int sC, int batch,
+            double[] ref, double[] scale) {
         for (int z = 0; z < batch; z++) for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) {
             double s = 0, sa = 0;
             for (int k = 0; k < K; k++) {
@@ -39,7 +39,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
     }
 
     /** slices > 1: the PTX products split along K into that many slices. */
-    void checkGemm(boolean ptx, int slices, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad, int off) {
+    void checkGemm(boolean ptx, int slices, boolean ta, boolean tb, int M, int N, int K, int batch, float alpha, float beta, int pad,
+            int off) {
         int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
         int aRows = ta ? K : M, bRows = tb ? N : K;
         int sA = aRows * lda, sB = bRows * ldb, sC = M * ldc;
@@ -51,17 +52,19 @@ class CudaSgemmTest extends CudaKernelTestBase {
         gemmRef(ta, tb, M, N, K, alpha, a, off, lda, sA, b, off, ldb, sB, beta, c, off, ldc, sC, batch, ref, scale);
         Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), alpha, beta);
         DeviceMatrix ma = new DeviceMatrix(da.at(off), lda, sA), mb = new DeviceMatrix(db.at(off), ldb, sB),
-            mc = new DeviceMatrix(dc.at(off), ldc, sC);
+                mc = new DeviceMatrix(dc.at(off), ldc, sC);
         if (slices > 1) sgemmSplitK(g, mc, ma, mb, 0L, slices);
         else if (ptx) sgemmPtx(g, mc, ma, mb, 0L);
         else Cublas.sgemm(g, mc, ma, mb);
-        String what = (ptx ? "PTX" : "cuBLAS") + (slices > 1 ? " split-K/" + slices : "") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x" + N + "x" + K + " batch=" + batch
-            + " alpha=" + alpha + " beta=" + beta + " pad=" + pad + " off=" + off;
+        String what = (ptx ? "PTX" : "cuBLAS") + (slices > 1 ? " split-K/" + slices : "") + " sgemm ta=" + ta + " tb=" + tb + " " + M + "x"
+                + N + "x" + K + " batch=" + batch
+                + " alpha=" + alpha + " beta=" + beta + " pad=" + pad + " off=" + off;
         float[] got = dc.toFloatArray();
         // padding columns between rows must be untouched
         for (int z = 0; z < batch; z++) for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++) {
             int ci = off + z * sC + i * ldc + j;
-            if (ci < c.length && Float.floatToRawIntBits(c[ci]) != Float.floatToRawIntBits(got[ci])) fail(what + ": wrote padding at " + ci);
+            if (ci < c.length && Float.floatToRawIntBits(c[ci]) != Float.floatToRawIntBits(got[ci]))
+                fail(what + ": wrote padding at " + ci);
         }
         double[] r2 = new double[c.length];
         float[] g2 = new float[c.length];
@@ -73,12 +76,15 @@ class CudaSgemmTest extends CudaKernelTestBase {
             s2[i] = scale[i];
         }
         close(what, r2, g2, s2);
-        live.remove(da); live.remove(db); live.remove(dc);
-        da.free(); db.free(); dc.free();
+        live.remove(da);
+        live.remove(db);
+        live.remove(dc);
+        da.free();
+        db.free();
+        dc.free();
     }
 
-    @Test
-    void sgemmPtxAllTransposesAndEdgeSizes() {
+    @Test void sgemmPtxAllTransposesAndEdgeSizes() {
         int[][] sizes = {{1, 1, 1}, {2, 3, 4}, {17, 33, 9}, {128, 128, 8}, {130, 129, 131}, {257, 3, 300}, {3, 260, 64}, {64, 64, 0}};
         for (int[] s : sizes) for (int t = 0; t < 4; t++) {
             checkGemm(true, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1, 1f, 0f, 0, 0);
@@ -96,8 +102,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
      * launches), every transpose, alpha and beta, padded and unaligned operands (padding untouched),
      * one product and a batch of three.
      */
-    @Test
-    void sgemmPtxSplitK() {
+    @Test void sgemmPtxSplitK() {
         int[][] cases = {{70, 50, 1000, 5}, {33, 130, 300, 3}, {130, 20, 517, 4}, {1, 1, 64, 8}, {5, 7, 4, 3}};  // last: one short slice
         for (int[] s : cases) for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
@@ -108,8 +113,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
     }
 
     /** When the PTX SGEMM splits K: only products too small to fill the GPU, slices of at least 128. */
-    @Test
-    void splitKFillsTheGpuOnlyWhereTilesDoNot() {
+    @Test void splitKFillsTheGpuOnlyWhereTilesDoNot() {
         assertEquals(6, splitK(704, 768, 3072, 1, 132));   // 36 tiles: 7 slices fit in 264 blocks, 6 divide K
         assertEquals(2, splitK(704, 2304, 768, 1, 132));   // 108 tiles: 2 slices fit
         assertEquals(1, splitK(704, 3072, 768, 1, 132));   // 144 tiles: enough
@@ -123,8 +127,7 @@ class CudaSgemmTest extends CudaKernelTestBase {
     }
 
     /** The epilogue's bias: C = op(A) op(B) + bias[j], edge tiles and both column halves of a thread; also split along K. */
-    @Test
-    void sgemmPtxWithBias() {
+    @Test void sgemmPtxWithBias() {
         int[][] sizes = {{1, 1, 1}, {17, 33, 9}, {130, 129, 31}, {5, 260, 64}, {64, 128, 8}, {9, 70, 400}};
         for (int[] s : sizes) for (int t = 0; t < 8; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0, split = (t & 4) != 0;
@@ -134,13 +137,14 @@ class CudaSgemmTest extends CudaKernelTestBase {
             DeviceBuffer da = dev(a), db = dev(b), dbias = dev(bias), dc = dev((long) M * N);
             Gemm g = Gemm.of(ta, tb, M, N, K, 1f, 0f);
             DeviceMatrix ma = new DeviceMatrix(da.ptr(), ta ? M : K, 0), mb = new DeviceMatrix(db.ptr(), tb ? K : N, 0),
-                mc = new DeviceMatrix(dc.ptr(), N, 0);
+                    mc = new DeviceMatrix(dc.ptr(), N, 0);
             if (split) sgemmSplitK(g, mc, ma, mb, dbias.ptr(), 3);
             else sgemmPtx(g, mc, ma, mb, dbias.ptr());
             double[] ref = new double[M * N], sc = new double[M * N];
             gemmRef(ta, tb, M, N, K, 1f, a, 0, ta ? M : K, 0, b, 0, tb ? K : N, 0, 0f, new float[M * N], 0, N, M * N, 1, ref, sc);
             for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) { ref[i * N + j] += bias[j]; sc[i * N + j] += Math.abs(bias[j]); }
-            close("sgemm + bias" + (split ? " split-K/3 " : " ") + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref, dc.toFloatArray(), sc);
+            close("sgemm + bias" + (split ? " split-K/3 " : " ") + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K, ref,
+                    dc.toFloatArray(), sc);
         }
     }
 
@@ -150,10 +154,9 @@ class CudaSgemmTest extends CudaKernelTestBase {
      * in C where beta is 0), an empty batch and K = 0 (C = beta C). Fails when a sample or a slice is
      * left out of the sum or C is read with beta 0.
      */
-    @Test
-    void sgemmBatchSumAddsEveryProduct() {
+    @Test void sgemmBatchSumAddsEveryProduct() {
         int[][] cases = {{20, 36, 100, 3, 1}, {20, 36, 100, 3, 2}, {33, 17, 77, 4, 3}, {5, 7, 16, 1, 1}, {64, 140, 300, 8, 0},
-                         {9, 10, 0, 3, 1}, {9, 10, 12, 0, 1}};
+                {9, 10, 0, 3, 1}, {9, 10, 12, 0, 1}};
         for (int[] s : cases) for (int t = 0; t < 8; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
             float beta = (t & 4) != 0 ? -0.5f : 0f;
@@ -165,7 +168,8 @@ class CudaSgemmTest extends CudaKernelTestBase {
             for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) {
                 double sum = 0, abs = 0;
                 for (int z = 0; z < batch; z++) for (int k = 0; k < K; k++) {
-                    double p = (double) (ta ? a[z * sA + k * lda + i] : a[z * sA + i * lda + k]) * (tb ? b[z * sB + j * ldb + k] : b[z * sB + k * ldb + j]);
+                    double p = (double) (ta ? a[z * sA + k * lda + i] : a[z * sA + i * lda + k])
+                            * (tb ? b[z * sB + j * ldb + k] : b[z * sB + k * ldb + j]);
                     sum += p;
                     abs += Math.abs(p);
                 }
@@ -176,33 +180,32 @@ class CudaSgemmTest extends CudaKernelTestBase {
             DeviceBuffer da = dev(a), db = dev(b), dc = dev(c);
             Gemm g = new Gemm(new GemmShape(ta, tb, M, N, K, batch), 0.75f, beta);
             DeviceMatrix ma = new DeviceMatrix(da.ptr(), lda, sA), mb = new DeviceMatrix(db.ptr(), ldb, sB),
-                mc = new DeviceMatrix(dc.ptr(), ldc, 0);
+                    mc = new DeviceMatrix(dc.ptr(), ldc, 0);
             if (s[4] == 0) sgemmBatchSum(g, mc, ma, mb);
             else sgemmBatchSum(g, mc, ma, mb, s[4]);
             float[] got = dc.toFloatArray();
-            for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++)           // padding columns untouched
-                assertEquals(Float.floatToRawIntBits(c[i * ldc + j]), Float.floatToRawIntBits(got[i * ldc + j]), "padding at row " + i);
+            for (int i = 0; i < M; i++)
+                for (int j = N; j < ldc; j++)           // padding columns untouched
+                    assertEquals(Float.floatToRawIntBits(c[i * ldc + j]), Float.floatToRawIntBits(got[i * ldc + j]), "padding at row " + i);
             for (int i = 0; i < M; i++) for (int j = N; j < ldc; j++) { ref[i * ldc + j] = 0; got[i * ldc + j] = 0; }
             close("sgemmBatchSum " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + M + "x" + N + "x" + K + " batch " + batch
-                + " slices " + (s[4] == 0 ? "chosen" : s[4]) + " beta " + beta, ref, got, sc);
+                    + " slices " + (s[4] == 0 ? "chosen" : s[4]) + " beta " + beta, ref, got, sc);
         }
     }
 
-    @Test
-    void sgemmBroadcastBatchAndDispatch() {
+    @Test void sgemmBroadcastBatchAndDispatch() {
         // strideA = 0 (shared weights), via the dispatching entry point
         int M = 9, N = 20, K = 7, batch = 4;
         float[] a = rand(M * K, -1, 1), b = rand(batch * K * N, -1, 1);
         DeviceBuffer da = dev(a), db = dev(b), dc = dev(batch * M * N);
         sgemm(new Gemm(new GemmShape(false, false, M, N, K, batch), 1f, 0f), new DeviceMatrix(dc.ptr(), N, (long) M * N),
-            new DeviceMatrix(da.ptr(), K, 0), new DeviceMatrix(db.ptr(), N, (long) K * N));
+                new DeviceMatrix(da.ptr(), K, 0), new DeviceMatrix(db.ptr(), N, (long) K * N));
         double[] ref = new double[batch * M * N], sc = new double[batch * M * N];
         gemmRef(false, false, M, N, K, 1f, a, 0, K, 0, b, 0, N, K * N, 0f, new float[batch * M * N], 0, N, M * N, batch, ref, sc);
         close("sgemm strideA=0 (" + (usesCublas() ? "cuBLAS" : "PTX") + ")", ref, dc.toFloatArray(), sc);
     }
 
-    @Test
-    void cublasSgemmWhenAvailable() {
+    @Test void cublasSgemmWhenAvailable() {
         assumeTrue(Cublas.isAvailable(), "cuBLAS unavailable: " + Cublas.unavailableReason());
         for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;

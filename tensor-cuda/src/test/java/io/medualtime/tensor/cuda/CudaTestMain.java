@@ -48,10 +48,13 @@ public final class CudaTestMain {
                         c.printStackTrace(System.out);
                     }
                 } finally {
-                    try { invokeAnnotated(inst, AfterEach.class); } catch (Throwable ignored) { }
+                    try {
+                        invokeAnnotated(inst, AfterEach.class);
+                    } catch (Throwable ignored) {}
                 }
-                System.out.printf("%-5s %s.%s (%.0f ms)%n", status.startsWith("PASS") ? "PASS" : status.startsWith("SKIP") ? "SKIP" : "FAIL",
-                    cls.getSimpleName(), m.getName(), (System.nanoTime() - t0) / 1e6);
+                System.out.printf("%-5s %s.%s (%.0f ms)%n",
+                        status.startsWith("PASS") ? "PASS" : status.startsWith("SKIP") ? "SKIP" : "FAIL",
+                        cls.getSimpleName(), m.getName(), (System.nanoTime() - t0) / 1e6);
                 if (!status.equals("PASS")) System.out.println("      " + status);
             }
         }

@@ -61,7 +61,7 @@ class JCudaStubTest {
 
         List<String> lines = Files.readAllLines(log);
         assertEquals(6, lines.size(), "two kernels in three modes:\n" + String.join("\n", lines));
-        for (String kernel : new String[] {"unary_f32", "sgemm"}) {
+        for (String kernel : new String[]{"unary_f32", "sgemm"}) {
             Set<String> values = new LinkedHashSet<>();
             int extra = 0;
             for (String l : lines) {
@@ -81,7 +81,7 @@ class JCudaStubTest {
         child.command().add(1, "-Dmedualtime.cuda.profile=events");
         String profiled = exec(child, dir, 120);
         assertTrue(profiled.contains("seconds of GPU time between events"), profiled);
-        for (String kernel : new String[] {"elementwise:unary_f32", "sgemm:sgemm"})     // 3 launches each, 250 us each by the stub
+        for (String kernel : new String[]{"elementwise:unary_f32", "sgemm:sgemm"})     // 3 launches each, 250 us each by the stub
             assertTrue(profiled.matches("(?s).*\\n  " + kernel + " +3 +0\\.001\\n.*"), kernel + " timed by events:\n" + profiled);
     }
 

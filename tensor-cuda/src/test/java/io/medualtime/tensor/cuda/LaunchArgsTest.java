@@ -26,23 +26,23 @@ class LaunchArgsTest {
 
     @Test void slotsHoldEachValueAndParamsAreReused() {
         LaunchArgs.Slots slots = new LaunchArgs.Slots();
-        Pointer first = slots.params("k", new Object[] {0x1234_5678_9abcL, 7, -2.5f});
+        Pointer first = slots.params("k", new Object[]{0x1234_5678_9abcL, 7, -2.5f});
         assertEquals(0x1234_5678_9abcL, slots.values().getLong(0));
         assertEquals(7, slots.values().getInt(8));
         assertEquals(-2.5f, slots.values().getFloat(16));
 
-        Pointer again = slots.params("k", new Object[] {1L, 2, 3f});
+        Pointer again = slots.params("k", new Object[]{1L, 2, 3f});
         assertSame(first, again, "the same argument count reuses its params pointer");
         assertEquals(1L, slots.values().getLong(0));
         assertEquals(2, slots.values().getInt(8));
         assertEquals(3f, slots.values().getFloat(16));
-        assertNotSame(first, slots.params("k", new Object[] {1L, 2}), "another count, other params");
+        assertNotSame(first, slots.params("k", new Object[]{1L, 2}), "another count, other params");
     }
 
     @Test void packedFollowsTheKernelsParameterBlock() {
         // sgemm's parameters as its PTX declares them, and arguments of the matching Java types
         Matcher m = Pattern.compile("\\.param\\s+\\.(u64|s64|u32|s32|f32)\\s+p?_?\\w+")
-            .matcher(entryHeader(CudaRuntime.ptxSource("sgemm"), "sgemm"));
+                .matcher(entryHeader(CudaRuntime.ptxSource("sgemm"), "sgemm"));
         List<String> types = new ArrayList<>();
         while (m.find()) types.add(m.group(1));
         assertEquals(21, types.size(), "sgemm's parameters");
@@ -78,9 +78,9 @@ class LaunchArgsTest {
 
     @Test void unsupportedArgumentNamesTheKernel() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new LaunchArgs.Slots().params("sgemm", new Object[] {1L, "x"}));
+                () -> new LaunchArgs.Slots().params("sgemm", new Object[]{1L, "x"}));
         assertEquals("sgemm: argument 1 has unsupported type x", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new LaunchArgs.Packed().extra("sgemm", new Object[] {1.0}));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchArgs.Packed().extra("sgemm", new Object[]{1.0}));
     }
 
     @Test void modeComesFromTheProperty() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 class PtxAssembleTest {
 
     static Path kernelsDir() {
-        for (String d : new String[] {System.getProperty("medualtime.kernels.dir"), "../kernels", "kernels"}) {
+        for (String d : new String[]{System.getProperty("medualtime.kernels.dir"), "../kernels", "kernels"}) {
             if (d != null && Files.isDirectory(Path.of(d))) return Path.of(d);
         }
         return null;
@@ -53,12 +53,11 @@ class PtxAssembleTest {
         return out;
     }
 
-    @Test
-    void kernelSourcesPresentAndVersioned() throws IOException {
+    @Test void kernelSourcesPresentAndVersioned() throws IOException {
         List<Path> files = ptxFiles();
         assertFalse(files.isEmpty(), "no kernels/*.ptx found (looked in ../kernels, kernels)");
-        for (String m : new String[] {"gated_prefix_attention", "elementwise", "reduce", "softmax", "layernorm", "gelu", "embedding",
-            "crossentropy", "dropout", "batchnorm", "adamw", "sgemm", "conv"}) {
+        for (String m : new String[]{"gated_prefix_attention", "elementwise", "reduce", "softmax", "layernorm", "gelu", "embedding",
+                "crossentropy", "dropout", "batchnorm", "adamw", "sgemm", "conv"}) {
             assertTrue(files.stream().anyMatch(p -> p.getFileName().toString().equals(m + ".ptx")), "missing " + m + ".ptx");
         }
         for (Path p : files) {
@@ -72,30 +71,28 @@ class PtxAssembleTest {
     }
 
     /** An included file lands on the include's line: comments gone, every later line where it was. */
-    @Test
-    void includesKeepTheLineNumbersOfTheIncludingFile() {
+    @Test void includesKeepTheLineNumbersOfTheIncludingFile() {
         java.util.Map<String, String> files = java.util.Map.of(
-            "shared/f.ptxinc", "// f: doubles x\n.func (.reg .f32 r) f(.reg .f32 x)\n{\n    add.f32 r, x, x;   // 2x\n    ret;\n}\n",
-            "shared/nested.ptxinc", "#include \"shared/f.ptxinc\"\n");
+                "shared/f.ptxinc", "// f: doubles x\n.func (.reg .f32 r) f(.reg .f32 x)\n{\n    add.f32 r, x, x;   // 2x\n    ret;\n}\n",
+                "shared/nested.ptxinc", "#include \"shared/f.ptxinc\"\n");
         String ptx = ".version 7.0\n#include \"shared/f.ptxinc\"   // f\n.visible .entry k()\n{\n    ret;\n}";
         String out = CudaRuntime.expandIncludes(ptx, files::get);
         String[] lines = out.split("\n", -1);
         assertEquals(ptx.split("\n", -1).length, lines.length, out);
         assertEquals(".version 7.0", lines[0]);
         assertTrue(lines[1].contains(".func (.reg .f32 r) f(.reg .f32 x)") && lines[1].contains("add.f32 r, x, x;")
-            && !lines[1].contains("//") && !lines[1].contains("doubles"), lines[1]);
+                && !lines[1].contains("//") && !lines[1].contains("doubles"), lines[1]);
         assertEquals(".visible .entry k()", lines[2]);
         assertEquals("}", lines[5]);
         assertThrows(IllegalStateException.class, () -> CudaRuntime.expandIncludes("#include \"shared/nested.ptxinc\"", files::get));
     }
 
-    @TestFactory
-    Stream<DynamicTest> ptxasAssemblesEveryKernel() throws IOException {
+    @TestFactory Stream<DynamicTest> ptxasAssemblesEveryKernel() throws IOException {
         Path ptxas = ptxas();
         assumeTrue(ptxas != null, "ptxas not on the PATH: PTX assembly check skipped");
         List<DynamicTest> tests = new ArrayList<>();
         for (Path ptx : ptxFiles()) {
-            for (String arch : new String[] {"sm_80", "sm_90"}) {
+            for (String arch : new String[]{"sm_80", "sm_90"}) {
                 tests.add(DynamicTest.dynamicTest(ptx.getFileName() + " @ " + arch, () -> assemble(ptxas, ptx, arch)));
             }
         }
@@ -120,12 +117,12 @@ class PtxAssembleTest {
         try {
             Files.writeString(in, expanded(ptx), StandardCharsets.US_ASCII);
             Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-v", "-o", out.toString(), in.toString())
-                .redirectErrorStream(true).start();
+                    .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ptxas timed out on " + ptx);
             assertEquals(0, p.exitValue(), "ptxas -arch=" + arch + " " + ptx.getFileName() + " failed:\n" + log);
             assertFalse(log.contains("spill stores") && !log.contains("0 bytes spill stores"),
-                ptx.getFileName() + " spills registers on " + arch + ":\n" + log);
+                    ptx.getFileName() + " spills registers on " + arch + ":\n" + log);
             return log;
         } finally {
             Files.deleteIfExists(out);

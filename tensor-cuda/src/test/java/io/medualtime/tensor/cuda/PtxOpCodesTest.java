@@ -46,8 +46,7 @@ class PtxOpCodesTest {
         return out;
     }
 
-    @Test
-    void elementwiseCodesAreTheEnums() {
+    @Test void elementwiseCodesAreTheEnums() {
         String ptx = CudaRuntime.ptxSource("elementwise");
         Map<Integer, String> unary = codes(Stream.of(UnaryOp.values()), op -> ((UnaryOp) op).code);
         Map<Integer, String> binary = codes(Stream.of(BinaryOp.values()), op -> ((BinaryOp) op).code);
@@ -55,12 +54,10 @@ class PtxOpCodesTest {
         assertEquals(binary, branches(ptx, "B"), "binary_op switch vs BinaryOp.code");
         assertEquals(unary, header(ptx, "unary_f32(u32 op", "binary_f32(u32 op"), "unary_f32 header vs UnaryOp.code");
         assertEquals(binary, header(ptx, "binary_f32(u32 op", "binary_strided("), "binary_f32 header vs BinaryOp.code");
-        branches(ptx, "G").forEach((code, name) ->
-            assertEquals(UnaryOp.valueOf(name).code, code, "unary_grad switch: " + name));
+        branches(ptx, "G").forEach((code, name) -> assertEquals(UnaryOp.valueOf(name).code, code, "unary_grad switch: " + name));
     }
 
-    @Test
-    void reduceCodesAreTheEnum() {
+    @Test void reduceCodesAreTheEnum() {
         String ptx = CudaRuntime.ptxSource("reduce");
         Map<Integer, String> reduce = codes(Stream.of(ReduceOp.values()), op -> ((ReduceOp) op).code);
         assertEquals(reduce, branches(ptx, "R"), "identity_of switch vs ReduceOp.code");

@@ -45,7 +45,12 @@ public final class Node {
     public String name() { return name; }
 
     /** Drops the saved tensors once backward has used them. */
-    void release() { inputs = null; backward = null; scatter = null; range = null; }
+    void release() {
+        inputs = null;
+        backward = null;
+        scatter = null;
+        range = null;
+    }
 
     boolean released() { return backward == null; }
 }

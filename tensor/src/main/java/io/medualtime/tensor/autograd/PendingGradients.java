@@ -29,7 +29,9 @@ final class PendingGradients implements AutoCloseable {
     private final TensorScope made = TensorScope.open();
 
     /** Starts with {@code seed} pending for {@code root} (the seed is the caller's: never released here). */
-    PendingGradients(Tensor root, Tensor seed) { grads.put(root, seed); }
+    PendingGradients(Tensor root, Tensor seed) {
+        grads.put(root, seed);
+    }
 
     /** Removes and returns t's summed gradient, ready to read (null when none reached t). */
     Tensor take(Tensor t) {

@@ -23,7 +23,9 @@ public interface Backend {
     /** A new zero-filled storage of n floats. */
     Storage allocate(int n);
     /** A new storage of n floats with undefined contents, for outputs an op overwrites entirely. */
-    default Storage allocateUninitialized(int n) { return allocate(n); }
+    default Storage allocateUninitialized(int n) {
+        return allocate(n);
+    }
     Storage fromHost(float[] data);
     /** Copies n floats starting at src back to the host. */
     float[] toHost(Span src, int n);

@@ -43,6 +43,6 @@ public final class Backends {
             }
         }
         throw new IllegalStateException("no " + device + " backend on the class path: add the artifact " + CUDA_ARTIFACT
-            + " (the bin/medualtime CLI includes it)");
+                + " (the bin/medualtime CLI includes it)");
     }
 }

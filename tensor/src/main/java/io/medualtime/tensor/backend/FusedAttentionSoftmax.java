@@ -12,7 +12,7 @@ public interface FusedAttentionSoftmax {
      * dense (row r: sample r / rowsPerSample, query r % queries); probs dense from 0.
      */
     void attentionSoftmax(Storage probs, Span scores, AttentionMask mask, int rows, int cols, int rowsPerSample, int queries,
-                          float scale);
+            float scale);
 
     /** gScores = scale * probs * (g - sum(g * probs)) per row; probs and gScores dense from 0. */
     void attentionSoftmaxBackward(Storage gScores, Storage probs, Span g, int rows, int cols, float scale);

@@ -33,7 +33,7 @@ public interface FusedGatedPrefixAttention {
      * base, out = base + tanh(gate) mixed, out and base token-major [B, T, heads, hd].
      */
     void gatedPrefixAttentionForward(Storage out, Saved saved, Span q, Tokens kv, Span gate, Storage mask, Span base,
-                                     AttentionDims dims);
+            AttentionDims dims);
 
     /**
      * dmix = tanh(gate) gout; ds = softmax'(probs, (dmix va^T) * mask); dq = scale ds ka;
@@ -41,7 +41,7 @@ public interface FusedGatedPrefixAttention {
      * tokens: gout and dq are token-major [B, T, heads, hd] (the gradient of a forward with a base).
      */
     void gatedPrefixAttentionBackward(Grads grads, Span gout, Tokens kv, Span gate, Storage mask, Saved saved, AttentionDims dims,
-                                      boolean tokens);
+            boolean tokens);
 
     /** dgate[h] = (1 - tanh^2 gate[h]) * the sum over b, t of gpart [B, H, T] (gatedPrefixAttentionBackward's partial sums). */
     void gatedPrefixAttentionGateGrad(Storage dgate, Storage gpart, Span gate, int batch, int heads, int tokens);

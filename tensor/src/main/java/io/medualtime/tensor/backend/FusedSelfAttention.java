@@ -15,7 +15,7 @@ public interface FusedSelfAttention {
 
     /** probs = softmax(scale q k^T + mask) [B, H, Q, T]; out [B, Q, C] = (probs * drop) v per head. */
     void selfAttentionForward(Storage out, Storage probs, Span qkv, AttentionMask mask, Storage drop, AttentionDims dims,
-                              int[] queryRows);
+            int[] queryRows);
 
     /**
      * dqkv [B, T, 3C] from gout [B, Q, C] (dense): dq = ds k, dk = ds^T q,
@@ -24,5 +24,5 @@ public interface FusedSelfAttention {
      * tokens no sample queries (the caller zero-fills dqkv then).
      */
     void selfAttentionBackward(Storage dqkv, Storage ds, Span gout, Span qkv, Storage probs, Storage drop, AttentionDims dims,
-                               int[] queryRows);
+            int[] queryRows);
 }

@@ -9,8 +9,7 @@ public enum UnaryOp {
     /** GELU, tanh approximation (GPT-2's "gelu_new"); on CUDA its own kernels in kernels/gelu.ptx. */
     GELU(-1),
     /** GELU, exact erf form x * Phi(x) (BERT's "gelu"); on CUDA the gelu_erf kernels of kernels/gelu.ptx. */
-    GELU_ERF(-1),
-    ADD_SCALAR(7), MUL_SCALAR(8), POW_SCALAR(9), CLAMP_MIN(10), ABS(11),
+    GELU_ERF(-1), ADD_SCALAR(7), MUL_SCALAR(8), POW_SCALAR(9), CLAMP_MIN(10), ABS(11),
     /** p - x */
     RSUB_SCALAR(12);
 

@@ -10,16 +10,24 @@ import java.nio.FloatBuffer;
  */
 public record ArrayMatrix(float[] array, FloatBuffer buffer, int offset, int ld, int stride) {
     /** A matrix in an array. */
-    public static ArrayMatrix of(float[] array, int offset, int ld) { return new ArrayMatrix(array, null, offset, ld, 0); }
+    public static ArrayMatrix of(float[] array, int offset, int ld) {
+        return new ArrayMatrix(array, null, offset, ld, 0);
+    }
 
     /** A batch of matrices in an array, {@code stride} floats apart. */
-    public static ArrayMatrix batched(float[] array, int offset, int ld, int stride) { return new ArrayMatrix(array, null, offset, ld, stride); }
+    public static ArrayMatrix batched(float[] array, int offset, int ld, int stride) {
+        return new ArrayMatrix(array, null, offset, ld, stride);
+    }
 
     /** A batch of matrices in a buffer, {@code stride} floats apart. */
-    public static ArrayMatrix mapped(FloatBuffer buffer, int offset, int ld, int stride) { return new ArrayMatrix(null, buffer, offset, ld, stride); }
+    public static ArrayMatrix mapped(FloatBuffer buffer, int offset, int ld, int stride) {
+        return new ArrayMatrix(null, buffer, offset, ld, stride);
+    }
 
     /** The same storage from {@code delta} floats further on. */
-    ArrayMatrix at(int delta) { return new ArrayMatrix(array, buffer, offset + delta, ld, stride); }
+    ArrayMatrix at(int delta) {
+        return new ArrayMatrix(array, buffer, offset + delta, ld, stride);
+    }
 
     /** ArrayMatrix {@code i} of the batch. */
     ArrayMatrix item(int i) { return at(i * stride); }

@@ -45,19 +45,29 @@ public final class CpuBackend implements Backend {
     }
 
     /** The array of an optional operand, null when absent. */
-    private static float[] arrOrNull(Storage s) { return s == null ? null : arr(s); }
+    private static float[] arrOrNull(Storage s) {
+        return s == null ? null : arr(s);
+    }
 
     /** A span's array and offset, as the kernels take them. */
-    private static ArraySpan array(Span s) { return new ArraySpan(arr(s.storage()), s.offset()); }
+    private static ArraySpan array(Span s) {
+        return new ArraySpan(arr(s.storage()), s.offset());
+    }
 
     /** A weight and bias (or their gradients), each null when absent. */
-    private static ArrayAffine arrays(Affine a) { return new ArrayAffine(arrOrNull(a.weight()), arrOrNull(a.bias())); }
+    private static ArrayAffine arrays(Affine a) {
+        return new ArrayAffine(arrOrNull(a.weight()), arrOrNull(a.bias()));
+    }
 
     /** Saved mean and rstd. */
-    private static ArrayNormStats arrays(NormStats s) { return new ArrayNormStats(arr(s.mean()), arr(s.rstd())); }
+    private static ArrayNormStats arrays(NormStats s) {
+        return new ArrayNormStats(arr(s.mean()), arr(s.rstd()));
+    }
 
     /** The buffer of a mapped storage (read-only frozen weights), or null for heap storage. */
-    private static java.nio.FloatBuffer mapped(Storage s) { return s instanceof MappedStorage m ? m.data : null; }
+    private static java.nio.FloatBuffer mapped(Storage s) {
+        return s instanceof MappedStorage m ? m.data : null;
+    }
 
     @Override public Device device() { return Device.CPU; }
 
@@ -82,7 +92,9 @@ public final class CpuBackend implements Backend {
         else System.arraycopy(arr(s), offset, out, 0, n);
         return out;
     }
-    @Override public void fill(Span dst, int n, float value) { java.util.Arrays.fill(arr(dst.storage()), dst.offset(), dst.offset() + n, value); }
+    @Override public void fill(Span dst, int n, float value) {
+        java.util.Arrays.fill(arr(dst.storage()), dst.offset(), dst.offset() + n, value);
+    }
 
     @Override public void copy(View dst, View src, boolean accumulate) {
         java.nio.FloatBuffer fb = mapped(src.storage());
@@ -135,8 +147,8 @@ public final class CpuBackend implements Backend {
                     new ArraySpan(y, b.offset() + s), 1, e - s));
             return;
         }
-        Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) ->
-                Binary.run(op, new ArraySpan(out, outOff + i), new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, n));
+        Strided.forEach(a.shape(), a, b, null, (i, ao, as, bo, bs, co, cs, n) -> Binary.run(op, new ArraySpan(out, outOff + i),
+                new ArraySpan(x, ao), as, new ArraySpan(y, bo), bs, n));
     }
 
     @Override public void where(Span outs, View cond, View a, View b) {
@@ -154,13 +166,15 @@ public final class CpuBackend implements Backend {
 
     // ---- matrix products -------------------------------------------------------------------
     @Override public void gemm(Matrix cm, Matrix am, Matrix bm, GemmShape shape, float alpha, float beta) {
-        Sgemm.sgemm(ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()), matrix(am), matrix(bm), shape, alpha, beta);
+        Sgemm.sgemm(ArrayMatrix.batched(arr(cm.storage()), cm.offset(), cm.ld(), cm.batchStride()), matrix(am), matrix(bm), shape, alpha,
+                beta);
     }
 
     /** A GEMM operand as the CPU kernels read it: its array, or the buffer of a frozen mapped weight. */
     private static ArrayMatrix matrix(Matrix x) {
         java.nio.FloatBuffer fb = mapped(x.storage());
-        return fb != null ? ArrayMatrix.mapped(fb, x.offset(), x.ld(), x.batchStride())
+        return fb != null
+                ? ArrayMatrix.mapped(fb, x.offset(), x.ld(), x.batchStride())
                 : ArrayMatrix.batched(arr(x.storage()), x.offset(), x.ld(), x.batchStride());
     }
 
@@ -171,8 +185,10 @@ public final class CpuBackend implements Backend {
     @Override public void softmaxBackward(Span gx, Span y, Span gy, int rows, int cols, boolean log) {
         Softmax.backward(array(gx), array(y), array(gy), rows, cols, log);
     }
-    @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape, float eps) {
-        BatchNorm.Running run = running.mean() == null ? null
+    @Override public void batchNorm(Storage y, NormStats saved, Span x, Affine affine, RunningStats running, ChannelShape shape,
+            float eps) {
+        BatchNorm.Running run = running.mean() == null
+                ? null
                 : new BatchNorm.Running(arr(running.mean()), arr(running.var()), running.momentum());
         BatchNorm.forward(arr(y), arrays(saved), array(x), arrays(affine), run,
                 new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()), eps);
@@ -215,7 +231,7 @@ public final class CpuBackend implements Backend {
         CrossEntropy.forward(arr(loss), arr(lse), array(logits), targets.classes(), targets.ignoreIndex(), rows, cols);
     }
     @Override public void crossEntropyBackward(Storage glogits, Span logits, Storage lse, Targets targets, Span gout, int rows, int cols,
-                                               float scale) {
+            float scale) {
         float g = arr(gout.storage())[gout.offset()] * scale;
         CrossEntropy.backward(arr(glogits), array(logits), arr(lse), targets.classes(), targets.ignoreIndex(), rows, cols, g);
     }

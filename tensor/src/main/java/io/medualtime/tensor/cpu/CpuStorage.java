@@ -27,8 +27,9 @@ public final class CpuStorage implements Storage {
         Thread owner = confinedTo;
         if (owner != null) TensorScope.checkThread(owner, this);
         float[] d = data;
-        if (d == null) throw new IllegalStateException("a tensor's CPU storage (" + size
-                + " floats) was used after its TensorScope released it; keep() or persist() tensors that outlive the scope");
+        if (d == null)
+            throw new IllegalStateException("a tensor's CPU storage (" + size
+                    + " floats) was used after its TensorScope released it; keep() or persist() tensors that outlive the scope");
         return d;
     }
 

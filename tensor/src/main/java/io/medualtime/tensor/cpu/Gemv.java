@@ -30,7 +30,8 @@ final class Gemv {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     /** C = alpha * A * op(B) + beta * C for shape.m() <= MAX_ROWS, A an array, not transposed. */
-    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
+    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha,
+            float beta) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         int nt = (int) Math.max(1, Math.min(threads, 4L * n * k / MIN_BYTES_PER_THREAD));
         if (shape.transB()) {                 // task t: rows [n*t/nt, n*(t+1)/nt) of B, in blocks
@@ -62,7 +63,8 @@ final class Gemv {
     }
 
     /** C[:, 0:n] for B's columns from its offset on, one k-slice at a time. */
-    private static void columns(SgemmBlocked kernel, ArrayMatrix cm, ArrayMatrix am, ArrayMatrix bm, GemmShape shape, float alpha, float beta) {
+    private static void columns(SgemmBlocked kernel, ArrayMatrix cm, ArrayMatrix am, ArrayMatrix bm, GemmShape shape, float alpha,
+            float beta) {
         int m = shape.m(), w = shape.n(), k = shape.k();
         float[] a = am.array(), b = bm.array(), c = cm.array();
         FloatBuffer bBuf = bm.buffer();

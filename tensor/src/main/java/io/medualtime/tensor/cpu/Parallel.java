@@ -47,10 +47,14 @@ public final class Parallel {
     public static int threads() { return threads; }
 
     /** The cores this JVM may use (a container's CPU limit included). */
-    public static int cores() { return Runtime.getRuntime().availableProcessors(); }
+    public static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
 
     /** The largest thread count {@link #setThreads} accepts: {@value #THREADS_PER_CORE} per core. */
-    public static int maxThreads() { return THREADS_PER_CORE * cores(); }
+    public static int maxThreads() {
+        return THREADS_PER_CORE * cores();
+    }
 
     /**
      * Sets the number of threads, the caller included (1 = run everything on the calling thread),
@@ -100,7 +104,7 @@ public final class Parallel {
         Region(RangeBody body, int n, int chunks) { this.body = body; this.n = n; this.chunks = chunks; }
 
         void work() {
-            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            for (int c; (c = next.getAndIncrement()) < chunks;) {
                 try {
                     body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
                 } catch (Throwable t) {

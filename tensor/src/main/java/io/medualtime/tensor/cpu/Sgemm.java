@@ -38,7 +38,9 @@ public final class Sgemm {
     }
 
     /** The name of the kernel in use ("SgemmVector" or "SgemmScalar"). */
-    public static String kernelName() { return KERNEL.getClass().getSimpleName(); }
+    public static String kernelName() {
+        return KERNEL.getClass().getSimpleName();
+    }
 
     /**
      * The kernel's micro-tile and cache block sizes and why they were chosen, e.g. {@code "SgemmVector
@@ -63,10 +65,13 @@ public final class Sgemm {
     }
 
     /** One product (batch 1) of the same kind, m x n x k: a slice of {@code shape}. */
-    static GemmShape part(GemmShape shape, int m, int n, int k) { return new GemmShape(shape.transA(), shape.transB(), m, n, k, 1); }
+    static GemmShape part(GemmShape shape, int m, int n, int k) {
+        return new GemmShape(shape.transA(), shape.transB(), m, n, k, 1);
+    }
 
     /** The full path with an explicit kernel and thread budget (tests call it with SgemmScalar). */
-    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
+    static void run(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha,
+            float beta) {
         boolean transA = shape.transA(), transB = shape.transB();
         int m = shape.m(), n = shape.n(), k = shape.k(), batch = shape.batch();
         check(m >= 0, "m", m, "must be >= 0");
@@ -98,8 +103,8 @@ public final class Sgemm {
                 return;
             }
             if (batch == 1) {
-                Parallel.range(m, (int) Math.max(1, MIN_FLOPS_PER_THREAD / (2L * n * k)), (s, e) ->
-                        kernel.dotProducts(c.at(s * c.ld()), a.at(s * a.ld()), b, e - s, n, k, alpha, beta));
+                Parallel.range(m, (int) Math.max(1, MIN_FLOPS_PER_THREAD / (2L * n * k)),
+                        (s, e) -> kernel.dotProducts(c.at(s * c.ld()), a.at(s * a.ld()), b, e - s, n, k, alpha, beta));
             } else {
                 Parallel.range(batch, disjointC ? (int) Math.max(1, MIN_FLOPS_PER_THREAD / flops) : Integer.MAX_VALUE, (s, e) -> {
                     for (int i = s; i < e; i++) kernel.dotProducts(c.item(i), a.item(i), b.item(i), m, n, k, alpha, beta);
@@ -123,7 +128,8 @@ public final class Sgemm {
      * One product, split over threads by blocks of rows or of columns of C. A row split makes each
      * thread pack all of B, a column split all of A: the split follows the smaller operand.
      */
-    private static void single(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha, float beta) {
+    private static void single(SgemmBlocked kernel, ArrayMatrix c, ArrayMatrix a, ArrayMatrix b, GemmShape shape, int threads, float alpha,
+            float beta) {
         int m = shape.m(), n = shape.n(), k = shape.k();
         long flops = 2L * m * n * k;
         int mBlocks = (m + kernel.mr - 1) / kernel.mr, nBlocks = (n + kernel.nr - 1) / kernel.nr;
@@ -178,7 +184,8 @@ public final class Sgemm {
         FloatBuffer buf = x.buffer();
         int off = x.offset(), ld = x.ld(), stride = x.stride();
         if (arr == null && buf == null) throw new IllegalArgumentException(lower + " (matrix " + name + ") must not be null");
-        if (arr != null && buf != null) throw new IllegalArgumentException(lower + " (matrix " + name + ") given as both an array and a buffer");
+        if (arr != null && buf != null)
+            throw new IllegalArgumentException(lower + " (matrix " + name + ") given as both an array and a buffer");
         int length = arr != null ? arr.length : buf.limit();
         check(off >= 0, lower + "Off", off, "must be >= 0");
         if (ld < Math.max(1, cols))

@@ -37,7 +37,8 @@ abstract class SgemmBlocked {
     private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[5][]);
 
     SgemmBlocked(int mr, int nr, int kc, int mc, int nc) {
-        this.mr = mr; this.nr = nr;
+        this.mr = mr;
+        this.nr = nr;
         this.kcMax = kc;
         this.mcMax = Math.max(mr, mc / mr * mr);
         this.ncMax = Math.max(nr, nc / nr * nr);
@@ -221,27 +222,36 @@ abstract class SgemmBlocked {
             int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld, s6 = s5 + ld, s7 = s6 + ld;
             for (int p = 0; p < kc; p++) {
                 int dp = d + p * width + l;
-                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
-                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
-                dst[dp + 4] = alpha * src[s4 + p]; dst[dp + 5] = alpha * src[s5 + p];
-                dst[dp + 6] = alpha * src[s6 + p]; dst[dp + 7] = alpha * src[s7 + p];
+                dst[dp] = alpha * src[s0 + p];
+                dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p];
+                dst[dp + 3] = alpha * src[s3 + p];
+                dst[dp + 4] = alpha * src[s4 + p];
+                dst[dp + 5] = alpha * src[s5 + p];
+                dst[dp + 6] = alpha * src[s6 + p];
+                dst[dp + 7] = alpha * src[s7 + p];
             }
         }
         for (; l + 6 <= w; l += 6) {       // the vector kernel's A panels are 6 rows: one pass, not 4 + 1 + 1
             int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld;
             for (int p = 0; p < kc; p++) {
                 int dp = d + p * width + l;
-                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
-                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
-                dst[dp + 4] = alpha * src[s4 + p]; dst[dp + 5] = alpha * src[s5 + p];
+                dst[dp] = alpha * src[s0 + p];
+                dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p];
+                dst[dp + 3] = alpha * src[s3 + p];
+                dst[dp + 4] = alpha * src[s4 + p];
+                dst[dp + 5] = alpha * src[s5 + p];
             }
         }
         for (; l + 4 <= w; l += 4) {
             int s0 = s + l * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
             for (int p = 0; p < kc; p++) {
                 int dp = d + p * width + l;
-                dst[dp] = alpha * src[s0 + p]; dst[dp + 1] = alpha * src[s1 + p];
-                dst[dp + 2] = alpha * src[s2 + p]; dst[dp + 3] = alpha * src[s3 + p];
+                dst[dp] = alpha * src[s0 + p];
+                dst[dp + 1] = alpha * src[s1 + p];
+                dst[dp + 2] = alpha * src[s2 + p];
+                dst[dp + 3] = alpha * src[s3 + p];
             }
         }
         for (; l < w; l++)

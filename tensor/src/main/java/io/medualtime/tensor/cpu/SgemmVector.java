@@ -30,7 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SgemmVector extends SgemmBlocked {
     static final VectorSpecies<Float> S = Integer.getInteger("medualtime.sgemm.bits", 0) == 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+            ? FloatVector.SPECIES_256
+            : FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
     static final int MR = 6, NR = 4 * V;
 
@@ -40,12 +41,13 @@ final class SgemmVector extends SgemmBlocked {
     SgemmVector() { this(BLOCKING.kc(), BLOCKING.mc(), BLOCKING.nc()); }
 
     /** With explicit block sizes (tests use tiny ones to hit every block edge). */
-    SgemmVector(int kc, int mc, int nc) { super(MR, NR, kc, mc, nc); }
+    SgemmVector(int kc, int mc, int nc) {
+        super(MR, NR, kc, mc, nc);
+    }
 
     @Override String blockingReason() { return BLOCKING.reason(); }
 
-    @Override
-    void macroKernel(ArrayMatrix cm, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
+    @Override void macroKernel(ArrayMatrix cm, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int ir = 0; ir < mc; ir += MR) {
@@ -73,8 +75,7 @@ final class SgemmVector extends SgemmBlocked {
     }
 
     /** Fused multiply-adds, as the micro-kernel's {@code x.fma(b, c)} (the tail too: Math.fma rounds once). */
-    @Override
-    void axpy(float[] acc, int ao, float[] src, int so, int len, float x) {
+    @Override void axpy(float[] acc, int ao, float[] src, int so, int len, float x) {
         FloatVector xv = FloatVector.broadcast(S, x);
         int j = 0, bound = S.loopBound(len);
         for (; j < bound; j += V)
@@ -83,8 +84,7 @@ final class SgemmVector extends SgemmBlocked {
     }
 
     /** Vector dot product: one FMA accumulator, lanes summed in order (deterministic in every JIT tier). */
-    @Override
-    float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {
+    @Override float dot(float[] x, int xo, float[] y, int yo, int k, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         int p = 0, bound = S.loopBound(k);
         for (; p < bound; p += V) acc = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), acc);
@@ -114,18 +114,72 @@ final class SgemmVector extends SgemmBlocked {
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + 1 * V);
             FloatVector b2 = FloatVector.fromArray(S, pb, ib + 2 * V);
             FloatVector b3 = FloatVector.fromArray(S, pb, ib + 3 * V);
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03); }
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13); }
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23); }
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33); }
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43); }
-            { FloatVector x = FloatVector.broadcast(S, pa[ia + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53); }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 0]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                c02 = x.fma(b2, c02);
+                c03 = x.fma(b3, c03);
+            }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                c12 = x.fma(b2, c12);
+                c13 = x.fma(b3, c13);
+            }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                c22 = x.fma(b2, c22);
+                c23 = x.fma(b3, c23);
+            }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                c32 = x.fma(b2, c32);
+                c33 = x.fma(b3, c33);
+            }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                c42 = x.fma(b2, c42);
+                c43 = x.fma(b3, c43);
+            }
+            {
+                FloatVector x = FloatVector.broadcast(S, pa[ia + 5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                c52 = x.fma(b2, c52);
+                c53 = x.fma(b3, c53);
+            }
         }
-        c00.intoArray(tile, 0 * V); c01.intoArray(tile, 1 * V); c02.intoArray(tile, 2 * V); c03.intoArray(tile, 3 * V);
-        c10.intoArray(tile, 4 * V); c11.intoArray(tile, 5 * V); c12.intoArray(tile, 6 * V); c13.intoArray(tile, 7 * V);
-        c20.intoArray(tile, 8 * V); c21.intoArray(tile, 9 * V); c22.intoArray(tile, 10 * V); c23.intoArray(tile, 11 * V);
-        c30.intoArray(tile, 12 * V); c31.intoArray(tile, 13 * V); c32.intoArray(tile, 14 * V); c33.intoArray(tile, 15 * V);
-        c40.intoArray(tile, 16 * V); c41.intoArray(tile, 17 * V); c42.intoArray(tile, 18 * V); c43.intoArray(tile, 19 * V);
-        c50.intoArray(tile, 20 * V); c51.intoArray(tile, 21 * V); c52.intoArray(tile, 22 * V); c53.intoArray(tile, 23 * V);
+        c00.intoArray(tile, 0 * V);
+        c01.intoArray(tile, 1 * V);
+        c02.intoArray(tile, 2 * V);
+        c03.intoArray(tile, 3 * V);
+        c10.intoArray(tile, 4 * V);
+        c11.intoArray(tile, 5 * V);
+        c12.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c20.intoArray(tile, 8 * V);
+        c21.intoArray(tile, 9 * V);
+        c22.intoArray(tile, 10 * V);
+        c23.intoArray(tile, 11 * V);
+        c30.intoArray(tile, 12 * V);
+        c31.intoArray(tile, 13 * V);
+        c32.intoArray(tile, 14 * V);
+        c33.intoArray(tile, 15 * V);
+        c40.intoArray(tile, 16 * V);
+        c41.intoArray(tile, 17 * V);
+        c42.intoArray(tile, 18 * V);
+        c43.intoArray(tile, 19 * V);
+        c50.intoArray(tile, 20 * V);
+        c51.intoArray(tile, 21 * V);
+        c52.intoArray(tile, 22 * V);
+        c53.intoArray(tile, 23 * V);
     }
 }

@@ -11,7 +11,9 @@ final class Strided {
     private Strided() {}
 
     /** One run of the last dim: n elements starting at flat output index outIndex. */
-    interface Run { void run(int outIndex, int aOff, int aStride, int bOff, int bStride, int cOff, int cStride, int n); }
+    interface Run {
+        void run(int outIndex, int aOff, int aStride, int bOff, int bStride, int cOff, int cStride, int n);
+    }
 
     static void forEach(int[] shape, View a, View b, View c, Run body) { forEach(shape, a, b, c, true, body); }
 

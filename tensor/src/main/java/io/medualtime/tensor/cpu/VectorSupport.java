@@ -18,7 +18,8 @@ public final class VectorSupport {
         }
         boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         if (!present) {
-            LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector not found (add --add-modules jdk.incubator.vector): using scalar CPU kernels");
+            LOG.log(System.Logger.Level.WARNING,
+                    "jdk.incubator.vector not found (add --add-modules jdk.incubator.vector): using scalar CPU kernels");
         }
         return present;
     }

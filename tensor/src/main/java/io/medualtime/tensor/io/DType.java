@@ -43,8 +43,7 @@ public enum DType {
         return null;
     }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return name().toUpperCase(Locale.ROOT);
     }
 }

@@ -13,8 +13,13 @@ public final class OneLine {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            String esc = c == '\n' ? "\\n" : c == '\r' ? "\\r"
-                    : (Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029' ? String.format("\\u%04x", (int) c) : null;
+            String esc = c == '\n'
+                    ? "\\n"
+                    : c == '\r'
+                            ? "\\r"
+                            : (Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029'
+                                    ? String.format("\\u%04x", (int) c)
+                                    : null;
             if (esc != null && sb == null) sb = new StringBuilder(s.length() + 8).append(s, 0, i);
             if (sb != null) {
                 if (esc != null) sb.append(esc);

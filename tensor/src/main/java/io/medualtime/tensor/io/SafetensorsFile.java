@@ -62,7 +62,7 @@ public final class SafetensorsFile implements SafetensorsReader {
 
     /** Jackson's default caps (20 M-char strings, 50 k-char names) would refuse valid headers: the header's own limit applies. */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength((int) MAX_HEADER_BYTES).maxNameLength((int) MAX_HEADER_BYTES).build()).build())
+            .maxStringLength((int) MAX_HEADER_BYTES).maxNameLength((int) MAX_HEADER_BYTES).build()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -77,7 +77,7 @@ public final class SafetensorsFile implements SafetensorsReader {
     private final FileStamp stamp;
 
     private SafetensorsFile(Path file, FileChannel channel, long fileSize, long dataStart, int window,
-                            Map<String, TensorInfo> tensors, Map<String, String> metadata, FileStamp stamp) {
+            Map<String, TensorInfo> tensors, Map<String, String> metadata, FileStamp stamp) {
         this.file = file;
         this.stamp = stamp;
         this.channel = channel;
@@ -166,7 +166,7 @@ public final class SafetensorsFile implements SafetensorsReader {
         long dataLength = size - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             JsonNode v = e.getValue();
@@ -174,7 +174,7 @@ public final class SafetensorsFile implements SafetensorsReader {
                 if (!v.isObject()) {
                     throw new SafetensorsException(file + ": __metadata__ is not a JSON object");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> mi = v.fields(); mi.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> mi = v.fields(); mi.hasNext();) {
                     Map.Entry<String, JsonNode> m = mi.next();
                     if (!m.getValue().isTextual()) {
                         throw new SafetensorsException(file + ": __metadata__ entry '" + m.getKey()
@@ -308,8 +308,7 @@ public final class SafetensorsFile implements SafetensorsReader {
         return stamp;
     }
 
-    @Override
-    public List<FileStamp> files() {
+    @Override public List<FileStamp> files() {
         return List.of(stamp);
     }
 
@@ -318,23 +317,19 @@ public final class SafetensorsFile implements SafetensorsReader {
         return dataStart;
     }
 
-    @Override
-    public Map<String, String> metadata() {
+    @Override public Map<String, String> metadata() {
         return metadata;
     }
 
-    @Override
-    public Set<String> names() {
+    @Override public Set<String> names() {
         return tensors.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
+    @Override public boolean contains(String name) {
         return tensors.containsKey(name);
     }
 
-    @Override
-    public TensorInfo info(String name) throws SafetensorsException {
+    @Override public TensorInfo info(String name) throws SafetensorsException {
         TensorInfo t = tensors.get(name);
         if (t == null) {
             throw new SafetensorsException(file + ": no tensor named '" + name + "' (the file holds " + tensors.size() + " tensors)");
@@ -342,13 +337,11 @@ public final class SafetensorsFile implements SafetensorsReader {
         return t;
     }
 
-    @Override
-    public String describe() {
+    @Override public String describe() {
         return file.toString();
     }
 
-    @Override
-    public void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException {
+    @Override public void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException {
         TensorInfo t = info(name);
         if (!t.dtype().isFloatingPoint()) {
             throw new SafetensorsException(file + ": tensor '" + name + "' has dtype " + t.dtype()
@@ -374,16 +367,14 @@ public final class SafetensorsFile implements SafetensorsReader {
         });
     }
 
-    @Override
-    public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
+    @Override public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
         TensorInfo t = info(name);
         if (t.dtype() != DType.F32 || t.byteSize() > window) return null;
         // READ_ONLY mappings give read-only buffers; the mapping outlives the channel (FileChannel.map)
         return map(name, dataStart + t.begin(), (int) t.byteSize()).asFloatBuffer();
     }
 
-    @Override
-    public int[] readInt(String name) throws SafetensorsException {
+    @Override public int[] readInt(String name) throws SafetensorsException {
         TensorInfo t = info(name);
         if (!t.dtype().isInteger()) {
             throw new SafetensorsException(file + ": tensor '" + name + "' has dtype " + t.dtype()
@@ -436,7 +427,7 @@ public final class SafetensorsFile implements SafetensorsReader {
      */
     private void readWindows(String name, long pos, long bytes, int elementSize, WindowDecoder decoder) throws SafetensorsException {
         int at = 0;
-        for (long remaining = bytes; remaining > 0; ) {
+        for (long remaining = bytes; remaining > 0;) {
             int chunk = (int) Math.min(remaining, window); // window is a multiple of 8: elements never straddle
             int n = chunk / elementSize;
             try {
@@ -485,13 +476,11 @@ public final class SafetensorsFile implements SafetensorsReader {
         return new SafetensorsException(file + ": tensor '" + name + "': I/O fault reading mapped data (file truncated while open?)", e);
     }
 
-    @Override
-    public void close() throws IOException {
+    @Override public void close() throws IOException {
         channel.close();
     }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return "SafetensorsFile[" + file + ", " + tensors.size() + " tensors]";
     }
 }

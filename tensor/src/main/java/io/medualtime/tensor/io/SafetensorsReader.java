@@ -70,6 +70,5 @@ public interface SafetensorsReader extends AutoCloseable {
     /** A short description (the file or folder) used in error messages. */
     String describe();
 
-    @Override
-    void close() throws IOException;
+    @Override void close() throws IOException;
 }

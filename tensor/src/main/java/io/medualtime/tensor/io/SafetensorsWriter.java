@@ -137,7 +137,7 @@ public final class SafetensorsWriter {
                 ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(header.length);
                 flush(ch, buf, 8);
-                for (int i = 0; i < header.length; ) {
+                for (int i = 0; i < header.length;) {
                     int n = Math.min(buf.remaining(), header.length - i);
                     buf.put(header, i, n);
                     i += n;

@@ -37,7 +37,7 @@ public final class ShardedSafetensors implements SafetensorsReader {
     private final Map<String, String> indexMetadata;
 
     private ShardedSafetensors(Path source, Map<String, SafetensorsFile> byTensor, Map<String, SafetensorsFile> shards,
-                               Map<String, String> indexMetadata) {
+            Map<String, String> indexMetadata) {
         this.source = source;
         this.byTensor = Collections.unmodifiableMap(byTensor);
         this.shards = Collections.unmodifiableMap(shards);
@@ -97,7 +97,7 @@ public final class ShardedSafetensors implements SafetensorsReader {
         Map<String, String> meta = new LinkedHashMap<>();
         JsonNode m = root.get("metadata");
         if (m != null && m.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
             }
@@ -106,7 +106,7 @@ public final class ShardedSafetensors implements SafetensorsReader {
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, SafetensorsFile> by = new LinkedHashMap<>();
         try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = wm.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = wm.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String tensor = e.getKey();
                 if (!e.getValue().isTextual()) {
@@ -162,18 +162,15 @@ public final class ShardedSafetensors implements SafetensorsReader {
     }
 
     /** The {@code __metadata__} of the first shard (e.g. {"format": "pt"}). */
-    @Override
-    public Map<String, String> metadata() {
+    @Override public Map<String, String> metadata() {
         return shards.isEmpty() ? Map.of() : shards.values().iterator().next().metadata();
     }
 
-    @Override
-    public Set<String> names() {
+    @Override public Set<String> names() {
         return byTensor.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
+    @Override public boolean contains(String name) {
         return byTensor.containsKey(name);
     }
 
@@ -186,40 +183,33 @@ public final class ShardedSafetensors implements SafetensorsReader {
         return f;
     }
 
-    @Override
-    public TensorInfo info(String name) throws SafetensorsException {
+    @Override public TensorInfo info(String name) throws SafetensorsException {
         return shardOf(name).info(name);
     }
 
-    @Override
-    public void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException {
+    @Override public void readFloat(String name, long elementOffset, float[] dst, int dstOffset, int count) throws SafetensorsException {
         shardOf(name).readFloat(name, elementOffset, dst, dstOffset, count);
     }
 
-    @Override
-    public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
+    @Override public java.nio.FloatBuffer mapF32(String name) throws SafetensorsException {
         return shardOf(name).mapF32(name);
     }
 
-    @Override
-    public int[] readInt(String name) throws SafetensorsException {
+    @Override public int[] readInt(String name) throws SafetensorsException {
         return shardOf(name).readInt(name);
     }
 
-    @Override
-    public List<FileStamp> files() {
+    @Override public List<FileStamp> files() {
         List<FileStamp> out = new ArrayList<>();
         for (SafetensorsFile f : shards.values()) out.add(f.stamp());
         return out;
     }
 
-    @Override
-    public String describe() {
+    @Override public String describe() {
         return source.toString();
     }
 
-    @Override
-    public void close() throws IOException {
+    @Override public void close() throws IOException {
         IOException first = null;
         for (SafetensorsFile f : shards.values()) {
             try {

@@ -18,8 +18,7 @@ public record TensorInfo(String name, DType dtype, long[] shape, long numel, lon
         shape = shape.clone();
     }
 
-    @Override
-    public long[] shape() {
+    @Override public long[] shape() {
         return shape.clone();
     }
 
@@ -40,19 +39,16 @@ public record TensorInfo(String name, DType dtype, long[] shape, long numel, lon
         return s;
     }
 
-    @Override
-    public boolean equals(Object o) {
+    @Override public boolean equals(Object o) {
         return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape)
                 && numel == t.numel && begin == t.begin && end == t.end;
     }
 
-    @Override
-    public int hashCode() {
+    @Override public int hashCode() {
         return name.hashCode() * 31 + Arrays.hashCode(shape);
     }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return name + "{" + dtype + " " + Arrays.toString(shape) + " bytes [" + begin + ", " + end + ")}";
     }
 }

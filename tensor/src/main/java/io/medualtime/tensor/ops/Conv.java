@@ -68,8 +68,9 @@ public final class Conv {
         GemmShape shape = new GemmShape(false, true, cout, depth, len, b);
         if (be instanceof GemmBatchSum summed)      // the whole sum in one call (CUDA: 2-3 launches, not 2 per sample)
             summed.gemmBatchSum(c, a, cols, shape, 1f, 0f);
-        else if (b > 0)                             // accumulated over the batch in sample order (deterministic)
-            GemmBatchSum.oneByOne(be, c, a, cols, shape, 1f, 0f);
+        else
+            if (b > 0)                             // accumulated over the batch in sample order (deterministic)
+                GemmBatchSum.oneByOne(be, c, a, cols, shape, 1f, 0f);
         if (col != x) TensorScope.releaseTemporary(col);
         return gw;
     }

@@ -59,7 +59,9 @@ public final class Elementwise {
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor out = binaryRaw(BinaryOp.POW, a, b);
         return Autograd.record(out, "pow", new Tensor[]{a, b}, g -> new Tensor[]{
-                a.requiresGrad() ? Reductions.sumToShape(mul(g, mul(b, pow(a, sub(b, Tensor.scalar(1f).to(b.device()))))), a.shape()) : null,
+                a.requiresGrad()
+                        ? Reductions.sumToShape(mul(g, mul(b, pow(a, sub(b, Tensor.scalar(1f).to(b.device()))))), a.shape())
+                        : null,
                 b.requiresGrad() ? Reductions.sumToShape(mul(g, mul(out.detach(), log(a))), b.shape()) : null});
     }
 
@@ -117,9 +119,15 @@ public final class Elementwise {
     public static Tensor sigmoid(Tensor x) { return fused(UnaryOp.SIGMOID, 0, x, "sigmoid"); }
     public static Tensor relu(Tensor x) { return fused(UnaryOp.RELU, 0, x, "relu"); }
     /** GELU, tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
-    public static Tensor gelu(Tensor x) { return fused(UnaryOp.GELU, 0, x, "gelu"); }
+    public static Tensor gelu(Tensor x) {
+        return fused(UnaryOp.GELU, 0, x, "gelu");
+    }
     /** GELU, exact erf form: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)) (BERT's / PyTorch's default "gelu"). */
-    public static Tensor geluErf(Tensor x) { return fused(UnaryOp.GELU_ERF, 0, x, "gelu_erf"); }
+    public static Tensor geluErf(Tensor x) {
+        return fused(UnaryOp.GELU_ERF, 0, x, "gelu_erf");
+    }
     /** max(x, min); the gradient passes where x > min. */
-    public static Tensor clampMin(Tensor x, float min) { return fused(UnaryOp.CLAMP_MIN, min, x, "clamp_min"); }
+    public static Tensor clampMin(Tensor x, float min) {
+        return fused(UnaryOp.CLAMP_MIN, min, x, "clamp_min");
+    }
 }

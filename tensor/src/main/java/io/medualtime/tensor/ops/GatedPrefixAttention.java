@@ -64,7 +64,7 @@ public final class GatedPrefixAttention {
         Layout l = Layout.of(q, ka, va, gate);
         if (base != null && !java.util.Arrays.equals(base.shape(), new int[]{l.b, l.t, l.h, l.hd}))
             throw new IllegalArgumentException("gated prefix attention's base must be [B, T, H, hd] = " + java.util.Arrays.toString(
-                new int[]{l.b, l.t, l.h, l.hd}) + ", got " + java.util.Arrays.toString(base.shape()));
+                    new int[]{l.b, l.t, l.h, l.hd}) + ", got " + java.util.Arrays.toString(base.shape()));
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
         Backend be = q.backend();
         FusedGatedPrefixAttention fused = be instanceof FusedGatedPrefixAttention f ? f : null;
@@ -88,7 +88,8 @@ public final class GatedPrefixAttention {
         Tensor mixed = Tensor.empty(q.device(), l.b, l.h, l.t, l.hd);             // O, before the gate
         Tensor tanhGate = null;
         AttentionDims dims = new AttentionDims(l.b, l.h, l.t, l.hd, scale);
-        FusedGatedPrefixAttention.Tokens kv = fused == null ? null
+        FusedGatedPrefixAttention.Tokens kv = fused == null
+                ? null
                 : new FusedGatedPrefixAttention.Tokens(kc.span(), vc.span(), l.k, setStride, headStride, tokStride);
         final FusedGatedPrefixAttention.Saved saved;
         if (fused != null) {
@@ -120,8 +121,11 @@ public final class GatedPrefixAttention {
                 dmix = Tensor.empty(q.device(), mixed.shape());
                 // with a base, q's gradient token-major like the base's (q is a head view of GPT-2's qkv):
                 // its way back through the view's transpose and reshape then needs no copy
-                gq = !q.requiresGrad() ? null : base == null ? Tensor.empty(q.device(), q.shape())
-                        : Tensor.empty(q.device(), l.b, l.t, l.h, l.hd).transpose(1, 2);
+                gq = !q.requiresGrad()
+                        ? null
+                        : base == null
+                                ? Tensor.empty(q.device(), q.shape())
+                                : Tensor.empty(q.device(), l.b, l.t, l.h, l.hd).transpose(1, 2);
                 var grads = new FusedGatedPrefixAttention.Grads(gq == null ? null : gq.storage(), ds.storage(), dmix.storage(),
                         gpart == null ? null : gpart.storage());
                 fused.gatedPrefixAttentionBackward(grads, gc.span(), kv, gateFlat.span(), maskF == null ? null : maskF.storage(), saved,
@@ -175,13 +179,16 @@ public final class GatedPrefixAttention {
     private record Layout(int b, int h, int t, int k, int hd, boolean sharedKv) {
         static Layout of(Tensor q, Tensor ka, Tensor va, Tensor gate) {
             if (q.dim() != 4 || ka.dim() != 4 || !java.util.Arrays.equals(ka.shape(), va.shape()))
-                throw new IllegalArgumentException("gated prefix attention expects q [B, H, T, hd] and ka, va [B or 1, H, K, hd] of equal shape, got q "
-                        + Shapes.str(q.shape()) + ", ka " + Shapes.str(ka.shape()) + ", va " + Shapes.str(va.shape()));
+                throw new IllegalArgumentException(
+                        "gated prefix attention expects q [B, H, T, hd] and ka, va [B or 1, H, K, hd] of equal shape, got q "
+                                + Shapes.str(q.shape()) + ", ka " + Shapes.str(ka.shape()) + ", va " + Shapes.str(va.shape()));
             int b = q.size(0), h = q.size(1), t = q.size(2), hd = q.size(3), kb = ka.size(0);
             if ((kb != b && kb != 1) || ka.size(1) != h || ka.size(3) != hd)
-                throw new IllegalArgumentException("prefix keys " + Shapes.str(ka.shape()) + " do not match queries " + Shapes.str(q.shape()));
+                throw new IllegalArgumentException(
+                        "prefix keys " + Shapes.str(ka.shape()) + " do not match queries " + Shapes.str(q.shape()));
             if (gate.numel() != h)
-                throw new IllegalArgumentException("gate has " + gate.numel() + " elements (shape " + Shapes.str(gate.shape()) + "), expected one per head (" + h + ")");
+                throw new IllegalArgumentException("gate has " + gate.numel() + " elements (shape " + Shapes.str(gate.shape())
+                        + "), expected one per head (" + h + ")");
             if (ka.device() != q.device() || va.device() != q.device() || gate.device() != q.device())
                 throw new IllegalArgumentException("gated prefix attention operands on different devices");
             return new Layout(b, h, t, ka.size(2), hd, kb == 1 && b > 1);

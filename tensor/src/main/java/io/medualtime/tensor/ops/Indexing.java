@@ -17,10 +17,13 @@ public final class Indexing {
     public static Tensor embedding(Tensor table, int[] ids, int... idsShape) {
         if (table.dim() != 2) throw new IllegalArgumentException("embedding table must be [V, D], got " + Shapes.str(table.shape()));
         int[] ishape = idsShape.length == 0 ? new int[]{ids.length} : idsShape;
-        if (Shapes.numel(ishape) != ids.length) throw new IllegalArgumentException(ids.length + " ids do not fill shape " + Shapes.str(ishape));
+        if (Shapes.numel(ishape) != ids.length)
+            throw new IllegalArgumentException(ids.length + " ids do not fill shape " + Shapes.str(ishape));
         int rows = table.size(0), d = table.size(1);
         for (int i = 0; i < ids.length; i++)
-            if (ids[i] < 0 || ids[i] >= rows) throw new IndexOutOfBoundsException("index " + ids[i] + " at position " + i + " out of range for a table of " + rows + " rows");
+            if (ids[i] < 0 || ids[i] >= rows)
+                throw new IndexOutOfBoundsException(
+                        "index " + ids[i] + " at position " + i + " out of range for a table of " + rows + " rows");
         int[] outShape = Arrays.copyOf(ishape, ishape.length + 1);
         outShape[ishape.length] = d;
         Tensor t = table.contiguous();
@@ -49,10 +52,14 @@ public final class Indexing {
     public static Tensor gather(Tensor x, int dim, int[] index, int... indexShape) {
         int d = Shapes.dim(dim, x.dim());
         int[] xs = x.shape();
-        if (indexShape.length != xs.length) throw new IllegalArgumentException("gather index of rank " + indexShape.length + " for a tensor of rank " + xs.length);
-        if (Shapes.numel(indexShape) != index.length) throw new IllegalArgumentException(index.length + " indices do not fill shape " + Shapes.str(indexShape));
+        if (indexShape.length != xs.length)
+            throw new IllegalArgumentException("gather index of rank " + indexShape.length + " for a tensor of rank " + xs.length);
+        if (Shapes.numel(indexShape) != index.length)
+            throw new IllegalArgumentException(index.length + " indices do not fill shape " + Shapes.str(indexShape));
         for (int i = 0; i < xs.length; i++)
-            if (i != d && indexShape[i] > xs[i]) throw new IllegalArgumentException("gather index shape " + Shapes.str(indexShape) + " exceeds input " + Shapes.str(xs) + " at dim " + i);
+            if (i != d && indexShape[i] > xs[i])
+                throw new IllegalArgumentException(
+                        "gather index shape " + Shapes.str(indexShape) + " exceeds input " + Shapes.str(xs) + " at dim " + i);
         int[] xstr = Shapes.contiguousStrides(xs), istr = Shapes.contiguousStrides(indexShape);
         int[] flat = new int[index.length];
         for (int i = 0; i < index.length; i++) {
@@ -62,7 +69,8 @@ public final class Indexing {
                 rem -= c * istr[k];
                 if (k == d) {
                     c = index[i];
-                    if (c < 0 || c >= xs[d]) throw new IndexOutOfBoundsException("gather index " + c + " out of range for dim " + dim + " of size " + xs[d]);
+                    if (c < 0 || c >= xs[d])
+                        throw new IndexOutOfBoundsException("gather index " + c + " out of range for dim " + dim + " of size " + xs[d]);
                 }
                 off += c * xstr[k];
             }
@@ -76,7 +84,8 @@ public final class Indexing {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast(Shapes.broadcast(cond.shape(), a.shape()), b.shape());
         Tensor out = Tensor.empty(a.device(), shape);
-        a.backend().where(out.span(), Elementwise.broadcastView(cond, shape), Elementwise.broadcastView(a, shape), Elementwise.broadcastView(b, shape));
+        a.backend().where(out.span(), Elementwise.broadcastView(cond, shape), Elementwise.broadcastView(a, shape),
+                Elementwise.broadcastView(b, shape));
         return Autograd.record(out, "where", new Tensor[]{cond, a, b}, g -> {
             Tensor zero = g.fullLike(0f, 1);
             return new Tensor[]{null,

@@ -61,7 +61,8 @@ public final class MatMul {
         if (w.dim() != 2 || bias.dim() != 1 || bias.size(0) != w.size(1) || x.dim() < 1 || x.size(-1) != w.size(0))
             throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + ", weight " + Shapes.str(w.shape())
                     + " and bias " + Shapes.str(bias.shape()) + " do not match (expected [.., in], [in, out], [out])");
-        if (x.device() != w.device() || bias.device() != w.device()) throw new IllegalArgumentException("linear operands on different devices");
+        if (x.device() != w.device() || bias.device() != w.device())
+            throw new IllegalArgumentException("linear operands on different devices");
         if (x.dim() == 1) return Views.squeeze(linear(Views.unsqueeze(x, 0), w, bias), 0);
         Tensor out = raw(x, w, bias);
         return Autograd.record(out, "linear", new Tensor[]{x, w, bias}, g -> new Tensor[]{
@@ -98,14 +99,16 @@ public final class MatMul {
                 && out.backend() instanceof GemmBias g && g.fusesBias();
         if (bias != null && !fusedBias)     // every row starts as the bias; the GEMM then adds the product (beta = 1)
             out.backend().copy(out.view(),
-                    Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(), false);
+                    Views.make(bias, bias.offset(), outShape, Shapes.broadcastStrides(bias.shape(), bias.strides(), outShape)).view(),
+                    false);
         if (k == 0) return out; // zeros (or the bias)
         Operand pa = Operand.of(ae, nb), pb = Operand.of(be, nb);
         if (fusedBias)      // a backend where the bias copy would be a launch of its own adds it in the GEMM
             ((GemmBias) out.backend()).gemmBias(Matrix.of(out.storage(), 0, n), pa.matrix(), pb.matrix(), bias.span(),
                     GemmShape.of(pa.trans, pb.trans, m, n, k));
-        else out.backend().gemm(new Matrix(out.storage(), 0, n, m * n), pa.matrix(), pb.matrix(),
-                new GemmShape(pa.trans, pb.trans, m, n, k, count), 1f, bias == null ? 0f : 1f);
+        else
+            out.backend().gemm(new Matrix(out.storage(), 0, n, m * n), pa.matrix(), pb.matrix(),
+                    new GemmShape(pa.trans, pb.trans, m, n, k, count), 1f, bias == null ? 0f : 1f);
         if (pa.t != ae) TensorScope.releaseTemporary(pa.t);     // dense copies made for the GEMM only
         if (pb.t != be) TensorScope.releaseTemporary(pb.t);
         return out;
@@ -132,9 +135,13 @@ public final class MatMul {
             int r = s[nb], c = s[nb + 1], rs = st[nb], cs = st[nb + 1];
             boolean trans;
             int ld;
-            if ((cs == 1 || c == 1) && (r == 1 || rs >= Math.max(c, 1))) { trans = false; ld = r == 1 ? Math.max(c, 1) : rs; }
-            else if ((rs == 1 || r == 1) && (c == 1 || cs >= Math.max(r, 1))) { trans = true; ld = c == 1 ? Math.max(r, 1) : cs; }
-            else return null;
+            if ((cs == 1 || c == 1) && (r == 1 || rs >= Math.max(c, 1))) {
+                trans = false;
+                ld = r == 1 ? Math.max(c, 1) : rs;
+            } else if ((rs == 1 || r == 1) && (c == 1 || cs >= Math.max(r, 1))) {
+                trans = true;
+                ld = c == 1 ? Math.max(r, 1) : cs;
+            } else return null;
             // batch dims must collapse to one stride: st[j] == stride * (product of the batch sizes after j)
             int stride = 0;
             for (int i = nb - 1; i >= 0; i--) if (s[i] != 1) { stride = st[i]; break; }

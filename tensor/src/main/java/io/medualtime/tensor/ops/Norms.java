@@ -40,7 +40,9 @@ public final class Norms {
     private static Storage storageOf(Tensor t) { return t == null ? null : t.storage(); }
 
     /** The affine parts (or their gradients) as the backend takes them, from offset 0 of their storages. */
-    private static Affine affine(Tensor weight, Tensor bias) { return new Affine(storageOf(weight), storageOf(bias)); }
+    private static Affine affine(Tensor weight, Tensor bias) {
+        return new Affine(storageOf(weight), storageOf(bias));
+    }
 
     private static void checkVector(Tensor t, int n, String what) {
         if (t != null && (t.dim() != 1 || t.size(0) != n))
@@ -54,8 +56,9 @@ public final class Norms {
      * statistics (composed).
      */
     public static Tensor batchNorm1d(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
-                                     boolean training, float momentum, float eps) {
-        if (x.dim() != 2 && x.dim() != 3) throw new IllegalArgumentException("batch norm 1d expects [B, C] or [B, C, L], got " + Shapes.str(x.shape()));
+            boolean training, float momentum, float eps) {
+        if (x.dim() != 2 && x.dim() != 3)
+            throw new IllegalArgumentException("batch norm 1d expects [B, C] or [B, C, L], got " + Shapes.str(x.shape()));
         int c = x.size(1);
         checkVector(weight, c, "batch norm weight");
         checkVector(bias, c, "batch norm bias");
@@ -70,10 +73,11 @@ public final class Norms {
     }
 
     private static Tensor batchNormTraining(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
-                                            float momentum, float eps) {
+            float momentum, float eps) {
         int b = x.size(0), c = x.size(1), len = x.dim() == 3 ? x.size(2) : 1;
         if ((long) b * len < 2)
-            throw new IllegalArgumentException("batch norm in training needs more than one value per channel, got input " + Shapes.str(x.shape()));
+            throw new IllegalArgumentException(
+                    "batch norm in training needs more than one value per channel, got input " + Shapes.str(x.shape()));
         for (Tensor r : new Tensor[]{runningMean, runningVar})      // updated in place by the kernel
             if (r != null && (r.offset() != 0 || !r.isContiguous()))
                 throw new IllegalArgumentException("batch norm running statistics must be dense tensors of their own (offset 0), got " + r);

@@ -31,7 +31,8 @@ public final class Reductions {
         int[] ds = new int[dims.length];
         for (int i = 0; i < dims.length; i++) ds[i] = Shapes.dim(dims[i], rank);
         Arrays.sort(ds);
-        for (int i = 1; i < ds.length; i++) if (ds[i] == ds[i - 1]) throw new IllegalArgumentException("repeated dim in " + Arrays.toString(dims));
+        for (int i = 1; i < ds.length; i++)
+            if (ds[i] == ds[i - 1]) throw new IllegalArgumentException("repeated dim in " + Arrays.toString(dims));
         return ds;
     }
 

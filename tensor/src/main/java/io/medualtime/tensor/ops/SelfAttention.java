@@ -37,8 +37,8 @@ public final class SelfAttention {
         int b = qkv.size(0), t = qkv.size(1), q = queryRows == null ? t : 1;
         int[] m = mask.shape();
         return t <= FusedSelfAttention.MAX_FUSED_TOKENS && mask.device() == qkv.device() && !mask.requiresGrad()
-            && (queryRows == null || queryRows.length == b)
-            && m.length == 4 && (m[0] == 1 || m[0] == b) && m[1] == 1 && m[2] == q && m[3] == t;
+                && (queryRows == null || queryRows.length == b)
+                && m.length == 4 && (m[0] == 1 || m[0] == b) && m[1] == 1 && m[2] == q && m[3] == t;
     }
 
     /**
@@ -48,15 +48,18 @@ public final class SelfAttention {
      * @param seed      the dropout mask's seed (counter-based: the mask {@code F.dropout} would draw)
      */
     public static Tensor apply(Tensor qkv, int heads, Tensor mask, int[] queryRows, float scale, float dropoutP, long seed) {
-        if (!fuses(qkv, mask, queryRows)) throw new IllegalArgumentException("self-attention needs a backend with fused attention, qkv [B, T, 3C] with T <= "
-                + FusedSelfAttention.MAX_FUSED_TOKENS + ", a mask [B or 1, 1, T (or 1 with query rows), T] and one query row per sample; got qkv "
-                + java.util.Arrays.toString(qkv.shape()) + ", mask " + java.util.Arrays.toString(mask.shape())
-                + (queryRows == null ? "" : ", " + queryRows.length + " query rows"));
+        if (!fuses(qkv, mask, queryRows))
+            throw new IllegalArgumentException("self-attention needs a backend with fused attention, qkv [B, T, 3C] with T <= "
+                    + FusedSelfAttention.MAX_FUSED_TOKENS
+                    + ", a mask [B or 1, 1, T (or 1 with query rows), T] and one query row per sample; got qkv "
+                    + java.util.Arrays.toString(qkv.shape()) + ", mask " + java.util.Arrays.toString(mask.shape())
+                    + (queryRows == null ? "" : ", " + queryRows.length + " query rows"));
         if (dropoutP < 0 || dropoutP >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropoutP);
         int b = qkv.size(0), t = qkv.size(1), c = qkv.size(2) / 3, q = queryRows == null ? t : 1;
         if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(heads + " heads do not divide a width of " + c);
-        if (queryRows != null) for (int r : queryRows)
-            if (r < 0 || r >= t) throw new IllegalArgumentException("query row " + r + " outside a sequence of " + t);
+        if (queryRows != null)
+            for (int r : queryRows)
+                if (r < 0 || r >= t) throw new IllegalArgumentException("query row " + r + " outside a sequence of " + t);
         int d = c / heads;
         int[] rows = queryRows == null ? null : queryRows.clone();
         FusedSelfAttention fused = (FusedSelfAttention) qkv.backend();

@@ -67,7 +67,8 @@ public final class Softmax {
         for (int i = 0; i < rows; i++) {
             int t = targets[i];
             if (t == ignoreIndex) continue;
-            if (t < 0 || t >= cols) throw new IndexOutOfBoundsException("target " + t + " at row " + i + " out of range for " + cols + " classes");
+            if (t < 0 || t >= cols)
+                throw new IndexOutOfBoundsException("target " + t + " at row " + i + " out of range for " + cols + " classes");
             count++;
         }
         Tensor c = logits.contiguous();

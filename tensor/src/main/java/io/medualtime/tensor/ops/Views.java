@@ -54,8 +54,9 @@ public final class Views {
     public static Tensor view(Tensor x, int... shape) {
         int[] s = Shapes.infer(shape, x.numel());
         int[] st = Shapes.viewStrides(x.shape(), x.strides(), s);
-        if (st == null) throw new IllegalArgumentException("view of shape " + Shapes.str(x.shape()) + " with strides "
-                + Shapes.str(x.strides()) + " as " + Shapes.str(s) + " is impossible without a copy; use reshape()");
+        if (st == null)
+            throw new IllegalArgumentException("view of shape " + Shapes.str(x.shape()) + " with strides "
+                    + Shapes.str(x.strides()) + " as " + Shapes.str(s) + " is impossible without a copy; use reshape()");
         int[] in = x.shape();
         return Autograd.record(make(x, x.offset(), s, st), "view", new Tensor[]{x}, g -> new Tensor[]{reshape(g, in)});
     }
@@ -69,7 +70,9 @@ public final class Views {
             int d = Shapes.dim(dims[i], n);
             if (seen[d]) throw new IllegalArgumentException("repeated dim in permute " + Arrays.toString(dims));
             seen[d] = true;
-            s[i] = shape[d]; st[i] = strides[d]; inverse[d] = i;
+            s[i] = shape[d];
+            st[i] = strides[d];
+            inverse[d] = i;
         }
         return Autograd.record(make(x, x.offset(), s, st), "permute", new Tensor[]{x}, g -> new Tensor[]{permute(g, inverse)});
     }
@@ -78,8 +81,10 @@ public final class Views {
         int n = x.dim();
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        a = Shapes.dim(a, n); b = Shapes.dim(b, n);
-        p[a] = b; p[b] = a;
+        a = Shapes.dim(a, n);
+        b = Shapes.dim(b, n);
+        p[a] = b;
+        p[b] = a;
         return permute(x, p);
     }
 
@@ -110,7 +115,8 @@ public final class Views {
         int d = Shapes.dim(dim, x.dim());
         int[] shape = x.shape(), strides = x.strides();
         if (step < 1 || start < 0 || end > shape[d] || start > end)
-            throw new IndexOutOfBoundsException("slice(dim=" + dim + ", " + start + ":" + end + ":" + step + ") out of range for shape " + Shapes.str(shape));
+            throw new IndexOutOfBoundsException(
+                    "slice(dim=" + dim + ", " + start + ":" + end + ":" + step + ") out of range for shape " + Shapes.str(shape));
         if (step == 1) return narrow(x, dim, start, end - start);
         int[] s = shape.clone(), st = strides.clone();
         s[d] = (end - start + step - 1) / step;
@@ -167,7 +173,8 @@ public final class Views {
         int d = Shapes.dim(dim, x.dim());
         int[] shape = x.shape(), strides = x.strides();
         if (size < 1 || step < 1 || size > shape[d])
-            throw new IllegalArgumentException("unfold(dim=" + dim + ", size=" + size + ", step=" + step + ") of shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "unfold(dim=" + dim + ", size=" + size + ", step=" + step + ") of shape " + Shapes.str(shape));
         int n = shape.length;
         int[] s = Arrays.copyOf(shape, n + 1), st = Arrays.copyOf(strides, n + 1);
         s[d] = (shape[d] - size) / step + 1;
@@ -193,8 +200,11 @@ public final class Views {
             int[] xs2 = x.shape();
             boolean ok = xs2.length == s.length;
             for (int i = 0; ok && i < s.length; i++) if (i != d && xs2[i] != s[i]) ok = false;
-            if (!ok) throw new IllegalArgumentException("cat along dim " + dim + ": shape " + Shapes.str(xs2) + " does not match " + Shapes.str(s));
-            if (x.device() != xs[0].device()) throw new IllegalArgumentException("cat of tensors on " + x.device() + " and " + xs[0].device());
+            if (!ok)
+                throw new IllegalArgumentException(
+                        "cat along dim " + dim + ": shape " + Shapes.str(xs2) + " does not match " + Shapes.str(s));
+            if (x.device() != xs[0].device())
+                throw new IllegalArgumentException("cat of tensors on " + x.device() + " and " + xs[0].device());
             total += xs2[d];
         }
         s[d] = total;
@@ -219,7 +229,8 @@ public final class Views {
         Tensor[] us = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
             if (!Arrays.equals(xs[i].shape(), xs[0].shape()))
-                throw new IllegalArgumentException("stack: shape " + Shapes.str(xs[i].shape()) + " differs from " + Shapes.str(xs[0].shape()));
+                throw new IllegalArgumentException(
+                        "stack: shape " + Shapes.str(xs[i].shape()) + " differs from " + Shapes.str(xs[0].shape()));
             us[i] = unsqueeze(xs[i], d);
         }
         return cat(d, us);
@@ -230,7 +241,8 @@ public final class Views {
         int d = Shapes.dim(dim, x.dim());
         int sum = 0;
         for (int s : sizes) sum += s;
-        if (sum != x.shape()[d]) throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to " + x.shape()[d]);
+        if (sum != x.shape()[d])
+            throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to " + x.shape()[d]);
         Tensor[] out = new Tensor[sizes.length];
         int pos = 0;
         for (int i = 0; i < sizes.length; i++) { out[i] = narrow(x, d, pos, sizes[i]); pos += sizes[i]; }

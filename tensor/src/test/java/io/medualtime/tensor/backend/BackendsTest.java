@@ -15,22 +15,19 @@ import io.medualtime.tensor.cpu.CpuBackend;
 /** The core module alone, as a CPU-only embedder has it: no JCuda, and Device.CUDA says which artifact to add. */
 class BackendsTest {
 
-    @Test
-    void coreClassPathHasNoJCuda() {
+    @Test void coreClassPathHasNoJCuda() {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("jcuda.driver.JCudaDriver"));
         assertThrows(ClassNotFoundException.class, () -> Class.forName("io.medualtime.tensor.cuda.CudaBackend"));
     }
 
-    @Test
-    void cudaWithoutTheModuleNamesTheArtifact() {
+    @Test void cudaWithoutTheModuleNamesTheArtifact() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.get(Device.CUDA));
         assertTrue(e.getMessage().contains("io.medualtime:medualtime-tensor-cuda"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         assertThrows(IllegalStateException.class, () -> Tensor.zeros(Device.CUDA, 1));
     }
 
-    @Test
-    void cpuIsBuiltIn() {
+    @Test void cpuIsBuiltIn() {
         assertSame(CpuBackend.INSTANCE, Backends.get(Device.CPU));
         assertEquals(Device.CPU, Tensor.zeros(Device.CPU, 2).device());
     }

@@ -33,8 +33,7 @@ class MappedStorageTest {
 
     static Tensor mapped(Tensor heap) { return Tensor.mapped(new MappedStorage(buffer(heap.toArray())), heap.shape()); }
 
-    @Test
-    void sgemmWithBufferOperandsIsBitwiseTheArrayResult() {
+    @Test void sgemmWithBufferOperandsIsBitwiseTheArrayResult() {
         Random r = new Random(3);
         java.util.List<int[]> shapes = SgemmTest.shapes(r);
         shapes.add(new int[]{257, 129, 300});              // several blocks, several threads
@@ -50,15 +49,15 @@ class MappedStorageTest {
                                 new ArrayMatrix(ma ? null : cs.a, ma ? buffer(cs.a) : null, cs.aOff, cs.lda, 0),
                                 new ArrayMatrix(mb ? null : cs.b, mb ? buffer(cs.b) : null, cs.bOff, cs.ldb, 0),
                                 new GemmShape(cs.ta, cs.tb, cs.m, cs.n, cs.k, 1), Parallel.threads(), cs.alpha, cs.beta);
-                        assertArrayEquals(want, c, kernel.getClass().getSimpleName() + " kc=" + kernel.kcMax + " buffers " + which + " " + cs);
+                        assertArrayEquals(want, c,
+                                kernel.getClass().getSimpleName() + " kc=" + kernel.kcMax + " buffers " + which + " " + cs);
                     }
                 }
             }
         }
     }
 
-    @Test
-    void batchedAndBoundsChecked() {
+    @Test void batchedAndBoundsChecked() {
         Random r = new Random(5);
         float[] a = SgemmTest.rand(r, 3 * 20 * 9 + 1, 0), b = SgemmTest.rand(r, 9 * 11, 0);
         float[] want = new float[3 * 20 * 11], got = new float[want.length];
@@ -67,14 +66,14 @@ class MappedStorageTest {
         Sgemm.sgemm(ArrayMatrix.batched(got, 0, 11, 220), ArrayMatrix.mapped(buffer(a), 1, 9, 180), ArrayMatrix.mapped(buffer(b), 0, 11, 0),
                 new GemmShape(false, false, 20, 11, 9, 3), 1f, 0f);
         assertArrayEquals(want, got);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                Sgemm.sgemm(ArrayMatrix.batched(got, 0, 11, 220), ArrayMatrix.mapped(buffer(a), 2, 9, 180), ArrayMatrix.batched(b, 0, 11, 0),
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemm(ArrayMatrix.batched(got, 0, 11, 220), ArrayMatrix.mapped(buffer(a), 2, 9, 180),
+                        ArrayMatrix.batched(b, 0, 11, 0),
                         new GemmShape(false, false, 20, 11, 9, 3), 1f, 0f));
         assertTrue(e.getMessage().contains("too short"), e.getMessage());
     }
 
-    @Test
-    void readsMatchHeapStorage() {
+    @Test void readsMatchHeapStorage() {
         Tensor w = Tensor.randn(new io.medualtime.tensor.Rng(1), 13, 7), m = mapped(w);
         assertArrayEquals(w.toArray(), m.toArray());
         assertArrayEquals(w.transpose(0, 1).contiguous().toArray(), m.transpose(0, 1).contiguous().toArray());
@@ -93,12 +92,12 @@ class MappedStorageTest {
         assertArrayEquals(xh.grad().toArray(), xm.grad().toArray());
     }
 
-    @Test
-    void everythingElseThrowsReadOnly() {
+    @Test void everythingElseThrowsReadOnly() {
         Tensor m = mapped(Tensor.randn(new io.medualtime.tensor.Rng(1), 4, 6));
         Backend be = m.backend();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.add(1f));   // elementwise read
-        assertTrue(e.getMessage().contains("read-only memory-mapped weights") && e.getMessage().contains("heap weights to train"), e.getMessage());
+        assertTrue(e.getMessage().contains("read-only memory-mapped weights") && e.getMessage().contains("heap weights to train"),
+                e.getMessage());
         assertThrows(IllegalStateException.class, () -> m.sum());                           // reduction
         assertThrows(IllegalStateException.class, () -> be.fill(m.span(), 4, 0f));
         assertThrows(IllegalStateException.class, () -> be.copy(m.view(), Tensor.zeros(4, 6).view(), false));
@@ -109,8 +108,7 @@ class MappedStorageTest {
                 Tensor.zeros(24).storage(), 24, new AdamWStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f)));
     }
 
-    @Test
-    void safetensorsMappingOutlivesTheFile(@TempDir Path dir) throws Exception {
+    @Test void safetensorsMappingOutlivesTheFile(@TempDir Path dir) throws Exception {
         float[] v = new float[1000];
         for (int i = 0; i < v.length; i++) v[i] = i * 0.5f - 7;
         Path f = dir.resolve("w.safetensors");

@@ -31,7 +31,9 @@ class ParallelTest {
             Parallel.range(n, 1, (a, b) -> { for (int i = a; i < b; i++) visits.incrementAndGet(i); });
         for (int i = 0; i < n; i++) assertEquals(3000, visits.get(i), "element " + i);
         RuntimeException boom = assertThrows(RuntimeException.class,
-                () -> Parallel.range(n, 1, (a, b) -> { if (a == 0) throw new IllegalStateException("chunk 0"); }));
+                () -> Parallel.range(n, 1, (a, b) -> {
+                    if (a == 0) throw new IllegalStateException("chunk 0");
+                }));
         assertEquals("chunk 0", boom.getMessage(), "a chunk's failure reaches the caller");
     }
 }

@@ -24,15 +24,25 @@ class SgemmTest {
 
     /** One gemm problem with its own randomly filled, padded arrays. */
     static final class Case {
-        final boolean ta, tb; final int m, n, k, lda, ldb, ldc, aOff, bOff, cOff; final float alpha, beta;
+        final boolean ta, tb;
+        final int m, n, k, lda, ldb, ldc, aOff, bOff, cOff;
+        final float alpha, beta;
         final float[] a, b, c0;
         Case(Random r, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, boolean pad) {
-            this.ta = ta; this.tb = tb; this.m = m; this.n = n; this.k = k; this.alpha = alpha; this.beta = beta;
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.beta = beta;
             int ep = pad ? 3 : 0;
             lda = Math.max(1, (ta ? m : k) + (pad ? r.nextInt(4) : 0));
             ldb = Math.max(1, (tb ? k : n) + (pad ? r.nextInt(4) : 0));
             ldc = Math.max(1, n + (pad ? r.nextInt(4) : 0));
-            aOff = pad ? r.nextInt(5) : 0; bOff = pad ? r.nextInt(5) : 0; cOff = pad ? r.nextInt(5) : 0;
+            aOff = pad ? r.nextInt(5) : 0;
+            bOff = pad ? r.nextInt(5) : 0;
+            cOff = pad ? r.nextInt(5) : 0;
             a = rand(r, aOff + (ta ? k : m) * lda + ep, 0f);
             b = rand(r, bOff + (tb ? n : k) * ldb + ep, 0f);
             c0 = new float[cOff + m * ldc + ep];
@@ -43,7 +53,8 @@ class SgemmTest {
         float B(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
         float[] run(SgemmBlocked kernel, int threads) {
             float[] c = c0.clone();
-            Sgemm.run(kernel, ArrayMatrix.of(c, cOff, ldc), ArrayMatrix.of(a, aOff, lda), ArrayMatrix.of(b, bOff, ldb), shape(), threads, alpha,
+            Sgemm.run(kernel, ArrayMatrix.of(c, cOff, ldc), ArrayMatrix.of(a, aOff, lda), ArrayMatrix.of(b, bOff, ldb), shape(), threads,
+                    alpha,
                     beta);
             return c;
         }
@@ -98,8 +109,7 @@ class SgemmTest {
         return s;
     }
 
-    @Test
-    void matchesReferenceAllTransposesAndEdges() {
+    @Test void matchesReferenceAllTransposesAndEdges() {
         Random r = new Random(42);
         float[][] ab = {{1f, 0f}, {0.75f, 1f}, {-1.5f, 0.5f}};
         for (int[] sh : shapes(r)) {
@@ -112,8 +122,7 @@ class SgemmTest {
         }
     }
 
-    @Test
-    void largeishMultithreadedAndDeterministic() {
+    @Test void largeishMultithreadedAndDeterministic() {
         Random r = new Random(7);
         for (int t = 0; t < 4; t++) {
             Case cs = new Case(r, (t & 1) != 0, (t & 2) != 0, 257, 129, 300, 0.5f, t == 3 ? 0f : 2f, true);
@@ -141,8 +150,7 @@ class SgemmTest {
         }
     }
 
-    @Test
-    void publicEntryPointAndBetaSemantics() {
+    @Test void publicEntryPointAndBetaSemantics() {
         Random r = new Random(3);
         Case cs = new Case(r, true, false, 40, 50, 60, 1.25f, -0.5f, true);
         float[] c = cs.c0.clone();
@@ -152,7 +160,8 @@ class SgemmTest {
 
         // beta == 0: NaN in C is overwritten, never propagated
         float[] a = rand(r, 6, 0), b = rand(r, 6, 0), cn = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
-        Sgemm.sgemm(ArrayMatrix.of(cn, 0, 2), ArrayMatrix.of(a, 0, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f, 0f);
+        Sgemm.sgemm(ArrayMatrix.of(cn, 0, 2), ArrayMatrix.of(a, 0, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f,
+                0f);
         for (float v : cn) assertFalse(Float.isNaN(v));
         // k == 0: C = beta * C, and with beta == 0, C = 0 even if it held NaN
         float[] c2 = {1, 2, 3, 4};
@@ -167,8 +176,7 @@ class SgemmTest {
                 GemmShape.of(false, false, 0, 5, 5), 1f, 0f);
     }
 
-    @Test
-    void batchedSmallAndLarge() {
+    @Test void batchedSmallAndLarge() {
         Random r = new Random(11);
         // {m, n, k, batch}; the last: attention to 5 adaptation tokens (NT: the dot-product path)
         for (int[] sh : new int[][]{{17, 23, 29, 9}, {130, 70, 90, 3}, {40, 5, 64, 12}}) {
@@ -196,7 +204,8 @@ class SgemmTest {
                 float[] cs = new float[off + batch * sc];
                 for (int i = 0; i < batch; i++) System.arraycopy(cases.get(i).c0, 0, cs, off + i * sc, m * n);
                 Sgemm.run(scalar, ArrayMatrix.batched(cs, off, n, sc), ArrayMatrix.batched(a, off, cases.get(0).lda, sa),
-                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), new GemmShape(ta, tb, m, n, k, batch), Parallel.threads(), 0.5f, 1.5f);
+                        ArrayMatrix.batched(b, off, cases.get(0).ldb, sb), new GemmShape(ta, tb, m, n, k, batch), Parallel.threads(), 0.5f,
+                        1.5f);
                 for (int i = 0; i < batch; i++) {
                     float[] ci = new float[m * n];
                     System.arraycopy(cs, off + i * sc, ci, 0, m * n);
@@ -209,17 +218,18 @@ class SgemmTest {
         Sgemm.sgemm(ArrayMatrix.batched(c, 0, 2, 4), ArrayMatrix.batched(a, 0, 3, 6), ArrayMatrix.batched(b, 0, 2, 0),
                 new GemmShape(false, false, 2, 2, 3, 2), 1f, 0f);
         float[] c1 = new float[4];
-        Sgemm.sgemm(ArrayMatrix.of(c1, 0, 2), ArrayMatrix.of(a, 6, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f, 0f);
+        Sgemm.sgemm(ArrayMatrix.of(c1, 0, 2), ArrayMatrix.of(a, 6, 3), ArrayMatrix.of(b, 0, 2), GemmShape.of(false, false, 2, 2, 3), 1f,
+                0f);
         assertArrayEquals(c1, java.util.Arrays.copyOfRange(c, 4, 8));
     }
 
-    @Test
-    void rejectsBadArguments() {
+    @Test void rejectsBadArguments() {
         float[] x = new float[100];
         assertMessage("GEMM sizes m -1", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2),
                 GemmShape.of(false, false, -1, 2, 2), 1f, 0f));
-        assertMessage("GEMM sizes m 2, n 2, k -3", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2),
-                GemmShape.of(false, false, 2, 2, -3), 1f, 0f));
+        assertMessage("GEMM sizes m 2, n 2, k -3",
+                () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2), ArrayMatrix.of(x, 0, 2),
+                        GemmShape.of(false, false, 2, 2, -3), 1f, 0f));
         assertMessage("lda", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 4),
                 GemmShape.of(false, false, 4, 4, 5), 1f, 0f));
         assertMessage("lda", () -> Sgemm.sgemm(ArrayMatrix.of(x, 0, 4), ArrayMatrix.of(x, 0, 5), ArrayMatrix.of(x, 0, 4),
@@ -250,8 +260,7 @@ class SgemmTest {
      * blocked kernel (same k-slices, same fused multiply-adds); a mapped B (FloatBuffer) gives the
      * array's result; the thread count does not matter.
      */
-    @Test
-    void fewRowsMatchReferenceBlockedKernelAndMappedOperand() {
+    @Test void fewRowsMatchReferenceBlockedKernelAndMappedOperand() {
         Random r = new Random(23);
         float[][] ab = {{1f, 0f}, {0.75f, 1f}, {-1.5f, 0.5f}};
         for (int m = 1; m <= Gemv.MAX_ROWS; m++)
@@ -269,7 +278,8 @@ class SgemmTest {
                         assertArrayEquals(c1, cs.run(kernel, 1), "depends on the thread count: " + what);
                         float[] mapped = cs.c0.clone();
                         Sgemm.run(kernel, ArrayMatrix.batched(mapped, cs.cOff, cs.ldc, 0), ArrayMatrix.batched(cs.a, cs.aOff, cs.lda, 0),
-                                ArrayMatrix.mapped(bBuf, cs.bOff, cs.ldb, 0), new GemmShape(false, tb, m, cs.n, cs.k, 1), Parallel.threads(),
+                                ArrayMatrix.mapped(bBuf, cs.bOff, cs.ldb, 0), new GemmShape(false, tb, m, cs.n, cs.k, 1),
+                                Parallel.threads(),
                                 cs.alpha, cs.beta);
                         assertArrayEquals(c1, mapped, "mapped B differs: " + what);
                         if (!tb) {
@@ -283,8 +293,7 @@ class SgemmTest {
             }
     }
 
-    @Test
-    void detectsAWrongKernel() {
+    @Test void detectsAWrongKernel() {
         // the tolerance is tight enough that dropping one term of a sum fails the check
         Random r = new Random(5);
         Case cs = new Case(r, false, false, 8, 8, 300, 1f, 0f, false);

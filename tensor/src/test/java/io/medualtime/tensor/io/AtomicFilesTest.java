@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 class AtomicFilesTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static List<String> listing(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
@@ -87,6 +88,7 @@ class AtomicFilesTest {
     }
 
     static void assumePosix() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assumptions
+                .assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     }
 }

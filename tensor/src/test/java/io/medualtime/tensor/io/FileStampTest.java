@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** A weights file rewritten in place is detected; one replaced by renaming a new file over it is not an error. */
 class FileStampTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private Path weights() throws Exception {
         Path f = dir.resolve("model.safetensors");

@@ -38,7 +38,8 @@ class FiniteCheckTest {
     @Test void requireFiniteNamesWhatTheIndexAndTheValue() {
         float[] a = ramp(3000);
         a[2048] = Float.NaN;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FiniteCheck.requireFinite("weights.bin: tensor 'w'", a));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FiniteCheck.requireFinite("weights.bin: tensor 'w'", a));
         assertEquals("weights.bin: tensor 'w' holds a non-finite value: element 2048 is NaN", e.getMessage());
         FiniteCheck.requireFinite("fine", ramp(3000));
     }
@@ -51,7 +52,8 @@ class FiniteCheckTest {
         assertEquals(7 * 40 + 5, FiniteCheck.firstNonFinite(m.transpose(0, 1)), "row-major index of the transposed view");
         assertEquals(-1, FiniteCheck.firstNonFinite(m.narrow(0, 6, 30)), "a view that leaves it out");
         assertEquals(7, FiniteCheck.firstNonFinite(m.narrow(0, 5, 2)), "a view with an offset");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FiniteCheck.requireFinite("logits", m.transpose(0, 1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FiniteCheck.requireFinite("logits", m.transpose(0, 1)));
         assertEquals("logits holds a non-finite value: element 285 is -Infinity", e.getMessage());
     }
 

@@ -12,8 +12,7 @@ class SafetensorsFuzzTest {
     private static final Path FILE = ParserContract.scratch("safetensors").resolve("model.safetensors");
 
     @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // per input; libFuzzer -timeout while fuzzing
-    @FuzzTest(maxDuration = "10s")
-    void fuzz(byte[] input) {
+    @FuzzTest(maxDuration = "10s") void fuzz(byte[] input) {
         ParserContract.write(FILE, input);
         ParserContract.check(() -> {
             try (SafetensorsFile f = SafetensorsFile.open(FILE)) {

@@ -37,8 +37,7 @@ class SafetensorsShardedTest {
             + "\"position_ids\":\"model-00002-of-00002.safetensors\","
             + "\"wte.weight\":\"model-00001-of-00002.safetensors\"";
 
-    @Test
-    void readsAcrossShards() throws IOException {
+    @Test void readsAcrossShards() throws IOException {
         twoShards();
         index(GOOD_MAP);
         try (ShardedSafetensors s = ShardedSafetensors.open(dir)) {
@@ -54,7 +53,8 @@ class SafetensorsShardedTest {
             s.readFloat("h.0.ln_1.weight", dst, 1);
             assertArrayEquals(new float[]{0, 5, 6}, dst);
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> s.info("lm_head.weight"));
-            assertTrue(e.getMessage().contains("'lm_head.weight'") && e.getMessage().contains(ShardedSafetensors.INDEX_FILE), e.getMessage());
+            assertTrue(e.getMessage().contains("'lm_head.weight'") && e.getMessage().contains(ShardedSafetensors.INDEX_FILE),
+                    e.getMessage());
         }
         // the index file itself can be given
         try (ShardedSafetensors s = ShardedSafetensors.open(dir.resolve(ShardedSafetensors.INDEX_FILE))) {
@@ -62,8 +62,7 @@ class SafetensorsShardedTest {
         }
     }
 
-    @Test
-    void missingShardIsNamed() throws IOException {
+    @Test void missingShardIsNamed() throws IOException {
         twoShards();
         index(GOOD_MAP + ",\"lm_head.weight\":\"model-00003-of-00002.safetensors\"");
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
@@ -71,8 +70,7 @@ class SafetensorsShardedTest {
                 && e.getMessage().contains("missing"), e.getMessage());
     }
 
-    @Test
-    void entryAbsentFromItsShardIsNamed() throws IOException {
+    @Test void entryAbsentFromItsShardIsNamed() throws IOException {
         twoShards();
         index("\"wte.weight\":\"model-00002-of-00002.safetensors\"");
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
@@ -80,8 +78,7 @@ class SafetensorsShardedTest {
                 && e.getMessage().contains("no such tensor"), e.getMessage());
     }
 
-    @Test
-    void pathTraversalAndBadIndex() throws IOException {
+    @Test void pathTraversalAndBadIndex() throws IOException {
         twoShards();
         index("\"wte.weight\":\"../model-00001-of-00002.safetensors\"");
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
@@ -94,8 +91,7 @@ class SafetensorsShardedTest {
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
     }
 
-    @Test
-    void singleFileFolderAndEmptyFolder() throws IOException {
+    @Test void singleFileFolderAndEmptyFolder() throws IOException {
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
         assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("model.safetensors"), e.getMessage());
         new SafetensorsWriter().addFloat("a", new float[]{3}, 1).write(dir.resolve("model.safetensors"));
@@ -105,14 +101,14 @@ class SafetensorsShardedTest {
         }
     }
 
-    @Test
-    void anIndexBeyondItsSizeLimitOrNotUtf8IsRefusedBeforeItIsRead() throws IOException {
+    @Test void anIndexBeyondItsSizeLimitOrNotUtf8IsRefusedBeforeItIsRead() throws IOException {
         Path index = dir.resolve(ShardedSafetensors.INDEX_FILE);
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(index.toFile(), "rw")) {
             raf.setLength(ShardedSafetensors.MAX_INDEX_BYTES + 1);   // sparse: no disk, and never read
         }
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
-        assertTrue(e.getMessage().startsWith(index + ": " + (ShardedSafetensors.MAX_INDEX_BYTES + 1) + " bytes, more than the"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(index + ": " + (ShardedSafetensors.MAX_INDEX_BYTES + 1) + " bytes, more than the"),
+                e.getMessage());
         Files.write(index, new byte[]{'{', (byte) 0xC3, '}'});
         e = assertThrows(SafetensorsException.class, () -> ShardedSafetensors.open(dir));
         assertEquals(index + ": not valid UTF-8", e.getMessage());

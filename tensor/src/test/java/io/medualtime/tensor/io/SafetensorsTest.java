@@ -74,8 +74,7 @@ class SafetensorsTest {
 
     // ---------------------------------------------------------------- writer / round trip
 
-    @Test
-    void writerProducesTheSpecLayoutByteForByte() throws IOException {
+    @Test void writerProducesTheSpecLayoutByteForByte() throws IOException {
         Path p = dir.resolve("a.safetensors");
         new SafetensorsWriter().addFloat("a", new float[]{1.0f, -2.0f}, 2).write(p);
         // header {"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}} is 54 bytes, padded with 2 spaces to 56
@@ -88,8 +87,7 @@ class SafetensorsTest {
         assertArrayEquals(expected, Files.readAllBytes(p));
     }
 
-    @Test
-    void writerLayoutWithMetadataAndIntegers() throws IOException {
+    @Test void writerLayoutWithMetadataAndIntegers() throws IOException {
         Path p = dir.resolve("m.safetensors");
         new SafetensorsWriter().putMetadata("format", "pt")
                 .addFloat("w", new float[]{0.5f, 0, 0, -0.0f}, 2, 2)
@@ -105,8 +103,7 @@ class SafetensorsTest {
         assertEquals(0, (8 + 152) % 8);
     }
 
-    @Test
-    void roundTrip() throws IOException {
+    @Test void roundTrip() throws IOException {
         Path p = dir.resolve("rt.safetensors");
         float[] w = new float[2 * 3 * 4];
         for (int i = 0; i < w.length; i++) w[i] = (i - 7) * 0.37f;
@@ -151,8 +148,7 @@ class SafetensorsTest {
         assertNotNull(extra);
     }
 
-    @Test
-    void intRoundTripAndConversions() throws IOException {
+    @Test void intRoundTripAndConversions() throws IOException {
         Path p = dir.resolve("ints.safetensors");
         new SafetensorsWriter()
                 .addInt("i32", new int[]{Integer.MIN_VALUE, -1, 0, 7, Integer.MAX_VALUE}, 5)
@@ -185,8 +181,7 @@ class SafetensorsTest {
         }
     }
 
-    @Test
-    void atomicWriteReplacesAndLeavesNoTempFiles() throws IOException {
+    @Test void atomicWriteReplacesAndLeavesNoTempFiles() throws IOException {
         Path p = dir.resolve("ckpt.safetensors");
         new SafetensorsWriter().addFloat("x", new float[]{1}, 1).write(p);
         new SafetensorsWriter().addFloat("y", new float[]{2, 3}, 2).write(p);
@@ -207,8 +202,7 @@ class SafetensorsTest {
         }
     }
 
-    @Test
-    void writerRejectsBadInput() {
+    @Test void writerRejectsBadInput() {
         SafetensorsWriter w = new SafetensorsWriter();
         assertThrows(IllegalArgumentException.class, () -> w.addFloat("a", new float[3], 2, 2));
         assertThrows(IllegalArgumentException.class, () -> w.addFloat("a", new float[0], -1));
@@ -220,8 +214,7 @@ class SafetensorsTest {
 
     // ---------------------------------------------------------------- conversions
 
-    @Test
-    void f16AndBf16ConvertLikePytorch() throws IOException {
+    @Test void f16AndBf16ConvertLikePytorch() throws IOException {
         // bit patterns and expected float32 bits computed by hand from IEEE 754 binary16 / bfloat16
         // (and cross-checked once, exhaustively for all 65536 patterns, against torch 1.13's .float())
         long[] f16 = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x0400, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0x7C01, 0x3555, 0xFE01, 0x0000};
@@ -254,7 +247,8 @@ class SafetensorsTest {
         int n16 = f16.length * 2, nb = bf16.length * 2, n64 = f64.length * 8;
         String h = "{\"h\":{\"dtype\":\"F16\",\"shape\":[" + f16.length + "],\"data_offsets\":[0," + n16 + "]},"
                 + "\"b\":{\"dtype\":\"BF16\",\"shape\":[" + bf16.length + "],\"data_offsets\":[" + n16 + "," + (n16 + nb) + "]},"
-                + "\"d\":{\"dtype\":\"F64\",\"shape\":[" + f64.length + "],\"data_offsets\":[" + (n16 + nb) + "," + (n16 + nb + n64) + "]}}";
+                + "\"d\":{\"dtype\":\"F64\",\"shape\":[" + f64.length + "],\"data_offsets\":[" + (n16 + nb) + "," + (n16 + nb + n64)
+                + "]}}";
         ByteBuffer dd = ByteBuffer.allocate(n64).order(ByteOrder.LITTLE_ENDIAN);
         for (double d : f64) dd.putDouble(d);
         Path p = file("half.safetensors", raw(h, concat(le(2, f16), le(2, bf16), dd.array())));
@@ -281,8 +275,7 @@ class SafetensorsTest {
 
     static final String ONE = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
 
-    @Test
-    void wellFormedUnpaddedHeaderIsAccepted() throws IOException {
+    @Test void wellFormedUnpaddedHeaderIsAccepted() throws IOException {
         Path p = file("ok.safetensors", raw(ONE, le(4, 0x3F800000, 0x40000000)));
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             assertArrayEquals(new float[]{1, 2}, f.readFloat("a"));
@@ -290,8 +283,7 @@ class SafetensorsTest {
         }
     }
 
-    @Test
-    void truncatedAndBadHeaderLength() throws IOException {
+    @Test void truncatedAndBadHeaderLength() throws IOException {
         assertBad(file("tiny.safetensors", new byte[]{1, 2, 3, 4, 5}), "5 bytes", "8-byte");
         assertBad(file("empty.safetensors", new byte[0]), "0 bytes");
         assertBad(file("huge.safetensors", concat(le(8, 200_000_000L), "{}".getBytes(StandardCharsets.US_ASCII))),
@@ -307,8 +299,7 @@ class SafetensorsTest {
         assertBad(file("zero.safetensors", le(8, 0)), "too small");
     }
 
-    @Test
-    void badJson() throws IOException {
+    @Test void badJson() throws IOException {
         assertBad(file("json.safetensors", raw("{\"a\": {\"dtype\": ", new byte[0])), "not valid JSON");
         assertBad(file("arr.safetensors", raw("[1,2,3]", new byte[0])), "does not start with '{'");
         assertBad(file("trail.safetensors", raw("{} {}", new byte[0])), "not valid JSON");
@@ -320,8 +311,7 @@ class SafetensorsTest {
         assertBad(file("meta2.safetensors", raw("{\"__metadata__\":[1]}", new byte[0])), "__metadata__");
     }
 
-    @Test
-    void badEntries() throws IOException {
+    @Test void badEntries() throws IOException {
         assertBad(file("e1.safetensors", raw("{\"w\":5}", new byte[0])), "tensor 'w'", "not a JSON object");
         assertBad(file("e2.safetensors", raw("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1])),
                 "tensor 'w'", "unsupported dtype \"F8_E4M3\"");
@@ -339,9 +329,13 @@ class SafetensorsTest {
                 "tensor 'w'", "data_offsets");
         assertBad(file("e9.safetensors", raw("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4])),
                 "tensor 'w'", "dtype");
-        assertBad(file("e10.safetensors", raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904, 4],\"data_offsets\":[0,4]}}", new byte[4])),
+        assertBad(
+                file("e10.safetensors",
+                        raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904, 4],\"data_offsets\":[0,4]}}", new byte[4])),
                 "tensor 'w'", "2^63");
-        assertBad(file("e11.safetensors", raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999]}}", new byte[4])),
+        assertBad(
+                file("e11.safetensors",
+                        raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999]}}", new byte[4])),
                 "tensor 'w'", "out of range");
         assertBad(file("e12.safetensors", raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", new byte[4])),
                 "tensor 'w'", "data_offsets");
@@ -349,8 +343,7 @@ class SafetensorsTest {
                 "tensor 'w'", "out of range");
     }
 
-    @Test
-    void overlapsHolesAndTrailingBytes() throws IOException {
+    @Test void overlapsHolesAndTrailingBytes() throws IOException {
         String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
         assertBad(file("overlap.safetensors", raw(overlap, new byte[12])), "'b'", "overlap", "'a'");
@@ -377,8 +370,7 @@ class SafetensorsTest {
         }
     }
 
-    @Test
-    void readErrors() throws IOException {
+    @Test void readErrors() throws IOException {
         Path p = file("r.safetensors", raw(ONE, le(4, 0x3F800000, 0x40000000)));
         SafetensorsFile f = SafetensorsFile.open(p);
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> f.info("nope"));
@@ -396,8 +388,7 @@ class SafetensorsTest {
 
     // ---------------------------------------------------------------- windowed mapping
 
-    @Test
-    void smallWindowsGiveTheSameAnswers() throws IOException {
+    @Test void smallWindowsGiveTheSameAnswers() throws IOException {
         // an odd-sized U8 tensor first, so the float tensors start at unaligned offsets
         float[] big = new float[37];
         for (int i = 0; i < big.length; i++) big[i] = i * 1.5f - 10;
@@ -410,7 +401,8 @@ class SafetensorsTest {
         String h = "{\"u\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[0,3]},"
                 + "\"f\":{\"dtype\":\"F32\",\"shape\":[37],\"data_offsets\":[3," + (u + fbytes) + "]},"
                 + "\"h\":{\"dtype\":\"F16\",\"shape\":[19],\"data_offsets\":[" + (u + fbytes) + "," + (u + fbytes + hbytes) + "]},"
-                + "\"i\":{\"dtype\":\"I64\",\"shape\":[7],\"data_offsets\":[" + (u + fbytes + hbytes) + "," + (u + fbytes + hbytes + ib) + "]}}";
+                + "\"i\":{\"dtype\":\"I64\",\"shape\":[7],\"data_offsets\":[" + (u + fbytes + hbytes) + "," + (u + fbytes + hbytes + ib)
+                + "]}}";
         Path p = file("win.safetensors", raw(h, concat(new byte[]{9, 8, 7}, fb.array(), le(2, halves), le(8, ids))));
         float[] hExpect = new float[halves.length];
         for (int i = 0; i < halves.length; i++) hExpect[i] = HalfFloats.f16ToFloat((short) halves[i]);
@@ -431,8 +423,7 @@ class SafetensorsTest {
         assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(p, 12));
     }
 
-    @Test
-    void tensorLargerThan2GiBInASparseFile() throws IOException {
+    @Test void tensorLargerThan2GiBInASparseFile() throws IOException {
         long n = 600_000_000L; // 2.4e9 bytes of F32, past the 2 GiB MappedByteBuffer limit
         String h = "{\"big\":{\"dtype\":\"F32\",\"shape\":[" + n + "],\"data_offsets\":[0," + (4 * n) + "]},"
                 + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + (4 * n) + "," + (4 * n + 8) + "]}}";
@@ -471,8 +462,7 @@ class SafetensorsTest {
 
     // ---------------------------------------------------------------- an independently written file
 
-    @Test
-    void readsThePythonWrittenFixture() throws Exception {
+    @Test void readsThePythonWrittenFixture() throws Exception {
         var url = SafetensorsTest.class.getResource("/fixtures/ops.safetensors");
         if (url == null) return; // fixture owned by another module's tests; nothing to check without it
         Path p = Path.of(url.toURI());
@@ -493,8 +483,7 @@ class SafetensorsTest {
         }
     }
 
-    @Test
-    void validInputsStillLoad_halfPrecisionUnicodeNamesAndABigHeader() throws IOException {
+    @Test void validInputsStillLoad_halfPrecisionUnicodeNamesAndABigHeader() throws IOException {
         float[] values = {0.5f, -1.25f, 3f, 1024f, 0f, -0.0009765625f};
         Map<String, TestCheckpoints.Raw> tensors = new java.util.LinkedHashMap<>();
         tensors.put("encoder.größe.重み", new TestCheckpoints.Raw("F16", new long[]{2, 3}, TestCheckpoints.f16(values)));

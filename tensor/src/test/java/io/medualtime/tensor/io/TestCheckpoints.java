@@ -109,7 +109,7 @@ public final class TestCheckpoints {
     }
 
     private static byte[] header(Map<String, long[]> shapes, Map<String, String> dtypes, Map<String, Long> lengths,
-                                 Map<String, String> metadata) throws IOException {
+            Map<String, String> metadata) throws IOException {
         ObjectNode header = SafetensorsFile.JSON.createObjectNode();
         if (!metadata.isEmpty()) metadata.forEach(header.putObject("__metadata__")::put);
         long offset = 0;

@@ -71,7 +71,7 @@ final class DeviceMemory {
         if ((off & 3) != 0) throw new IllegalStateException(String.format("misaligned 32-bit access at 0x%x", address));
         if ((off >>> 2) + count > a.length)
             throw new IllegalStateException(String.format("access of %d words at 0x%x is past the end of its %d-byte allocation",
-                count, address, 4L * a.length));
+                    count, address, 4L * a.length));
         return a;
     }
 

@@ -26,14 +26,16 @@ public final class HostOnlyDriver implements CudaDriver {
     /** -Dmedualtime.cuda.profile=true: what a step launches at its real shapes, counted without running it. */
     private final KernelProfile profile = KernelProfile.ifRequested();
 
-    @Override public String describe() { return "host-only CUDA driver: kernels are NOT run, results are garbage (host overhead measurements)"; }
+    @Override public String describe() {
+        return "host-only CUDA driver: kernels are NOT run, results are garbage (host overhead measurements)";
+    }
     @Override public String deviceName() { return "host-only (no kernels)"; }
     @Override public int computeCapabilityMajor() { return 7; }
     @Override public int computeCapabilityMinor() { return 0; }
     @Override public int multiprocessorCount() { return 132; }            // an H100/H200's launch shapes
     @Override public long totalMemory() { return 1L << 40; }
     @Override public int driverVersion() { return 0; }
-    @Override public long[] memoryInfo() { return new long[] {1L << 40, 1L << 40}; }
+    @Override public long[] memoryInfo() { return new long[]{1L << 40, 1L << 40}; }
 
     @Override public long allocate(long bytes) { return next.getAndAdd((bytes + 511) & ~511L); }
     @Override public void free(long address) {}

@@ -34,12 +34,16 @@ final class PtxBlock {
     private int cx, cy, cz;
 
     PtxBlock(PtxModule module, Function kernel, DeviceMemory memory, int gx, int gy, int gz,
-             int bx, int by, int bz, int dynamicSharedBytes) {
+            int bx, int by, int bz, int dynamicSharedBytes) {
         this.module = module;
         this.kernel = kernel;
         this.memory = memory;
-        this.gx = gx; this.gy = gy; this.gz = gz;
-        this.bx = bx; this.by = by; this.bz = bz;
+        this.gx = gx;
+        this.gy = gy;
+        this.gz = gz;
+        this.bx = bx;
+        this.by = by;
+        this.bz = bz;
         int threads = bx * by * bz;
         warps = new PtxWarp[(threads + 31) / 32];
         for (int w = 0; w < warps.length; w++)
@@ -50,7 +54,9 @@ final class PtxBlock {
     /** Runs block (cx, cy, cz) with the kernel's parameters as raw bits. */
     void run(long[] params, int cx, int cy, int cz) {
         this.params = params;
-        this.cx = cx; this.cy = cy; this.cz = cz;
+        this.cx = cx;
+        this.cy = cy;
+        this.cz = cz;
         Arrays.fill(shared, DeviceMemory.UNINITIALISED);
         for (PtxWarp w : warps) w.start(kernel);
         while (true) {
@@ -68,8 +74,8 @@ final class PtxBlock {
 
     PtxFault fault(PtxWarp w, int lane, Insn in, String why, Throwable cause) {
         return new PtxFault(String.format("%s: kernel %s, block (%d,%d,%d), thread (%d,%d,%d): %s",
-            in == null ? "kernels/" + module.name + ".ptx" : in.source, kernel.name, cx, cy, cz,
-            w.x[lane], w.y[lane], w.z[lane], why), cause);
+                in == null ? "kernels/" + module.name + ".ptx" : in.source, kernel.name, cx, cy, cz,
+                w.x[lane], w.y[lane], w.z[lane], why), cause);
     }
 
     /** Thrown when a kernel does something invalid; names the kernel, block, thread and PTX line. */
@@ -87,12 +93,14 @@ final class PtxBlock {
             int maxLane = (l & segmask) | (clamp & ~segmask), minLane = l & segmask;
             int j;
             boolean ok;
+            // @formatter:off
             switch (in.mode) {
                 case UP: j = l - b; ok = j >= maxLane; break;
                 case DOWN: j = l + b; ok = j <= maxLane; break;
                 case BFLY: j = l ^ b; ok = j <= maxLane; break;
                 default: j = minLane | (b & ~segmask); ok = j <= maxLane; break;   // idx
             }
+            // @formatter:on
             set(in.dst[0], l, r, shuffled[ok && j < n ? j : l]);
         }
     }
@@ -106,6 +114,7 @@ final class PtxBlock {
     static int fastForm(Insn in) {
         if (in.dst.length != 1 || in.dst[0].kind != Operand.REG) return 0;
         for (Operand o : in.src) if (o.kind != Operand.REG && !(in.op == PtxModule.Op.MOV && o.kind == Operand.IMM)) return 0;
+        // @formatter:off
         switch (in.op) {
             case FMA: return in.type == Type.F32 ? FAST_FMA_F32 : 0;
             case ADD: return in.type == Type.F32 ? FAST_ADD_F32 : in.type.bits == 32 && !in.type.isFloat() ? FAST_ADD_I32 : 0;
@@ -113,6 +122,7 @@ final class PtxBlock {
             case MOV: return FAST_MOV;
             default: return 0;
         }
+        // @formatter:on
     }
 
     private static float f(long bits) { return Float.intBitsToFloat((int) bits); }
@@ -163,6 +173,7 @@ final class PtxBlock {
 
     void execute(Insn in, PtxWarp w, int l, long[] r) {
         Operand[] s = in.src;
+        // @formatter:off
         switch (in.op) {
             case MOV: case CVTA: set(in.dst[0], l, r, value(s[0], w, l, r)); break;
             case ADD: set(in.dst[0], l, r, PtxMath.add(in.type, value(s[0], w, l, r), value(s[1], w, l, r))); break;
@@ -206,18 +217,22 @@ final class PtxBlock {
             case NOP: break;
             default: throw new IllegalStateException("unhandled " + in.op);
         }
+        // @formatter:on
     }
 
     long value(Operand o, PtxWarp w, int l, long[] r) {
+        // @formatter:off
         switch (o.kind) {
             case Operand.REG: return r[(o.reg << 5) | l];
             case Operand.IMM: return o.value;
             case Operand.SPECIAL: return special((int) o.value, w, l);
             default: throw new IllegalStateException("operand of kind " + o.kind + " used as a value");
         }
+        // @formatter:on
     }
 
     private long special(int code, PtxWarp w, int l) {
+        // @formatter:off
         switch (code) {
             case Operand.TID_X: return w.x[l];
             case Operand.TID_Y: return w.y[l];
@@ -235,6 +250,7 @@ final class PtxBlock {
             case Operand.WARPID: return w.base >> 5;
             default: throw new IllegalStateException("special register " + code);
         }
+        // @formatter:on
     }
 
     private static void set(Operand o, int l, long[] r, long v) {
@@ -250,12 +266,14 @@ final class PtxBlock {
     private int sharedIndex(long address, int words) {
         if ((address & 3) != 0 || address < 0 || (address >>> 2) + words > shared.length)
             throw new IllegalStateException(String.format("shared-memory access at 0x%x outside the block's %d bytes (or misaligned)",
-                address, 4 * shared.length));
+                    address, 4 * shared.length));
         return (int) (address >>> 2);
     }
 
     /** Words per element: 64-bit types take two (little-endian), everything else one. */
-    private static int words(Type type) { return type.bits == 64 ? 2 : 1; }
+    private static int words(Type type) {
+        return type.bits == 64 ? 2 : 1;
+    }
 
     private void load(Insn in, PtxWarp w, int l, long[] r) {
         Operand src = in.src[0];
@@ -268,8 +286,13 @@ final class PtxBlock {
         long a = address(src, l, r);
         int[] mem;
         int base;
-        if (in.space == Space.SHARED) { mem = shared; base = sharedIndex(a, n); }
-        else { mem = memory.words(a, n); base = DeviceMemory.index(a); }
+        if (in.space == Space.SHARED) {
+            mem = shared;
+            base = sharedIndex(a, n);
+        } else {
+            mem = memory.words(a, n);
+            base = DeviceMemory.index(a);
+        }
         if (in.vector == 1) { set(in.dst[0], l, r, word(mem, base, in.type)); return; }
         Operand[] elems = in.dst[0].elements;
         for (int i = 0; i < in.vector; i++) set(elems[i], l, r, word(mem, base + i * per, in.type));
@@ -286,8 +309,13 @@ final class PtxBlock {
         long a = address(in.src[0], l, r);
         int[] mem;
         int base;
-        if (in.space == Space.SHARED) { mem = shared; base = sharedIndex(a, n); }
-        else { mem = memory.words(a, n); base = DeviceMemory.index(a); }
+        if (in.space == Space.SHARED) {
+            mem = shared;
+            base = sharedIndex(a, n);
+        } else {
+            mem = memory.words(a, n);
+            base = DeviceMemory.index(a);
+        }
         Operand v = in.src[1];
         for (int i = 0; i < in.vector; i++) {
             long x = value(in.vector == 1 ? v : v.elements[i], w, l, r);

@@ -31,15 +31,15 @@ final class PtxDecoder {
     }
 
     private static final Map<String, Mode> COMPARISONS = Map.ofEntries(Map.entry("eq", Mode.EQ), Map.entry("ne", Mode.NE),
-        Map.entry("lt", Mode.LT), Map.entry("le", Mode.LE), Map.entry("gt", Mode.GT), Map.entry("ge", Mode.GE),
-        Map.entry("lo", Mode.UNSIGNED_LT), Map.entry("ls", Mode.UNSIGNED_LE), Map.entry("hi", Mode.UNSIGNED_GT),
-        Map.entry("hs", Mode.UNSIGNED_GE), Map.entry("equ", Mode.EQU), Map.entry("neu", Mode.NEU), Map.entry("ltu", Mode.LTU),
-        Map.entry("leu", Mode.LEU), Map.entry("gtu", Mode.GTU), Map.entry("geu", Mode.GEU), Map.entry("num", Mode.NUM),
-        Map.entry("nan", Mode.NAN));
+            Map.entry("lt", Mode.LT), Map.entry("le", Mode.LE), Map.entry("gt", Mode.GT), Map.entry("ge", Mode.GE),
+            Map.entry("lo", Mode.UNSIGNED_LT), Map.entry("ls", Mode.UNSIGNED_LE), Map.entry("hi", Mode.UNSIGNED_GT),
+            Map.entry("hs", Mode.UNSIGNED_GE), Map.entry("equ", Mode.EQU), Map.entry("neu", Mode.NEU), Map.entry("ltu", Mode.LTU),
+            Map.entry("leu", Mode.LEU), Map.entry("gtu", Mode.GTU), Map.entry("geu", Mode.GEU), Map.entry("num", Mode.NUM),
+            Map.entry("nan", Mode.NAN));
     private static final Set<String> ROUNDING = Set.of("rn", "rz", "rm", "rp", "rni", "rzi", "rmi", "rpi");
     /** Modifiers that change nothing in a sequential emulation (caching, approximation, scope, sync). */
     private static final Set<String> IGNORED = Set.of("nc", "approx", "full", "ftz", "uni", "sync", "aligned",
-        "to", "relaxed", "gpu", "cta", "sys", "volatile", "ca", "cg", "cs", "lu", "cv", "wb", "wt");
+            "to", "relaxed", "gpu", "cta", "sys", "volatile", "ca", "cg", "cs", "lu", "cv", "wb", "wt");
 
     static Insn decode(String[] parts, List<String> args, Names names, String source) {
         Op op = op(parts[0]);
@@ -55,14 +55,17 @@ final class PtxDecoder {
             else if (op == Op.SETP && COMPARISONS.containsKey(m)) in.mode = COMPARISONS.get(m);
             else if (op == Op.SETP && Set.of("and", "or", "xor").contains(m)) in.combine = mode(m);
             else if ((op == Op.MUL || op == Op.MAD) && Set.of("lo", "hi", "wide").contains(m)) in.mode = mode(m);
-            else if (ROUNDING.contains(m)) { if (op == Op.CVT) in.mode = mode(m); }
-            else if (m.equals("global")) in.space = Space.GLOBAL;
+            else if (ROUNDING.contains(m)) {
+                if (op == Op.CVT) in.mode = mode(m);
+            } else if (m.equals("global")) in.space = Space.GLOBAL;
             else if (m.equals("shared")) in.space = Space.SHARED;
             else if (m.equals("param")) in.space = Space.PARAM;
             else if (m.equals("v2") || m.equals("v4")) in.vector = m.charAt(1) - '0';
             else if (op == Op.SHFL && Set.of("up", "down", "bfly", "idx").contains(m)) in.mode = mode(m);
             else if ((op == Op.RED || op == Op.ATOM) && Set.of("add", "min", "max", "exch").contains(m)) in.mode = mode(m);
-            else if (!IGNORED.contains(m) && !(op == Op.NOP || op == Op.BAR)) throw new UnsupportedOperationException("unsupported modifier ." + m);
+            else
+                if (!IGNORED.contains(m) && !(op == Op.NOP || op == Op.BAR))
+                    throw new UnsupportedOperationException("unsupported modifier ." + m);
         }
         if (op == Op.CVT) {
             if (types.size() != 2) throw new UnsupportedOperationException("cvt needs a destination and a source type");
@@ -80,6 +83,7 @@ final class PtxDecoder {
     private static Mode mode(String m) { return Mode.valueOf(m.toUpperCase(java.util.Locale.ROOT)); }
 
     private static Op op(String base) {
+        // @formatter:off
         switch (base) {
             case "mov": return Op.MOV;
             case "add": return Op.ADD;
@@ -124,12 +128,15 @@ final class PtxDecoder {
             case "membar": case "fence": return Op.NOP;
             default: throw new UnsupportedOperationException("unsupported instruction '" + base + "'");
         }
+        // @formatter:on
     }
 
     private static void operands(Insn in, List<String> a, Names n) {
         Type t = in.type;
         switch (in.op) {
-            case RET: case EXIT: case NOP:
+            case RET:
+            case EXIT:
+            case NOP:
                 return;
             case BAR:
                 return;                                       // every barrier is the CTA-wide barrier 0
@@ -162,37 +169,39 @@ final class PtxDecoder {
                 return;
             }
             case SELP:
-                in.dst = new Operand[] {n.operand(a.get(0), t)};
-                in.src = new Operand[] {n.operand(a.get(1), t), n.operand(a.get(2), t), n.operand(a.get(3), Type.PRED)};
+                in.dst = new Operand[]{n.operand(a.get(0), t)};
+                in.src = new Operand[]{n.operand(a.get(1), t), n.operand(a.get(2), t), n.operand(a.get(3), Type.PRED)};
                 return;
             case CVT:
-                in.dst = new Operand[] {n.operand(a.get(0), t)};
-                in.src = new Operand[] {n.operand(a.get(1), in.srcType)};
+                in.dst = new Operand[]{n.operand(a.get(0), t)};
+                in.src = new Operand[]{n.operand(a.get(1), in.srcType)};
                 return;
             case LD:
-                in.dst = new Operand[] {n.operand(a.get(0), t)};
-                in.src = new Operand[] {n.operand(a.get(1), Type.U64)};
+                in.dst = new Operand[]{n.operand(a.get(0), t)};
+                in.src = new Operand[]{n.operand(a.get(1), Type.U64)};
                 return;
-            case ST: case RED:
-                in.src = new Operand[] {n.operand(a.get(0), Type.U64), n.operand(a.get(1), t)};
+            case ST:
+            case RED:
+                in.src = new Operand[]{n.operand(a.get(0), Type.U64), n.operand(a.get(1), t)};
                 return;
             case ATOM:
-                in.dst = new Operand[] {n.operand(a.get(0), t)};
-                in.src = new Operand[] {n.operand(a.get(1), Type.U64), n.operand(a.get(2), t)};
+                in.dst = new Operand[]{n.operand(a.get(0), t)};
+                in.src = new Operand[]{n.operand(a.get(1), Type.U64), n.operand(a.get(2), t)};
                 return;
             case SHFL: {
-                in.dst = new Operand[] {n.operand(a.get(0).split("\\|")[0], t)};
+                in.dst = new Operand[]{n.operand(a.get(0).split("\\|")[0], t)};
                 in.src = new Operand[a.size() - 1];
                 for (int i = 1; i < a.size(); i++) in.src[i - 1] = n.operand(a.get(i), i == 1 ? t : Type.U32);
                 return;
             }
-            case SHL: case SHR:
-                in.dst = new Operand[] {n.operand(a.get(0), t)};
-                in.src = new Operand[] {n.operand(a.get(1), t), n.operand(a.get(2), Type.U32)};
+            case SHL:
+            case SHR:
+                in.dst = new Operand[]{n.operand(a.get(0), t)};
+                in.src = new Operand[]{n.operand(a.get(1), t), n.operand(a.get(2), Type.U32)};
                 return;
             default: {
                 Type dt = in.mode == Mode.WIDE ? (t.isSigned() ? Type.S64 : Type.U64) : t;
-                in.dst = new Operand[] {n.operand(a.get(0), dt)};
+                in.dst = new Operand[]{n.operand(a.get(0), dt)};
                 in.src = new Operand[a.size() - 1];
                 for (int i = 1; i < a.size(); i++)          // mad.wide: the addend is wide too
                     in.src[i - 1] = n.operand(a.get(i), i == 3 && in.mode == Mode.WIDE ? dt : t);

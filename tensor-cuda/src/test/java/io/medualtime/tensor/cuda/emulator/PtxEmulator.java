@@ -54,7 +54,7 @@ public final class PtxEmulator implements CudaDriver {
     /** Memory: a quarter of the Java heap (-Dmedualtime.cuda.emulator.memoryBytes overrides); all cores. */
     public PtxEmulator() {
         this(Long.getLong("medualtime.cuda.emulator.memoryBytes", Runtime.getRuntime().maxMemory() / 4),
-            Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** Registers the emulator with {@link CudaRuntime} (META-INF/services of the test-jar). */
@@ -68,25 +68,30 @@ public final class PtxEmulator implements CudaDriver {
     }
 
     /** Registers PTX text as module {@code name} (tests: small kernels that are not in kernels/). */
-    void load(String name, String ptx) { modules.put(name, PtxParser.parse(name, ptx)); }
+    void load(String name, String ptx) {
+        modules.put(name, PtxParser.parse(name, ptx));
+    }
 
     @Override public String describe() {
         return String.format("PTX emulator on the CPU (%d threads, %.1f GiB emulated memory) - not a GPU", workers,
-            memory.capacity() / (1024.0 * 1024 * 1024));
+                memory.capacity() / (1024.0 * 1024 * 1024));
     }
     @Override public String deviceName() { return "PTX emulator"; }
     @Override public int computeCapabilityMajor() { return 7; }   // the .target our kernels declare
     @Override public int computeCapabilityMinor() { return 0; }
     /** The worker threads, or {@code -Dmedualtime.cuda.emulator.sms} (e.g. 132 to choose launch shapes as an H100 would). */
-    @Override public int multiprocessorCount() { return sms > 0 ? sms : workers; }
+    @Override public int multiprocessorCount() {
+        return sms > 0 ? sms : workers;
+    }
     @Override public long totalMemory() { return memory.capacity(); }
     @Override public int driverVersion() { return 0; }
-    @Override public long[] memoryInfo() { return new long[] {memory.capacity() - memory.usedBytes(), memory.capacity()}; }
+    @Override public long[] memoryInfo() { return new long[]{memory.capacity() - memory.usedBytes(), memory.capacity()}; }
 
     @Override public long allocate(long bytes) {
         Long a = memory.allocate(bytes);
-        if (a == null) throw new OutOfDeviceMemory("emulated cuMemAlloc of " + bytes + " bytes: out of emulated device memory ("
-            + memory.usedBytes() + " of " + memory.capacity() + " bytes in use)");
+        if (a == null)
+            throw new OutOfDeviceMemory("emulated cuMemAlloc of " + bytes + " bytes: out of emulated device memory ("
+                    + memory.usedBytes() + " of " + memory.capacity() + " bytes in use)");
         return a;
     }
 
@@ -145,7 +150,7 @@ public final class PtxEmulator implements CudaDriver {
         long threads = (long) blockX * blockY * blockZ;
         if (gridX < 1 || gridY < 1 || gridZ < 1 || blockX < 1 || blockY < 1 || blockZ < 1 || threads > MAX_THREADS_PER_BLOCK)
             throw new IllegalArgumentException(String.format("%s: invalid launch shape grid (%d,%d,%d) block (%d,%d,%d)",
-                kernel, gridX, gridY, gridZ, blockX, blockY, blockZ));
+                    kernel, gridX, gridY, gridZ, blockX, blockY, blockZ));
         if (m.staticSharedBytes + sharedBytes > MAX_SHARED_BYTES)
             throw new IllegalArgumentException(kernel + ": " + (m.staticSharedBytes + sharedBytes) + " bytes of shared memory > 48 KiB");
         long started = System.nanoTime();
@@ -157,14 +162,14 @@ public final class PtxEmulator implements CudaDriver {
     }
 
     private void run(PtxModule m, Function f, long[] params, int gridX, int gridY, int gridZ,
-                     int blockX, int blockY, int blockZ, int sharedBytes) {
+            int blockX, int blockY, int blockZ, int sharedBytes) {
         String kernel = f.name;
         int blocks = gridX * gridY * gridZ;
         int n = Math.min(workers, blocks);
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             PtxBlock block = new PtxBlock(m, f, memory, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes);
-            for (int b; (b = next.getAndIncrement()) < blocks; )
+            for (int b; (b = next.getAndIncrement()) < blocks;)
                 block.run(params, b % gridX, (b / gridX) % gridY, b / (gridX * gridY));
         };
         if (n == 1) {
@@ -178,8 +183,10 @@ public final class PtxEmulator implements CudaDriver {
             try {
                 r.get();
             } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-                    : new IllegalStateException(e.getCause());
+                if (failure == null)
+                    failure = e.getCause() instanceof RuntimeException
+                            ? (RuntimeException) e.getCause()
+                            : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted during an emulated launch of " + kernel, e);
@@ -197,8 +204,9 @@ public final class PtxEmulator implements CudaDriver {
             Type t = f.paramTypes[i];
             Object a = args[i];
             boolean ok = t == Type.F32 ? a instanceof Float : t.bits == 64 ? a instanceof Long : a instanceof Integer;
-            if (!ok) throw new IllegalArgumentException(String.format("%s: parameter %d (%s, .%s) given %s", f.name, i,
-                f.paramNames[i], t.name().toLowerCase(), a == null ? "null" : a.getClass().getSimpleName() + " " + a));
+            if (!ok)
+                throw new IllegalArgumentException(String.format("%s: parameter %d (%s, .%s) given %s", f.name, i,
+                        f.paramNames[i], t.name().toLowerCase(), a == null ? "null" : a.getClass().getSimpleName() + " " + a));
             bits[i] = t == Type.F32 ? Float.floatToRawIntBits((Float) a) : ((Number) a).longValue();
         }
         return bits;

@@ -23,19 +23,23 @@ final class PtxMath {
     private static long u32(long v) { return v & 0xFFFFFFFFL; }
 
     static long add(Type t, long a, long b) {
+        // @formatter:off
         switch (t) {
             case F32: return f(f(a) + f(b));
             case F64: return d(d(a) + d(b));
             default: return t.bits == 32 ? i32((int) a + (int) b) : a + b;
         }
+        // @formatter:on
     }
 
     static long sub(Type t, long a, long b) {
+        // @formatter:off
         switch (t) {
             case F32: return f(f(a) - f(b));
             case F64: return d(d(a) - d(b));
             default: return t.bits == 32 ? i32((int) a - (int) b) : a - b;
         }
+        // @formatter:on
     }
 
     /** mul: floats, or integers with mode lo (default), hi or wide (32 x 32 -> 64). */
@@ -62,6 +66,7 @@ final class PtxMath {
     }
 
     static long div(Type t, long a, long b) {
+        // @formatter:off
         switch (t) {
             case F32: return f(f(a) / f(b));
             case F64: return d(d(a) / d(b));
@@ -71,12 +76,15 @@ final class PtxMath {
                 if (t.bits == 32) return (int) b == 0 ? -1 : i32(Integer.divideUnsigned((int) a, (int) b));
                 return b == 0 ? -1 : Long.divideUnsigned(a, b);
         }
+        // @formatter:on
     }
 
     static long rem(Type t, long a, long b) {
         switch (t) {
-            case S32: return (int) b == 0 ? a : i32((int) a % (int) b);
-            case S64: return b == 0 ? a : a % b;
+            case S32:
+                return (int) b == 0 ? a : i32((int) a % (int) b);
+            case S64:
+                return b == 0 ? a : a % b;
             default:
                 if (t.isFloat()) throw new IllegalStateException("rem on " + t);
                 if (t.bits == 32) return (int) b == 0 ? a : i32(Integer.remainderUnsigned((int) a, (int) b));
@@ -107,19 +115,23 @@ final class PtxMath {
     }
 
     static long abs(Type t, long a) {
+        // @formatter:off
         switch (t) {
             case F32: return a & 0x7FFFFFFFL;
             case F64: return a & Long.MAX_VALUE;
             default: return t.bits == 32 ? i32(Math.abs((int) a)) : Math.abs(a);
         }
+        // @formatter:on
     }
 
     static long neg(Type t, long a) {
+        // @formatter:off
         switch (t) {
             case F32: return i32((int) a ^ 0x80000000);
             case F64: return a ^ Long.MIN_VALUE;
             default: return t.bits == 32 ? i32(-(int) a) : -a;
         }
+        // @formatter:on
     }
 
     static long shl(Type t, long a, long amount) {
@@ -143,6 +155,7 @@ final class PtxMath {
         if (t.isFloat()) {
             double x = t == Type.F32 ? f(a) : d(a), y = t == Type.F32 ? f(b) : d(b);
             boolean nan = Double.isNaN(x) || Double.isNaN(y);
+            // @formatter:off
             switch (op) {
                 case EQ: return !nan && x == y;
                 case NE: return !nan && x != y;
@@ -160,14 +173,18 @@ final class PtxMath {
                 case NAN: return nan;
                 default: throw new IllegalStateException("setp." + op + " on " + t);
             }
+            // @formatter:on
         }
         if (t == Type.PRED) {
+            // @formatter:off
             switch (op) {
                 case EQ: return (a != 0) == (b != 0);
                 case NE: return (a != 0) != (b != 0);
                 default: throw new IllegalStateException("setp." + op + " on pred");
             }
+            // @formatter:on
         }
+        // @formatter:off
         switch (op) {
             case EQ: return t.bits == 32 ? (int) a == (int) b : a == b;
             case NE: return t.bits == 32 ? (int) a != (int) b : a != b;
@@ -181,6 +198,7 @@ final class PtxMath {
             case UNSIGNED_GE: return cmpUnsigned(t, a, b) >= 0;
             default: throw new IllegalStateException("setp." + op + " on " + t);
         }
+        // @formatter:on
     }
 
     private static int cmpUnsigned(Type t, long a, long b) {
@@ -190,12 +208,14 @@ final class PtxMath {
     /** setp's optional .and/.or/.xor with a third predicate operand. */
     static boolean combine(Mode how, boolean cmp, long pred) {
         boolean c = pred != 0;
+        // @formatter:off
         switch (how) {
             case AND: return cmp && c;
             case OR: return cmp || c;
             case XOR: return cmp ^ c;
             default: return cmp;
         }
+        // @formatter:on
     }
 
     /** cvt.&lt;rounding&gt;.dst.src. */
@@ -222,8 +242,13 @@ final class PtxMath {
                 return i32((int) (long) Math.max(0, Math.min(4294967295.0, x)));
             }
             if (dst.isSigned()) return (long) x;
-            return x <= 0 ? 0 : x >= 18446744073709551615.0 ? -1L : x >= 9223372036854775808.0
-                ? (long) (x - 9223372036854775808.0) ^ Long.MIN_VALUE : (long) x;
+            return x <= 0
+                    ? 0
+                    : x >= 18446744073709551615.0
+                            ? -1L
+                            : x >= 9223372036854775808.0
+                                    ? (long) (x - 9223372036854775808.0) ^ Long.MIN_VALUE
+                                    : (long) x;
         }
         // integer -> integer: truncate or extend by the source's signedness
         long x = src.bits == 32 ? (src.isSigned() ? (int) v : u32(v)) : v;
@@ -231,6 +256,7 @@ final class PtxMath {
     }
 
     private static double roundIntegral(double x, Mode mode) {
+        // @formatter:off
         switch (mode) {
             case RNI: return Math.rint(x);
             case RZI: return x < 0 ? Math.ceil(x) : Math.floor(x);
@@ -238,11 +264,13 @@ final class PtxMath {
             case RPI: return Math.ceil(x);
             default: return x;
         }
+        // @formatter:on
     }
 
     /** rcp, sqrt, rsqrt, ex2, lg2, sin, cos: exact (correctly rounded from double) also for .approx. */
     static long unary(Op op, Type t, long a) {
         double x = t == Type.F32 ? f(a) : d(a), r;
+        // @formatter:off
         switch (op) {
             case RCP: if (t == Type.F32) return f(1f / f(a)); r = 1.0 / x; break;   // float division: correctly rounded
             case SQRT: r = Math.sqrt(x); break;
@@ -253,6 +281,7 @@ final class PtxMath {
             case COS: r = Math.cos(x); break;
             default: throw new IllegalStateException(op.toString());
         }
+        // @formatter:on
         return t == Type.F32 ? f((float) r) : d(r);
     }
 

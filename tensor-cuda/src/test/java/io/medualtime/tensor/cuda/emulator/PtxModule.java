@@ -52,6 +52,7 @@ final class PtxModule {
         boolean isSigned() { return this == S32 || this == S64; }
 
         static Type of(String s) {
+            // @formatter:off
             switch (s) {
                 case "pred": return PRED;
                 case "b32": return B32;
@@ -64,21 +65,19 @@ final class PtxModule {
                 case "f64": return F64;
                 default: return null;
             }
+            // @formatter:on
         }
     }
 
     enum Op {
-        MOV, ADD, SUB, MUL, MAD, FMA, DIV, REM, MIN, MAX, ABS, NEG, AND, OR, XOR, NOT, SHL, SHR,
-        SETP, SELP, CVT, CVTA, LD, ST, RED, ATOM, BRA, CALL, RET, EXIT, BAR, SHFL,
-        RCP, SQRT, RSQRT, EX2, LG2, SIN, COS, COPYSIGN, NOP
+        MOV, ADD, SUB, MUL, MAD, FMA, DIV, REM, MIN, MAX, ABS, NEG, AND, OR, XOR, NOT, SHL, SHR, SETP, SELP, CVT, CVTA, LD, ST, RED, ATOM, BRA, CALL, RET, EXIT, BAR, SHFL, RCP, SQRT, RSQRT, EX2, LG2, SIN, COS, COPYSIGN, NOP
     }
 
     enum Space { GLOBAL, SHARED, PARAM }
 
     /** Instruction modifiers the interpreter acts on (decoded once, so no string compares at run time). */
     enum Mode {
-        NONE,
-        LO, HI, WIDE,                                             // mul, mad
+        NONE, LO, HI, WIDE,                                             // mul, mad
         EQ, NE, LT, LE, GT, GE, EQU, NEU, LTU, LEU, GTU, GEU, NUM, NAN,  // setp
         UNSIGNED_LT, UNSIGNED_LE, UNSIGNED_GT, UNSIGNED_GE,       // setp .lo .ls .hi .hs
         AND, OR, XOR,                                             // setp's combining operation
@@ -116,7 +115,7 @@ final class PtxModule {
         static final int REG = 0, IMM = 1, SPECIAL = 2, ADDRESS = 3, PARAM = 4, VECTOR = 5, SINK = 6;
         // special registers
         static final int TID_X = 0, TID_Y = 1, TID_Z = 2, NTID_X = 3, NTID_Y = 4, NTID_Z = 5,
-            CTAID_X = 6, CTAID_Y = 7, CTAID_Z = 8, NCTAID_X = 9, NCTAID_Y = 10, NCTAID_Z = 11, LANEID = 12, WARPID = 13;
+                CTAID_X = 6, CTAID_Y = 7, CTAID_Z = 8, NCTAID_X = 9, NCTAID_Y = 10, NCTAID_Z = 11, LANEID = 12, WARPID = 13;
 
         final int kind;
         int reg = -1;               // REG; ADDRESS with a register base; PARAM: parameter index

@@ -28,13 +28,13 @@ final class PtxParser {
     private static final Pattern REG_RANGE = Pattern.compile("([%\\w$]+)<(\\d+)>");   // r<8>: r0 .. r7
     private static final Pattern LABEL = Pattern.compile("^\\s*([A-Za-z_$][\\w$]*)\\s*:(?!:)");
     private static final Pattern SHARED = Pattern.compile(
-        "\\.shared\\s+(?:\\.align\\s+(\\d+)\\s+)?\\.(\\w+)\\s+([\\w$]+)\\s*(?:\\[(\\d*)\\])?");
+            "\\.shared\\s+(?:\\.align\\s+(\\d+)\\s+)?\\.(\\w+)\\s+([\\w$]+)\\s*(?:\\[(\\d*)\\])?");
 
     /** A statement of a function body: text without the ';' and its line. */
     private record Statement(String text, int line) {}
 
     private record RawFunction(Function function, List<Statement> body, Map<String, Integer> shared,
-                               List<String> returns, List<String> params) {}
+            List<String> returns, List<String> params) {}
 
     private final String file;
     private final List<Function> functions = new ArrayList<>();
@@ -332,11 +332,11 @@ final class PtxParser {
     }
 
     private static final Map<String, Integer> SPECIALS = Map.ofEntries(
-        Map.entry("%tid.x", Operand.TID_X), Map.entry("%tid.y", Operand.TID_Y), Map.entry("%tid.z", Operand.TID_Z),
-        Map.entry("%ntid.x", Operand.NTID_X), Map.entry("%ntid.y", Operand.NTID_Y), Map.entry("%ntid.z", Operand.NTID_Z),
-        Map.entry("%ctaid.x", Operand.CTAID_X), Map.entry("%ctaid.y", Operand.CTAID_Y), Map.entry("%ctaid.z", Operand.CTAID_Z),
-        Map.entry("%nctaid.x", Operand.NCTAID_X), Map.entry("%nctaid.y", Operand.NCTAID_Y), Map.entry("%nctaid.z", Operand.NCTAID_Z),
-        Map.entry("%laneid", Operand.LANEID), Map.entry("%warpid", Operand.WARPID));
+            Map.entry("%tid.x", Operand.TID_X), Map.entry("%tid.y", Operand.TID_Y), Map.entry("%tid.z", Operand.TID_Z),
+            Map.entry("%ntid.x", Operand.NTID_X), Map.entry("%ntid.y", Operand.NTID_Y), Map.entry("%ntid.z", Operand.NTID_Z),
+            Map.entry("%ctaid.x", Operand.CTAID_X), Map.entry("%ctaid.y", Operand.CTAID_Y), Map.entry("%ctaid.z", Operand.CTAID_Z),
+            Map.entry("%nctaid.x", Operand.NCTAID_X), Map.entry("%nctaid.y", Operand.NCTAID_Y), Map.entry("%nctaid.z", Operand.NCTAID_Z),
+            Map.entry("%laneid", Operand.LANEID), Map.entry("%warpid", Operand.WARPID));
 
     /** One operand; immediates are converted for {@code type} (f32 immediates become float bits). */
     private Operand operand(Scope sc, String text, Type type, Statement st) {
@@ -382,7 +382,8 @@ final class PtxParser {
         if (r != null) return Operand.reg(r);
         Integer shared = sc.sharedAddress(s);
         if (shared != null) return Operand.imm(shared);
-        if (s.matches("[-+]?(0[xX][0-9a-fA-F]+|\\d+)[uU]?") || s.matches("0[fFdD][0-9a-fA-F]+") || s.matches("[-+]?\\d*\\.\\d+([eE][-+]?\\d+)?"))
+        if (s.matches("[-+]?(0[xX][0-9a-fA-F]+|\\d+)[uU]?") || s.matches("0[fFdD][0-9a-fA-F]+")
+                || s.matches("[-+]?\\d*\\.\\d+([eE][-+]?\\d+)?"))
             return Operand.imm(immediate(s, type, st));
         throw error(st.line, st.text, "unknown operand '" + s + "'");
     }

@@ -90,7 +90,9 @@ final class PtxWarp {
         long steps = 0;
         try {
             while (true) {
-                if (++steps > MAX_STEPS) throw new IllegalStateException("no progress: " + MAX_STEPS + " instructions in one warp without reaching a barrier or the end (an endless loop?)");
+                if (++steps > MAX_STEPS)
+                    throw new IllegalStateException("no progress: " + MAX_STEPS
+                            + " instructions in one warp without reaching a barrier or the end (an endless loop?)");
                 in = gfn.code[gpc];
                 long[] r = frames[gfn.index];
                 int m = mask;
@@ -102,8 +104,13 @@ final class PtxWarp {
                     }
                 }
                 switch (in.op) {
-                    case BRA: branch(m, in.target); break;
-                    case CALL: case RET: case EXIT: case BAR:
+                    case BRA:
+                        branch(m, in.target);
+                        break;
+                    case CALL:
+                    case RET:
+                    case EXIT:
+                    case BAR:
                         if (m == 0) gpc++;
                         else if (m != mask) split(m);          // predicated: those that do it go first
                         else control(in, r);
@@ -111,8 +118,8 @@ final class PtxWarp {
                     case SHFL:
                         if (m != (all & ~exited) || exited != 0)
                             throw new IllegalStateException("shfl.sync reached by " + Integer.bitCount(m) + " of the "
-                                + Integer.bitCount(all) + " lanes of warp " + (base >> 5)
-                                + (exited != 0 ? " (the others exited)" : " (the others are elsewhere)"));
+                                    + Integer.bitCount(all) + " lanes of warp " + (base >> 5)
+                                    + (exited != 0 ? " (the others exited)" : " (the others are elsewhere)"));
                         block.shuffle(in, this, m, r);
                         gpc++;
                         break;
@@ -139,6 +146,7 @@ final class PtxWarp {
     }
 
     private void control(Insn in, long[] r) {
+        // @formatter:off
         switch (in.op) {
             case CALL: call(in, r); break;
             case RET: if (gdepth == 0) exit(); else ret(); break;
@@ -148,6 +156,7 @@ final class PtxWarp {
                 save(mask, gpc + 1);
                 mask = 0;
         }
+        // @formatter:on
     }
 
     private void branch(int taken, int target) {
@@ -203,8 +212,10 @@ final class PtxWarp {
             long[] to = frames[f.index];
             for (int i = 0; i < site.dst.length; i++)
                 if (site.dst[i].kind == Operand.REG) to[(site.dst[i].reg << 5) | l] = from[(callee.returnRegs[i] << 5) | l];
-            if (f0 == null) { f0 = f; pc0 = retPc[l][gdepth]; }
-            else if (f != f0 || retPc[l][gdepth] != pc0) same = false;
+            if (f0 == null) {
+                f0 = f;
+                pc0 = retPc[l][gdepth];
+            } else if (f != f0 || retPc[l][gdepth] != pc0) same = false;
         }
         if (same) {
             gfn = f0;
@@ -257,8 +268,10 @@ final class PtxWarp {
         int b = -1;
         for (int mm = parked; mm != 0; mm &= mm - 1) {
             int l = Integer.numberOfTrailingZeros(mm);
-            if (b < 0 || before(depth[l], fn[l], pc[l], depth[b], fn[b], pc[b])) { b = l; bestLanes = 1 << l; }
-            else if (depth[l] == depth[b] && fn[l] == fn[b] && pc[l] == pc[b]) bestLanes |= 1 << l;
+            if (b < 0 || before(depth[l], fn[l], pc[l], depth[b], fn[b], pc[b])) {
+                b = l;
+                bestLanes = 1 << l;
+            } else if (depth[l] == depth[b] && fn[l] == fn[b] && pc[l] == pc[b]) bestLanes |= 1 << l;
         }
     }
 

@@ -9,5 +9,7 @@ public record ArraySpan(float[] array, int offset) {
     public static ArraySpan of(float[] array) { return new ArraySpan(array, 0); }
 
     /** The same array, starting {@code delta} elements later. */
-    public ArraySpan at(int delta) { return new ArraySpan(array, offset + delta); }
+    public ArraySpan at(int delta) {
+        return new ArraySpan(array, offset + delta);
+    }
 }

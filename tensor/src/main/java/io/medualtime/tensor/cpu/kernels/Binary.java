@@ -23,6 +23,7 @@ public final class Binary {
     static void scalar(BinaryOp op, ArraySpan z, ArraySpan x, int as, ArraySpan y, int bs, int from, int n) {
         float[] a = x.array(), b = y.array(), out = z.array();
         int ao = x.offset(), bo = y.offset(), oo = z.offset();
+        // @formatter:off
         switch (op) {
             case ADD: for (int i = from; i < n; i++) out[oo + i] = a[ao + i * as] + b[bo + i * bs]; break;
             case SUB: for (int i = from; i < n; i++) out[oo + i] = a[ao + i * as] - b[bo + i * bs]; break;
@@ -34,6 +35,7 @@ public final class Binary {
             case GT: for (int i = from; i < n; i++) out[oo + i] = a[ao + i * as] > b[bo + i * bs] ? 1f : 0f; break;
             default: throw new UnsupportedOperationException(op.name());
         }
+        // @formatter:on
     }
 
     /** The Vector API loops (loaded only when the API is present). */
@@ -53,17 +55,20 @@ public final class Binary {
             if (!dense && !scalarB && !scalarA) return 0;
             switch (op) {
                 case ADD:
-                    return dense ? add(out, oo, a, ao, b, bo, n)
+                    return dense
+                            ? add(out, oo, a, ao, b, bo, n)
                             : scalarB ? VectorRows.affine(out, oo, a, ao, n, b[bo], 1f) : VectorRows.affine(out, oo, b, bo, n, a[ao], 1f);
                 case MUL:
-                    return dense ? mul(out, oo, a, ao, b, bo, n)
+                    return dense
+                            ? mul(out, oo, a, ao, b, bo, n)
                             : scalarB ? VectorRows.scale(out, oo, a, ao, n, b[bo]) : VectorRows.scale(out, oo, b, bo, n, a[ao]);
                 case SUB:   // a - s == a + (-s) exactly
                     if (scalarA) return 0;
                     return dense ? sub(out, oo, a, ao, b, bo, n) : VectorRows.affine(out, oo, a, ao, n, -b[bo], 1f);
                 case DIV:
                     return dense ? div(out, oo, a, ao, b, bo, n) : 0;
-                default: return 0;
+                default:
+                    return 0;
             }
         }
 

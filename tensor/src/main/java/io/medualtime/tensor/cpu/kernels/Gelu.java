@@ -56,7 +56,9 @@ public final class Gelu {
     }
 
     /** The erf form x Phi(x) = 0.5 x erfc(-x / sqrt 2). */
-    public static float erfValue(float x) { return (float) (0.5 * x * erfc(-x * INV_SQRT2)); }
+    public static float erfValue(float x) {
+        return (float) (0.5 * x * erfc(-x * INV_SQRT2));
+    }
 
     /** The erf form's derivative Phi(x) + x phi(x). */
     public static float erfGrad(float x) {

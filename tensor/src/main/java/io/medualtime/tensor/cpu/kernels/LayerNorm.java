@@ -59,7 +59,8 @@ public final class LayerNorm {
      * The parameter sums are reduced per thread chunk in double, then added in chunk order
      * (deterministic for a thread count).
      */
-    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, int rows, int cols) {
+    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, int rows,
+            int cols) {
         float[] gw = grads.weight(), gb = grads.bias();
         Rows a = new Rows(gx, gy, x, stats, w, cols);
         boolean vec = VectorSupport.available();
@@ -170,9 +171,11 @@ public final class LayerNorm {
                     e0 = e0.add((DoubleVector) dx.convertShape(VectorOperators.F2D, D, 0));
                     e1 = e1.add((DoubleVector) dx.convertShape(VectorOperators.F2D, D, 1));
                     DoubleVector.fromArray(D, cw, c).add((DoubleVector) gxh.convertShape(VectorOperators.F2D, D, 0)).intoArray(cw, c);
-                    DoubleVector.fromArray(D, cw, c + half).add((DoubleVector) gxh.convertShape(VectorOperators.F2D, D, 1)).intoArray(cw, c + half);
+                    DoubleVector.fromArray(D, cw, c + half).add((DoubleVector) gxh.convertShape(VectorOperators.F2D, D, 1)).intoArray(cw,
+                            c + half);
                     DoubleVector.fromArray(D, cb, c).add((DoubleVector) g.convertShape(VectorOperators.F2D, D, 0)).intoArray(cb, c);
-                    DoubleVector.fromArray(D, cb, c + half).add((DoubleVector) g.convertShape(VectorOperators.F2D, D, 1)).intoArray(cb, c + half);
+                    DoubleVector.fromArray(D, cb, c + half).add((DoubleVector) g.convertShape(VectorOperators.F2D, D, 1)).intoArray(cb,
+                            c + half);
                 }
                 d0.intoArray(lanes, 0);
                 d1.intoArray(lanes, half);

@@ -30,6 +30,7 @@ public final class Unary {
 
     /** The scalar reference of {@link #forward} (and the tail of its vector loops). */
     static void scalar(UnaryOp op, float[] y, int yo, float[] x, int xo, int n, float p) {
+        // @formatter:off
         switch (op) {
             case NEG: for (int i = 0; i < n; i++) y[yo + i] = -x[xo + i]; break;
             case EXP: for (int i = 0; i < n; i++) y[yo + i] = (float) Math.exp(x[xo + i]); break;
@@ -47,6 +48,7 @@ public final class Unary {
             case ABS: for (int i = 0; i < n; i++) y[yo + i] = Math.abs(x[xo + i]); break;
             default: throw new UnsupportedOperationException(op.name());
         }
+        // @formatter:on
     }
 
     /** gin = g * op'(x) over n elements, on all threads. */
@@ -65,6 +67,7 @@ public final class Unary {
     static void scalarBackward(UnaryOp op, ArraySpan gins, ArraySpan xs, ArraySpan gs, int s, int e, float p) {
         float[] x = xs.array(), g = gs.array(), gin = gins.array();
         int xo = xs.offset(), go = gs.offset(), gio = gins.offset();
+        // @formatter:off
         switch (op) {
             case TANH: for (int i = s; i < e; i++) { double t = Math.tanh(x[xo + i]); gin[gio + i] = (float) (g[go + i] * (1 - t * t)); } break;
             case SIGMOID: for (int i = s; i < e; i++) { double v = 1.0 / (1.0 + Math.exp(-x[xo + i])); gin[gio + i] = (float) (g[go + i] * v * (1 - v)); } break;
@@ -74,6 +77,7 @@ public final class Unary {
             case GELU_ERF: for (int i = s; i < e; i++) gin[gio + i] = g[go + i] * Gelu.erfGrad(x[xo + i]); break;
             default: throw new UnsupportedOperationException("no fused backward for " + op);
         }
+        // @formatter:on
     }
 
     /** The Vector API loops (loaded only when the API is present). */
@@ -89,6 +93,7 @@ public final class Unary {
          */
         /** The whole vectors of op(x) for the ops covered here; returns how many elements were done (0: none). */
         static int head(UnaryOp op, float[] y, int yo, float[] x, int xo, int n, float p) {
+            // @formatter:off
             switch (op) {
                 case ADD_SCALAR: return VectorRows.affine(y, yo, x, xo, n, p, 1f);
                 case MUL_SCALAR: return VectorRows.scale(y, yo, x, xo, n, p);
@@ -96,6 +101,7 @@ public final class Unary {
                 case RELU: return relu(y, yo, x, xo, n);
                 default: return 0;
             }
+            // @formatter:on
         }
 
         private static int relu(float[] y, int yo, float[] x, int xo, int n) {
@@ -109,7 +115,8 @@ public final class Unary {
             int i = 0, bound = S.loopBound(n);
             FloatVector zero = FloatVector.zero(S);
             for (; i < bound; i += S.length())
-                zero.blend(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(gin, gio + i);
+                zero.blend(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f))
+                        .intoArray(gin, gio + i);
             for (; i < n; i++) gin[gio + i] = x[xo + i] > 0 ? g[go + i] : 0f;
         }
     }

@@ -23,7 +23,6 @@ final class VectorRows {
      */
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
-
     static float rowMax(float[] x, int o, int n) {
         int i = 0, bound = S.loopBound(n);
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);

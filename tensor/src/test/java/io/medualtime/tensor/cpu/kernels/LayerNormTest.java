@@ -53,7 +53,9 @@ class LayerNormTest {
         final ArrayNormStats stats;
 
         Problem(Random r, int rows, int cols, boolean affine) {
-            this.rows = rows; this.cols = cols; this.n = rows * cols;
+            this.rows = rows;
+            this.cols = cols;
+            this.n = rows * cols;
             x = new float[n + 3];
             for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 2 + 0.5);
             w = affine ? new float[cols] : null;

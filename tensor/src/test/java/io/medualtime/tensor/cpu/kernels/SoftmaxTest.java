@@ -41,7 +41,8 @@ class SoftmaxTest {
             for (boolean log : new boolean[]{false, true}) {
                 Softmax.scalarRow(ys, 0, x, 0, cols, log);
                 Softmax.vectorRow(yv, 0, x, 0, cols, log);
-                for (int c = 0; c < cols; c++) assertEquals(ys[c], yv[c], 2e-6 * (1 + Math.abs(ys[c])), "forward " + log + " " + cols + " [" + c + "]");
+                for (int c = 0; c < cols; c++)
+                    assertEquals(ys[c], yv[c], 2e-6 * (1 + Math.abs(ys[c])), "forward " + log + " " + cols + " [" + c + "]");
             }
             Softmax.scalarRow(ys, 0, x, 0, cols, false);
             float[] gs = new float[cols], gv = new float[cols];
