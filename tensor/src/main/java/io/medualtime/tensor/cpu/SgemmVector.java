@@ -101,6 +101,7 @@ final class SgemmVector extends SgemmBlocked {
      * (an array of vectors would live in memory), and the accumulators are stored here rather than
      * passed to a helper, which C2 might not inline in so large a method (it would then box them).
      */
+    // @formatter:off (a hand-unrolled register tile: one line per row of the tile)
     private static void micro(float[] tile, float[] pa, int pao, float[] pb, int pbo, int kc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
@@ -114,72 +115,19 @@ final class SgemmVector extends SgemmBlocked {
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + 1 * V);
             FloatVector b2 = FloatVector.fromArray(S, pb, ib + 2 * V);
             FloatVector b3 = FloatVector.fromArray(S, pb, ib + 3 * V);
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 0]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                c02 = x.fma(b2, c02);
-                c03 = x.fma(b3, c03);
-            }
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 1]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                c12 = x.fma(b2, c12);
-                c13 = x.fma(b3, c13);
-            }
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 2]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                c22 = x.fma(b2, c22);
-                c23 = x.fma(b3, c23);
-            }
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 3]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                c32 = x.fma(b2, c32);
-                c33 = x.fma(b3, c33);
-            }
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 4]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                c42 = x.fma(b2, c42);
-                c43 = x.fma(b3, c43);
-            }
-            {
-                FloatVector x = FloatVector.broadcast(S, pa[ia + 5]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                c52 = x.fma(b2, c52);
-                c53 = x.fma(b3, c53);
-            }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03); }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13); }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23); }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33); }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43); }
+            { FloatVector x = FloatVector.broadcast(S, pa[ia + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53); }
         }
-        c00.intoArray(tile, 0 * V);
-        c01.intoArray(tile, 1 * V);
-        c02.intoArray(tile, 2 * V);
-        c03.intoArray(tile, 3 * V);
-        c10.intoArray(tile, 4 * V);
-        c11.intoArray(tile, 5 * V);
-        c12.intoArray(tile, 6 * V);
-        c13.intoArray(tile, 7 * V);
-        c20.intoArray(tile, 8 * V);
-        c21.intoArray(tile, 9 * V);
-        c22.intoArray(tile, 10 * V);
-        c23.intoArray(tile, 11 * V);
-        c30.intoArray(tile, 12 * V);
-        c31.intoArray(tile, 13 * V);
-        c32.intoArray(tile, 14 * V);
-        c33.intoArray(tile, 15 * V);
-        c40.intoArray(tile, 16 * V);
-        c41.intoArray(tile, 17 * V);
-        c42.intoArray(tile, 18 * V);
-        c43.intoArray(tile, 19 * V);
-        c50.intoArray(tile, 20 * V);
-        c51.intoArray(tile, 21 * V);
-        c52.intoArray(tile, 22 * V);
-        c53.intoArray(tile, 23 * V);
+        c00.intoArray(tile, 0 * V); c01.intoArray(tile, 1 * V); c02.intoArray(tile, 2 * V); c03.intoArray(tile, 3 * V);
+        c10.intoArray(tile, 4 * V); c11.intoArray(tile, 5 * V); c12.intoArray(tile, 6 * V); c13.intoArray(tile, 7 * V);
+        c20.intoArray(tile, 8 * V); c21.intoArray(tile, 9 * V); c22.intoArray(tile, 10 * V); c23.intoArray(tile, 11 * V);
+        c30.intoArray(tile, 12 * V); c31.intoArray(tile, 13 * V); c32.intoArray(tile, 14 * V); c33.intoArray(tile, 15 * V);
+        c40.intoArray(tile, 16 * V); c41.intoArray(tile, 17 * V); c42.intoArray(tile, 18 * V); c43.intoArray(tile, 19 * V);
+        c50.intoArray(tile, 20 * V); c51.intoArray(tile, 21 * V); c52.intoArray(tile, 22 * V); c53.intoArray(tile, 23 * V);
     }
+    // @formatter:on
 }
