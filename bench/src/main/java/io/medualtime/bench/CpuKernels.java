@@ -1,5 +1,6 @@
 package io.medualtime.bench;
 
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.cpu.kernels.AdamW;
 import io.medualtime.tensor.cpu.kernels.ArrayAffine;
 import io.medualtime.tensor.cpu.kernels.CrossEntropy;
@@ -90,7 +91,7 @@ public class CpuKernels {
         return y;
     }
 
-    private static final AdamW.Hyper HYPER = new AdamW.Hyper(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
+    private static final AdamWStep HYPER = new AdamWStep(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
 
     @Benchmark public float[] crossEntropyForward() {
         CrossEntropy.forward(loss, lse, ArraySpan.of(logits), targets, -100, CE_ROWS, CE_COLS);

@@ -191,11 +191,11 @@ public final class CpuBackend implements Backend {
                 ? null
                 : new BatchNorm.Running(arr(running.mean()), arr(running.var()), running.momentum());
         BatchNorm.forward(arr(y), arrays(saved), array(x), arrays(affine), run,
-                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()), eps);
+                shape, eps);
     }
     @Override public void batchNormBackward(Storage gx, Affine grads, Storage gy, Span x, NormStats saved, Storage w, ChannelShape shape) {
         BatchNorm.backward(arr(gx), arrays(grads), arr(gy), array(x), arrays(saved), arrOrNull(w),
-                new BatchNorm.Shape(shape.batch(), shape.channels(), shape.length()));
+                shape);
     }
     @Override public void layerNorm(Storage y, NormStats saved, Span x, Affine affine, int rows, int cols, float eps) {
         LayerNorm.forward(arr(y), arrays(saved), array(x), arrays(affine), rows, cols, eps);
@@ -244,6 +244,6 @@ public final class CpuBackend implements Backend {
     }
     @Override public void adamw(Storage param, Storage m, Storage v, Storage grad, int n, AdamWStep step) {
         AdamW.step(arr(param), arr(m), arr(v), arr(grad), n,
-                new AdamW.Hyper(step.lr(), step.beta1(), step.beta2(), step.eps(), step.weightDecay(), step.bias1(), step.bias2()));
+                step);
     }
 }

@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu.kernels;
 
+import io.medualtime.tensor.backend.AdamWStep;
 import io.medualtime.tensor.cpu.Parallel;
 import io.medualtime.tensor.cpu.VectorSupport;
 import jdk.incubator.vector.FloatVector;
@@ -12,14 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
 public final class AdamW {
     private AdamW() {}
 
-    /** The step's hyper-parameters; bias1 = 1 - beta1^t and bias2 = 1 - beta2^t at step t. */
-    public record Hyper(float lr, float beta1, float beta2, float eps, float weightDecay, float bias1, float bias2) {}
-
-    /** The per-element constants derived from {@link Hyper}. */
+    /** The per-element constants derived from the step's {@link AdamWStep}. */
     private record Coefs(float b1, float b2, float eps, float stepSize, float sqrtBias2, float decay) {}
 
     /** Updates p, m, v in place from the gradient g over their first n elements. */
-    public static void step(float[] p, float[] m, float[] v, float[] g, int n, Hyper h) {
+    public static void step(float[] p, float[] m, float[] v, float[] g, int n, AdamWStep h) {
         Coefs k = new Coefs(h.beta1(), h.beta2(), h.eps(), h.lr() / h.bias1(), (float) Math.sqrt(h.bias2()), 1 - h.lr() * h.weightDecay());
         Parallel.range(n, Grains.ELEMENTS, (s, e) -> {
             if (VectorSupport.available()) { Vec.update(p, m, v, g, s, e, k); return; }

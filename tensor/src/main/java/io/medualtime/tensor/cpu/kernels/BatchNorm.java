@@ -1,5 +1,6 @@
 package io.medualtime.tensor.cpu.kernels;
 
+import io.medualtime.tensor.backend.ChannelShape;
 import io.medualtime.tensor.cpu.Parallel;
 import io.medualtime.tensor.cpu.VectorSupport;
 
@@ -11,9 +12,6 @@ import io.medualtime.tensor.cpu.VectorSupport;
 public final class BatchNorm {
     private BatchNorm() {}
 
-    /** The layout of x: [batch, channels, length]. */
-    public record Shape(int batch, int channels, int length) {}
-
     /** Running statistics moved by {@code momentum} toward each batch's mean and unbiased variance. */
     public record Running(float[] mean, float[] var, float momentum) {}
 
@@ -21,7 +19,7 @@ public final class BatchNorm {
      * stats = each channel's mean and invstd (two passes); {@code run} (may be null) moves toward them;
      * y (from index 0) = (x - mean) * invstd * w + b.
      */
-    public static void forward(float[] y, ArrayNormStats stats, ArraySpan x, ArrayAffine p, Running run, Shape shape, float eps) {
+    public static void forward(float[] y, ArrayNormStats stats, ArraySpan x, ArrayAffine p, Running run, ChannelShape shape, float eps) {
         float[] xa = x.array(), w = p.weight(), b = p.bias(), mean = stats.mean(), invstd = stats.rstd();
         int xo = x.offset(), batch = shape.batch(), channels = shape.channels(), len = shape.length();
         long n = (long) batch * len;
@@ -62,7 +60,8 @@ public final class BatchNorm {
      * gx (from index 0) = w * invstd * (gy - sum(gy)/N - xhat * sum(gy * xhat)/N), per channel over
      * its N values; grads' weight = sum(gy * xhat), bias = sum(gy) (each may be null; overwritten).
      */
-    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w, Shape shape) {
+    public static void backward(float[] gx, ArrayAffine grads, float[] gy, ArraySpan x, ArrayNormStats stats, float[] w,
+            ChannelShape shape) {
         float[] xa = x.array(), mean = stats.mean(), invstd = stats.rstd();
         int xo = x.offset(), batch = shape.batch(), channels = shape.channels(), len = shape.length();
         long n = (long) batch * len;
