@@ -42,11 +42,13 @@ final class SgemmVector extends SgemmBlocked {
     static final SgemmBlocking BLOCKING = SgemmBlocking.detect(MR, NR);
 
     /**
-     * Products at most this wide read A in place (see {@link SgemmBlocked#readsAInPlace}): packing a
-     * 6-row panel of row-major A is a transposing copy (~1.8 cycles per value on Zen 4), amortised
-     * over n columns, while {@link #microRows} is ~15% slower per flop than {@link #micro}.
+     * Products at most this wide read A in place (see {@link SgemmBlocked#readsAInPlace}): one NR-wide
+     * B panel, so a packed A panel would be read just once after its transposing copy (~1.6 cycles
+     * a value on Zen 4, 40% of a 256x64x256 product), while {@link #microRows} is ~15% slower per
+     * flop than {@link #micro}: measured a win at n = 64, a tie at 128, a loss from 192 on, and 15%
+     * slower at 1024x768x768.
      */
-    static final int IN_PLACE_MAX_N = SgemmBlocking.override("inplacen", 2 * NR);
+    static final int IN_PLACE_MAX_N = SgemmBlocking.override("inplacen", NR);
 
     SgemmVector() { this(BLOCKING.kc(), BLOCKING.mc(), BLOCKING.nc(), IN_PLACE_MAX_N); }
 
