@@ -20,6 +20,9 @@ import io.medualtime.tensor.backend.GemmShape;
  * Packing copies each panel into the exact order the micro-kernel reads it (unit stride, no
  * bounds surprises), which is where transposed operands and alpha are absorbed, and pads the
  * ragged edge panels with zeros so the micro-kernel always computes a full MR x NR tile.
+ * A kernel may read full panels of A where A is stored instead ({@link #readsAInPlace}): then
+ * packing would only copy the values, and the multiply-adds and their order are the same, so the
+ * result is bitwise the same.
  *
  * <p>Every element of C is accumulated in the same order (k-slices in order, p in order inside
  * a slice) whatever the thread split, so results are bitwise reproducible.
@@ -29,6 +32,8 @@ abstract class SgemmBlocked {
     final int mr, nr;
     /** Cache block sizes: depth of a k-slice, rows of a packed A block, columns of a packed B block. */
     final int kcMax, mcMax, ncMax;
+    /** Products at most this wide read full panels of A in place, unpacked (see {@link #readsAInPlace}); 0: never. */
+    final int inPlaceMaxN;
 
     /**
      * Per-thread packing buffers (packed A, packed B, tile, then staging for buffer operands of A
@@ -36,7 +41,8 @@ abstract class SgemmBlocked {
      */
     private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[5][]);
 
-    SgemmBlocked(int mr, int nr, int kc, int mc, int nc) {
+    SgemmBlocked(int mr, int nr, int kc, int mc, int nc, int inPlaceMaxN) {
+        this.inPlaceMaxN = inPlaceMaxN;
         this.mr = mr;
         this.nr = nr;
         this.kcMax = kc;
@@ -54,10 +60,12 @@ abstract class SgemmBlocked {
     record Block(int row, int rows, int col, int cols) {}
 
     /**
-     * Computes the tiles of one packed block: C[0:mc, 0:nc] = pa * pb + beta * C (kc deep), where
-     * {@code overwrite} means C is not read (beta == 0 on the first k-slice).
+     * Computes the tiles of one block: C[0:mc, 0:nc] = A * pb + beta * C (kc deep), where
+     * {@code overwrite} means C is not read (beta == 0 on the first k-slice). A's panels are read
+     * from the packed p.a(), except, when {@code a} is not null, the full MR-row panels: from A's
+     * block itself (row i at a.offset() + i * a.ld(), kc values along k), as {@link #readsAInPlace} chose.
      */
-    abstract void macroKernel(ArrayMatrix c, Packed p, int mc, int nc, int kc, float beta, boolean overwrite);
+    abstract void macroKernel(ArrayMatrix c, ArrayMatrix a, Packed p, int mc, int nc, int kc, float beta, boolean overwrite);
 
     /**
      * Single-threaded blocked GEMM on one (sub)problem; arguments already validated, k > 0. A and/or B
@@ -79,6 +87,7 @@ abstract class SgemmBlocked {
         if (pb == null || pb.length < ncB * kcB) buf[1] = pb = new float[ncB * kcB];
         if (tile == null) buf[2] = tile = new float[mr * nr];
         Packed packed = new Packed(pa, pb, tile);
+        boolean inPlace = readsAInPlace(a, shape, alpha);
         float[] sa = a.buffer() == null ? null : staging(buf, 3, mcB * kcB), sb = b.buffer() == null ? null : staging(buf, 4, ncB * kcB);
 
         for (int jc = 0; jc < n; jc += ncB) {
@@ -95,12 +104,17 @@ abstract class SgemmBlocked {
                 for (int ic = 0; ic < m; ic += mcB) {
                     int mc = Math.min(mcB, m - ic);
                     Block aBlock = new Block(ic, mc, pc, kc);
-                    if (sa == null) packA(pa, a, aBlock, transA, alpha);
+                    ArrayMatrix aInPlace = null;
+                    if (inPlace) {      // only a ragged last panel is packed (rows past m are not in A)
+                        int full = mc / mr * mr;
+                        if (full < mc) packA(pa, full * kc, a, new Block(ic + full, mc - full, pc, kc), false, alpha);
+                        aInPlace = a.at(ic * a.ld() + pc);
+                    } else if (sa == null) packA(pa, 0, a, aBlock, transA, alpha);
                     else {
                         int cols = stage(sa, a, aBlock, transA);
-                        packA(pa, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), transA, alpha);
+                        packA(pa, 0, ArrayMatrix.of(sa, 0, cols), new Block(0, mc, 0, kc), transA, alpha);
                     }
-                    macroKernel(c.at(ic * c.ld() + jc), packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f);
+                    macroKernel(c.at(ic * c.ld() + jc), aInPlace, packed, mc, nc, kc, first ? beta : 1f, first && beta == 0f);
                 }
             }
         }
@@ -156,20 +170,29 @@ abstract class SgemmBlocked {
         return width;
     }
 
+    /**
+     * Whether full panels of A are read where A is stored instead of packed: A is a row-major array,
+     * alpha is 1 (packing would only copy the values) and C is at most {@link #inPlaceMaxN} wide
+     * (packing is then amortised over few columns, while the in-place micro-kernel is slower per flop).
+     */
+    final boolean readsAInPlace(ArrayMatrix a, GemmShape shape, float alpha) {
+        return !shape.transA() && alpha == 1f && a.array() != null && shape.n() <= inPlaceMaxN;
+    }
+
     static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
 
     static int roundUp(int x, int m) { return (x + m - 1) / m * m; }
 
     /**
-     * Packs alpha * op(A)[block] (mc rows from i0, kc columns from p0) into MR-row panels: panel q
-     * holds rows q*MR..q*MR+MR-1 as dst[q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
+     * Packs alpha * op(A)[block] (mc rows from i0, kc columns from p0) into MR-row panels from d on:
+     * panel q holds rows q*MR..q*MR+MR-1 as dst[d + q*MR*kc + p*MR + r] (k-major, the MR values of one k contiguous).
      */
-    final void packA(float[] dst, ArrayMatrix a, Block blk, boolean transA, float alpha) {
+    final void packA(float[] dst, int d, ArrayMatrix a, Block blk, boolean transA, float alpha) {
         int i0 = blk.row(), mc = blk.rows(), p0 = blk.col(), kc = blk.cols(), lda = a.ld();
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            if (transA) packAlong(dst, ir * kc, mr, a.at(p0 * lda + i0 + ir), kc, rows, alpha);
-            else packAcross(dst, ir * kc, mr, a.at((i0 + ir) * lda + p0), kc, rows, alpha);
+            if (transA) packAlong(dst, d + ir * kc, mr, a.at(p0 * lda + i0 + ir), kc, rows, alpha);
+            else packAcross(dst, d + ir * kc, mr, a.at((i0 + ir) * lda + p0), kc, rows, alpha);
         }
     }
 

@@ -12,10 +12,11 @@ final class SgemmScalar extends SgemmBlocked {
 
     /** With explicit block sizes (tests use tiny ones to hit every block edge). */
     SgemmScalar(int kc, int mc, int nc) {
-        super(MR, NR, kc, mc, nc);
+        super(MR, NR, kc, mc, nc, 0);
     }
 
-    @Override void macroKernel(ArrayMatrix cm, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
+    /** Never reads A in place (inPlaceMaxN 0): {@code am} is null. */
+    @Override void macroKernel(ArrayMatrix cm, ArrayMatrix am, Packed p, int mc, int nc, int kc, float beta, boolean overwrite) {
         float[] pa = p.a(), pb = p.b(), tile = p.tile(), c = cm.array();
         int cOff = cm.offset(), ldc = cm.ld();
         for (int jr = 0; jr < nc; jr += NR) {
