@@ -30,6 +30,29 @@ class VectorMathTest {
         assertTrue(worstTanh < 2e-7, "tanh absolute error " + worstTanh);
     }
 
+    /** On x <= 0, NaN and -infinity included, expNonPositive gives exp's bits. */
+    @Test void expNonPositiveIsExpBitwise() {
+        Assumptions.assumeTrue(VectorSupport.available(), "Vector API not available");
+        var s = FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[s.length()], a = new float[s.length()], b = new float[s.length()];
+        java.util.Random r = new java.util.Random(3);
+        for (int k = 0; k < 20_000; k++) {
+            for (int i = 0; i < x.length; i++)
+                x[i] = switch (r.nextInt(12)) {
+                    case 0 -> Float.NaN;
+                    case 1 -> Float.NEGATIVE_INFINITY;
+                    case 2 -> -0f;
+                    case 3 -> -1e9f;        // a masked attention score minus the row max
+                    case 4 -> -87.33654f - r.nextFloat();
+                    default -> -r.nextFloat() * (r.nextBoolean() ? 1 : 100);
+                };
+            VectorMath.exp(FloatVector.fromArray(s, x, 0)).intoArray(a, 0);
+            VectorMath.expNonPositive(FloatVector.fromArray(s, x, 0)).intoArray(b, 0);
+            for (int i = 0; i < x.length; i++)
+                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "exp(" + x[i] + ")");
+        }
+    }
+
     /** Outside the clamp [-87.33654, 88.37626] exp saturates at its value there; NaN stays NaN (in every lane position). */
     @Test void expSaturatesAtTheClampBoundsAndKeepsNaN() {
         Assumptions.assumeTrue(VectorSupport.available(), "Vector API not available");
