@@ -123,7 +123,21 @@ public class CpuKernels {
         return 4.0 * operands * elements(method);
     }
 
-    private static long elements(String method) {
+    /**
+     * The {@link Roofline} benchmark with this kernel's memory access pattern: a map into a fresh array
+     * (scale), two inputs into a fresh array (triad), in-place updates (update), or a read-only pass (sum).
+     */
+    static String pattern(String method) {
+        return switch (method) {
+            case "layerNormForward", "softmaxForward", "geluForward", "crossEntropyBackward" -> "streamScale";
+            case "layerNormBackward", "softmaxBackward", "geluBackward" -> "streamTriad";
+            case "adamw" -> "streamUpdate";
+            case "crossEntropyForward" -> "streamSum";
+            default -> throw new IllegalArgumentException("unknown benchmark " + method);
+        };
+    }
+
+    static long elements(String method) {
         if (method.startsWith("layerNorm")) return (long) ROWS * COLS;
         if (method.startsWith("softmax")) return (long) SM_ROWS * SM_COLS;
         if (method.startsWith("crossEntropy")) return (long) CE_ROWS * CE_COLS;

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -21,7 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * i.e. the time the roofline allows (max of flops / FMA peak and bytes / STREAM bandwidth) over the
  * time measured (the mean of the iterations). The FMA peak is one core's measured rate (its best
  * iteration) times the kernels' thread count; the bandwidth is the best iteration of the best STREAM
- * kernel at the largest size.
+ * kernel at the largest size. A memory-bound kernel also gets its fraction of the STREAM kernel with
+ * its own access pattern ({@link CpuKernels#pattern}; column "pattern"): the in-place update, usually
+ * the best, moves no write-allocate traffic, which a kernel writing a fresh array cannot avoid.
  *
  * <pre>bench/kernels.sh [--long] [--cputime] [regex]      (java -cp bench/target-gemm/benchmarks.jar io.medualtime.bench.KernelsReport ...)</pre>
  * {@code --cputime}: rates from the busiest thread's CPU time per call ({@link CpuTimeProfiler}) instead
@@ -74,6 +78,7 @@ public final class KernelsReport {
     private static void print(Collection<RunResult> results, boolean longRun, boolean cpuTime) {
         int threads = Parallel.threads();
         double corePeak = 0, bandwidth = 0, bandwidthMid = 0;
+        Map<String, Double> patternBandwidth = new HashMap<>();
         int largest = 0;
         for (RunResult r : results) {
             String cls = className(r);
@@ -85,8 +90,10 @@ public final class KernelsReport {
             if (!className(r).equals("Roofline")) continue;
             int n = Integer.parseInt(r.getParams().getParam("n"));
             double gbs = Roofline.bytesPerElement(method(r)) * n / (bestMs(r, cpuTime) * 1e-3) / 1e9;
-            if (n == largest) bandwidth = Math.max(bandwidth, gbs);
-            else bandwidthMid = Math.max(bandwidthMid, gbs);
+            if (n == largest) {
+                bandwidth = Math.max(bandwidth, gbs);
+                patternBandwidth.put(method(r), gbs);
+            } else bandwidthMid = Math.max(bandwidthMid, gbs);
         }
         double peak = corePeak * threads;
         System.out.println("CPU:       " + cpuModel() + ", " + Parallel.cores() + " cores, kernels on " + threads + " threads");
@@ -101,19 +108,21 @@ public final class KernelsReport {
                 "roofline:  FMA %.1f GFLOPS per core measured (best iteration) (nominal %.1f: vector width x 2 units x clock) x %d threads = %.1f GFLOPS;%n",
                 corePeak, FmaPeak.nominalCoreGflops(), threads, peak);
         System.out.printf(
-                "           STREAM (best of copy, triad, update; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
+                "           STREAM (best of copy, scale, triad, update, sum; %d threads) %.1f GB/s at %d MB per array (%.1f GB/s at the smaller size)%n",
                 threads, bandwidth, largest * 4L >> 20, bandwidthMid);
-        System.out.println();
-        System.out.printf("| %-36s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest",
-                "GFLOPS", "GB/s", "roofline");
         System.out.println(
-                "|--------------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|");
+                "           pattern: a memory-bound kernel's GB/s over the STREAM kernel with its access pattern, same size class");
+        System.out.println();
+        System.out.printf("| %-36s | %-28s | %8s | %8s | %8s | %8s | %7s | %8s | %7s |%n", "kernel", "size", "wall ms", "CPU ms", "busiest",
+                "GFLOPS", "GB/s", "roofline", "pattern");
+        System.out.println(
+                "|--------------------------------------|------------------------------|---------:|---------:|---------:|---------:|--------:|---------:|--------:|");
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String cls = className(r), m = method(r);
             boolean roof = cls.equals("FmaPeak") || cls.equals("Roofline");
             double ms = roof ? bestMs(r, cpuTime) : ms(r, cpuTime), flops, bytes;
-            String name, size;
+            String name, size, pattern = "";
             switch (cls) {
                 case "SgemmKernels" -> {
                     size = r.getParams().getParam("shape");
@@ -121,7 +130,14 @@ public final class KernelsReport {
                     flops = SgemmKernels.flops(size);
                     bytes = 0;
                 }
-                case "CpuKernels" -> { name = m; size = CpuKernels.size(m); flops = 0; bytes = CpuKernels.bytes(m); }
+                case "CpuKernels" -> {
+                    name = m;
+                    size = CpuKernels.size(m);
+                    flops = 0;
+                    bytes = CpuKernels.bytes(m);
+                    Double own = patternBandwidth.get(CpuKernels.pattern(m));
+                    if (own != null) pattern = String.format("%.2f", bytes / (ms * 1e-3) / 1e9 / own);
+                }
                 case "ComposedKernels" ->
                     { name = m; size = ComposedKernels.size(m); flops = ComposedKernels.flops(m); bytes = ComposedKernels.bytes(m); }
                 case "FmaPeak" -> { name = "(roofline) FMA loop, 1 thread"; size = "12 chains"; flops = FmaPeak.fmaFlops(); bytes = 0; }
@@ -134,12 +150,12 @@ public final class KernelsReport {
                 }
             }
             double s = ms * 1e-3, bound = Math.max(flops / (peak * 1e9), bytes / (bandwidth * 1e9));
-            rows.add(String.format("| %-36s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s |", name, size,
+            rows.add(String.format("| %-36s | %-28s | %8.3f | %8.3f | %8.3f | %8s | %7s | %8s | %7s |", name, size,
                     r.getPrimaryResult().getScore(),
                     r.getSecondaryResults().get(CpuTimeProfiler.PROCESS).getScore(),
                     r.getSecondaryResults().get(CpuTimeProfiler.BUSIEST).getScore(),
                     flops > 0 ? String.format("%.1f", flops / s / 1e9) : "", bytes > 0 ? String.format("%.1f", bytes / s / 1e9) : "",
-                    roof ? "" : String.format("%.2f", bound / s)));
+                    roof ? "" : String.format("%.2f", bound / s), pattern));
         }
         rows.forEach(System.out::println);
     }

@@ -27,6 +27,29 @@ class KernelsReportTest {
         assertThrows(IllegalArgumentException.class, () -> CpuKernels.bytes("notABenchmark"));
     }
 
+    /** Each memory-bound kernel names the STREAM benchmark with its access pattern, which moves as many streams per element. */
+    @Test void everyMemoryBoundKernelHasARooflinePattern() throws NoSuchMethodException {
+        for (Method m : CpuKernels.class.getDeclaredMethods()) {
+            if (!m.isAnnotationPresent(Benchmark.class)) continue;
+            String pattern = CpuKernels.pattern(m.getName());
+            assertTrue(Roofline.class.getMethod(pattern).isAnnotationPresent(Benchmark.class), pattern);
+            double perElement = CpuKernels.bytes(m.getName()) / CpuKernels.elements(m.getName());
+            if (!pattern.equals("streamUpdate")) assertEquals(Roofline.bytesPerElement(pattern), perElement, 1e-9, m.getName());
+        }
+        assertThrows(IllegalArgumentException.class, () -> CpuKernels.pattern("notABenchmark"));
+    }
+
+    @Test void streamSumAddsEveryElement() {
+        Roofline r = new Roofline();
+        r.n = 100_003;        // several chunks and a ragged tail
+        r.setup();
+        r.streamUpdate();     // a = 3 b
+        double expected = 0;
+        float[] b = r.streamScale();      // b = 3 a = 9 b0: recompute a from it
+        for (float v : b) expected += v / 3f;
+        assertEquals(expected, r.streamSum(), 1e-6 * Math.abs(expected));
+    }
+
     @Test void sgemmShapesAndFlops() throws NoSuchFieldException {
         for (String shape : SgemmKernels.class.getField("shape").getAnnotation(Param.class).value())
             assertTrue(SgemmKernels.flops(shape) > 0, shape);

@@ -65,7 +65,7 @@ public final class CrossEntropy {
         static void expScaled(float[] g, int go, float[] x, int o, int n, float shift, float scale) {
             int i = 0, bound = S.loopBound(n);
             for (; i < bound; i += S.length())
-                VectorMath.exp(FloatVector.fromArray(S, x, o + i).sub(shift)).mul(scale).intoArray(g, go + i);
+                VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + i).sub(shift)).mul(scale).intoArray(g, go + i);
             for (; i < n; i++) g[go + i] = (float) Math.exp(x[o + i] - shift) * scale;
         }
     }

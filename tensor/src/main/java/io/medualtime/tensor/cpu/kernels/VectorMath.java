@@ -19,14 +19,30 @@ final class VectorMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
 
+    private static final float LO = -87.33654f, HI = 88.37626f;
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
 
     /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer, held in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = 0x4B400000;
 
+    /** exp(x), about 1 ulp; saturates outside [LO, HI] (2^n stays normal: n in [-126, 127]). */
     static FloatVector exp(FloatVector x) {
-        x = x.max(-87.33654f).min(88.37626f); // keeps 2^n normal: n in [-126, 127]
+        return expOfClamped(x.max(LO).min(HI));
+    }
+
+    /**
+     * exp(x) for x <= 0 (softmax's and cross-entropy's x - max, x - lse): bitwise {@link #exp} there,
+     * without the upper clamp, and the lower one by compare + blend rather than max, whose Java
+     * semantics (NaN, -0.0) cost several instructions on x86 (NaN still gives NaN): ~15 % faster.
+     * (Not used for tanh: in GELU's loop the blend pushed JDK 17's C2 past its inlining budget and
+     * the loop ran the Vector API's boxing fallback, 2.6x slower.)
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        return expOfClamped(x.blend(LO, x.lt(LO)));
+    }
+
+    private static FloatVector expOfClamped(FloatVector x) {
         // n = round(x / ln 2) without float->int conversion (which JDK 17 does not compile to vector code)
         FloatVector t = x.mul(LOG2E).add(ROUNDER);
         FloatVector n = t.sub(ROUNDER);

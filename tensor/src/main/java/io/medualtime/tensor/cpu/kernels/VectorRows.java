@@ -39,7 +39,7 @@ final class VectorRows {
         double sum = 0;
         float[] lanes = new float[S.length()];
         for (; i < bound; i += S.length()) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, o + i).sub(shift));
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + i).sub(shift));
             if (y != null) e.intoArray(y, yo + i);
             acc = acc.add(e);
             if ((i & 1023) == 0) { sum += laneSum(acc, lanes); acc = FloatVector.zero(S); }
