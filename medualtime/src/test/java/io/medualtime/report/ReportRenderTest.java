@@ -37,7 +37,10 @@ class ReportRenderTest {
         Path png = work.resolve("shot.png"), profile = Files.createDirectories(work.resolve("profile"));
         List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                "--force-device-scale-factor=1", "--user-data-dir=" + profile, "--screenshot=" + png, "--window-size=" + W + "," + H,
+                "--force-device-scale-factor=1", "--user-data-dir=" + profile,
+                // wait for the page to finish (layout, scripts, every compositor stage) before the shot: on a busy
+                // machine a bare --screenshot caught the heat map half drawn
+                "--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw", "--screenshot=" + png, "--window-size=" + W + "," + H,
                 page.toUri().toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("chromium.log").toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
