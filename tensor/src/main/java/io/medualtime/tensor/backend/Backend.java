@@ -49,7 +49,10 @@ public interface Backend {
     void reduce(ReduceOp op, Span out, Span x, int outer, int dim, int inner);
 
     // ---- matrix products -----------------------------------------------------------------
-    /** Row-major batched C = alpha * op(A) op(B) + beta * C (see {@code Sgemm}); beta == 0 never reads C. */
+    /**
+     * Row-major batched C = alpha * op(A) op(B) + beta * C (see {@code Sgemm}); beta == 0 never reads C. C must not
+     * overlap A or B: tiles of C may be written before all of A is read.
+     */
     void gemm(Matrix c, Matrix a, Matrix b, GemmShape shape, float alpha, float beta);
 
     // ---- fused neural-network kernels -----------------------------------------------------

@@ -56,7 +56,8 @@ public final class Sgemm {
      * operand at its offset + i * stride), row-major; op(A) is [m,k], op(B) is [k,n] (see
      * {@link GemmShape}). A and B may come from a buffer (a memory-mapped weight): its blocks are
      * staged into a heap array before packing, so the result is bitwise that of an array. C must be
-     * an array; beta == 0 means C is not read (NaN in C is overwritten). Parallelised over the batch
+     * an array, not overlapping A or B (tiles of C may be written before all of A is read); beta == 0 means
+     * C is not read (NaN in C is overwritten). Parallelised over the batch
      * when the matrices are small, inside a matrix when they are large. Arguments in
      * {@code Backend.gemm}'s order: the output C, the inputs A and B, then the shape and the scalars.
      */
