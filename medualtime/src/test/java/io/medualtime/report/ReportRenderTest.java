@@ -40,7 +40,8 @@ class ReportRenderTest {
                 "--force-device-scale-factor=1", "--user-data-dir=" + profile,
                 // wait for the page to finish (layout, scripts, every compositor stage) before the shot: on a busy
                 // machine a bare --screenshot caught the heat map half drawn
-                "--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw", "--screenshot=" + png, "--window-size=" + W + "," + H,
+                "--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw", "--screenshot=" + png,
+                "--window-size=" + W + "," + H,
                 page.toUri().toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("chromium.log").toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
