@@ -73,16 +73,46 @@ public final class RunReport {
         return supervised(dir, runs, null);
     }
 
-    /** The runs in the sub-folders of {@code dir}, in the order of their modes (dual first), then by name. */
+    /**
+     * The runs in the sub-folders of {@code dir}, in the order of their modes (dual first), then by name, numbers by
+     * value (seed-2 before seed-10).
+     */
     static List<RunView> subRuns(Path dir) throws IOException {
         List<RunView> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) return out;
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(p -> Files.isRegularFile(p.resolve(RunFolder.METRICS_FILE))).sorted().toList())
+            for (Path p : s.filter(p -> Files.isRegularFile(p.resolve(RunFolder.METRICS_FILE)))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString(), RunReport::naturalOrder)).toList())
                 out.add(RunView.load(p, p.getFileName().toString()));
         }
         out.sort(Comparator.comparingInt(RunReport::modeOrder));
         return out;
+    }
+
+    /** Compares names with their runs of digits by value ("seed-2" < "seed-10"), the rest character by character. */
+    static int naturalOrder(String a, String b) {
+        int i = 0, j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i), y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i, sj = j;
+                while (si < a.length() - 1 && a.charAt(si) == '0' && Character.isDigit(a.charAt(si + 1))) si++;   // leading zeros
+                while (sj < b.length() - 1 && b.charAt(sj) == '0' && Character.isDigit(b.charAt(sj + 1))) sj++;
+                int ei = si, ej = sj;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) ei++;
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) ej++;
+                int c = ei - si != ej - sj ? Integer.compare(ei - si, ej - sj) : a.substring(si, ei).compareTo(b.substring(sj, ej));
+                if (c != 0) return c;
+                i = ei;
+                j = ej;
+            } else {
+                if (x != y) return Character.compare(x, y);
+                i++;
+                j++;
+            }
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : a.compareTo(b);    // equal by value ("seed-02", "seed-2"): a fixed order still
     }
 
     private static int modeOrder(RunView r) {

@@ -96,6 +96,16 @@ class ReportPageTest {
         assertTrue(e.getMessage().contains("metrics.json"), e.getMessage());
     }
 
+    /** train --seeds writes seed-<SEED> folders: the report lists them by seed value, not as text (seed-10 after seed-2). */
+    @Test void seedRunsAreListedInNumericOrder(@TempDir Path tmp) throws Exception {
+        for (String seed : new String[]{"seed-10", "seed-2", "seed-1", "seed-100"}) ReportFixture.run(tmp.resolve(seed), true, false);
+        assertEquals(java.util.List.of("seed-1", "seed-2", "seed-10", "seed-100"),
+                RunReport.subRuns(tmp).stream().map(RunView::name).toList());
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("b", "a10", "a2", "a02", "a", "a2b", "a2a", "10", "9"));
+        names.sort(RunReport::naturalOrder);
+        assertEquals(java.util.List.of("9", "10", "a", "a02", "a2", "a2a", "a2b", "a10", "b"), names);
+    }
+
     @Test void escapeHandlesEveryMarkupCharacter() {
         assertEquals("&lt;a href=&quot;x&quot;&gt;&amp;&#39;\uFFFD\t", Html.esc("<a href=\"x\">&'\u0000\t"));
         assertEquals("", Html.esc(null));
