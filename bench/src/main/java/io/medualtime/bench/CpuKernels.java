@@ -111,30 +111,31 @@ public class CpuKernels {
         return String.valueOf(N);
     }
 
-    /** The bytes a call must move at least: each full-size operand once (4 bytes a float). */
-    static double bytes(String method) {
-        int operands = switch (method) {
-            case "layerNormForward", "softmaxForward", "geluForward", "crossEntropyBackward" -> 2;   // in, out
-            case "layerNormBackward", "softmaxBackward", "geluBackward" -> 3;                       // x or y, gy, gx
-            case "adamw" -> 7;                                                                      // p, g, m, v in; p, m, v out
-            case "crossEntropyForward" -> 1;
+    /**
+     * What a kernel moves: its full-size operands, each read or written once, and the {@link Roofline} benchmark
+     * with its memory access pattern (a map into a fresh array: scale; two inputs into a fresh array: triad;
+     * in-place updates: update; a read-only pass: sum).
+     */
+    private record Traffic(int operands, String pattern) {}
+
+    private static Traffic traffic(String method) {
+        return switch (method) {
+            case "layerNormForward", "softmaxForward", "geluForward", "crossEntropyBackward" -> new Traffic(2, "streamScale"); // in, out
+            case "layerNormBackward", "softmaxBackward", "geluBackward" -> new Traffic(3, "streamTriad");  // x or y, gy, gx
+            case "adamw" -> new Traffic(7, "streamUpdate");                           // p, g, m, v in; p, m, v out
+            case "crossEntropyForward" -> new Traffic(1, "streamSum");
             default -> throw new IllegalArgumentException("unknown benchmark " + method);
         };
-        return 4.0 * operands * elements(method);
     }
 
-    /**
-     * The {@link Roofline} benchmark with this kernel's memory access pattern: a map into a fresh array
-     * (scale), two inputs into a fresh array (triad), in-place updates (update), or a read-only pass (sum).
-     */
+    /** The bytes a call must move at least: each full-size operand once (4 bytes a float). */
+    static double bytes(String method) {
+        return 4.0 * traffic(method).operands() * elements(method);
+    }
+
+    /** The {@link Roofline} benchmark with this kernel's memory access pattern (see {@link Traffic}). */
     static String pattern(String method) {
-        return switch (method) {
-            case "layerNormForward", "softmaxForward", "geluForward", "crossEntropyBackward" -> "streamScale";
-            case "layerNormBackward", "softmaxBackward", "geluBackward" -> "streamTriad";
-            case "adamw" -> "streamUpdate";
-            case "crossEntropyForward" -> "streamSum";
-            default -> throw new IllegalArgumentException("unknown benchmark " + method);
-        };
+        return traffic(method).pattern();
     }
 
     static long elements(String method) {
